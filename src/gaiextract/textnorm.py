@@ -1,0 +1,48 @@
+"""Chinese text normalisation shared by readers and layout stages.
+
+Readers keep text as found (line breaks included); these helpers make the
+comparable forms. Nothing here drops a character other than whitespace
+between Han characters, where Chinese typesetting has none.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CH = f"[{_HAN}]"
+#: whitespace (incl. ideographic space U+3000, NBSP) between two Han characters or
+#: between a Han character and CJK punctuation
+_HAN_GAP = re.compile(f"(?<=[{_HAN}\u3000-\u303f\uff00-\uffef“”‘’])[ \t\r\n\u3000\u00a0]+(?=[{_HAN}\u3000-\u303f\uff00-\uffef“”‘’])")
+_WS = re.compile(r"[ \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff]+")
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"',
+                         "‘": "'", "’": "'", "〝": '"', "〞": '"'})
+
+
+def nfkc(text: str) -> str:
+    """NFKC: full-width digits/letters/punctuation become ASCII, ideographic space a space."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def join_han_lines(text: str) -> str:
+    """Join lines broken inside a run of Chinese text (商业\\n企业 → 商业企业);
+    other line breaks become single spaces. Collapse runs of whitespace."""
+    text = _HAN_GAP.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def clean_text(text: str) -> str:
+    """Paragraph/cell text in display form: NFKC-free (keeps the document's own
+    punctuation), whitespace between Han characters removed, runs collapsed."""
+    return join_han_lines(text.replace("\u3000", " "))
+
+
+def label_key(text: str) -> str:
+    """A comparable form of a label: NFKC, no whitespace, unified quotes."""
+    text = nfkc(text).translate(_QUOTES)
+    return _WS.sub("", text)
+
+
+def has_han(text: str) -> bool:
+    return re.search(_HAN_CH, text) is not None
