@@ -1,0 +1,232 @@
+"""Born-digital PDF reports (exported from Word, WPS, LibreOffice, or drawn).
+
+Each page is parsed once: its characters are de-duplicated (fake bold), tables are
+found from its rules first, and the text outside the tables becomes lines. The
+page is then closed, so memory stays bounded however long the PDF is. After the
+last page, running headers/footers are dropped, lines are joined into paragraphs
+(across pages too), and tables that continue overleaf are stitched into one.
+
+Text that cannot be mapped to Unicode (``(cid:N)``, U+FFFD, private-use glyphs) is
+counted per page and reported as a ``garbled_text`` warning; a PDF with no text at
+all gives an empty document with a ``no_text_layer`` warning (OCR is needed).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..document import Document, Paragraph
+from ..errors import ExtractError
+from ..source import Source
+from . import Reader
+from .pdf_tables import (DEFAULT_SETTINGS, PageTable, TableSettings, compatible,
+                         drop_repeated_header, find_tables, to_table)
+from .pdf_text import (Line, Margins, build_lines, dedupe_chars, draft_text, is_garbled_char,
+                       paragraphs_from_lines, running_lines, text_margins, body_size)
+
+#: a page whose unmapped glyphs exceed this share of its characters is garbled
+GARBLED_SHARE = 0.05
+GARBLED_MIN = 3
+
+
+@dataclass
+class PageScan:
+    """What one page yields before cross-page work."""
+
+    number: int
+    width: float
+    height: float
+    lines: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    n_chars: int = 0
+    n_garbled: int = 0
+    n_images: int = 0
+
+
+class PdfReader(Reader):
+    format = "pdf"
+    priority = 10
+    extensions = ("pdf",)
+
+    def __init__(self, settings: TableSettings = DEFAULT_SETTINGS):
+        self.settings = settings
+
+    def accepts(self, source: Source) -> bool:
+        return b"%PDF-" in source.data[:1024]
+
+    def read(self, source: Source) -> Document:
+        if not source.data:
+            raise ExtractError("empty", "the file is empty", source.name)
+        if b"%PDF-" not in source.data[:1024]:
+            raise ExtractError("unsupported_format", "not a PDF (no %PDF- header)", source.name)
+        scans, warnings = self._scan(source)
+        return assemble(scans, warnings, self.settings)
+
+    # ------------------------------------------------------------------ parsing
+    def _scan(self, source: Source):
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+        truncated = b"%%EOF" not in source.data[-2048:]
+        warnings: list = []
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        try:
+            pdf = pdfplumber.open(source.stream(), password="")
+        except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+            raise ExtractError("encrypted", f"the PDF needs a password ({type(exc).__name__})",
+                               source.name) from None
+        except Exception as exc:  # pdfminer raises many types for damaged files
+            raise self._damaged(source, truncated, exc) from None
+        scans: list = []
+        try:
+            try:
+                pages = pdf.pages
+            except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+                raise ExtractError("encrypted", f"the PDF needs a password ({type(exc).__name__})",
+                                   source.name) from None
+            except ExtractError:
+                raise
+            except Exception as exc:
+                raise self._damaged(source, truncated, exc) from None
+            if not pages:
+                raise ExtractError("empty", "the PDF has no pages", source.name)
+            failed = 0
+            for i, page in enumerate(pages, start=1):
+                try:
+                    scans.append(scan_page(page, i, self.settings))
+                except ExtractError:
+                    raise
+                except Exception as exc:
+                    if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
+                        raise ExtractError("encrypted", "the PDF needs a password",
+                                           source.name) from None
+                    failed += 1
+                    scans.append(PageScan(number=i, width=float(page.width or 0),
+                                          height=float(page.height or 0)))
+                    warnings.append({"code": "page_unreadable", "page": i,
+                                     "detail": f"{type(exc).__name__}: {exc}"[:200]})
+                finally:
+                    try:
+                        page.close()
+                    except Exception:
+                        pass
+            if failed == len(scans):
+                raise self._damaged(source, truncated, None)
+        finally:
+            try:
+                pdf.close()
+            except Exception:
+                pass
+        if truncated:
+            warnings.append({"code": "truncated",
+                             "detail": "the file ends early (no %%EOF); read the pages that parse"})
+        return scans, warnings
+
+    @staticmethod
+    def _damaged(source: Source, truncated: bool, exc: Optional[Exception]) -> ExtractError:
+        why = f" ({type(exc).__name__}: {exc})" if exc is not None else ""
+        if truncated:
+            return ExtractError("truncated", f"the PDF ends early and no page could be read{why}"[:300],
+                                source.name)
+        return ExtractError("corrupt", f"the PDF structure cannot be parsed{why}"[:300], source.name)
+
+
+def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS) -> PageScan:
+    """Parse one page once: chars → (dedupe) → tables → lines outside tables."""
+    raw = page.chars
+    chars, doubled = dedupe_chars(raw)
+    scan = PageScan(number=number, width=float(page.width), height=float(page.height))
+    scan.n_chars = sum(1 for c in chars if not c["text"].isspace())
+    scan.n_garbled = sum(1 for c in chars if is_garbled_char(c["text"]))
+    if not chars:
+        scan.n_images = len(page.images)
+        return scan
+    tables, rest = find_tables(page, chars, number, settings) if (page.lines or page.rects) \
+        else ([], chars)
+    scan.tables = tables
+    scan.lines = build_lines(rest, number, doubled)
+    return scan
+
+
+def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETTINGS) -> Document:
+    """Cross-page work: running heads, paragraphs, stitched tables, warnings."""
+    n_pages = len(scans)
+    total = sum(s.n_chars for s in scans)
+    if total == 0:
+        images = sum(s.n_images for s in scans)
+        warnings.append({"code": "no_text_layer",
+                         "detail": f"no text on {n_pages} page(s) ({images} image(s)); OCR is needed"})
+        return Document(blocks=[], format="pdf", pages=n_pages, warnings=warnings,
+                        meta={"ocr_needed": True})
+    for s in scans:
+        if s.n_garbled >= GARBLED_MIN and s.n_garbled > GARBLED_SHARE * max(1, s.n_chars):
+            warnings.append({"code": "garbled_text", "page": s.number,
+                             "detail": f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
+                                       f"mapping (font without ToUnicode)"})
+    empty_pages = [s.number for s in scans if s.n_chars == 0 and s.n_images]
+    if empty_pages:
+        warnings.append({"code": "no_text_layer", "pages": empty_pages,
+                         "detail": f"{len(empty_pages)} page(s) are images only; OCR is needed"})
+
+    drop = running_lines([s.lines for s in scans], [s.height for s in scans])
+    margins = _margins_by_width(scans, drop)
+    size = body_size([ln for s in scans for ln in s.lines if id(ln) not in drop])
+
+    # one stream of items in reading order over all pages
+    items: list = []
+    for s in scans:
+        page_items = [(ln.top, 1, ln) for ln in s.lines if id(ln) not in drop]
+        page_items += [(t.bbox[1], 0, t) for t in s.tables]
+        items.extend(it for _, _, it in sorted(page_items, key=lambda x: (x[0], x[1])))
+
+    blocks: list = []
+    run: list = []  # consecutive lines
+    parts: list = []  # consecutive table parts being stitched
+
+    def flush_lines():
+        if not run:
+            return
+        for d in paragraphs_from_lines(run, lambda ln: margins[_wkey(scans[ln.page - 1])], size):
+            first = d.lines[0]
+            on_page = [ln for ln in d.lines if ln.page == first.page]
+            bbox = (min(ln.x0 for ln in on_page), min(ln.top for ln in on_page),
+                    max(ln.x1 for ln in on_page), max(ln.bottom for ln in on_page))
+            hints = {"font_size": first.size, "bold": first.bold}
+            if d.center:
+                hints["align"] = "center"
+            blocks.append(Paragraph(text=draft_text(d), page=first.page,
+                                    bbox=tuple(round(v, 2) for v in bbox), hints=hints))
+        run.clear()
+
+    def flush_table():
+        if parts:
+            blocks.append(to_table(parts, settings))
+            parts.clear()
+
+    for it in items:
+        if isinstance(it, Line):
+            flush_table()
+            run.append(it)
+            continue
+        flush_lines()
+        if parts and compatible(parts[-1], it, settings):
+            parts.append(drop_repeated_header(parts[0], it, settings))
+            continue
+        flush_table()
+        parts.append(it)
+    flush_lines()
+    flush_table()
+    return Document(blocks=blocks, format="pdf", pages=n_pages, warnings=warnings)
+
+
+def _wkey(scan: PageScan) -> int:
+    return round(scan.width)
+
+
+def _margins_by_width(scans: list, drop: set) -> dict:
+    """Text margins per page width (portrait and landscape pages differ)."""
+    by: dict = {}
+    for s in scans:
+        by.setdefault(_wkey(s), []).extend(ln for ln in s.lines if id(ln) not in drop)
+    return {k: text_margins(v) for k, v in by.items()}

@@ -1,0 +1,479 @@
+"""Ruled tables on a PDF page, and their stitching across pages.
+
+Tables are found from the page's rules (lines and rectangle sides) with
+pdfplumber's table finder, fed *explicit* edges that we prepare first, so we can
+repair what PDF exports typically get wrong:
+
+* a table continued on a new page often has no top rule: its vertical rules start
+  at the top of the first row with nothing across them, and a plain "lines"
+  strategy silently loses that row. We add the missing outer rule wherever two or
+  more vertical rules start (or end) at the same height with no horizontal rule
+  there — and likewise a missing left/right frame for horizontal rules.
+* tables drawn with horizontal rules only (no column rules) come out as one
+  column; their columns are then rebuilt from the gaps between text runs, and a
+  run crossing a column gap becomes a spanning cell.
+
+Spans are rebuilt from cell boxes: the distinct x and y edges of all cells form
+the grid, and a cell covering several grid intervals gets rowspan/colspan. A
+:class:`PageTable` keeps raw cells with page numbers, so parts on successive pages
+can be stitched into one :class:`~gaiextract.document.Table` before any mapping.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Optional
+
+from pdfplumber.table import TableFinder
+
+from ..document import Cell, Table
+from .pdf_text import group_rows, is_garbled_char, join_chars, GARBLED
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """Every knob of table finding in one place (PDF points)."""
+
+    snap_tolerance: float = 3.0
+    join_tolerance: float = 3.0
+    intersection_tolerance: float = 3.0
+    edge_min_length: float = 3.0
+    #: cell edges closer than this are one grid line (span rebuilding, stitching)
+    grid_tolerance: float = 2.5
+    #: add outer rules that are missing (top rule of a continued table, open frames)
+    close_frame: bool = True
+    #: rebuild columns from text gaps when a ruled table has no column rules
+    text_columns: bool = True
+    #: the narrowest empty strip that separates two text columns
+    column_gap: float = 6.0
+    #: outer x edges of two parts of one table agree within this
+    stitch_tolerance: float = 4.0
+    #: a table ending below this fraction of the page height may continue overleaf
+    stitch_bottom: float = 0.55
+    #: a continuation must start above this fraction of the next page's height
+    stitch_top: float = 0.35
+
+    def finder_settings(self, v_edges: list, h_edges: list) -> dict:
+        return {
+            "vertical_strategy": "explicit",
+            "horizontal_strategy": "explicit",
+            "explicit_vertical_lines": v_edges,
+            "explicit_horizontal_lines": h_edges,
+            "snap_tolerance": self.snap_tolerance,
+            "join_tolerance": self.join_tolerance,
+            "intersection_tolerance": self.intersection_tolerance,
+            "edge_min_length": self.edge_min_length,
+        }
+
+
+DEFAULT_SETTINGS = TableSettings()
+
+
+@dataclass
+class RawCell:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    page: int
+
+    @property
+    def bbox(self) -> tuple:
+        return (round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2))
+
+
+@dataclass
+class PageTable:
+    """A table as found on one page: raw cells with their boxes."""
+
+    page: int
+    bbox: tuple
+    cells: list = field(default_factory=list)
+    page_height: float = 0.0
+    garbled: bool = False
+
+    def xs(self, tol: float) -> list:
+        return cluster([v for c in self.cells for v in (c.x0, c.x1)], tol)
+
+    def ys(self, tol: float) -> list:
+        return cluster([v for c in self.cells for v in (c.top, c.bottom)], tol)
+
+
+def cluster(values: list, tol: float) -> list:
+    """Distinct values, merging those closer than ``tol`` (each group's mean)."""
+    out: list = []
+    group: list = []
+    for v in sorted(values):
+        if group and v - group[-1] > tol:
+            out.append(sum(group) / len(group))
+            group = []
+        group.append(v)
+    if group:
+        out.append(sum(group) / len(group))
+    return out
+
+
+def _nearest(edges: list, v: float) -> int:
+    i = bisect_right(edges, v)
+    if i == 0:
+        return 0
+    if i >= len(edges):
+        return len(edges) - 1
+    return i if edges[i] - v < v - edges[i - 1] else i - 1
+
+
+# --------------------------------------------------------------------------- edges
+
+def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+    return {"object_type": "synthetic_edge", "orientation": orientation,
+            "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "width": x1 - x0, "height": bottom - top}
+
+
+def _covered(segments: list, lo: float, hi: float, tol: float) -> bool:
+    """Do the (lo, hi) intervals in ``segments`` cover [lo, hi] (up to ``tol``)?"""
+    reach = lo
+    for a, b in sorted(segments):
+        if a > reach + tol:
+            return False
+        reach = max(reach, b)
+    return reach >= hi - tol
+
+
+def close_frame(h: list, v: list, tol: float, max_row: float = 60.0) -> list:
+    """Synthetic rules for missing outer edges.
+
+    * Vertical rules that start (end) together at a height where no horizontal
+      rule runs get one across them (a continued table without its top rule).
+    * Between two consecutive horizontal rules of the same extent that column
+      rules cross (a table band), a missing left/right side gets a rule.
+    * A stack of three or more horizontal rules that no vertical rule touches,
+      each within ``max_row`` of the next (a table ruled only across), gets both
+      sides, so it is found as a one-column table whose columns come from text.
+    """
+    extra = []
+    for key in ("top", "bottom"):
+        groups: dict = {}
+        for e in v:
+            groups.setdefault(round(e[key] / tol), []).append(e)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            at = sum(e[key] for e in group) / len(group)
+            lo, hi = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            segs = [(c["x0"], c["x1"]) for c in h if abs(c["top"] - at) <= tol]
+            if hi - lo > tol and not _covered(segs, lo, hi, tol):
+                extra.append(_edge("h", lo, at, hi, at))
+
+    def touches(e, c):  # vertical c meets horizontal e
+        return (e["x0"] - tol <= c["x0"] <= e["x1"] + tol
+                and c["top"] - tol <= e["top"] <= c["bottom"] + tol)
+
+    by_extent: dict = {}
+    for e in h:
+        by_extent.setdefault((round(e["x0"] / tol), round(e["x1"] / tol)), []).append(e)
+    for rules in by_extent.values():
+        rules.sort(key=lambda e: e["top"])
+        x0 = min(e["x0"] for e in rules)
+        x1 = max(e["x1"] for e in rules)
+        bare = [e for e in rules if not any(touches(e, c) for c in v)]
+        # bands of a ruled table with open sides
+        for a, b in zip(rules, rules[1:]):
+            inner = [c for c in v if x0 + tol < c["x0"] < x1 - tol
+                     and c["top"] <= a["top"] + tol and c["bottom"] >= b["top"] - tol]
+            if not inner:
+                continue
+            for x in (x0, x1):
+                segs = [(c["top"], c["bottom"]) for c in v if abs(c["x0"] - x) <= tol]
+                if not _covered(segs, a["top"], b["top"], tol):
+                    extra.append(_edge("v", x, a["top"], x, b["top"]))
+        # stacks of bare rules
+        chain: list = []
+        for e in bare + [None]:
+            if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
+                chain.append(e)
+                continue
+            if len(chain) >= 3:
+                for x in (x0, x1):
+                    extra.append(_edge("v", x, chain[0]["top"], x, chain[-1]["top"]))
+            chain = [e] if e is not None else []
+    return extra
+
+
+# --------------------------------------------------------------------------- finding
+
+def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAULT_SETTINGS):
+    """Tables on ``page`` (a pdfplumber page) built from ``chars`` (already deduped).
+
+    Returns ``(tables, chars_outside_tables)``.
+    """
+    edges = page.edges
+    h = [e for e in edges if e["orientation"] == "h" and e["width"] >= settings.edge_min_length]
+    v = [e for e in edges if e["orientation"] == "v" and e["height"] >= settings.edge_min_length]
+    if len(h) < 2:
+        return [], chars
+    if settings.close_frame:
+        extra = close_frame(h, v, settings.snap_tolerance)
+        h += [e for e in extra if e["orientation"] == "h"]
+        v += [e for e in extra if e["orientation"] == "v"]
+    if len(v) < 2:
+        return [], chars
+    finder = TableFinder(page, settings.finder_settings(v, h))
+    tables = []
+    for found in finder.tables:
+        boxes = [c for c in found.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
+        if len(boxes) < 2:  # a frame around text, not a table
+            continue
+        x0, top, x1, bottom = found.bbox
+        inside = [c for c in chars if _centre_in(c, (x0, top, x1, bottom))]
+        pt = _fill(boxes, inside, page_no, settings)
+        if settings.text_columns and len(pt.xs(settings.grid_tolerance)) == 2 and len(boxes) >= 2:
+            pt = split_text_columns(pt, inside, settings) or pt
+        if len(pt.cells) < 2:
+            continue
+        pt.bbox = (x0, top, x1, bottom)
+        pt.page_height = float(page.height)
+        tables.append(pt)
+    if not tables:
+        return [], chars
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    outside = [c for c in chars if not any(_centre_in(c, t.bbox) for t in tables)]
+    return tables, outside
+
+
+def _centre_in(ch: dict, bbox: tuple) -> bool:
+    cx = (ch["x0"] + ch["x1"]) / 2
+    cy = (ch["top"] + ch["bottom"]) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def cell_text(chars: list) -> str:
+    """A cell's text: rows joined by newlines, no spaces inside Han words. A cell
+    holding unmapped glyphs becomes U+FFFD alone, so it can never read as a number."""
+    if any(is_garbled_char(c["text"]) for c in chars):
+        return GARBLED
+    return "\n".join(t for t in (join_chars(r) for r in group_rows(chars)) if t)
+
+
+def _fill(boxes: list, chars: list, page_no: int, settings: TableSettings) -> PageTable:
+    """Raw cells for cell boxes, each with the chars whose centre falls inside."""
+    tol = settings.grid_tolerance
+    xs = cluster([v for b in boxes for v in (b[0], b[2])], tol)
+    ys = cluster([v for b in boxes for v in (b[1], b[3])], tol)
+    owner: dict = {}
+    for i, b in enumerate(boxes):
+        c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
+        r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                owner.setdefault((r, c), i)
+    held: list = [[] for _ in boxes]
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        i = owner.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
+        if i is not None:
+            held[i].append(ch)
+    cells = [RawCell(b[0], b[1], b[2], b[3], cell_text(held[i]), page_no) for i, b in enumerate(boxes)]
+    pt = PageTable(page=page_no, bbox=(xs[0], ys[0], xs[-1], ys[-1]), cells=cells)
+    pt.garbled = any(c.text == GARBLED for c in cells)
+    return pt
+
+
+def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> Optional[PageTable]:
+    """Columns for a table ruled only horizontally, from gaps between text runs.
+
+    A gap that is empty in (nearly) every row separates two columns; a run of text
+    crossing a separator in some row makes that row's cell span those columns.
+    """
+    gap = settings.column_gap
+    rows = sorted(pt.cells, key=lambda c: c.top)
+    runs_by_row = []
+    for cell in rows:
+        inside = [c for c in chars if cell.top <= (c["top"] + c["bottom"]) / 2 <= cell.bottom]
+        runs = []
+        for line in group_rows(inside):
+            cur = [line[0]]
+            for ch in line[1:]:
+                if ch["x0"] - cur[-1]["x1"] >= gap:
+                    runs.append(cur)
+                    cur = []
+                cur.append(ch)
+            runs.append(cur)
+        runs_by_row.append(runs)
+    spans = [(r[0]["x0"], r[-1]["x1"]) for runs in runs_by_row for r in runs]
+    if not spans:
+        return None
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    # per-point coverage: how many rows have text over x
+    n_rows = sum(1 for runs in runs_by_row if runs)
+    allowed = n_rows // 5
+    steps = int(hi - lo) + 1
+    cover = [0] * steps
+    for runs in runs_by_row:
+        mark = [False] * steps
+        for r in runs:
+            for x in range(int(r[0]["x0"] - lo), min(steps, int(r[-1]["x1"] - lo) + 1)):
+                mark[x] = True
+        for x, m in enumerate(mark):
+            cover[x] += m
+    seps, start = [], None
+    for x in range(steps + 1):
+        free = x < steps and cover[x] <= allowed
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            if x - start >= gap:
+                seps.append(lo + (start + x) / 2)
+            start = None
+    if not seps:
+        return None
+    x0, x1 = pt.bbox[0], pt.bbox[2]
+    edges = [x0] + seps + [x1]
+    cells = []
+    for cell, runs in zip(rows, runs_by_row):
+        # union columns joined by a run crossing a separator
+        parent = list(range(len(edges) - 1))
+
+        def find(i):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        held: dict = {}
+        for r in runs:
+            a = bisect_right(edges, r[0]["x0"] + 1) - 1
+            b = bisect_right(edges, r[-1]["x1"] - 1) - 1
+            a, b = max(0, min(a, len(parent) - 1)), max(0, min(b, len(parent) - 1))
+            for k in range(a, b):
+                parent[find(k + 1)] = find(a)
+            held.setdefault(a, []).extend(r)
+        groups: dict = {}
+        for k in range(len(parent)):
+            groups.setdefault(find(k), []).append(k)
+        for root, cols in groups.items():
+            text_chars = [ch for k in cols for ch in held.get(k, [])]
+            cells.append(RawCell(edges[cols[0]], cell.top, edges[cols[-1] + 1], cell.bottom,
+                                 cell_text(text_chars), cell.page))
+    return PageTable(page=pt.page, bbox=pt.bbox, cells=cells, garbled=pt.garbled)
+
+
+# --------------------------------------------------------------------------- stitching
+
+def _row_texts(pt: PageTable, tol: float) -> list:
+    ys = pt.ys(tol)
+    rows: list = [[] for _ in range(max(0, len(ys) - 1))]
+    for c in sorted(pt.cells, key=lambda c: c.x0):
+        r = _nearest(ys, c.top)
+        if r < len(rows):
+            rows[r].append("".join(c.text.split()))
+    return rows
+
+
+def compatible(a: PageTable, b: PageTable, settings: TableSettings) -> bool:
+    """Can ``b`` (top of the next page) continue ``a`` (bottom of this page)?"""
+    tol = settings.stitch_tolerance
+    if b.page != a.page + 1:
+        return False
+    if abs(a.bbox[0] - b.bbox[0]) > tol or abs(a.bbox[2] - b.bbox[2]) > tol:
+        return False
+    if a.page_height and a.bbox[3] < a.page_height * settings.stitch_bottom:
+        return False
+    if b.page_height and b.bbox[1] > b.page_height * settings.stitch_top:
+        return False
+    xa, xb = a.xs(settings.grid_tolerance), b.xs(settings.grid_tolerance)
+    if len(xa) == len(xb):
+        return True
+    near = sum(1 for x in xb if any(abs(x - y) <= tol for y in xa))
+    return near >= 0.8 * len(xb)
+
+
+def drop_repeated_header(first: PageTable, cont: PageTable, settings: TableSettings) -> PageTable:
+    """Remove header rows of ``cont`` that repeat the first rows of ``first``."""
+    tol = settings.grid_tolerance
+    ra, rb = _row_texts(first, tol), _row_texts(cont, tol)
+    k = 0
+    for i in range(min(4, len(ra), len(rb) - 1)):
+        if ra[i] == rb[i] and any(ra[i]):
+            k = i + 1
+        else:
+            break
+    if not k:
+        return cont
+    ys = cont.ys(tol)
+    cut = ys[k]
+    kept = []
+    for c in cont.cells:
+        if c.bottom <= cut + tol:
+            continue
+        if c.top < cut - tol:  # a header cell spanning into the body: keep the body part
+            c = RawCell(c.x0, cut, c.x1, c.bottom, c.text, c.page)
+        kept.append(c)
+    return PageTable(page=cont.page, bbox=(cont.bbox[0], cut, cont.bbox[2], cont.bbox[3]),
+                     cells=kept, page_height=cont.page_height, garbled=cont.garbled)
+
+
+def to_table(parts: list, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
+    """One document Table from one or more page parts (already header-deduplicated).
+
+    Columns come from the x edges of all parts together; rows from each part's own
+    y edges, parts one after another. Spanned positions share one Cell object.
+    """
+    tol = settings.grid_tolerance
+    xs = cluster([v for p in parts for c in p.cells for v in (c.x0, c.x1)], tol)
+    n_cols = max(1, len(xs) - 1)
+    grid: list = []
+    bounds: list = []  # first row index of each continuation part
+    for part in parts:
+        ys = part.ys(tol)
+        base = len(grid)
+        if base:
+            bounds.append(base)
+        n = max(0, len(ys) - 1)
+        grid.extend([None] * n_cols for _ in range(n))
+        for rc in sorted(part.cells, key=lambda c: (c.top, c.x0)):
+            c0, c1 = _nearest(xs, rc.x0), _nearest(xs, rc.x1)
+            r0, r1 = _nearest(ys, rc.top), _nearest(ys, rc.bottom)
+            if c1 <= c0 or r1 <= r0:
+                continue
+            cell = Cell(text=rc.text, row=base + r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0,
+                        page=rc.page, bbox=rc.bbox)
+            for r in range(base + r0, base + r1):
+                for c in range(c0, c1):
+                    if grid[r][c] is None:
+                        grid[r][c] = cell
+        for r in range(base, base + n):
+            for c in range(n_cols):
+                if grid[r][c] is None:
+                    grid[r][c] = Cell(text="", row=r, col=c, page=part.page)
+    _join_split_cells(grid, bounds)
+    first = parts[0]
+    return Table(grid=grid, page=first.page,
+                 bbox=tuple(round(v, 2) for v in first.bbox))
+
+
+def _join_split_cells(grid: list, bounds: list) -> None:
+    """Re-join a row-spanning cell cut by a page break.
+
+    At a part boundary, the cell ending the upper part and the cell starting the
+    lower one in the same columns are one cell when at least one spans rows and
+    their texts do not disagree (one is blank — the label printed on one side
+    only — or both print the same label).
+    """
+    for b in bounds:
+        for c in range(len(grid[b])):
+            up, low = grid[b - 1][c], grid[b][c]
+            if up is low or up.col != low.col or up.colspan != low.colspan or low.row != b:
+                continue
+            if up.row + up.rowspan != b or (up.rowspan == 1 and low.rowspan == 1):
+                continue
+            if up.text.strip() and low.text.strip() and "".join(up.text.split()) != "".join(low.text.split()):
+                continue
+            if not up.text.strip():
+                up.text, up.page, up.bbox = low.text, low.page, low.bbox
+            up.rowspan += low.rowspan
+            for r in range(low.row, low.row + low.rowspan):
+                for cc in range(low.col, low.col + low.colspan):
+                    if grid[r][cc] is low:
+                        grid[r][cc] = up

@@ -1,0 +1,352 @@
+"""Text lines and paragraphs from PDF characters.
+
+pdfminer hands us positioned characters, not text. This module turns them into
+lines (characters sharing a baseline band, left to right), drops running
+headers, footers and page numbers, and joins lines back into paragraphs the way
+a Chinese report is typeset: a paragraph ends on a line that stops short of the
+right margin, and starts on an indented line or a heading marker (一、 （一） 1.).
+
+Everything works on plain char dicts as pdfplumber gives them (``text``, ``x0``,
+``x1``, ``top``, ``bottom``, ``size``, ``fontname``), so it is testable without
+opening a PDF.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+#: Han ideographs, CJK punctuation and full-width forms: no spaces between these.
+_CJK_RANGES = ((0x2E80, 0x2FFF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3400, 0x4DBF),
+               (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+_CJK_QUOTES = set("“”‘’")
+GARBLED = "\ufffd"
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+#: fonts whose name says bold (incl. the usual Chinese bold faces)
+_BOLD_FONT = re.compile(r"bold|heavy|black|demi|黑体|simhei|hei\b|heiti|xbs|fzhei|小标宋", re.I)
+
+#: a line starting like this begins a new paragraph (heading or list item)
+HEADING_MARKER = re.compile(
+    r"^\s*(第[一二三四五六七八九十百零〇]+[部分章节条]|[一二三四五六七八九十]+[、．.]"
+    r"|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
+)
+
+#: what a page number looks like once digits are normalised
+_PAGE_NO = re.compile(
+    r"^(?:[-—–－]\s*)?(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|\d+\s*/\s*\d+|\d+|page\s*\d+(?:\s*of\s*\d+)?)(?:\s*[-—–－])?$",
+    re.I,
+)
+
+
+def is_cjk(ch: str) -> bool:
+    if not ch:
+        return False
+    o = ord(ch[0])
+    if ch in _CJK_QUOTES:
+        return True
+    return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+
+
+def is_garbled_char(text: str) -> bool:
+    """A glyph with no Unicode mapping: ``(cid:N)``, U+FFFD or a private-use code point."""
+    if not text:
+        return False
+    if text == GARBLED or (len(text) > 1 and _CID.match(text)):
+        return True
+    o = ord(text[0])
+    return 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
+
+
+def char_text(ch: dict) -> str:
+    """The char's text with unmapped glyphs made visible as U+FFFD (never digits)."""
+    t = ch["text"]
+    if len(t) > 1 and _CID.match(t):
+        return GARBLED
+    if t and (0xE000 <= ord(t[0]) <= 0xF8FF):
+        return GARBLED
+    return t
+
+
+# --------------------------------------------------------------------------- dedupe
+
+def dedupe_chars(chars: list, tolerance: float = 1.0) -> tuple:
+    """Drop a char drawn again at nearly the same place (fake bold, shadow text).
+
+    Returns ``(kept, doubled)`` where ``doubled`` holds ids of kept chars that had
+    a duplicate — the fake-bold signal.
+    """
+    by_text: dict = defaultdict(list)
+    kept, doubled = [], set()
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        twins = by_text[ch["text"]]
+        dup = None
+        for other in reversed(twins[-4:]):
+            if abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance:
+                dup = other
+                break
+        if dup is not None:
+            doubled.add(id(dup))
+            continue
+        twins.append(ch)
+        kept.append(ch)
+    return kept, doubled
+
+
+# --------------------------------------------------------------------------- lines
+
+@dataclass
+class Line:
+    """One text line on one page."""
+
+    text: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool = False
+    garbled: int = 0  # unmapped glyphs on the line
+
+    @property
+    def bbox(self) -> tuple:
+        return (round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2))
+
+
+def group_rows(chars: Iterable[dict]) -> list:
+    """Cluster chars into rows by vertical centre; each row sorted left to right."""
+    rows: list = []
+    cur: list = []
+    mid0 = h0 = 0.0
+    for ch in sorted(chars, key=lambda c: c["top"] + c["bottom"]):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        h = ch["bottom"] - ch["top"]
+        if cur and abs(mid - mid0) <= max(h, h0) * 0.45:
+            cur.append(ch)
+            continue
+        if cur:
+            rows.append(sorted(cur, key=lambda c: c["x0"]))
+        cur, mid0, h0 = [ch], mid, h
+    if cur:
+        rows.append(sorted(cur, key=lambda c: c["x0"]))
+    return rows
+
+
+def join_chars(row: list) -> str:
+    """Text of one row of chars: no space between CJK characters, a space where a
+    visible gap separates Latin text or digits."""
+    out: list = []
+    prev_t = ""
+    prev_x1 = None
+    for ch in row:
+        t = char_text(ch)
+        if t.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            prev_x1 = ch["x1"]
+            continue
+        if prev_x1 is not None and out and out[-1] != " ":
+            gap = ch["x0"] - prev_x1
+            size = ch.get("size") or (ch["bottom"] - ch["top"])
+            cjk = is_cjk(prev_t[-1:]) or is_cjk(t[:1])
+            if gap > (1.5 * size if cjk else 0.25 * size):
+                out.append(" ")
+        out.append(t)
+        prev_t, prev_x1 = t, ch["x1"]
+    text = "".join(out).strip()
+    return strip_han_spaces(text)
+
+
+_HAN_GAP = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]) +(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’])")
+
+
+def strip_han_spaces(text: str) -> str:
+    """Remove spaces between Han characters/CJK punctuation (typeset gaps, not words)."""
+    return _HAN_GAP.sub("", text)
+
+
+def is_bold_font(fontname: str) -> bool:
+    return bool(_BOLD_FONT.search(fontname or ""))
+
+
+def build_lines(chars: list, page: int, doubled: set = frozenset()) -> list:
+    """Lines of a page (or of the text outside its tables), top to bottom."""
+    lines = []
+    for row in group_rows(chars):
+        text = join_chars(row)
+        if not text:
+            continue
+        sizes = sorted(c.get("size") or (c["bottom"] - c["top"]) for c in row)
+        visible = [c for c in row if not c["text"].isspace()]
+        n_bold = sum(1 for c in visible if is_bold_font(c.get("fontname", "")) or id(c) in doubled)
+        lines.append(Line(
+            text=text, page=page,
+            x0=min(c["x0"] for c in row), top=min(c["top"] for c in row),
+            x1=max(c["x1"] for c in row), bottom=max(c["bottom"] for c in row),
+            size=round(sizes[len(sizes) // 2], 1),
+            bold=bool(visible) and n_bold * 2 > len(visible),
+            garbled=sum(1 for c in visible if is_garbled_char(c["text"])),
+        ))
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+# --------------------------------------------------------------------------- running heads
+
+def _repeat_key(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\d+", "#", t)
+    return re.sub(r"\s+", "", t)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NO.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+def running_lines(pages: list, heights: list, band: float = 0.12) -> set:
+    """ids of lines that are running headers, footers or page numbers.
+
+    ``pages[i]`` holds the body lines of page i (tables excluded), ``heights[i]`` its
+    height. A line counts when it sits in the top or bottom band of its page and
+    either looks like a page number (among the first/last two lines of the page)
+    or its text, digits normalised, recurs in that band on most pages.
+    """
+    n = len(pages)
+    counts: Counter = Counter()
+    candidates = []
+    for lines, h in zip(pages, heights):
+        seen = set()
+        for i, ln in enumerate(lines):
+            if ln.bottom <= h * band:
+                where = "top"
+            elif ln.top >= h * (1 - band):
+                where = "bottom"
+            else:
+                continue
+            edge = i < 2 or i >= len(lines) - 2
+            key = (where, _repeat_key(ln.text))
+            candidates.append((ln, key, edge))
+            if key not in seen:
+                seen.add(key)
+                counts[key] += 1
+    need = max(2, (n + 1) // 2)
+    drop = set()
+    for ln, key, edge in candidates:
+        if counts[key] >= need or (edge and is_page_number(ln.text)):
+            drop.add(id(ln))
+    return drop
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+@dataclass
+class Margins:
+    """The text column of pages of one width: left edge and right edge."""
+
+    left: float
+    right: float
+
+
+def text_margins(lines: list) -> Margins:
+    """The most common left edge and the right edge full lines reach."""
+    if not lines:
+        return Margins(0, 0)
+    lefts = Counter(round(ln.x0 / 3) for ln in lines)
+    left = min(k for k, v in lefts.items() if v == max(lefts.values())) * 3
+    rights = Counter(round(ln.x1 / 4) for ln in lines)
+    need = max(2, len(lines) // 10)
+    common = [k for k, v in rights.items() if v >= need]
+    right = (max(common) * 4) if common else max(ln.x1 for ln in lines)
+    return Margins(float(left), float(right))
+
+
+@dataclass
+class ParagraphDraft:
+    lines: list = field(default_factory=list)
+    center: bool = False
+
+    def add(self, ln: Line) -> None:
+        self.lines.append(ln)
+
+
+def _is_full(ln: Line, m: Margins) -> bool:
+    """Reaches the right margin, give or take two characters pushed over by
+    line-breaking rules (no closing punctuation at a line start, etc.)."""
+    return ln.x1 >= m.right - 2.5 * ln.size
+
+
+def _is_centered(ln: Line, m: Margins) -> bool:
+    """Both margins clearly open and about equal (a first-line indent is not centring)."""
+    left, right = ln.x0 - m.left, m.right - ln.x1
+    return left > 2.5 * ln.size and right > 2.5 * ln.size and abs(left - right) < 1.5 * ln.size
+
+
+def continues(prev: Line, ln: Line, m_prev: Margins, m: Margins, same_page: bool,
+              body_size: float = 0.0) -> bool:
+    """Does ``ln`` continue the paragraph whose last line is ``prev``?"""
+    if abs(prev.size - ln.size) > 1.0 or prev.bold != ln.bold:
+        return False
+    if HEADING_MARKER.match(ln.text):
+        return False
+    if same_page and ln.top - prev.bottom > 1.2 * max(prev.bottom - prev.top, ln.size):
+        return False
+    wide = (prev.x1 - prev.x0) > 0.6 * (m_prev.right - m_prev.left)
+    if _is_centered(ln, m) and (_is_centered(prev, m_prev) or prev.size > body_size + 0.5):
+        # a title: a wide line wraps to a centred one
+        return same_page and wide
+    if _is_centered(prev, m_prev):
+        return False
+    if not _is_full(prev, m_prev):
+        return False
+    if ln.x0 > m.left + 0.8 * ln.size:  # first-line indent or a centred line
+        return False
+    return True
+
+
+def paragraphs_from_lines(lines: list, margins_for, body_size: float = 0.0) -> list:
+    """Group a run of lines (possibly over several pages) into paragraph drafts.
+
+    ``margins_for(line)`` gives the text column of the line's page; ``body_size``
+    is the usual text size (larger centred lines are titles that may wrap).
+    """
+    drafts: list = []
+    cur: Optional[ParagraphDraft] = None
+    for ln in lines:
+        m = margins_for(ln)
+        if cur is not None:
+            prev = cur.lines[-1]
+            if continues(prev, ln, margins_for(prev), m, prev.page == ln.page, body_size):
+                cur.add(ln)
+                continue
+            drafts.append(cur)
+        cur = ParagraphDraft(lines=[ln], center=_is_centered(ln, m))
+    if cur is not None:
+        drafts.append(cur)
+    return drafts
+
+
+def _latin(ch: str) -> bool:
+    return bool(ch) and ch.isascii() and ch.isalpha()
+
+
+def draft_text(draft: ParagraphDraft) -> str:
+    """Join a paragraph's lines: nothing between CJK characters, a space between words."""
+    out = ""
+    for ln in draft.lines:
+        # Chinese wraps anywhere, even inside a number: only Latin words get a space
+        if out and _latin(out[-1]) and _latin(ln.text[:1]):
+            out += " "
+        out += ln.text
+    return out
+
+
+def body_size(lines: list) -> float:
+    """The most common text size (weighted by line length)."""
+    sizes: Counter = Counter()
+    for ln in lines:
+        sizes[ln.size] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
