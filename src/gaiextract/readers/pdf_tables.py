@@ -46,6 +46,8 @@ class TableSettings:
     text_columns: bool = True
     #: the narrowest empty strip that separates two text columns
     column_gap: float = 6.0
+    #: running header/footer bands (fraction of page height): their rules are not table rules
+    head_band: float = 0.08
     #: outer x edges of two parts of one table agree within this
     stitch_tolerance: float = 4.0
     #: a table ending below this fraction of the page height may continue overleaf
@@ -141,7 +143,8 @@ def _covered(segments: list, lo: float, hi: float, tol: float) -> bool:
     return reach >= hi - tol
 
 
-def close_frame(h: list, v: list, tol: float, max_row: float = 60.0) -> list:
+def close_frame(h: list, v: list, tol: float, max_row: float = 60.0,
+                chars: Optional[list] = None, page_top: float = 0.0, page_bottom: float = 1e9) -> list:
     """Synthetic rules for missing outer edges.
 
     * Vertical rules that start (end) together at a height where no horizontal
@@ -172,6 +175,8 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 60.0) -> list:
 
     by_extent: dict = {}
     for e in h:
+        if not page_top < e["top"] < page_bottom:
+            continue  # a rule under the running header or over the footer
         by_extent.setdefault((round(e["x0"] / tol), round(e["x1"] / tol)), []).append(e)
     for rules in by_extent.values():
         rules.sort(key=lambda e: e["top"])
@@ -195,10 +200,35 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 60.0) -> list:
                 chain.append(e)
                 continue
             if len(chain) >= 3:
+                top = chain[0]["top"]
+                if chars is not None:
+                    top = _lost_first_row(chain, chars, page_top) or top
+                    if top != chain[0]["top"]:
+                        extra.append(_edge("h", x0, top, x1, top))
                 for x in (x0, x1):
-                    extra.append(_edge("v", x, chain[0]["top"], x, chain[-1]["top"]))
+                    extra.append(_edge("v", x, top, x, chain[-1]["top"]))
             chain = [e] if e is not None else []
     return extra
+
+
+def _lost_first_row(chain: list, chars: list, page_top: float) -> Optional[float]:
+    """Where a rule-less first row of a stack begins, if the stack is a table
+    continued at the top of a page without its top rule: text sits just above the
+    first rule, within about one row pitch, with nothing above it on the page
+    but the running header. Returns the y for the missing rule, or None."""
+    first = chain[0]
+    pitches = sorted(b["top"] - a["top"] for a, b in zip(chain, chain[1:]))
+    pitch = pitches[len(pitches) // 2]
+    x0, x1 = first["x0"], first["x1"]
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and c["top"] > page_top]
+    row = [c for c in inside if first["top"] - 1.5 * pitch <= c["top"] and c["bottom"] <= first["top"] + 1]
+    if not row:
+        return None
+    row_top = min(c["top"] for c in row)
+    if any(c["bottom"] < row_top - 1 for c in inside if c["top"] < row_top):
+        return None  # other text above: the table does not start the page
+    pad = first["top"] - max(c["bottom"] for c in row)
+    return max(page_top, row_top - max(pad, 1.0))
 
 
 # --------------------------------------------------------------------------- finding
@@ -214,7 +244,9 @@ def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAU
     if len(h) < 2:
         return [], chars
     if settings.close_frame:
-        extra = close_frame(h, v, settings.snap_tolerance)
+        height = float(page.height)
+        extra = close_frame(h, v, settings.snap_tolerance, chars=chars,
+                            page_top=height * settings.head_band, page_bottom=height * (1 - settings.head_band))
         h += [e for e in extra if e["orientation"] == "h"]
         v += [e for e in extra if e["orientation"] == "v"]
     if len(v) < 2:
@@ -385,8 +417,11 @@ def compatible(a: PageTable, b: PageTable, settings: TableSettings) -> bool:
     xa, xb = a.xs(settings.grid_tolerance), b.xs(settings.grid_tolerance)
     if len(xa) == len(xb):
         return True
-    near = sum(1 for x in xb if any(abs(x - y) <= tol for y in xa))
-    return near >= 0.8 * len(xb)
+    # one part may lack some column edges (a part holding only header rows, or
+    # rows with merged cells): enough that the edges of one lie among the other's
+    in_a = sum(1 for x in xb if any(abs(x - y) <= tol for y in xa))
+    in_b = sum(1 for x in xa if any(abs(x - y) <= tol for y in xb))
+    return in_a >= 0.8 * len(xb) or in_b >= 0.8 * len(xa)
 
 
 def drop_repeated_header(first: PageTable, cont: PageTable, settings: TableSettings) -> PageTable:

@@ -30,7 +30,7 @@ _BOLD_FONT = re.compile(r"bold|heavy|black|demi|黑体|simhei|hei\b|heiti|xbs|fz
 
 #: a line starting like this begins a new paragraph (heading or list item)
 HEADING_MARKER = re.compile(
-    r"^\s*(第[一二三四五六七八九十百零〇]+[部分章节条]|[一二三四五六七八九十]+[、．.]"
+    r"^\s*(第[一二三四五六七八九十百零〇]+(?:部分|章)|[一二三四五六七八九十]+[、．.]"
     r"|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
 )
 
