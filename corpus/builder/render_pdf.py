@@ -137,9 +137,10 @@ class Flow:
 
     # ------------------------------------------------------------ tables
     def table(self, rows: list, widths: list, header_rows: int = 0,
-              style: TableStyle = TableStyle()) -> None:
+              style: TableStyle = TableStyle()) -> list:
         """Draw a table given HTML-style rows of cells with ``text``, ``rowspan``,
-        ``colspan`` (e.g. corpus GridCells) and column widths summing to the text width."""
+        ``colspan`` (e.g. corpus GridCells) and column widths summing to the text width.
+        Returns where rows went: ``[(page_number, [row indexes]), …]``."""
         grid, origins = _expand(rows)
         n_rows, n_cols = len(grid), len(widths)
         xs = [self.ps.margin_x]
@@ -188,6 +189,7 @@ class Flow:
         for i, (page_index, placed, cont) in enumerate(parts):
             texts = {key for key in origins if i in home[key]}
             self._draw_part(page_index, placed, cont, origins, wrapped, xs, heights, style, texts)
+        return [(page_index + 1, [r for r, _ in placed]) for page_index, placed, _ in parts]
 
     def _draw_part(self, page_index, placed, cont, origins, wrapped, xs, heights, style, texts):
         tops = {r: t for r, t in placed}

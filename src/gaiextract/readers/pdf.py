@@ -21,7 +21,7 @@ from ..errors import ExtractError
 from ..source import Source
 from . import Reader
 from .pdf_tables import (DEFAULT_SETTINGS, PageTable, TableSettings, compatible,
-                         drop_repeated_header, find_tables, to_table)
+                         continue_with, find_tables, to_table)
 from .pdf_text import (Line, Margins, build_lines, dedupe_chars, draft_text, is_garbled_char,
                        paragraphs_from_lines, running_lines, text_margins, body_size)
 
@@ -170,6 +170,7 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
                          "detail": f"{len(empty_pages)} page(s) are images only; OCR is needed"})
 
     drop = running_lines([s.lines for s in scans], [s.height for s in scans])
+    _recover_lost_rows(scans, drop)
     margins = _margins_by_width(scans, drop)
     size = body_size([ln for s in scans for ln in s.lines if id(ln) not in drop])
 
@@ -211,13 +212,34 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
             continue
         flush_lines()
         if parts and compatible(parts[-1], it, settings):
-            parts.append(drop_repeated_header(parts[0], it, settings))
+            parts.append(continue_with(parts[0], it, settings))
             continue
         flush_table()
         parts.append(it)
     flush_lines()
     flush_table()
     return Document(blocks=blocks, format="pdf", pages=n_pages, warnings=warnings)
+
+
+def _recover_lost_rows(scans: list, drop: set) -> None:
+    """Use a table's recovered first row (see pdf_tables.close_frame) when the
+    table continues one ending the previous page: the lines above it that are
+    really that row then leave the text."""
+    for prev, s in zip(scans, scans[1:]):
+        if not s.tables or s.tables[0].extended is None or not prev.tables:
+            continue
+        last = prev.tables[-1]
+        if any(id(ln) not in drop and ln.top > last.bbox[3] for ln in prev.lines):
+            continue  # the previous page does not end with its table
+        t = s.tables[0]
+        ext = t.extended
+        above = [ln for ln in s.lines if id(ln) not in drop and ln.bottom <= t.bbox[1] + 1]
+        if not above or any(ln.top < ext.bbox[1] - 1 for ln in above):
+            continue
+        if not compatible(last, ext, DEFAULT_SETTINGS):
+            continue
+        s.tables[0] = ext
+        drop.update(id(ln) for ln in above)
 
 
 def _wkey(scan: PageScan) -> int:

@@ -94,6 +94,13 @@ class PageTable:
     cells: list = field(default_factory=list)
     page_height: float = 0.0
     garbled: bool = False
+    #: columns found from text gaps (no column rules): their x edges are estimates
+    text_columns: bool = False
+    #: for text columns: the rows' text runs and the column separators used
+    text_rows: Optional[list] = None
+    seps: Optional[list] = None
+    #: the same table with a rule-less first row recovered (see close_frame)
+    extended: Optional["PageTable"] = None
 
     def xs(self, tol: float) -> list:
         return cluster([v for c in self.cells for v in (c.x0, c.x1)], tol)
@@ -144,7 +151,8 @@ def _covered(segments: list, lo: float, hi: float, tol: float) -> bool:
 
 
 def close_frame(h: list, v: list, tol: float, max_row: float = 60.0,
-                chars: Optional[list] = None, page_top: float = 0.0, page_bottom: float = 1e9) -> list:
+                chars: Optional[list] = None, page_top: float = 0.0, page_bottom: float = 1e9,
+                lost: Optional[list] = None) -> list:
     """Synthetic rules for missing outer edges.
 
     * Vertical rules that start (end) together at a height where no horizontal
@@ -154,6 +162,10 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 60.0,
     * A stack of three or more horizontal rules that no vertical rule touches,
       each within ``max_row`` of the next (a table ruled only across), gets both
       sides, so it is found as a one-column table whose columns come from text.
+      If text sits just above such a stack at the top of the page, the stack may
+      be a continued table whose first row lost its rule; the rules that would
+      recover that row are appended to ``lost`` (used only if the table turns out
+      to continue one from the previous page).
     """
     extra = []
     for key in ("top", "bottom"):
@@ -174,7 +186,7 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 60.0,
                 and c["top"] - tol <= e["top"] <= c["bottom"] + tol)
 
     by_extent: dict = {}
-    for e in h:
+    for e in _merge_collinear(h, tol):
         if not page_top < e["top"] < page_bottom:
             continue  # a rule under the running header or over the footer
         by_extent.setdefault((round(e["x0"] / tol), round(e["x1"] / tol)), []).append(e)
@@ -201,14 +213,36 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 60.0,
                 continue
             if len(chain) >= 3:
                 top = chain[0]["top"]
-                if chars is not None:
-                    top = _lost_first_row(chain, chars, page_top) or top
-                    if top != chain[0]["top"]:
-                        extra.append(_edge("h", x0, top, x1, top))
                 for x in (x0, x1):
                     extra.append(_edge("v", x, top, x, chain[-1]["top"]))
+                if chars is not None and lost is not None:
+                    new_top = _lost_first_row(chain, chars, page_top)
+                    if new_top is not None:
+                        lost.append([_edge("h", x0, new_top, x1, new_top)]
+                                    + [_edge("v", x, new_top, x, top) for x in (x0, x1)])
             chain = [e] if e is not None else []
     return extra
+
+
+def _merge_collinear(h: list, tol: float) -> list:
+    """Horizontal rules drawn cell by cell, joined into whole rules."""
+    rows: dict = {}
+    for e in h:
+        rows.setdefault(round(e["top"] / tol), []).append(e)
+    out = []
+    for segs in rows.values():
+        segs = sorted(segs, key=lambda e: e["x0"])
+        cur = dict(segs[0])
+        for e in segs[1:]:
+            if e["x0"] <= cur["x1"] + tol:
+                cur["x1"] = max(cur["x1"], e["x1"])
+            else:
+                out.append(cur)
+                cur = dict(e)
+        out.append(cur)
+    for e in out:
+        e["width"] = e["x1"] - e["x0"]
+    return sorted(out, key=lambda e: e["top"])
 
 
 def _lost_first_row(chain: list, chars: list, page_top: float) -> Optional[float]:
@@ -236,21 +270,42 @@ def _lost_first_row(chain: list, chars: list, page_top: float) -> Optional[float
 def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAULT_SETTINGS):
     """Tables on ``page`` (a pdfplumber page) built from ``chars`` (already deduped).
 
-    Returns ``(tables, chars_outside_tables)``.
+    Returns ``(tables, chars_outside_tables)``. A table that may have lost a
+    rule-less first row carries the recovered version in ``extended``.
     """
     edges = page.edges
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= settings.edge_min_length]
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= settings.edge_min_length]
     if len(h) < 2:
         return [], chars
+    lost: list = []
     if settings.close_frame:
         height = float(page.height)
         extra = close_frame(h, v, settings.snap_tolerance, chars=chars,
-                            page_top=height * settings.head_band, page_bottom=height * (1 - settings.head_band))
+                            page_top=height * settings.head_band,
+                            page_bottom=height * (1 - settings.head_band), lost=lost)
         h += [e for e in extra if e["orientation"] == "h"]
         v += [e for e in extra if e["orientation"] == "v"]
-    if len(v) < 2:
+    tables = _build(page, chars, page_no, settings, h, v)
+    for rules in lost:
+        old_top = rules[1]["bottom"]
+        base = next((t for t in tables if abs(t.bbox[1] - old_top) <= settings.snap_tolerance), None)
+        if base is None:
+            continue
+        h2 = h + [e for e in rules if e["orientation"] == "h"]
+        v2 = v + [e for e in rules if e["orientation"] == "v"]
+        for t in _build(page, chars, page_no, settings, h2, v2):
+            if t.bbox[1] < base.bbox[1] - 1 and abs(t.bbox[3] - base.bbox[3]) <= settings.snap_tolerance:
+                base.extended = t
+    if not tables:
         return [], chars
+    outside = [c for c in chars if not any(_centre_in(c, t.bbox) for t in tables)]
+    return tables, outside
+
+
+def _build(page, chars: list, page_no: int, settings: TableSettings, h: list, v: list) -> list:
+    if len(v) < 2 or len(h) < 2:
+        return []
     finder = TableFinder(page, settings.finder_settings(v, h))
     tables = []
     for found in finder.tables:
@@ -267,11 +322,8 @@ def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAU
         pt.bbox = (x0, top, x1, bottom)
         pt.page_height = float(page.height)
         tables.append(pt)
-    if not tables:
-        return [], chars
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
-    outside = [c for c in chars if not any(_centre_in(c, t.bbox) for t in tables)]
-    return tables, outside
+    return tables
 
 
 def _centre_in(ch: dict, bbox: tuple) -> bool:
@@ -313,16 +365,60 @@ def _fill(boxes: list, chars: list, page_no: int, settings: TableSettings) -> Pa
     return pt
 
 
-def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> Optional[PageTable]:
-    """Columns for a table ruled only horizontally, from gaps between text runs.
+def _column_starts(multi: list, gap: float) -> list:
+    """Separators just before x positions where, in several rows, a run of text
+    starts after another run in the same row (text left-aligned in its cells).
+    A run that is the first of its row (an indented label) is no evidence."""
+    n = len(multi)
+    starts = cluster([r[0]["x0"] for runs in multi for r in runs[1:]], 2.0)
+    seps = []
+    for x in starts:
+        support = sum(1 for runs in multi if any(abs(r[0]["x0"] - x) <= 2.0 for r in runs[1:]))
+        if support >= max(2, 0.3 * n):
+            seps.append(x - 1.0)
+    return seps
 
-    A gap that is empty in (nearly) every row separates two columns; a run of text
-    crossing a separator in some row makes that row's cell span those columns.
-    """
+
+def _column_gaps(multi: list, gap: float) -> list:
+    """Separators in the middle of strips no row has text in (centred text)."""
+    spans = [(r[0]["x0"], r[-1]["x1"]) for runs in multi for r in runs]
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    steps = int(hi - lo) + 1
+    cover = [False] * steps
+    for a, b in spans:
+        for x in range(int(a - lo), min(steps, int(b - lo) + 1)):
+            cover[x] = True
+    seps, start = [], None
+    for x in range(steps + 1):
+        free = x < steps and not cover[x]
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            if x - start >= gap:
+                seps.append(lo + (start + x) / 2)
+            start = None
+    return seps
+
+
+@dataclass
+class TextRow:
+    """A ruled row of a table without column rules: its runs of text (lists of
+    chars separated by gaps), kept so a continued part can be re-cut by the
+    first part's columns."""
+
+    top: float
+    bottom: float
+    page: int
+    runs: list
+
+
+def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> Optional[PageTable]:
+    """Columns for a table ruled only horizontally, from where text runs start
+    (or, for centred text, from gaps empty in every row); a run crossing a column
+    boundary in some row makes that row's cell span those columns."""
     gap = settings.column_gap
-    rows = sorted(pt.cells, key=lambda c: c.top)
-    runs_by_row = []
-    for cell in rows:
+    rows = []
+    for cell in sorted(pt.cells, key=lambda c: c.top):
         inside = [c for c in chars if cell.top <= (c["top"] + c["bottom"]) / 2 <= cell.bottom]
         runs = []
         for line in group_rows(inside):
@@ -333,39 +429,24 @@ def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> O
                     cur = []
                 cur.append(ch)
             runs.append(cur)
-        runs_by_row.append(runs)
-    spans = [(r[0]["x0"], r[-1]["x1"]) for runs in runs_by_row for r in runs]
-    if not spans:
+        rows.append(TextRow(cell.top, cell.bottom, cell.page, runs))
+    # only rows with text in two or more places show where columns are; a
+    # single run (a heading row spanning the table) says nothing about them
+    multi = [r.runs for r in rows if len(r.runs) >= 2]
+    if not multi:
         return None
-    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
-    # per-point coverage: how many rows have text over x
-    n_rows = sum(1 for runs in runs_by_row if runs)
-    allowed = n_rows // 5
-    steps = int(hi - lo) + 1
-    cover = [0] * steps
-    for runs in runs_by_row:
-        mark = [False] * steps
-        for r in runs:
-            for x in range(int(r[0]["x0"] - lo), min(steps, int(r[-1]["x1"] - lo) + 1)):
-                mark[x] = True
-        for x, m in enumerate(mark):
-            cover[x] += m
-    seps, start = [], None
-    for x in range(steps + 1):
-        free = x < steps and cover[x] <= allowed
-        if free and start is None:
-            start = x
-        elif not free and start is not None:
-            if x - start >= gap:
-                seps.append(lo + (start + x) / 2)
-            start = None
+    seps = _column_starts(multi, gap) or _column_gaps(multi, gap)
     if not seps:
         return None
+    return assign_columns(rows, seps, pt)
+
+
+def assign_columns(rows: list, seps: list, pt: PageTable) -> PageTable:
+    """Cells of text rows cut at ``seps``."""
     x0, x1 = pt.bbox[0], pt.bbox[2]
-    edges = [x0] + seps + [x1]
+    edges = [x0] + [x for x in seps if x0 < x < x1] + [x1]
     cells = []
-    for cell, runs in zip(rows, runs_by_row):
-        # union columns joined by a run crossing a separator
+    for row in rows:
         parent = list(range(len(edges) - 1))
 
         def find(i):
@@ -374,7 +455,7 @@ def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> O
             return i
 
         held: dict = {}
-        for r in runs:
+        for r in row.runs:
             a = bisect_right(edges, r[0]["x0"] + 1) - 1
             b = bisect_right(edges, r[-1]["x1"] - 1) - 1
             a, b = max(0, min(a, len(parent) - 1)), max(0, min(b, len(parent) - 1))
@@ -384,11 +465,12 @@ def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> O
         groups: dict = {}
         for k in range(len(parent)):
             groups.setdefault(find(k), []).append(k)
-        for root, cols in groups.items():
+        for cols in groups.values():
             text_chars = [ch for k in cols for ch in held.get(k, [])]
-            cells.append(RawCell(edges[cols[0]], cell.top, edges[cols[-1] + 1], cell.bottom,
-                                 cell_text(text_chars), cell.page))
-    return PageTable(page=pt.page, bbox=pt.bbox, cells=cells, garbled=pt.garbled)
+            cells.append(RawCell(edges[cols[0]], row.top, edges[cols[-1] + 1], row.bottom,
+                                 cell_text(text_chars), row.page))
+    return PageTable(page=pt.page, bbox=pt.bbox, cells=cells, page_height=pt.page_height,
+                     garbled=pt.garbled, text_columns=True, text_rows=rows, seps=list(seps))
 
 
 # --------------------------------------------------------------------------- stitching
@@ -417,11 +499,23 @@ def compatible(a: PageTable, b: PageTable, settings: TableSettings) -> bool:
     xa, xb = a.xs(settings.grid_tolerance), b.xs(settings.grid_tolerance)
     if len(xa) == len(xb):
         return True
+    if a.text_columns and b.text_columns:
+        return True  # estimated edges: the continuation is re-cut by the first part's columns
+    if a.text_columns or b.text_columns:
+        return False
     # one part may lack some column edges (a part holding only header rows, or
     # rows with merged cells): enough that the edges of one lie among the other's
     in_a = sum(1 for x in xb if any(abs(x - y) <= tol for y in xa))
     in_b = sum(1 for x in xa if any(abs(x - y) <= tol for y in xb))
     return in_a >= 0.8 * len(xb) or in_b >= 0.8 * len(xa)
+
+
+def continue_with(first: PageTable, cont: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -> PageTable:
+    """Prepare a continuation part: cut it by the first part's text columns if
+    neither has column rules, then drop a repeated header."""
+    if first.text_columns and cont.text_rows is not None and first.seps is not None:
+        cont = assign_columns(cont.text_rows, first.seps, cont)
+    return drop_repeated_header(first, cont, settings)
 
 
 def drop_repeated_header(first: PageTable, cont: PageTable, settings: TableSettings) -> PageTable:

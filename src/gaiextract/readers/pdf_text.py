@@ -207,18 +207,21 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(unicodedata.normalize("NFKC", text).strip()))
 
 
-def running_lines(pages: list, heights: list, band: float = 0.12) -> set:
+def running_lines(pages: list, heights: list, band: float = 0.12, numbers: Optional[list] = None) -> set:
     """ids of lines that are running headers, footers or page numbers.
 
     ``pages[i]`` holds the body lines of page i (tables excluded), ``heights[i]`` its
-    height. A line counts when it sits in the top or bottom band of its page and
-    either looks like a page number (among the first/last two lines of the page)
-    or its text, digits normalised, recurs in that band on most pages.
+    height, ``numbers[i]`` its page number (default i + 1). A line counts when it
+    sits in the top or bottom band of its page and either looks like a page number
+    (among the first/last two lines of the page) or recurs in that band on most
+    pages: the same text, or the same text but for the page's own number in it
+    ("第 3 页 共 7 页", "报告·3").
     """
     n = len(pages)
+    numbers = numbers or list(range(1, n + 1))
     counts: Counter = Counter()
     candidates = []
-    for lines, h in zip(pages, heights):
+    for lines, h, page_no in zip(pages, heights, numbers):
         seen = set()
         for i, ln in enumerate(lines):
             if ln.bottom <= h * band:
@@ -228,15 +231,18 @@ def running_lines(pages: list, heights: list, band: float = 0.12) -> set:
             else:
                 continue
             edge = i < 2 or i >= len(lines) - 2
-            key = (where, _repeat_key(ln.text))
-            candidates.append((ln, key, edge))
-            if key not in seen:
+            text = unicodedata.normalize("NFKC", ln.text)
+            keys = {(where, "=", re.sub(r"\s+", "", text))}
+            if str(page_no) in re.findall(r"\d+", text):
+                keys.add((where, "#", _repeat_key(text)))
+            candidates.append((ln, keys, edge))
+            for key in keys - seen:
                 seen.add(key)
                 counts[key] += 1
     need = max(2, (n + 1) // 2)
     drop = set()
-    for ln, key, edge in candidates:
-        if counts[key] >= need or (edge and is_page_number(ln.text)):
+    for ln, keys, edge in candidates:
+        if any(counts[k] >= need for k in keys) or (edge and is_page_number(ln.text)):
             drop.add(id(ln))
     return drop
 
