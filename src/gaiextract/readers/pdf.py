@@ -66,41 +66,30 @@ class PdfReader(Reader):
     # ------------------------------------------------------------------ parsing
     def _scan(self, source: Source):
         import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
         truncated = b"%%EOF" not in source.data[-2048:]
         warnings: list = []
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
         try:
             pdf = pdfplumber.open(source.stream(), password="")
-        except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-            raise ExtractError("encrypted", f"the PDF needs a password ({type(exc).__name__})",
-                               source.name) from None
         except Exception as exc:  # pdfminer raises many types for damaged files
-            raise self._damaged(source, truncated, exc) from None
+            raise self._failure(source, truncated, exc) from None
         scans: list = []
         try:
             try:
                 pages = pdf.pages
-            except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-                raise ExtractError("encrypted", f"the PDF needs a password ({type(exc).__name__})",
-                                   source.name) from None
-            except ExtractError:
-                raise
             except Exception as exc:
-                raise self._damaged(source, truncated, exc) from None
+                raise self._failure(source, truncated, exc) from None
             if not pages:
                 raise ExtractError("empty", "the PDF has no pages", source.name)
             failed = 0
             for i, page in enumerate(pages, start=1):
                 try:
                     scans.append(scan_page(page, i, self.settings))
-                except ExtractError:
-                    raise
                 except Exception as exc:
-                    if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
-                        raise ExtractError("encrypted", "the PDF needs a password",
-                                           source.name) from None
+                    err = self._failure(source, truncated, exc)
+                    if err.code == "encrypted":
+                        raise err from None
                     failed += 1
                     scans.append(PageScan(number=i, width=float(page.width or 0),
                                           height=float(page.height or 0)))
@@ -122,6 +111,24 @@ class PdfReader(Reader):
             warnings.append({"code": "truncated",
                              "detail": "the file ends early (no %%EOF); read the pages that parse"})
         return scans, warnings
+
+    @classmethod
+    def _failure(cls, source: Source, truncated: bool, exc: Exception) -> ExtractError:
+        """The ExtractError for a pdfminer/pdfplumber exception (pdfplumber wraps
+        pdfminer's in PdfminerException, so look inside)."""
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+        seen, inner = [], exc
+        while inner is not None and inner not in seen:
+            seen.append(inner)
+            if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+                return ExtractError("encrypted", f"the PDF is encrypted and needs a password "
+                                                 f"({type(inner).__name__})", source.name)
+            nxt = inner.args[0] if inner.args and isinstance(inner.args[0], BaseException) else None
+            inner = nxt or inner.__cause__ or inner.__context__
+        if isinstance(exc, ExtractError):
+            return exc
+        return cls._damaged(source, truncated, exc)
 
     @staticmethod
     def _damaged(source: Source, truncated: bool, exc: Optional[Exception]) -> ExtractError:

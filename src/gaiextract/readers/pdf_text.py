@@ -235,16 +235,30 @@ def running_lines(pages: list, heights: list, band: float = 0.12, numbers: Optio
             keys = {(where, "=", re.sub(r"\s+", "", text))}
             if str(page_no) in re.findall(r"\d+", text):
                 keys.add((where, "#", _repeat_key(text)))
-            candidates.append((ln, keys, edge))
+            j = i + 1 if where == "top" else i - 1
+            inner = lines[j] if 0 <= j < len(lines) else None
+            candidates.append((ln, keys, edge, inner, where))
             for key in keys - seen:
                 seen.add(key)
                 counts[key] += 1
     need = max(2, (n + 1) // 2)
+    repeated = {id(ln) for ln, keys, *_ in candidates if any(counts[k] >= need for k in keys)}
     drop = set()
-    for ln, keys, edge in candidates:
-        if any(counts[k] >= need for k in keys) or (edge and is_page_number(ln.text)):
+    for ln, keys, edge, inner, where in candidates:
+        if id(ln) in repeated and (_apart(ln, inner, where) or id(inner) in repeated):
+            drop.add(id(ln))
+        elif edge and is_page_number(ln.text):
             drop.add(id(ln))
     return drop
+
+
+def _apart(ln: Line, inner: Optional[Line], where: str) -> bool:
+    """Is the running line set apart from the body by more than line spacing?
+    (Body text repeated near a page edge is not a running head.)"""
+    if inner is None:
+        return True
+    gap = inner.top - ln.bottom if where == "top" else ln.top - inner.bottom
+    return gap >= 0.8 * max(ln.bottom - ln.top, inner.bottom - inner.top)
 
 
 # --------------------------------------------------------------------------- paragraphs
