@@ -368,3 +368,33 @@ def test_legacy_conversion_failure_is_clear():
     with pytest.raises(ExtractError) as e:
         DocxReader().read(Source(junk, name="broken.doc"))
     assert e.value.code in ("corrupt", "truncated")
+
+
+# -- automatic list numbering ----------------------------------------------------------
+def test_list_numbering_labels_are_printed_like_word():
+    t = texts(read("features.docx"))
+    i = t.index("一、概述")
+    assert t[i:i + 7] == ["一、概述", "（一）主动公开工作", "（二）依申请公开工作", "要点",
+                          "二、主动公开政府信息的情况", "（一）规章制度", "三、其他事项"]
+
+
+def test_list_label_is_a_hint_and_not_counted_as_formatting():
+    h = para(read("features.docx"), "二、主动公开政府信息的情况").hints
+    assert h["numbering"] == "二、" and h["bold"] is False
+
+
+@pytest.mark.parametrize("n,text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"),
+                                    (21, "二十一"), (100, "一百"), (105, "一百零五"),
+                                    (110, "一百一十"), (1001, "一千零一")])
+def test_chinese_counting_numbers(n, text):
+    from gaiextract.readers.docx_numbering import chinese_number
+    assert chinese_number(n) == text
+
+
+def test_other_number_formats():
+    from gaiextract.readers.docx_numbering import format_number
+    assert format_number(3, "ideographTraditional") == "丙"
+    assert format_number(2, "decimalEnclosedCircle") == "②"
+    assert format_number(12, "decimalFullWidth") == "１２"
+    assert format_number(4, "upperRoman") == "IV" and format_number(28, "lowerLetter") == "bb"
+    assert format_number(5, "bullet") is None

@@ -31,6 +31,7 @@ from ..errors import ExtractError
 from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
+from .docx_numbering import Numbering
 from .docx_styles import REL_NAMESPACES, Styles, wchild, wtag
 from .legacy import (OLE_MAGIC, RTF_MAGIC, OleFile, convert_to_docx, is_encrypted_doc,
                      is_encrypted_ooxml)
@@ -50,7 +51,6 @@ MAX_RATIO = 100
 _WORD_CONTENT_TYPES = (b"wordprocessingml.document.main", b"wordprocessingml.template.main",
                        b"ms-word.document.macroEnabled.main", b"ms-word.template.macroEnabledTemplate.main")
 _OFFICE_DOC_REL = "/officeDocument"
-_STYLES_REL = "/styles"
 
 
 def _parser() -> etree.XMLParser:
@@ -142,8 +142,9 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
         body = wchild(root, "body")
         if body is None:
             raise ExtractError("corrupt", f"{main} has no w:body", name)
-        styles = Styles(_styles_root(zf, main, name))
-    walker = BodyWalker(styles)
+        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml"))
+        numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml"))
+    walker = BodyWalker(styles, numbering)
     blocks = walker.blocks(body)
     return Document(blocks=blocks, format="docx", pages=None, warnings=walker.warnings,
                     meta={"main_part": main})
@@ -194,19 +195,21 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set):
             and el.tag.partition("}")[0].lstrip("{") in REL_NAMESPACES]
 
 
-def _styles_root(zf: zipfile.ZipFile, main: str, name: str):
+def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str):
+    """A part the main document refers to (styles, numbering), parsed; None if absent
+    or broken (losing hints or list labels is better than losing the document)."""
     names = set(zf.namelist())
     folder, base = posixpath.split(main)
     rels = _small_part(zf, posixpath.join(folder, "_rels", base + ".rels"), names) or []
     target = None
     for rel in rels:
-        if rel.get("Type", "").endswith(_STYLES_REL) and rel.get("TargetMode") != "External":
+        if rel.get("Type", "").endswith(rel_type) and rel.get("TargetMode") != "External":
             t = rel.get("Target", "")
             target = t.lstrip("/") if t.startswith("/") else posixpath.normpath(
                 posixpath.join(folder, t))
             break
     if target is None:
-        target = posixpath.join(folder, "styles.xml")
+        target = posixpath.join(folder, default)
     if target not in names:
         return None
     try:
@@ -214,7 +217,7 @@ def _styles_root(zf: zipfile.ZipFile, main: str, name: str):
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
-        return None  # broken styles lose heading hints, not the text
+        return None
 
 
 def _parse_part(zf: zipfile.ZipFile, part: str, name: str):

@@ -20,7 +20,11 @@ from collections import Counter
 from typing import Optional
 
 from ..document import Cell, Paragraph, Table
+from .docx_numbering import Numbering
 from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
+
+#: marks the computed list label among a paragraph's pieces (not a run: no formatting)
+_LABEL = object()
 
 #: inline wrappers whose content is read as if it were the paragraph's own
 _INLINE_CONTAINERS = {
@@ -44,8 +48,9 @@ _SYMBOLS = {0xF0A8: "□", 0xF06F: "□", 0xF0FE: "☑", 0xF078: "☒", 0xF0FD: 
 class BodyWalker:
     """Turns the children of ``w:body`` into blocks; collects warnings."""
 
-    def __init__(self, styles: Optional[Styles] = None):
+    def __init__(self, styles: Optional[Styles] = None, numbering: Optional[Numbering] = None):
         self.styles = styles or Styles()
+        self.numbering = numbering or Numbering()
         self.warnings: list = []
         self._fields: list = []  # open complex fields: "instr" | "result"
 
@@ -75,11 +80,17 @@ class BodyWalker:
         self._fields = [f for f in self._fields if f == "result"]
         pieces: list = []  # (text, rpr)
         extras: list = []
+        label = self._list_label(ppr, style_id)
+        if label:
+            pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, style_id)
         text = "".join(t for t, _ in pieces)
         out: list = []
-        if text.strip():
-            out.append(Paragraph(text=text, hints=self._hints(ppr, style_id, pieces)))
+        if text.strip() and text.strip() != (label or "").strip():
+            hints = self._hints(ppr, style_id, pieces)
+            if label:
+                hints["numbering"] = label.strip()
+            out.append(Paragraph(text=text, hints=hints))
         out.extend(extras)
         return out
 
@@ -87,8 +98,20 @@ class BodyWalker:
         """Plain text of a paragraph (for table cells) plus its extra blocks."""
         pieces: list = []
         extras: list = []
+        ppr = wchild(p, "pPr")
+        label = self._list_label(ppr, self.styles.para_style(ppr))
+        if label:
+            pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, None)
         return "".join(t for t, _ in pieces), extras
+
+    def _list_label(self, ppr, style_id) -> Optional[str]:
+        """The automatic number Word prints before this paragraph, if any."""
+        num_pr = self.styles.para_prop(ppr, style_id, "numPr")
+        if num_pr is None:
+            return None
+        num_id = wattr(wchild(num_pr, "numId"), "val")
+        return self.numbering.label(num_id, int_val(wchild(num_pr, "ilvl")) or 0)
 
     def _inline(self, el, pieces: list, extras: list, style_id) -> None:
         for child in el:
@@ -168,7 +191,7 @@ class BodyWalker:
         saw_text = False
         for text, rpr in pieces:
             n = len(text.strip())
-            if not n:
+            if not n or rpr is _LABEL:
                 continue
             saw_text = True
             if not on_off(st.run_prop(rpr, style_id, "b")):
