@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -286,7 +289,36 @@ def render(spec, out_dir: Path) -> Path:
     return path
 
 
+#: specs also saved as legacy Word 97-2003 .doc (one per style), when LibreOffice is installed
+LEGACY_DOC_SPECS = ("g02", "g03")
+
+
+def render_legacy_doc(docx_path: Path, spec, style: str) -> Path | None:
+    """Convert a rendered .docx to .doc with LibreOffice; None if soffice is absent."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    target = docx_path.with_name(docx_path.stem + "_legacy.doc")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--convert-to", "doc", "--outdir", tmp, str(docx_path)],
+                       check=True, timeout=300, capture_output=True)
+        shutil.copy(Path(tmp) / (docx_path.stem + ".doc"), target)
+    write_expected(spec, target, "docx", style + "_doc")
+    return target
+
+
 def render_all(specs, out_dir: Path) -> list:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [render(spec, out_dir) for spec in specs]
+    paths = []
+    for spec in specs:
+        path = render(spec, out_dir)
+        paths.append(path)
+        if spec.doc_id in LEGACY_DOC_SPECS:
+            legacy = render_legacy_doc(path, spec, style_for(spec))
+            if legacy is not None:
+                paths.append(legacy)
+            else:
+                print(f"soffice not found: {spec.doc_id} .doc not made")
+    return paths
