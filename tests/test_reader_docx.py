@@ -398,3 +398,24 @@ def test_other_number_formats():
     assert format_number(12, "decimalFullWidth") == "１２"
     assert format_number(4, "upperRoman") == "IV" and format_number(28, "lowerLetter") == "bb"
     assert format_number(5, "bullet") is None
+
+
+# -- tables of contents, ruby, embedded objects ---------------------------------------
+def test_table_of_contents_lines_are_flagged():
+    doc = read("features.docx")
+    assert para(doc, "一、目录项甲 1").hints.get("toc") is True
+    assert para(doc, "二、目录项乙 2").hints.get("toc") is True
+    assert "toc" not in para(doc, "目录后正文").hints
+    assert "toc" not in para(doc, "一、总体情况").hints
+
+
+def test_ruby_keeps_base_text_only():
+    doc = read("features.docx")
+    para(doc, "注音文字")
+    assert "zhù" not in all_text(doc)
+
+
+def test_embedded_excel_object_is_reported():
+    doc = read("features.docx")
+    para(doc, "附表")
+    assert any(w["code"] == "embedded_object" and "Excel" in w["detail"] for w in doc.warnings)

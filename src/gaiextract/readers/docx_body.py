@@ -52,7 +52,8 @@ class BodyWalker:
         self.styles = styles or Styles()
         self.numbering = numbering or Numbering()
         self.warnings: list = []
-        self._fields: list = []  # open complex fields: "instr" | "result"
+        self._fields: list = []  # open complex fields, innermost last
+        self._in_toc = False  # text was read inside a TOC field's result
 
     # -- blocks ---------------------------------------------------------------
     def blocks(self, container) -> list:
@@ -77,7 +78,8 @@ class BodyWalker:
         style_id = self.styles.para_style(ppr)
         # a field instruction never spans paragraphs in practice: an unclosed
         # one must not hide the rest of the document
-        self._fields = [f for f in self._fields if f == "result"]
+        self._fields = [f for f in self._fields if f.state == "result"]
+        self._in_toc = any(f.is_toc for f in self._fields)
         pieces: list = []  # (text, rpr)
         extras: list = []
         label = self._list_label(ppr, style_id)
@@ -90,6 +92,8 @@ class BodyWalker:
             hints = self._hints(ppr, style_id, pieces)
             if label:
                 hints["numbering"] = label.strip()
+            if self._in_toc or (hints.get("style") or "").lower().startswith("toc"):
+                hints["toc"] = True  # a table-of-contents line, not a heading
             out.append(Paragraph(text=text, hints=hints))
         out.extend(extras)
         return out
@@ -130,7 +134,7 @@ class BodyWalker:
             # pPr, bookmarks, comments, proofErr, _INLINE_DROPPED: nothing shown
 
     def _in_instruction(self) -> bool:
-        return "instr" in self._fields
+        return any(f.state == "instr" for f in self._fields)
 
     def _run(self, r, pieces: list, extras: list) -> None:
         rpr = wchild(r, "rPr")
@@ -141,12 +145,23 @@ class BodyWalker:
             if t == "fldChar":
                 kind = wattr(child, "fldCharType")
                 if kind == "begin":
-                    self._fields.append("instr")
+                    self._fields.append(_Field())
                 elif kind == "separate" and self._fields:
-                    self._fields[-1] = "result"
+                    self._fields[-1].state = "result"
                 elif kind == "end" and self._fields:
                     self._fields.pop()
                 continue
+            if t == "instrText":
+                if self._fields and self._fields[-1].state == "instr":
+                    self._fields[-1].code += child.text or ""
+                continue
+            if t == "ruby":  # phonetic guide: keep the base text, drop the reading
+                base = wchild(child, "rubyBase")
+                if base is not None:
+                    self._inline(base, pieces, extras, None)
+                continue
+            if t == "object":
+                self._embedded_object(child)
             if t in ("drawing", "pict", "object", "mc:AlternateContent"):
                 self._text_boxes(child, extras)
                 continue
@@ -154,6 +169,8 @@ class BodyWalker:
                 continue
             if t == "t":
                 pieces.append((child.text or "", rpr))
+                if any(f.is_toc for f in self._fields):
+                    self._in_toc = True
             elif t in ("tab", "ptab"):
                 pieces.append((" ", None))
             elif t in ("br", "cr"):
@@ -163,6 +180,15 @@ class BodyWalker:
             elif t == "sym":
                 pieces.append((_symbol(child), rpr))
             # delText, instrText, softHyphen, footnote/endnote/comment refs: not body text
+
+    def _embedded_object(self, obj) -> None:
+        """Tables pasted as embedded Excel/Word objects hold data we cannot read: say so."""
+        for node in obj.iter():
+            prog = node.get("ProgID") if isinstance(node.tag, str) else None
+            if prog:
+                self._warn("embedded_object", f"an embedded {prog} object is not read "
+                           "(its content may hold a table)")
+                return
 
     def _text_boxes(self, el, extras: list) -> None:
         """Read text boxes inside a drawing once (mc:Fallback repeats them)."""
@@ -253,6 +279,20 @@ class BodyWalker:
         w = {"code": code, "page": None, "detail": detail}
         if w not in self.warnings:
             self.warnings.append(w)
+
+
+class _Field:
+    """One open complex field: instruction text until w:fldChar separate, then result."""
+
+    __slots__ = ("state", "code")
+
+    def __init__(self):
+        self.state = "instr"
+        self.code = ""
+
+    @property
+    def is_toc(self) -> bool:
+        return self.code.strip().upper().startswith("TOC")
 
 
 def _build_grid(placed: list, width: int) -> list:
