@@ -419,3 +419,11 @@ def test_embedded_excel_object_is_reported():
     doc = read("features.docx")
     para(doc, "附表")
     assert any(w["code"] == "embedded_object" and "Excel" in w["detail"] for w in doc.warnings)
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+def test_legacy_conversion_timeout_is_reported():
+    data = (FIXTURES / "legacy.doc").read_bytes()
+    with pytest.raises(ExtractError) as e:
+        DocxReader(convert_timeout=0.05).read(Source(data, name="slow.doc"))
+    assert e.value.code == "timeout"
