@@ -17,7 +17,7 @@ AGENCY_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府
 #: what follows an agency name at the start of a body sentence
 _AFTER_AGENCY = re.compile(r"^(?:坚持|高度|认真|深入|严格|按照|围绕|紧紧|全面|始终|在|以|进一步|持续|扎实|积极|不断|着力|"
                            r"聚焦|共|通过|根据|依据|切实|主动|稳步|继续|立足|结合|贯彻|落实|紧扣|把|将|牢固|"
-                           r"强化|加强|坚决|全力|紧密|以来|进|重视|围|认|严|按|的|政府信息公开|政务公开|"
+                           r"强化|加强|坚决|全力|紧密|以来|重视|政府信息公开|政务公开|"
                            r"[,，。、（(])")
 
 
@@ -94,6 +94,7 @@ def agency_from_body(paragraphs: list) -> Optional[str]:
                 head, tail = word[:i], t[m.end() + i:]
                 if head.endswith(AGENCY_SUFFIX) and (not tail or _AFTER_AGENCY.match(tail)):
                     best = head
+                    break  # the shortest name that a verb follows
             if best and len(best) >= 4:
                 return best
     return None
