@@ -58,7 +58,8 @@ def render(spec, out_dir: Path) -> Path:
     style = style_for(spec)
     path = Path(out_dir) / f"{spec.doc_id}_{style}.txt"
     path.write_text("\n".join(render_lines(spec, style)) + "\n", encoding="utf-8")
-    write_expected(spec, path, "txt", style)
+    printed = (lambda s: s.translate(_SEEDLIKE)) if style == "txt_seedlike" else None
+    write_expected(spec, path, "txt", style, printed)
     return path
 
 
