@@ -209,7 +209,8 @@ def find_subsections(blocks: list, span: SectionSpan) -> list:
             if cand.number == expected:
                 cand.block = i
                 run.append((i, cand))
-        if len(run) > len(best):
+        # subsection headings come before the items nested in them: the earliest run wins
+        if run and (not best or run[0][0] < best[0][0] or (run[0][0] == best[0][0] and len(run) > len(best))):
             best = run
     subs = []
     for k, (i, cand) in enumerate(best):
