@@ -39,9 +39,25 @@ def clean_text(text: str) -> str:
 
 
 def label_key(text: str) -> str:
-    """A comparable form of a label: NFKC, no whitespace, unified quotes."""
-    text = nfkc(text).translate(_QUOTES)
+    """A comparable form of a label: NFKC, simplified characters, no whitespace,
+    unified quotes. For matching only: output keeps the text as printed."""
+    text = to_simplified(nfkc(text)).translate(_QUOTES)
     return _WS.sub("", text)
+
+
+_t2s = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (OpenCC t2s), so 總體情況 matches 总体情况."""
+    global _t2s
+    if text.isascii():
+        return text
+    if _t2s is None:
+        import opencc
+
+        _t2s = opencc.OpenCC("t2s")
+    return _t2s.convert(text)
 
 
 def has_han(text: str) -> bool:

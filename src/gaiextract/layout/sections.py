@@ -124,7 +124,14 @@ class SubsectionSpan:
         return "\n".join(parts)
 
 
-def _candidates(blocks: list, grammar: Grammar) -> list:
+def _candidates(blocks: list, grammar: Grammar, fuzzy=None) -> list:
+    """(candidate, section index, score) for every paragraph that could open a section.
+
+    With ``fuzzy`` (a :class:`~gaiextract.layout.fuzzy.SectionProfiles`), numbered
+    headings that match no variant or keyword rule are scored by jieba-token
+    similarity; such a match ranks below a clean one and needs the right number
+    unless the similarity is high.
+    """
     out = []
     secs = grammar.sections
     for i, b in enumerate(blocks):
@@ -140,8 +147,14 @@ def _candidates(blocks: list, grammar: Grammar) -> list:
             if fam == "none" and (cand.rest or len(text) > 24):
                 continue
             head_text = FAMILIES[fam].sub("", cand.heading, count=1) if fam != "none" else cand.heading
+            scores = [score_section(head_text, sdef) for sdef in secs]
+            if fuzzy is not None and fam != "none" and max(scores) < 0.72:
+                hit = fuzzy.best(head_text)
+                if hit:
+                    k = [sd.id for sd in secs].index(hit[0])
+                    scores[k] = max(scores[k], 0.55 + 0.3 * hit[1])
             for idx, sdef in enumerate(secs):
-                s = score_section(head_text, sdef)
+                s = scores[idx]
                 if fam != "none" and cand.number == idx + 1:
                     s += 0.15
                 elif fam != "none" and cand.number is not None:
@@ -169,8 +182,23 @@ def _best_chain(cands: list) -> list:
 
 
 def find_sections(blocks: list, grammar: Grammar) -> list:
-    """Return the sections found, as :class:`SectionSpan` in document order."""
-    cands = _candidates(blocks, grammar)
+    """Return the sections found, as :class:`SectionSpan` in document order.
+
+    Exact and keyword matching first; only when that leaves a section missing are
+    headings matched by jieba tokens (so most documents never load jieba).
+    """
+    spans = _find_sections(blocks, grammar, None)
+    if len(spans) < len(grammar.sections):
+        from .fuzzy import profiles
+
+        again = _find_sections(blocks, grammar, profiles(grammar))
+        if len(again) > len(spans):
+            spans = again
+    return spans
+
+
+def _find_sections(blocks: list, grammar: Grammar, fuzzy) -> list:
+    cands = _candidates(blocks, grammar, fuzzy)
     if not cands:
         return []
     chains = {}
