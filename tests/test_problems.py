@@ -22,3 +22,9 @@ def test_numbered_subheadings_and_items():
 def test_single_unnumbered_problem():
     p, m = split_problems(["公开内容还不够全面。", "下一步将继续加强公开工作。"])
     assert (len(p), len(m)) == (1, 1)
+
+
+def test_turn_announced_by_the_measures_sentence():
+    p, m = split_problems(["2020年，本街道存在以下不足：一是栏目设置不科学；二是更新不及时。",
+                           "2021年，本街道将采取以下措施加以改进：一是丰富解读；二是纳入考核；三是推进标准化。"])
+    assert (len(p), len(m)) == (2, 3)
