@@ -37,7 +37,8 @@ class TextReader(Reader):
 
 
 def _is_row_start(line: str) -> bool:
-    return line.strip() == "|"
+    """A lone ``|`` at the start of the line; `` |`` (text then " |") is a blank cell."""
+    return line.rstrip() == "|"
 
 
 def _ends_cell(line: str) -> bool:
