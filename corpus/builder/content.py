@@ -379,8 +379,8 @@ def _overview(rng, ctx, st, who):
         covered = {c for p in plan for c in p[1]}
         left = [t for t in pool[direct_n:] if t not in covered]
         preferred = [t for t in left if t in ("platform", "training", "supervision", "policy_interpretation")]
-        if preferred or left:
-            t = (preferred or left)[0]
+        if preferred:  # topics whose prose names nothing of another topic
+            t = preferred[0]
             plan.append((rng.choice(prose.GENERIC_HEADINGS), [t], [t], "generic"))
     body = [] if st["no_intro"] else [_fill(rng, rng.choice(prose.OVERVIEW_INTROS), dict(ctx, who=who))]
     subs, kinds = [], []
