@@ -65,7 +65,7 @@ def split_heading(text: str, family: str) -> Optional[HeadingCandidate]:
         m = FAMILIES[family].match(stripped)
         if not m:
             return None
-        number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()]
+        number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()].lstrip()
     if not body:
         return None
     if len(body) <= HEADING_MAX and not any(ch in body[:-1] for ch in RUN_IN_STOPS):
@@ -76,7 +76,7 @@ def split_heading(text: str, family: str) -> Optional[HeadingCandidate]:
             return None
         head, rest = body[:cut], body[cut + 1:].strip()
     return HeadingCandidate(block=-1, family=family, number=number,
-                            heading=(marker.strip() + head.strip()) if marker else head.strip(), rest=rest)
+                            heading=marker + head.strip(), rest=rest)
 
 
 def score_section(heading_text: str, sdef: SectionDef) -> float:
@@ -209,7 +209,8 @@ def find_subsections(blocks: list, span: SectionSpan) -> list:
             if cand.number == expected:
                 cand.block = i
                 run.append((i, cand))
-        if len(run) > len(best):
+        # subsection headings come before the items nested in them: the earliest run wins
+        if run and (not best or run[0][0] < best[0][0] or (run[0][0] == best[0][0] and len(run) > len(best))):
             best = run
     subs = []
     for k, (i, cand) in enumerate(best):

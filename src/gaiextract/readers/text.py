@@ -37,13 +37,13 @@ class TextReader(Reader):
 
 
 def _is_row_start(line: str) -> bool:
-    """A lone ``|`` at the start of the line; `` |`` (text then " |") is a blank cell."""
+    # exactly "|": a blank cell is " |" and must not start a row
     return line.rstrip() == "|"
 
 
 def _ends_cell(line: str) -> bool:
     s = line.rstrip()
-    return s.endswith(" |") or s.endswith("\u3000|") or (s == "|" and False)
+    return s.endswith(" |") or s.endswith("\u3000|")
 
 
 def parse_flattened(text: str) -> list:
