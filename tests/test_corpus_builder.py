@@ -36,6 +36,7 @@ def _read_number(text):
     if s in PLACEHOLDERS:
         return None
     s = re.sub(r"[(（].*$", "", s)  # annotation: 22（其中修订16件）
+    s = re.sub(r"(件|万元)$", "", s)
     s = s.replace(",", "").replace("增加", "+")
     return float(s) if "." in s else int(s)
 
@@ -83,6 +84,12 @@ def test_failing_checks_are_exactly_the_deliberate_breaks(spec):
     declared = exp["notes"]["break_checks"]  # what each break must fail, stated by hand
     assert sorted(failing_checks(exp["tables"])) == sorted(declared)
     assert sorted(exp["failing_checks"]) == sorted(declared)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.doc_id)
+def test_each_topic_heads_one_subsection_at_most(spec):
+    cats = [c for sub in spec.expected["subsections"] for c in sub["categories"]]
+    assert len(cats) == len(set(cats))
 
 
 def test_some_reports_break_their_arithmetic():
@@ -161,6 +168,7 @@ def test_variation_is_covered():
     cells = [c.text for s in SPECS for t in s.tables() for r in t.rows for c in r if c.key]
     assert any(re.search("[０-９]", c) for c in cells) and any("," in c for c in cells)
     assert any("（其中" in c or "（含" in c for c in cells) and any(c.startswith("+") for c in cells)
+    assert any(c.endswith("件") for c in cells) and any(c.endswith("万元") for c in cells)
     fees = [tuple(e["fees"].values()) for e in exp]
     assert (None, None, None) in fees and (0, 0, 0) in fees and any(f[0] and f[0] > 0 for f in fees)
     cats = [c for e in exp for sub in e["subsections"] for c in sub["categories"]]
