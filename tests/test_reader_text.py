@@ -40,3 +40,14 @@ def test_gbk_text_file_decodes():
     doc = TextReader().read(as_source(data, name="x.txt"))
     assert doc.meta["encoding"] == "gb18030"
     assert doc.blocks[1].text == "鄠邑区东风街道办事处"
+
+
+def test_run_on_paragraphs_are_split_back():
+    line = ("依据《条例》第五十条规定，编制本报告。 1.总体情况 2022年，某镇人民政府认真贯彻落实条例，" + "扎实推进各项工作。" * 40 +
+            " （一）信息管理 开展历史公开信息排查。存在的主要问题： （一）栏目设置不够科学。")
+    blocks = parse_flattened(line + "\n")
+    texts = [b.text for b in blocks]
+    assert texts[:3] == ["依据《条例》第五十条规定，编制本报告。", "1.总体情况", texts[2]]
+    assert texts[2].startswith("2022年") and "（一）信息管理" in texts
+    assert texts[-2:] == ["开展历史公开信息排查。存在的主要问题：", "（一）栏目设置不够科学。"]
+    assert "".join(texts).replace(" ", "") == line.replace(" ", "")  # nothing but the breaks is lost

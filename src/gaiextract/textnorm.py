@@ -62,3 +62,29 @@ def to_simplified(text: str) -> str:
 
 def has_han(text: str) -> bool:
     return re.search(_HAN_CH, text) is not None
+
+
+_CN_NUM = "一二三四五六七八九十"
+_MARKER = (rf"(?:第[{_CN_NUM}]+部分|[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}\d]{{1,3}}[)）]|\d{{1,2}}[.．、](?!\d))")
+#: a paragraph break a scraper turned into a space: sentence end, space, numbering
+_RUN_ON_BREAK = re.compile(rf"(?<=[。；！？!?”）)：:])[ \u3000\u00a0]+(?={_MARKER})")
+_HEAD_THEN_SPACE = re.compile(rf"^({_MARKER}[^。，,；;：:\s]{{1,40}})[ \u3000\u00a0]+(?=\S)")
+
+
+def split_run_on(line: str) -> list:
+    """Undo a scraper that ran paragraphs together with spaces.
+
+    '…编制本报告。 1.总体情况 2022年，…' → ['…编制本报告。', '1.总体情况', '2022年，…'].
+    Only breaks where a sentence ends, whitespace follows and numbering starts, and
+    splits a numbered heading from the text after its space; nothing is dropped
+    but the whitespace at those breaks.
+    """
+    out = []
+    for part in _RUN_ON_BREAK.split(line):
+        m = _HEAD_THEN_SPACE.match(part)
+        if m:
+            out.append(m.group(1))
+            part = part[m.end():]
+        if part.strip():
+            out.append(part.strip())
+    return out
