@@ -427,3 +427,17 @@ def test_legacy_conversion_timeout_is_reported():
     with pytest.raises(ExtractError) as e:
         DocxReader(convert_timeout=0.05).read(Source(data, name="slow.doc"))
     assert e.value.code == "timeout"
+
+
+def test_content_control_prompt_text_is_not_content():
+    doc = read("features.docx")
+    para(doc, "控件前控件后")
+    assert "单击" not in all_text(doc)
+
+
+def test_broken_styles_part_keeps_the_text_and_warns(tmp_path):
+    path = tmp_path / "badstyles.docx"
+    fx.write_package(path, fx.features_document_xml(), {"word/styles.xml": "<w:styles"})
+    doc = DocxReader().read(as_source(path))
+    assert para(doc, "一、总体情况").hints.get("style") is None
+    assert any(w["code"] == "part_unreadable" and "styles.xml" in w["detail"] for w in doc.warnings)

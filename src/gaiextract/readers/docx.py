@@ -142,9 +142,12 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
         body = wchild(root, "body")
         if body is None:
             raise ExtractError("corrupt", f"{main} has no w:body", name)
-        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml"))
-        numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml"))
+        warnings: list = []
+        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings))
+        numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml",
+                                            warnings))
     walker = BodyWalker(styles, numbering)
+    walker.warnings.extend(warnings)
     blocks = walker.blocks(body)
     return Document(blocks=blocks, format="docx", pages=None, warnings=walker.warnings,
                     meta={"main_part": main})
@@ -195,7 +198,8 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set):
             and el.tag.partition("}")[0].lstrip("{") in REL_NAMESPACES]
 
 
-def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str):
+def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str,
+                  warnings: list):
     """A part the main document refers to (styles, numbering), parsed; None if absent
     or broken (losing hints or list labels is better than losing the document)."""
     names = set(zf.namelist())
@@ -217,6 +221,9 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
+        warnings.append({"code": "part_unreadable", "page": None,
+                         "detail": f"{target} could not be read ({exc.code}); "
+                                   "formatting hints or list numbers may be missing"})
         return None
 
 

@@ -64,6 +64,8 @@ class BodyWalker:
                 out.extend(self.paragraph(child))
             elif t == "tbl":
                 out.extend(self.table(child))
+            elif t == "sdt" and _is_placeholder(child):
+                continue
             elif t in _BLOCK_CONTAINERS:
                 out.extend(self.blocks(child))
             elif t == "altChunk":
@@ -122,6 +124,8 @@ class BodyWalker:
             t = wtag(child)
             if t == "r":
                 self._run(child, pieces, extras)
+            elif t == "sdt" and _is_placeholder(child):
+                continue
             elif t in _INLINE_CONTAINERS:
                 self._inline(child, pieces, extras, style_id)
             elif t == "m:t":
@@ -366,6 +370,11 @@ def _cell_blocks(tc):
 def _grid_cols(tbl) -> list:
     grid = wchild(tbl, "tblGrid")
     return [] if grid is None else [g for g in grid if wtag(g) == "gridCol"]
+
+
+def _is_placeholder(sdt) -> bool:
+    """A content control still showing its prompt ("单击或点击此处输入文字。"): not content."""
+    return wchild(wchild(sdt, "sdtPr"), "showingPlcHdr") is not None
 
 
 def _alternate(ac):
