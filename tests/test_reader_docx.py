@@ -441,3 +441,46 @@ def test_broken_styles_part_keeps_the_text_and_warns(tmp_path):
     doc = DocxReader().read(as_source(path))
     assert para(doc, "一、总体情况").hints.get("style") is None
     assert any(w["code"] == "part_unreadable" and "styles.xml" in w["detail"] for w in doc.warnings)
+
+
+# -- grid walk on small tables (WordprocessingML snippets) ----------------------------------
+def _walk_table(rows_xml: str, grid_cols: int = 0):
+    from lxml import etree
+
+    from gaiextract.readers.docx_body import BodyWalker
+    grid = "".join('<w:gridCol w:w="100"/>' for _ in range(grid_cols))
+    xml = (f'<w:body {fx.NS}><w:tbl><w:tblGrid>{grid}</w:tblGrid>{rows_xml}</w:tbl></w:body>')
+    blocks = BodyWalker().blocks(etree.fromstring(xml.encode()))
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def test_grid_after_widens_a_table_without_tblgrid():
+    t = _walk_table(fx._tr(fx._tc("a") + fx._tc("b"), '<w:gridAfter w:val="2"/>')
+                    + fx._tr(fx._tc("c") + fx._tc("d") + fx._tc("e") + fx._tc("f")))
+    assert (t.n_rows, t.n_cols) == (2, 4)
+    assert [c.text for c in t.grid[0]] == ["a", "b", "", ""]
+    assert len({id(c) for c in t.grid[0]}) == 4  # filler cells are separate, empty cells
+
+
+def test_vertical_merge_with_column_span_covers_the_block():
+    t = _walk_table(
+        fx._tr(fx._tc("合并", '<w:gridSpan w:val="2"/><w:vMerge w:val="restart"/>') + fx._tc("x"))
+        + fx._tr(fx._tc("", '<w:gridSpan w:val="2"/><w:vMerge/>') + fx._tc("y"))
+        + fx._tr(fx._tc("p") + fx._tc("q") + fx._tc("r")), 3)
+    m = t.grid[0][0]
+    assert (m.text, m.rowspan, m.colspan) == ("合并", 2, 2)
+    assert t.grid[1][0] is m and t.grid[1][1] is m and t.grid[0][1] is m
+    assert [c.text for c in t.row_cells(1)] == ["y"]
+    assert [c.text for c in t.grid[2]] == ["p", "q", "r"]
+
+
+def test_continue_without_a_cell_above_starts_a_cell():
+    t = _walk_table(fx._tr(fx._tc("孤立", '<w:vMerge/>') + fx._tc("b")), 2)
+    assert [(c.text, c.rowspan) for c in t.row_cells(0)] == [("孤立", 1), ("b", 1)]
+
+
+def test_text_in_a_continuation_cell_is_kept_once():
+    t = _walk_table(fx._tr(fx._tc("上", '<w:vMerge w:val="restart"/>'))
+                    + fx._tr(fx._tc("下", '<w:vMerge/>')), 1)
+    assert t.grid[0][0] is t.grid[1][0] and t.grid[0][0].text == "上\n下"

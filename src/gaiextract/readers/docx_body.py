@@ -78,10 +78,7 @@ class BodyWalker:
         """The paragraph (if it has text) followed by blocks of its text boxes."""
         ppr = wchild(p, "pPr")
         style_id = self.styles.para_style(ppr)
-        # a field instruction never spans paragraphs in practice: an unclosed
-        # one must not hide the rest of the document
-        self._fields = [f for f in self._fields if f.state == "result"]
-        self._in_toc = any(f.is_toc for f in self._fields)
+        self._new_paragraph()
         pieces: list = []  # (text, rpr)
         extras: list = []
         label = self._list_label(ppr, style_id)
@@ -102,6 +99,7 @@ class BodyWalker:
 
     def text_of(self, p) -> tuple:
         """Plain text of a paragraph (for table cells) plus its extra blocks."""
+        self._new_paragraph()
         pieces: list = []
         extras: list = []
         ppr = wchild(p, "pPr")
@@ -110,6 +108,12 @@ class BodyWalker:
             pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, None)
         return "".join(t for t, _ in pieces), extras
+
+    def _new_paragraph(self) -> None:
+        # a field instruction never spans paragraphs in practice: an unclosed one
+        # must not hide the rest of the document (results, e.g. a TOC, do span)
+        self._fields = [f for f in self._fields if f.state == "result"]
+        self._in_toc = any(f.is_toc for f in self._fields)
 
     def _list_label(self, ppr, style_id) -> Optional[str]:
         """The automatic number Word prints before this paragraph, if any."""
@@ -233,7 +237,7 @@ class BodyWalker:
             hints["bold"] = bold_all
         if sizes:
             hints["font_size"] = sizes.most_common(1)[0][0]
-        if wchild(ppr, "numPr") is not None:
+        if st.para_prop(ppr, style_id, "numPr") is not None:
             hints["numbered"] = True
         return hints
 
@@ -242,6 +246,7 @@ class BodyWalker:
         """The table followed by any tables nested in its cells."""
         nested: list = []
         placed: list = []  # rows of (col, colspan, vmerge, hmerge, text)
+        ends: list = []  # grid width each row claims, gridAfter included
         for tr in _rows(tbl):
             trpr = wchild(tr, "trPr")
             if wchild(trpr, "del") is not None:  # deleted row (tracked change)
@@ -258,9 +263,10 @@ class BodyWalker:
                 row.append((col, span, vmerge, hmerge, self._cell_text(tc, nested)))
                 col += span
             placed.append(row)
+            ends.append(col + (int_val(wchild(trpr, "gridAfter")) or 0))
         if not any(placed):
             return nested
-        width = max((len(_grid_cols(tbl)),) + tuple(r[-1][0] + r[-1][1] for r in placed if r))
+        width = max([len(_grid_cols(tbl))] + ends)
         grid = _build_grid(placed, width)
         if nested:
             self._warn("nested_table",
