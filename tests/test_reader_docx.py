@@ -484,3 +484,23 @@ def test_text_in_a_continuation_cell_is_kept_once():
     t = _walk_table(fx._tr(fx._tc("上", '<w:vMerge w:val="restart"/>'))
                     + fx._tr(fx._tc("下", '<w:vMerge/>')), 1)
     assert t.grid[0][0] is t.grid[1][0] and t.grid[0][0].text == "上\n下"
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+def test_wps_named_word_binary_is_converted():
+    # Kingsoft WPS writes .wps files in the Word binary format; the name must not matter
+    data = (FIXTURES / "legacy.doc").read_bytes()
+    src = Source(data, name="报告.wps")
+    assert choose_reader(src).format == "docx"
+    doc = DocxReader().read(src)
+    assert doc.meta["converted_from"] == "wps"
+    _check_requests_table(_requests_table(doc))
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+def test_rtf_saved_as_doc_is_converted():
+    rtf = (b"{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}"
+           b"\\f0 \\u19968?\\u12289?\\u24635?\\u20307?\\u24773?\\u20917?\\par}")
+    doc = DocxReader().read(Source(rtf, name="report.doc"))
+    assert doc.meta["converted_from"] == "rtf"
+    assert texts(doc) == ["一、总体情况"]
