@@ -94,6 +94,8 @@ def _proactive_2021(rng, pr: Printer, st, kind):
         annotation = None
         if ann and key == "normative_documents.in_force":
             annotation = f"（其中修订{rng.randint(1, max(1, v[key]))}件）"
+        if st["units"] and annotation is None and v[key]:
+            annotation = "万元" if key == "fees.amount" else "件"
         cell, e = pr.cell(key, v[key], annotation=annotation, **kw)
         exp[key] = e
         return cell
@@ -340,7 +342,7 @@ def _review_table(rng, pr: Printer, st, rev):
         [_lbl("行政复议", colspan=5), _lbl("行政诉讼", colspan=10)],
         [_lbl(lab(c), rowspan=2) for c in REVIEW_COLUMNS] + [_lbl("未经复议直接起诉", colspan=5),
                                                               _lbl("复议后起诉", colspan=5)],
-        [_lbl(lab(c)) for c in REVIEW_COLUMNS] * 2,
+        [_lbl(lab(c)) for _ in range(2) for c in REVIEW_COLUMNS],
         values,
     ]
     return TableSpec("review_litigation", rows, header_rows=3), exp
@@ -373,10 +375,13 @@ def _overview(rng, ctx, st, who):
     for t in pool[:direct_n]:
         plan.append((rng.choice(prose.TOPICS[t][0]), [t], [t], "direct"))
     rng.shuffle(plan)
-    if generic:
-        left = [t for t in pool[direct_n:] if t in ("platform", "training", "supervision", "policy_interpretation")]
-        t = left[0] if left else "platform"
-        plan.append((rng.choice(prose.GENERIC_HEADINGS), [t], [t], "generic"))
+    if generic:  # a generic heading over a topic no other subsection covers
+        covered = {c for p in plan for c in p[1]}
+        left = [t for t in pool[direct_n:] if t not in covered]
+        preferred = [t for t in left if t in ("platform", "training", "supervision", "policy_interpretation")]
+        if preferred:  # topics whose prose names nothing of another topic
+            t = preferred[0]
+            plan.append((rng.choice(prose.GENERIC_HEADINGS), [t], [t], "generic"))
     body = [] if st["no_intro"] else [_fill(rng, rng.choice(prose.OVERVIEW_INTROS), dict(ctx, who=who))]
     subs, kinds = [], []
     for i, (wording, cats, ptopics, kind) in enumerate(plan):
@@ -385,7 +390,7 @@ def _overview(rng, ctx, st, who):
             pool_p = list(prose.TOPICS[t][1])
             k = 1 if len(ptopics) > 1 else rng.randint(1, 3)
             paras += [_fill(rng, p, ctx) for p in rng.sample(pool_p, k)]
-        if st["sub_items"] and ptopics[0] in prose.SUB_ITEMS and st["sub_numbering"].startswith("paren"):
+        if st["sub_items"] and st["numbering"] != "arabic" and ptopics[0] in prose.SUB_ITEMS and st["sub_numbering"].startswith("paren"):
             paras += [f"{j + 1}.{item}" for j, item in enumerate(prose.SUB_ITEMS[ptopics[0]])]
         heading = _sub_number(st["sub_numbering"], i) + wording
         body.append(Subsection(heading, paras, inline=st["inline_subheadings"]))
@@ -504,21 +509,22 @@ def make_spec(i: int) -> ReportSpec:
         "thousands": rng.random() < 0.5,
         "decimals": rng.choice(["trim", "fixed"]),
         "sign_words": i % 11 == 5,
-        "annotate": i % 8 == 6,
-        "normative_label": "行政规范性文件" if (edition == "2021") != (i % 6 == 0) else "规范性文件",
+        "annotate": i % 7 == 6,
+        "units": i % 13 == 7,  # 9件 / 12.5万元 in the proactive table
+        "normative_label": "行政规范性文件" if (edition == "2021") != (i % 9 == 3) else "规范性文件",
         "partial_short": i % 5 == 3,
         "label_fw_dot": i % 7 == 4,
         "typo": i in (10, 27),
         "header_breaks": rng.random() < 0.6,
-        "corner_text": "" if i % 6 == 5 else "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "corner_text": "" if i % 5 == 4 else "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
         "review_dash": rng.random() < 0.5,
         "numbering": ["dun", "dun", "part", "dun", "arabic", "dun", "dun"][i % 7],
         "inline_subheadings": i % 5 == 2,
-        "no_intro": i % 6 == 4 and title_style not in ("none_body",),
-        "sub_items": i % 4 == 1,
-        "problems_style": ["inline", "subheads", "numbered", "paren", "lastyear", "inline"][i % 6],
+        "no_intro": i % 7 == 3 and title_style not in ("none_body",),
+        "sub_items": i % 3 == 1,
+        "problems_style": ["inline", "subheads", "numbered", "inline", "paren", "lastyear", "inline"][i % 7],
         "fee_style": ["zero_sentence", "nothing", "colon", "none_collected", "npc_nothing", "decimal",
-                      "nothing", "zero_sentence"][i % 8],
+                      "zero_sentence", "nothing", "colon"][i % 9],
         "table_style": rng.choice(["merged", "merged", "merged", "flat", "flat_blank"]),
         "title_style": title_style,
     }
@@ -551,7 +557,7 @@ def make_spec(i: int) -> ReportSpec:
 
     # title, meta, preamble
     if title_style == "one_line":
-        title_lines = [f"{agency}{year}年政府信息公开工作年度报告"]
+        title_lines = [f"{agency}{year}年{'度' if i % 4 == 0 else ''}政府信息公开工作年度报告"]
     elif title_style == "two_lines":
         title_lines = [agency, f"{year}年政府信息公开工作年度报告"]
     elif title_style == "paren":
@@ -589,7 +595,7 @@ def make_spec(i: int) -> ReportSpec:
     fee_paras, fees = _fees(rng, ctx, st, pr)
     if agency and rng.random() < 0.4:
         fee_paras += [agency, f"{year + 1}年1月{rng.randint(5, 28)}日"]
-    has_other = i not in (15, 33)
+    has_other = i not in (15, 24)
     if not has_other:
         fees = {"notices": None, "amount_notified": None, "amount_collected": None}
         notes["fee_style"] = "no_section"

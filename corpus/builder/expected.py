@@ -54,23 +54,33 @@ def failing_checks(tables: dict) -> list:
     return failed
 
 
-def expected_record(spec, doc_name: str, fmt: str, style: str) -> dict:
-    """The expected JSON for one rendered document of ``spec``."""
-    exp = spec.expected
+def expected_record(spec, doc_name: str, fmt: str, style: str, printed=None) -> dict:
+    """The expected JSON for one rendered document of ``spec``.
+
+    ``printed`` is the text transformation the renderer applied to every line (e.g. the
+    seed-like scraper's ASCII punctuation); titles and headings are recorded as printed.
+    """
+    exp = json.loads(json.dumps(spec.expected))  # a deep copy: specs are shared by renderers
+    printed = printed or (lambda s: s)
     rec = {"document": doc_name, "format": fmt, "style": style}
     for k in ("report", "section_ids", "section_headings", "subsections", "tables", "fees",
               "problems_count", "measures_count", "failing_checks"):
         rec[k] = exp[k]
+    if rec["report"]["title"]:
+        rec["report"]["title"] = printed(rec["report"]["title"])
+    rec["section_headings"] = {k: printed(v) for k, v in rec["section_headings"].items()}
+    for sub in rec["subsections"]:
+        sub["heading"] = printed(sub["heading"])
     if exp.get("uncertain"):
         rec["uncertain"] = exp["uncertain"]
     rec["notes"] = dict(exp.get("notes", {}), content_id=spec.doc_id)
     return rec
 
 
-def write_expected(spec, doc_path, fmt: str, style: str) -> Path:
+def write_expected(spec, doc_path, fmt: str, style: str, printed=None) -> Path:
     """Write doc_path.with_suffix('.expected.json') beside the rendered document."""
     doc_path = Path(doc_path)
     out = doc_path.with_suffix(".expected.json")
-    rec = expected_record(spec, doc_path.name, fmt, style)
+    rec = expected_record(spec, doc_path.name, fmt, style, printed)
     out.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return out
