@@ -293,7 +293,10 @@ def column_widths(rows: list, total: float, size: float) -> list:
             longest = max(len(t) for t in cell.text.split("\n"))
             want[c] = max(want[c], min(longest, cap) * size + 8)
     n_val = max(1, len(value_cols))
-    val_w = min(46.0, max(26.0, (total * 0.5) / n_val)) if label_cols else total / n_val
+    if n_cols <= 5:  # the small tables: room for a label repeated in every column
+        val_w = total * (0.62 if label_cols else 1.0) / n_val
+    else:
+        val_w = min(46.0, max(26.0, (total * 0.5) / n_val)) if label_cols else total / n_val
     rest = total - val_w * len(value_cols)
     scale = rest / sum(want.values()) if want else 0
     return [want[c] * scale if c in want else val_w for c in range(n_cols)]
@@ -313,6 +316,8 @@ class DrawnStyle:
 
 
 def drawn_style(spec, i: int) -> DrawnStyle:
+    """Choices for the i-th drawn document: cycles of different lengths, so all
+    combinations occur over twenty documents."""
     footer = ["dash", "di", "slash", "plain"][i % 4]
     repeat = i % 3 != 1
     top_rule = i % 4 not in (1, 2)
@@ -402,16 +407,24 @@ def _render_docx_available():
 # ---------------------------------------------------------------- entry point
 
 def render_all(specs, out_dir: Path) -> list:
-    """Even-numbered specs drawn, odd-numbered via LibreOffice (drawn when it is
-    unavailable); every spec gets one PDF and its expected JSON."""
+    """Half the specs via LibreOffice (i % 4 in 1, 2: both editions, as the
+    editions alternate), the other half drawn (all of them when LibreOffice or the
+    DOCX renderer is unavailable); every spec gets one PDF and its expected JSON."""
     from .content import write_expected
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lo = _render_docx_available() if soffice() else None
+    if lo is None:
+        print("pdf: LibreOffice or render_docx unavailable: every PDF drawn with reportlab")
+    for old in out_dir.glob("*.pdf"):
+        old.unlink()
+    for old in out_dir.glob("*.expected.json"):
+        old.unlink()
     paths = []
+    n_drawn = 0
     for i, spec in enumerate(specs):
-        if lo is not None and i % 2 == 1:
+        if lo is not None and i % 4 in (1, 2):
             render_docx, docx_style = lo
             dstyle = docx_style(spec)
             style = f"pdf_lo_{dstyle}"
@@ -422,7 +435,8 @@ def render_all(specs, out_dir: Path) -> list:
                 made = convert_with_libreoffice(docx, Path(tmp))
                 shutil.move(str(made), path)
         else:
-            ds = drawn_style(spec, i)
+            ds = drawn_style(spec, n_drawn)
+            n_drawn += 1
             style = ds.name
             path = out_dir / f"{spec.doc_id}_{style}.pdf"
             draw_spec(spec, path, ds)

@@ -219,7 +219,7 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
             continue
         flush_lines()
         if parts and compatible(parts[-1], it, settings):
-            parts.append(continue_with(parts[0], it, settings))
+            parts.append(continue_with(parts[0], it, settings, prev=parts[-1]))
             continue
         flush_table()
         parts.append(it)

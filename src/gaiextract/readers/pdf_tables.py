@@ -20,6 +20,7 @@ can be stitched into one :class:`~gaiextract.document.Table` before any mapping.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
@@ -27,7 +28,7 @@ from typing import Optional
 from pdfplumber.table import TableFinder
 
 from ..document import Cell, Table
-from .pdf_text import group_rows, is_garbled_char, join_chars, GARBLED
+from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class RawCell:
     bottom: float
     text: str
     page: int
+    #: where the text really is, when it came from another page (a split row)
+    shown: Optional[tuple] = None  # (page, bbox)
 
     @property
     def bbox(self) -> tuple:
@@ -150,7 +153,7 @@ def _covered(segments: list, lo: float, hi: float, tol: float) -> bool:
     return reach >= hi - tol
 
 
-def close_frame(h: list, v: list, tol: float, max_row: float = 60.0,
+def close_frame(h: list, v: list, tol: float, max_row: float = 80.0,
                 chars: Optional[list] = None, page_top: float = 0.0, page_bottom: float = 1e9,
                 lost: Optional[list] = None) -> list:
     """Synthetic rules for missing outer edges.
@@ -365,15 +368,16 @@ def _fill(boxes: list, chars: list, page_no: int, settings: TableSettings) -> Pa
     return pt
 
 
-def _column_starts(multi: list, gap: float) -> list:
+def _column_starts(later: list) -> list:
     """Separators just before x positions where, in several rows, a run of text
-    starts after another run in the same row (text left-aligned in its cells).
-    A run that is the first of its row (an indented label) is no evidence."""
-    n = len(multi)
-    starts = cluster([r[0]["x0"] for runs in multi for r in runs[1:]], 2.0)
+    starts after a gap on its line (text left-aligned in its cells). ``later``
+    holds, per row, those runs; a run opening its line (an indented label, a
+    wrapped line) is no evidence."""
+    n = len(later)
+    starts = cluster([r[0]["x0"] for runs in later for r in runs], 2.0)
     seps = []
     for x in starts:
-        support = sum(1 for runs in multi if any(abs(r[0]["x0"] - x) <= 2.0 for r in runs[1:]))
+        support = sum(1 for runs in later if any(abs(r[0]["x0"] - x) <= 2.0 for r in runs))
         if support >= max(2, 0.3 * n):
             seps.append(x - 1.0)
     return seps
@@ -417,25 +421,26 @@ def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> O
     (or, for centred text, from gaps empty in every row); a run crossing a column
     boundary in some row makes that row's cell span those columns."""
     gap = settings.column_gap
-    rows = []
+    rows, later = [], []
     for cell in sorted(pt.cells, key=lambda c: c.top):
         inside = [c for c in chars if cell.top <= (c["top"] + c["bottom"]) / 2 <= cell.bottom]
-        runs = []
+        runs, row_later = [], []
         for line in group_rows(inside):
-            cur = [line[0]]
+            line_runs = [[line[0]]]
             for ch in line[1:]:
-                if ch["x0"] - cur[-1]["x1"] >= gap:
-                    runs.append(cur)
-                    cur = []
-                cur.append(ch)
-            runs.append(cur)
+                if ch["x0"] - line_runs[-1][-1]["x1"] >= gap:
+                    line_runs.append([])
+                line_runs[-1].append(ch)
+            runs += line_runs
+            row_later += line_runs[1:]  # runs after a gap on their own line
         rows.append(TextRow(cell.top, cell.bottom, cell.page, runs))
-    # only rows with text in two or more places show where columns are; a
+        later.append(row_later)
+    # only lines with text in two or more places show where columns are; a
     # single run (a heading row spanning the table) says nothing about them
-    multi = [r.runs for r in rows if len(r.runs) >= 2]
+    multi = [lt for lt in later if lt]
     if not multi:
         return None
-    seps = _column_starts(multi, gap) or _column_gaps(multi, gap)
+    seps = _column_starts(multi) or _column_gaps([r.runs for r in rows if len(r.runs) >= 2], gap)
     if not seps:
         return None
     return assign_columns(rows, seps, pt)
@@ -510,12 +515,75 @@ def compatible(a: PageTable, b: PageTable, settings: TableSettings) -> bool:
     return in_a >= 0.8 * len(xb) or in_b >= 0.8 * len(xa)
 
 
-def continue_with(first: PageTable, cont: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -> PageTable:
+def continue_with(first: PageTable, cont: PageTable, settings: TableSettings = DEFAULT_SETTINGS,
+                  prev: Optional[PageTable] = None) -> PageTable:
     """Prepare a continuation part: cut it by the first part's text columns if
-    neither has column rules, then drop a repeated header."""
+    neither has column rules, drop a repeated header, and join a row split by
+    the page break back onto ``prev`` (the part before, default ``first``)."""
     if first.text_columns and cont.text_rows is not None and first.seps is not None:
         cont = assign_columns(cont.text_rows, first.seps, cont)
-    return drop_repeated_header(first, cont, settings)
+    cont = drop_repeated_header(first, cont, settings)
+    return join_split_row(prev or first, cont, settings)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _value_like(text: str) -> bool:
+    """A number or placeholder rather than a label (labels are words)."""
+    t = "".join(text.split())
+    return bool(t) and len(t) <= 14 and not _HAN.search(t.replace("无", "").replace("空", ""))
+
+
+def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) -> PageTable:
+    """Word and LibreOffice let a row break across pages: the label's last words
+    then open the next page as a row of its own, with no values. Join them back
+    when the continuation's first row only continues labels of ``prev``'s last row
+    (no list marker, no value printed in both halves)."""
+    tol = settings.grid_tolerance
+    ya, yb = prev.ys(tol), cont.ys(tol)
+    if len(ya) < 2 or len(yb) < 3:
+        return cont
+    a_cells = [c for c in prev.cells if abs(c.bottom - ya[-1]) <= tol and abs(c.top - ya[-2]) <= tol]
+    b_cells = [c for c in cont.cells if abs(c.top - yb[0]) <= tol and abs(c.bottom - yb[1]) <= tol]
+    if not b_cells:
+        return cont
+    pairs = []
+    for b in b_cells:
+        a = next((a for a in a_cells if abs(a.x0 - b.x0) <= settings.stitch_tolerance
+                  and abs(a.x1 - b.x1) <= settings.stitch_tolerance), None)
+        if a is None:
+            return cont
+        pairs.append((a, b))
+    texts = [b.text for _, b in pairs if b.text.strip()]
+    if not texts or any(HEADING_MARKER.match(t) for t in texts):
+        return cont
+    # a cell holds text on both sides only where a label goes on; values sit on one side
+    for a, b in pairs:
+        if a.text.strip() and b.text.strip() and (_value_like(a.text) or _value_like(b.text)):
+            return cont
+    if any(_value_like(a.text) for a, _ in pairs) == any(_value_like(b.text) for _, b in pairs):
+        return cont
+    # only a tall row breaks: the label goes on over several lines
+    if not any(a.text.strip() and b.text.strip() and ("\n" in a.text or "\n" in b.text)
+               for a, b in pairs):
+        return cont
+    for a, b in pairs:
+        if not b.text.strip():
+            continue
+        if a.text.strip():
+            a.text = a.text + "\n" + b.text
+        else:
+            a.text, a.shown = b.text, (b.page, b.bbox)
+    cut = yb[1]
+    gone = {id(c) for c in b_cells}
+    kept = [c for c in cont.cells if id(c) not in gone]
+    for i, c in enumerate(kept):
+        if c.top < cut - tol:  # a cell spanning from the split row down: starts below it now
+            kept[i] = RawCell(c.x0, cut, c.x1, c.bottom, c.text, c.page, c.shown)
+    return PageTable(page=cont.page, bbox=(cont.bbox[0], cut, cont.bbox[2], cont.bbox[3]), cells=kept,
+                     page_height=cont.page_height, garbled=cont.garbled,
+                     text_columns=cont.text_columns, text_rows=cont.text_rows, seps=cont.seps)
 
 
 def drop_repeated_header(first: PageTable, cont: PageTable, settings: TableSettings) -> PageTable:
@@ -566,8 +634,9 @@ def to_table(parts: list, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
             r0, r1 = _nearest(ys, rc.top), _nearest(ys, rc.bottom)
             if c1 <= c0 or r1 <= r0:
                 continue
+            page, bbox = rc.shown or (rc.page, rc.bbox)
             cell = Cell(text=rc.text, row=base + r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0,
-                        page=rc.page, bbox=rc.bbox)
+                        page=page, bbox=bbox)
             for r in range(base + r0, base + r1):
                 for c in range(c0, c1):
                     if grid[r][c] is None:

@@ -275,8 +275,12 @@ def text_margins(lines: list) -> Margins:
     """The most common left edge and the right edge full lines reach."""
     if not lines:
         return Margins(0, 0)
+    # the leftmost edge several lines share (not the most common one: in a list of
+    # one-line paragraphs most lines are first lines, indented)
     lefts = Counter(round(ln.x0 / 3) for ln in lines)
-    left = min(k for k, v in lefts.items() if v == max(lefts.values())) * 3
+    need_left = max(2, len(lines) // 20)
+    shared = [k for k, v in lefts.items() if v >= need_left]
+    left = (min(shared) if shared else max(lefts, key=lefts.get)) * 3
     rights = Counter(round(ln.x1 / 4) for ln in lines)
     need = max(2, len(lines) // 10)
     common = [k for k, v in rights.items() if v >= need]
