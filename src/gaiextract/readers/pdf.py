@@ -20,6 +20,7 @@ from ..document import Document, Paragraph
 from ..errors import ExtractError
 from ..source import Source
 from . import Reader
+from .pdf_page import page_objects
 from .pdf_tables import (DEFAULT_SETTINGS, PageTable, TableSettings, compatible,
                          continue_with, find_tables, to_table)
 from .pdf_text import (Line, Margins, build_lines, dedupe_chars, draft_text, is_garbled_char,
@@ -141,15 +142,15 @@ class PdfReader(Reader):
 
 def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS) -> PageScan:
     """Parse one page once: chars → (dedupe) → tables → lines outside tables."""
-    raw = page.chars
-    chars, doubled = dedupe_chars(raw)
+    objs = page_objects(page)
+    chars, doubled = dedupe_chars(objs.chars)
     scan = PageScan(number=number, width=float(page.width), height=float(page.height))
     scan.n_chars = sum(1 for c in chars if not c["text"].isspace())
     scan.n_garbled = sum(1 for c in chars if is_garbled_char(c["text"]))
+    scan.n_images = objs.n_images
     if not chars:
-        scan.n_images = len(page.images)
         return scan
-    tables, rest = find_tables(page, chars, number, settings) if (page.lines or page.rects) \
+    tables, rest = find_tables(page, chars, number, settings, edges=objs.edges) if objs.edges \
         else ([], chars)
     scan.tables = tables
     scan.lines = build_lines(rest, number, doubled)

@@ -270,13 +270,16 @@ def _lost_first_row(chain: list, chars: list, page_top: float) -> Optional[float
 
 # --------------------------------------------------------------------------- finding
 
-def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAULT_SETTINGS):
-    """Tables on ``page`` (a pdfplumber page) built from ``chars`` (already deduped).
+def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAULT_SETTINGS,
+                edges: Optional[list] = None):
+    """Tables on ``page`` (a pdfplumber page) built from ``chars`` (already deduped)
+    and ``edges`` (the page's rules; default ``page.edges``).
 
     Returns ``(tables, chars_outside_tables)``. A table that may have lost a
     rule-less first row carries the recovered version in ``extended``.
     """
-    edges = page.edges
+    if edges is None:
+        edges = page.edges
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= settings.edge_min_length]
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= settings.edge_min_length]
     if len(h) < 2:
