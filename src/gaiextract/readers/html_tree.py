@@ -144,8 +144,8 @@ class PageStats:
 
 def is_layout_table(table, stats: "PageStats") -> bool:
     """A table used to lay out the page (or a single text box), not a report table:
-    one column, or a cell holding a long text / many paragraphs / a wrapped table
-    next to text of its own."""
+    one column, or a cell holding a long text / many paragraphs, or a nested table
+    next to text of its own or holding most of the table's text."""
     rows = own_rows(table)
     if not rows:
         return True
@@ -158,7 +158,7 @@ def is_layout_table(table, stats: "PageStats") -> bool:
             own_han = stats.han.get(cell, 0) - nested_han
             if own_han > 300:
                 return True
-            if nested and (own_han > 60 or len(rows) <= 3):
+            if nested and (own_han > 60 or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
                 return True
             blocks = sum(1 for b in cell.iter("p", "div", "li", "h1", "h2", "h3", "h4")
                          if han_count(b.text) > 20)

@@ -1,0 +1,300 @@
+"""HTML reader on real page files (tests/fixtures/html, made by
+tests/fixtures/make_html_fixtures.py): encodings, chrome, spans, split and nested
+tables, Word export, MHTML, bad inputs and a ~20 MB page."""
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+
+import pytest
+
+from gaiextract.document import Paragraph, Table
+from gaiextract.errors import ExtractError
+from gaiextract.readers import choose_reader, read_document
+from gaiextract.readers.html import HtmlReader
+from gaiextract.readers.html_blocks import build_table
+from gaiextract.source import Source, as_source
+
+FIX = Path(__file__).parent / "fixtures" / "html"
+SAMPLES = Path("/work/shared/corpus-sample")
+sys.path.insert(0, str(FIX.parent))
+import make_html_fixtures  # noqa: E402
+
+
+def read(name: str):
+    return read_document(as_source(FIX / name))
+
+
+def texts(doc) -> list:
+    return [b.text for b in doc.paragraphs()]
+
+
+def table_with(doc, label: str) -> Table:
+    for t in doc.tables():
+        if any(c.text == label for row in t.grid for c in row):
+            return t
+    raise AssertionError(f"no table with a cell {label!r}")
+
+
+def find_cell(table: Table, text: str):
+    for r, row in enumerate(table.grid):
+        for c, cell in enumerate(row):
+            if cell.text == text and cell.is_origin(r, c):
+                return cell
+    raise AssertionError(f"no cell {text!r}")
+
+
+def test_fixtures_are_current():
+    """The committed fixtures are what the generator makes (regenerate if not)."""
+    for name, make in make_html_fixtures.FIXTURES.items():
+        assert (FIX / name).read_bytes() == make(), name
+
+
+# -- sniffing -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["utf8_chrome.html", "word_gbk.htm", "undeclared_gbk.html",
+                                  "bom_utf8.shtml", "layout_table.html", "word_report.mht"])
+def test_pages_choose_the_html_reader(name):
+    assert choose_reader(as_source(FIX / name)).format == "html"
+
+
+def test_html_named_as_txt_is_still_html_and_text_with_angle_brackets_is_not():
+    page = (FIX / "utf8_chrome.html").read_bytes()
+    assert HtmlReader().accepts(Source(page, "report.txt"))
+    prose = "一、总体情况\n收到申请数量 < 10 件，答复率 > 95%。\n<注>见附表\n".encode("utf-8")
+    assert not HtmlReader().accepts(Source(prose, "report.txt"))
+    assert choose_reader(Source(prose, "report.txt")).format == "txt"
+
+
+# -- encodings ----------------------------------------------------------------
+
+def test_utf8_page():
+    doc = read("utf8_chrome.html")
+    assert doc.format == "html" and doc.meta["encoding"] == "utf-8"
+
+
+def test_gb2312_label_read_as_gb18030_keeps_gbk_only_characters():
+    doc = read("word_gbk.htm")
+    assert doc.meta["encoding"] == "gb18030" and doc.meta["declared_encoding"] == "gb2312"
+    body = "\n".join(texts(doc))
+    assert "鄠邑区人民政府2020年政府信息公开工作年度报告" in body  # 鄠 is not in GB2312
+    assert "朱镕基" in body  # nor is 镕
+
+
+def test_undeclared_gbk_is_detected():
+    doc = read("undeclared_gbk.html")
+    assert doc.meta["encoding"] == "gb18030" and "declared_encoding" not in doc.meta
+    assert texts(doc)[0] == "鄠邑区草堂街道2019年政府信息公开工作年度报告"
+
+
+def test_bom_wins_over_a_wrong_declaration():
+    doc = read("bom_utf8.shtml")
+    assert doc.meta["encoding"] == "utf-8"
+    assert "本年度共收到申请7件，均已按时答复。" in texts(doc)
+
+
+def test_stale_gb2312_meta_on_a_utf8_page_is_read_as_utf8():
+    page = (FIX / "utf8_chrome.html").read_bytes().replace(b'<meta charset="utf-8">',
+                                                           b'<meta charset="gb2312">')
+    doc = HtmlReader().read(Source(page, "x.html"))
+    assert doc.meta["encoding"] == "utf-8"
+    assert "一、总体情况" in texts(doc)
+
+
+# -- chrome and body ----------------------------------------------------------
+
+CHROME = ("ICP备", "打印本页", "关闭窗口", "当前位置", "网站标识码", "主办单位", "版权所有", "分享到",
+          "相关链接", "浏览次数", "首页", "脚本里的文字", "索引号", "建议使用", "字体", "欢迎访问")
+
+
+@pytest.mark.parametrize("name", ["utf8_chrome.html", "layout_table.html"])
+def test_chrome_is_not_report_text(name):
+    doc = read(name)
+    for text in texts(doc):
+        for word in CHROME:
+            assert word not in text, (word, text)
+    for t in doc.tables():
+        assert not any("索引号" in c.text for row in t.grid for c in row)
+
+
+def test_body_paragraphs_in_order_with_title_and_br_breaks():
+    doc = read("utf8_chrome.html")
+    got = texts(doc)
+    assert got[0] == "某某区人民政府2021年政府信息公开工作年度报告"  # the h1 above the article
+    assert got[1] == "依据《中华人民共和国政府信息公开条例》第五十条规定，编制本报告。"
+    i = got.index("2021年，我区坚持以人民为中心的发展思想，成立政务公开工作领导小组。")
+    assert got[i + 1] == "全年召开专题会议3次。"  # <br> breaks the paragraph
+    assert "全年主动公开政府信息1520条，其中规范性文件16件。  依申请公开渠道畅通。" in got  # &nbsp; kept
+    headings = [t for t in got if t[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
+    assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert got[-1] == "本年度发出收费通知0件，总金额0元，实际收取总金额0元。"
+
+
+def test_formatting_hints():
+    doc = read("utf8_chrome.html")
+    by_text = {p.text: p for p in doc.paragraphs()}
+    assert by_text["一、总体情况"].hints["outline_level"] == 2  # <h3>
+    assert by_text["（一）组织领导"].hints.get("bold") is True  # <strong>
+    assert by_text["（二）主动公开和依申请公开情况"].hints.get("bold") is True  # font-weight:bold
+    assert "bold" not in by_text["全年召开专题会议3次。"].hints
+    word = {p.text: p for p in read("word_gbk.htm").paragraphs()}
+    title = word["鄠邑区人民政府2020年政府信息公开工作年度报告"]
+    assert title.hints["align"] == "center" and title.hints["font_size"] == 22.0
+
+
+# -- tables -------------------------------------------------------------------
+
+def test_rowspan_label_is_one_origin_covering_its_rows():
+    t = table_with(read("utf8_chrome.html"), "（三）不予公开")
+    cell = find_cell(t, "（三）不予公开")
+    assert cell.rowspan == 8
+    covered = [r for r in range(t.n_rows) if t.grid[r][cell.col] is cell]
+    assert covered == list(range(cell.row, cell.row + 8))
+    assert [t.grid[r][2].text for r in covered][0] == "1.属于国家秘密"
+    assert t.grid[covered[-1]][2].text == "8.属于行政查询事项"
+    outer = find_cell(t, "三、本年度办理结果")
+    assert outer.rowspan == 22 and outer.col == 0
+
+
+def test_colspan_header_and_br_in_cells():
+    t = table_with(read("utf8_chrome.html"), "申请人情况")
+    assert t.n_cols == 10 and t.n_rows == 28
+    head = find_cell(t, "申请人情况")
+    assert (head.row, head.col, head.colspan) == (0, 3, 7)
+    corner = t.grid[2][0]
+    assert corner.rowspan == 3 and corner.colspan == 3 and corner.is_origin(0, 0)
+    assert t.grid[2][4].text == "商业\n企业" and t.grid[2][5].text == "科研\n机构"
+    assert [c.text for c in t.row_cells(3)][-1] == "12"  # 一、本年新收 … 总计
+
+
+def test_split_table_is_joined():
+    doc = read("utf8_chrome.html")
+    t = table_with(doc, "行政复议")
+    assert t.n_rows == 4 and t.n_cols == 15
+    assert [c.text for c in t.row_cells(3)] == ["1", "0", "0", "1", "2", "0", "1", "0", "0", "1",
+                                                "0", "0", "0", "0", "0"]
+    assert all(c.row == 3 for c in t.row_cells(3))
+    assert len(list(doc.tables())) == 3
+
+
+def test_word_cells_with_o_p_and_spacer_row():
+    t = table_with(read("word_gbk.htm"), "行政许可")
+    assert t.n_rows == 7 and t.n_cols == 4  # the <tr height=0> spacer row is gone
+    assert [c.text for c in t.row_cells(6)] == ["行政许可", "12", "+3", "40"]
+    assert find_cell(t, "第二十条第（一）项").colspan == 4
+    assert "1.   健全领导机制。" in texts(read("word_gbk.htm"))  # list number kept
+
+
+def test_layout_table_is_a_container_and_nested_table_is_kept():
+    doc = read("layout_table.html")
+    assert texts(doc)[0] == "某某县水务局2021年政府信息公开工作年度报告"
+    tables = list(doc.tables())
+    assert len(tables) == 2
+    report, inner = tables
+    assert report.n_cols == 4 and [c.text for c in report.row_cells(2)] == ["行政规范性文件", "3", "", "11"]
+    assert [c.text for c in inner.row_cells(0)] == ["其中修订", "1"]
+    assert any(w["code"] == "nested_table" for w in doc.warnings)
+    assert sum("第" in t and "段：" in t for t in texts(doc)) == 5
+
+
+def test_absurd_spans_are_clamped():
+    t = build_table([[("标题", 1, 20)], [("规章", 1000, 1), ("0", 1, 1)], [("1", 1, 1)]])
+    assert t.n_cols == 2 and t.n_rows == 3
+    assert t.grid[0][0].colspan == 2
+    label = t.grid[1][0]
+    assert label.rowspan == 2 and t.grid[2][0] is label
+    assert t.grid[2][1].text == "1"
+
+
+# -- MHTML and bad inputs -------------------------------------------------------
+
+def test_mhtml_archive_is_read():
+    doc = read("word_report.mht")
+    assert doc.meta["container"] == "mhtml" and doc.meta["encoding"] == "gb18030"
+    assert "2020年，鄠邑区在朱镕基同志题词的档案馆设置政府信息查阅点，全年接待查阅群众56人次。" in texts(doc)
+    assert [c.text for c in table_with(doc, "行政许可").row_cells(6)] == ["行政许可", "12", "+3", "40"]
+
+
+def test_mhtml_without_html_part():
+    data = (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n"
+            b"--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n")
+    with pytest.raises(ExtractError) as exc:
+        HtmlReader().read(Source(data, "x.mht"))
+    assert exc.value.code == "unsupported_format" and "MHTML" in exc.value.message
+
+
+def test_binary_garbage_named_html():
+    with pytest.raises(ExtractError) as exc:
+        read("garbage.html")
+    assert exc.value.code == "unsupported_format"
+    with pytest.raises(ExtractError) as exc:  # also when the caller forces the format
+        HtmlReader().read(as_source(FIX / "garbage.html"))
+    assert exc.value.code == "unsupported_format"
+
+
+@pytest.mark.parametrize("data", [b"", b"  \r\n ", b"<html><body><p>&nbsp;</p><script>x()</script></body></html>"])
+def test_empty_page(data):
+    with pytest.raises(ExtractError) as exc:
+        HtmlReader().read(Source(data, "empty.html"))
+    assert exc.value.code == "empty"
+    if not data:
+        with pytest.raises(ExtractError) as exc:
+            read("empty.html")
+        assert exc.value.code == "empty"
+
+
+def test_truncated_gbk_page_is_read_as_far_as_it_goes():
+    doc = read("truncated_gbk.html")
+    assert doc.meta["encoding"] == "gb18030"
+    assert [w["code"] for w in doc.warnings] == ["truncated_input"]
+    assert "2020年，鄠邑区在朱镕基同志题词的档案馆设置政府信息查阅点，全年接待查阅群众56人次。" in texts(doc)
+    t = table_with(doc, "规范性文件")
+    assert [c.text for c in t.row_cells(3)] == ["规范性文件", "2", "2", "9"]
+    assert t.grid[-1][0].text == "行政"  # cut inside 行政许可: what precedes the cut, no mojibake
+    for row in t.grid:
+        for c in row:
+            assert "\ufffd" not in c.text
+
+
+def test_undecodable_bytes():
+    data = b"<html><body><p>" + bytes([0x81, 0x20, 0xff, 0x30]) * 50 + "一、总体情况".encode("utf-8") + b"</p></body></html>"
+    with pytest.raises(ExtractError) as exc:
+        HtmlReader().read(Source(data, "bad.html"))
+    assert exc.value.code == "decode_failed"
+
+
+def test_no_entity_expansion_or_network(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT")
+    page = (f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "file://{secret}">]>'
+            '<html><body><p>一、总体情况&x;</p><img src="http://127.0.0.1:9/x.png"></body></html>')
+    doc = HtmlReader().read(Source(page.encode("utf-8"), "x.xhtml"))
+    assert not any("SECRET" in t for t in texts(doc))
+    assert any(t.startswith("一、总体情况") for t in texts(doc))
+
+
+# -- the shared samples and a big page ---------------------------------------------
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
+def test_shared_samples_read():
+    a = read_document(as_source(SAMPLES / "html_a_2019" / "report.html"))
+    assert texts(a)[0].startswith("依据《中华人民共和国政府信息公开条例》")
+    assert not any("ICP" in t or "打印本页" in t for t in texts(a))
+    assert [t.n_cols for t in a.tables()] == [4, 10, 15]
+    b = read_document(as_source(SAMPLES / "html_b_2019" / "report.html"))
+    assert b.meta["encoding"] == "gb18030" and texts(b)[0].startswith("鄠邑区")
+
+
+def test_big_page(tmp_path):
+    path = make_html_fixtures.big_page(tmp_path / "big.html")
+    assert path.stat().st_size >= 20 * 1024 * 1024
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    doc = read_document(as_source(path))
+    grew_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    got = texts(doc)
+    assert got[0] == "一、总体情况" and got[-1] == "二、主动公开政府信息情况"
+    assert len(got) > 100_000
+    assert [c.text for c in next(doc.tables()).row_cells(1)] == ["规章", "7"]
+    assert not any("当前位置" in t for t in got[:5])
+    assert grew_mb < 2000  # bounded: a few times the page size, not a blow-up
