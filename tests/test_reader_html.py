@@ -298,3 +298,49 @@ def test_big_page(tmp_path):
     assert [c.text for c in next(doc.tables()).row_cells(1)] == ["规章", "7"]
     assert not any("当前位置" in t for t in got[:5])
     assert grew_mb < 2000  # bounded: a few times the page size, not a blow-up
+
+
+def test_unclosed_inline_tags_past_the_depth_limit_keep_all_text():
+    page = "<html><body>" + "<font size=3>段落文字<br>\n" * 5000 + "<p>六、其他需要报告的事项</p></body></html>"
+    doc = HtmlReader().read(Source(page.encode("utf-8"), "deep.html"))
+    assert texts(doc)[-1] == "六、其他需要报告的事项" and len(texts(doc)) == 5001
+    assert [w["code"] for w in doc.warnings] == ["markup_simplified"]
+
+
+def test_block_nesting_past_the_depth_limit_is_corrupt():
+    page = "<html><body>" + "<div>" * 3000 + "<p>一、总体情况</p>" + "</div>" * 3000 + "</body></html>"
+    with pytest.raises(ExtractError) as exc:
+        HtmlReader().read(Source(page.encode("utf-8"), "deep.html"))
+    assert exc.value.code == "corrupt"
+
+
+def test_latin1_declaration_on_a_chinese_page_is_ignored():
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>一、总体情况</p></body></html>'
+    doc = HtmlReader().read(Source(page.encode("gbk"), "x.html"))
+    assert texts(doc) == ["一、总体情况"] and doc.meta["encoding"] == "gb18030"
+
+
+def test_xhtml_with_xml_declaration():
+    page = ('<?xml version="1.0" encoding="gbk"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 '
+            'Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>一、总体情况（鄠邑区）</p>'
+            '<table><tr><td>规章</td><td>1</td></tr></table></body></html>')
+    doc = read_document(Source(page.encode("gbk"), "a.xhtml"))
+    assert doc.format == "html" and texts(doc) == ["一、总体情况（鄠邑区）"]
+    assert [c.text for c in next(doc.tables()).row_cells(0)] == ["规章", "1"]
+
+
+CORPUS_HTML = Path(__file__).parent.parent / "corpus" / "html"
+
+
+@pytest.mark.skipif(not (CORPUS_HTML / "seed_000_5312fda51cfcd75e.html").exists(), reason="corpus not built")
+def test_seed_as_html_reads_like_the_seed_text():
+    """Same paragraphs, and every table row starts the same cells, as the text reader's."""
+    html = read_document(as_source(CORPUS_HTML / "seed_000_5312fda51cfcd75e.html"))
+    txt = read_document(as_source(CORPUS_HTML.parent / "txt" / "seed_000_5312fda51cfcd75e.txt"))
+    assert texts(html) == texts(txt)
+    h_tables, t_tables = list(html.tables()), list(txt.tables())
+    assert len(h_tables) == len(t_tables) == 3
+    for h, t in zip(h_tables, t_tables):
+        assert [[c.text for c in h.row_cells(r)] for r in range(h.n_rows)] == \
+               [[c.text for c in row] for row in t.grid]

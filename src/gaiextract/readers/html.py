@@ -57,9 +57,10 @@ class HtmlReader(Reader):
         if declared:
             meta["declared_encoding"] = declared
         try:
-            root = parse(text)
+            root, more = parse(text, name)
         except (ValueError, TypeError) as exc:  # lxml's ParserError is a ValueError
             raise ExtractError("corrupt", f"HTML parser failed: {exc}", name) from None
+        warnings.extend(more)
         blocks, more = page_blocks(root)
         warnings.extend(more)
         if not blocks:

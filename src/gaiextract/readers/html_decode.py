@@ -34,6 +34,9 @@ _ANY_TAG = re.compile(r"<(?:html|head|body|meta|title|table|tr|td|p|div|span|fon
 _STRONG_TAG = re.compile(r"<(?:!doctype\s+html|html|body|table)\b", re.I)
 _MHTML = re.compile(r"^(?:[\w-]+:[^\n]*\n)*?(?:mime-version:|content-type:\s*multipart/related)", re.I)
 
+#: single-byte Western codecs (Python names) that cannot hold a Chinese page
+_WESTERN = re.compile(r"^(?:ascii|latin-1|iso8859-\d+|cp125\d|cp437|cp850|mac-roman)$")
+
 HTML_EXTENSIONS = ("html", "htm", "shtml", "xhtml", "mht", "mhtml")
 
 
@@ -93,6 +96,9 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
     warnings: list = []
     declared = declared or declared_charset(data)
     enc_declared = canonical_encoding(declared) if declared else None
+    if enc_declared and _WESTERN.match(enc_declared) and not data.isascii():
+        # a Chinese report is never Latin-1/cp1252: a CMS default, not a fact
+        declared = enc_declared = None
     if not any(data.startswith(b) for b in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # a page cut mid-character: keep everything before the cut
         for enc in dict.fromkeys(e for e in (enc_declared, "utf-8", "gb18030") if e):

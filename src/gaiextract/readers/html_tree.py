@@ -15,6 +15,8 @@ from typing import Optional
 from lxml import etree
 import lxml.html
 
+from ..errors import ExtractError
+
 #: elements whose content is never report text
 SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
              "embed", "applet", "head", "title", "input", "select", "option", "button",
@@ -54,15 +56,34 @@ BLOCK_TAGS = frozenset((
 _TITLE_NAME = re.compile(r"title|tit\b|biaoti|\bbt\b|headline", re.I)
 
 
-def parse(text: str) -> etree._Element:
-    """Parse page text with libxml2's HTML parser: no network, no entity
-    resolution beyond HTML's own character references, comments (incl. Word's
-    conditional comments) and processing instructions dropped."""
+#: inline tags old pages leave unclosed (one more level per line); dropped when the
+#: nesting reaches libxml2's depth limit, which would otherwise end the parse there
+_INLINE_TAGS = re.compile(r"</?(?:font|span|b|strong|i|u|em|small|big|strike|s|sup|sub)\b[^>]*>", re.I)
+
+
+def _parse_once(text: str):
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   no_network=True, huge_tree=True, default_doctype=False)
-    data = text.encode("utf-8", "surrogatepass")
-    root = lxml.html.document_fromstring(data, parser=parser)
-    return root
+    root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    too_deep = any("Excessive depth" in e.message for e in parser.error_log)
+    return root, too_deep
+
+
+def parse(text: str, name: Optional[str] = None) -> tuple:
+    """Parse page text with libxml2's HTML parser: no network, no entity
+    resolution beyond HTML's own character references, comments (incl. Word's
+    conditional comments) and processing instructions dropped. Returns
+    ``(root, warnings)``; markup nested past the parser's depth limit even without
+    inline tags is ``corrupt`` (the parser would silently stop there)."""
+    root, too_deep = _parse_once(text)
+    if not too_deep:
+        return root, []
+    root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
+    if too_deep:
+        raise ExtractError("corrupt", "markup nested deeper than the HTML parser allows (2048 levels)", name)
+    return root, [{"code": "markup_simplified",
+                   "detail": "markup nested deeper than the parser allows; inline formatting "
+                             "tags were ignored to read the whole page"}]
 
 
 def tag_of(el) -> str:
@@ -156,7 +177,7 @@ def is_layout_table(table, stats: "PageStats") -> bool:
             nested = [t for t in cell.iter("table") if t is not cell]
             nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
             own_han = stats.han.get(cell, 0) - nested_han
-            if own_han > 300:
+            if own_han > 200 or sum(1 for _ in cell.iter("br")) >= 6:
                 return True
             if nested and (own_han > 60 or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
                 return True
@@ -192,7 +213,7 @@ def remove_chrome(root, stats: PageStats) -> int:
             if stats.is_data_table(el):
                 walker.skip_subtree()
             continue
-        if tag in ("td", "th", "tr", "tbody", "thead", "tfoot"):
+        if tag in ("tr", "tbody", "thead", "tfoot"):
             continue
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
