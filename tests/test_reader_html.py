@@ -344,3 +344,29 @@ def test_seed_as_html_reads_like_the_seed_text():
     for h, t in zip(h_tables, t_tables):
         assert [[c.text for c in h.row_cells(r)] for r in range(h.n_rows)] == \
                [[c.text for c in row] for row in t.grid]
+
+
+def test_preformatted_text_keeps_its_lines():
+    page = "<html><body><pre>一、总体情况\n2021年，我局收到申请3件。\r\n二、主动公开政府信息情况</pre></body></html>"
+    doc = HtmlReader().read(Source(page.encode("utf-8"), "pre.html"))
+    assert texts(doc) == ["一、总体情况", "2021年，我局收到申请3件。", "二、主动公开政府信息情况"]
+
+
+def test_chrome_named_wrapper_with_report_text_is_kept():
+    """A class name like 'border-bottom' on a heading is not enough to call it chrome."""
+    page = ('<html><body><div id="zoom"><div class="title border-bottom">一、总体情况</div>'
+            '<p>2021年，本单位认真贯彻落实政府信息公开条例，全面推进政务公开工作。</p>'
+            '<div class="print">【打印本页】</div></div><div class="footer">主办单位：某局</div></body></html>')
+    doc = HtmlReader().read(Source(page.encode("utf-8"), "x.html"))
+    assert texts(doc) == ["一、总体情况", "2021年，本单位认真贯彻落实政府信息公开条例，全面推进政务公开工作。"]
+
+
+def test_mhtml_saved_by_a_browser_with_folded_headers():
+    head = ("From: <Saved by Blink>\r\nSubject: =?utf-8?Q?=E5=B9=B4=E5=BA=A6?=\r\n =?utf-8?Q?=E6=8A=A5=E5=91=8A?=\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n\tboundary=\"B\"\r\n\r\n"
+            "--B\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n\r\n").encode("ascii")
+    page = "<html><body><p>一、总体情况</p></body></html>".encode("utf-8")
+    src = Source(head + page + b"\r\n--B--\r\n", "saved.mhtml")
+    assert choose_reader(src).format == "html"
+    doc = HtmlReader().read(src)
+    assert texts(doc) == ["一、总体情况"] and doc.meta["encoding"] == "utf-8"

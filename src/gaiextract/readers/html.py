@@ -79,7 +79,7 @@ def page_blocks(root) -> tuple:
     container = find_container(body, stats)
     remove_chrome(container, stats)
     writer = BlockWriter(stats.is_data_table)
-    title = find_title(container, body) if container is not body else None
+    title = find_title(container, body, stats) if container is not body else None
     if title is not None:
         writer.walk(title)
     writer.walk(container)

@@ -34,10 +34,10 @@ def _span(value: Optional[str], default: int = 1) -> int:
 class _Fmt:
     """Formatting in force at a point of the walk (inherited down the tree)."""
 
-    __slots__ = ("bold", "size", "align", "level")
+    __slots__ = ("bold", "size", "align", "level", "pre")
 
-    def __init__(self, bold=False, size=None, align=None, level=None):
-        self.bold, self.size, self.align, self.level = bold, size, align, level
+    def __init__(self, bold=False, size=None, align=None, level=None, pre=False):
+        self.bold, self.size, self.align, self.level, self.pre = bold, size, align, level, pre
 
     def child(self, el, tag: str) -> "_Fmt":
         bold, size, align, level = self.bold, self.size, self.align, self.level
@@ -71,7 +71,7 @@ class _Fmt:
                 align = a
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
             level = int(tag[1]) - 1
-        return _Fmt(bold, size, align, level)
+        return _Fmt(bold, size, align, level, self.pre or tag in ("pre", "textarea", "listing", "xmp"))
 
 
 class BlockWriter:
@@ -87,6 +87,13 @@ class BlockWriter:
 
     # -- paragraphs ---------------------------------------------------------
     def _text(self, text: Optional[str], fmt: _Fmt) -> None:
+        if text and fmt.pre and "\n" in text:  # preformatted: a newline is a line break
+            first, *rest = text.replace("\r\n", "\n").split("\n")
+            self._text(first, _Fmt(fmt.bold, fmt.size, fmt.align, fmt.level))
+            for line in rest:
+                self.flush()
+                self._text(line, _Fmt(fmt.bold, fmt.size, fmt.align, fmt.level))
+            return
         if text:
             if not self._runs:
                 self._block_fmt = fmt

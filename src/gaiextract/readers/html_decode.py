@@ -32,7 +32,7 @@ _START_TAG = re.compile(
 #: any known tag, for pages that start with stray text
 _ANY_TAG = re.compile(r"<(?:html|head|body|meta|title|table|tr|td|p|div|span|font|br|h[1-6])\b[^>]*>", re.I)
 _STRONG_TAG = re.compile(r"<(?:!doctype\s+html|html|body|table)\b", re.I)
-_MHTML = re.compile(r"^(?:[\w-]+:[^\n]*\n)*?(?:mime-version:|content-type:\s*multipart/related)", re.I)
+_MHTML = re.compile(r"^(?:[\w-]+:[^\n]*\n|[ \t][^\n]*\n)*?(?:mime-version:|content-type:\s*multipart/related)", re.I)
 
 #: single-byte Western codecs (Python names) that cannot hold a Chinese page
 _WESTERN = re.compile(r"^(?:ascii|latin-1|iso8859-\d+|cp125\d|cp437|cp850|mac-roman)$")

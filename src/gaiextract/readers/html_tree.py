@@ -42,6 +42,9 @@ _CHROME_TEXT = re.compile(
     r"^\s*相关(?:链接|文章|阅读|新闻|信息|附件|文件)\s*[:：]?\s*$",
     re.I)
 _CHROME_TEXT_MAX = 150
+#: report text, never chrome: a numbered heading at the start, or a full sentence
+_REPORT_TEXT = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
+                          r"|[\u4e00-\u9fff，]{12,}。")
 
 #: a list whose text is mostly link text is navigation or related links
 _LINK_LISTS = ("ul", "ol", "dl", "div", "nav", "menu", "section", "aside")
@@ -52,9 +55,6 @@ BLOCK_TAGS = frozenset((
     "center", "form", "fieldset", "address", "hr", "figure", "figcaption", "caption", "body",
     "html", "details", "summary", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "menu",
     "legend", "listing", "plaintext", "xmp"))
-
-_TITLE_NAME = re.compile(r"title|tit\b|biaoti|\bbt\b|headline", re.I)
-
 
 #: inline tags old pages leave unclosed (one more level per line); dropped when the
 #: nesting reaches libxml2's depth limit, which would otherwise end the parse there
@@ -217,15 +217,19 @@ def remove_chrome(root, stats: PageStats) -> int:
             continue
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
-        if names and _CHROME_NAME.search(names) and han < 0.2 * total:
+        if names and _CHROME_NAME.search(names) and han < 0.2 * total \
+                and not _REPORT_TEXT.search(el.text_content()):
             doomed.append(el)
             walker.skip_subtree()
             continue
         if stats.chars.get(el, 0) <= _CHROME_TEXT_MAX:
-            if _CHROME_TEXT.search(el.text_content()):
+            text = el.text_content()
+            if not _CHROME_TEXT.search(text):
+                walker.skip_subtree()
+            elif not _REPORT_TEXT.search(text):
                 doomed.append(el)
-            walker.skip_subtree()
-            continue
+                walker.skip_subtree()
+            continue  # chrome words next to report text: look at the parts
         if tag in _LINK_LISTS and _link_dense(el, stats):
             doomed.append(el)
             walker.skip_subtree()
@@ -242,15 +246,21 @@ def _link_dense(el, stats: PageStats) -> bool:
     return link_han >= 4 * stats.han.get(el, 0)  # ≥ 80% of the Chinese text is links
 
 
+#: elements that can hold an article (a <p> or heading is a part of one, never the whole)
+_CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "th", "table", "tbody",
+                             "thead", "tr", "center", "form", "blockquote", "dl", "dd", "font",
+                             "span", "body"))
+
+
 def find_container(body, stats: PageStats):
-    """The deepest element with ≥ 60 % of the page's non-link Chinese text and
-    ≥ 80 % of the text of its statistical tables."""
+    """The deepest block container with ≥ 60 % of the page's non-link Chinese text
+    and ≥ 80 % of the text of its statistical tables."""
     total, total_t = stats.han.get(body, 0), stats.table_han.get(body, 0)
     node = body
     while True:
         nxt = None
         for ch in node:
-            if not isinstance(ch.tag, str):
+            if tag_of(ch) not in _CONTAINER_TAGS:
                 continue
             if stats.han.get(ch, 0) >= 0.6 * total and stats.table_han.get(ch, 0) >= 0.8 * total_t:
                 nxt = ch
@@ -260,15 +270,15 @@ def find_container(body, stats: PageStats):
         node = nxt
 
 
-def find_title(container, body):
-    """A short title line (…报告) just before the container, outside it: pages
+def find_title(container, body, stats: PageStats):
+    """A short title line (…年…报告) just before the container, outside it: pages
     often print the title in a heading above the article body."""
     node, levels = container, 0
     while node is not None and node is not body and levels < 4:
         sib = node.getprevious()
         while sib is not None:
             if isinstance(sib.tag, str):
-                found = _title_in(sib)
+                found = _title_in(sib, stats)
                 if found is not None:
                     return found
             sib = sib.getprevious()
@@ -276,17 +286,21 @@ def find_title(container, body):
     return None
 
 
-def _title_in(el):
-    for cand in el.iter():
+_TITLE_TEXT = re.compile(r"(?:19|20)\d\d.*报告|报告.*(?:19|20)\d\d", re.S)
+
+
+def _title_in(el, stats: PageStats):
+    walker = etree.iterwalk(el, events=("start",))
+    for _, cand in walker:
         tag = tag_of(cand)
-        if not tag or tag in ("a", "table", "tr", "td", "th", "ul", "ol", "li"):
+        if tag in ("a", "ul", "ol", "li", "select") or stats.is_data_table(cand):
+            walker.skip_subtree()
             continue
+        if not tag or stats.chars.get(cand, 0) > 80:
+            continue  # too long to be a title; look inside
         text = cand.text_content().strip()
-        if 6 <= len(text) <= 80 and "报告" in text and not _CHROME_TEXT.search(text):
-            if any(tag_of(a) == "a" for a in cand.iterancestors()) or cand.find(".//a") is not None:
-                continue
-            if tag in ("h1", "h2", "h3", "h4") or _TITLE_NAME.search(
-                    " ".join(filter(None, (cand.get("class"), cand.get("id"))))) or \
-                    tag in ("p", "div", "strong", "b", "font", "span", "center"):
-                return cand
+        if 6 <= len(text) <= 80 and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
+                and not text.startswith("标题") and cand.find(".//a") is None:
+            return cand
+        walker.skip_subtree()
     return None
