@@ -370,3 +370,35 @@ def test_mhtml_saved_by_a_browser_with_folded_headers():
     assert choose_reader(src).format == "html"
     doc = HtmlReader().read(src)
     assert texts(doc) == ["一、总体情况"] and doc.meta["encoding"] == "utf-8"
+
+
+CHROME_WORDS = ("ICP备", "打印本页", "关闭窗口", "当前位置", "网站标识码", "主办单位", "分享到", "相关链接",
+                "浏览次数", "索引号", "网站首页", "欢迎访问")
+
+
+@pytest.mark.skipif(not CORPUS_HTML.exists(), reason="corpus not built")
+@pytest.mark.parametrize("path", sorted(p for p in CORPUS_HTML.glob("*") if not p.name.endswith(".json")),
+                         ids=lambda p: p.name)
+def test_corpus_page_reads_per_its_style(path):
+    """Reader-level facts of every corpus page, from how its style was rendered:
+    encoding, no chrome, and exactly the three statistical tables (split ones joined)."""
+    doc = read_document(as_source(path))
+    style = path.stem.split("_", 1)[1]
+    n = int(path.stem[1:3]) if path.stem.startswith("g") else 0
+    enc, declared = doc.meta["encoding"], doc.meta.get("declared_encoding")
+    if style == "html_word":
+        assert (enc, declared) == ("gb18030", "gb2312")
+    elif style == "html_nocharset":
+        assert declared is None and enc == ("gb18030" if n % 2 else "utf-8")
+    else:
+        assert enc == "utf-8"
+    for text in texts(doc):
+        assert not any(w in text for w in CHROME_WORDS), text
+    tables = list(doc.tables())
+    assert len(tables) == 3
+    assert tables[1].n_cols == 10 and tables[2].n_cols == 15  # requests, review_litigation
+
+
+@pytest.mark.skipif(not (CORPUS_HTML / "g04_html_word.htm").exists(), reason="corpus not built")
+def test_corpus_word_page_keeps_gbk_only_character():
+    assert any("鄠邑区" in t for t in texts(read_document(as_source(CORPUS_HTML / "g04_html_word.htm"))))
