@@ -94,6 +94,8 @@ def _proactive_2021(rng, pr: Printer, st, kind):
         annotation = None
         if ann and key == "normative_documents.in_force":
             annotation = f"（其中修订{rng.randint(1, max(1, v[key]))}件）"
+        if st["units"] and annotation is None and v[key]:
+            annotation = "万元" if key == "fees.amount" else "件"
         cell, e = pr.cell(key, v[key], annotation=annotation, **kw)
         exp[key] = e
         return cell
@@ -373,10 +375,13 @@ def _overview(rng, ctx, st, who):
     for t in pool[:direct_n]:
         plan.append((rng.choice(prose.TOPICS[t][0]), [t], [t], "direct"))
     rng.shuffle(plan)
-    if generic:
-        left = [t for t in pool[direct_n:] if t in ("platform", "training", "supervision", "policy_interpretation")]
-        t = left[0] if left else "platform"
-        plan.append((rng.choice(prose.GENERIC_HEADINGS), [t], [t], "generic"))
+    if generic:  # a generic heading over a topic no other subsection covers
+        covered = {c for p in plan for c in p[1]}
+        left = [t for t in pool[direct_n:] if t not in covered]
+        preferred = [t for t in left if t in ("platform", "training", "supervision", "policy_interpretation")]
+        if preferred:  # topics whose prose names nothing of another topic
+            t = preferred[0]
+            plan.append((rng.choice(prose.GENERIC_HEADINGS), [t], [t], "generic"))
     body = [] if st["no_intro"] else [_fill(rng, rng.choice(prose.OVERVIEW_INTROS), dict(ctx, who=who))]
     subs, kinds = [], []
     for i, (wording, cats, ptopics, kind) in enumerate(plan):
@@ -505,6 +510,7 @@ def make_spec(i: int) -> ReportSpec:
         "decimals": rng.choice(["trim", "fixed"]),
         "sign_words": i % 11 == 5,
         "annotate": i % 7 == 6,
+        "units": i % 13 == 7,  # 9件 / 12.5万元 in the proactive table
         "normative_label": "行政规范性文件" if (edition == "2021") != (i % 9 == 3) else "规范性文件",
         "partial_short": i % 5 == 3,
         "label_fw_dot": i % 7 == 4,
@@ -551,7 +557,7 @@ def make_spec(i: int) -> ReportSpec:
 
     # title, meta, preamble
     if title_style == "one_line":
-        title_lines = [f"{agency}{year}年政府信息公开工作年度报告"]
+        title_lines = [f"{agency}{year}年{'度' if i % 4 == 0 else ''}政府信息公开工作年度报告"]
     elif title_style == "two_lines":
         title_lines = [agency, f"{year}年政府信息公开工作年度报告"]
     elif title_style == "paren":

@@ -17,7 +17,8 @@ _SEEDLIKE = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":", "；"
 
 
 def style_for(spec) -> str:
-    """txt | txt_seedlike | txt_flat | txt_flatblank — picked from the spec, deterministically."""
+    """txt | txt_seedlike | txt_flat | txt_flatblank — picked from the spec, deterministically
+    (txt_runon is rendered in addition for RUNON_DOCS)."""
     table_style = spec.style.get("table_style", "merged")
     if table_style == "flat":
         return "txt_flat"
@@ -39,23 +40,40 @@ def table_lines(table: TableSpec, style: str) -> list:
     return lines
 
 
+#: specs also rendered in the run-together form of scrapers that join a page's paragraphs
+#: with spaces (get_text(" ")): only the meta/title lines and the tables keep their own lines
+RUNON_DOCS = ("g05", "g12", "g30")
+
+
 def render_lines(spec, style: str) -> list:
-    lines = list(spec.meta_lines) + list(spec.title_lines) + list(spec.preamble)
+    lines = list(spec.meta_lines) + list(spec.title_lines)
+    run = list(spec.preamble)
+
+    def flush():
+        if run:
+            if style == "txt_runon":
+                lines.append(" ".join(run))
+            else:
+                lines.extend(run)
+            run.clear()
+
     for section in spec.sections:
         for block in section.printed_blocks():
             if isinstance(block, TableSpec):
+                flush()
                 lines += table_lines(block, style)
             elif isinstance(block, Subsection):
-                lines += block.printed_paragraphs()
+                run.extend(block.printed_paragraphs())
             else:
-                lines.append(block)
+                run.append(block)
+    flush()
     if style == "txt_seedlike":
         lines = [ln.translate(_SEEDLIKE) for ln in lines]
     return lines
 
 
-def render(spec, out_dir: Path) -> Path:
-    style = style_for(spec)
+def render(spec, out_dir: Path, style=None) -> Path:
+    style = style or style_for(spec)
     path = Path(out_dir) / f"{spec.doc_id}_{style}.txt"
     path.write_text("\n".join(render_lines(spec, style)) + "\n", encoding="utf-8")
     printed = (lambda s: s.translate(_SEEDLIKE)) if style == "txt_seedlike" else None
@@ -66,4 +84,6 @@ def render(spec, out_dir: Path) -> Path:
 def render_all(specs, out_dir: Path) -> list:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [render(spec, out_dir) for spec in specs]
+    paths = [render(spec, out_dir) for spec in specs]
+    paths += [render(spec, out_dir, "txt_runon") for spec in specs if spec.doc_id in RUNON_DOCS]
+    return paths

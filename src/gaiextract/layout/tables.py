@@ -108,6 +108,12 @@ def _split_row(cells: list, colmap: Optional[dict], n_values: Optional[int]) -> 
     while i > 0 and parse_cell(cells[i - 1].text).is_value:
         i -= 1
     labels, vals = cells[:i], cells[i:]
+    if n_values and len(vals) > n_values:
+        # padding cells of a ragged grid: blanks past the row's end, then before its values
+        while len(vals) > n_values and not vals[-1].text.strip():
+            vals = vals[:-1]
+        while len(vals) > n_values and not vals[0].text.strip():
+            vals = vals[1:]
     if n_values and len(vals) < n_values < len(cells):
         has_number = any(parse_cell(c.text).kind == NUMBER for c in vals)
         if has_number:
@@ -241,6 +247,7 @@ def map_requests(blocks: list, tg: TableGrammar) -> MappedTable:
     rows_by_key = {r.key: r for r in tg.rows}
     for table in blocks:
         header: list = []
+        st.colmap = {}  # grid columns are per block; a continuation maps by column order
         for r in range(table.n_rows):
             cells = table.row_cells(r)
             if not cells:
@@ -332,6 +339,7 @@ def map_review(blocks: list, tg: TableGrammar) -> MappedTable:
     st = _TableState(tg)
     for table in blocks:
         header: list = []
+        st.colmap = {}
         for r in range(table.n_rows):
             cells = table.row_cells(r)
             labels, vals = _split_row(cells, None, None)
