@@ -402,3 +402,14 @@ def test_corpus_page_reads_per_its_style(path):
 @pytest.mark.skipif(not (CORPUS_HTML / "g04_html_word.htm").exists(), reason="corpus not built")
 def test_corpus_word_page_keeps_gbk_only_character():
     assert any("鄠邑区" in t for t in texts(read_document(as_source(CORPUS_HTML / "g04_html_word.htm"))))
+
+
+def test_source_line_wraps_are_not_text():
+    """Word wraps its HTML source inside sentences; a browser shows no gap between
+    two Chinese characters there, and a wrap in a cell is not a line break."""
+    page = ("<html><body><p class=MsoNormal><span>（一）组织\n领导</span></p><p>本街道编制了\r\n"
+            "2020年度报告，共 3\n件。</p><table><tr><td>商业\n  企业</td><td>法律服务<br>机构</td></tr>"
+            "<tr><td>1</td><td>2</td></tr></table></body></html>")
+    doc = HtmlReader().read(Source(page.encode("utf-8"), "w.htm"))
+    assert texts(doc) == ["（一）组织领导", "本街道编制了 2020年度报告，共 3 件。"]
+    assert [c.text for c in next(doc.tables()).row_cells(0)] == ["商业企业", "法律服务\n机构"]

@@ -17,6 +17,18 @@ from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
 
 #: HTML's own whitespace (not NBSP, not the ideographic space) collapses to one space
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
+#: a source line break between two East Asian wide characters is removed, not made a
+#: space (CSS Text 3 segment-break rule): Word wraps its HTML source inside sentences
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \\t]*[\\r\\n]+[ \\t]*(?=[{_WIDE}])")
+#: a real line break (<br>, block boundary) while collecting cell text
+_BREAK = "\x00"
+
+
+def collapse(text: str) -> str:
+    """Displayed text of an HTML text run: segment breaks between wide characters
+    dropped, other whitespace runs one space, NBSP a space."""
+    return _HTML_WS.sub(" ", _WIDE_BREAK.sub("", text)).replace("\u00a0", " ")
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(pt|px|em|rem)?", re.I)
 _WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|normal|lighter|\d+)", re.I)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|left|right|justify)", re.I)
@@ -103,7 +115,7 @@ class BlockWriter:
         runs, self._runs = self._runs, []
         if not runs:
             return
-        text = _HTML_WS.sub(" ", "".join(t for t, _ in runs)).replace("\u00a0", " ").strip()
+        text = collapse("".join(t for t, _ in runs)).strip()
         if not text:
             return
         hints: dict = {}
@@ -163,24 +175,19 @@ def cell_text(cell, nested: list) -> str:
             if el is not cell and tag == "table":
                 nested.append(el)
                 walker.skip_subtree()
-                parts.append("\n")
+                parts.append(_BREAK)
                 continue
             if tag == "br" or (tag in BLOCK_TAGS and el is not cell):
-                parts.append("\n")
+                parts.append(_BREAK)
             if el.text and tag:
                 parts.append(el.text)
         else:
             if tag in BLOCK_TAGS and el is not cell:
-                parts.append("\n")
+                parts.append(_BREAK)
             if el is not cell and el.tail:
                 parts.append(el.tail)
-    lines = ("".join(parts)).split("\n")
-    out = []
-    for line in lines:
-        line = _HTML_WS.sub(" ", line).replace("\u00a0", " ").strip()
-        if line:
-            out.append(line)
-    return "\n".join(out)
+    lines = (collapse(line).strip() for line in "".join(parts).split(_BREAK))
+    return "\n".join(line for line in lines if line)
 
 
 def table_blocks(table_el, warnings: list) -> list:

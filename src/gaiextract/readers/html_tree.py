@@ -174,7 +174,7 @@ def is_layout_table(table, stats: "PageStats") -> bool:
         return True
     for r in rows:
         for cell in own_cells(r):
-            nested = [t for t in cell.iter("table") if t is not cell]
+            nested = list(cell.iter("table"))
             nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
             own_han = stats.han.get(cell, 0) - nested_han
             if own_han > 200 or sum(1 for _ in cell.iter("br")) >= 6:
@@ -198,9 +198,8 @@ def _outermost(table, cell) -> bool:
     return True
 
 
-def remove_chrome(root, stats: PageStats) -> int:
-    """Drop elements that are site chrome by name, text or link density.
-    Returns how many were dropped."""
+def remove_chrome(root, stats: PageStats) -> None:
+    """Drop elements that are site chrome by name, text or link density."""
     total = max(stats.han.get(root, 0), 1)
     doomed = []
     walker = etree.iterwalk(root, events=("start",))
@@ -208,7 +207,7 @@ def remove_chrome(root, stats: PageStats) -> int:
         tag = tag_of(el)
         if not tag or el is root:
             continue
-        if stats.table_han.get(el, 0) and tag not in ("a",):
+        if stats.table_han.get(el, 0):
             # holds report tables: never chrome as a whole; look inside (not into data tables)
             if stats.is_data_table(el):
                 walker.skip_subtree()
@@ -235,7 +234,6 @@ def remove_chrome(root, stats: PageStats) -> int:
             walker.skip_subtree()
     for el in doomed:
         drop(el)
-    return len(doomed)
 
 
 def _link_dense(el, stats: PageStats) -> bool:
