@@ -413,3 +413,11 @@ def test_source_line_wraps_are_not_text():
     doc = HtmlReader().read(Source(page.encode("utf-8"), "w.htm"))
     assert texts(doc) == ["（一）组织领导", "本街道编制了 2020年度报告，共 3 件。"]
     assert [c.text for c in next(doc.tables()).row_cells(0)] == ["商业企业", "法律服务\n机构"]
+
+
+def test_utf16_page_with_bom():
+    page = ('<html><head><meta charset="utf-16"></head><body><p>一、总体情况</p>'
+            '<table><tr><td>规章</td><td>1</td></tr></table></body></html>')
+    doc = read_document(Source(page.encode("utf-16"), "u.html"))
+    assert doc.format == "html" and doc.meta["encoding"] == "utf-16"
+    assert texts(doc) == ["一、总体情况"]

@@ -18,6 +18,8 @@ warning.
 """
 from __future__ import annotations
 
+import codecs
+
 from ..document import Document
 from ..encoding import looks_binary
 from ..errors import ExtractError
@@ -35,7 +37,7 @@ class HtmlReader(Reader):
 
     def accepts(self, source: Source) -> bool:
         head = source.head
-        if not head or looks_binary(head):
+        if not head or _binary(head):
             return False
         return looks_like_html(head, source.extension)
 
@@ -50,7 +52,7 @@ class HtmlReader(Reader):
             meta["container"] = "mhtml"
             if not data.strip():
                 raise ExtractError("empty", "the MHTML archive's page is empty", name)
-        if looks_binary(data[:8192]):
+        if _binary(data[:8192]):
             raise ExtractError("unsupported_format", "binary data, not an HTML page", name)
         text, encoding, warnings, declared = decode_page(data, name, charset)
         meta["encoding"] = encoding
@@ -66,6 +68,11 @@ class HtmlReader(Reader):
         if not blocks:
             raise ExtractError("empty", "the page has no text", name)
         return Document(blocks=blocks, format="html", warnings=warnings, meta=meta)
+
+
+def _binary(head: bytes) -> bool:
+    """NUL/control bytes, except in UTF-16 text (which is half NUL bytes)."""
+    return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and looks_binary(head)
 
 
 def page_blocks(root) -> tuple:
