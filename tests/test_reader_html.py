@@ -421,3 +421,25 @@ def test_utf16_page_with_bom():
     doc = read_document(Source(page.encode("utf-16"), "u.html"))
     assert doc.format == "html" and doc.meta["encoding"] == "utf-16"
     assert texts(doc) == ["一、总体情况"]
+
+
+def test_mhtml_base64_part_and_utf8_label_on_gbk_bytes():
+    """A base64 HTML part whose MIME label says utf-8 while the bytes are GBK:
+    the label is tried, fails, and detection reads the GBK."""
+    import base64
+    page = "<html><body><p>一、总体情况</p><p>鄠邑区本年度收到申请5件。</p></body></html>".encode("gbk")
+    data = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"X\"\r\n\r\n--X\r\n"
+            "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + base64.encodebytes(page).decode("ascii") + "\r\n--X--\r\n").encode("ascii")
+    doc = HtmlReader().read(Source(data, "r.mht"))
+    assert texts(doc) == ["一、总体情况", "鄠邑区本年度收到申请5件。"]
+    assert doc.meta["encoding"] == "gb18030"
+
+
+def test_page_metadata_box_inside_the_article_is_not_a_report_table():
+    page = ('<html><body><div id="zoom"><table><tr><td>索引号：</td><td>11A0000/2022-00012</td>'
+            '<td>发布机构：</td><td>区政府办</td></tr><tr><td>主题分类：</td><td>政务公开</td><td>成文日期：</td>'
+            '<td>2022-01-20</td></tr></table><p>一、总体情况</p><p>本年度共收到申请7件。</p>'
+            '<table><tr><td>自然人</td><td>总计</td></tr><tr><td>7</td><td>7</td></tr></table></div></body></html>')
+    doc = HtmlReader().read(Source(page.encode("utf-8"), "x.html"))
+    assert len(list(doc.tables())) == 1 and texts(doc) == ["一、总体情况", "本年度共收到申请7件。"]

@@ -3,7 +3,7 @@
 Styles, cycled over the specs (``style_for``) so each is used about ten times:
 
 * ``html_gov`` — UTF-8 CMS page: top bar, navigation, breadcrumb (当前位置), a 索引号
-  metadata table, the title in an ``<h1>`` above the article, an info bar with the
+  metadata table (above the article or at its top), the title in an ``<h1>`` above the article, an info bar with the
   spec's meta lines, tool/share bars, related links, footer with 主办单位/ICP备;
   merged tables with rowspan/colspan and ``<th>`` header cells.
 * ``html_nocharset`` — an old hand-made page with no charset declaration at all
@@ -158,7 +158,7 @@ def render_gov(spec, blocks: list, table_style: str, n: int) -> bytes:
     title_html = f'<h1 class="article-title">{title}</h1>\n' if title else ""
     info = "".join(f"<span>{escape(m)}</span>" for m in spec.meta_lines) or "<span>发布时间：2024-01-15</span>"
     meta_table = ""
-    if n % 2 == 0:
+    if (n // 4) % 2 == 0:  # every other gov page; n // 4 counts the gov pages
         meta_table = ('<table class="xxgk-table"><tr><td>索引号：</td><td>11A00000/{0}-00012</td><td>主题分类：</td>'
                       '<td>政务公开</td></tr><tr><td>发布机构：</td><td>人民政府办公室</td><td>成文日期：</td>'
                       '<td>{0}-01-20</td></tr></table>\n').format((spec.year or 2020) + 1)
@@ -177,9 +177,9 @@ def render_gov(spec, blocks: list, table_style: str, n: int) -> bytes:
 <body>
 {GOV_TOP}<div class="w1200 main">
 <div class="article">
-{meta_table}{title_html}<div class="article-info">{info}<span>浏览次数：<em id="hits">0</em></span></div>
+{meta_table if (n // 4) % 4 else ""}{title_html}<div class="article-info">{info}<span>浏览次数：<em id="hits">0</em></span></div>
 <div class="article-content TRS_Editor" id="zoom">
-{chr(10).join(body)}
+{meta_table if (n // 4) % 4 == 0 else ""}{chr(10).join(body)}
 </div>
 {GOV_BOTTOM}</div>
 </div>

@@ -46,6 +46,10 @@ _CHROME_TEXT_MAX = 150
 _REPORT_TEXT = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
                           r"|[\u4e00-\u9fff，]{12,}。")
 
+#: labels of the page-metadata box government disclosure pages put above the article
+_META_LABELS = re.compile(r"索\s*引\s*号|发布机构|成文日期|发布日期|生成日期|主题分类|公开方式|"
+                          r"发文机关|发文字号|有效性|公开范围|信息来源")
+
 #: a list whose text is mostly link text is navigation or related links
 _LINK_LISTS = ("ul", "ol", "dl", "div", "nav", "menu", "section", "aside")
 
@@ -207,11 +211,13 @@ def remove_chrome(root, stats: PageStats) -> None:
         tag = tag_of(el)
         if not tag or el is root:
             continue
-        if stats.table_han.get(el, 0):
-            # holds report tables: never chrome as a whole; look inside (not into data tables)
-            if stats.is_data_table(el):
-                walker.skip_subtree()
+        if stats.is_data_table(el):
+            if len(set(_META_LABELS.findall(el.text_content()))) >= 2:
+                doomed.append(el)  # the 索引号/发布机构 box of 政府信息公开 pages
+            walker.skip_subtree()
             continue
+        if stats.table_han.get(el, 0):
+            continue  # holds report tables: never chrome as a whole; look inside
         if tag in ("tr", "tbody", "thead", "tfoot"):
             continue
         han = stats.han.get(el, 0)
