@@ -443,3 +443,24 @@ def test_page_metadata_box_inside_the_article_is_not_a_report_table():
             '<table><tr><td>自然人</td><td>总计</td></tr><tr><td>7</td><td>7</td></tr></table></div></body></html>')
     doc = HtmlReader().read(Source(page.encode("utf-8"), "x.html"))
     assert len(list(doc.tables())) == 1 and texts(doc) == ["一、总体情况", "本年度共收到申请7件。"]
+
+
+def test_hostile_spans_stay_bounded():
+    rows = [[("标题", 65534, 1000)] + [(str(i), 1, 1) for i in range(5)]] + [[("1", 1, 1)] * 5 for _ in range(999)]
+    t = build_table(rows)
+    title = t.grid[0][0]
+    assert (title.rowspan, title.colspan) == (1000, 6)  # rows: the table's; columns: the widest row
+    assert t.n_rows == 1000 and t.n_cols == 11  # later rows start right of the title, HTML style
+    assert [c.text for c in t.row_cells(999)] == ["1"] * 5
+
+
+def test_page_without_chinese_text_is_read_whole():
+    page = "<html><body><table></table><table><tr></tr></table><p>Annual report 2021</p></body></html>"
+    assert texts(HtmlReader().read(Source(page.encode(), "en.html"))) == ["Annual report 2021"]
+
+
+@pytest.mark.parametrize("page", ["<!-- only a comment -->", "<html></html>", "<p></p>", "<td>" * 50])
+def test_pages_without_text_are_empty(page):
+    with pytest.raises(ExtractError) as exc:
+        HtmlReader().read(Source(page.encode(), "x.html"))
+    assert exc.value.code == "empty"

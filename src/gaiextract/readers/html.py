@@ -58,10 +58,7 @@ class HtmlReader(Reader):
         meta["encoding"] = encoding
         if declared:
             meta["declared_encoding"] = declared
-        try:
-            root, more = parse(text, name)
-        except (ValueError, TypeError) as exc:  # lxml's ParserError is a ValueError
-            raise ExtractError("corrupt", f"HTML parser failed: {exc}", name) from None
+        root, more = parse(text, name)
         warnings.extend(more)
         blocks, more = page_blocks(root)
         warnings.extend(more)

@@ -36,6 +36,8 @@ _FONT_TAG_PT = {1: 7.5, 2: 10.0, 3: 12.0, 4: 13.5, 5: 18.0, 6: 24.0, 7: 36.0}
 
 #: HTML allows colspan ≤ 1000; a span never reaches past the table's real extent
 MAX_COLSPAN = 1000
+#: grid positions above which spans are capped at the widest row (a hostile page)
+MAX_GRID = 200_000
 
 
 def _span(value: Optional[str], default: int = 1) -> int:
@@ -221,6 +223,12 @@ def build_table(rows: list) -> Optional[Table]:
     (a title cell with ``colspan=20`` over a 9-column table); rows with no text
     and no span (Word's ``<tr height=0>`` spacer) are dropped."""
     n = len(rows)
+    # a span can only be as wide as the table: when the widest row claims a grid far
+    # larger than its cells need (colspan=1000 on a title), cap spans at the widest row
+    max_cells = max((len(row) for row in rows), default=0)
+    max_cs = MAX_COLSPAN
+    if n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
+        max_cs = max(max_cells, 1)
     occ: dict = {}
     placed = []  # [text, r, c, rs, cs]
     for r, row in enumerate(rows):
@@ -229,7 +237,7 @@ def build_table(rows: list) -> Optional[Table]:
             while (r, c) in occ:
                 c += 1
             rs = n - r if rs <= 0 else min(rs, n - r)
-            cs = max(1, min(cs, MAX_COLSPAN))
+            cs = max(1, min(cs, max_cs))
             item = [text, r, c, rs, cs]
             placed.append(item)
             for dr in range(rs):

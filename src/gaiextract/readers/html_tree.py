@@ -79,7 +79,12 @@ def parse(text: str, name: Optional[str] = None) -> tuple:
     conditional comments) and processing instructions dropped. Returns
     ``(root, warnings)``; markup nested past the parser's depth limit even without
     inline tags is ``corrupt`` (the parser would silently stop there)."""
-    root, too_deep = _parse_once(text)
+    try:
+        root, too_deep = _parse_once(text)
+    except etree.LxmlError as exc:  # only a page with no elements at all gets here
+        if "empty" in str(exc).lower():
+            raise ExtractError("empty", "the page holds no markup or text", name) from None
+        raise ExtractError("corrupt", f"HTML parser failed: {exc}", name) from None
     if not too_deep:
         return root, []
     root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
@@ -260,6 +265,8 @@ def find_container(body, stats: PageStats):
     """The deepest block container with ≥ 60 % of the page's non-link Chinese text
     and ≥ 80 % of the text of its statistical tables."""
     total, total_t = stats.han.get(body, 0), stats.table_han.get(body, 0)
+    if not total:
+        return body  # no Chinese text to go by: keep the whole page
     node = body
     while True:
         nxt = None
