@@ -78,8 +78,8 @@ def page_blocks(root) -> tuple:
     body = root.find("body")
     if body is None:
         body = root
-    remove_chrome(body, PageStats(body))
     stats = PageStats(body)
+    remove_chrome(body, stats)
     container = find_container(body, stats)
     remove_chrome(container, stats)
     writer = BlockWriter(stats.is_data_table)

@@ -168,6 +168,18 @@ class PageStats:
                     than = max(than, han)
             self.table_han[el] = than
 
+    def forget(self, el) -> None:
+        """Take a subtree about to be dropped out of its ancestors' counts."""
+        han, chars, than = self.han.get(el, 0), self.chars.get(el, 0), self.table_han.get(el, 0)
+        in_link = False
+        for anc in el.iterancestors():
+            in_link = in_link or tag_of(anc) == "a"
+            if anc in self.chars:
+                if not in_link:
+                    self.han[anc] -= han
+                self.chars[anc] -= chars
+                self.table_han[anc] -= than
+
     def is_data_table(self, el) -> bool:
         return tag_of(el) == "table" and not self.layout.get(el, True)
 
@@ -244,6 +256,7 @@ def remove_chrome(root, stats: PageStats) -> None:
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
+        stats.forget(el)
         drop(el)
 
 
