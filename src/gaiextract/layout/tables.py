@@ -401,10 +401,9 @@ def map_proactive(blocks: list, tg: TableGrammar) -> MappedTable:
             if table.rectangular and cols_by_grid and all(c.col in cols_by_grid for c in vals):
                 pairs = [(cols_by_grid[c.col], c) for c in vals]
             else:
+                # ragged rows: values in header order (a value spanning two columns, as
+                # 2019's 本年增/减, is one cell under one label in both)
                 pairs = list(zip(cols_in_order, vals))
-                if len(vals) != len(cols_in_order):
-                    # a value spanning two columns in a ragged row (2019 本年增/减)
-                    pairs = list(zip(cols_in_order, vals))
             for col_key, c in pairs:
                 key = f"{row_key}.{col_key}"
                 if not allowed or key in allowed:
@@ -421,7 +420,7 @@ class TableFinding:
     warnings: list
 
 
-def find_tables(document_tables: list, grammar: Grammar, year: Optional[int] = None) -> TableFinding:
+def find_tables(document_tables: list, grammar: Grammar) -> TableFinding:
     """Classify the document's table blocks and map the three tables."""
     groups: dict = {name: [] for name in TABLE_NAMES}
     last = None
