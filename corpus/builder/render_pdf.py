@@ -16,7 +16,8 @@ The renderer never decides expected values: it prints the spec and calls
 """
 from __future__ import annotations
 
-import os
+import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -396,6 +397,22 @@ def convert_with_libreoffice(docx: Path, out_dir: Path, timeout: float = 120) ->
     return pdf
 
 
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})")
+_XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
+_DOC_SUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]{32})")
+_PDF_ID = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]{32})(>\s*<)([0-9A-Fa-f]{32})(>)")
+
+
+def pin_metadata(data: bytes) -> bytes:
+    """Fixed dates and a content-derived /ID, byte for byte the same length (so
+    the xref stays valid): rebuilding the corpus gives the same files."""
+    data = _PDF_DATE.sub(lambda m: m.group(1) + b"20240101000000", data)
+    data = _XMP_DATE.sub(lambda m: m.group(1) + b"2024-01-01T00:00:00", data)
+    digest = hashlib.md5(_DOC_SUM.sub(b"", _PDF_ID.sub(b"", data))).hexdigest().upper().encode()
+    data = _DOC_SUM.sub(lambda m: m.group(1) + digest, data)
+    return _PDF_ID.sub(lambda m: m.group(1) + digest + m.group(3) + digest + m.group(5), data)
+
+
 def _render_docx_available():
     try:
         from .render_docx import render_docx, style_for as docx_style  # noqa: F401
@@ -433,7 +450,7 @@ def render_all(specs, out_dir: Path) -> list:
                 docx = Path(tmp) / f"{path.stem}.docx"
                 render_docx(spec, docx, dstyle)
                 made = convert_with_libreoffice(docx, Path(tmp))
-                shutil.move(str(made), path)
+                path.write_bytes(pin_metadata(made.read_bytes()))
         else:
             ds = drawn_style(spec, n_drawn)
             n_drawn += 1
