@@ -21,11 +21,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -313,7 +313,6 @@ class DrawnStyle:
     top_rule: bool
     horizontal_proactive: bool
     fake_bold: bool
-    landscape_review: bool = False
 
 
 def drawn_style(spec, i: int) -> DrawnStyle:

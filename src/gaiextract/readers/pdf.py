@@ -21,9 +21,9 @@ from ..errors import ExtractError
 from ..source import Source
 from . import Reader
 from .pdf_page import page_objects
-from .pdf_tables import (DEFAULT_SETTINGS, PageTable, TableSettings, compatible,
+from .pdf_tables import (DEFAULT_SETTINGS, TableSettings, compatible,
                          continue_with, find_tables, to_table)
-from .pdf_text import (Line, Margins, build_lines, dedupe_chars, draft_text, is_garbled_char,
+from .pdf_text import (Line, build_lines, dedupe_chars, draft_text, is_garbled_char,
                        paragraphs_from_lines, running_lines, text_margins, body_size)
 
 #: a page whose unmapped glyphs exceed this share of its characters is garbled

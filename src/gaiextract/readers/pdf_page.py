@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 
 
 @dataclass
@@ -31,6 +30,8 @@ def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom:
 
 def page_objects(page) -> PageObjects:
     """Chars, rules and image count of a pdfplumber ``page`` (parsed once)."""
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
+
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
     out = PageObjects()
@@ -61,6 +62,8 @@ def _rules(obj, height: float, mb_x0: float, mb_top: float, edges: list) -> None
     """Horizontal and vertical edges of a line, rectangle or path (as pdfplumber's
     ``page.edges``: a rectangle gives its four sides, a path its straight axis-
     parallel segments)."""
+    from pdfminer.layout import LTLine, LTRect
+
     if isinstance(obj, LTRect):
         x0, x1 = obj.x0 + mb_x0, obj.x1 + mb_x0
         top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top

@@ -25,8 +25,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
-from pdfplumber.table import TableFinder
-
 from ..document import Cell, Table
 from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
 
@@ -312,6 +310,8 @@ def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAU
 def _build(page, chars: list, page_no: int, settings: TableSettings, h: list, v: list) -> list:
     if len(v) < 2 or len(h) < 2:
         return []
+    from pdfplumber.table import TableFinder  # imported on first use: text files never load it
+
     finder = TableFinder(page, settings.finder_settings(v, h))
     tables = []
     for found in finder.tables:
