@@ -288,3 +288,33 @@ def test_memory_does_not_grow_with_pages(many_pages):
         tracemalloc.stop()
         assert doc.pages == n
     assert peaks[25] < 2.5 * peaks[5], peaks
+
+
+# ---------------------------------------------------------------- provenance
+
+CORPUS_PDFS = sorted((ROOT / "corpus" / "pdf").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("path", CORPUS_PDFS[::4], ids=lambda p: p.name)
+def test_provenance_points_at_the_printed_cell(path):
+    """Every table value's provenance page and bbox hold its raw text on the page
+    (checked against pdfplumber's own characters, not the reader's)."""
+    import gaiextract
+    import pdfplumber
+
+    out = gaiextract.extract(path).to_dict()
+    by_page: dict = {}
+    for table in out["tables"].values():
+        for key, prov in table.get("provenance", {}).items():
+            if prov.get("raw", "").strip():
+                by_page.setdefault(prov["page"], []).append((key, prov))
+    assert by_page
+    with pdfplumber.open(path) as pdf:
+        for page_no, provs in by_page.items():
+            chars = pdf.pages[page_no - 1].chars
+            for key, prov in provs:
+                x0, top, x1, bottom = prov["bbox"]
+                inside = "".join(c["text"] for c in chars
+                                 if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+                want = "".join(prov["raw"].split())
+                assert want in "".join(inside.split()), (key, page_no, prov, inside)
