@@ -12,7 +12,7 @@ Each file is timed ``--repeat`` times per method; the per-file medians are summe
 Reports reports/s, pages/s, the ratio ours/plain (target <= 1.5), the peak RSS of
 this process, and — in a fresh subprocess — the peak RSS of reading one generated
 ``--pages``-page PDF with the reader (bounded memory: pages are closed after use).
-Writes benchmarks/out/bench_pdf.json.
+Writes benchmarks/out/bench_pdf.json (bench_pdf_reader.json with --reader-only).
 """
 from __future__ import annotations
 
@@ -159,8 +159,9 @@ def main(argv=None) -> int:
         print(f"{'peak RSS MB, ' + str(sm['pages']) + '-page PDF (same)':34} {sm['peak_rss_kb'] / 1024:>12.1f}")
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "bench_pdf.json").write_text(json.dumps(result, indent=1) + "\n")
-    print(f"written {out / 'bench_pdf.json'}")
+    name = "bench_pdf_reader.json" if args.reader_only else "bench_pdf.json"
+    (out / name).write_text(json.dumps(result, indent=1) + "\n")
+    print(f"written {out / name}")
     return 0
 
 
