@@ -178,7 +178,7 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
                          "detail": f"{len(empty_pages)} page(s) are images only; OCR is needed"})
 
     drop = running_lines([s.lines for s in scans], [s.height for s in scans])
-    _recover_lost_rows(scans, drop)
+    _recover_lost_rows(scans, drop, settings)
     margins = _margins_by_width(scans, drop)
     size = body_size([ln for s in scans for ln in s.lines if id(ln) not in drop])
 
@@ -229,7 +229,7 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
     return Document(blocks=blocks, format="pdf", pages=n_pages, warnings=warnings)
 
 
-def _recover_lost_rows(scans: list, drop: set) -> None:
+def _recover_lost_rows(scans: list, drop: set, settings: TableSettings = DEFAULT_SETTINGS) -> None:
     """Use a table's recovered first row (see pdf_tables.close_frame) when the
     table continues one ending the previous page: the lines above it that are
     really that row then leave the text."""
@@ -244,7 +244,7 @@ def _recover_lost_rows(scans: list, drop: set) -> None:
         above = [ln for ln in s.lines if id(ln) not in drop and ln.bottom <= t.bbox[1] + 1]
         if not above or any(ln.top < ext.bbox[1] - 1 for ln in above):
             continue
-        if not compatible(last, ext, DEFAULT_SETTINGS):
+        if not compatible(last, ext, settings):
             continue
         s.tables[0] = ext
         drop.update(id(ln) for ln in above)
