@@ -116,8 +116,9 @@ def test_rotated_and_landscape_pages():
 
 # ---------------------------------------------------------------- tables
 
-def test_ruled_table_with_spans():
-    doc = read("table_spans.pdf")
+@pytest.mark.parametrize("name", ["table_spans.pdf", "table_spans_rects.pdf"])
+def test_ruled_table_with_spans(name):
+    doc = read(name)
     (t,) = tables(doc)
     assert (t.n_rows, t.n_cols) == (5, 6)
     corner = t.grid[0][0]
@@ -278,7 +279,7 @@ def test_many_pages(many_pages):
 
 
 def test_memory_does_not_grow_with_pages(many_pages):
-    """Pages are closed after use: five times the pages, far less than five times the memory."""
+    """Pages are closed after use: memory grows by far less than a page's objects per page."""
     PdfReader().read(as_source(many_pages[5]))  # warm up: CMaps and imports load once
     peaks = {}
     for n in (5, 25):
@@ -287,7 +288,10 @@ def test_memory_does_not_grow_with_pages(many_pages):
         peaks[n] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert doc.pages == n
-    assert peaks[25] < 2.5 * peaks[5], peaks
+    # per extra page: the page's own objects are freed (unclosed pages cost ~1.6 MB
+    # each here); what grows is the document model and pdfminer's object cache
+    per_page = (peaks[25] - peaks[5]) / 20
+    assert per_page < 400_000, peaks
 
 
 # ---------------------------------------------------------------- provenance

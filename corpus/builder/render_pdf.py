@@ -62,6 +62,8 @@ class TableStyle:
     repeat_header: bool = True      # header rows drawn again on a continuation page
     continuation_top_rule: bool = True  # rule above the first row on a continuation page
     rules: str = "full"             # full | horizontal (no column rules)
+    #: rules drawn as stroked lines, or as thin filled rectangles (as Word/WPS exports do)
+    rule_kind: str = "line"         # line | rect
     size: float = 9.0
     align: str = "center"           # value and label text alignment in cells
     padding: float = 3.0
@@ -218,7 +220,12 @@ def _cell_op(segs, lines, x0, x1, top, bottom, style):
     def fn(c, H):
         c.setLineWidth(0.6)
         for a, b, cc, d in segs:
-            c.line(a, H - b, cc, H - d)
+            if style.rule_kind == "rect":  # a 0.5 pt filled bar centred on the rule
+                w, h = max(cc - a, 0.5), max(d - b, 0.5)
+                c.rect(a - (0.25 if cc == a else 0), H - b - h + (0.25 if d == b else 0), w, h,
+                       stroke=0, fill=1)
+            else:
+                c.line(a, H - b, cc, H - d)
         if not lines:
             return
         c.setFont(FONT, style.size)
@@ -313,6 +320,7 @@ class DrawnStyle:
     top_rule: bool
     horizontal_proactive: bool
     fake_bold: bool
+    rect_rules: bool = False
 
 
 def drawn_style(spec, i: int) -> DrawnStyle:
@@ -323,12 +331,15 @@ def drawn_style(spec, i: int) -> DrawnStyle:
     top_rule = i % 4 not in (1, 2)
     horizontal = i % 9 == 4
     fake_bold = i % 5 == 2
+    rect_rules = i % 7 == 3
     parts = ["pdf_drawn", "rep" if repeat else "norep", "rule" if top_rule else "norule"]
     if horizontal:
         parts.append("hrules")
     if fake_bold:
         parts.append("fakebold")
-    return DrawnStyle("_".join(parts), footer, repeat, top_rule, horizontal, fake_bold)
+    if rect_rules:
+        parts.append("rectrules")
+    return DrawnStyle("_".join(parts), footer, repeat, top_rule, horizontal, fake_bold, rect_rules)
 
 
 def _table_rows(table, spec):
@@ -358,7 +369,8 @@ def draw_spec(spec, path: Path, ds: DrawnStyle) -> Path:
                 t = _table_rows(block, spec)
                 big = t.width() >= 10
                 style = TableStyle(repeat_header=ds.repeat_header, continuation_top_rule=ds.top_rule,
-                                   size=9 if big else 9.5, padding=4.5 if big else 3.0)
+                                   size=9 if big else 9.5, padding=4.5 if big else 3.0,
+                                   rule_kind="rect" if ds.rect_rules else "line")
                 if ds.horizontal_proactive and block.name == "proactive":
                     style.rules, style.align, style.padding = "horizontal", "left", 5.0
                 widths = column_widths(t.rows, flow.width, style.size)

@@ -621,7 +621,10 @@ def to_table(parts: list, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
     y edges, parts one after another. Spanned positions share one Cell object.
     """
     tol = settings.grid_tolerance
-    xs = cluster([v for p in parts for c in p.cells for v in (c.x0, c.x1)], tol)
+    # parts on different pages may disagree by a few points (pdfplumber snaps
+    # edges page-wide, so another table's rules can pull one part's edges)
+    x_tol = settings.stitch_tolerance if len(parts) > 1 else tol
+    xs = cluster([v for p in parts for c in p.cells for v in (c.x0, c.x1)], x_tol)
     n_cols = max(1, len(xs) - 1)
     grid: list = []
     bounds: list = []  # first row index of each continuation part
