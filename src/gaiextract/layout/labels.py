@@ -6,6 +6,7 @@ normalised key and falls back from exact to prefix to fuzzy similarity.
 """
 from __future__ import annotations
 
+import functools
 import re
 from difflib import SequenceMatcher
 from typing import Iterable, Optional
@@ -37,16 +38,25 @@ def norm_label(text: str) -> str:
     return strip_numbering(label_key(text))
 
 
-def match_score(label: str, candidates: Iterable[str]) -> float:
+def match_score(label: str, candidates: Iterable[str], fuzzy: bool = True) -> float:
     """Best similarity of a normalised ``label`` to normalised ``candidates`` (0..1).
 
     1.0 exact; 0.92 when one is a prefix of the other (truncated or annotated
-    label); 0.85 when a candidate is contained in the label; otherwise a fuzzy
-    ratio scaled below those, so typos still match but never beat a clean match.
+    label); 0.85 when a candidate is contained in the label; otherwise (with
+    ``fuzzy``) a similarity ratio scaled below those, so typos still match but
+    never beat a clean match. Results are cached: the same labels recur in every
+    report.
     """
-    best = 0.0
     if not label:
         return 0.0
+    if not isinstance(candidates, tuple):
+        candidates = tuple(candidates)
+    return _match_score(label, candidates, fuzzy)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _match_score(label: str, candidates: tuple, fuzzy: bool) -> float:
+    best = 0.0
     for cand in candidates:
         if label == cand:
             return 1.0
@@ -56,8 +66,14 @@ def match_score(label: str, candidates: Iterable[str]) -> float:
             score = 0.92 if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
         elif len(cand) >= 3 and cand in label:
             score = 0.85
+        elif fuzzy:
+            sm = SequenceMatcher(None, label, cand, autojunk=False)
+            # cheap upper bounds first: most pairs are nowhere near each other
+            if sm.real_quick_ratio() * 0.84 <= best or sm.quick_ratio() * 0.84 <= best:
+                continue
+            score = sm.ratio() * 0.84
         else:
-            score = SequenceMatcher(None, label, cand, autojunk=False).ratio() * 0.84
+            continue
         best = max(best, score)
     return best
 

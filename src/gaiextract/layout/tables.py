@@ -65,20 +65,30 @@ def classify_table(table: Table, grammar: Grammar) -> tuple:
     texts = [t for row in _row_texts(table) for t in row if t and parse_cell(t).kind == TEXT]
     scores = {}
     for name in TABLE_NAMES:
-        g = _grammars_for(name, grammar)
+        labels = _distinct_labels(name, grammar)
+        scores[name] = sum(1 for t in texts if match_score(t, labels, fuzzy=False) >= 0.9)
+    # labels shared by tables (总计, 其他) were excluded by length; require real evidence
+    best = max(scores, key=lambda k: scores[k])
+    return (best if scores[best] >= 2 else None), scores
+
+
+_label_sets: dict = {}
+
+
+def _distinct_labels(name: str, grammar: Grammar) -> tuple:
+    """Labels of at least three characters that identify a table (cached per grammar)."""
+    key = (id(grammar), name)
+    if key not in _label_sets:
         labels = set()
-        for tg in g:
+        for tg in _grammars_for(name, grammar):
             for r in tg.rows:
                 labels.update(l for l in r.labels if len(l) >= 3)
             for c in tg.columns:
                 labels.update(l for l in c.labels if len(l) >= 3)
             for gr in tg.groups:
                 labels.update(gr.labels)
-        hits = sum(1 for t in texts if match_score(t, labels) >= 0.9)
-        scores[name] = hits
-    # labels shared by tables (总计, 其他) were excluded by length; require real evidence
-    best = max(scores, key=lambda k: scores[k])
-    return (best if scores[best] >= 2 else None), scores
+        _label_sets[key] = tuple(sorted(labels))
+    return _label_sets[key]
 
 
 def _grammars_for(name: str, grammar: Grammar) -> list:
