@@ -1,0 +1,81 @@
+"""The template's consistency rules (勾稽关系) from ``grammars/checks.toml``."""
+from __future__ import annotations
+
+from ..grammar import CheckDef, Grammar
+
+
+def _select(pattern: str, cells: dict) -> list:
+    if pattern.endswith(".*"):
+        prefix = pattern[:-2]
+        return [k for k in cells if k == prefix or k.startswith(prefix + ".")]
+    return [pattern] if pattern in cells else []
+
+
+def _sum(keys: list, cells: dict):
+    total = 0
+    for k in keys:
+        v = cells.get(k)
+        total += v if isinstance(v, (int, float)) else 0
+    return round(total, 4) if isinstance(total, float) else total
+
+
+def _instances(check: CheckDef, cells: dict, dims: dict) -> list:
+    """(id, left keys, right keys) for each instance of a rule."""
+    if check.for_each is None:
+        return [(check.id, list(check.left), list(check.right))]
+    if check.for_each == "row":
+        rows = []
+        for k in cells:
+            row = k.rsplit(".", 1)[0]
+            if row not in rows:
+                rows.append(row)
+        values = rows
+    else:
+        values = dims.get(check.for_each, [])
+    out = []
+    for v in values:
+        if check.for_each == "row":
+            left = [f"{v}.{x}" for x in check.left]
+            right = [f"{v}.{x}" for x in check.right]
+        elif check.for_each == "column":
+            left = [f"{x}.{v}" for x in check.left]
+            right = [f"{x}.{v}" for x in check.right]
+        else:  # group
+            left = [f"{v}.{x}" for x in check.left]
+            right = [f"{v}.{x}" for x in check.right]
+        out.append((check.id.format(**{check.for_each: v}), left, right))
+    return out
+
+
+def run_checks(tables: dict, grammar: Grammar) -> list:
+    """Evaluate every rule on the mapped tables' cells; skipped when all cells are missing."""
+    results = []
+    for check in grammar.checks:
+        cells = tables.get(check.table, {})
+        if not cells:
+            continue
+        for cid, left, right in _instances(check, cells, grammar.dimensions):
+            lk = _match_keys(left, cells)
+            rk = _match_keys(right, cells)
+            if not lk and not rk:
+                continue
+            if not lk or not rk:
+                continue
+            exp, act = _sum(lk, cells), _sum(rk, cells)
+            results.append({"id": cid, "ok": abs(exp - act) < 1e-6, "expected": exp, "actual": act,
+                            "detail": check.detail})
+    return results
+
+
+def _match_keys(patterns: list, cells: dict) -> list:
+    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total')."""
+    out = []
+    for p in patterns:
+        if ".*." in p:
+            prefix, suffix = p.split(".*.", 1)
+            out += [k for k in cells if k.startswith(prefix + ".") and k.endswith("." + suffix)]
+        elif p.endswith(".*"):
+            out += _select(p, cells)
+        elif p in cells:
+            out.append(p)
+    return out

@@ -1,0 +1,71 @@
+"""Label normalisation and tolerant matching of printed labels to grammar labels.
+
+Real tables renumber (1. / 1、 / （1）), truncate ("（二）部分公开"), split a label
+over two cells, retype quotes and make typos; matching therefore works on a
+normalised key and falls back from exact to prefix to fuzzy similarity.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Iterable, Optional
+
+from ..textnorm import label_key
+
+_CN_NUM = "一二三四五六七八九十"
+#: numbering at the start of a label: 一、 (一) 1. 1、 (1) ① 第一部分 …
+_NUMBERING = re.compile(
+    rf"^(?:第[{_CN_NUM}\d]+(?:部分|项|条|章|节)[、.:]?"
+    rf"|[(\[（【][{_CN_NUM}\d]+[)\]）】][、.]?"
+    rf"|[{_CN_NUM}]+[、.．,，]"
+    r"|\d+(?:\.\d+)*[、.．,，)）](?!\d)"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
+
+
+def strip_numbering(text: str) -> str:
+    """Remove leading numbering markers (repeatedly: 三、(一) …)."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = _NUMBERING.sub("", text, count=1).lstrip()
+    return text
+
+
+def norm_label(text: str) -> str:
+    """The comparable form: NFKC, no whitespace, unified quotes, no numbering."""
+    return strip_numbering(label_key(text))
+
+
+def match_score(label: str, candidates: Iterable[str]) -> float:
+    """Best similarity of a normalised ``label`` to normalised ``candidates`` (0..1).
+
+    1.0 exact; 0.92 when one is a prefix of the other (truncated or annotated
+    label); 0.85 when a candidate is contained in the label; otherwise a fuzzy
+    ratio scaled below those, so typos still match but never beat a clean match.
+    """
+    best = 0.0
+    if not label:
+        return 0.0
+    for cand in candidates:
+        if label == cand:
+            return 1.0
+        if len(label) >= 2 and len(cand) >= 2 and (label.startswith(cand) or cand.startswith(label)):
+            short, long_ = sorted((label, cand), key=len)
+            # a short prefix of a long label is weak evidence ("其他" vs "其他法律…")
+            score = 0.92 if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
+        elif len(cand) >= 3 and cand in label:
+            score = 0.85
+        else:
+            score = SequenceMatcher(None, label, cand, autojunk=False).ratio() * 0.84
+        best = max(best, score)
+    return best
+
+
+def best_match(label: str, options: dict, threshold: float = 0.7) -> Optional[tuple]:
+    """``options`` maps an id to its candidate labels; return (id, score) or None."""
+    scored = [(match_score(label, cands), oid) for oid, cands in options.items()]
+    scored.sort(key=lambda t: -t[0])
+    if not scored or scored[0][0] < threshold:
+        return None
+    return scored[0][1], scored[0][0]

@@ -1,0 +1,72 @@
+"""Cell text → value, per the contract: numbers, null for blanks and placeholders,
+and an explicit "unparsed" outcome instead of a guess."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from ..textnorm import nfkc
+
+Number = Union[int, float]
+
+NUMBER, PLACEHOLDER, BLANK, TEXT = "number", "placeholder", "blank", "text"
+
+_PLACEHOLDERS = {"—", "——", "-", "--", "---", "–", "―", "─", "一", "/", "\\", "无", "空", "/ /",
+                 "—-", "-—", "...", "…", "……", "·", "×", "x", "X", "N/A", "n/a", "NA", "不适用"}
+_UNITS = r"(?:件|条|个|项|万元|元|次|人|份|家|篇|起|宗|例|户|本|张|批)"
+_NUM = re.compile(
+    r"^(?P<sign>[+\-±]|增加|增|减少|减|新增)?\s*(?P<num>\d+(?:\.\d+)?)\s*" + _UNITS + r"?\s*"
+    r"(?P<note>[(\[【].*[)\]】])?\s*$"
+)
+_ZERO_WORDS = {"〇": 0, "零": 0, "0": 0}
+_UNCHANGED = {"持平", "不变", "无变化"}
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: Optional[Number]
+    kind: str  # number | placeholder | blank | text
+
+    @property
+    def is_value(self) -> bool:
+        """Anything that may stand in a value column (not a label)."""
+        return self.kind != TEXT
+
+
+def parse_cell(text: Optional[str]) -> CellValue:
+    """Parse one table cell.
+
+    >>> parse_cell("1,234").value, parse_cell("２２（其中修订16件）").value, parse_cell("—").kind
+    (1234, 22, 'placeholder')
+    """
+    if text is None:
+        return CellValue(None, BLANK)
+    s = nfkc(text)
+    s = re.sub(r"\s+", "", s)
+    if not s:
+        return CellValue(None, BLANK)
+    if s in _PLACEHOLDERS or re.fullmatch(r"[—\-–―/\\一_.·]+", s):
+        return CellValue(None, PLACEHOLDER)
+    if s in _ZERO_WORDS:
+        return CellValue(0, NUMBER)
+    if s in _UNCHANGED:
+        return CellValue(0, NUMBER)
+    s = s.replace("〇", "0")
+    # thousands separators: 1,234 / 1,234,567 (after NFKC full-width commas are ASCII)
+    s = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", s)
+    m = _NUM.match(s)
+    if not m:
+        return CellValue(None, TEXT)
+    num = m.group("num")
+    value: Number = float(num) if "." in num else int(num)
+    sign = m.group("sign") or ""
+    if sign in ("-", "减少", "减"):
+        value = -value
+    return CellValue(value, NUMBER)
+
+
+def parse_amount(text: str) -> Optional[Number]:
+    """A free-text amount like '150元', '1.5万元' (kept in the unit written)."""
+    v = parse_cell(text)
+    return v.value if v.kind == NUMBER else None

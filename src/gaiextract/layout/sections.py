@@ -1,0 +1,218 @@
+"""Find the six section headings and the overview's subsections in the block stream.
+
+Real reports renumber (一、 / 第一部分 / 1.) and reword headings, and scraped pages
+run a heading into the paragraph after it. We collect every paragraph that *could*
+open a section (numbering family + heading text matched to the grammar), then pick
+the best strictly ordered chain of one numbering family, so a stray "二、" inside
+the body cannot split a section.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..document import Paragraph, Table
+from ..grammar import Grammar, SectionDef
+from ..textnorm import label_key
+from .labels import match_score
+
+_CN = "一二三四五六七八九十"
+_CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
+
+#: numbering families: name -> pattern with one group for the number
+FAMILIES = {
+    "dun": re.compile(rf"^\s*([{_CN}]{{1,3}})\s*[、.．，,]\s*"),
+    "part": re.compile(rf"^\s*第([{_CN}\d]{{1,3}})部分\s*[、.．:：，,]?\s*"),
+    "arabic": re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*"),
+    "paren": re.compile(rf"^\s*[(（]([{_CN}]{{1,3}})[)）]\s*[、.．]?\s*"),
+    "paren_arabic": re.compile(r"^\s*[(（](\d{1,2})[)）]\s*[、.．]?\s*"),
+}
+HEADING_MAX = 40       # a heading longer than this is a paragraph
+RUN_IN_STOPS = "。：:；;"
+
+
+def numeral(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_VAL.get(s[1:], 0)
+    if s.endswith("十"):
+        return _CN_VAL.get(s[0], 0) * 10
+    if "十" in s:
+        a, b = s.split("十", 1)
+        return _CN_VAL.get(a, 0) * 10 + _CN_VAL.get(b, 0)
+    return _CN_VAL.get(s, 0)
+
+
+@dataclass
+class HeadingCandidate:
+    block: int            # index into document blocks
+    family: str           # numbering family or "none"
+    number: Optional[int]
+    heading: str          # as printed, numbering included
+    rest: str             # run-in text after the heading ("" when on its own line)
+
+
+def split_heading(text: str, family: str) -> Optional[HeadingCandidate]:
+    """Split a paragraph into (numbered) heading and run-in rest, or None."""
+    stripped = text.strip()
+    if family == "none":
+        number, body, marker = None, stripped, ""
+    else:
+        m = FAMILIES[family].match(stripped)
+        if not m:
+            return None
+        number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()]
+    if not body:
+        return None
+    if len(body) <= HEADING_MAX and not any(ch in body[:-1] for ch in RUN_IN_STOPS):
+        head, rest = body.rstrip("。：:"), ""
+    else:
+        cut = min((body.find(ch) for ch in RUN_IN_STOPS if body.find(ch) > 0), default=-1)
+        if cut <= 0 or cut > HEADING_MAX:
+            return None
+        head, rest = body[:cut], body[cut + 1:].strip()
+    return HeadingCandidate(block=-1, family=family, number=number,
+                            heading=(marker.strip() + head.strip()) if marker else head.strip(), rest=rest)
+
+
+def score_section(heading_text: str, sdef: SectionDef) -> float:
+    """How well a heading (numbering removed) names a section, 0..1."""
+    key = label_key(heading_text)
+    score = match_score(key, sdef.variants)
+    if any(w in key for w in sdef.none_of):
+        return min(score, 0.5) if score < 1.0 else score
+    if sdef.all_of and all(any(w in key for w in group) for group in sdef.all_of):
+        score = max(score, 0.82)
+    return score
+
+
+@dataclass
+class SectionSpan:
+    id: str
+    heading: str
+    block: int                     # index of the heading paragraph
+    end: int = 0                   # index after the last block of the section
+    rest: str = ""                 # run-in text after the heading
+    page: Optional[int] = None
+    number: Optional[int] = None
+    family: str = "none"
+    subsections: list = field(default_factory=list)  # SubsectionSpan
+
+    def paragraphs(self, blocks: list) -> list:
+        out = [self.rest] if self.rest else []
+        out += [b.text for b in blocks[self.block + 1:self.end] if isinstance(b, Paragraph) and b.text.strip()]
+        return out
+
+    def text(self, blocks: list) -> str:
+        return "\n".join(self.paragraphs(blocks))
+
+
+@dataclass
+class SubsectionSpan:
+    heading: str
+    block: int
+    end: int
+    rest: str = ""
+
+    def text(self, blocks: list) -> str:
+        parts = [self.rest] if self.rest else []
+        parts += [b.text for b in blocks[self.block + 1:self.end] if isinstance(b, Paragraph) and b.text.strip()]
+        return "\n".join(parts)
+
+
+def _candidates(blocks: list, grammar: Grammar) -> list:
+    out = []
+    secs = grammar.sections
+    for i, b in enumerate(blocks):
+        if not isinstance(b, Paragraph):
+            continue
+        text = b.text.strip()
+        if not text or len(text) > 4000:
+            continue
+        for fam in list(FAMILIES) + ["none"]:
+            cand = split_heading(text, fam)
+            if cand is None:
+                continue
+            if fam == "none" and (cand.rest or len(text) > 24):
+                continue
+            head_text = FAMILIES[fam].sub("", cand.heading, count=1) if fam != "none" else cand.heading
+            for idx, sdef in enumerate(secs):
+                s = score_section(head_text, sdef)
+                if fam != "none" and cand.number == idx + 1:
+                    s += 0.15
+                elif fam != "none" and cand.number is not None:
+                    s -= 0.1
+                limit = 0.9 if fam == "none" else 0.72
+                if s >= limit:
+                    c = HeadingCandidate(block=i, family=fam, number=cand.number,
+                                         heading=cand.heading, rest=cand.rest)
+                    out.append((c, idx, s))
+    return out
+
+
+def _best_chain(cands: list) -> list:
+    """Highest-scoring chain with strictly increasing section index and block."""
+    cands = sorted(cands, key=lambda t: (t[0].block, t[1]))
+    best = [(t[2], [t]) for t in cands]
+    for j in range(len(cands)):
+        for i in range(j):
+            ci, cj = cands[i], cands[j]
+            if ci[0].block < cj[0].block and ci[1] < cj[1]:
+                s = best[i][0] + cj[2]
+                if s > best[j][0]:
+                    best[j] = (s, best[i][1] + [cj])
+    return max(best, key=lambda t: t[0])[1] if best else []
+
+
+def find_sections(blocks: list, grammar: Grammar) -> list:
+    """Return the sections found, as :class:`SectionSpan` in document order."""
+    cands = _candidates(blocks, grammar)
+    if not cands:
+        return []
+    chains = {}
+    for fam in FAMILIES:
+        pool = [c for c in cands if c[0].family in (fam, "none")]
+        chain = _best_chain(pool)
+        chains[fam] = (sum(1 for c in chain if c[0].family == fam), sum(c[2] for c in chain), chain)
+    fam = max(chains, key=lambda f: (chains[f][0], chains[f][1]))
+    chain = chains[fam][2]
+    if not chain:
+        chain = _best_chain([c for c in cands if c[0].family == "none"])
+    spans = []
+    for cand, idx, _ in chain:
+        b = blocks[cand.block]
+        spans.append(SectionSpan(id=grammar.sections[idx].id, heading=cand.heading, block=cand.block,
+                                 rest=cand.rest, page=b.page, number=cand.number, family=cand.family))
+    for k, sp in enumerate(spans):
+        sp.end = spans[k + 1].block if k + 1 < len(spans) else len(blocks)
+    return spans
+
+
+def find_subsections(blocks: list, span: SectionSpan) -> list:
+    """Numbered subsections inside a section: the longest run 1, 2, 3… of one family."""
+    families = [f for f in FAMILIES if f != span.family]
+    best: list = []
+    for fam in families:
+        run: list = []
+        for i in range(span.block + 1, span.end):
+            b = blocks[i]
+            if not isinstance(b, Paragraph):
+                continue
+            cand = split_heading(b.text, fam)
+            if cand is None or len(cand.heading) < 3:
+                continue
+            expected = (run[-1][1].number + 1) if run else 1
+            if cand.number == expected:
+                cand.block = i
+                run.append((i, cand))
+        if len(run) > len(best):
+            best = run
+    subs = []
+    for k, (i, cand) in enumerate(best):
+        end = best[k + 1][0] if k + 1 < len(best) else span.end
+        subs.append(SubsectionSpan(heading=cand.heading, block=i, end=end, rest=cand.rest))
+    return subs
