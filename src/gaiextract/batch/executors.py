@@ -12,6 +12,7 @@ import collections
 import concurrent.futures as cf
 import multiprocessing
 import os
+import sys
 import time
 from typing import Optional
 
@@ -23,6 +24,27 @@ def hard_deadline(timeout: Optional[float]) -> Optional[float]:
     if not timeout:
         return None
     return timeout + max(3.0, 0.5 * timeout)
+
+
+def _start_forkserver() -> None:
+    """Start the fork server with this process's import path.
+
+    Python 3.11's fork server imports its preload modules before it applies the
+    parent's ``sys.path``, so it could preload a *different* installed copy of
+    gaiextract than the one running here; passing the path through PYTHONPATH
+    makes the workers run the same code as the parent.
+    """
+    from multiprocessing import forkserver
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)] + ([old] if old else []))
+    try:
+        forkserver.ensure_running()
+    finally:
+        if old is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = old
 
 
 class LocalExecutor:
@@ -47,6 +69,7 @@ class LocalExecutor:
         # workers fork from a server that has the library imported already
         self.ctx.set_forkserver_preload(["gaiextract.batch.worker", "gaiextract.pipeline",
                                          *self.plugins])
+        _start_forkserver()
         self.pool = None
         self.inflight: dict = {}   # future -> (item, submitted_at)
         self.retry = collections.deque()     # innocent bystanders of a killed pool

@@ -85,16 +85,38 @@ class InputStats:
     skipped_examples: list = field(default_factory=list)
 
 
+#: words one of which every disclosure report has near its start; used only to
+#: keep the catch-all text reader from claiming every README or source file
+REPORT_MARKERS = ("信息公开", "年度报告", "公开工作")
+CATCH_ALL_PRIORITY = 90
+
+
 def sniff_format(label: str, data: bytes) -> Optional[str]:
-    """The format the first accepting reader claims, or None."""
+    """The format the first accepting reader claims, or None.
+
+    A catch-all reader (the plain text one) only counts when the text looks like
+    a report, since it accepts any text at all.
+    """
     source = Source(data=data, name=label)
     for reader in readers():
         try:
-            if reader.accepts(source):
-                return reader.format
+            if not reader.accepts(source):
+                continue
         except Exception:  # a reader's sniffing must never stop the walk
             continue
+        if getattr(reader, "priority", 0) >= CATCH_ALL_PRIORITY and not _looks_like_report(data):
+            return None
+        return reader.format
     return None
+
+
+def _looks_like_report(data: bytes) -> bool:
+    from ..encoding import decode
+    try:
+        text, _ = decode(data[:65536])
+    except Exception:
+        return False
+    return any(m in text for m in REPORT_MARKERS)
 
 
 def _extension(name: str) -> str:

@@ -1,0 +1,133 @@
+"""The runner in-process: every good file a report, every bad one an error record,
+time limits, crashing workers, duplicates and resume."""
+import json
+import os
+import time
+
+import pytest
+
+from gaiextract.batch import BatchOptions, run_batch
+from gaiextract.sinks.files import DirSink
+from gaiextract.sinks.jsonl import JsonlSink
+from batch_support import CORPUS, build_tree
+
+SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
+PLUGIN = ("batch_support.test_readers",)
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def by_path(records):
+    return {r["source"]["path"]: r for r in records}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    return build_tree(tmp_path_factory.mktemp("tree"))
+
+
+def test_batch_writes_every_good_report_and_an_error_for_every_bad_file(tree, tmp_path):
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(BatchOptions(inputs=tree.inputs, workers=2, timeout=60), [JsonlSink(out)])
+    recs = by_path(read_jsonl(out))
+    assert len(read_jsonl(out)) == len(recs) == tree.total
+    for label, sha in tree.good.items():
+        rec = recs[label]
+        assert rec["schema"] == "gaiextract.report/1", (label, rec.get("error"))
+        assert rec["source"]["sha256"] == sha
+    for label, code in tree.bad.items():
+        rec = recs[label]
+        assert rec["schema"] == "gaiextract.error/1", label
+        assert rec["source"]["sha256"]
+        if code:
+            assert rec["error"]["code"] == code
+    assert summary.errors == len(tree.bad)
+    assert summary.ok + summary.with_warnings == len(tree.good)
+    assert summary.skipped == 1            # notes.bin
+    assert not summary.interrupted
+    # the seed copies carry the seed's numbers (the report, not just a record)
+    seed_copy = next(r for r in recs.values() if r.get("report", {}).get("year") == 2025
+                     and r["source"]["format"] == "txt")
+    assert seed_copy["tables"]["requests"]["cells"]
+
+
+def test_resume_skips_done_files_and_adds_only_new_ones(tree, tmp_path):
+    out = tmp_path / "out.jsonl"
+    first = [p for p in tree.inputs if os.path.isdir(p)]
+    s1 = run_batch(BatchOptions(inputs=first, workers=2), [JsonlSink(out)])
+    n1 = len(read_jsonl(out))
+    s2 = run_batch(BatchOptions(inputs=tree.inputs, workers=2, resume=True), [JsonlSink(out)])
+    assert s2.resumed == n1 and s2.converted == tree.total - n1
+    assert len(read_jsonl(out)) == len(by_path(read_jsonl(out))) == tree.total
+    s3 = run_batch(BatchOptions(inputs=tree.inputs, workers=2, resume=True), [JsonlSink(out)])
+    assert s3.converted == 0 and s3.resumed == tree.total
+    assert s1.converted == n1
+
+
+def test_same_content_twice_is_one_record(tmp_path):
+    (tmp_path / "in").mkdir()
+    for name in ("a.txt", "copy_of_a.txt"):
+        (tmp_path / "in" / name).write_bytes(SEED.read_bytes())
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(BatchOptions(inputs=[tmp_path / "in"], workers=1), [JsonlSink(out)])
+    assert len(read_jsonl(out)) == 1 and summary.duplicates == 1
+
+
+def _misbehaving_tree(tmp_path, magic):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"good{i}.txt").write_bytes(SEED.read_bytes() + b"\n" * i)
+    (folder / "bad.txt").write_bytes(magic + b"\n")
+    return folder
+
+
+@pytest.mark.parametrize("magic,code,limit", [
+    (b"%TEST-SLEEP", "timeout", 8),           # the worker's alarm: ~1 s
+    (b"%TEST-HANG", "timeout", 15),           # signals blocked: the parent kills the pool (1 s + 3 s)
+    (b"%TEST-CRASH", "internal_error", 15),   # the worker dies: found by retrying alone
+    (b"%TEST-BUG", "internal_error", 8),      # an exception that is not ExtractError
+])
+def test_one_bad_file_never_stops_the_batch(tmp_path, magic, code, limit):
+    folder = _misbehaving_tree(tmp_path, magic)
+    out = tmp_path / "out.jsonl"
+    t0 = time.monotonic()
+    summary = run_batch(BatchOptions(inputs=[folder], workers=2, timeout=1, plugins=PLUGIN),
+                        [JsonlSink(out)])
+    elapsed = time.monotonic() - t0
+    recs = by_path(read_jsonl(out))
+    assert len(recs) == 4
+    bad = recs[str(folder / "bad.txt")]
+    assert bad["error"]["code"] == code, bad
+    for i in range(3):
+        assert recs[str(folder / f"good{i}.txt")]["schema"] == "gaiextract.report/1"
+    assert summary.errors == 1 and summary.error_codes == {code: 1}
+    assert elapsed < limit
+
+
+def test_workers_are_recycled(tmp_path):
+    """max_tasks_per_child=1: every file in a fresh process, results unchanged."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"r{i}.txt").write_bytes(SEED.read_bytes() + b"\n" * i)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(BatchOptions(inputs=[folder], workers=2, max_tasks_per_child=1),
+                        [JsonlSink(out)])
+    assert summary.ok + summary.with_warnings == 5
+
+
+def test_out_dir_keeps_archive_members_inside(tmp_path):
+    from batch_support import zip_bytes
+    archive = tmp_path / "evil.zip"
+    data = SEED.read_bytes()
+    archive.write_bytes(zip_bytes([("../../../escape.txt", data), ("/abs/x.txt", data + b"\n")]))
+    out = tmp_path / "out"
+    run_batch(BatchOptions(inputs=[archive], workers=1), [DirSink(out)])
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written[0] == "evil.zip"
+    assert all(w.startswith("out/") for w in written[1:]) and len(written) == 3
+    assert {json.loads((tmp_path / w).read_text())["source"]["path"] for w in written[1:]} == {
+        f"{archive}!/../../../escape.txt", f"{archive}!//abs/x.txt"}
