@@ -73,6 +73,7 @@ class JsonlSink(Sink):
         if key in self.done:
             return
         self._fh.write((dumps(record) + "\n").encode("utf-8"))
+        self._fh.flush()  # to the OS at once: a killed process loses no finished record
         self.done.add(key)
         self._pending += 1
         if self._pending >= self.flush_every:
