@@ -128,7 +128,7 @@ class LocalExecutor:
     # -- internals ---------------------------------------------------------
     def _new_pool(self):
         return cf.ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=init_worker,
-                                      initargs=(self.plugins,),
+                                      initargs=(self.plugins, os.getpid()),
                                       max_tasks_per_child=self.max_tasks_per_child)
 
     def _fill(self) -> None:

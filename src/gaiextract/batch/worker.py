@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import signal
 import threading
+import time
 import traceback
 from typing import Optional
 
@@ -31,13 +33,40 @@ def error_record(path: str, sha256: Optional[str], code: str, message: str) -> d
             "error": {"code": code, "message": message}}
 
 
-def init_worker(plugins: tuple = ()) -> None:
-    """Pool initializer: Ctrl-C is the parent's business; load reader plug-ins."""
+def init_worker(plugins: tuple = (), batch_pid: Optional[int] = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's business; load reader plug-ins;
+    exit when the batch process is gone (see :func:`_watch_parent`)."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread (e.g. a Dask worker thread)
         pass
+    if batch_pid:
+        threading.Thread(target=_watch_parent, args=(batch_pid,), daemon=True,
+                         name="gaiextract-parent-watch").start()
     load_plugins(plugins)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return True  # no /proc: trust kill(0)
+
+
+def _watch_parent(pid: int, every: float = 1.0) -> None:
+    """A worker whose batch process was killed (SIGKILL) would wait for work
+    forever, and keep the fork server alive; leave instead."""
+    while True:
+        time.sleep(every)
+        if not _alive(pid):
+            os._exit(0)
 
 
 def load_plugins(plugins) -> None:
