@@ -207,7 +207,7 @@ class DaskExecutor:
         except ImportError as exc:  # pragma: no cover - depends on the extra
             raise RuntimeError("--executor dask needs the 'dask' extra: "
                                "pip install 'gaiextract[dask]'") from exc
-        self.client = Client(scheduler, set_as_default=False)
+        self.client = Client(scheduler)  # the default client: distributed.wait needs one
         self.timeout = timeout
         self.plugins = tuple(plugins)
         threads = sum(self.client.nthreads().values()) or 1
