@@ -67,6 +67,19 @@ def build(folder: Path, n: int) -> list:
     return files
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_s(pid: int):
+    """User + system CPU seconds of a process so far (from /proc/<pid>/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def rss_kib(pid: int):
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -86,6 +99,7 @@ class RssSampler(threading.Thread):
         self.executor, self.every = executor, every
         self.peak: dict = {}      # pid -> peak KiB
         self.first_seen: dict = {}
+        self.cpu: dict = {}       # pid -> last seen CPU seconds
         self.stop = threading.Event()
 
     def run(self):
@@ -97,6 +111,9 @@ class RssSampler(threading.Thread):
                 if kib:
                     self.first_seen.setdefault(pid, time.monotonic())
                     self.peak[pid] = max(self.peak.get(pid, 0), kib)
+                cpu = cpu_s(pid)
+                if cpu is not None:
+                    self.cpu[pid] = cpu
             self.stop.wait(self.every)
 
     def summary(self) -> dict:
@@ -116,6 +133,7 @@ def baseline(files) -> dict:
     from gaiextract.errors import ExtractError
     t0 = time.monotonic()
     ok = err = 0
+    c0 = time.process_time()
     for path in files:
         try:
             gaiextract.extract(path.read_bytes(), name=str(path)).to_dict()
@@ -123,7 +141,9 @@ def baseline(files) -> dict:
         except ExtractError:
             err += 1
     el = time.monotonic() - t0
+    cpu = time.process_time() - c0
     return {"files": len(files), "ok": ok, "errors": err, "elapsed_s": round(el, 2),
+            "cpu_ms_per_report": round(1000 * cpu / len(files), 1),
             "reports_per_s": round(len(files) / el, 2), "rss_mb_self": round(rss_kib(os.getpid()) / 1024, 1)}
 
 
@@ -133,12 +153,17 @@ def batch(folder: Path, workers: int, mtpc: int, tmp: Path) -> dict:
     ex = LocalExecutor(workers=workers, timeout=120, max_tasks_per_child=mtpc)
     sampler = RssSampler(ex)
     sampler.start()
+    parent0 = time.process_time()
     summary = run_batch(BatchOptions(inputs=[folder], workers=workers, max_tasks_per_child=mtpc,
                                      progress=False),
                         [JsonlSink(out / "o.jsonl"), SqlSink(str(out / "o.db"))], executor=ex)
+    parent_cpu = time.process_time() - parent0
     sampler.stop.set()
     sampler.join()
+    n = max(summary.converted, 1)
     return {"workers": workers, "converted": summary.converted, "errors": summary.errors,
+            "cpu_ms_per_report_workers": round(1000 * sum(sampler.cpu.values()) / n, 1),
+            "cpu_ms_per_report_parent": round(1000 * parent_cpu / n, 1),
             "elapsed_s": summary.elapsed_s, "reports_per_s": summary.files_per_s,
             "rss": sampler.summary()}
 
@@ -167,13 +192,15 @@ def main(argv=None):
         print(f"{len(files)} files ({', '.join(formats)}), {os.cpu_count()} CPUs, load average "
               f"{result['loadavg_before'][0]:.2f} before / {result['loadavg_after'][0]:.2f} after")
         if base:
-            print(f"  baseline (extract() loop, 1 process): {base:8.2f} reports/s")
+            print(f"  baseline (extract() loop, 1 process): {base:8.2f} reports/s; "
+                  f"CPU {result['baseline']['cpu_ms_per_report']} ms/report")
         for r in result["runs"]:
             ratio = f"  x{r['reports_per_s'] / base:.2f} vs baseline" if base else ""
             r["ratio_vs_baseline"] = round(r["reports_per_s"] / base, 2) if base else None
             rss = r["rss"]
             print(f"  batch, {r['workers']} worker(s):             {r['reports_per_s']:8.2f} reports/s{ratio}"
-                  f"; errors {r['errors']}")
+                  f"; errors {r['errors']}; CPU ms/report: workers {r['cpu_ms_per_report_workers']}"
+                  f" + parent {r['cpu_ms_per_report_parent']}")
             if rss:
                 print(f"    worker RSS: {rss['workers_seen']} workers, peak max {rss['peak_mb_max']} MB, "
                       f"median {rss['peak_mb_median']} MB; first workers {rss['first_workers_peak_mb']} MB "

@@ -155,3 +155,10 @@ def test_export_wide_from_the_cli(tmp_path, tree):
     lines = (tmp_path / "w.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 1 + sum(1 for k in tree.good if k.startswith(tree.inputs[1] + "!/"))
     assert "requests.new.total" in lines[0].split(",")
+
+
+def test_exit_1_when_an_output_cannot_be_written(tmp_path, tree):
+    (tmp_path / "file").write_text("x")
+    res = run([tree.inputs[1], "--jsonl", str(tmp_path / "file" / "o.jsonl")])
+    assert res.returncode == 1
+    assert "could not finish" in res.stderr

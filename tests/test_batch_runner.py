@@ -131,3 +131,25 @@ def test_out_dir_keeps_archive_members_inside(tmp_path):
     assert all(w.startswith("out/") for w in written[1:]) and len(written) == 3
     assert {json.loads((tmp_path / w).read_text())["source"]["path"] for w in written[1:]} == {
         f"{archive}!/../../../escape.txt", f"{archive}!//abs/x.txt"}
+
+
+def test_progress_bar_shows_counts(tmp_path):
+    import io
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SEED.read_bytes())
+    (folder / "b.txt").write_bytes(b"")
+    stream = io.StringIO()
+    run_batch(BatchOptions(inputs=[folder], workers=1, progress=True), [JsonlSink(tmp_path / "o.jsonl")],
+              stream=stream)
+    shown = stream.getvalue()
+    assert "2file" in shown.replace(" ", "") and "err=1" in shown
+
+
+def test_summary_text_and_dict():
+    from gaiextract.batch.runner import Summary
+    s = Summary(ok=3, with_warnings=1, errors=2, skipped=4, resumed=5, duplicates=1,
+                elapsed_s=2.0, files_per_s=3.0, error_codes={"timeout": 2})
+    d = s.to_dict()
+    assert d["converted"] == 6 and d["error_codes"] == {"timeout": 2}
+    assert "errors 2 (timeout 2)" in s.text() and "already done 5" in s.text()

@@ -125,6 +125,7 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
     last_flush = time.monotonic()
     ex = None
     failure = None
+    finished = False
 
     def done_everywhere(key: str) -> bool:
         return opts.resume and all(s.has(key) for s in sinks)
@@ -174,11 +175,12 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
             drain(0)
         while ex.pending():
             drain(0.5)
+        finished = True
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         if ex is not None:
-            ex.close(kill=summary.interrupted)
+            ex.close(kill=not finished)  # on Ctrl-C or a sink failure, do not wait for workers
         progress.close()
         for s in sinks:
             try:
