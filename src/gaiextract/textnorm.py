@@ -39,10 +39,52 @@ def clean_text(text: str) -> str:
 
 
 def label_key(text: str) -> str:
-    """A comparable form of a label: NFKC, no whitespace, unified quotes."""
-    text = nfkc(text).translate(_QUOTES)
+    """A comparable form of a label: NFKC, simplified characters, no whitespace,
+    unified quotes. For matching only: output keeps the text as printed."""
+    text = to_simplified(nfkc(text)).translate(_QUOTES)
     return _WS.sub("", text)
+
+
+_t2s = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (OpenCC t2s), so 總體情況 matches 总体情况."""
+    global _t2s
+    if text.isascii():
+        return text
+    if _t2s is None:
+        import opencc
+
+        _t2s = opencc.OpenCC("t2s")
+    return _t2s.convert(text)
 
 
 def has_han(text: str) -> bool:
     return re.search(_HAN_CH, text) is not None
+
+
+_CN_NUM = "一二三四五六七八九十"
+_MARKER = (rf"(?:第[{_CN_NUM}]+部分|[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}\d]{{1,3}}[)）]|\d{{1,2}}[.．、](?!\d))")
+#: a paragraph break a scraper turned into a space: sentence end, space, numbering
+_RUN_ON_BREAK = re.compile(rf"(?<=[。；！？!?”）)：:])[ \u3000\u00a0]+(?={_MARKER})")
+_HEAD_THEN_SPACE = re.compile(rf"^({_MARKER}[^。，,；;：:\s]{{1,40}})[ \u3000\u00a0]+(?=\S)")
+
+
+def split_run_on(line: str) -> list:
+    """Undo a scraper that ran paragraphs together with spaces.
+
+    '…编制本报告。 1.总体情况 2022年，…' → ['…编制本报告。', '1.总体情况', '2022年，…'].
+    Only breaks where a sentence ends, whitespace follows and numbering starts, and
+    splits a numbered heading from the text after its space; nothing is dropped
+    but the whitespace at those breaks.
+    """
+    out = []
+    for part in _RUN_ON_BREAK.split(line):
+        m = _HEAD_THEN_SPACE.match(part)
+        if m:
+            out.append(m.group(1))
+            part = part[m.end():]
+        if part.strip():
+            out.append(part.strip())
+    return out

@@ -17,7 +17,7 @@ AGENCY_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府
 #: what follows an agency name at the start of a body sentence
 _AFTER_AGENCY = re.compile(r"^(?:坚持|高度|认真|深入|严格|按照|围绕|紧紧|全面|始终|在|以|进一步|持续|扎实|积极|不断|着力|"
                            r"聚焦|共|通过|根据|依据|切实|主动|稳步|继续|立足|结合|贯彻|落实|紧扣|把|将|牢固|"
-                           r"强化|加强|坚决|全力|紧密|以来|进|重视|围|认|严|按|的|政府信息公开|政务公开|"
+                           r"强化|加强|坚决|全力|紧密|以来|重视|政府信息公开|政务公开|"
                            r"[,，。、（(])")
 
 
@@ -79,23 +79,38 @@ def year_from_body(paragraphs: list) -> Optional[int]:
 
 
 def agency_from_body(paragraphs: list) -> Optional[str]:
-    """'2021年，昆明市人民政府办公室坚持…' → 昆明市人民政府办公室."""
+    """'2021年，昆明市人民政府办公室坚持…' → 昆明市人民政府办公室.
+
+    The name is looked for at the start of each clause of the opening sentence that
+    follows a year ('2019年，在…指导下，X认真贯彻…'): a run of Han characters ending
+    in an agency suffix and followed by a verb.
+    """
     for p in paragraphs[:6]:
         t = nfkc(p)
-        for m in re.finditer(r"(?:19|20)\d{2}年(?:度)?(?:以来)?[,，]\s*", t):
-            run = re.match(r"[\u4e00-\u9fff]{2,30}", t[m.end():])
-            if not run:
-                continue
-            word = run.group(0)
-            if word.startswith(("我", "本", "全", "各", "在", "按照", "根据", "为")):
-                continue
-            best = None
-            for i in range(2, len(word) + 1):
-                head, tail = word[:i], t[m.end() + i:]
-                if head.endswith(AGENCY_SUFFIX) and (not tail or _AFTER_AGENCY.match(tail)):
-                    best = head
-            if best and len(best) >= 4:
-                return best
+        year = re.search(r"(?:19|20)\d{2}年(?:度)?(?:以来)?[,，]\s*", t)
+        if not year:
+            continue
+        end = t.find("。", year.end())
+        sentence = t[year.end(): end if end > 0 else len(t)]
+        starts = [0] + [m.end() for m in re.finditer(r"[,，]\s*", sentence)]
+        for start in starts:
+            found = _agency_at(sentence[start:])
+            if found:
+                return found
+    return None
+
+
+def _agency_at(text: str) -> Optional[str]:
+    run = re.match(r"[\u4e00-\u9fff]{2,30}", text)
+    if not run:
+        return None
+    word = run.group(0)
+    if word.startswith(("我", "本", "全", "各", "在", "按照", "根据", "为", "通过", "围绕", "坚持")):
+        return None
+    for i in range(4, len(word) + 1):
+        head, tail = word[:i], text[i:]
+        if head.endswith(AGENCY_SUFFIX) and (not tail or _AFTER_AGENCY.match(tail)):
+            return head  # the shortest name that a verb follows
     return None
 
 

@@ -65,7 +65,7 @@ def split_heading(text: str, family: str) -> Optional[HeadingCandidate]:
         m = FAMILIES[family].match(stripped)
         if not m:
             return None
-        number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()]
+        number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()].lstrip()
     if not body:
         return None
     if len(body) <= HEADING_MAX and not any(ch in body[:-1] for ch in RUN_IN_STOPS):
@@ -76,7 +76,7 @@ def split_heading(text: str, family: str) -> Optional[HeadingCandidate]:
             return None
         head, rest = body[:cut], body[cut + 1:].strip()
     return HeadingCandidate(block=-1, family=family, number=number,
-                            heading=(marker.strip() + head.strip()) if marker else head.strip(), rest=rest)
+                            heading=marker + head.strip(), rest=rest)
 
 
 def score_section(heading_text: str, sdef: SectionDef) -> float:
@@ -124,7 +124,14 @@ class SubsectionSpan:
         return "\n".join(parts)
 
 
-def _candidates(blocks: list, grammar: Grammar) -> list:
+def _candidates(blocks: list, grammar: Grammar, fuzzy=None) -> list:
+    """(candidate, section index, score) for every paragraph that could open a section.
+
+    With ``fuzzy`` (a :class:`~gaiextract.layout.fuzzy.SectionProfiles`), numbered
+    headings that match no variant or keyword rule are scored by jieba-token
+    similarity; such a match ranks below a clean one and needs the right number
+    unless the similarity is high.
+    """
     out = []
     secs = grammar.sections
     for i, b in enumerate(blocks):
@@ -140,8 +147,14 @@ def _candidates(blocks: list, grammar: Grammar) -> list:
             if fam == "none" and (cand.rest or len(text) > 24):
                 continue
             head_text = FAMILIES[fam].sub("", cand.heading, count=1) if fam != "none" else cand.heading
+            scores = [score_section(head_text, sdef) for sdef in secs]
+            if fuzzy is not None and fam != "none" and max(scores) < 0.72:
+                hit = fuzzy.best(head_text)
+                if hit:
+                    k = [sd.id for sd in secs].index(hit[0])
+                    scores[k] = max(scores[k], 0.55 + 0.3 * hit[1])
             for idx, sdef in enumerate(secs):
-                s = score_section(head_text, sdef)
+                s = scores[idx]
                 if fam != "none" and cand.number == idx + 1:
                     s += 0.15
                 elif fam != "none" and cand.number is not None:
@@ -169,8 +182,23 @@ def _best_chain(cands: list) -> list:
 
 
 def find_sections(blocks: list, grammar: Grammar) -> list:
-    """Return the sections found, as :class:`SectionSpan` in document order."""
-    cands = _candidates(blocks, grammar)
+    """Return the sections found, as :class:`SectionSpan` in document order.
+
+    Exact and keyword matching first; only when that leaves a section missing are
+    headings matched by jieba tokens (so most documents never load jieba).
+    """
+    spans = _find_sections(blocks, grammar, None)
+    if len(spans) < len(grammar.sections):
+        from .fuzzy import profiles
+
+        again = _find_sections(blocks, grammar, profiles(grammar))
+        if len(again) > len(spans):
+            spans = again
+    return spans
+
+
+def _find_sections(blocks: list, grammar: Grammar, fuzzy) -> list:
+    cands = _candidates(blocks, grammar, fuzzy)
     if not cands:
         return []
     chains = {}
@@ -209,7 +237,8 @@ def find_subsections(blocks: list, span: SectionSpan) -> list:
             if cand.number == expected:
                 cand.block = i
                 run.append((i, cand))
-        if len(run) > len(best):
+        # subsection headings come before the items nested in them: the earliest run wins
+        if run and (not best or run[0][0] < best[0][0] or (run[0][0] == best[0][0] and len(run) > len(best))):
             best = run
     subs = []
     for k, (i, cand) in enumerate(best):

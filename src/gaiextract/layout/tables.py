@@ -108,6 +108,12 @@ def _split_row(cells: list, colmap: Optional[dict], n_values: Optional[int]) -> 
     while i > 0 and parse_cell(cells[i - 1].text).is_value:
         i -= 1
     labels, vals = cells[:i], cells[i:]
+    if n_values and len(vals) > n_values:
+        # padding cells of a ragged grid: blanks past the row's end, then before its values
+        while len(vals) > n_values and not vals[-1].text.strip():
+            vals = vals[:-1]
+        while len(vals) > n_values and not vals[0].text.strip():
+            vals = vals[1:]
     if n_values and len(vals) < n_values < len(cells):
         has_number = any(parse_cell(c.text).kind == NUMBER for c in vals)
         if has_number:
@@ -241,6 +247,7 @@ def map_requests(blocks: list, tg: TableGrammar) -> MappedTable:
     rows_by_key = {r.key: r for r in tg.rows}
     for table in blocks:
         header: list = []
+        st.colmap = {}  # grid columns are per block; a continuation maps by column order
         for r in range(table.n_rows):
             cells = table.row_cells(r)
             if not cells:
@@ -332,6 +339,7 @@ def map_review(blocks: list, tg: TableGrammar) -> MappedTable:
     st = _TableState(tg)
     for table in blocks:
         header: list = []
+        st.colmap = {}
         for r in range(table.n_rows):
             cells = table.row_cells(r)
             labels, vals = _split_row(cells, None, None)
@@ -393,10 +401,9 @@ def map_proactive(blocks: list, tg: TableGrammar) -> MappedTable:
             if table.rectangular and cols_by_grid and all(c.col in cols_by_grid for c in vals):
                 pairs = [(cols_by_grid[c.col], c) for c in vals]
             else:
+                # ragged rows: values in header order (a value spanning two columns, as
+                # 2019's 本年增/减, is one cell under one label in both)
                 pairs = list(zip(cols_in_order, vals))
-                if len(vals) != len(cols_in_order):
-                    # a value spanning two columns in a ragged row (2019 本年增/减)
-                    pairs = list(zip(cols_in_order, vals))
             for col_key, c in pairs:
                 key = f"{row_key}.{col_key}"
                 if not allowed or key in allowed:
@@ -413,7 +420,7 @@ class TableFinding:
     warnings: list
 
 
-def find_tables(document_tables: list, grammar: Grammar, year: Optional[int] = None) -> TableFinding:
+def find_tables(document_tables: list, grammar: Grammar) -> TableFinding:
     """Classify the document's table blocks and map the three tables."""
     groups: dict = {name: [] for name in TABLE_NAMES}
     last = None

@@ -11,11 +11,14 @@ from ..document import Cell, Document, Paragraph, Table
 from ..encoding import decode, looks_binary
 from ..errors import ExtractError
 from ..source import Source
+from ..textnorm import split_run_on
 from . import Reader
 
 #: a cell's text may run over at most this many lines before we decide the
 #: table has ended and the lines are ordinary paragraphs
 _MAX_CELL_LINES = 8
+#: lines longer than this may be several paragraphs a scraper ran together
+RUN_ON_MIN = 300
 
 
 class TextReader(Reader):
@@ -37,12 +40,13 @@ class TextReader(Reader):
 
 
 def _is_row_start(line: str) -> bool:
-    return line.strip() == "|"
+    # exactly "|": a blank cell is " |" and must not start a row
+    return line.rstrip() == "|"
 
 
 def _ends_cell(line: str) -> bool:
     s = line.rstrip()
-    return s.endswith(" |") or s.endswith("\u3000|") or (s == "|" and False)
+    return s.endswith(" |") or s.endswith("\u3000|")
 
 
 def parse_flattened(text: str) -> list:
@@ -57,7 +61,10 @@ def parse_flattened(text: str) -> list:
                 blocks.append(table)
                 continue
         line = lines[i].strip()
-        if line:
+        if len(line) > RUN_ON_MIN:
+            for part in split_run_on(line):
+                blocks.append(Paragraph(text=part, hints={"line": i + 1}))
+        elif line:
             blocks.append(Paragraph(text=line, hints={"line": i + 1}))
         i += 1
     return blocks

@@ -1,0 +1,89 @@
+"""The flattened text form of a scraped page, as in ../shared/seeds/000_5312fda51cfcd75e.txt.
+
+One paragraph per line; a table row is a line holding a lone ``|`` followed by each
+cell's text ending in `` |`` (a cell may run over several lines: ``商业\\n企业 |``).
+Merged tables print each span once, at its origin; flat tables print every position.
+The ``seedlike`` style also turns full-width punctuation into ASCII as that scraper did.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .content import write_expected
+from .model import Subsection, TableSpec
+
+#: the punctuation the seed's scraper turned into ASCII (digits and 、。“” stay as printed)
+_SEEDLIKE = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":", "；": ";"})
+
+
+def style_for(spec) -> str:
+    """txt | txt_seedlike | txt_flat | txt_flatblank — picked from the spec, deterministically
+    (txt_runon is rendered in addition for RUNON_DOCS)."""
+    table_style = spec.style.get("table_style", "merged")
+    if table_style == "flat":
+        return "txt_flat"
+    if table_style == "flat_blank":
+        return "txt_flatblank"
+    return "txt_seedlike" if int(spec.doc_id[1:]) % 3 == 1 else "txt"
+
+
+def table_lines(table: TableSpec, style: str) -> list:
+    if style == "txt_flat":
+        table = table.flattened(repeat_labels=True)
+    elif style == "txt_flatblank":
+        table = table.flattened(repeat_labels=False)
+    lines = []
+    for row in table.rows:
+        lines.append("|")
+        for cell in row:
+            lines.append(f"{cell.text} |")
+    return lines
+
+
+#: specs also rendered in the run-together form of scrapers that join a page's paragraphs
+#: with spaces (get_text(" ")): only the meta/title lines and the tables keep their own lines
+RUNON_DOCS = ("g05", "g12", "g30")
+
+
+def render_lines(spec, style: str) -> list:
+    lines = list(spec.meta_lines) + list(spec.title_lines)
+    run = list(spec.preamble)
+
+    def flush():
+        if run:
+            if style == "txt_runon":
+                lines.append(" ".join(run))
+            else:
+                lines.extend(run)
+            run.clear()
+
+    for section in spec.sections:
+        for block in section.printed_blocks():
+            if isinstance(block, TableSpec):
+                flush()
+                lines += table_lines(block, style)
+            elif isinstance(block, Subsection):
+                run.extend(block.printed_paragraphs())
+            else:
+                run.append(block)
+    flush()
+    if style == "txt_seedlike":
+        lines = [ln.translate(_SEEDLIKE) for ln in lines]
+    return lines
+
+
+def render(spec, out_dir: Path, style=None) -> Path:
+    style = style or style_for(spec)
+    path = Path(out_dir) / f"{spec.doc_id}_{style}.txt"
+    path.write_text("\n".join(render_lines(spec, style)) + "\n", encoding="utf-8")
+    printed = (lambda s: s.translate(_SEEDLIKE)) if style == "txt_seedlike" else None
+    write_expected(spec, path, "txt", style, printed)
+    return path
+
+
+def render_all(specs, out_dir: Path) -> list:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [render(spec, out_dir) for spec in specs]
+    paths += [render(spec, out_dir, "txt_runon") for spec in specs if spec.doc_id in RUNON_DOCS]
+    return paths

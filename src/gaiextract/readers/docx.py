@@ -1,0 +1,259 @@
+"""Word documents: DOCX/DOCM/DOTX/DOTM directly, .doc/.wps/RTF via LibreOffice.
+
+The package is opened with :mod:`zipfile` and the parts are parsed with lxml
+(no entity resolution, no huge trees) *after* their declared sizes and
+compression ratios are checked, so a zip bomb costs bounded memory. The body is
+walked by :mod:`.docx_body` (document order, merged cells, tracked changes).
+python-docx is not used here: it loads every part before we could check sizes
+and its ``row.cells`` repeats merged cells.
+
+Sniffing: a ZIP whose members include ``word/document.xml`` (or whose
+``[Content_Types].xml`` declares a WordprocessingML main part) is a DOCX; any
+other ZIP — an XLSX, an EPUB, a random archive — is *not accepted*, so it ends
+as ``unsupported_format`` (and forcing ``format="docx"`` on it raises that code
+too). A ZIP too damaged to list is accepted only when its name or first bytes
+say Word, and then reads as ``truncated``. OLE2 files are accepted when they
+hold a ``WordDocument`` stream, an encrypted package (a password-protected
+DOCX) or carry a .doc/.wps name.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from typing import Optional
+
+from lxml import etree
+
+from ..document import Document
+from ..errors import ExtractError
+from ..source import Source
+from . import Reader
+from .docx_body import BodyWalker
+from .docx_numbering import Numbering
+from .docx_styles import REL_NAMESPACES, Styles, wchild, wtag
+from .legacy import (OLE_MAGIC, RTF_MAGIC, OleFile, convert_to_docx, is_encrypted_doc,
+                     is_encrypted_ooxml)
+
+ZIP_MAGIC = b"PK\x03\x04"
+LEGACY_EXTENSIONS = ("doc", "wps", "dot", "wpt", "rtf")
+OOXML_EXTENSIONS = ("docx", "docm", "dotx", "dotm")
+
+#: largest decompressed main document part we parse (bytes); real reports are
+#: a few MB of XML
+MAX_PART_BYTES = 64 * 1024 * 1024
+#: above this size, a part that decompresses more than MAX_RATIO times is
+#: treated as a zip bomb (XML deflates 5-30x; runs of zeros 1000x)
+RATIO_CHECK_BYTES = 4 * 1024 * 1024
+MAX_RATIO = 100
+
+_WORD_CONTENT_TYPES = (b"wordprocessingml.document.main", b"wordprocessingml.template.main",
+                       b"ms-word.document.macroEnabled.main", b"ms-word.template.macroEnabledTemplate.main")
+_OFFICE_DOC_REL = "/officeDocument"
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                           load_dtd=False, remove_comments=True, remove_pis=True)
+
+
+class DocxReader(Reader):
+    format = "docx"
+    priority = 20
+    extensions = OOXML_EXTENSIONS + ("doc", "wps")
+
+    def __init__(self, convert_timeout: Optional[float] = None):
+        self.convert_timeout = convert_timeout
+
+    # -- sniffing -------------------------------------------------------------
+    def accepts(self, source: Source) -> bool:
+        head = source.head
+        ext = source.extension
+        if head.startswith(ZIP_MAGIC):
+            try:
+                with zipfile.ZipFile(source.stream()) as zf:
+                    return _main_part_name(zf) is not None
+            except (zipfile.BadZipFile, ExtractError, OSError, ValueError, EOFError):
+                return ext in OOXML_EXTENSIONS or b"word/" in head
+        if head.startswith(OLE_MAGIC):
+            ole = OleFile(source.data)
+            return (ole.has("WordDocument") or is_encrypted_ooxml(ole)
+                    or ext in LEGACY_EXTENSIONS + OOXML_EXTENSIONS)
+        if head.startswith(RTF_MAGIC):
+            return True
+        return False
+
+    # -- reading --------------------------------------------------------------
+    def read(self, source: Source) -> Document:
+        data = source.data
+        if not data:
+            raise ExtractError("empty", "the input is empty", source.name)
+        if data.startswith(OLE_MAGIC):
+            return self._read_ole(source)
+        if data.startswith(RTF_MAGIC):
+            return self._read_converted(source, "rtf")
+        if data.startswith(ZIP_MAGIC):
+            return read_docx_bytes(data, source.name)
+        if data.startswith(b"PK"):
+            raise ExtractError("unsupported_format", "an empty or spanned ZIP archive, "
+                               "not a Word document", source.name)
+        raise ExtractError("unsupported_format", "not a Word document (no ZIP or OLE2 "
+                           "signature)", source.name)
+
+    def _read_ole(self, source: Source) -> Document:
+        ole = OleFile(source.data)
+        if is_encrypted_ooxml(ole):
+            raise ExtractError("encrypted", "the Word document is password-protected "
+                               "(encrypted OOXML package)", source.name)
+        if is_encrypted_doc(ole):
+            raise ExtractError("encrypted", "the Word document is password-protected",
+                               source.name)
+        ext = source.extension
+        if not (ole.has("WordDocument") or ext in LEGACY_EXTENSIONS):
+            raise ExtractError("unsupported_format", "an OLE2 file (.xls/.ppt/…) but not "
+                               "a Word document", source.name)
+        return self._read_converted(source, ext if ext in LEGACY_EXTENSIONS else "doc")
+
+    def _read_converted(self, source: Source, ext: str) -> Document:
+        docx = convert_to_docx(source.data, ext, source.name, timeout=self.convert_timeout)
+        doc = read_docx_bytes(docx, source.name)
+        doc.meta["converted_from"] = ext
+        return doc
+
+
+def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
+    """Read DOCX package bytes into a Document (all failures as ExtractError)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ExtractError("truncated", f"the ZIP structure is damaged or cut short ({exc})",
+                           name) from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise ExtractError("corrupt", f"the ZIP archive cannot be opened ({exc})", name) from None
+    with zf:
+        main = _main_part_name(zf)
+        if main is None:
+            raise ExtractError("unsupported_format", "a ZIP archive but not a Word document "
+                               "(no word/document.xml)", name)
+        root = _parse_part(zf, main, name)
+        if wtag(root) != "document":
+            raise ExtractError("corrupt", f"{main} is not a WordprocessingML document", name)
+        body = wchild(root, "body")
+        if body is None:
+            raise ExtractError("corrupt", f"{main} has no w:body", name)
+        warnings: list = []
+        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings))
+        numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml",
+                                            warnings))
+    walker = BodyWalker(styles, numbering)
+    walker.warnings.extend(warnings)
+    blocks = walker.blocks(body)
+    return Document(blocks=blocks, format="docx", pages=None, warnings=walker.warnings,
+                    meta={"main_part": main})
+
+
+def _main_part_name(zf: zipfile.ZipFile) -> Optional[str]:
+    """The main document part, from the package relationships; None if the
+    package is not a Word document."""
+    names = set(zf.namelist())
+    rels = _small_part(zf, "_rels/.rels", names)
+    if rels is not None:
+        for rel in rels:
+            if rel.get("Type", "").endswith(_OFFICE_DOC_REL):
+                target = rel.get("Target", "").lstrip("/")
+                if target in names and _is_word_package(zf, names):
+                    return target
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    return None
+
+
+def _is_word_package(zf: zipfile.ZipFile, names: set) -> bool:
+    if "[Content_Types].xml" not in names:
+        return False
+    info = zf.getinfo("[Content_Types].xml")
+    if info.file_size > 1024 * 1024:
+        return False
+    try:
+        ct = zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError):
+        return False
+    return any(t in ct for t in _WORD_CONTENT_TYPES)
+
+
+def _small_part(zf: zipfile.ZipFile, part: str, names: set):
+    """Parse a small relationship part; None if absent, too big or broken."""
+    if part not in names:
+        return None
+    info = zf.getinfo(part)
+    if info.file_size > 1024 * 1024:
+        return None
+    try:
+        root = etree.fromstring(zf.read(info), _parser())
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError,
+            RuntimeError, NotImplementedError, ValueError):
+        return None
+    return [el for el in root if isinstance(el.tag, str)
+            and el.tag.partition("}")[0].lstrip("{") in REL_NAMESPACES]
+
+
+def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str,
+                  warnings: list):
+    """A part the main document refers to (styles, numbering), parsed; None if absent
+    or broken (losing hints or list labels is better than losing the document)."""
+    names = set(zf.namelist())
+    folder, base = posixpath.split(main)
+    rels = _small_part(zf, posixpath.join(folder, "_rels", base + ".rels"), names) or []
+    target = None
+    for rel in rels:
+        if rel.get("Type", "").endswith(rel_type) and rel.get("TargetMode") != "External":
+            t = rel.get("Target", "")
+            target = t.lstrip("/") if t.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, t))
+            break
+    if target is None:
+        target = posixpath.join(folder, default)
+    if target not in names:
+        return None
+    try:
+        return _parse_part(zf, target, name)
+    except ExtractError as exc:
+        if exc.code == "too_large":
+            raise
+        warnings.append({"code": "part_unreadable", "page": None,
+                         "detail": f"{target} could not be read ({exc.code}); "
+                                   "formatting hints or list numbers may be missing"})
+        return None
+
+
+def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
+    """Decompress one part with size and ratio checks first, then parse it."""
+    info = zf.getinfo(part)
+    if info.flag_bits & 0x1:
+        raise ExtractError("encrypted", f"{part} is encrypted inside the ZIP", name)
+    if info.file_size > MAX_PART_BYTES:
+        raise ExtractError("too_large", f"{part} decompresses to {info.file_size} bytes "
+                           f"(limit {MAX_PART_BYTES})", name)
+    if (info.file_size > RATIO_CHECK_BYTES
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+        raise ExtractError("too_large", f"{part} expands {info.file_size // max(info.compress_size, 1)}"
+                           f"x when decompressed (a zip bomb?)", name)
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(MAX_PART_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ExtractError("corrupt", f"{part} cannot be decompressed ({exc})", name) from None
+    except NotImplementedError as exc:
+        raise ExtractError("corrupt", f"{part} uses an unsupported compression ({exc})",
+                           name) from None
+    except RuntimeError as exc:  # zipfile: "File is encrypted, password required"
+        raise ExtractError("encrypted", f"{part}: {exc}", name) from None
+    if len(data) > MAX_PART_BYTES:
+        raise ExtractError("too_large", f"{part} decompresses past {MAX_PART_BYTES} bytes", name)
+    try:
+        return etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise ExtractError("corrupt", f"{part} is not well-formed XML ({exc})", name) from None
+    except ValueError as exc:
+        raise ExtractError("corrupt", f"{part} cannot be parsed ({exc})", name) from None

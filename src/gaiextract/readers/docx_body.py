@@ -1,0 +1,428 @@
+"""Walk a WordprocessingML body into Paragraph and Table blocks, in order.
+
+python-docx's ``document.paragraphs``/``document.tables`` lose the interleaving
+of text and tables, and ``row.cells`` repeats a merged cell once per grid
+column it covers; both would double labels and values. So the walk here reads
+the XML itself:
+
+* body children ``w:p``, ``w:tbl`` and content controls (``w:sdt``) in order;
+* table rows cell by cell with ``w:gridBefore``/``w:gridAfter``, ``w:gridSpan``,
+  ``w:vMerge`` (restart/continue) and legacy ``w:hMerge``, so each merged cell
+  appears once, at its span origin, with its rowspan/colspan;
+* tables nested in cells and content of text boxes become their own blocks
+  right after the block that holds them (never dropped), with a warning;
+* run text with tracked changes resolved as accepted (insertions kept,
+  deletions dropped), field results kept and field instructions dropped.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Optional
+
+from ..document import Cell, Paragraph, Table
+from .docx_numbering import Numbering
+from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
+
+#: marks the computed list label among a paragraph's pieces (not a run: no formatting)
+_LABEL = object()
+
+#: inline wrappers whose content is read as if it were the paragraph's own
+_INLINE_CONTAINERS = {
+    "ins", "moveTo", "hyperlink", "smartTag", "customXml", "sdt", "sdtContent",
+    "fldSimple", "dir", "bdo", "m:oMathPara", "m:oMath", "m:r", "m:e", "m:num",
+    "m:den", "m:sub", "m:sup", "m:d", "m:f", "m:sSub", "m:sSup", "m:rad", "m:deg",
+}
+#: inline content that is not shown in the accepted version of the document
+_INLINE_DROPPED = {"del", "moveFrom"}
+#: block wrappers whose children are blocks of the enclosing container
+_BLOCK_CONTAINERS = {"sdt", "sdtContent", "customXml", "ins", "moveTo"}
+
+_ALIGN = {"both": "justify", "distribute": "distribute", "start": "left", "end": "right",
+          "center": "center", "left": "left", "right": "right"}
+
+#: private-use code points of the Wingdings/Symbol fonts used for check boxes
+_SYMBOLS = {0xF0A8: "□", 0xF06F: "□", 0xF0FE: "☑", 0xF078: "☒", 0xF0FD: "☒", 0xF0A1: "○",
+            0xF09F: "●", 0xF06C: "●"}
+
+
+class BodyWalker:
+    """Turns the children of ``w:body`` into blocks; collects warnings."""
+
+    def __init__(self, styles: Optional[Styles] = None, numbering: Optional[Numbering] = None):
+        self.styles = styles or Styles()
+        self.numbering = numbering or Numbering()
+        self.warnings: list = []
+        self._fields: list = []  # open complex fields, innermost last
+        self._in_toc = False  # text was read inside a TOC field's result
+
+    # -- blocks ---------------------------------------------------------------
+    def blocks(self, container) -> list:
+        out: list = []
+        for child in container:
+            t = wtag(child)
+            if t == "p":
+                out.extend(self.paragraph(child))
+            elif t == "tbl":
+                out.extend(self.table(child))
+            elif t == "sdt" and _is_placeholder(child):
+                continue
+            elif t in _BLOCK_CONTAINERS:
+                out.extend(self.blocks(child))
+            elif t == "altChunk":
+                self._warn("unsupported_content",
+                           "an imported chunk (w:altChunk) is not read")
+        return out
+
+    # -- paragraphs -----------------------------------------------------------
+    def paragraph(self, p) -> list:
+        """The paragraph (if it has text) followed by blocks of its text boxes."""
+        ppr = wchild(p, "pPr")
+        style_id = self.styles.para_style(ppr)
+        self._new_paragraph()
+        pieces: list = []  # (text, rpr)
+        extras: list = []
+        label = self._list_label(ppr, style_id)
+        if label:
+            pieces.append((label, _LABEL))
+        self._inline(p, pieces, extras, style_id)
+        text = "".join(t for t, _ in pieces)
+        out: list = []
+        if text.strip() and text.strip() != (label or "").strip():
+            hints = self._hints(ppr, style_id, pieces)
+            if label:
+                hints["numbering"] = label.strip()
+            if self._in_toc or (hints.get("style") or "").lower().startswith("toc"):
+                hints["toc"] = True  # a table-of-contents line, not a heading
+            out.append(Paragraph(text=text, hints=hints))
+        out.extend(extras)
+        return out
+
+    def text_of(self, p) -> tuple:
+        """Plain text of a paragraph (for table cells) plus its extra blocks."""
+        self._new_paragraph()
+        pieces: list = []
+        extras: list = []
+        ppr = wchild(p, "pPr")
+        label = self._list_label(ppr, self.styles.para_style(ppr))
+        if label:
+            pieces.append((label, _LABEL))
+        self._inline(p, pieces, extras, None)
+        return "".join(t for t, _ in pieces), extras
+
+    def _new_paragraph(self) -> None:
+        # a field instruction never spans paragraphs in practice: an unclosed one
+        # must not hide the rest of the document (results, e.g. a TOC, do span)
+        self._fields = [f for f in self._fields if f.state == "result"]
+        self._in_toc = any(f.is_toc for f in self._fields)
+
+    def _list_label(self, ppr, style_id) -> Optional[str]:
+        """The automatic number Word prints before this paragraph, if any."""
+        num_pr = self.styles.para_prop(ppr, style_id, "numPr")
+        if num_pr is None:
+            return None
+        num_id = wattr(wchild(num_pr, "numId"), "val")
+        return self.numbering.label(num_id, int_val(wchild(num_pr, "ilvl")) or 0)
+
+    def _inline(self, el, pieces: list, extras: list, style_id) -> None:
+        for child in el:
+            t = wtag(child)
+            if t == "r":
+                self._run(child, pieces, extras)
+            elif t == "sdt" and _is_placeholder(child):
+                continue
+            elif t in _INLINE_CONTAINERS:
+                self._inline(child, pieces, extras, style_id)
+            elif t == "m:t":
+                if not self._in_instruction():
+                    pieces.append((child.text or "", None))
+            elif t == "mc:AlternateContent":
+                alt = _alternate(child)
+                if alt is not None:
+                    self._inline(alt, pieces, extras, style_id)
+            # pPr, bookmarks, comments, proofErr, _INLINE_DROPPED: nothing shown
+
+    def _in_instruction(self) -> bool:
+        return any(f.state == "instr" for f in self._fields)
+
+    def _run(self, r, pieces: list, extras: list) -> None:
+        rpr = wchild(r, "rPr")
+        if on_off(wchild(rpr, "vanish")):  # hidden text is not part of the page
+            return
+        for child in r:
+            t = wtag(child)
+            if t == "fldChar":
+                kind = wattr(child, "fldCharType")
+                if kind == "begin":
+                    self._fields.append(_Field())
+                elif kind == "separate" and self._fields:
+                    self._fields[-1].state = "result"
+                elif kind == "end" and self._fields:
+                    self._fields.pop()
+                continue
+            if t == "instrText":
+                if self._fields and self._fields[-1].state == "instr":
+                    self._fields[-1].code += child.text or ""
+                continue
+            if t == "ruby":  # phonetic guide: keep the base text, drop the reading
+                base = wchild(child, "rubyBase")
+                if base is not None:
+                    self._inline(base, pieces, extras, None)
+                continue
+            if t == "object":
+                self._embedded_object(child)
+            if t in ("drawing", "pict", "object", "mc:AlternateContent"):
+                self._text_boxes(child, extras)
+                continue
+            if self._in_instruction():
+                continue
+            if t == "t":
+                pieces.append((child.text or "", rpr))
+                if any(f.is_toc for f in self._fields):
+                    self._in_toc = True
+            elif t in ("tab", "ptab"):
+                pieces.append((" ", None))
+            elif t in ("br", "cr"):
+                pieces.append(("\n", None))
+            elif t == "noBreakHyphen":
+                pieces.append(("-", rpr))
+            elif t == "sym":
+                pieces.append((_symbol(child), rpr))
+            # delText, instrText, softHyphen, footnote/endnote/comment refs: not body text
+
+    def _embedded_object(self, obj) -> None:
+        """Tables pasted as embedded Excel/Word objects hold data we cannot read: say so."""
+        for node in obj.iter():
+            prog = node.get("ProgID") if isinstance(node.tag, str) else None
+            if prog:
+                self._warn("embedded_object", f"an embedded {prog} object is not read "
+                           "(its content may hold a table)")
+                return
+
+    def _text_boxes(self, el, extras: list) -> None:
+        """Read text boxes inside a drawing once (mc:Fallback repeats them)."""
+        for node in el.iter():
+            if wtag(node) == "txbxContent" and not _under_fallback(node, el):
+                if _inside_other_txbx(node, el):
+                    continue
+                blocks = self.blocks(node)
+                if blocks:
+                    self._warn("text_box", "text box content read as blocks after its paragraph")
+                extras.extend(blocks)
+
+    def _hints(self, ppr, style_id, pieces) -> dict:
+        st = self.styles
+        hints: dict = {}
+        name = st.name(style_id) if wchild(ppr, "pStyle") is not None else None
+        if name:
+            hints["style"] = name
+        lvl = st.outline_level(ppr, style_id)
+        if lvl is not None:
+            hints["outline_level"] = lvl
+        jc = wattr(st.para_prop(ppr, style_id, "jc"), "val")
+        if jc:
+            hints["align"] = _ALIGN.get(jc, jc)
+        bold_all, sizes = True, Counter()
+        saw_text = False
+        for text, rpr in pieces:
+            n = len(text.strip())
+            if not n or rpr is _LABEL:
+                continue
+            saw_text = True
+            if not on_off(st.run_prop(rpr, style_id, "b")):
+                bold_all = False
+            sz = int_val(st.run_prop(rpr, style_id, "sz"))
+            if sz:
+                sizes[sz / 2] += n
+        if saw_text:
+            hints["bold"] = bold_all
+        if sizes:
+            hints["font_size"] = sizes.most_common(1)[0][0]
+        if st.para_prop(ppr, style_id, "numPr") is not None:
+            hints["numbered"] = True
+        return hints
+
+    # -- tables -----------------------------------------------------------------
+    def table(self, tbl) -> list:
+        """The table followed by any tables nested in its cells."""
+        nested: list = []
+        placed: list = []  # rows of (col, colspan, vmerge, hmerge, text)
+        ends: list = []  # grid width each row claims, gridAfter included
+        for tr in _rows(tbl):
+            trpr = wchild(tr, "trPr")
+            if wchild(trpr, "del") is not None:  # deleted row (tracked change)
+                continue
+            col = int_val(wchild(trpr, "gridBefore")) or 0
+            row = []
+            for tc in _cells(tr):
+                tcpr = wchild(tc, "tcPr")
+                span = max(int_val(wchild(tcpr, "gridSpan")) or 1, 1)
+                vm = wchild(tcpr, "vMerge")
+                vmerge = None if vm is None else (wattr(vm, "val") or "continue")
+                hm = wchild(tcpr, "hMerge")
+                hmerge = None if hm is None else (wattr(hm, "val") or "continue")
+                row.append((col, span, vmerge, hmerge, self._cell_text(tc, nested)))
+                col += span
+            placed.append(row)
+            ends.append(col + (int_val(wchild(trpr, "gridAfter")) or 0))
+        if not any(placed):
+            return nested
+        width = max([len(_grid_cols(tbl))] + ends)
+        grid = _build_grid(placed, width)
+        if nested:
+            self._warn("nested_table",
+                       f"{len(nested)} table(s) nested in table cells read as separate tables")
+        return [Table(grid=grid)] + nested
+
+    def _cell_text(self, tc, nested: list) -> str:
+        texts = []
+        for child in _cell_blocks(tc):
+            t = wtag(child)
+            if t == "p":
+                text, extras = self.text_of(child)
+                texts.append(text)
+                nested.extend(extras)
+            elif t == "tbl":
+                nested.extend(self.table(child))
+        return "\n".join(texts).strip()
+
+    def _warn(self, code: str, detail: str) -> None:
+        w = {"code": code, "page": None, "detail": detail}
+        if w not in self.warnings:
+            self.warnings.append(w)
+
+
+class _Field:
+    """One open complex field: instruction text until w:fldChar separate, then result."""
+
+    __slots__ = ("state", "code")
+
+    def __init__(self):
+        self.state = "instr"
+        self.code = ""
+
+    @property
+    def is_toc(self) -> bool:
+        return self.code.strip().upper().startswith("TOC")
+
+
+def _build_grid(placed: list, width: int) -> list:
+    """Place cells on the table grid, extending vertical merges downwards."""
+    grid = [[None] * width for _ in placed]
+    for r, row in enumerate(placed):
+        prev: Optional[Cell] = None
+        for col, span, vmerge, hmerge, text in row:
+            span = min(span, width - col)
+            if span <= 0:
+                continue
+            if hmerge == "continue" and prev is not None and prev.row == r:
+                prev.colspan += span  # legacy horizontal merge: widen the cell on the left
+                for c in range(col, col + span):
+                    grid[r][c] = prev
+                prev.text = _joined(prev.text, text)
+                continue
+            above = grid[r - 1][col] if r > 0 else None
+            if vmerge == "continue" and above is not None and above.col == col:
+                above.rowspan = r - above.row + 1
+                for c in range(col, col + min(span, above.colspan)):
+                    grid[r][c] = above
+                above.text = _joined(above.text, text)
+                prev = above
+                continue
+            cell = Cell(text=text, row=r, col=col, colspan=span)
+            for c in range(col, col + span):
+                grid[r][c] = cell
+            prev = cell
+    for r, line in enumerate(grid):
+        for c in range(width):
+            if line[c] is None:  # gridBefore/gridAfter or a short row: an empty cell
+                line[c] = Cell(text="", row=r, col=c)
+    return grid
+
+
+def _joined(a: str, b: str) -> str:
+    """Text found in a merged continuation cell is kept, once."""
+    if not b:
+        return a
+    return f"{a}\n{b}" if a else b
+
+
+def _rows(tbl):
+    for child in tbl:
+        t = wtag(child)
+        if t == "tr":
+            yield child
+        elif t in ("sdt", "sdtContent", "customXml"):
+            yield from _rows(child)
+
+
+def _cells(tr):
+    for child in tr:
+        t = wtag(child)
+        if t == "tc":
+            yield child
+        elif t in ("sdt", "sdtContent", "customXml"):
+            yield from _cells(child)
+
+
+def _cell_blocks(tc):
+    for child in tc:
+        t = wtag(child)
+        if t in ("p", "tbl"):
+            yield child
+        elif t in _BLOCK_CONTAINERS:
+            yield from _cell_blocks(child)
+
+
+def _grid_cols(tbl) -> list:
+    grid = wchild(tbl, "tblGrid")
+    return [] if grid is None else [g for g in grid if wtag(g) == "gridCol"]
+
+
+def _is_placeholder(sdt) -> bool:
+    """A content control still showing its prompt ("单击或点击此处输入文字。"): not content."""
+    return wchild(wchild(sdt, "sdtPr"), "showingPlcHdr") is not None
+
+
+def _alternate(ac):
+    """mc:AlternateContent: the first Choice (what Word shows), else Fallback."""
+    choice = fallback = None
+    for ch in ac:
+        t = wtag(ch)
+        if t == "mc:Choice" and choice is None:
+            choice = ch
+        elif t == "mc:Fallback":
+            fallback = ch
+    return choice if choice is not None else fallback
+
+
+def _under_fallback(node, stop) -> bool:
+    p = node.getparent()
+    while p is not None and p is not stop:
+        if wtag(p) == "mc:Fallback":
+            # a Fallback is read only when its AlternateContent has no Choice
+            ac = p.getparent()
+            return ac is not None and any(wtag(c) == "mc:Choice" for c in ac)
+        p = p.getparent()
+    return False
+
+
+def _inside_other_txbx(node, stop) -> bool:
+    p = node.getparent()
+    while p is not None and p is not stop:
+        if wtag(p) == "txbxContent":
+            return True  # read by the outer text box's walk
+        p = p.getparent()
+    return False
+
+
+def _symbol(el) -> str:
+    code = wattr(el, "char")
+    try:
+        n = int(code, 16)
+    except (TypeError, ValueError):
+        return ""
+    if n in _SYMBOLS:
+        return _SYMBOLS[n]
+    if 0xF020 <= n <= 0xF0FF and (wattr(el, "font") or "").lower() == "symbol":
+        n -= 0xF000
+    return chr(n)

@@ -1,0 +1,193 @@
+"""WordprocessingML names and style resolution for the DOCX reader.
+
+Elements are matched by *local name* within the WordprocessingML namespaces
+(transitional and ISO strict), so documents written by Word, WPS, LibreOffice
+and python-docx all read the same way.
+
+Heading hints depend on formatting that may sit on the run, on the run's
+character style, on the paragraph style (and the styles it is based on) or on
+the document defaults; :class:`Styles` resolves that chain once per property.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+W_NAMESPACES = (
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+)
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+MATH_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+REL_NAMESPACES = (
+    "http://schemas.openxmlformats.org/package/2006/relationships",
+)
+
+_FALSE = {"0", "false", "off", "none"}
+
+
+def wtag(el) -> Optional[str]:
+    """The local name of a WordprocessingML element, ``mc:…``/``m:…`` for
+    markup-compatibility and math elements, else None (comments, other XML)."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag[0] != "{":
+        return None
+    ns, _, local = tag[1:].partition("}")
+    if ns in W_NAMESPACES:
+        return local
+    if ns == MC_NS:
+        return "mc:" + local
+    if ns == MATH_NS:
+        return "m:" + local
+    return None
+
+
+def wattr(el, name: str) -> Optional[str]:
+    """A ``w:``-namespaced attribute (either namespace), or a bare one."""
+    if el is None:
+        return None
+    for ns in W_NAMESPACES:
+        v = el.get(f"{{{ns}}}{name}")
+        if v is not None:
+            return v
+    return el.get(name)
+
+
+def wchild(el, name: str):
+    """First direct child with the given WordprocessingML local name."""
+    if el is None:
+        return None
+    for ch in el:
+        if wtag(ch) == name:
+            return ch
+    return None
+
+
+def on_off(el) -> Optional[bool]:
+    """An ST_OnOff property element: present means on unless w:val says off."""
+    if el is None:
+        return None
+    val = wattr(el, "val")
+    return val is None or val.strip().lower() not in _FALSE
+
+
+def int_val(el) -> Optional[int]:
+    v = wattr(el, "val")
+    if v is None:
+        return None
+    try:
+        return int(v.strip())
+    except ValueError:
+        try:
+            return int(float(v.strip()))
+        except ValueError:
+            return None
+
+
+_HEADING_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+
+
+def display_style_name(name: str) -> str:
+    """Word stores built-in names in lower case ("heading 1"); show them as
+    Word and python-docx do ("Heading 1")."""
+    if name.lower().startswith("heading ") or name.lower() in ("title", "subtitle", "normal"):
+        return name[:1].upper() + name[1:]
+    return name
+
+
+class Styles:
+    """Paragraph/character styles of one document, with inheritance resolved."""
+
+    def __init__(self, root=None):
+        self._styles: dict = {}  # styleId -> style element
+        self.default_para: Optional[str] = None
+        self.default_char: Optional[str] = None
+        self._doc_rpr = None
+        self._doc_ppr = None
+        if root is None:
+            return
+        for el in root:
+            t = wtag(el)
+            if t == "docDefaults":
+                rd = wchild(el, "rPrDefault")
+                self._doc_rpr = wchild(rd, "rPr")
+                pd = wchild(el, "pPrDefault")
+                self._doc_ppr = wchild(pd, "pPr")
+            elif t == "style":
+                sid = wattr(el, "styleId")
+                if sid is None:
+                    continue
+                self._styles[sid] = el
+                if on_off_attr(wattr(el, "default")):
+                    stype = wattr(el, "type") or "paragraph"
+                    if stype == "paragraph" and self.default_para is None:
+                        self.default_para = sid
+                    elif stype == "character" and self.default_char is None:
+                        self.default_char = sid
+
+    # -- style chains -----------------------------------------------------
+    def chain(self, style_id: Optional[str]) -> list:
+        """The style and those it is based on, nearest first (loops cut)."""
+        out, seen = [], set()
+        while style_id and style_id in self._styles and style_id not in seen:
+            seen.add(style_id)
+            el = self._styles[style_id]
+            out.append(el)
+            style_id = wattr(wchild(el, "basedOn"), "val")
+        return out
+
+    def para_style(self, ppr) -> Optional[str]:
+        sid = wattr(wchild(ppr, "pStyle"), "val")
+        if sid and sid in self._styles:
+            return sid
+        return self.default_para
+
+    def name(self, style_id: Optional[str]) -> Optional[str]:
+        if not style_id or style_id not in self._styles:
+            return None
+        n = wattr(wchild(self._styles[style_id], "name"), "val")
+        return display_style_name(n) if n else style_id
+
+    # -- property lookups ---------------------------------------------------
+    def para_prop(self, ppr, style_id: Optional[str], prop: str):
+        """The first pPr child ``prop`` found on the paragraph, its style chain
+        or the document defaults."""
+        el = wchild(ppr, prop)
+        if el is not None:
+            return el
+        for st in self.chain(style_id):
+            el = wchild(wchild(st, "pPr"), prop)
+            if el is not None:
+                return el
+        return wchild(self._doc_ppr, prop)
+
+    def run_prop(self, rpr, para_style: Optional[str], prop: str):
+        """The first rPr child ``prop`` on the run, its character style, the
+        paragraph style chain, or the document defaults."""
+        el = wchild(rpr, prop)
+        if el is not None:
+            return el
+        char_style = wattr(wchild(rpr, "rStyle"), "val")
+        for st in self.chain(char_style):
+            el = wchild(wchild(st, "rPr"), prop)
+            if el is not None:
+                return el
+        for st in self.chain(para_style):
+            el = wchild(wchild(st, "rPr"), prop)
+            if el is not None:
+                return el
+        return wchild(self._doc_rpr, prop)
+
+    def outline_level(self, ppr, style_id: Optional[str]) -> Optional[int]:
+        lvl = int_val(self.para_prop(ppr, style_id, "outlineLvl"))
+        if lvl is not None:
+            return lvl if 0 <= lvl <= 8 else None  # 9 = body text
+        for st in self.chain(style_id):
+            m = _HEADING_NAME.match((wattr(wchild(st, "name"), "val") or "").strip())
+            if m:
+                return int(m.group(1)) - 1
+        return None
+
+
+def on_off_attr(v: Optional[str]) -> bool:
+    return v is not None and v.strip().lower() not in _FALSE

@@ -1,0 +1,90 @@
+"""Web pages (.html/.htm/.shtml/.xhtml) and MHTML archives (.mht) → Document.
+
+Steps: decode the bytes ourselves (:mod:`.html_decode`), parse with lxml's
+libxml2 HTML parser (no network, no external entities, comments and scripts
+dropped), cut the page down to the report (:mod:`.html_tree`: the content
+container plus chrome rules), then walk it into paragraphs and tables
+(:mod:`.html_blocks`), joining a statistical table the page split in two.
+
+We use lxml directly rather than through BeautifulSoup: bs4 builds the same
+libxml2 parse into Python objects, which on a 20 MB page costs ~6 s and ~380 MB
+against ~0.5 s and ~160 MB, and hides the parser's security options.
+
+Errors: no bytes / no text → ``empty``; binary data (NUL/control bytes) →
+``unsupported_format``; bytes no Chinese encoding decodes → ``decode_failed``;
+an MHTML archive without an HTML part → ``unsupported_format``. A page cut off
+mid-character or mid-table is read as far as it goes, with a ``truncated_input``
+warning.
+"""
+from __future__ import annotations
+
+import codecs
+
+from ..document import Document
+from ..encoding import looks_binary
+from ..errors import ExtractError
+from ..source import Source
+from . import Reader
+from .html_blocks import BlockWriter, join_split_tables
+from .html_decode import HTML_EXTENSIONS, decode_page, is_mhtml, looks_like_html, mhtml_html_part
+from .html_tree import PageStats, find_container, find_title, parse, remove_chrome, strip_non_content
+
+
+class HtmlReader(Reader):
+    format = "html"
+    priority = 30
+    extensions = HTML_EXTENSIONS
+
+    def accepts(self, source: Source) -> bool:
+        head = source.head
+        if not head or _binary(head):
+            return False
+        return looks_like_html(head, source.extension)
+
+    def read(self, source: Source) -> Document:
+        data, name = source.data, source.name
+        if not data or not data.strip():
+            raise ExtractError("empty", "the page is empty", name)
+        meta: dict = {}
+        charset = None
+        if is_mhtml(data[:8192]):
+            data, charset = mhtml_html_part(data, name)
+            meta["container"] = "mhtml"
+            if not data.strip():
+                raise ExtractError("empty", "the MHTML archive's page is empty", name)
+        if _binary(data[:8192]):
+            raise ExtractError("unsupported_format", "binary data, not an HTML page", name)
+        text, encoding, warnings, declared = decode_page(data, name, charset)
+        meta["encoding"] = encoding
+        if declared:
+            meta["declared_encoding"] = declared
+        root, more = parse(text, name)
+        warnings.extend(more)
+        blocks, more = page_blocks(root)
+        warnings.extend(more)
+        if not blocks:
+            raise ExtractError("empty", "the page has no text", name)
+        return Document(blocks=blocks, format="html", warnings=warnings, meta=meta)
+
+
+def _binary(head: bytes) -> bool:
+    """NUL/control bytes, except in UTF-16 text (which is half NUL bytes)."""
+    return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and looks_binary(head)
+
+
+def page_blocks(root) -> tuple:
+    """The report's blocks from a parsed page: ``(blocks, warnings)``."""
+    strip_non_content(root)
+    body = root.find("body")
+    if body is None:
+        body = root
+    stats = PageStats(body)
+    remove_chrome(body, stats)
+    container = find_container(body, stats)
+    remove_chrome(container, stats)
+    writer = BlockWriter(stats.is_data_table)
+    title = find_title(container, body, stats) if container is not body else None
+    if title is not None:
+        writer.walk(title)
+    writer.walk(container)
+    return join_split_tables(writer.blocks), writer.warnings

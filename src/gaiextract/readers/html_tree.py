@@ -1,0 +1,330 @@
+"""The parsed page, cleaned down to the report: parsing, non-content removal,
+site chrome, and the content container.
+
+Chrome is found two ways, both kept: the *content container* — the deepest element
+holding most of the page's (non-link) Chinese text and its statistical tables — and
+rules for what chrome looks like (class/id names, 当前位置 / 打印本页 / ICP备 texts,
+link-dense lists). Rules alone miss unnamed chrome; the container alone keeps chrome
+that sits inside the article (tool bars, 发布时间 lines).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from lxml import etree
+import lxml.html
+
+from ..errors import ExtractError
+
+#: elements whose content is never report text
+SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+             "embed", "applet", "head", "title", "input", "select", "option", "button",
+             "textarea", "svg", "math", "canvas", "audio", "video", "map", "xml")
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+#: class/id words that name chrome (matched as whole words of the attribute)
+_CHROME_NAME = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|"
+    r"footer|foot|bottom|copyright|banquan|share|bdshare|jiathis|fenxiang|print|dayin|"
+    r"tools?|toolbar|related|relate|xglj|xgwz|xgxx|sidebar|side|topbar|top-bar|search|"
+    r"pager|pagination|fontsize|font-size|article-info|hits)(?:$|[\s_-])", re.I)
+
+#: texts that only chrome has; an element at most _CHROME_TEXT_MAX chars long that
+#: contains one of these is dropped whole
+_CHROME_TEXT = re.compile(
+    r"当前位置|您的位置|您现在的位置|所在位置|打印本页|打印此页|关闭窗口|关闭本页|[【\[]\s*(?:打印|关闭|收藏)\s*[】\]]|"
+    r"(?:字体|字号)\s*[:：]?\s*[\[【(（]?\s*大\s*中\s*小|分享到|ICP\s*备|网站标识码|版权所有|"
+    r"公网安备|主办单位\s*[:：]|承办单位\s*[:：]|浏览次数|访问次数|阅读次数|点击数\s*[:：]|"
+    r"上一篇\s*[:：]|下一篇\s*[:：]|扫一扫|我要纠错|发布时间\s*[:：]|来源\s*[:：].{0,30}(?:发布时间|浏览)|"
+    r"^\s*相关(?:链接|文章|阅读|新闻|信息|附件|文件)\s*[:：]?\s*$",
+    re.I)
+_CHROME_TEXT_MAX = 150
+#: report text, never chrome: a numbered heading at the start, or a full sentence
+_REPORT_TEXT = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
+                          r"|[\u4e00-\u9fff，]{12,}。")
+
+#: labels of the page-metadata box government disclosure pages put above the article
+_META_LABELS = re.compile(r"索\s*引\s*号|发布机构|成文日期|发布日期|生成日期|主题分类|公开方式|"
+                          r"发文机关|发文字号|有效性|公开范围|信息来源")
+
+#: a list whose text is mostly link text is navigation or related links
+_LINK_LISTS = ("ul", "ol", "dl", "div", "nav", "menu", "section", "aside")
+
+BLOCK_TAGS = frozenset((
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "pre", "section", "article", "header", "footer", "main", "aside", "nav",
+    "center", "form", "fieldset", "address", "hr", "figure", "figcaption", "caption", "body",
+    "html", "details", "summary", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "menu",
+    "legend", "listing", "plaintext", "xmp"))
+
+#: inline tags old pages leave unclosed (one more level per line); dropped when the
+#: nesting reaches libxml2's depth limit, which would otherwise end the parse there
+_INLINE_TAGS = re.compile(r"</?(?:font|span|b|strong|i|u|em|small|big|strike|s|sup|sub)\b[^>]*>", re.I)
+
+
+def _parse_once(text: str):
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                  no_network=True, huge_tree=True, default_doctype=False)
+    root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    too_deep = any("Excessive depth" in e.message for e in parser.error_log)
+    return root, too_deep
+
+
+def parse(text: str, name: Optional[str] = None) -> tuple:
+    """Parse page text with libxml2's HTML parser: no network, no entity
+    resolution beyond HTML's own character references, comments (incl. Word's
+    conditional comments) and processing instructions dropped. Returns
+    ``(root, warnings)``; markup nested past the parser's depth limit even without
+    inline tags is ``corrupt`` (the parser would silently stop there)."""
+    try:
+        root, too_deep = _parse_once(text)
+    except etree.LxmlError as exc:  # only a page with no elements at all gets here
+        if "empty" in str(exc).lower():
+            raise ExtractError("empty", "the page holds no markup or text", name) from None
+        raise ExtractError("corrupt", f"HTML parser failed: {exc}", name) from None
+    if not too_deep:
+        return root, []
+    root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
+    if too_deep:
+        raise ExtractError("corrupt", "markup nested deeper than the HTML parser allows (2048 levels)", name)
+    return root, [{"code": "markup_simplified",
+                   "detail": "markup nested deeper than the parser allows; inline formatting "
+                             "tags were ignored to read the whole page"}]
+
+
+def tag_of(el) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def han_count(text: Optional[str]) -> int:
+    return len(_HAN.findall(text)) if text else 0
+
+
+def drop(el) -> None:
+    """Remove an element but keep its tail text (it belongs to the parent)."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def strip_non_content(root) -> None:
+    """Remove scripts, styles, form controls and hidden elements (keeping tails)."""
+    for el in list(root.iter()):
+        tag = tag_of(el)
+        if tag in SKIP_TAGS or (tag and (el.get("hidden") is not None or
+                                         _HIDDEN_STYLE.search(el.get("style") or ""))):
+            drop(el)
+
+
+def own_rows(table) -> list:
+    """The <tr> elements of this table (not of tables nested in its cells)."""
+    rows = []
+    for child in table:
+        t = tag_of(child)
+        if t == "tr":
+            rows.append(child)
+        elif t in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if tag_of(c) == "tr")
+    return rows
+
+
+def own_cells(tr) -> list:
+    return [c for c in tr if tag_of(c) in ("td", "th")]
+
+
+class PageStats:
+    """Per-element counts, bottom up: Chinese characters outside links, total
+    characters, and Chinese characters inside statistical (non-layout) tables."""
+
+    def __init__(self, root):
+        self.han: dict = {}
+        self.chars: dict = {}
+        self.table_han: dict = {}
+        self.layout: dict = {}
+        for el in reversed(list(root.iter())):
+            if not isinstance(el.tag, str):
+                continue
+            tag = tag_of(el)
+            link = tag == "a"
+            han = 0 if link else han_count(el.text)
+            chars = len(el.text or "")
+            than = 0
+            for ch in el:
+                if not isinstance(ch.tag, str):
+                    continue
+                tail_han = han_count(ch.tail)
+                han += (0 if link else self.han[ch] + tail_han)
+                chars += self.chars[ch] + len(ch.tail or "")
+                than += self.table_han[ch]
+            self.han[el], self.chars[el] = han, chars
+            if tag == "table":
+                self.layout[el] = is_layout_table(el, self)
+                if not self.layout[el]:
+                    than = max(than, han)
+            self.table_han[el] = than
+
+    def forget(self, el) -> None:
+        """Take a subtree about to be dropped out of its ancestors' counts."""
+        han, chars, than = self.han.get(el, 0), self.chars.get(el, 0), self.table_han.get(el, 0)
+        in_link = False
+        for anc in el.iterancestors():
+            in_link = in_link or tag_of(anc) == "a"
+            if anc in self.chars:
+                if not in_link:
+                    self.han[anc] -= han
+                self.chars[anc] -= chars
+                self.table_han[anc] -= than
+
+    def is_data_table(self, el) -> bool:
+        return tag_of(el) == "table" and not self.layout.get(el, True)
+
+
+def is_layout_table(table, stats: "PageStats") -> bool:
+    """A table used to lay out the page (or a single text box), not a report table:
+    one column, or a cell holding a long text / many paragraphs, or a nested table
+    next to text of its own or holding most of the table's text."""
+    rows = own_rows(table)
+    if not rows:
+        return True
+    if max(len(own_cells(r)) for r in rows) <= 1:
+        return True
+    for r in rows:
+        for cell in own_cells(r):
+            nested = list(cell.iter("table"))
+            nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
+            own_han = stats.han.get(cell, 0) - nested_han
+            if own_han > 200 or sum(1 for _ in cell.iter("br")) >= 6:
+                return True
+            if nested and (own_han > 60 or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
+                return True
+            blocks = sum(1 for b in cell.iter("p", "div", "li", "h1", "h2", "h3", "h4")
+                         if han_count(b.text) > 20)
+            if blocks >= 4:
+                return True
+    return False
+
+
+def _outermost(table, cell) -> bool:
+    """True if ``table`` is not inside another table within ``cell``."""
+    p = table.getparent()
+    while p is not None and p is not cell:
+        if tag_of(p) == "table":
+            return False
+        p = p.getparent()
+    return True
+
+
+def remove_chrome(root, stats: PageStats) -> None:
+    """Drop elements that are site chrome by name, text or link density."""
+    total = max(stats.han.get(root, 0), 1)
+    doomed = []
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
+        tag = tag_of(el)
+        if not tag or el is root:
+            continue
+        if stats.is_data_table(el):
+            if len(set(_META_LABELS.findall(el.text_content()))) >= 2:
+                doomed.append(el)  # the 索引号/发布机构 box of 政府信息公开 pages
+            walker.skip_subtree()
+            continue
+        if stats.table_han.get(el, 0):
+            continue  # holds report tables: never chrome as a whole; look inside
+        if tag in ("tr", "tbody", "thead", "tfoot"):
+            continue
+        han = stats.han.get(el, 0)
+        names = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if names and _CHROME_NAME.search(names) and han < 0.2 * total \
+                and not _REPORT_TEXT.search(el.text_content()):
+            doomed.append(el)
+            walker.skip_subtree()
+            continue
+        if stats.chars.get(el, 0) <= _CHROME_TEXT_MAX:
+            text = el.text_content()
+            if not _CHROME_TEXT.search(text):
+                walker.skip_subtree()
+            elif not _REPORT_TEXT.search(text):
+                doomed.append(el)
+                walker.skip_subtree()
+            continue  # chrome words next to report text: look at the parts
+        if tag in _LINK_LISTS and _link_dense(el, stats):
+            doomed.append(el)
+            walker.skip_subtree()
+    for el in doomed:
+        stats.forget(el)
+        drop(el)
+
+
+def _link_dense(el, stats: PageStats) -> bool:
+    links = [a for a in el.iter("a")]
+    if len(links) < 2:
+        return False
+    link_han = sum(han_count(a.text_content()) for a in links)
+    return link_han >= 4 * stats.han.get(el, 0)  # ≥ 80% of the Chinese text is links
+
+
+#: elements that can hold an article (a <p> or heading is a part of one, never the whole)
+_CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "th", "table", "tbody",
+                             "thead", "tr", "center", "form", "blockquote", "dl", "dd", "font",
+                             "span", "body"))
+
+
+def find_container(body, stats: PageStats):
+    """The deepest block container with ≥ 60 % of the page's non-link Chinese text
+    and ≥ 80 % of the text of its statistical tables."""
+    total, total_t = stats.han.get(body, 0), stats.table_han.get(body, 0)
+    if not total:
+        return body  # no Chinese text to go by: keep the whole page
+    node = body
+    while True:
+        nxt = None
+        for ch in node:
+            if tag_of(ch) not in _CONTAINER_TAGS:
+                continue
+            if stats.han.get(ch, 0) >= 0.6 * total and stats.table_han.get(ch, 0) >= 0.8 * total_t:
+                nxt = ch
+                break
+        if nxt is None or stats.is_data_table(nxt):
+            return node
+        node = nxt
+
+
+def find_title(container, body, stats: PageStats):
+    """A short title line (…年…报告) just before the container, outside it: pages
+    often print the title in a heading above the article body."""
+    node, levels = container, 0
+    while node is not None and node is not body and levels < 4:
+        sib = node.getprevious()
+        while sib is not None:
+            if isinstance(sib.tag, str):
+                found = _title_in(sib, stats)
+                if found is not None:
+                    return found
+            sib = sib.getprevious()
+        node, levels = node.getparent(), levels + 1
+    return None
+
+
+_TITLE_TEXT = re.compile(r"(?:19|20)\d\d.*报告|报告.*(?:19|20)\d\d", re.S)
+
+
+def _title_in(el, stats: PageStats):
+    walker = etree.iterwalk(el, events=("start",))
+    for _, cand in walker:
+        tag = tag_of(cand)
+        if tag in ("a", "ul", "ol", "li", "select") or stats.is_data_table(cand):
+            walker.skip_subtree()
+            continue
+        if not tag or stats.chars.get(cand, 0) > 80:
+            continue  # too long to be a title; look inside
+        text = cand.text_content().strip()
+        if 6 <= len(text) <= 80 and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
+                and not text.startswith("标题") and cand.find(".//a") is None:
+            return cand
+        walker.skip_subtree()
+    return None

@@ -1,0 +1,42 @@
+from gaiextract import grammar
+from gaiextract.layout.checks import run_checks
+
+from templates import COLS
+
+G = grammar.load()
+
+
+def _requests(values):
+    cells = {}
+    for row, v in values.items():
+        for c in COLS[:-1]:
+            cells[f"{row}.{c}"] = v
+        cells[f"{row}.total"] = v * 6
+    return cells
+
+
+def test_balanced_requests_pass():
+    cells = _requests({"new": 3, "carried_in": 1, "disclosed": 2, "withheld.state_secret": 1,
+                       "other_handling": 0, "total": 3, "carried_out": 1})
+    res = run_checks({"requests": cells}, G)
+    assert res and all(c["ok"] for c in res)
+    ids = {c["id"] for c in res}
+    assert "requests.balance.natural_person" in ids and "requests.applicants.withheld.state_secret" in ids
+
+
+def test_broken_outcome_is_reported_with_both_sides():
+    cells = _requests({"new": 3, "carried_in": 0, "disclosed": 2, "partial": 1, "total": 3, "carried_out": 0})
+    cells["partial.natural_person"] = 4           # bumped without updating 总计
+    cells["partial.total"] = 4 + 5
+    res = {c["id"]: c for c in run_checks({"requests": cells}, G)}
+    bad = sorted(i for i, c in res.items() if not c["ok"])
+    assert bad == ["requests.outcomes.natural_person", "requests.outcomes.total"]
+    assert res["requests.outcomes.natural_person"]["expected"] == 3
+    assert res["requests.outcomes.natural_person"]["actual"] == 6
+
+
+def test_null_counts_as_zero_and_missing_is_skipped():
+    cells = {"upheld": 1, "corrected": None, "other": 0, "pending": 0, "total": 1}
+    review = {f"review.{k}": v for k, v in cells.items()}
+    res = run_checks({"review_litigation": review}, G)
+    assert [(c["id"], c["ok"]) for c in res] == [("review_litigation.review", True)]

@@ -1,0 +1,44 @@
+import pytest
+
+from gaiextract.layout.facts import (agency_from_body, agency_from_title, find_fees, find_title,
+                                     year_from_body, year_from_title)
+
+
+@pytest.mark.parametrize("title,agency,year", [
+    ("北京市通州区人民政府办公室2023年政府信息公开工作年度报告", "北京市通州区人民政府办公室", 2023),
+    ("2019年沭阳县退役军人服务中心政府信息公开工作年度报告", "沭阳县退役军人服务中心", 2019),
+    ("鄠邑区东风街道办事处政府信息公开工作年度报告（2020年度）", "鄠邑区东风街道办事处", 2020),
+    ("新郑市太平镇人民政府2024年度政府信息公开工作年度报告", "新郑市太平镇人民政府", 2024),
+])
+def test_title_facts(title, agency, year):
+    assert agency_from_title(title) == agency
+    assert year_from_title(title) == year
+
+
+def test_title_over_two_lines_and_meta_lines():
+    assert find_title(["长沙县住房和城乡建设局", "2019年政府信息公开工作年度报告"])[0] == \
+        "长沙县住房和城乡建设局2019年政府信息公开工作年度报告"
+    assert find_title(["标题：某局2020年政府信息公开工作年度报告", "发布时间：2021-01-20"])[0] == \
+        "某局2020年政府信息公开工作年度报告"
+    assert find_title(["依据《条例》第五十条规定，编制本报告。"]) == (None, [])
+
+
+def test_agency_and_year_from_body():
+    body = ["2025年,密云区融媒体中心高度重视组织领导工作,将其作为关键环节。"]
+    assert agency_from_body(body) == "密云区融媒体中心"
+    assert agency_from_body(["2021年，昆明市人民政府办公室坚持以人民为中心的发展思想"]) == "昆明市人民政府办公室"
+    assert agency_from_body(["2019年，我局认真贯彻落实条例。"]) is None
+    assert year_from_body(["2025年度,我中心主动公开信息。", "2025年,中心完成改版。", "2026年将继续"]) == 2025
+
+
+@pytest.mark.parametrize("text,want", [
+    ("发出收费通知0件，总金额0元，实际收取总金额0元。", (0, 0, 0)),
+    ("发出收费通知件数：5件；总金额：150元；实际收取总金额：0元。", (5, 150, 0)),
+    ("本年度共发出收费通知２件，总金额1.5万元，实际收取总金额0.3万元。", (2, 15000, 3000)),
+    ("本年度没有发生过收取信息处理费的情况。", (0, 0, 0)),
+    ("无其他需要报告的事项。", (None, None, None)),
+    ("", (None, None, None)),
+])
+def test_fees(text, want):
+    f = find_fees(text)
+    assert (f["notices"], f["amount_notified"], f["amount_collected"]) == want

@@ -1,0 +1,23 @@
+import subprocess
+import sys
+
+from gaiextract.layout import tokens
+
+
+def test_domain_words_are_single_tokens():
+    toks = tokens.cut("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
+    assert "政府信息公开" in toks and "行政复议" in toks and "行政诉讼" in toks
+    assert "、" not in toks and "四" in toks
+
+
+def test_tokenizer_is_built_once():
+    a = tokens.tokenizer()
+    tokens.cut("依申请公开")
+    assert tokens.tokenizer() is a
+
+
+def test_exact_headings_never_load_jieba(seed_path):
+    code = ("import sys, gaiextract; r = gaiextract.extract(sys.argv[1]); "
+            "assert len(r.sections) == 6; print('jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(seed_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
