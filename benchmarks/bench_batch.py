@@ -2,7 +2,8 @@
 
     python3 benchmarks/bench_batch.py [--files 1000] [--workers 1,2] [--max-tasks-per-child 100]
 
-Builds a temporary folder of N documents from corpus/<fmt>/ (every format present;
+Builds a temporary folder of N documents from corpus/<fmt>/ (every format present
+except legacy .doc/.wps, which need LibreOffice, unless --include-legacy;
 copies are made distinct by trailing bytes the readers ignore, so none is skipped as
 a duplicate), then measures:
 
@@ -35,11 +36,15 @@ from gaiextract.sinks.jsonl import JsonlSink  # noqa: E402
 from gaiextract.sinks.sql import SqlSink  # noqa: E402
 
 
-def corpus_documents():
+LEGACY = (".doc", ".wps")  # converted by LibreOffice: seconds per file, measured apart
+
+
+def corpus_documents(include_legacy=False):
     docs = []
     for exp in sorted((ROOT / "corpus").glob("*/*.expected.json")):
         stem = exp.name[: -len(".expected.json")]
-        docs += [p for p in sorted(exp.parent.glob(stem + ".*")) if not p.name.endswith(".json")]
+        docs += [p for p in sorted(exp.parent.glob(stem + ".*")) if not p.name.endswith(".json")
+                 and (include_legacy or p.suffix.lower() not in LEGACY)]
     return docs
 
 
@@ -52,8 +57,8 @@ def distinct_copy(data: bytes, ext: str, i: int) -> bytes:
     return data + b"\n" * (i + 1)
 
 
-def build(folder: Path, n: int) -> list:
-    docs = corpus_documents()
+def build(folder: Path, n: int, include_legacy=False) -> list:
+    docs = corpus_documents(include_legacy)
     if not docs:
         sys.exit("no corpus documents under corpus/*/")
     files = []
@@ -174,11 +179,12 @@ def main(argv=None):
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--max-tasks-per-child", type=int, default=100)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--include-legacy", action="store_true", help="also .doc/.wps (LibreOffice)")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="gaiextract-bench-"))
     try:
         folder = tmp / "in"
-        files = build(folder, args.files)
+        files = build(folder, args.files, args.include_legacy)
         formats = sorted({p.parent.name for p in files})
         result = {"files": len(files), "formats": formats, "cpus": os.cpu_count(),
                   "loadavg_before": os.getloadavg(),

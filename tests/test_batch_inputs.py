@@ -82,6 +82,19 @@ def test_docx_is_a_document_not_an_archive(tmp_path):
     assert [i.label for i in items] == [str(docx)]
 
 
+def test_real_docx_without_extension_is_found_by_content(tmp_path):
+    docx = sorted(CORPUS.glob("docx/*.docx"))
+    if not docx:
+        pytest.skip("no DOCX in the corpus")
+    (tmp_path / "report_without_extension").write_bytes(docx[0].read_bytes())
+    archive = tmp_path / "in.zip"
+    archive.write_bytes(zip_bytes([("member_without_extension", docx[0].read_bytes())]))
+    items, problems, skips = walk([tmp_path])
+    assert sorted(i.label for i in items) == [f"{archive}!/member_without_extension",
+                                              str(tmp_path / "report_without_extension")]
+    assert not problems and not skips
+
+
 def test_path_traversal_member_names_are_only_labels(tmp_path, seed_bytes):
     before = set(os.listdir(tmp_path.parent))
     archive = tmp_path / "evil.zip"

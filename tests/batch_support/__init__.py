@@ -49,6 +49,7 @@ class BatchTree:
     inputs: list = field(default_factory=list)     # paths to pass to `gaiextract batch`
     good: dict = field(default_factory=dict)        # label -> sha256 of every good document
     bad: dict = field(default_factory=dict)         # label -> expected error code (or None: any)
+    data: dict = field(default_factory=dict)        # label -> bytes of every good document
 
     @property
     def total(self) -> int:
@@ -68,7 +69,13 @@ def build_tree(root: Path, n_good: int = 18, in_zip: int = 6, seed: int = 7) -> 
     tree = BatchTree(inputs=[str(folder)])
     texts = text_documents()
     assert texts, "no text corpus documents (corpus/txt or corpus/html) to build a batch from"
-    others = [p for p, fmt in corpus_documents() if fmt not in ("txt", "html")]
+    # one document of each binary format (legacy .doc needs LibreOffice: too slow here)
+    others, seen_ext = [], set()
+    for p, fmt in corpus_documents():
+        ext = p.suffix.lower()
+        if fmt not in ("txt", "html") and ext not in (".doc", ".wps") and ext not in seen_ext:
+            seen_ext.add(ext)
+            others.append(p)
     zip_members = []
     for i in range(n_good):
         src = texts[i % len(texts)]
@@ -82,10 +89,12 @@ def build_tree(root: Path, n_good: int = 18, in_zip: int = 6, seed: int = 7) -> 
         path = folder / ("sub" if i % 2 else "") / (f"r{i:03d}" if i % 3 == 0 else name)
         path.write_bytes(data)
         tree.good[str(path)] = _sha(data)
+        tree.data[str(path)] = data
     for src in others:  # one of each binary-format corpus document, unchanged
         path = folder / "sub" / src.name
         path.write_bytes(src.read_bytes())
         tree.good[str(path)] = _sha(src.read_bytes())
+        tree.data[str(path)] = src.read_bytes()
     # ~10 % bad ones
     bad = {
         "broken.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 90 >>\nstream\n\x00\x9c\xff", None),
@@ -107,6 +116,7 @@ def build_tree(root: Path, n_good: int = 18, in_zip: int = 6, seed: int = 7) -> 
         for name, data in zip_members:
             zf.writestr(name, data)
             tree.good[f"{archive}!/{name}"] = _sha(data)
+            tree.data[f"{archive}!/{name}"] = data
         noise = bytes(rng.randrange(256) for _ in range(3000))
         zf.writestr("zipped/garbage.docx", noise)
         tree.bad[f"{archive}!/zipped/garbage.docx"] = None

@@ -146,6 +146,18 @@ def _archive_kind(name: str, head: bytes) -> Optional[str]:
     return None
 
 
+def _is_office_document(fh) -> bool:
+    """A zip that is an OOXML or ODF document (whatever its name)."""
+    try:
+        fh.seek(0)
+        names = set(zipfile.ZipFile(fh).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        fh.seek(0)
+    return "[Content_Types].xml" in names or "mimetype" in names
+
+
 def safe_member_label(name: str) -> str:
     """A display label for a member name: slashes normalised, nothing else implied.
 
@@ -192,6 +204,8 @@ class InputWalker:
             with open(path, "rb") as fh:
                 head = fh.read(8192)
                 kind = _archive_kind(path, head)
+                if kind == "zip" and _is_office_document(fh):
+                    kind = None  # a DOCX (or other OOXML/ODF file) is a document
                 if kind:
                     self.stats.archives += 1
                     fh.seek(0)
