@@ -113,7 +113,8 @@ def test_sigkill_mid_run_then_resume_gives_exactly_one_row_per_file(tree, tmp_pa
     check_exactly_one_row_per_file(tree, jsonl, db_url)
 
 
-def test_ctrl_c_stops_cleanly_with_finished_work_written(tree, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly_with_finished_work_written(tree, tmp_path, sig):
     jsonl = tmp_path / "out.jsonl"
     db = tmp_path / "out.db"
     summary_path = tmp_path / "s.json"
@@ -122,7 +123,7 @@ def test_ctrl_c_stops_cleanly_with_finished_work_written(tree, tmp_path):
     proc = subprocess.Popen(CMD + args, env=subprocess_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     wait_for(lambda: jsonl.exists() and jsonl.read_bytes().count(b"\n") >= 3, proc)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err

@@ -108,6 +108,21 @@ def test_one_bad_file_never_stops_the_batch(tmp_path, magic, code, limit):
     assert elapsed < limit
 
 
+def test_a_report_that_is_not_json_is_an_internal_error(monkeypatch):
+    """Checked in the worker, so that no sink ever fails on it."""
+    from gaiextract.batch import worker
+    import gaiextract.pipeline as pipeline
+
+    class Odd:
+        def to_dict(self):
+            return {"schema": "gaiextract.report/1", "source": {}, "value": float("nan")}
+
+    monkeypatch.setattr(pipeline, "extract", lambda data, name=None: Odd())
+    rec = worker.convert("x.txt", b"abc")
+    assert rec["schema"] == "gaiextract.error/1" and rec["error"]["code"] == "internal_error"
+    assert rec["source"] == {"path": "x.txt", "sha256": __import__("hashlib").sha256(b"abc").hexdigest()}
+
+
 def test_workers_are_recycled(tmp_path):
     """max_tasks_per_child=1: every file in a fresh process, results unchanged."""
     folder = tmp_path / "in"

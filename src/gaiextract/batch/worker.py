@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import os
 import signal
 import threading
@@ -95,6 +96,8 @@ def convert(label: str, data: bytes, timeout: Optional[float] = None, plugins: t
 
             report = extract(data, name=label)
             record = report.to_dict()
+            # a record every sink can store, or this file's error (never a sink failure later)
+            json.dumps(record, ensure_ascii=False, allow_nan=False)
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
