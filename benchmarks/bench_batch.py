@@ -173,6 +173,28 @@ def batch(folder: Path, workers: int, mtpc: int, tmp: Path) -> dict:
             "rss": sampler.summary()}
 
 
+def _burn(n: int = 2_000_000) -> float:
+    t = time.monotonic()
+    s = 0
+    for i in range(n):
+        s += i * i
+    return time.monotonic() - t
+
+
+def parallel_capacity(procs: int = 2) -> float:
+    """How many CPUs this machine really gives us now: a pure-Python loop run in
+    ``procs`` processes at once vs alone (2.0 = two full CPUs; ~1.0 on a VM whose
+    second vCPU is stolen or busy). Puts the worker scaling figures in context."""
+    import multiprocessing
+    alone = _burn()
+    with multiprocessing.get_context("forkserver").Pool(procs) as pool:
+        pool.map(_burn, [10] * procs)  # started
+        t = time.monotonic()
+        pool.map(_burn, [2_000_000] * procs)
+        together = time.monotonic() - t
+    return round(procs * alone / together, 2)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", type=int, default=1000)
@@ -187,7 +209,7 @@ def main(argv=None):
         files = build(folder, args.files, args.include_legacy)
         formats = sorted({p.parent.name for p in files})
         result = {"files": len(files), "formats": formats, "cpus": os.cpu_count(),
-                  "loadavg_before": os.getloadavg(),
+                  "loadavg_before": os.getloadavg(), "parallel_capacity": parallel_capacity(),
                   "max_tasks_per_child": args.max_tasks_per_child, "runs": []}
         if not args.skip_baseline:
             result["baseline"] = baseline(files)
@@ -196,7 +218,8 @@ def main(argv=None):
         base = result.get("baseline", {}).get("reports_per_s")
         result["loadavg_after"] = os.getloadavg()
         print(f"{len(files)} files ({', '.join(formats)}), {os.cpu_count()} CPUs, load average "
-              f"{result['loadavg_before'][0]:.2f} before / {result['loadavg_after'][0]:.2f} after")
+              f"{result['loadavg_before'][0]:.2f} before / {result['loadavg_after'][0]:.2f} after, "
+              f"parallel capacity {result['parallel_capacity']} CPUs (2 processes vs 1)")
         if base:
             print(f"  baseline (extract() loop, 1 process): {base:8.2f} reports/s; "
                   f"CPU {result['baseline']['cpu_ms_per_report']} ms/report")
