@@ -57,7 +57,7 @@ def test_dask_time_limit(scheduler, tmp_path):
     (folder / "slow.txt").write_bytes(b"%TEST-SLEEP\n")
     jsonl = tmp_path / "o.jsonl"
     res = run([str(folder), "--executor", "dask", "--scheduler", scheduler, "--jsonl", str(jsonl),
-               "--timeout", "1", "--plugin", "batch_support.test_readers"])
+               "--timeout", "1", "--plugin", "batch_support.misbehaving_readers"])
     assert res.returncode == 0, res.stderr
     recs = {json.loads(x)["source"]["path"]: json.loads(x) for x in jsonl.read_text().splitlines()}
     assert recs[str(folder / "slow.txt")]["error"]["code"] == "timeout"

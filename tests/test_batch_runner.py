@@ -12,7 +12,7 @@ from gaiextract.sinks.jsonl import JsonlSink
 from batch_support import CORPUS, build_tree
 
 SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
-PLUGIN = ("batch_support.test_readers",)
+PLUGIN = ("batch_support.misbehaving_readers",)
 
 
 def read_jsonl(path):

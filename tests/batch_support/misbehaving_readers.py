@@ -1,6 +1,6 @@
 """Readers that misbehave on purpose, for the timeout and crash tests.
 
-Loaded into the batch workers with ``--plugin batch_support.test_readers`` (or
+Loaded into the batch workers with ``--plugin batch_support.misbehaving_readers`` (or
 ``BatchOptions(plugins=...)``); each reacts only to its own magic first bytes.
 """
 from __future__ import annotations
