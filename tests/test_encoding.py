@@ -42,3 +42,13 @@ def test_undecodable_raises_documented_error():
 def test_binary_sniff():
     assert looks_binary(b"PK\x03\x04\x00\x00")
     assert not looks_binary("一、总体情况\n".encode("utf-8"))
+
+
+def test_utf16_with_bom_is_text():
+    data = codecs.BOM_UTF16_LE + "一、总体情况\n".encode("utf-16-le")
+    assert not looks_binary(data)
+    assert decode(data)[0] == "一、总体情况\n"
+
+
+def test_hz_is_not_widened_to_gb18030():
+    assert canonical_encoding("hz-gb-2312") == "hz"

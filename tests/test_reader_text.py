@@ -51,3 +51,18 @@ def test_run_on_paragraphs_are_split_back():
     assert texts[2].startswith("2022年") and "（一）信息管理" in texts
     assert texts[-2:] == ["开展历史公开信息排查。存在的主要问题：", "（一）栏目设置不够科学。"]
     assert "".join(texts).replace(" ", "") == line.replace(" ", "")  # nothing but the breaks is lost
+
+
+def test_cells_run_together_become_a_table():
+    text = ("第二部分 主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+            "规章 1 1 14\n行政规范性文件 12 4 77\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 １,４２４\n"
+            "第三部分 收到和处理政府信息公开申请情况\n（二）部分公开（区分处理的，只计这一情形，不计其他情形） 2 0 / / / / 2\n"
+            "（三）不予公开 1.属于国家秘密 0 0 / / / / 0\n全年共受理申请 12 件，均按时答复。\n")
+    blocks = parse_flattened(text)
+    assert [b.kind for b in blocks] == ["paragraph", "paragraph", "table", "paragraph", "table", "paragraph"]
+    assert blocks[0].text == "第二部分 主动公开政府信息情况"        # a heading is never a header row
+    assert blocks[3].text == "第三部分 收到和处理政府信息公开申请情况"
+    first = blocks[2]
+    assert [c.text for c in first.grid[-1]] == ["行政许可", "１,４２４"]
+    assert [c.text for c in blocks[4].grid[0]][:2] == ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2"]
+    assert blocks[5].text.startswith("全年共受理申请")

@@ -33,11 +33,25 @@ def table_lines(table: TableSpec, style: str) -> list:
     elif style == "txt_flatblank":
         table = table.flattened(repeat_labels=False)
     lines = []
+    if style == "txt_cells":
+        # the scraper ran each row's cells together: one line, cells split by a space
+        for row in table.rows:
+            lines.append(" ".join("".join(cell.text.split()) for cell in row))
+        return lines
     for row in table.rows:
         lines.append("|")
         for cell in row:
             lines.append(f"{cell.text} |")
     return lines
+
+
+def _no_blank_cells(spec) -> bool:
+    """A run-together row loses blank cells, so only specs without them are rendered so."""
+    return all(cell.text.strip() for t in spec.tables() for row in t.rows for cell in row)
+
+
+#: how many specs of each edition are also rendered with run-together table rows
+CELLS_PER_EDITION = 3
 
 
 #: specs also rendered in the run-together form of scrapers that join a page's paragraphs
@@ -86,4 +100,7 @@ def render_all(specs, out_dir: Path) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [render(spec, out_dir) for spec in specs]
     paths += [render(spec, out_dir, "txt_runon") for spec in specs if spec.doc_id in RUNON_DOCS]
+    for edition in ("2021", "2019"):
+        chosen = [s for s in specs if s.edition == edition and _no_blank_cells(s)][:CELLS_PER_EDITION]
+        paths += [render(spec, out_dir, "txt_cells") for spec in chosen]
     return paths

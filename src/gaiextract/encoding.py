@@ -20,7 +20,7 @@ _BOMS = (
 )
 
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030",
-          "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "gb_2312-80": "gb18030",
+          "euc-cn": "gb18030", "gb_2312-80": "gb18030",
           "big5": "big5hkscs", "utf8": "utf-8", "unicode": "utf-8"}
 
 
@@ -77,7 +77,9 @@ def looks_binary(head: bytes) -> bool:
     """True for data no text reader should try: NUL bytes or many control bytes."""
     if not head:
         return False
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # UTF-16 (and UTF-32) text is full of NUL bytes by design
+    if b"\x00" in head:
         return True
     ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
     return ctrl > len(head) * 0.05

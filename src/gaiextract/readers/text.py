@@ -7,7 +7,10 @@ so sections can be found.
 """
 from __future__ import annotations
 
+import re
+
 from ..document import Cell, Document, Paragraph, Table
+from ..layout.numbers import TEXT, parse_cell
 from ..encoding import decode, looks_binary
 from ..errors import ExtractError
 from ..source import Source
@@ -60,6 +63,12 @@ def parse_flattened(text: str) -> list:
             if table is not None:
                 blocks.append(table)
                 continue
+        if _value_row(lines[i]) or _header_row(lines[i]):
+            table, j = _read_spaced_table(lines, i)
+            if table is not None:
+                blocks.append(table)
+                i = j
+                continue
         line = lines[i].strip()
         if len(line) > RUN_ON_MIN:
             for part in split_run_on(line):
@@ -106,3 +115,79 @@ def _read_table(lines: list, i: int):
         return None, first_line + 1
     grid = [[Cell(text=t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
     return Table(grid=grid, rectangular=False), i
+
+
+# --------------------------------------------------------------------------- spaced rows
+# A scraper that ran a row's cells together leaves "行政许可 1526" or
+# "三、本年度办理结果 （一）予以公开 2 1 0 0 0 0 3": label words, then values, split
+# by whitespace. Runs of such lines (with their label-only header lines) become a
+# ragged table; the layout maps it by labels like any other.
+
+_SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+_SENTENCE = re.compile(r"[。；;！？!?]|[，,].*[，,]")
+_PARENS = re.compile(r"[（(][^（()）]*[）)]")
+#: a one-cell line numbered like a section heading ends a run of rows
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|第[一二三四五六七八九十]+部分)")
+
+
+def _tokens(line: str) -> list:
+    return [t for t in _SPACE.split(line.strip()) if t]
+
+
+def _sentence_like(line: str) -> bool:
+    """Prose, not a row: sentence punctuation outside parenthesised label notes."""
+    return bool(_SENTENCE.search(_PARENS.sub("", line)))
+
+
+def _value_row(line: str) -> bool:
+    """Label words followed by values (or a long run of bare values), nothing sentence-like."""
+    toks = _tokens(line)
+    if len(toks) < 2 or len(line) > 400 or _sentence_like(line):
+        return False
+    k = len(toks)
+    while k > 0 and parse_cell(toks[k - 1]).is_value:
+        k -= 1
+    values = len(toks) - k
+    if k == 0:
+        return values >= 5  # the review table's one row of fifteen numbers
+    return values >= 2 or (values == 1 and len(line.strip()) <= 40)
+
+
+def _header_row(line: str) -> bool:
+    """Two or more short label words (信息内容 本年制发件数 本年废止件数 …)."""
+    toks = _tokens(line)
+    return (2 <= len(toks) <= 20 and len(line.strip()) <= 120 and not _sentence_like(line)
+            and not _HEADING.match(line.strip()) and all(parse_cell(t).kind == TEXT for t in toks))
+
+
+def _read_spaced_table(lines: list, i: int):
+    """A run of value rows, allowing header rows and lone short labels between them."""
+    rows, j, values, headers = [], i, 0, 0
+    while j < len(lines):
+        line = lines[j].strip()
+        if not line:
+            j += 1
+            continue
+        if _value_row(line):
+            values += 1
+        elif _header_row(line):
+            headers += 1
+        elif _HEADING.match(line) or not (len(line) <= 30 and not _sentence_like(line)
+                                          and _next_is_row(lines, j)):
+            break
+        rows.append((_tokens(line), j))
+        j += 1
+    if values < 2 and not (values and headers):
+        return None, i
+    while rows and not any(parse_cell(t).is_value for t in rows[-1][0]):
+        j = rows.pop()[1]  # a trailing label line belongs to the text after the table
+    rows = [toks for toks, _ in rows]
+    grid = [[Cell(text=t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    return Table(grid=grid, rectangular=False), j
+
+
+def _next_is_row(lines: list, j: int) -> bool:
+    for k in range(j + 1, min(j + 3, len(lines))):
+        if lines[k].strip():
+            return _value_row(lines[k]) or _header_row(lines[k])
+    return False
