@@ -14,7 +14,7 @@ from gaiextract.readers import Reader, register
 
 
 class MisbehavingReader(Reader):
-    format = "txt"
+    format = "misbehaving-test"  # never chosen by a format hint meant for a real reader
     priority = 1
     extensions = ()
 
