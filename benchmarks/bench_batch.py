@@ -105,20 +105,25 @@ class RssSampler(threading.Thread):
         self.peak: dict = {}      # pid -> peak KiB
         self.first_seen: dict = {}
         self.cpu: dict = {}       # pid -> last seen CPU seconds
+        self.timeline: list = []  # (t, largest worker RSS KiB at that moment)
         self.stop = threading.Event()
 
     def run(self):
         while not self.stop.is_set():
             pool = self.executor.pool
             procs = dict(getattr(pool, "_processes", None) or {}) if pool else {}
+            now_max = 0
             for pid in procs:
                 kib = rss_kib(pid)
                 if kib:
                     self.first_seen.setdefault(pid, time.monotonic())
                     self.peak[pid] = max(self.peak.get(pid, 0), kib)
+                    now_max = max(now_max, kib)
                 cpu = cpu_s(pid)
                 if cpu is not None:
                     self.cpu[pid] = cpu
+            if now_max:
+                self.timeline.append((time.monotonic(), now_max))
             self.stop.wait(self.every)
 
     def summary(self) -> dict:
@@ -126,11 +131,17 @@ class RssSampler(threading.Thread):
         peaks = [self.peak[p] / 1024 for p in order]
         if not peaks:
             return {}
-        k = max(1, len(peaks) // 5)
+        # the largest worker RSS in each fifth of the run: flat = no growth over time
+        fifths = []
+        if self.timeline:
+            t0, t1 = self.timeline[0][0], self.timeline[-1][0]
+            span = (t1 - t0) / 5 or 1
+            for i in range(5):
+                window = [kib for t, kib in self.timeline if i <= (t - t0) / span < i + 1 or (i == 4 and t == t1)]
+                fifths.append(round(max(window) / 1024, 1) if window else None)
         return {"workers_seen": len(peaks), "peak_mb_max": round(max(peaks), 1),
                 "peak_mb_median": round(statistics.median(peaks), 1),
-                "first_workers_peak_mb": round(statistics.mean(peaks[:k]), 1),
-                "last_workers_peak_mb": round(statistics.mean(peaks[-k:]), 1)}
+                "peak_mb_by_fifth_of_run": fifths}
 
 
 def baseline(files) -> dict:
@@ -232,8 +243,8 @@ def main(argv=None):
                   f" + parent {r['cpu_ms_per_report_parent']}")
             if rss:
                 print(f"    worker RSS: {rss['workers_seen']} workers, peak max {rss['peak_mb_max']} MB, "
-                      f"median {rss['peak_mb_median']} MB; first workers {rss['first_workers_peak_mb']} MB "
-                      f"-> last workers {rss['last_workers_peak_mb']} MB")
+                      f"median {rss['peak_mb_median']} MB; largest worker by fifth of the run "
+                      f"{rss['peak_mb_by_fifth_of_run']} MB")
         out = ROOT / "benchmarks" / "out"
         out.mkdir(parents=True, exist_ok=True)
         (out / "bench_batch.json").write_text(json.dumps(result, indent=1) + "\n")
