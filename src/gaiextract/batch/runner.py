@@ -95,8 +95,9 @@ class _Progress:
 
     def update(self, summary: Summary, n: int = 1) -> None:
         if self.bar is not None:
+            extra = {"done": summary.resumed} if summary.resumed else {}
             self.bar.set_postfix(ok=summary.ok, warn=summary.with_warnings, err=summary.errors,
-                                 refresh=False)
+                                 **extra, refresh=n == 0)
             self.bar.update(n)
 
     def close(self) -> None:
@@ -160,6 +161,8 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
             key = item_key(got.sha256, got.label)
             if done_everywhere(key):
                 summary.resumed += 1
+                if summary.resumed % 200 == 0:
+                    progress.update(summary, 0)  # a long resume scan still shows life
                 continue
             if key in seen:
                 summary.duplicates += 1
