@@ -1,0 +1,329 @@
+"""Turn the command line's INPUTs into a stream of documents to convert.
+
+Inputs are files, folders (walked recursively) and zip / tar(.gz, .bz2, .xz)
+archives. Archives are read member by member in memory: nothing is ever
+unpacked to disk, and a member name is only a label (``a.zip!/dir/x.pdf``),
+never a path we write to, so ``../`` or absolute member names are harmless.
+
+Each candidate is sniffed with the reader registry (content first), so a report
+saved without an extension is still found, while files that no reader accepts
+are *skipped* (counted, not errors). A file whose extension names a report
+format is always attempted, so a damaged ``.pdf`` becomes an error record rather
+than vanishing silently.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import tarfile
+import zipfile
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from ..readers import readers
+from ..source import DEFAULT_MAX_BYTES, Source
+
+#: extensions that are always attempted (an unreadable one is an error record)
+REPORT_EXTENSIONS = frozenset({"pdf", "docx", "doc", "html", "htm", "xhtml", "txt", "text", "wps"})
+ARCHIVE_EXTENSIONS = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile archives (zip bombs, member floods)."""
+
+    #: a single document (file or member), uncompressed
+    max_member_bytes: int = DEFAULT_MAX_BYTES
+    #: all members of one archive together, uncompressed
+    max_archive_bytes: int = 20 * 1024 ** 3
+    #: uncompressed / compressed size of one member (zip) or one stream (tar)
+    max_ratio: float = 200.0
+    #: the ratio is only judged once this many bytes are out (tiny files compress well)
+    ratio_grace_bytes: int = 4 * 1024 * 1024
+    #: members of one archive
+    max_members: int = 200_000
+
+
+@dataclass
+class Item:
+    """One document to convert, with its bytes already read and hashed."""
+
+    label: str
+    data: bytes
+    sha256: str
+
+    @classmethod
+    def of(cls, label: str, data: bytes) -> "Item":
+        return cls(label=label, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class Problem:
+    """An input that could not even be read (becomes an error record)."""
+
+    label: str
+    code: str
+    message: str
+    sha256: Optional[str] = None
+
+
+@dataclass
+class Skip:
+    """An input that is not a report (no reader accepts it)."""
+
+    label: str
+    reason: str
+
+
+@dataclass
+class InputStats:
+    files_seen: int = 0
+    archives: int = 0
+    skipped: int = 0
+    skipped_examples: list = field(default_factory=list)
+
+
+#: words one of which every disclosure report has near its start; used only to
+#: keep the catch-all text reader from claiming every README or source file
+REPORT_MARKERS = ("信息公开", "年度报告", "公开工作")
+CATCH_ALL_PRIORITY = 90
+
+
+def sniff_format(label: str, data: bytes) -> Optional[str]:
+    """The format the first accepting reader claims, or None.
+
+    A catch-all reader (the plain text one) only counts when the text looks like
+    a report, since it accepts any text at all.
+    """
+    source = Source(data=data, name=label)
+    for reader in readers():
+        try:
+            if not reader.accepts(source):
+                continue
+        except Exception:  # a reader's sniffing must never stop the walk
+            continue
+        if getattr(reader, "priority", 0) >= CATCH_ALL_PRIORITY and not _looks_like_report(data):
+            return None
+        return reader.format
+    return None
+
+
+def _looks_like_report(data: bytes) -> bool:
+    from ..encoding import decode
+    try:
+        text, _ = decode(data[:65536])
+    except Exception:
+        return False
+    return any(m in text for m in REPORT_MARKERS)
+
+
+def _extension(name: str) -> str:
+    base = os.path.basename(name.replace("\\", "/")).lower()
+    return base.rsplit(".", 1)[-1] if "." in base else ""
+
+
+def is_candidate(label: str, data: bytes, explicit: bool = False) -> bool:
+    """Should this document be attempted? See the module docstring."""
+    if explicit or _extension(label) in REPORT_EXTENSIONS:
+        return True
+    return sniff_format(label, data) is not None
+
+
+def _archive_kind(name: str, head: bytes) -> Optional[str]:
+    """'zip' or 'tar' when the bytes are an archive (and not a DOCX)."""
+    if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
+        if _extension(name) in ("docx", "xlsx", "pptx", "odt", "epub", "jar"):
+            return None
+        return "zip"
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return "tar"
+    if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00":
+        lower = name.lower()
+        if lower.endswith(ARCHIVE_EXTENSIONS):
+            return "tar"
+    return None
+
+
+def _is_office_document(fh) -> bool:
+    """A zip that is an OOXML or ODF document (whatever its name)."""
+    try:
+        fh.seek(0)
+        names = set(zipfile.ZipFile(fh).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        fh.seek(0)
+    return "[Content_Types].xml" in names or "mimetype" in names
+
+
+def safe_member_label(name: str) -> str:
+    """A display label for a member name: slashes normalised, nothing else implied.
+
+    The label is only ever printed or stored; it is never joined to a directory.
+    """
+    name = name.replace("\\", "/")
+    name = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return name
+
+
+class InputWalker:
+    """Yields :class:`Item`, :class:`Problem` and :class:`Skip` for the given inputs."""
+
+    def __init__(self, inputs, limits: Limits = Limits()):
+        self.inputs = [os.fspath(p) for p in inputs]
+        self.limits = limits
+        self.stats = InputStats()
+
+    def __iter__(self) -> Iterator:
+        for path in self.inputs:
+            if os.path.isdir(path):
+                yield from self._walk_dir(path)
+            else:
+                yield from self._file(path, explicit=True)
+
+    # -- folders and files -------------------------------------------------
+    def _walk_dir(self, root: str):
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            for name in sorted(filenames):
+                yield from self._file(os.path.join(dirpath, name), explicit=False)
+
+    def _file(self, path: str, explicit: bool):
+        self.stats.files_seen += 1
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            yield Problem(path, "not_found", exc.strerror or str(exc))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            yield self._skip(path, "not a regular file")
+            return
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(8192)
+                kind = _archive_kind(path, head)
+                if kind == "zip" and _is_office_document(fh):
+                    kind = None  # a DOCX (or other OOXML/ODF file) is a document
+                if kind:
+                    self.stats.archives += 1
+                    fh.seek(0)
+                    yield from (self._zip(path, fh) if kind == "zip" else self._tar(path, fh))
+                    return
+                if st.st_size > self.limits.max_member_bytes:
+                    yield Problem(path, "too_large",
+                                  f"{st.st_size} bytes exceeds the limit of {self.limits.max_member_bytes}")
+                    return
+                data = head + fh.read()
+        except OSError as exc:
+            yield Problem(path, "not_found", exc.strerror or str(exc))
+            return
+        if is_candidate(path, data, explicit):
+            yield Item.of(path, data)
+        else:
+            yield self._skip(path, "no reader accepts it")
+
+    def _skip(self, label: str, reason: str) -> Skip:
+        self.stats.skipped += 1
+        if len(self.stats.skipped_examples) < 20:
+            self.stats.skipped_examples.append(f"{label}: {reason}")
+        return Skip(label, reason)
+
+    # -- archives ----------------------------------------------------------
+    def _member(self, archive: str, name: str, read, size_hint: int, packed: Optional[int]):
+        """Read one member through ``read(n)`` with the limits applied."""
+        label = f"{archive}!/{safe_member_label(name)}"
+        lim = self.limits
+        if size_hint > lim.max_member_bytes:
+            return Problem(label, "too_large",
+                           f"member declares {size_hint} bytes, over the limit of {lim.max_member_bytes}")
+        chunks, total = [], 0
+        while True:
+            chunk = read(1024 * 1024)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > lim.max_member_bytes:
+                return Problem(label, "too_large",
+                               f"member expands past the limit of {lim.max_member_bytes} bytes")
+            if packed is not None and total > lim.ratio_grace_bytes and total > lim.max_ratio * max(packed, 1):
+                return Problem(label, "too_large",
+                               f"member expands more than {lim.max_ratio:g}x its compressed size "
+                               f"({packed} bytes): refused as a likely zip bomb")
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        self._archive_total += total
+        if is_candidate(label, data):
+            return Item.of(label, data)
+        return self._skip(label, "no reader accepts it")
+
+    def _zip(self, path: str, fh):
+        self._archive_total = 0
+        try:
+            zf = zipfile.ZipFile(fh)
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            yield Problem(path, "corrupt", f"unreadable zip archive: {exc}")
+            return
+        lim = self.limits
+        if len(infos) > lim.max_members:
+            yield Problem(path, "too_large", f"{len(infos)} members, over the limit of {lim.max_members}")
+            return
+        for info in infos:
+            if info.is_dir():
+                continue
+            if self._archive_total > lim.max_archive_bytes:
+                yield Problem(path, "too_large",
+                              f"archive expands past {lim.max_archive_bytes} bytes; remaining members not read")
+                return
+            label = f"{path}!/{safe_member_label(info.filename)}"
+            try:
+                with zf.open(info) as member:
+                    yield self._member(path, info.filename, member.read, info.file_size, info.compress_size)
+            except RuntimeError as exc:  # encrypted member
+                yield Problem(label, "encrypted", str(exc))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                yield Problem(label, "corrupt", f"unreadable zip member: {exc}")
+            except Exception as exc:  # zlib.error and friends
+                yield Problem(label, "corrupt", f"unreadable zip member: {type(exc).__name__}: {exc}")
+
+    def _tar(self, path: str, fh):
+        self._archive_total = 0
+        lim = self.limits
+        packed_size = os.fstat(fh.fileno()).st_size
+        try:
+            tf = tarfile.open(fileobj=fh, mode="r|*")  # streaming: one pass, no seeking
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            yield Problem(path, "corrupt", f"unreadable tar archive: {exc}")
+            return
+        count = 0
+        try:
+            for info in tf:
+                count += 1
+                if count > lim.max_members:
+                    yield Problem(path, "too_large", f"more than {lim.max_members} members; remaining not read")
+                    return
+                if not info.isreg():
+                    continue  # links, devices, folders: never followed
+                label = f"{path}!/{safe_member_label(info.name)}"
+                if self._archive_total + info.size > lim.max_archive_bytes:
+                    yield Problem(path, "too_large",
+                                  f"archive expands past {lim.max_archive_bytes} bytes; remaining members not read")
+                    return
+                out_so_far = self._archive_total + info.size
+                if out_so_far > lim.ratio_grace_bytes and out_so_far > lim.max_ratio * max(packed_size, 1):
+                    yield Problem(label, "too_large",
+                                  f"archive expands more than {lim.max_ratio:g}x its size on disk: "
+                                  "refused as a likely decompression bomb")
+                    return
+                member = tf.extractfile(info)
+                if member is None:
+                    continue
+                yield self._member(path, info.name, member.read, info.size, None)
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            yield Problem(path, "truncated", f"tar archive ends early or is damaged: {exc}")
+        except Exception as exc:  # zlib/lzma/bz2 errors
+            yield Problem(path, "corrupt", f"unreadable tar archive: {type(exc).__name__}: {exc}")
+        finally:
+            tf.close()

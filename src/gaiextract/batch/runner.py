@@ -1,0 +1,198 @@
+"""The batch loop: inputs → executor → sinks, with resume, progress and a summary.
+
+The parent reads and hashes every input (that is what makes resume work by
+content: a renamed or moved file is still recognised), skips what every sink
+already holds (``resume``) and what this run has already seen (duplicates), and
+hands the rest to the executor a few at a time. Each finished record goes to
+every sink at once; sinks are flushed every few seconds and on the way out,
+including on Ctrl-C.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..sinks import is_error, item_key
+from .inputs import InputWalker, Item, Limits, Problem, Skip
+from .worker import error_record, load_plugins
+
+
+@dataclass
+class BatchOptions:
+    inputs: list
+    workers: int = 0                    # 0: one per CPU
+    timeout: Optional[float] = 120.0    # seconds per file; None or 0: no limit
+    max_tasks_per_child: Optional[int] = 100
+    resume: bool = False
+    executor: str = "local"             # local | dask
+    scheduler: Optional[str] = None
+    progress: Optional[bool] = None     # None: only when stderr is a terminal
+    plugins: tuple = ()
+    limits: Limits = field(default_factory=Limits)
+    flush_interval: float = 2.0
+
+
+@dataclass
+class Summary:
+    ok: int = 0
+    with_warnings: int = 0
+    errors: int = 0
+    skipped: int = 0
+    resumed: int = 0
+    duplicates: int = 0
+    elapsed_s: float = 0.0
+    files_per_s: float = 0.0
+    interrupted: bool = False
+    error_codes: dict = field(default_factory=dict)
+
+    @property
+    def converted(self) -> int:
+        return self.ok + self.with_warnings + self.errors
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["converted"] = self.converted
+        return d
+
+    def text(self) -> str:
+        codes = ", ".join(f"{k} {v}" for k, v in sorted(self.error_codes.items()))
+        lines = [
+            f"{self.converted} files in {self.elapsed_s:.1f} s ({self.files_per_s:.1f} files/s)"
+            + (" — interrupted" if self.interrupted else ""),
+            f"  ok {self.ok}, with warnings {self.with_warnings}, errors {self.errors}"
+            + (f" ({codes})" if codes else ""),
+            f"  skipped {self.skipped} (not reports), already done {self.resumed}, "
+            f"duplicates {self.duplicates}",
+        ]
+        return "\n".join(lines)
+
+
+def make_executor(opts: BatchOptions):
+    from .executors import DaskExecutor, LocalExecutor
+    if opts.executor == "dask":
+        if not opts.scheduler:
+            raise ValueError("--executor dask needs --scheduler ADDRESS")
+        return DaskExecutor(opts.scheduler, timeout=opts.timeout, plugins=opts.plugins,
+                            workers=opts.workers)
+    if opts.executor != "local":
+        raise ValueError(f"unknown executor {opts.executor!r}")
+    return LocalExecutor(workers=opts.workers, timeout=opts.timeout,
+                         max_tasks_per_child=opts.max_tasks_per_child, plugins=opts.plugins)
+
+
+class _Progress:
+    def __init__(self, enabled: Optional[bool], stream):
+        if enabled is None:
+            enabled = hasattr(stream, "isatty") and stream.isatty()
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+            self.bar = tqdm(file=stream, unit="file", dynamic_ncols=True, smoothing=0.05)
+
+    def update(self, summary: Summary, n: int = 1) -> None:
+        if self.bar is not None:
+            extra = {"done": summary.resumed} if summary.resumed else {}
+            self.bar.set_postfix(ok=summary.ok, warn=summary.with_warnings, err=summary.errors,
+                                 **extra, refresh=n == 0)
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Summary:
+    """Convert every input into every sink; return the summary.
+
+    Never raises for a bad input. ``KeyboardInterrupt`` stops the run cleanly:
+    files finished so far are written and the summary says ``interrupted``.
+    A sink failure (e.g. the database went away) is raised after the other
+    sinks were flushed.
+    """
+    stream = stream or sys.stderr
+    load_plugins(opts.plugins)  # the parent sniffs with the plug-in readers too
+    summary = Summary()
+    started = time.monotonic()
+    for s in sinks:
+        s.open(opts.resume)
+    progress = _Progress(opts.progress, stream)
+    walker = InputWalker(opts.inputs, opts.limits)
+    seen: set = set()
+    codes = collections.Counter()
+    last_flush = time.monotonic()
+    ex = None
+    failure = None
+    finished = False
+
+    def done_everywhere(key: str) -> bool:
+        return opts.resume and all(s.has(key) for s in sinks)
+
+    def record(rec: dict) -> None:
+        for s in sinks:
+            s.write(rec)
+        if is_error(rec):
+            summary.errors += 1
+            codes[rec["error"]["code"]] += 1
+        elif rec.get("warnings"):
+            summary.with_warnings += 1
+        else:
+            summary.ok += 1
+        progress.update(summary)
+
+    def drain(wait_s: float) -> None:
+        nonlocal last_flush
+        for _item, rec in ex.poll(wait_s):
+            record(rec)
+        if time.monotonic() - last_flush > opts.flush_interval:
+            for s in sinks:
+                s.flush()
+            last_flush = time.monotonic()
+
+    try:
+        ex = executor or make_executor(opts)
+        for got in walker:
+            if isinstance(got, Skip):
+                summary.skipped += 1
+                continue
+            key = item_key(got.sha256, got.label)
+            if done_everywhere(key):
+                summary.resumed += 1
+                if summary.resumed % 200 == 0:
+                    progress.update(summary, 0)  # a long resume scan still shows life
+                continue
+            if key in seen:
+                summary.duplicates += 1
+                continue
+            seen.add(key)
+            if isinstance(got, Problem):
+                record(error_record(got.label, got.sha256, got.code, got.message))
+                continue
+            assert isinstance(got, Item)
+            while ex.pending() >= ex.capacity:
+                drain(0.5)
+            ex.submit(got)
+            drain(0)
+        while ex.pending():
+            drain(0.5)
+        finished = True
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        if ex is not None:
+            ex.close(kill=not finished)  # on Ctrl-C or a sink failure, do not wait for workers
+        progress.close()
+        for s in sinks:
+            try:
+                s.close()
+            except Exception as exc:  # keep closing the others, then report
+                failure = failure or exc
+        summary.elapsed_s = round(time.monotonic() - started, 3)
+        summary.files_per_s = round(summary.converted / summary.elapsed_s, 2) if summary.elapsed_s else 0.0
+        summary.error_codes = dict(codes)
+    if failure is not None:
+        raise failure
+    return summary

@@ -1,0 +1,120 @@
+"""The per-file function every executor runs: bytes in, one record out.
+
+It never raises. A readable report becomes a *report record* (the canonical JSON
+dict); anything else becomes an *error record* ``{path, sha256, code, message}``:
+an :class:`~gaiextract.errors.ExtractError` keeps its code, running past the
+time limit gives ``timeout``, and any other exception (a bug) ``internal_error``.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import signal
+import threading
+import time
+import traceback
+from typing import Optional
+
+from ..errors import ExtractError
+
+from ..sinks import ERROR_SCHEMA, is_error  # noqa: F401 - re-exported
+
+
+class _TimeLimit(BaseException):
+    """Raised by the alarm; a BaseException so that a broad ``except Exception``
+    inside a reader cannot swallow it and turn it into a wrong code."""
+
+
+def error_record(path: str, sha256: Optional[str], code: str, message: str) -> dict:
+    """The error record, as written to every sink."""
+    return {"schema": ERROR_SCHEMA,
+            "source": {"path": path, "sha256": sha256},
+            "error": {"code": code, "message": message}}
+
+
+def init_worker(plugins: tuple = (), batch_pid: Optional[int] = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's business; load reader plug-ins;
+    exit when the batch process is gone (see :func:`_watch_parent`)."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread (e.g. a Dask worker thread)
+        pass
+    if batch_pid:
+        threading.Thread(target=_watch_parent, args=(batch_pid,), daemon=True,
+                         name="gaiextract-parent-watch").start()
+    load_plugins(plugins)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return True  # no /proc: trust kill(0)
+
+
+def _watch_parent(pid: int, every: float = 1.0) -> None:
+    """A worker whose batch process was killed (SIGKILL) would wait for work
+    forever, and keep the fork server alive; leave instead."""
+    while True:
+        time.sleep(every)
+        if not _alive(pid):
+            os._exit(0)
+
+
+def load_plugins(plugins) -> None:
+    """Import modules that register extra readers (``--plugin``)."""
+    for name in plugins or ():
+        importlib.import_module(name)
+
+
+def _alarm(signum, frame):
+    raise _TimeLimit()
+
+
+def convert(label: str, data: bytes, timeout: Optional[float] = None, plugins: tuple = ()) -> dict:
+    """Convert one document; always returns a record (see module docstring)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if plugins:
+        load_plugins(plugins)  # a no-op after the first time (import cache)
+    use_alarm = bool(timeout) and threading.current_thread() is threading.main_thread()
+    old = None
+    try:
+        if use_alarm:
+            old = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, float(timeout))
+        try:
+            from ..pipeline import extract
+
+            report = extract(data, name=label)
+            record = report.to_dict()
+            # a record every sink can store, or this file's error (never a sink failure later)
+            json.dumps(record, ensure_ascii=False, allow_nan=False)
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TimeLimit:
+        return error_record(label, sha256, "timeout", f"gave up after {timeout:g} s")
+    except ExtractError as exc:
+        return error_record(label, sha256, exc.code, exc.message)
+    except MemoryError:
+        return error_record(label, sha256, "internal_error", "out of memory")
+    except Exception as exc:
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+        return error_record(label, sha256, "internal_error", f"{type(exc).__name__}: {exc}{where}")
+    finally:
+        if use_alarm and old is not None:
+            signal.signal(signal.SIGALRM, old)
+    src = record.setdefault("source", {})
+    src["path"] = label
+    src.setdefault("sha256", sha256)
+    return record

@@ -1,0 +1,381 @@
+"""SQL databases through SQLAlchemy 2.0: SQLite by default, PostgreSQL by URL.
+
+The tables (documented in docs/batch.md) hold one row per file: ``reports`` for
+readable reports (with the full canonical JSON) and ``errors`` for the rest,
+both unique on the content's sha256. The statistical tables go into ``cells`` in
+long form (one row per report, table and key) so that any cross-report query is a
+plain WHERE on ``(table_name, key)``; ``export_wide`` pivots them for
+spreadsheets.
+
+Writes are batched: one transaction per ``batch_size`` records, and all rows of
+one report always in the same transaction, so a killed run leaves whole reports
+or nothing. A record for a file that is already stored replaces the old rows in
+that same transaction (re-running never duplicates).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+from typing import Optional
+
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer,
+                        Numeric, String, Text, create_engine, delete, event, func, insert,
+                        select)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from . import Sink, is_error, record_key
+
+#: integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite
+_PK = BigInteger().with_variant(Integer(), "sqlite")
+_JSON = JSON().with_variant(JSONB(), "postgresql")
+_NUM = Numeric(asdecimal=False)
+TABLE_ORDER = ("proactive", "requests", "review_litigation")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now():
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+class ReportRow(Base):
+    """One readable report per file."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[Optional[str]] = mapped_column(String(16))
+    title: Mapped[Optional[str]] = mapped_column(Text)
+    agency: Mapped[Optional[str]] = mapped_column(Text)
+    year: Mapped[Optional[int]] = mapped_column(Integer)
+    edition: Mapped[Optional[str]] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # ok | warnings
+    warnings_count: Mapped[int] = mapped_column(Integer, default=0)
+    checks_failed: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[Optional[int]] = mapped_column(Integer)
+    json: Mapped[dict] = mapped_column(_JSON)
+    created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    __table_args__ = (Index("ix_reports_agency_year", "agency", "year"),)
+
+
+class CellRow(Base):
+    """One statistical cell: ``tables.<table_name>.cells.<key>`` of a report."""
+
+    __tablename__ = "cells"
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    table_name: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))
+    value: Mapped[Optional[float]] = mapped_column(_NUM)  # null: blank or placeholder cell
+    raw: Mapped[Optional[str]] = mapped_column(Text)
+    page: Mapped[Optional[int]] = mapped_column(Integer)
+    __table_args__ = (Index("ix_cells_table_key", "table_name", "key"),
+                      Index("ix_cells_report", "report_id"))
+
+
+class SectionRow(Base):
+    """Sections (level 1) and their subsections (level 2), in document order."""
+
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    ord: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    section_id: Mapped[Optional[str]] = mapped_column(String(32))
+    heading: Mapped[Optional[str]] = mapped_column(Text)
+    text: Mapped[Optional[str]] = mapped_column(Text)
+    categories: Mapped[Optional[str]] = mapped_column(Text)  # comma-separated, subsections only
+
+
+class CheckRow(Base):
+    __tablename__ = "checks"
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    check_id: Mapped[str] = mapped_column(String(128))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    expected: Mapped[Optional[float]] = mapped_column(_NUM)
+    actual: Mapped[Optional[float]] = mapped_column(_NUM)
+    detail: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class WarningRow(Base):
+    __tablename__ = "warnings"
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    table_name: Mapped[Optional[str]] = mapped_column(String(32))
+    detail: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class ErrorRow(Base):
+    """One file that could not be read as a report."""
+
+    __tablename__ = "errors"
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[Optional[str]] = mapped_column(String(64), unique=True)  # null: bytes unreadable
+    code: Mapped[str] = mapped_column(String(32))
+    message: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+reports, cells, sections, checks, warnings_t, errors = (
+    m.__table__ for m in (ReportRow, CellRow, SectionRow, CheckRow, WarningRow, ErrorRow))
+CHILD_TABLES = (cells, sections, checks, warnings_t)
+
+
+def normalize_url(url: str) -> str:
+    """A plain path means a SQLite file; ``postgresql://`` means psycopg 3."""
+    if "://" not in url:
+        return "sqlite:///" + os.path.abspath(url)
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    engine = create_engine(url, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    if make_url(url).get_backend_name() == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+    return engine
+
+
+def create_tables(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+
+
+# -- record -> rows ---------------------------------------------------------
+
+def _number(value):
+    if value is None or isinstance(value, bool):
+        return None if value is None else int(value)
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def report_row(record: dict) -> dict:
+    src = record.get("source") or {}
+    rep = record.get("report") or {}
+    warns = record.get("warnings") or []
+    year = rep.get("year")
+    return {
+        "source_path": str(src.get("path")),
+        "sha256": src.get("sha256"),
+        "format": src.get("format"),
+        "title": rep.get("title"),
+        "agency": rep.get("agency"),
+        "year": year if isinstance(year, int) else None,
+        "edition": rep.get("edition"),
+        "status": "warnings" if warns else "ok",
+        "warnings_count": len(warns),
+        "checks_failed": sum(1 for c in record.get("checks") or [] if not c.get("ok")),
+        "pages": src.get("pages") if isinstance(src.get("pages"), int) else None,
+        "json": record,
+        "created_at": _now(),
+    }
+
+
+def child_rows(record: dict, report_id: int):
+    """Rows for cells, sections, checks and warnings of one report."""
+    out = {cells: [], sections: [], checks: [], warnings_t: []}
+    for tname, table in (record.get("tables") or {}).items():
+        if not isinstance(table, dict):
+            continue
+        prov = table.get("provenance") or {}
+        for key, value in (table.get("cells") or {}).items():
+            p = prov.get(key) or {}
+            out[cells].append({"report_id": report_id, "table_name": tname, "key": key,
+                               "value": _number(value), "raw": p.get("raw"), "page": p.get("page")})
+    ord_ = 0
+    for sec in record.get("sections") or []:
+        out[sections].append({"report_id": report_id, "ord": ord_, "level": 1,
+                              "section_id": sec.get("id"), "heading": sec.get("heading"),
+                              "text": sec.get("text"), "categories": None})
+        ord_ += 1
+        for sub in sec.get("subsections") or []:
+            cats = sub.get("categories") or []
+            out[sections].append({"report_id": report_id, "ord": ord_, "level": 2,
+                                  "section_id": sec.get("id"), "heading": sub.get("heading"),
+                                  "text": sub.get("text"), "categories": ",".join(cats) or None})
+            ord_ += 1
+    for chk in record.get("checks") or []:
+        out[checks].append({"report_id": report_id, "check_id": chk.get("id"), "ok": bool(chk.get("ok")),
+                            "expected": _number(chk.get("expected")), "actual": _number(chk.get("actual")),
+                            "detail": chk.get("detail")})
+    for w in record.get("warnings") or []:
+        detail = w.get("detail")
+        out[warnings_t].append({"report_id": report_id, "code": str(w.get("code")),
+                                "table_name": w.get("table"),
+                                "detail": detail if detail is None or isinstance(detail, str)
+                                else json.dumps(detail, ensure_ascii=False)})
+    return out
+
+
+class SqlSink(Sink):
+    name = "db"
+
+    def __init__(self, url: str, batch_size: int = 100):
+        super().__init__()
+        self.url = normalize_url(url)
+        self.batch_size = batch_size
+        self.engine: Optional[Engine] = None
+        self._buffer: list = []
+        self._existing: set = set()  # keys stored before this run (need replacing)
+
+    def open(self, resume: bool) -> None:
+        self.engine = make_engine(self.url)
+        create_tables(self.engine)
+        with self.engine.connect() as conn:
+            for (sha,) in conn.execute(select(reports.c.sha256)):
+                self._existing.add(sha)
+            for sha, path in conn.execute(select(errors.c.sha256, errors.c.source_path)):
+                self._existing.add(sha if sha else "path:" + path)
+        if resume:
+            self.done = set(self._existing)
+
+    def write(self, record: dict) -> None:
+        self._buffer.append(record)
+        self.done.add(record_key(record))
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buffer or self.engine is None:
+            return
+        batch, self._buffer = self._buffer, []
+        with self.engine.begin() as conn:  # one transaction
+            self._replace_existing(conn, batch)
+            good = [r for r in batch if not is_error(r)]
+            bad = [r for r in batch if is_error(r)]
+            if good:
+                res = conn.execute(
+                    insert(reports).returning(reports.c.id, reports.c.sha256, sort_by_parameter_order=True),
+                    [report_row(r) for r in good])
+                ids = {sha: rid for rid, sha in res}
+                rows = {t: [] for t in CHILD_TABLES}
+                for r in good:
+                    for t, rs in child_rows(r, ids[r["source"]["sha256"]]).items():
+                        rows[t].extend(rs)
+                for t in CHILD_TABLES:
+                    if rows[t]:
+                        conn.execute(insert(t), rows[t])
+            if bad:
+                conn.execute(insert(errors), [
+                    {"source_path": str(r["source"].get("path")), "sha256": r["source"].get("sha256"),
+                     "code": r["error"]["code"], "message": r["error"].get("message"), "created_at": _now()}
+                    for r in bad])
+        for r in batch:
+            self._existing.add(record_key(r))
+
+    def _replace_existing(self, conn, batch) -> None:
+        """Delete earlier rows of files in this batch (same transaction as the insert)."""
+        keys = [record_key(r) for r in batch]
+        old = [k for k in keys if k in self._existing]
+        if not old:
+            return
+        shas = [k for k in old if not k.startswith("path:")]
+        paths = [k[5:] for k in old if k.startswith("path:")]
+        if shas:
+            ids = select(reports.c.id).where(reports.c.sha256.in_(shas)).scalar_subquery()
+            for t in CHILD_TABLES:
+                conn.execute(delete(t).where(t.c.report_id.in_(ids)))
+            conn.execute(delete(reports).where(reports.c.sha256.in_(shas)))
+            conn.execute(delete(errors).where(errors.c.sha256.in_(shas)))
+        if paths:
+            conn.execute(delete(errors).where(errors.c.sha256.is_(None), errors.c.source_path.in_(paths)))
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            if self.engine is not None:
+                self.engine.dispose()
+                self.engine = None
+
+
+# -- wide export ------------------------------------------------------------
+
+REPORT_COLUMNS = ("id", "source_path", "sha256", "format", "agency", "year", "edition",
+                  "status", "warnings_count", "checks_failed")
+
+
+def cell_columns(conn) -> list:
+    """Every (table_name, key) present, in template order (table, first appearance)."""
+    rows = conn.execute(select(cells.c.table_name, cells.c.key, func.min(cells.c.id))
+                        .group_by(cells.c.table_name, cells.c.key)).all()
+    rank = {t: i for i, t in enumerate(TABLE_ORDER)}
+    rows.sort(key=lambda r: (rank.get(r[0], len(rank)), r[0], r[2]))
+    return [(t, k) for t, k, _ in rows]
+
+
+def _fmt(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def export_wide(url: str, out_path, encoding: str = "utf-8-sig") -> int:
+    """Write one CSV row per report, one column per cell key; return the row count.
+
+    Blank cells (null) stay empty; a key the report does not have is empty too.
+    ``utf-8-sig`` lets spreadsheet programs recognise the Chinese text.
+    """
+    engine = make_engine(url)
+    n = 0
+    try:
+        with engine.connect() as conn, open(out_path, "w", newline="", encoding=encoding) as fh:
+            cols = cell_columns(conn)
+            index = {c: i for i, c in enumerate(cols)}
+            writer = csv.writer(fh)
+            writer.writerow(list(REPORT_COLUMNS) + [f"{t}.{k}" for t, k in cols])
+            report_cols = [reports.c[c] for c in REPORT_COLUMNS]
+            cur_id, cur_row, values = None, None, None
+
+            def emit():
+                writer.writerow([_fmt(v) for v in cur_row] + [_fmt(v) for v in values])
+
+            q = (select(*report_cols, cells.c.table_name, cells.c.key, cells.c.value)
+                 .select_from(reports.outerjoin(cells, cells.c.report_id == reports.c.id))
+                 .order_by(reports.c.id))
+            for row in conn.execution_options(stream_results=True).execute(q):
+                rid = row[0]
+                if rid != cur_id:
+                    if cur_id is not None:
+                        emit()
+                        n += 1
+                    cur_id, cur_row, values = rid, row[:len(REPORT_COLUMNS)], [None] * len(cols)
+                t, k, v = row[len(REPORT_COLUMNS):]
+                if t is not None:
+                    values[index[(t, k)]] = v
+            if cur_id is not None:
+                emit()
+                n += 1
+    finally:
+        engine.dispose()
+    return n
+
+
+def open_sink(url: str, batch_size: int = 100) -> SqlSink:
+    return SqlSink(url, batch_size=batch_size)
