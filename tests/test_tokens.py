@@ -21,3 +21,9 @@ def test_exact_headings_never_load_jieba(seed_path):
             "assert len(r.sections) == 6; print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(seed_path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_batch_preload_warms_the_tokenizer_for_forked_workers():
+    code = "import gaiextract.batch.preload; from gaiextract.layout import tokens; print(tokens.is_ready())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -67,7 +67,7 @@ class LocalExecutor:
         self.plugins = tuple(plugins)
         self.ctx = multiprocessing.get_context("forkserver")
         # workers fork from a server that has the library imported already
-        self.ctx.set_forkserver_preload(["gaiextract.batch.worker", "gaiextract.pipeline",
+        self.ctx.set_forkserver_preload(["gaiextract.batch.worker", "gaiextract.batch.preload",
                                          *self.plugins])
         _start_forkserver()
         self.pool = None
