@@ -66,3 +66,10 @@ def test_cells_run_together_become_a_table():
     assert [c.text for c in first.grid[-1]] == ["行政许可", "１,４２４"]
     assert [c.text for c in blocks[4].grid[0]][:2] == ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2"]
     assert blocks[5].text.startswith("全年共受理申请")
+
+
+def test_structured_data_is_not_accepted_as_a_report():
+    r = TextReader()
+    assert not r.accepts(as_source('{"title": "某局2020年政府信息公开工作年度报告"}'.encode(), name="x.json"))
+    assert not r.accepts(as_source("<?xml version='1.0'?><a>政府信息公开</a>".encode(), name="x.xml"))
+    assert r.accepts(as_source("一、总体情况\n".encode(), name="x.txt"))

@@ -30,7 +30,12 @@ class TextReader(Reader):
     extensions = ("txt", "text")
 
     def accepts(self, source: Source) -> bool:
-        return bool(source.data) and not looks_binary(source.head)
+        if not source.data or looks_binary(source.head):
+            return False
+        # structured data is not a report, even when its strings are Chinese
+        # (our own expected-values files, exported JSON, XML feeds)
+        head = source.head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return not head.startswith((b"{", b"[", b"<?xml"))
 
     def read(self, source: Source) -> Document:
         if looks_binary(source.head):
