@@ -181,3 +181,16 @@ def test_rectangular_continuation_without_header_maps_by_order():
     second = Table.from_rows(rows[10:])  # spans of the first block run past its end
     got = map_requests([first, second], G.requests)
     assert got.cells == expected_requests()
+
+
+@pytest.mark.parametrize("rect", [True, False])
+def test_review_table_printed_as_two_tables(rect):
+    make = Table.from_rows if rect else ragged
+    review = make([[("行政复议", 1, 5)], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+                   ["1", "2", "3", "4", "10"]])
+    suits = make([[("行政诉讼", 1, 10)], [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+                  ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+                  [str(i) for i in range(6, 16)]])
+    cells = find_tables([review, suits], G).tables["review_litigation"].cells
+    assert cells["review.total"] == 10 and cells["suit_direct.upheld"] == 6
+    assert cells["suit_after_review.total"] == 15 and len(cells) == 15
