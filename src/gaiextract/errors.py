@@ -15,7 +15,6 @@ ERROR_CODES = {
     "corrupt": "the file is of a known format but cannot be parsed",
     "decode_failed": "the text could not be decoded in any Chinese encoding",
     "too_large": "the input exceeds a configured size limit",
-    "no_text_layer": "the PDF has no text to read (scanned); OCR is needed",
     "converter_missing": "a legacy format needs an external converter that is not installed",
     "timeout": "processing took longer than allowed",
     "not_found": "the path does not exist or cannot be read",
