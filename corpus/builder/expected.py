@@ -68,6 +68,8 @@ def expected_record(spec, doc_name: str, fmt: str, style: str, printed=None) -> 
         rec[k] = exp[k]
     if rec["report"]["title"]:
         rec["report"]["title"] = printed(rec["report"]["title"])
+    if rec["report"].get("agency"):
+        rec["report"]["agency"] = printed(rec["report"]["agency"])
     rec["section_headings"] = {k: printed(v) for k, v in rec["section_headings"].items()}
     for sub in rec["subsections"]:
         sub["heading"] = printed(sub["heading"])

@@ -83,14 +83,27 @@ def render_lines(spec, style: str) -> list:
     flush()
     if style == "txt_seedlike":
         lines = [ln.translate(_SEEDLIKE) for ln in lines]
+    elif style == "txt_traditional":
+        lines = [_traditional(ln) for ln in lines]
     return lines
+
+
+def _traditional(text: str) -> str:
+    """The page as a Hong Kong/Taiwan-facing or Big5-era site prints it (OpenCC s2t)."""
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+#: specs also rendered entirely in traditional characters
+TRADITIONAL_DOCS = ("g04", "g11", "g27")
 
 
 def render(spec, out_dir: Path, style=None) -> Path:
     style = style or style_for(spec)
     path = Path(out_dir) / f"{spec.doc_id}_{style}.txt"
     path.write_text("\n".join(render_lines(spec, style)) + "\n", encoding="utf-8")
-    printed = (lambda s: s.translate(_SEEDLIKE)) if style == "txt_seedlike" else None
+    printed = {"txt_seedlike": lambda s: s.translate(_SEEDLIKE), "txt_traditional": _traditional}.get(style)
     write_expected(spec, path, "txt", style, printed)
     return path
 
@@ -100,6 +113,7 @@ def render_all(specs, out_dir: Path) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [render(spec, out_dir) for spec in specs]
     paths += [render(spec, out_dir, "txt_runon") for spec in specs if spec.doc_id in RUNON_DOCS]
+    paths += [render(spec, out_dir, "txt_traditional") for spec in specs if spec.doc_id in TRADITIONAL_DOCS]
     for edition in ("2021", "2019"):
         chosen = [s for s in specs if s.edition == edition and _no_blank_cells(s)][:CELLS_PER_EDITION]
         paths += [render(spec, out_dir, "txt_cells") for spec in chosen]

@@ -48,6 +48,14 @@ def label_key(text: str) -> str:
 _t2s = None
 
 
+def matching_view(text: str) -> str:
+    """``text`` in simplified characters *with the same length*, so that positions
+    found by a pattern on the view slice the original (as printed) text; when the
+    conversion would change the length, the text itself."""
+    view = to_simplified(text)
+    return view if len(view) == len(text) else text
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters (OpenCC t2s), so 總體情況 matches 总体情况."""
     global _t2s

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..textnorm import nfkc
+from ..textnorm import matching_view, nfkc
 
 _TITLE_CORE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
 _META = re.compile(r"^\s*(标题|题目|名称|发布时间|发布日期|成文日期|来源|发布机构|发文机关|索引号|浏览次数|"
@@ -32,18 +32,20 @@ def find_title(preamble: list) -> tuple:
     joined with the line before it when that line is only the agency's name.
     """
     lines = _lines(preamble)
-    for ln in lines:
-        m = _META.match(ln)
+    views = [matching_view(ln) for ln in lines]
+    for ln, view in zip(lines, views):
+        m = _META.match(view)
         if m and m.group(1) in ("标题", "题目", "名称") and _TITLE_CORE.search(m.group(2)):
-            return m.group(2).strip(), [ln]
-    for i, ln in enumerate(lines):
-        if _META.match(ln) or len(ln) > 80:
+            return ln[m.start(2):].strip(), [ln]
+    for i, (ln, view) in enumerate(zip(lines, views)):
+        if _META.match(view) or len(ln) > 80:
             continue
-        if _TITLE_CORE.search(ln):
+        if _TITLE_CORE.search(view):
             title = ln
             used = [ln]
-            if i > 0 and not _META.match(lines[i - 1]) and len(lines[i - 1]) <= 30 \
-                    and lines[i - 1].endswith(AGENCY_SUFFIX) and not _TITLE_CORE.search(lines[i - 1]):
+            prev = views[i - 1] if i > 0 else ""
+            if prev and not _META.match(prev) and len(prev) <= 30 and prev.endswith(AGENCY_SUFFIX) \
+                    and not _TITLE_CORE.search(prev):
                 title = lines[i - 1] + ln
                 used.insert(0, lines[i - 1])
             return title, used
@@ -52,7 +54,7 @@ def find_title(preamble: list) -> tuple:
 
 def agency_from_title(title: str) -> Optional[str]:
     t = nfkc(title)
-    m = _TITLE_CORE.search(t)
+    m = _TITLE_CORE.search(matching_view(t))
     if not m:
         return None
     before = t[:m.start()]
@@ -87,20 +89,23 @@ def agency_from_body(paragraphs: list) -> Optional[str]:
     """
     for p in paragraphs[:6]:
         t = nfkc(p)
+        view = matching_view(t)
         year = re.search(r"(?:19|20)\d{2}年(?:度)?(?:以来)?[,，]\s*", t)
         if not year:
             continue
         end = t.find("。", year.end())
-        sentence = t[year.end(): end if end > 0 else len(t)]
+        stop = end if end > 0 else len(t)
+        sentence, sentence_view = t[year.end():stop], view[year.end():stop]
         starts = [0] + [m.end() for m in re.finditer(r"[,，]\s*", sentence)]
         for start in starts:
-            found = _agency_at(sentence[start:])
-            if found:
-                return found
+            n = _agency_at(sentence_view[start:])
+            if n:
+                return sentence[start:start + n]  # as printed
     return None
 
 
-def _agency_at(text: str) -> Optional[str]:
+def _agency_at(text: str) -> Optional[int]:
+    """Length of the agency name at the start of ``text`` (simplified view), or None."""
     run = re.match(r"[\u4e00-\u9fff]{2,30}", text)
     if not run:
         return None
@@ -110,7 +115,7 @@ def _agency_at(text: str) -> Optional[str]:
     for i in range(4, len(word) + 1):
         head, tail = word[:i], text[i:]
         if head.endswith(AGENCY_SUFFIX) and (not tail or _AFTER_AGENCY.match(tail)):
-            return head  # the shortest name that a verb follows
+            return i  # the shortest name that a verb follows
     return None
 
 
@@ -135,7 +140,7 @@ def _amount(m) -> Optional[float]:
 
 def find_fees(text: str) -> dict:
     """fees.notices (件), fees.amount_notified (元), fees.amount_collected (元); null if unsaid."""
-    t = nfkc(text or "")
+    t = matching_view(nfkc(text or ""))
     t = re.sub(r"\s+", "", t)
     m = _FEE_NOTICES.search(t)
     fees = {

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..textnorm import matching_view
+
 _CN = "一二三四五六七八九十"
 TURN = re.compile(r"针对(?:上述|以上|这些|存在的)?(?:问题|不足)|下一步|改进措施|整改措施|改进情况|今后|下步|"
                   r"努力方向|工作打算|改进方向|(?:将|拟)(?:采取|从|着力|重点)|采取以下|加以改进|整改落实")
@@ -19,17 +21,17 @@ _PART_HEAD = re.compile(r"^\s*(?:[(（][一二12][)）]|[一二][、.．]|\d[.�
 def _items(paragraphs: list) -> list:
     """Enumerated items in a run of paragraphs."""
     text = "\n".join(paragraphs)
-    shi = list(_ITEM_SHI.finditer(text))
+    shi = list(_ITEM_SHI.finditer(matching_view(text)))
     if len(shi) >= 2:
         out = []
         for k, m in enumerate(shi):
             end = shi[k + 1].start() + 1 if k + 1 < len(shi) else len(text)
             out.append(text[m.start(1):end].strip(" 。；;，,\n"))
         return out
-    lines = [p for p in paragraphs if _ITEM_LINE.match(p) and not _PART_HEAD.match(p)]
+    lines = [p for p in paragraphs if _ITEM_LINE.match(p) and not _PART_HEAD.match(matching_view(p))]
     if len(lines) >= 2:
         return [p.strip() for p in lines]
-    body = [p for p in paragraphs if p.strip() and not _PART_HEAD.match(p)]
+    body = [p for p in paragraphs if p.strip() and not _PART_HEAD.match(matching_view(p))]
     return [" ".join(body).strip()] if body else []
 
 
@@ -38,13 +40,13 @@ def split_problems(paragraphs: list) -> tuple:
     paragraphs = [p for p in paragraphs if p.strip()]
     turn = None
     for i, p in enumerate(paragraphs):
-        if i > 0 and TURN.search(p[:40]):
+        if i > 0 and TURN.search(matching_view(p[:40])):
             turn = i
             break
     if turn is None:
         # one paragraph holding both halves: split at the turn phrase inside it
         for i, p in enumerate(paragraphs):
-            m = TURN.search(p, 10)
+            m = TURN.search(matching_view(p), 10)
             if m:
                 before, after = p[:m.start()], p[m.start():]
                 return _items(paragraphs[:i] + [before]), _items([after] + paragraphs[i + 1:])
