@@ -123,10 +123,11 @@ def _agency_at(text: str) -> Optional[int]:
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _FEE_NOTICES = re.compile(r"收费通知(?:书)?(?:的)?(?:件数|数量)?(?:为|共)?[:：]?\s*" + _NUMBER + r"\s*(?:件|份|次)")
-_FEE_NOTIFIED = re.compile(r"(?<!实际收取)(?<!实收)总金额(?:为|共)?[:：]?\s*" + _NUMBER + r"\s*(万?元)")
-_FEE_COLLECTED = re.compile(r"实际收取(?:的)?(?:总)?金额(?:为|共)?[:：]?\s*" + _NUMBER + r"\s*(万?元)")
+_FEE_NOTIFIED = re.compile(r"(?<!实际收取)(?<!实收)(?<!收取)(?:总|通知)金额(?:为|共|合计)?[:：]?\s*" + _NUMBER
+                           + r"\s*(万?元)")
+_FEE_COLLECTED = re.compile(r"(?:实际收取(?:的)?(?:总)?金额|实收(?:金额)?|(?<!实际)收取(?:信息处理费|费用)(?:共|合计)?)"
+                            r"(?:为|共|合计)?[:：]?\s*" + _NUMBER + r"\s*(万?元)")
 _NO_FEES = re.compile(r"(?:未|没有|无|不存在)(?:发生过?|出现过?)?(?:发出)?(?:收取|收费|收取任何|产生)[^。；;]{0,12}(?:费|费用|收费通知)")
-_NOTHING = re.compile(r"无其他需要报告的事项|无其他需报告的事项|没有其他需要报告的事项|无需要报告的其他事项|本年度无其他")
 
 
 def _amount(m) -> Optional[float]:
