@@ -194,3 +194,18 @@ def test_review_table_printed_as_two_tables(rect):
     cells = find_tables([review, suits], G).tables["review_litigation"].cells
     assert cells["review.total"] == 10 and cells["suit_direct.upheld"] == 6
     assert cells["suit_after_review.total"] == 15 and len(cells) == 15
+
+
+@pytest.mark.parametrize("rect", [True, False])
+def test_review_table_transposed(rect):
+    """Groups as rows, outcomes as columns (printed in a different order here)."""
+    rows = [["", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结"],
+            [("行政复议", 1, 2), "10", "1", "2", "3", "4"],
+            [("行政诉讼", 2, 1), "未经复议直接起诉", "11", "5", "6", "0", "0"],
+            ["复议后起诉", "0", "—", "—", "—", "—"]]
+    t = Table.from_rows(rows) if rect else ragged(rows)
+    cells = find_tables([t], G).tables["review_litigation"].cells
+    assert cells["review.total"] == 10 and cells["review.upheld"] == 1 and cells["review.pending"] == 4
+    assert cells["suit_direct.total"] == 11 and cells["suit_direct.corrected"] == 6
+    assert cells["suit_after_review.total"] == 0 and cells["suit_after_review.upheld"] is None
+    assert len(cells) == 15

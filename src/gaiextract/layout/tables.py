@@ -344,9 +344,16 @@ def _put_values(out: MappedTable, row_key: str, vals: list, st: _TableState, lea
 
 
 def map_review(blocks: list, tg: TableGrammar) -> MappedTable:
+    """The official layout (one row of fifteen values under a three-level header), or
+    the transposed one some reports print (a row per group: 行政复议 / 未经复议直接起诉 /
+    复议后起诉, the five outcomes as columns)."""
     out = MappedTable("review_litigation")
     leaf_default = tg.leaf_keys()
+    groups = {c.id: c for c in tg.columns
+              if tg.children(c.id) and not any(tg.children(k.id) for k in tg.children(c.id))}
+    outcome_nodes = tg.children(next(iter(groups))) if groups else []
     st = _TableState(tg)
+    outcomes: Optional[list] = None
     for table in blocks:
         header: list = []
         st.colmap = {}
@@ -360,7 +367,14 @@ def map_review(blocks: list, tg: TableGrammar) -> MappedTable:
             if header:
                 st.colmap = _header_colmap(table, header, tg)
                 st.order = _header_order([[norm_label(c.text) for c in table.row_cells(h)] for h in header], tg)
+                outcomes = _outcome_order(table.row_cells(header[-1]), outcome_nodes)
                 header = []
+            group = _row_group(labels, groups)
+            if group is not None and len(nums) == len(outcome_nodes):
+                keys = outcomes or [n.key for n in outcome_nodes]
+                for key, c in zip(keys, nums):
+                    out.put(f"{tg.column_path_key(groups[group])}.{key}", c)
+                continue
             if table.rectangular and st.colmap and all(c.col in st.colmap for c in nums):
                 for c in nums:
                     out.put(st.colmap[c.col], c)
@@ -372,6 +386,26 @@ def map_review(blocks: list, tg: TableGrammar) -> MappedTable:
             for key, c in zip(order, nums[-len(order):]):
                 out.put(key, c)
     return out
+
+
+def _row_group(labels: list, groups: dict) -> Optional[str]:
+    """The review/litigation group a transposed row is labelled with, if any."""
+    best = None
+    for cell in labels:
+        m = best_match(norm_label(cell.text), {g.id: g.labels for g in groups.values()}, COL_THRESHOLD)
+        if m and (best is None or m[1] >= best[1]):
+            best = m
+    return best[0] if best else None
+
+
+def _outcome_order(header_cells: list, outcome_nodes: list) -> Optional[list]:
+    """Outcome keys in the order a transposed header prints them (None when unsure)."""
+    keys = []
+    for cell in header_cells:
+        m = best_match(norm_label(cell.text), {n.key: n.labels for n in outcome_nodes}, COL_THRESHOLD)
+        if m and m[0] not in keys:
+            keys.append(m[0])
+    return keys if len(keys) == len(outcome_nodes) else None
 
 
 def map_proactive(blocks: list, tg: TableGrammar) -> MappedTable:
