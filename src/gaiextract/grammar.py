@@ -102,10 +102,6 @@ class TableGrammar:
             n = by_id.get(n.parent) if n.parent else None
         return ".".join(reversed(parts)) or None
 
-    def leaves(self) -> list:
-        parents = {c.parent for c in self.columns if c.parent}
-        return [c for c in self.columns if c.id not in parents]
-
     def leaf_keys(self) -> list:
         """Leaf column keys in template order (depth first)."""
         out = []

@@ -64,9 +64,3 @@ def parse_cell(text: Optional[str]) -> CellValue:
     if sign in ("-", "减少", "减"):
         value = -value
     return CellValue(value, NUMBER)
-
-
-def parse_amount(text: str) -> Optional[Number]:
-    """A free-text amount like '150元', '1.5万元' (kept in the unit written)."""
-    v = parse_cell(text)
-    return v.value if v.kind == NUMBER else None
