@@ -17,7 +17,7 @@ from typing import Optional
 from ..document import Cell, Table
 from ..grammar import Grammar, TableGrammar
 from .labels import best_match, match_score, norm_label
-from .numbers import NUMBER, TEXT, parse_cell
+from ..values import NUMBER, TEXT, parse_cell
 
 TABLE_NAMES = ("proactive", "requests", "review_litigation")
 

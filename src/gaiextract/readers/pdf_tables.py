@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..document import Cell, Table
+from ..values import NUMBER, PLACEHOLDER, parse_cell
 from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
 
 
@@ -529,13 +530,11 @@ def continue_with(first: PageTable, cont: PageTable, settings: TableSettings = D
     return join_split_row(prev or first, cont, settings)
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _value_like(text: str) -> bool:
     """A number or placeholder rather than a label (labels are words)."""
-    t = "".join(text.split())
-    return bool(t) and len(t) <= 14 and not _HAN.search(t.replace("无", "").replace("空", ""))
+    return parse_cell(text).kind in (NUMBER, PLACEHOLDER)
 
 
 def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) -> PageTable:

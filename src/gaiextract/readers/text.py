@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..document import Cell, Document, Paragraph, Table
-from ..layout.numbers import TEXT, parse_cell
+from ..values import TEXT, parse_cell
 from ..encoding import decode, looks_binary
 from ..errors import ExtractError
 from ..source import Source

@@ -1,6 +1,6 @@
 import pytest
 
-from gaiextract.layout.numbers import BLANK, NUMBER, PLACEHOLDER, TEXT, parse_cell
+from gaiextract.values import BLANK, NUMBER, PLACEHOLDER, TEXT, parse_cell
 
 
 @pytest.mark.parametrize("text,value", [

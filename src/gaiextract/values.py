@@ -1,12 +1,15 @@
 """Cell text → value, per the contract: numbers, null for blanks and placeholders,
-and an explicit "unparsed" outcome instead of a guess."""
+and an explicit "unparsed" outcome instead of a guess.
+
+Shared by the readers (telling a row's values from its labels) and the layout
+stages (the values themselves), so both agree on what a value looks like."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ..textnorm import nfkc
+from .textnorm import nfkc
 
 Number = Union[int, float]
 
