@@ -11,9 +11,12 @@ import unicodedata
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_CH = f"[{_HAN}]"
-#: whitespace (incl. ideographic space U+3000, NBSP) between two Han characters or
-#: between a Han character and CJK punctuation
-_HAN_GAP = re.compile(f"(?<=[{_HAN}\u3000-\u303f\uff00-\uffef“”‘’])[ \t\r\n\u3000\u00a0]+(?=[{_HAN}\u3000-\u303f\uff00-\uffef“”‘’])")
+#: Han ideographs, CJK punctuation, kana and full-width forms: no gaps between these
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+#: whitespace (incl. ideographic space U+3000, NBSP, line breaks) between two of them
+_HAN_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n\u3000\u00a0]+(?=[{_CJK}])")
+#: the same, spaces only (line breaks kept)
+_HAN_SPACE = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _WS = re.compile(r"[ \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff]+")
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"',
@@ -30,6 +33,12 @@ def join_han_lines(text: str) -> str:
     other line breaks become single spaces. Collapse runs of whitespace."""
     text = _HAN_GAP.sub("", text)
     return _WS.sub(" ", text).strip()
+
+
+def strip_han_spaces(text: str) -> str:
+    """Remove spaces between Han characters/CJK punctuation (typeset gaps, not words);
+    line breaks stay."""
+    return _HAN_SPACE.sub("", text)
 
 
 def clean_text(text: str) -> str:
@@ -73,7 +82,13 @@ def has_han(text: str) -> bool:
 
 
 _CN_NUM = "一二三四五六七八九十"
-_MARKER = (rf"(?:第[{_CN_NUM}]+部分|[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}\d]{{1,3}}[)）]|\d{{1,2}}[.．、](?!\d))")
+#: numbering that opens a paragraph or item: 第一部分 一、 （一） (1) 1. ①
+_MARKER = (rf"(?:第[{_CN_NUM}百零〇]+(?:部分|章)|[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}\d]{{1,3}}[)）]"
+           r"|\d{1,2}[.．、](?!\d)|[①-⑳])")
+#: the numbering of a top-level heading: 一、 or 第一部分
+_TOP_MARKER = rf"(?:[{_CN_NUM}]{{1,2}}[、.．]|第[{_CN_NUM}]+部分)"
+NUMBERED = re.compile(rf"^\s*({_MARKER})")
+TOP_NUMBERED = re.compile(rf"^\s*{_TOP_MARKER}")
 #: a paragraph break a scraper turned into a space: sentence end, space, numbering
 _RUN_ON_BREAK = re.compile(rf"(?<=[。；！？!?”）)：:])[ \u3000\u00a0]+(?={_MARKER})")
 _HEAD_THEN_SPACE = re.compile(rf"^({_MARKER}[^。，,；;：:\s]{{1,40}})[ \u3000\u00a0]+(?=\S)")

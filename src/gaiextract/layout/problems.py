@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 
-from ..textnorm import matching_view
+from ..textnorm import NUMBERED, matching_view
 
 _CN = "一二三四五六七八九十"
 TURN = re.compile(r"针对(?:上述|以上|这些|存在的)?(?:问题|不足)|下一步|改进措施|整改措施|改进情况|今后|下步|"
                   r"努力方向|工作打算|改进方向|(?:将|拟)(?:采取|从|着力|重点)|采取以下|加以改进|整改落实")
 _ITEM_SHI = re.compile(rf"(?:^|[。；;，,:：\s将要])([{_CN}])是")
-_ITEM_LINE = re.compile(rf"^\s*(?:[(（][{_CN}\d]{{1,2}}[)）]|[{_CN}]{{1,2}}[、.．]|\d{{1,2}}[.．、](?!\d))")
 _PART_HEAD = re.compile(r"^\s*(?:[(（][一二12][)）]|[一二][、.．]|\d[.．、])?\s*(?:存在的?(?:主要)?问题|主要问题|存在不足|"
                         r"改进措施|整改措施|改进情况|下一步(?:工作)?(?:打算|计划|措施)?)[。：:]?\s*$")
 
@@ -28,7 +27,7 @@ def _items(paragraphs: list) -> list:
             end = shi[k + 1].start() + 1 if k + 1 < len(shi) else len(text)
             out.append(text[m.start(1):end].strip(" 。；;，,\n"))
         return out
-    lines = [p for p in paragraphs if _ITEM_LINE.match(p) and not _PART_HEAD.match(matching_view(p))]
+    lines = [p for p in paragraphs if NUMBERED.match(p) and not _PART_HEAD.match(matching_view(p))]
     if len(lines) >= 2:
         return [p.strip() for p in lines]
     body = [p for p in paragraphs if p.strip() and not _PART_HEAD.match(matching_view(p))]

@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from ..textnorm import NUMBERED, strip_han_spaces
+
 #: Han ideographs, CJK punctuation and full-width forms: no spaces between these.
 _CJK_RANGES = ((0x2E80, 0x2FFF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3400, 0x4DBF),
                (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
@@ -29,10 +31,7 @@ _CID = re.compile(r"^\(cid:\d+\)$")
 _BOLD_FONT = re.compile(r"bold|heavy|black|demi|黑体|simhei|hei\b|heiti|xbs|fzhei|小标宋", re.I)
 
 #: a line starting like this begins a new paragraph (heading or list item)
-HEADING_MARKER = re.compile(
-    r"^\s*(第[一二三四五六七八九十百零〇]+(?:部分|章)|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
-)
+HEADING_MARKER = NUMBERED
 
 #: what a page number looks like once digits are normalised
 _PAGE_NO = re.compile(
@@ -159,14 +158,6 @@ def join_chars(row: list) -> str:
         prev_t, prev_x1 = t, ch["x1"]
     text = "".join(out).strip()
     return strip_han_spaces(text)
-
-
-_HAN_GAP = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]) +(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’])")
-
-
-def strip_han_spaces(text: str) -> str:
-    """Remove spaces between Han characters/CJK punctuation (typeset gaps, not words)."""
-    return _HAN_GAP.sub("", text)
 
 
 def is_bold_font(fontname: str) -> bool:

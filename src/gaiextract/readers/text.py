@@ -14,7 +14,7 @@ from ..values import TEXT, parse_cell
 from ..encoding import decode, looks_binary
 from ..errors import ExtractError
 from ..source import Source
-from ..textnorm import split_run_on
+from ..textnorm import TOP_NUMBERED, split_run_on
 from . import Reader
 
 #: a cell's text may run over at most this many lines before we decide the
@@ -131,8 +131,6 @@ def _read_table(lines: list, i: int):
 _SPACE = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE = re.compile(r"[。；;！？!?]|[，,].*[，,]")
 _PARENS = re.compile(r"[（(][^（()）]*[）)]")
-#: a one-cell line numbered like a section heading ends a run of rows
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|第[一二三四五六七八九十]+部分)")
 
 
 def _tokens(line: str) -> list:
@@ -162,7 +160,7 @@ def _header_row(line: str) -> bool:
     """Two or more short label words (信息内容 本年制发件数 本年废止件数 …)."""
     toks = _tokens(line)
     return (2 <= len(toks) <= 20 and len(line.strip()) <= 120 and not _sentence_like(line)
-            and not _HEADING.match(line.strip()) and all(parse_cell(t).kind == TEXT for t in toks))
+            and not TOP_NUMBERED.match(line.strip()) and all(parse_cell(t).kind == TEXT for t in toks))
 
 
 def _read_spaced_table(lines: list, i: int):
@@ -177,7 +175,7 @@ def _read_spaced_table(lines: list, i: int):
             values += 1
         elif _header_row(line):
             headers += 1
-        elif _HEADING.match(line) or not (len(line) <= 30 and not _sentence_like(line)
+        elif TOP_NUMBERED.match(line) or not (len(line) <= 30 and not _sentence_like(line)
                                           and _next_is_row(lines, j)):
             break
         rows.append((_tokens(line), j))
