@@ -33,8 +33,10 @@ def strip_numbering(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def norm_label(text: str) -> str:
-    """The comparable form: NFKC, no whitespace, unified quotes, no numbering."""
+    """The comparable form: NFKC, no whitespace, unified quotes, no numbering.
+    Cached: every cell is normalised when its table is classified and again when mapped."""
     return strip_numbering(label_key(text))
 
 

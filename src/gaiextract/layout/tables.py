@@ -241,10 +241,14 @@ class _TableState:
 
     def __init__(self, tg: TableGrammar):
         self.tg = tg
-        self.header_rows: list = []      # (table, row index) of the pending header
-        self.colmap: dict = {}
-        self.order: Optional[list] = None
+        self.colmap: dict = {}           # grid column → leaf key (rectangular blocks)
+        self.order: Optional[list] = None  # leaf keys in printed order (any block)
         self.group: Optional[str] = None
+
+    def read_header(self, table: Table, rows: list) -> None:
+        """Column keys from the header rows just passed."""
+        self.colmap = _header_colmap(table, rows, self.tg)
+        self.order = _header_order([[norm_label(c.text) for c in table.row_cells(h)] for h in rows], self.tg)
 
 
 def map_requests(blocks: list, tg: TableGrammar) -> MappedTable:
@@ -269,8 +273,7 @@ def map_requests(blocks: list, tg: TableGrammar) -> MappedTable:
                 header.append(r)
                 continue
             if header:
-                st.colmap = _header_colmap(table, header, tg) if table.rectangular else {}
-                st.order = _header_order([[norm_label(c.text) for c in table.row_cells(h)] for h in header], tg)
+                st.read_header(table, header)
                 header = []
                 if st.colmap:
                     labels, vals = _split_row(cells, st.colmap, None)
@@ -365,8 +368,7 @@ def map_review(blocks: list, tg: TableGrammar) -> MappedTable:
                 header.append(r)
                 continue
             if header:
-                st.colmap = _header_colmap(table, header, tg)
-                st.order = _header_order([[norm_label(c.text) for c in table.row_cells(h)] for h in header], tg)
+                st.read_header(table, header)
                 outcomes = _outcome_order(table.row_cells(header[-1]), outcome_nodes)
                 header = []
             group = _row_group(labels, groups)
