@@ -124,16 +124,14 @@ class SubsectionSpan:
         return "\n".join(parts)
 
 
-def _candidates(blocks: list, grammar: Grammar, fuzzy=None) -> list:
-    """(candidate, section index, score) for every paragraph that could open a section.
+CLEAN_LIMIT = 0.72   # a numbered heading must score this (after the number bonus)
+BARE_LIMIT = 0.9     # an unnumbered line must match a variant almost exactly
 
-    With ``fuzzy`` (a :class:`~gaiextract.layout.fuzzy.SectionProfiles`), numbered
-    headings that match no variant or keyword rule are scored by jieba-token
-    similarity; such a match ranks below a clean one and needs the right number
-    unless the similarity is high.
-    """
+
+def _scored_headings(blocks: list, grammar: Grammar) -> list:
+    """[candidate, head text, scores per section] for every paragraph that could be a
+    heading in some numbering family, scored once by the grammar's variants and rules."""
     out = []
-    secs = grammar.sections
     for i, b in enumerate(blocks):
         if not isinstance(b, Paragraph):
             continue
@@ -142,28 +140,45 @@ def _candidates(blocks: list, grammar: Grammar, fuzzy=None) -> list:
             continue
         for fam in list(FAMILIES) + ["none"]:
             cand = split_heading(text, fam)
-            if cand is None:
+            if cand is None or (fam == "none" and (cand.rest or len(text) > 24)):
                 continue
-            if fam == "none" and (cand.rest or len(text) > 24):
-                continue
+            cand.block = i
             head_text = FAMILIES[fam].sub("", cand.heading, count=1) if fam != "none" else cand.heading
-            scores = [score_section(head_text, sdef) for sdef in secs]
-            if fuzzy is not None and fam != "none" and max(scores) < 0.72:
-                hit = fuzzy.best(head_text)
-                if hit:
-                    k = [sd.id for sd in secs].index(hit[0])
-                    scores[k] = max(scores[k], 0.55 + 0.3 * hit[1])
-            for idx, sdef in enumerate(secs):
-                s = scores[idx]
-                if fam != "none" and cand.number == idx + 1:
-                    s += 0.15
-                elif fam != "none" and cand.number is not None:
-                    s -= 0.1
-                limit = 0.9 if fam == "none" else 0.72
-                if s >= limit:
-                    c = HeadingCandidate(block=i, family=fam, number=cand.number,
-                                         heading=cand.heading, rest=cand.rest)
-                    out.append((c, idx, s))
+            out.append([cand, head_text, [score_section(head_text, sdef) for sdef in grammar.sections]])
+    return out
+
+
+def _with_fuzzy(scored: list, grammar: Grammar, fuzzy) -> list:
+    """A copy where numbered headings that matched nothing are scored by jieba-token
+    similarity instead; such a match ranks below a clean one and needs the right
+    number unless the similarity is high."""
+    ids = [sd.id for sd in grammar.sections]
+    out = []
+    for cand, head_text, scores in scored:
+        if cand.family != "none" and max(scores) < CLEAN_LIMIT:
+            hit = fuzzy.best(head_text)
+            if hit:
+                scores = list(scores)
+                k = ids.index(hit[0])
+                scores[k] = max(scores[k], 0.55 + 0.3 * hit[1])
+        out.append([cand, head_text, scores])
+    return out
+
+
+def _candidates(scored: list) -> list:
+    """(candidate, section index, score) for every heading that could open a section;
+    a number that fits the section's place counts for it, one that does not against."""
+    out = []
+    for cand, _, scores in scored:
+        numbered = cand.family != "none"
+        limit = CLEAN_LIMIT if numbered else BARE_LIMIT
+        for idx, s in enumerate(scores):
+            if numbered and cand.number == idx + 1:
+                s += 0.15
+            elif numbered and cand.number is not None:
+                s -= 0.1
+            if s >= limit:
+                out.append((cand, idx, s))
     return out
 
 
@@ -187,18 +202,18 @@ def find_sections(blocks: list, grammar: Grammar) -> list:
     Exact and keyword matching first; only when that leaves a section missing are
     headings matched by jieba tokens (so most documents never load jieba).
     """
-    spans = _find_sections(blocks, grammar, None)
+    scored = _scored_headings(blocks, grammar)
+    spans = _chain_sections(blocks, grammar, _candidates(scored))
     if len(spans) < len(grammar.sections):
         from .fuzzy import profiles
 
-        again = _find_sections(blocks, grammar, profiles(grammar))
+        again = _chain_sections(blocks, grammar, _candidates(_with_fuzzy(scored, grammar, profiles(grammar))))
         if len(again) > len(spans):
             spans = again
     return spans
 
 
-def _find_sections(blocks: list, grammar: Grammar, fuzzy) -> list:
-    cands = _candidates(blocks, grammar, fuzzy)
+def _chain_sections(blocks: list, grammar: Grammar, cands: list) -> list:
     if not cands:
         return []
     chains = {}
