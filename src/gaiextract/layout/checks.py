@@ -4,13 +4,6 @@ from __future__ import annotations
 from ..grammar import CheckDef, Grammar
 
 
-def _select(pattern: str, cells: dict) -> list:
-    if pattern.endswith(".*"):
-        prefix = pattern[:-2]
-        return [k for k in cells if k == prefix or k.startswith(prefix + ".")]
-    return [pattern] if pattern in cells else []
-
-
 def _sum(keys: list, cells: dict):
     total = 0
     for k in keys:
@@ -24,27 +17,15 @@ def _instances(check: CheckDef, cells: dict, dims: dict) -> list:
     if check.for_each is None:
         return [(check.id, list(check.left), list(check.right))]
     if check.for_each == "row":
-        rows = []
-        for k in cells:
-            row = k.rsplit(".", 1)[0]
-            if row not in rows:
-                rows.append(row)
-        values = rows
+        values = list(dict.fromkeys(k.rsplit(".", 1)[0] for k in cells))
     else:
         values = dims.get(check.for_each, [])
-    out = []
-    for v in values:
-        if check.for_each == "row":
-            left = [f"{v}.{x}" for x in check.left]
-            right = [f"{v}.{x}" for x in check.right]
-        elif check.for_each == "column":
-            left = [f"{x}.{v}" for x in check.left]
-            right = [f"{x}.{v}" for x in check.right]
-        else:  # group
-            left = [f"{v}.{x}" for x in check.left]
-            right = [f"{v}.{x}" for x in check.right]
-        out.append((check.id.format(**{check.for_each: v}), left, right))
-    return out
+    # keys are "<row>.<column>": a column is the suffix, a row or group the prefix
+    def key(v, x):
+        return f"{x}.{v}" if check.for_each == "column" else f"{v}.{x}"
+
+    return [(check.id.format(**{check.for_each: v}), [key(v, x) for x in check.left],
+             [key(v, x) for x in check.right]) for v in values]
 
 
 def run_checks(tables: dict, grammar: Grammar) -> list:
@@ -57,10 +38,8 @@ def run_checks(tables: dict, grammar: Grammar) -> list:
         for cid, left, right in _instances(check, cells, grammar.dimensions):
             lk = _match_keys(left, cells)
             rk = _match_keys(right, cells)
-            if not lk and not rk:
-                continue
             if not lk or not rk:
-                continue
+                continue  # all cells of one side missing: nothing to compare
             exp, act = _sum(lk, cells), _sum(rk, cells)
             results.append({"id": cid, "ok": abs(exp - act) < 1e-6, "expected": exp, "actual": act,
                             "detail": check.detail})
@@ -75,7 +54,8 @@ def _match_keys(patterns: list, cells: dict) -> list:
             prefix, suffix = p.split(".*.", 1)
             out += [k for k in cells if k.startswith(prefix + ".") and k.endswith("." + suffix)]
         elif p.endswith(".*"):
-            out += _select(p, cells)
+            prefix = p[:-2]
+            out += [k for k in cells if k == prefix or k.startswith(prefix + ".")]
         elif p in cells:
             out.append(p)
     return out
