@@ -39,15 +39,15 @@ def classify_subsection(heading: str, body: str, grammar: Grammar) -> tuple:
     keep = float(st.get("keep_ratio", 0.6))
     head = label_key(strip_numbering(heading))
     text = label_key(body[: int(st.get("body_chars", 600))])
-    raw = {}
-    for prof in grammar.categories:
-        raw[prof.id] = boost * _profile_score(head, prof.keywords) + _profile_score(text, prof.keywords)
+    head_scores = {prof.id: _profile_score(head, prof.keywords) for prof in grammar.categories}
+    raw = {prof.id: boost * head_scores[prof.id] + _profile_score(text, prof.keywords)
+           for prof in grammar.categories}
     total = sum(raw.values())
     if not total or max(raw.values()) < threshold:
         return ["other"], {"other": 1.0}
     best = max(raw.values())
     # a heading that names categories decides among them; the body only breaks ties
-    head_hits = {c for c in raw if _profile_score(head, next(p.keywords for p in grammar.categories if p.id == c)) > 0}
+    head_hits = {c for c, v in head_scores.items() if v > 0}
     ranked = sorted(raw, key=lambda c: (c in head_hits, raw[c]), reverse=True)
     if head_hits:
         top_head = max(raw[c] for c in head_hits)
