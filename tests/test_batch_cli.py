@@ -115,11 +115,20 @@ def test_sigkill_mid_run_then_resume_gives_exactly_one_row_per_file(tree, tmp_pa
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_stops_cleanly_with_finished_work_written(tree, tmp_path, sig):
+    # A last input that takes 60 s keeps the batch running until the signal lands.
+    # Without it the batch could finish between the test seeing three lines and
+    # sending the signal (a starved test process under load); a SIGINT that then
+    # reaches the interpreter while it exits — after Python restored the default
+    # handler — killed it with -2 instead of the 130 this test checks.
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "slow.txt").write_bytes(b"%TEST-SLEEP")
     jsonl = tmp_path / "out.jsonl"
     db = tmp_path / "out.db"
     summary_path = tmp_path / "s.json"
-    args = [*tree.inputs, "--jsonl", str(jsonl), "--db", str(db), "--workers", "1",
-            "--summary-json", str(summary_path), "--no-progress"]
+    args = [*tree.inputs, str(slow), "--jsonl", str(jsonl), "--db", str(db), "--workers", "1",
+            "--summary-json", str(summary_path), "--no-progress",
+            "--plugin", "batch_support.misbehaving_readers"]
     proc = subprocess.Popen(CMD + args, env=subprocess_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     wait_for(lambda: jsonl.exists() and jsonl.read_bytes().count(b"\n") >= 3, proc)
@@ -130,7 +139,7 @@ def test_ctrl_c_stops_cleanly_with_finished_work_written(tree, tmp_path, sig):
     summary = json.loads(summary_path.read_text())
     assert summary["interrupted"] is True
     recs = jsonl_records(jsonl)                          # every line whole
-    assert summary["converted"] == len(recs) < tree.total
+    assert summary["converted"] == len(recs) < tree.total + 1          # the slow file never finished
     with sqlite3.connect(db) as conn:                    # committed: the same files in the DB
         n = conn.execute("SELECT (SELECT count(*) FROM reports) + (SELECT count(*) FROM errors)").fetchone()[0]
     assert n == len(recs)

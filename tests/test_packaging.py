@@ -1,4 +1,5 @@
 """A plain wheel (not an editable install) carries the grammars and the schema."""
+import os
 import subprocess
 import sys
 import venv
@@ -28,15 +29,25 @@ def test_wheel_contains_data(wheel):
 
 
 def test_wheel_runs_from_another_directory(wheel, tmp_path):
+    """The wheel in a venv that sees nothing of this interpreter: no system
+    site-packages, no PYTHONPATH. pip (the same pip, so the same index and
+    find-links the README's install would use) installs the wheel with its
+    declared dependencies, so a dependency missing from pyproject.toml fails here."""
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps",
-                    "--force-reinstall", str(wheel)], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q",
+                           str(wheel)], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    outside = subprocess.run([str(py), "-c", "import sys; print([p for p in sys.path if 'site-packages' in p "
+                              "and not p.startswith(sys.prefix)])"],
+                             capture_output=True, text=True, env=env, cwd=tmp_path).stdout
+    assert outside.strip() == "[]"  # nothing of the base interpreter's packages
     proc = subprocess.run([str(env_dir / "bin" / "gaiextract"), "extract", str(SEED)], cwd=tmp_path,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert '"edition": "2021"' in proc.stdout
     loc = subprocess.run([str(py), "-c", "import gaiextract; print(gaiextract.__file__)"], cwd=tmp_path,
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, env=env).stdout
     assert str(env_dir) in loc  # the wheel, not the source tree

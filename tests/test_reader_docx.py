@@ -24,7 +24,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 sys.path.insert(0, str(FIXTURES.parent))
 import make_docx_fixtures as fx  # noqa: E402  (the labels and numbers the fixtures hold)
 
-HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
 
 
 def read(name: str):
@@ -345,7 +344,7 @@ def test_entities_are_not_expanded():
 
 
 # -- legacy .doc via LibreOffice -------------------------------------------------------
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@pytest.mark.usefixtures("soffice")
 def test_legacy_doc_converted_with_libreoffice():
     doc = read("legacy.doc")
     assert doc.format == "docx" and doc.meta["converted_from"] == "doc"
@@ -362,7 +361,7 @@ def test_legacy_doc_without_libreoffice_says_how_to_install(monkeypatch):
     assert "libreoffice" in e.value.message.lower()
 
 
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@pytest.mark.usefixtures("soffice")
 def test_legacy_conversion_failure_is_clear():
     junk = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     with pytest.raises(ExtractError) as e:
@@ -421,7 +420,7 @@ def test_embedded_excel_object_is_reported():
     assert any(w["code"] == "embedded_object" and "Excel" in w["detail"] for w in doc.warnings)
 
 
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@pytest.mark.usefixtures("soffice")
 def test_legacy_conversion_timeout_is_reported():
     data = (FIXTURES / "legacy.doc").read_bytes()
     with pytest.raises(ExtractError) as e:
@@ -486,7 +485,7 @@ def test_text_in_a_continuation_cell_is_kept_once():
     assert t.grid[0][0] is t.grid[1][0] and t.grid[0][0].text == "上\n下"
 
 
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@pytest.mark.usefixtures("soffice")
 def test_wps_named_word_binary_is_converted():
     # Kingsoft WPS writes .wps files in the Word binary format; the name must not matter
     data = (FIXTURES / "legacy.doc").read_bytes()
@@ -497,7 +496,7 @@ def test_wps_named_word_binary_is_converted():
     _check_requests_table(_requests_table(doc))
 
 
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@pytest.mark.usefixtures("soffice")
 def test_rtf_saved_as_doc_is_converted():
     rtf = (b"{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}"
            b"\\f0 \\u19968?\\u12289?\\u24635?\\u20307?\\u24773?\\u20917?\\par}")

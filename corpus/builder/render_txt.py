@@ -7,6 +7,7 @@ The ``seedlike`` style also turns full-width punctuation into ASCII as that scra
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .content import write_expected
@@ -88,11 +89,18 @@ def render_lines(spec, style: str) -> list:
     return lines
 
 
-def _traditional(text: str) -> str:
-    """The page as a Hong Kong/Taiwan-facing or Big5-era site prints it (OpenCC s2t)."""
+@functools.lru_cache(maxsize=1)
+def _s2t():
+    """One OpenCC converter for the whole build: building it loads its dictionaries
+    (~0.1 s), so building one per line made the traditional documents take minutes."""
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t")
+
+
+def _traditional(text: str) -> str:
+    """The page as a Hong Kong/Taiwan-facing or Big5-era site prints it (OpenCC s2t)."""
+    return _s2t().convert(text)
 
 
 #: specs also rendered entirely in traditional characters
