@@ -1,27 +1,53 @@
 """Decoding bytes of unknown Chinese encoding without mojibake.
 
-Order: BOM → declared charset (caller-supplied) → strict UTF-8 → charset-normalizer
-→ strict GB18030. GB2312/GBK labels are widened to GB18030, a superset: pages
-labelled gb2312 routinely contain GBK-only characters.
+Order: BOM → declared charset (caller-supplied) → strict UTF-8 → GB18030 or Big5
+(whichever reads as Chinese: see :func:`_cjk_share`; charset-normalizer breaks
+ties) → the same with a few bad bytes replaced. GB2312/GBK labels are widened to
+GB18030, a superset: pages labelled gb2312 routinely contain GBK-only characters.
+
+A file that decodes cleanly except for a few bytes (a scraper's stray byte, a
+cut multi-byte character) is read with those bytes replaced by U+FFFD and
+:attr:`Decoded.replaced` counting them — the reader turns that into a
+``bytes_replaced`` warning — instead of losing the whole document. Only when
+more than ``Limits.max_replaced_bytes`` (or a share of the file) would be
+replaced is it ``decode_failed``. A BOM that lies (a UTF-8 BOM before a GB18030
+body) is treated as no BOM; a UTF-16 body with lone surrogates is read with
+them replaced. No UnicodeDecodeError ever leaves this module.
 """
 from __future__ import annotations
 
 import codecs
+import threading
+from dataclasses import dataclass
 from typing import Optional
 
 from .errors import ExtractError
+from .limits import DEFAULT_LIMITS, Limits
 
 _BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030",
           "euc-cn": "gb18030", "gb_2312-80": "gb18030",
-          "big5": "big5hkscs", "utf8": "utf-8", "unicode": "utf-8"}
+          "big5": "big5hkscs", "cp950": "big5hkscs", "utf8": "utf-8", "unicode": "utf-8"}
+
+#: the Chinese multi-byte encodings tried after UTF-8
+CHINESE = ("gb18030", "big5hkscs")
+#: characters looked at to tell GB18030 from Big5 (the start of the text says enough)
+_SCORE_CHARS = 65536
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    #: bytes replaced by U+FFFD because they are invalid in ``encoding``
+    replaced: int = 0
 
 
 def canonical_encoding(label: str) -> Optional[str]:
@@ -35,42 +61,168 @@ def canonical_encoding(label: str) -> Optional[str]:
     return _WIDEN.get(name, name)
 
 
-def decode(data: bytes, declared: Optional[str] = None, name: Optional[str] = None) -> tuple:
-    """Return ``(text, encoding)``; raise ExtractError('decode_failed') rather than guess badly."""
+# -- counting replacement --------------------------------------------------------
+_state = threading.local()
+
+
+def _count_and_replace(exc: UnicodeError):
+    """Codec error handler: replace with U+FFFD, count the bytes, give up past the cap."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _state.count += exc.end - exc.start
+    if _state.count > _state.cap:
+        raise exc
+    return "\ufffd", exc.end
+
+
+codecs.register_error("gaiextract-count", _count_and_replace)
+
+
+def _lenient(data: bytes, enc: str, cap: int) -> Optional[tuple[str, int]]:
+    """``(text, replaced)`` decoding with at most ``cap`` bad bytes replaced; None past it."""
+    _state.count, _state.cap = 0, cap
+    try:
+        return data.decode(enc, "gaiextract-count"), _state.count
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _strict(data: bytes, enc: str) -> Optional[str]:
+    try:
+        return data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _cjk_share(text: str) -> float:
+    """Share of the non-ASCII characters that are Han or CJK punctuation.
+
+    Big5 bytes read as GB18030 (and the reverse) decode without error far more
+    often than not, but give kana, Greek, Cyrillic, box drawing and bopomofo for
+    the other encoding's most frequent characters; a right reading is nearly all Han.
+    """
+    sample = text[:_SCORE_CHARS]
+    n = good = 0
+    for ch in sample:
+        o = ord(ch)
+        if o < 128:
+            continue
+        n += 1
+        if 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
+            good += 1
+    return good / n if n else 0.0
+
+
+def _normalizer_guess(data: bytes) -> Optional[str]:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a hard dependency
+        return None
+    best = from_bytes(data[:2_000_000], cp_isolation=["gb18030", "big5", "utf_16", "utf_8"]).best()
+    return (canonical_encoding(best.encoding) or best.encoding) if best is not None else None
+
+
+def _pick_chinese(data: bytes, cap: int) -> Optional[Decoded]:
+    """The GB18030 or Big5 reading with the fewest bad bytes, then the most Chinese."""
+    found = []
+    for enc in CHINESE:
+        got = _lenient(data, enc, cap)
+        if got is not None:
+            found.append(Decoded(got[0], enc, got[1]))
+    if len(found) < 2:
+        return found[0] if found else None
+    a, b = found
+    if a.replaced != b.replaced:
+        return min(found, key=lambda d: d.replaced)
+    sa, sb = _cjk_share(a.text), _cjk_share(b.text)
+    if abs(sa - sb) > 0.02:
+        return a if sa > sb else b
+    guess = _normalizer_guess(data)
+    return b if guess == b.encoding else a
+
+
+def _cap(data: bytes, limits: Limits) -> int:
+    return min(limits.max_replaced_bytes,
+               max(limits.replaced_bytes_floor, int(len(data) * limits.max_replaced_share)))
+
+
+def decode_text(data: bytes, declared: Optional[str] = None, name: Optional[str] = None,
+                limits: Limits = DEFAULT_LIMITS) -> Decoded:
+    """Decode ``data``; raise ExtractError('decode_failed') rather than guess badly."""
+    cap = _cap(data, limits)
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc.replace("-sig", "")
+            body = data[len(bom):]
+            text = _strict(body, enc)
+            if text is not None:
+                return Decoded(text, enc.replace("-le", "").replace("-be", ""))
+            if enc != "utf-8":  # UTF-16/32 for sure (half NUL bytes): bad units replaced
+                got = _lenient(body, enc, cap)
+                if got is not None:
+                    return Decoded(got[0], enc.replace("-le", "").replace("-be", ""), got[1])
+                raise _failed(name, f"invalid {enc} text after its byte-order mark")
+            data = body  # a UTF-8 BOM before a body in another encoding: ignore the BOM
+            cap = _cap(data, limits)
+            break
     if declared:
         enc = canonical_encoding(declared)
         if enc:
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                pass  # the declaration lies; fall through to detection
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        from charset_normalizer import from_bytes
+            text = _strict(data, enc)
+            if text is not None:
+                return Decoded(text, enc)
+            # the declaration lies (or a few bytes are bad); fall through to detection
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8")
+    # clean readings first, then readings with a few bytes replaced
+    clean = _pick_chinese(data, 0)
+    if clean is not None:
+        return clean
+    guess = _normalizer_guess(data)
+    if guess and guess not in CHINESE + ("utf-8",):
+        text = _strict(data, guess)
+        if text is not None:
+            return Decoded(text, guess)
+    candidates = []
+    for enc in ("utf-8",) + CHINESE:
+        got = _lenient(data, enc, cap)
+        if got is not None:
+            candidates.append(Decoded(got[0], enc, got[1]))
+    if candidates:
+        fewest = min(d.replaced for d in candidates)
+        best = [d for d in candidates if d.replaced == fewest]
+        return best[0] if len(best) == 1 else max(best, key=lambda d: _cjk_share(d.text))
+    raise _failed(name, "cannot decode as UTF-8, GB18030 or Big5 without replacing more than "
+                        f"{cap} bytes")
 
-        best = from_bytes(data[:2_000_000], cp_isolation=["gb18030", "big5", "utf_16", "utf_8"]).best()
-        if best is not None:
-            enc = canonical_encoding(best.encoding) or best.encoding
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                pass
-    except ImportError:  # pragma: no cover - a hard dependency, but decode still works
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise ExtractError(
-            "decode_failed",
-            f"cannot decode as UTF-8, GB18030 or Big5 (bad byte at offset {exc.start})",
-            name,
-        ) from None
+
+def decode(data: bytes, declared: Optional[str] = None, name: Optional[str] = None) -> tuple[str, str]:
+    """``(text, encoding)`` — :func:`decode_text` without the count of replaced bytes."""
+    d = decode_text(data, declared, name)
+    return d.text, d.encoding
+
+
+def replaced_warning(d: Decoded) -> Optional[dict]:
+    """The ``bytes_replaced`` warning for a decoding that replaced bytes, else None."""
+    if not d.replaced:
+        return None
+    return {"code": "bytes_replaced",
+            "detail": f"{d.replaced} byte(s) invalid in {d.encoding} were replaced by U+FFFD"}
+
+
+def decode_member_name(raw: bytes) -> str:
+    """A file name from an archive without a UTF-8 flag (zip members written by
+    Chinese Windows tools are GBK): UTF-8 if valid, else GB18030, else Big5, else
+    bytes replaced. Never raises."""
+    for enc in ("utf-8",) + CHINESE:
+        text = _strict(raw, enc)
+        if text is not None:
+            return text
+    return raw.decode("gb18030", "replace")
+
+
+def _failed(name: Optional[str], why: str) -> ExtractError:
+    return ExtractError("decode_failed", why, name)
 
 
 def looks_binary(head: bytes) -> bool:

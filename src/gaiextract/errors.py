@@ -18,6 +18,7 @@ ERROR_CODES = {
     "converter_missing": "a legacy format needs an external converter that is not installed",
     "timeout": "processing took longer than allowed",
     "not_found": "the path does not exist or cannot be read",
+    "not_a_report": "the file is readable but holds no part of a report (no section heading, no template table)",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from . import grammar as grammar_mod
 from .document import Document, Paragraph, Table
+from .errors import ExtractError
 from .layout import checks, classify, facts, problems, sections, tables
 from .readers import read_document
 from .report import Report, Section, Subsection, TableResult
@@ -29,6 +30,17 @@ def extract(source: InputLike, format: Optional[str] = None, name: Optional[str]
 def read(source: InputLike, format: Optional[str] = None, name: Optional[str] = None) -> Document:
     """Only read: the common document model, for inspection and debugging."""
     return read_document(as_source(source, format=format, name=name))
+
+
+def _has_text(document: Document) -> bool:
+    """A document with any text at all (a scanned PDF has none: it stays a report
+    with its no_text_layer warning, since OCR may still find one)."""
+    for b in document.blocks:
+        if isinstance(b, Paragraph) and b.text.strip():
+            return True
+        if isinstance(b, Table):
+            return True
+    return False
 
 
 def build_report(document: Document, src: Source) -> Report:
@@ -77,6 +89,9 @@ def build_report(document: Document, src: Source) -> Report:
         report.fees = facts.find_fees(other.text)
 
     found_tables = tables.find_tables(list(document.tables()), g)
+    if not spans and not found_tables.tables and _has_text(document):
+        raise ExtractError("not_a_report", "no section heading and no table of the disclosure report "
+                           "template were found (is this a report?)", src.name)
     report.edition = found_tables.edition
     for name, mt in found_tables.tables.items():
         report.tables[name] = TableResult(cells=mt.cells, provenance=mt.provenance,

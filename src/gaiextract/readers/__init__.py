@@ -84,6 +84,7 @@ def choose_reader(source: Source) -> Reader:
         raise ExtractError("empty", "the input is empty", source.name)
     for r in readers():
         if r.accepts(source):
+            _check_extension(source, r)
             return r
     ext = source.extension
     known = sorted({e for r in readers() for e in r.extensions})
@@ -93,6 +94,19 @@ def choose_reader(source: Source) -> Reader:
         f"supported: {', '.join(known)})",
         source.name,
     )
+
+
+#: names that promise a binary document; text or HTML under such a name is a
+#: wrong file (a saved error page, a renamed note), not a report (spec: Errors)
+BINARY_EXTENSIONS = ("pdf", "docx", "docm", "dotx", "dotm", "doc", "dot", "wps", "wpt")
+_WHAT = {"txt": "plain text", "html": "an HTML page"}
+
+
+def _check_extension(source: Source, reader: Reader) -> None:
+    ext = source.extension
+    if ext in BINARY_EXTENSIONS and reader.format in _WHAT:
+        raise ExtractError("unsupported_format", f"named .{ext} but the bytes are "
+                           f"{_WHAT[reader.format]}, not a {ext.upper()} file", source.name)
 
 
 def read_document(source: Source) -> Document:

@@ -28,6 +28,7 @@ from lxml import etree
 
 from ..document import Document
 from ..errors import ExtractError
+from ..limits import DEFAULT_LIMITS
 from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
@@ -40,13 +41,13 @@ ZIP_MAGIC = b"PK\x03\x04"
 LEGACY_EXTENSIONS = ("doc", "wps", "dot", "wpt", "rtf")
 OOXML_EXTENSIONS = ("docx", "docm", "dotx", "dotm")
 
-#: largest decompressed main document part we parse (bytes); real reports are
-#: a few MB of XML
-MAX_PART_BYTES = 64 * 1024 * 1024
-#: above this size, a part that decompresses more than MAX_RATIO times is
-#: treated as a zip bomb (XML deflates 5-30x; runs of zeros 1000x)
-RATIO_CHECK_BYTES = 4 * 1024 * 1024
-MAX_RATIO = 100
+#: part sizes and the zip-bomb ratio: see gaiextract.limits
+MAX_PART_BYTES = DEFAULT_LIMITS.max_part_bytes
+RATIO_CHECK_BYTES = DEFAULT_LIMITS.ratio_check_bytes
+MAX_RATIO = DEFAULT_LIMITS.max_ratio
+#: everything zipfile/zlib raise for a damaged member (a wrong local-header
+#: offset gives ValueError "negative seek value"; a short one EOFError)
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError)
 
 _WORD_CONTENT_TYPES = (b"wordprocessingml.document.main", b"wordprocessingml.template.main",
                        b"ms-word.document.macroEnabled.main", b"ms-word.template.macroEnabledTemplate.main")
@@ -177,7 +178,7 @@ def _is_word_package(zf: zipfile.ZipFile, names: set) -> bool:
         return False
     try:
         ct = zf.read(info)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError):
+    except ZIP_READ_ERRORS + (RuntimeError, NotImplementedError):
         return False
     return any(t in ct for t in _WORD_CONTENT_TYPES)
 
@@ -191,8 +192,7 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set):
         return None
     try:
         root = etree.fromstring(zf.read(info), _parser())
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError,
-            RuntimeError, NotImplementedError, ValueError):
+    except ZIP_READ_ERRORS + (etree.XMLSyntaxError, RuntimeError, NotImplementedError):
         return None
     return [el for el in root if isinstance(el.tag, str)
             and el.tag.partition("}")[0].lstrip("{") in REL_NAMESPACES]
@@ -242,7 +242,10 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
     try:
         with zf.open(info) as fh:
             data = fh.read(MAX_PART_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except EOFError as exc:
+        raise ExtractError("truncated", f"{part} ends early ({exc or 'unexpected end of data'})",
+                           name) from None
+    except ZIP_READ_ERRORS as exc:
         raise ExtractError("corrupt", f"{part} cannot be decompressed ({exc})", name) from None
     except NotImplementedError as exc:
         raise ExtractError("corrupt", f"{part} uses an unsupported compression ({exc})",

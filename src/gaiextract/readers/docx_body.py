@@ -20,6 +20,7 @@ from collections import Counter
 from typing import Optional
 
 from ..document import Cell, Paragraph, Table
+from ..limits import DEFAULT_LIMITS as LIMITS
 from .docx_numbering import Numbering
 from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
 
@@ -251,11 +252,13 @@ class BodyWalker:
             trpr = wchild(tr, "trPr")
             if wchild(trpr, "del") is not None:  # deleted row (tracked change)
                 continue
-            col = int_val(wchild(trpr, "gridBefore")) or 0
+            col = _clamp(int_val(wchild(trpr, "gridBefore")) or 0, 0)
             row = []
             for tc in _cells(tr):
+                if col >= LIMITS.max_table_columns:
+                    break  # a row wider than any table: the rest of it cannot be placed
                 tcpr = wchild(tc, "tcPr")
-                span = max(int_val(wchild(tcpr, "gridSpan")) or 1, 1)
+                span = _clamp(int_val(wchild(tcpr, "gridSpan")) or 1, 1)
                 vm = wchild(tcpr, "vMerge")
                 vmerge = None if vm is None else (wattr(vm, "val") or "continue")
                 hm = wchild(tcpr, "hMerge")
@@ -263,10 +266,15 @@ class BodyWalker:
                 row.append((col, span, vmerge, hmerge, self._cell_text(tc, nested)))
                 col += span
             placed.append(row)
-            ends.append(col + (int_val(wchild(trpr, "gridAfter")) or 0))
+            ends.append(col + _clamp(int_val(wchild(trpr, "gridAfter")) or 0, 0))
         if not any(placed):
             return nested
-        width = max([len(_grid_cols(tbl))] + ends)
+        width = min(max([len(_grid_cols(tbl))] + ends), LIMITS.max_table_columns)
+        max_rows = max(1, LIMITS.max_table_cells // max(width, 1))
+        if len(placed) > max_rows:
+            self._warn("truncated", f"a table of {len(placed)} rows x {width} columns: only the first "
+                                    f"{max_rows} rows read (limit {LIMITS.max_table_cells} cells)")
+            placed = placed[:max_rows]
         grid = _build_grid(placed, width)
         if nested:
             self._warn("nested_table",
@@ -303,6 +311,12 @@ class _Field:
     @property
     def is_toc(self) -> bool:
         return self.code.strip().upper().startswith("TOC")
+
+
+def _clamp(value: int, least: int) -> int:
+    """A span or grid offset as the file states it, but never beyond the widest table
+    (a gridSpan of 1e20 would otherwise overflow when the grid is built)."""
+    return min(max(value, least), LIMITS.max_span)
 
 
 def _build_grid(placed: list, width: int) -> list:

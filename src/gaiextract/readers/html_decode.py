@@ -15,7 +15,7 @@ import email.policy
 import re
 from typing import Optional
 
-from ..encoding import canonical_encoding, decode
+from ..encoding import canonical_encoding, decode_text, replaced_warning
 from ..errors import ExtractError
 
 #: how much of the page is scanned for a charset declaration
@@ -117,8 +117,11 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
                 return text, "utf-8", warnings, declared
         except UnicodeDecodeError:
             pass
-    text, enc = decode(data, declared=declared, name=name)
-    return text, enc, warnings, declared
+    decoded = decode_text(data, declared=declared, name=name)
+    warning = replaced_warning(decoded)
+    if warning:
+        warnings.append(warning)
+    return decoded.text, decoded.encoding, warnings, declared
 
 
 def mhtml_html_part(data: bytes, name: str) -> tuple:

@@ -8,11 +8,13 @@ so sections can be found.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ..document import Cell, Document, Paragraph, Table
 from ..values import TEXT, parse_cell
-from ..encoding import decode, looks_binary
+from ..encoding import decode_text, looks_binary, replaced_warning
 from ..errors import ExtractError
+from ..limits import DEFAULT_LIMITS, Limits
 from ..source import Source
 from ..textnorm import TOP_NUMBERED, split_run_on
 from . import Reader
@@ -40,11 +42,14 @@ class TextReader(Reader):
     def read(self, source: Source) -> Document:
         if looks_binary(source.head):
             raise ExtractError("unsupported_format", "binary data, not text", source.name)
-        text, encoding = decode(source.data, name=source.name)
+        decoded = decode_text(source.data, name=source.name)
+        text = decoded.text
         if not text.strip():
             raise ExtractError("empty", "the text file holds no text", source.name)
-        blocks = parse_flattened(text)
-        return Document(blocks=blocks, format="txt", meta={"encoding": encoding})
+        warnings = [w for w in (replaced_warning(decoded),) if w]
+        blocks = parse_flattened(text, warnings)
+        return Document(blocks=blocks, format="txt", warnings=warnings,
+                        meta={"encoding": decoded.encoding})
 
 
 def _is_row_start(line: str) -> bool:
@@ -57,9 +62,15 @@ def _ends_cell(line: str) -> bool:
     return s.endswith(" |") or s.endswith("\u3000|")
 
 
-def parse_flattened(text: str) -> list:
-    """Split text into paragraphs and tables of the flattened form."""
+def parse_flattened(text: str, warnings: Optional[list] = None, limits: Limits = DEFAULT_LIMITS) -> list:
+    """Split text into paragraphs and tables of the flattened form (at most
+    ``limits.max_lines`` lines; a ``truncated`` warning says when more were dropped)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > limits.max_lines:
+        if warnings is not None:
+            warnings.append({"code": "truncated", "detail": f"{len(lines)} lines: only the first "
+                                                            f"{limits.max_lines} read"})
+        del lines[limits.max_lines:]
     blocks: list = []
     i, n = 0, len(lines)
     while i < n:

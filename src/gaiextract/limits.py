@@ -1,0 +1,81 @@
+"""What one document may cost: every size, count and time limit in one place.
+
+A hostile or broken file must end in a documented error (``too_large``) or a
+``truncated`` warning — never a hang, a traceback or gigabytes of memory. The
+readers check these limits *as they go* (bytes decompressed, operations
+interpreted, cells placed, lines read), so the cost of any input is bounded by
+the limits, not by what the file claims. Real reports sit far below every
+limit: a few MB of XML, a few thousand content-stream operations per page,
+tables of at most a few hundred cells.
+
+``DEFAULT_LIMITS`` is used unless a caller passes its own ``Limits``; the
+values are validated when the object is built.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    #: largest input read at all (bytes)
+    max_input_bytes: int = 200 * MB
+
+    # -- DOCX (zip parts) -------------------------------------------------------
+    #: largest decompressed part we parse; real main parts are a few MB of XML
+    max_part_bytes: int = 64 * MB
+    #: above this decompressed size a part must not expand more than max_ratio times
+    ratio_check_bytes: int = 4 * MB
+    #: zip-bomb guard: XML deflates 5-30x, runs of zeros 1000x
+    max_ratio: int = 100
+
+    # -- tables (all formats) ---------------------------------------------------
+    #: widest span one cell may claim (Word allows 63 grid columns, HTML colspan
+    #: 1000); larger values are clamped
+    max_span: int = 1000
+    #: widest table grid (columns); wider rows are cut
+    max_table_columns: int = 1000
+    #: cells one table grid may hold; rows beyond it are dropped with a
+    #: ``truncated`` warning (real report tables hold a few hundred)
+    max_table_cells: int = 250_000
+
+    # -- text and HTML ----------------------------------------------------------
+    #: lines of a text file read; the rest is dropped with a ``truncated`` warning
+    max_lines: int = 200_000
+    #: bytes of a text or HTML file that may be invalid in its encoding and are
+    #: replaced (``bytes_replaced`` warning); more is ``decode_failed``
+    max_replaced_bytes: int = 256
+    #: ... and at most this share of the file
+    max_replaced_share: float = 0.001
+    #: ... but a short file may always have this many replaced
+    replaced_bytes_floor: int = 8
+    #: attributes one HTML/XML start tag may carry before its attributes are dropped
+    #: (libxml2 checks duplicate attributes in quadratic time)
+    max_attributes: int = 256
+
+    # -- PDF --------------------------------------------------------------------
+    #: decompressed bytes of one PDF stream (content streams, fonts, CMaps)
+    max_stream_bytes: int = 64 * MB
+    #: content-stream operations interpreted per page (drawing, text, state)
+    max_page_operations: int = 1_000_000
+    #: characters, paths and images per page
+    max_page_objects: int = 300_000
+    #: pages read; the rest is dropped with a ``truncated`` warning
+    max_pages: int = 2_000
+    #: wall-clock guard for one PDF page (seconds), checked while it is interpreted
+    page_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"Limits.{f.name} must be a positive number, not {value!r}")
+        if self.ratio_check_bytes > self.max_part_bytes:
+            raise ValueError("Limits.ratio_check_bytes must not exceed max_part_bytes")
+        if self.max_span > self.max_table_columns:
+            raise ValueError("Limits.max_span must not exceed max_table_columns")
+
+
+DEFAULT_LIMITS = Limits()
