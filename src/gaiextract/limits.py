@@ -39,7 +39,7 @@ class Limits:
     max_table_columns: int = 1000
     #: cells one table grid may hold; rows beyond it are dropped with a
     #: ``truncated`` warning (real report tables hold a few hundred)
-    max_table_cells: int = 250_000
+    max_table_cells: int = 50_000
 
     # -- text and HTML ----------------------------------------------------------
     #: lines of a text file read; the rest is dropped with a ``truncated`` warning
@@ -54,14 +54,19 @@ class Limits:
     #: attributes one HTML/XML start tag may carry before its attributes are dropped
     #: (libxml2 checks duplicate attributes in quadratic time)
     max_attributes: int = 256
+    #: elements of a parsed HTML page (real report pages hold a few thousand);
+    #: more is ``too_large`` before any of our per-element work starts
+    max_html_elements: int = 200_000
 
     # -- PDF --------------------------------------------------------------------
+    #: references followed to reach one object (a cycle is refused at once)
+    max_reference_depth: int = 32
     #: decompressed bytes of one PDF stream (content streams, fonts, CMaps)
     max_stream_bytes: int = 64 * MB
     #: content-stream operations interpreted per page (drawing, text, state)
     max_page_operations: int = 1_000_000
     #: characters, paths and images per page
-    max_page_objects: int = 300_000
+    max_page_objects: int = 50_000
     #: pages read; the rest is dropped with a ``truncated`` warning
     max_pages: int = 2_000
     #: wall-clock guard for one PDF page (seconds), checked while it is interpreted

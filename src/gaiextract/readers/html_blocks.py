@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..document import Cell, Paragraph, Table
 from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
+from ..limits import DEFAULT_LIMITS as LIMITS
 
 #: HTML's own whitespace (not NBSP, not the ideographic space) collapses to one space
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
@@ -35,7 +36,7 @@ _ALIGN = re.compile(r"text-align\s*:\s*(center|left|right|justify)", re.I)
 _FONT_TAG_PT = {1: 7.5, 2: 10.0, 3: 12.0, 4: 13.5, 5: 18.0, 6: 24.0, 7: 36.0}
 
 #: HTML allows colspan ≤ 1000; a span never reaches past the table's real extent
-MAX_COLSPAN = 1000
+MAX_COLSPAN = LIMITS.max_span
 #: grid positions above which spans are capped at the widest row (a hostile page)
 MAX_GRID = 200_000
 
@@ -197,9 +198,16 @@ def table_blocks(table_el, warnings: list) -> list:
     (each its own block, in document order)."""
     nested: list = []
     rows = []
+    cells = 0
     for tr in own_rows(table_el):
-        rows.append([(cell_text(td, nested), _span(td.get("rowspan")), _span(td.get("colspan")))
-                     for td in own_cells(tr)])
+        row = [(cell_text(td, nested), _span(td.get("rowspan")), _span(td.get("colspan")))
+               for td in own_cells(tr)]
+        cells += len(row)
+        if cells > LIMITS.max_table_cells:
+            warnings.append({"code": "truncated", "detail": f"a table of more than {LIMITS.max_table_cells} "
+                                                            f"cells: only the first {len(rows)} rows read"})
+            break
+        rows.append(row)
     blocks = []
     caption = table_el.find("caption")
     if caption is not None:

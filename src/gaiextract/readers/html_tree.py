@@ -16,6 +16,7 @@ from lxml import etree
 import lxml.html
 
 from ..errors import ExtractError
+from ..limits import DEFAULT_LIMITS as LIMITS
 
 #: elements whose content is never report text
 SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
@@ -73,24 +74,62 @@ def _parse_once(text: str):
     return root, too_deep
 
 
+#: a start tag long enough to hold more attributes than allowed (each takes at least
+#: ``x=1`` and a space); shorter tags are never looked at, so the scan stays linear
+_START_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)([^<>]{%d,})>" % (4 * LIMITS.max_attributes))
+_ATTR_RE = re.compile(r"[\s\"'][^\s\"'=<>/]+\s*=")
+
+
+def limit_attributes(text: str) -> tuple[str, int]:
+    """Start tags with more than ``max_attributes`` attributes lose their attributes
+    (libxml2 checks each new attribute against all earlier ones: 200k attributes on
+    one element take minutes). Returns ``(text, tags simplified)``."""
+    n = 0
+
+    def fix(m: "re.Match[str]") -> str:
+        nonlocal n
+        if len(_ATTR_RE.findall(m.group(2))) <= LIMITS.max_attributes:
+            return m.group(0)
+        n += 1
+        return f"<{m.group(1)}>"
+
+    return _START_TAG_RE.sub(fix, text), n
+
+
+def _check_size(root, name: Optional[str]) -> None:
+    n = 0
+    for _ in root.iter():
+        n += 1
+        if n > LIMITS.max_html_elements:
+            raise ExtractError("too_large", f"the page has more than {LIMITS.max_html_elements} elements",
+                               name)
+
+
 def parse(text: str, name: Optional[str] = None) -> tuple:
     """Parse page text with libxml2's HTML parser: no network, no entity
     resolution beyond HTML's own character references, comments (incl. Word's
     conditional comments) and processing instructions dropped. Returns
     ``(root, warnings)``; markup nested past the parser's depth limit even without
     inline tags is ``corrupt`` (the parser would silently stop there)."""
+    text, simplified = limit_attributes(text)
+    warnings = []
+    if simplified:
+        warnings.append({"code": "markup_simplified",
+                         "detail": f"{simplified} tag(s) with more than {LIMITS.max_attributes} attributes "
+                                   "read without their attributes"})
     try:
         root, too_deep = _parse_once(text)
     except etree.LxmlError as exc:  # only a page with no elements at all gets here
         if "empty" in str(exc).lower():
             raise ExtractError("empty", "the page holds no markup or text", name) from None
         raise ExtractError("corrupt", f"HTML parser failed: {exc}", name) from None
+    _check_size(root, name)
     if not too_deep:
-        return root, []
+        return root, warnings
     root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
     if too_deep:
         raise ExtractError("corrupt", "markup nested deeper than the HTML parser allows (2048 levels)", name)
-    return root, [{"code": "markup_simplified",
+    return root, warnings + [{"code": "markup_simplified",
                    "detail": "markup nested deeper than the parser allows; inline formatting "
                              "tags were ignored to read the whole page"}]
 

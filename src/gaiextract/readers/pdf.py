@@ -18,8 +18,10 @@ from typing import Optional
 
 from ..document import Document, Paragraph
 from ..errors import ExtractError
+from ..limits import DEFAULT_LIMITS, Limits
 from ..source import Source
 from . import Reader
+from .pdf_guard import PdfLimit, guarded, start_page
 from .pdf_page import page_objects
 from .pdf_tables import (DEFAULT_SETTINGS, TableSettings, compatible,
                          continue_with, find_tables, to_table)
@@ -29,6 +31,18 @@ from .pdf_text import (Line, build_lines, dedupe_chars, draft_text, is_garbled_c
 #: a page whose unmapped glyphs exceed this share of its characters is garbled
 GARBLED_SHARE = 0.05
 GARBLED_MIN = 3
+
+
+def quiet_libraries() -> None:
+    """pdfplumber and pdfminer log their own complaints about damaged files
+    (``[WARNING] Metadata key …``); with no logging configured Python would print
+    them on stderr before our one line. A NullHandler keeps them out of stderr
+    while an application that configures logging still receives them."""
+    for name in ("pdfminer", "pdfplumber"):
+        lg = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in lg.handlers):
+            lg.addHandler(logging.NullHandler())
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -50,8 +64,9 @@ class PdfReader(Reader):
     priority = 10
     extensions = ("pdf",)
 
-    def __init__(self, settings: TableSettings = DEFAULT_SETTINGS):
+    def __init__(self, settings: TableSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS):
         self.settings = settings
+        self.limits = limits
 
     def accepts(self, source: Source) -> bool:
         return b"%PDF-" in source.data[:1024]
@@ -66,11 +81,15 @@ class PdfReader(Reader):
 
     # ------------------------------------------------------------------ parsing
     def _scan(self, source: Source):
+        with guarded(source.name, self.limits) as budget:
+            return self._scan_guarded(source, budget)
+
+    def _scan_guarded(self, source: Source, budget):
         import pdfplumber
 
         truncated = b"%%EOF" not in source.data[-2048:]
         warnings: list = []
-        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        quiet_libraries()
         try:
             pdf = pdfplumber.open(source.stream(), password="")
         except Exception as exc:  # pdfminer raises many types for damaged files
@@ -84,13 +103,21 @@ class PdfReader(Reader):
             if not pages:
                 raise ExtractError("empty", "the PDF has no pages", source.name)
             failed = 0
+            limit_hit: Optional[ExtractError] = None
+            if len(pages) > self.limits.max_pages:
+                warnings.append({"code": "truncated", "detail": f"{len(pages)} pages: only the first "
+                                                                f"{self.limits.max_pages} read"})
+                pages = pages[: self.limits.max_pages]
             for i, page in enumerate(pages, start=1):
                 try:
+                    start_page(budget, i)
                     scans.append(scan_page(page, i, self.settings))
                 except Exception as exc:
                     err = self._failure(source, truncated, exc)
                     if err.code == "encrypted":
                         raise err from None
+                    if isinstance(err, PdfLimit):
+                        limit_hit = limit_hit or err
                     failed += 1
                     scans.append(PageScan(number=i, width=float(page.width or 0),
                                           height=float(page.height or 0)))
@@ -102,7 +129,7 @@ class PdfReader(Reader):
                     except Exception:
                         pass
             if failed == len(scans):
-                raise self._damaged(source, truncated, None)
+                raise limit_hit or self._damaged(source, truncated, None)
         finally:
             try:
                 pdf.close()
@@ -122,6 +149,8 @@ class PdfReader(Reader):
         seen, inner = [], exc
         while inner is not None and inner not in seen:
             seen.append(inner)
+            if isinstance(inner, ExtractError):  # a limit of pdf_guard, inside pdfplumber's wrapper
+                return inner
             if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
                 return ExtractError("encrypted", f"the PDF is encrypted and needs a password "
                                                  f"({type(inner).__name__})", source.name)

@@ -1,0 +1,171 @@
+"""Bounds on what pdfminer may spend on one PDF: references, streams, operations.
+
+pdfminer has no limits of its own: a reference that refers to itself
+(``5 0 obj 5 0 R``) makes ``resolve1`` loop forever, a 1 MB flate stream that
+inflates to 1 GB is inflated whole, and a content stream of millions of
+operations is interpreted to the end, building an object for each. pdfplumber
+offers no hook either. So, while (and only while) gaiextract reads a PDF, a few
+pdfminer methods are wrapped to check the limits in :mod:`gaiextract.limits`
+as pdfminer goes:
+
+* ``PDFObjRef.resolve`` follows a chain of references itself and stops at a
+  cycle or past ``max_reference_depth``;
+* ``PDFStream.decode`` measures a flate stream's inflated size in bounded
+  chunks before pdfminer inflates it, and refuses one past ``max_stream_bytes``;
+* ``PDFContentParser.nextobject`` counts the operations and operands of the
+  page's content streams (``max_page_operations``) and checks the page's
+  wall-clock deadline (``page_seconds``) every few thousand;
+* ``PDFLayoutAnalyzer.render_char``/``paint_path``/``render_image`` count the
+  objects a page produces (``max_page_objects``).
+
+A limit that is hit raises :class:`PdfLimit` (an ExtractError ``too_large`` or
+``timeout``). Outside a :func:`guarded` block (another user of pdfminer in the
+same process) every wrapper passes straight through.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from ..errors import ExtractError
+from ..limits import DEFAULT_LIMITS, Limits
+
+#: inflate in chunks of this size when measuring a stream
+_CHUNK = 1024 * 1024
+#: check the wall clock every this many content-stream tokens
+_CLOCK_EVERY = 4096
+
+
+class PdfLimit(ExtractError):
+    """A limit of :class:`~gaiextract.limits.Limits` was hit while pdfminer worked."""
+
+
+@dataclass
+class _Budget:
+    limits: Limits
+    name: str
+    tokens: int = 0
+    objects: int = 0
+    deadline: Optional[float] = None
+    page: Optional[int] = None
+    counts: dict = field(default_factory=dict)
+
+    def where(self) -> str:
+        return f" on page {self.page}" if self.page else ""
+
+
+_active: contextvars.ContextVar[Optional[_Budget]] = contextvars.ContextVar("gaiextract_pdf_budget",
+                                                                            default=None)
+_installed = False
+
+
+@contextlib.contextmanager
+def guarded(name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[_Budget]:
+    """Apply ``limits`` to everything pdfminer does inside the block."""
+    _install()
+    budget = _Budget(limits=limits, name=name)
+    token = _active.set(budget)
+    try:
+        yield budget
+    finally:
+        _active.reset(token)
+
+
+def start_page(budget: _Budget, number: int) -> None:
+    """Reset the per-page counters and start the page's clock."""
+    budget.page = number
+    budget.tokens = budget.objects = 0
+    budget.deadline = time.monotonic() + budget.limits.page_seconds
+
+
+def _too_large(b: _Budget, what: str) -> PdfLimit:
+    return PdfLimit("too_large", f"{what}{b.where()}", b.name)
+
+
+def _install() -> None:
+    global _installed
+    if _installed:
+        return
+    from pdfminer import pdftypes
+    from pdfminer.converter import PDFLayoutAnalyzer
+    from pdfminer.pdfinterp import PDFContentParser
+
+    orig_resolve = pdftypes.PDFObjRef.resolve
+    orig_decode = pdftypes.PDFStream.decode
+    orig_next = PDFContentParser.nextobject
+
+    def resolve(self, default=None):
+        b = _active.get()
+        obj = orig_resolve(self, default)
+        if b is None:
+            return obj
+        seen = {self.objid}
+        while isinstance(obj, pdftypes.PDFObjRef):
+            if obj.objid in seen:
+                raise PdfLimit("corrupt", f"circular reference through object {obj.objid}", b.name)
+            if len(seen) >= b.limits.max_reference_depth:
+                raise _too_large(b, f"a chain of more than {b.limits.max_reference_depth} references")
+            seen.add(obj.objid)
+            obj = orig_resolve(obj, default)
+        return obj
+
+    def decode(self):
+        b = _active.get()
+        if b is not None and self.rawdata is not None and not self.decipher:
+            filters = self.get_filters()
+            if filters and filters[0][0] in pdftypes.LITERALS_FLATE_DECODE:
+                _check_inflated(self.rawdata, b)
+        return orig_decode(self)
+
+    def nextobject(self):
+        b = _active.get()
+        if b is not None:
+            b.tokens += 1
+            if b.tokens > b.limits.max_page_operations:
+                raise _too_large(b, f"more than {b.limits.max_page_operations} content-stream operations")
+            if b.tokens % _CLOCK_EVERY == 0 and b.deadline and time.monotonic() > b.deadline:
+                raise PdfLimit("timeout", f"interpreting the page took more than "
+                                          f"{b.limits.page_seconds:g} s{b.where()}", b.name)
+        return orig_next(self)
+
+    def counting(method):
+        def wrapper(self, *args, **kwargs):
+            b = _active.get()
+            if b is not None:
+                b.objects += 1
+                if b.objects > b.limits.max_page_objects:
+                    raise _too_large(b, f"more than {b.limits.max_page_objects} characters, "
+                                        "paths and images")
+            return method(self, *args, **kwargs)
+        wrapper.__wrapped__ = method
+        return wrapper
+
+    pdftypes.PDFObjRef.resolve = resolve
+    pdftypes.PDFStream.decode = decode
+    PDFContentParser.nextobject = nextobject
+    for name in ("render_char", "paint_path", "render_image"):
+        setattr(PDFLayoutAnalyzer, name, counting(getattr(PDFLayoutAnalyzer, name)))
+    _installed = True
+
+
+def _check_inflated(raw: bytes, b: _Budget) -> None:
+    """Inflate ``raw`` in bounded chunks, only to measure it (constant memory)."""
+    limit = b.limits.max_stream_bytes
+    d = zlib.decompressobj()
+    total = 0
+    data = raw
+    try:
+        while data:
+            out = d.decompress(data, _CHUNK)
+            total += len(out)
+            if total > limit:
+                raise _too_large(b, f"a stream inflates past {limit} bytes")
+            data = d.unconsumed_tail
+            if not out and not data:
+                break
+    except zlib.error:
+        return  # damaged: pdfminer's own recovery decides what is left
