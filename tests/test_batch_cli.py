@@ -1,6 +1,5 @@
 """`gaiextract batch` as a user runs it: exit codes, SIGKILL + --resume, Ctrl-C."""
 import json
-import os
 import signal
 import sqlite3
 import subprocess

@@ -3,7 +3,6 @@ import hashlib
 import io
 import os
 import tarfile
-import zipfile
 
 import pytest
 

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from gaiextract.cli import main
 
-from conftest import SEED, SHARED
+from conftest import SEED
 
 
 def test_extract_prints_utf8_json():

@@ -1,5 +1,4 @@
 """The public API: gaiextract.extract() on paths, bytes and file objects."""
-import io
 
 import pytest
 
@@ -7,7 +6,7 @@ import gaiextract
 from gaiextract import ExtractError
 from gaiextract.schema import errors as schema_errors
 
-from conftest import SEED, load_json
+from conftest import SEED
 
 
 def test_extract_path_bytes_and_file_object_agree():

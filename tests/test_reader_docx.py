@@ -5,7 +5,6 @@ below are the fixtures' own content (labels and numbers the script wrote).
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tracemalloc
 import zipfile

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gaiextract.document import Paragraph, Table
+from gaiextract.document import Table
 from gaiextract.errors import ExtractError
 from gaiextract.readers import choose_reader, read_document
 from gaiextract.readers.html import HtmlReader

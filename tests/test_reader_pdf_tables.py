@@ -127,7 +127,6 @@ def test_row_not_joined_when_it_is_a_row(last, cont_rows):
 
 def test_label_cell_cut_by_page_break_rejoined():
     """A label spanning rows on both pages, printed on one side only, is one cell."""
-    xs = [72, 150, 250, 330]
     first = PageTable(page=1, bbox=(72, 700, 330, 760), page_height=842, cells=[
         RawCell(72, 700, 150, 760, "", 1), RawCell(150, 700, 250, 730, "1.甲", 1),
         RawCell(250, 700, 330, 730, "3", 1), RawCell(150, 730, 250, 760, "2.乙", 1),

@@ -5,7 +5,7 @@ from gaiextract import grammar
 from gaiextract.document import Table
 from gaiextract.layout.tables import classify_table, find_tables, map_requests
 
-from templates import COLS, REQUEST_ROWS_2021, expected_requests, request_rows_merged, value
+from templates import REQUEST_ROWS_2021, expected_requests, request_rows_merged, value
 
 G = grammar.load()
 
@@ -30,7 +30,7 @@ def test_ragged_requests_table():
 
 def test_flat_table_with_repeated_labels():
     rows = [list(h) for h in request_rows_merged()[:3]]
-    for r, (key, group, label) in enumerate(REQUEST_ROWS_2021):
+    for r, (_key, group, label) in enumerate(REQUEST_ROWS_2021):
         labels = [group or label, label, label] if group else [label, label, label]
         rows.append(labels + [str(value(r, c)) for c in range(7)])
     got = map_requests([Table.from_rows(rows)], G.requests)

@@ -243,7 +243,7 @@ def review_values(rng, scale: str) -> dict:
 
 def _break(kind, rng, req, rev, other_single):
     """Apply one deliberate violation; return (description, the check ids it must fail)."""
-    outs = outcome_rows(other_single)
+    outcome_rows(other_single)
     if kind in ("outcome_bump", "outcome_no_row_total"):
         row = rng.choice(["partial", "unavailable.not_held", "disclosed"])
         col = "natural_person"

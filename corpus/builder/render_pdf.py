@@ -145,7 +145,7 @@ class Flow:
         ``colspan`` (e.g. corpus GridCells) and column widths summing to the text width.
         Returns where rows went: ``[(page_number, [row indexes]), …]``."""
         grid, origins = _expand(rows)
-        n_rows, n_cols = len(grid), len(widths)
+        n_rows, _n_cols = len(grid), len(widths)
         xs = [self.ps.margin_x]
         for w in widths:
             xs.append(xs[-1] + w)
@@ -159,7 +159,7 @@ class Flow:
             need = len(lines) * lead + 2 * style.padding + 2
             if rs == 1:
                 heights[r] = max(heights[r], need)
-        for key, (r, c, rs, cs, cell) in origins.items():
+        for key, (r, _c, rs, _cs, _cell) in origins.items():
             if rs > 1:
                 have = sum(heights[r:r + rs])
                 if have < len(wrapped[key]) * lead + 2 * style.padding:
@@ -186,7 +186,7 @@ class Flow:
         self.y += 8
         # a cell cut by a page break prints its text in the part holding most of it
         home = {}
-        for key, (r, c, rs, cs, cell) in origins.items():
+        for key, (r, _c, rs, _cs, _cell) in origins.items():
             counts = [sum(1 for rr, _ in placed if r <= rr < r + rs) for _, placed, _ in parts]
             home[key] = {i for i, n in enumerate(counts) if n == rs} or {counts.index(max(counts))}
         for i, (page_index, placed, cont) in enumerate(parts):
@@ -199,7 +199,7 @@ class Flow:
         order = [r for r, _ in placed]
         part_top = placed[0][1]
         ops = self.pages[page_index]
-        for key, (r, c, rs, cs, cell) in origins.items():
+        for key, (r, c, rs, cs, _cell) in origins.items():
             rows_here = [rr for rr in order if r <= rr < r + rs]
             if not rows_here:
                 continue
@@ -295,7 +295,7 @@ def column_widths(rows: list, total: float, size: float) -> list:
     value_cols = {c for (r, c, rs, cs, cell) in origins.values() if getattr(cell, "key", None)}
     label_cols = [c for c in range(n_cols) if c not in value_cols]
     want = {c: 2.5 * size for c in label_cols}
-    for (r, c, rs, cs, cell) in origins.values():
+    for (_r, c, rs, cs, cell) in origins.values():
         if c in want and cs == 1 and cell.text:
             cap = 4.5 if rs > 2 else 13
             longest = max(len(t) for t in cell.text.split("\n"))

@@ -70,7 +70,7 @@ class Table:
     def row_cells(self, r: int) -> list:
         """The distinct cells that *start* in row ``r``, left to right."""
         seen, out = set(), []
-        for c, cell in enumerate(self.grid[r]):
+        for _c, cell in enumerate(self.grid[r]):
             if cell is None or id(cell) in seen:
                 continue
             seen.add(id(cell))

@@ -108,7 +108,7 @@ class LocalExecutor:
                 out.append((item, error_record(item.label, item.sha256, "internal_error",
                                                f"{type(exc).__name__}: {exc}")))
         if broken:
-            for fut, (item, _t) in list(self.inflight.items()):
+            for _fut, (item, _t) in list(self.inflight.items()):
                 self._suspect(item, out)
             self.inflight.clear()
             self._restart()
@@ -167,7 +167,7 @@ class LocalExecutor:
                                            f"no answer after {self.deadline:g} s; worker killed")))
             if self.suspects and self.suspects[0] is item:
                 self.suspects.popleft()
-        for fut, (item, _t) in self.inflight.items():
+        for _fut, (item, _t) in self.inflight.items():
             if item not in self.suspects:
                 self.retry.appendleft(item)
         self.inflight.clear()

@@ -14,7 +14,6 @@ than vanishing silently.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import stat
 import tarfile

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..document import Paragraph, Table
+from ..document import Paragraph
 from ..grammar import Grammar, SectionDef
 from ..textnorm import label_key
 from .labels import match_score

@@ -82,9 +82,9 @@ def _distinct_labels(name: str, grammar: Grammar) -> tuple:
         labels = set()
         for tg in _grammars_for(name, grammar):
             for r in tg.rows:
-                labels.update(l for l in r.labels if len(l) >= 3)
+                labels.update(lab for lab in r.labels if len(lab) >= 3)
             for c in tg.columns:
-                labels.update(l for l in c.labels if len(l) >= 3)
+                labels.update(lab for lab in c.labels if len(lab) >= 3)
             for gr in tg.groups:
                 labels.update(gr.labels)
         _label_sets[key] = tuple(sorted(labels))

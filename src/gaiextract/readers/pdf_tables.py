@@ -20,7 +20,6 @@ can be stitched into one :class:`~gaiextract.document.Table` before any mapping.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
@@ -458,7 +457,7 @@ def assign_columns(rows: list, seps: list, pt: PageTable) -> PageTable:
     for row in rows:
         parent = list(range(len(edges) - 1))
 
-        def find(i):
+        def find(i, parent=parent):
             while parent[i] != i:
                 i = parent[i]
             return i

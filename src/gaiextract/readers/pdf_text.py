@@ -235,7 +235,7 @@ def running_lines(pages: list, heights: list, band: float = 0.12, numbers: Optio
     need = max(2, (n + 1) // 2)
     repeated = {id(ln) for ln, keys, *_ in candidates if any(counts[k] >= need for k in keys)}
     drop = set()
-    for ln, keys, edge, inner, where in candidates:
+    for ln, _keys, _edge, inner, where in candidates:
         if id(ln) in repeated and (_apart(ln, inner, where) or id(inner) in repeated):
             drop.add(id(ln))
         elif edge and is_page_number(ln.text):
