@@ -58,6 +58,11 @@ class Limits:
     #: more is ``too_large`` before any of our per-element work starts
     max_html_elements: int = 200_000
 
+    # -- layout ---------------------------------------------------------------------
+    #: numbered lines scored as possible section headings (each costs a fuzzy
+    #: match against every heading variant); later ones are not candidates
+    max_heading_candidates: int = 5_000
+
     # -- PDF --------------------------------------------------------------------
     #: references followed to reach one object (a cycle is refused at once)
     max_reference_depth: int = 32

@@ -16,6 +16,7 @@ from ..document import Paragraph
 from ..grammar import Grammar, SectionDef
 from ..textnorm import label_key
 from .labels import match_score
+from ..limits import DEFAULT_LIMITS as LIMITS
 
 _CN = "一二三四五六七八九十"
 _CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
@@ -142,6 +143,8 @@ def _scored_headings(blocks: list, grammar: Grammar) -> list:
             cand = split_heading(text, fam)
             if cand is None or (fam == "none" and (cand.rest or len(text) > 24)):
                 continue
+            if len(out) >= LIMITS.max_heading_candidates:
+                return out  # a real report has a few hundred; each costs a fuzzy match
             cand.block = i
             head_text = FAMILIES[fam].sub("", cand.heading, count=1) if fam != "none" else cand.heading
             out.append([cand, head_text, [score_section(head_text, sdef) for sdef in grammar.sections]])
@@ -183,17 +186,35 @@ def _candidates(scored: list) -> list:
 
 
 def _best_chain(cands: list) -> list:
-    """Highest-scoring chain with strictly increasing section index and block."""
+    """Highest-scoring chain with strictly increasing section index and block.
+
+    Dynamic programming over the candidates in (block, index) order, keeping per
+    section index the best chain ending there among earlier blocks: O(candidates ×
+    sections) instead of comparing every pair (a text of thousands of numbered lines
+    made the pairwise version take minutes). Ties go to the earliest candidate."""
     cands = sorted(cands, key=lambda t: (t[0].block, t[1]))
-    best = [(t[2], [t]) for t in cands]
-    for j in range(len(cands)):
-        for i in range(j):
-            ci, cj = cands[i], cands[j]
-            if ci[0].block < cj[0].block and ci[1] < cj[1]:
-                s = best[i][0] + cj[2]
-                if s > best[j][0]:
-                    best[j] = (s, best[i][1] + [cj])
-    return max(best, key=lambda t: t[0])[1] if best else []
+    top: dict = {}  # section index -> (score, position, chain) of earlier blocks
+    best_all = None
+    k = 0
+    while k < len(cands):
+        block = cands[k][0].block
+        group = []
+        while k < len(cands) and cands[k][0].block == block:
+            cj = cands[k]
+            prev = None
+            for idx, entry in top.items():
+                if idx < cj[1] and (prev is None or entry[0] > prev[0]
+                                    or (entry[0] == prev[0] and entry[1] < prev[1])):
+                    prev = entry
+            entry = (prev[0] + cj[2], k, prev[2] + [cj]) if prev is not None else (cj[2], k, [cj])
+            group.append((cj[1], entry))
+            if best_all is None or entry[0] > best_all[0]:
+                best_all = entry
+            k += 1
+        for idx, entry in group:
+            if idx not in top or entry[0] > top[idx][0]:
+                top[idx] = entry
+    return best_all[2] if best_all else []
 
 
 def find_sections(blocks: list, grammar: Grammar) -> list:

@@ -73,18 +73,23 @@ def parse_flattened(text: str, warnings: Optional[list] = None, limits: Limits =
         del lines[limits.max_lines:]
     blocks: list = []
     i, n = 0, len(lines)
+    # lines before this index start no spaced table: a failed attempt from line i
+    # that scanned to line j fails from every line in between too (its counts of
+    # value and header rows are a subset), so trying again from each would be quadratic
+    no_spaced_table_before = 0
     while i < n:
         if _is_row_start(lines[i]):
-            table, i = _read_table(lines, i)
+            table, i = _read_table(lines, i)  # past the lone "|" when no row followed
             if table is not None:
                 blocks.append(table)
-                continue
-        if _value_row(lines[i]) or _header_row(lines[i]):
+            continue
+        if i >= no_spaced_table_before and (_value_row(lines[i]) or _header_row(lines[i])):
             table, j = _read_spaced_table(lines, i)
             if table is not None:
                 blocks.append(table)
                 i = j
                 continue
+            no_spaced_table_before = j
         line = lines[i].strip()
         if len(line) > RUN_ON_MIN:
             for part in split_run_on(line):
@@ -192,7 +197,7 @@ def _read_spaced_table(lines: list, i: int):
         rows.append((_tokens(line), j))
         j += 1
     if values < 2 and not (values and headers):
-        return None, i
+        return None, j  # where the scan stopped: no start before it can succeed either
     while rows and not any(parse_cell(t).is_value for t in rows[-1][0]):
         j = rows.pop()[1]  # a trailing label line belongs to the text after the table
     rows = [toks for toks, _ in rows]
