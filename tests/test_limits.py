@@ -219,3 +219,15 @@ def test_text_lines_past_the_limit_are_cut_with_a_warning():
     assert len(blocks) == 10 and warnings[0]["code"] == "truncated"
 
 
+
+
+def test_pdf_grid_of_crossing_rules_is_bounded():
+    """150 x 150 crossing lines (a 6 KB page) took 40 s in pdfplumber's cell finder,
+    which compares grid points pairwise; the corpus's busiest page has ~1,000 crossings."""
+    from hostile_pdf import page_with
+    n, step = 150, 800 / 150
+    ops = b"".join(b"10 %.2f m 580 %.2f l S\n" % (20 + i * step, 20 + i * step) for i in range(n))
+    ops += b"".join(b"%.2f 20 m %.2f 830 l S\n" % (10 + i * 570 / n, 10 + i * 570 / n) for i in range(n))
+    got, secs = timed(gaiextract.extract, page_with(ops + b"BT /F1 4 Tf 30 30 Td (1) Tj ET"), name="g.pdf")
+    assert isinstance(got, ExtractError) and got.code == "too_large"
+    assert secs < 10

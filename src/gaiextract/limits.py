@@ -72,6 +72,10 @@ class Limits:
     max_page_operations: int = 1_000_000
     #: characters, paths and images per page
     max_page_objects: int = 50_000
+    #: distinct rule positions across x distinct rule positions down one page (a
+    #: bound on the grid points pdfplumber's cell finder compares pairwise, which
+    #: is quadratic in them; a real table page has a few hundred to a few thousand)
+    max_rule_crossings: int = 5_000
     #: pages read; the rest is dropped with a ``truncated`` warning
     max_pages: int = 2_000
     #: wall-clock guard for one PDF page (seconds), checked while it is interpreted

@@ -111,7 +111,7 @@ class PdfReader(Reader):
             for i, page in enumerate(pages, start=1):
                 try:
                     start_page(budget, i)
-                    scans.append(scan_page(page, i, self.settings))
+                    scans.append(scan_page(page, i, self.settings, self.limits))
                 except Exception as exc:
                     err = self._failure(source, truncated, exc)
                     if err.code == "encrypted":
@@ -169,7 +169,19 @@ class PdfReader(Reader):
         return ExtractError("corrupt", f"the PDF structure cannot be parsed{why}"[:300], source.name)
 
 
-def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS) -> PageScan:
+def check_rule_grid(edges: list, number: int, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a page whose rules cross in more points than ``max_rule_crossings``
+    before pdfplumber's cell finder compares them pairwise (150 x 150 crossing lines
+    took 40 s; a real report table is a few dozen rows by at most 20 columns)."""
+    ys = {round(e["top"]) for e in edges if e["orientation"] == "h"}
+    xs = {round(e["x0"]) for e in edges if e["orientation"] == "v"}
+    if len(ys) * len(xs) > limits.max_rule_crossings:
+        raise PdfLimit("too_large", f"{len(ys)} x {len(xs)} table rules cross on page {number} "
+                                    f"(limit {limits.max_rule_crossings} crossings)")
+
+
+def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS,
+              limits: Limits = DEFAULT_LIMITS) -> PageScan:
     """Parse one page once: chars → (dedupe) → tables → lines outside tables."""
     objs = page_objects(page)
     chars, doubled = dedupe_chars(objs.chars)
@@ -179,6 +191,7 @@ def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS) -> 
     scan.n_images = objs.n_images
     if not chars:
         return scan
+    check_rule_grid(objs.edges, number, limits)
     tables, rest = find_tables(page, chars, number, settings, edges=objs.edges) if objs.edges \
         else ([], chars)
     scan.tables = tables
