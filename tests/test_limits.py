@@ -177,10 +177,13 @@ def test_pdf_operation_bomb_in_a_subprocess_stays_under_500_mb():
 
 
 def test_pdf_library_logging_stays_off_stderr(tmp_path):
-    # a damaged Info dictionary makes pdfplumber log "[WARNING] Metadata key …"
+    # an Info dictionary whose /Title contains the dictionary itself: pdfplumber's
+    # metadata decoding recurses until RecursionError, then logs
+    # '[WARNING] Metadata key "Title" could not be parsed …' (on stderr without a handler)
     from hostile_pdf import pdf_bytes
-    data = pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
-    data = data.replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 9 0 R")
+    data = pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
+                      b"<< /Title [3 0 R] >>"])
+    data = data.replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 3 0 R")
     path = tmp_path / "x.pdf"
     path.write_bytes(data)
     proc = subprocess.run([sys.executable, "-m", "gaiextract", "extract", str(path)], capture_output=True,
