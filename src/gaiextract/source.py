@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Optional, Union
 
 from .errors import ExtractError
+from .limits import DEFAULT_LIMITS
 
-#: Refuse inputs above this size unless the caller raises it (bytes).
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+#: Refuse inputs above this size unless the caller raises it (bytes; gaiextract.limits).
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_input_bytes
 
 
 @dataclass
