@@ -38,7 +38,8 @@ GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
 #: shipped item with the same identity instead of being appended
 ITEM_IDS = ("id", "key")
 #: section roles: what build_report does with a section beyond its text
-SECTION_ROLES = ("subsections", "problems", "fees")
+ROLE_SUBSECTIONS, ROLE_PROBLEMS, ROLE_FEES = "subsections", "problems", "fees"
+SECTION_ROLES = (ROLE_SUBSECTIONS, ROLE_PROBLEMS, ROLE_FEES)
 
 
 class GrammarError(ValueError):
@@ -411,14 +412,19 @@ class Grammar:
         return [s.id for s in self.sections if s.id in names]
 
     def check_ids(self) -> list:
-        """Every check id the grammar can produce, with the placeholder filled where the
-        dimension is listed (rows come from the report: left as a pattern)."""
+        """Every check id the grammar can produce: each rule over its dimension (a row
+        rule over the row keys of its table)."""
         out = []
         for c in self.checks:
-            if c.for_each and c.for_each in self.dimensions:
-                out += [c.id.format(**{c.for_each: v}) for v in self.dimensions[c.for_each]]
-            else:
+            if c.for_each is None:
                 out.append(c.id)
+                continue
+            values = self.dimensions.get(c.for_each)
+            if values is None and c.for_each == "row":
+                tg = getattr(self, c.table, None)
+                values = [r.key for r in tg.rows] + [g.row_key for g in tg.groups if g.row_key] \
+                    if isinstance(tg, TableGrammar) else []
+            out += [c.id.format(**{c.for_each: v}) for v in dict.fromkeys(values or [])]
         return out
 
 
@@ -525,7 +531,10 @@ def _load_categories() -> tuple:
     for cid, d in _need(data, "category", "categories.toml").items():
         kw = {label_key(k): float(v) for k, v in _need(d, "keywords", f"categories.toml {cid}").items()}
         profiles.append(CategoryProfile(id=cid, keywords=kw))
-    return profiles, data.get("settings", {})
+    settings = data.get("settings", {})
+    if settings.get("fallback") not in {p.id for p in profiles}:
+        raise GrammarError(f"categories.toml: settings.fallback {settings.get('fallback')!r} is not a category")
+    return profiles, settings
 
 
 def _patterns(items: list) -> re.Pattern:
