@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 import gaiextract
 from gaiextract.grammar import GrammarError, load
-
-from conftest import CORPUS
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "grammar.md"
 REPORT = CORPUS / "txt" / "g02_txt.txt"  # a 2019-edition report whose 六 states no fees
@@ -24,7 +23,7 @@ FEE_SENTENCE = "本年度共开出缴费单2张，缴费单金额合计60元，�
 
 def user_files() -> dict:
     """file name -> TOML text, from the page's ```toml blocks headed '# my-grammar/<file>'."""
-    blocks = re.findall(r"```toml\n# my-grammar/(\S+)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```toml\n# my-grammar/(\S+)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
     return {name: body for name, body in blocks}
 
 

@@ -5,11 +5,10 @@ import subprocess
 import sys
 
 import pytest
-
-from gaiextract.grammar import GRAMMAR_ENV, GrammarError, load, merge
-
 from batch_support import subprocess_env
 from conftest import CORPUS
+
+from gaiextract.grammar import GRAMMAR_ENV, GrammarError, load, merge
 
 #: a 2019-edition corpus report whose 六 says only 本局本年度无其他需要报告的事项。
 REPORT = CORPUS / "txt" / "g02_txt.txt"
@@ -87,8 +86,8 @@ def test_extract_option_reads_a_fee_wording_only_with_the_user_grammar(tmp_path)
     doc = _report_with("本年度共开出缴费单7张。", tmp_path)
     d = _grammar(tmp_path, facts=FEES_TOML)
     cmd = [sys.executable, "-m", "gaiextract", "extract", str(doc)]
-    plain = subprocess.run(cmd, capture_output=True, text=True, env=subprocess_env(), timeout=120)
-    mine = subprocess.run(cmd + ["--grammar", str(d)], capture_output=True, text=True, env=subprocess_env(),
+    plain = subprocess.run(cmd, capture_output=True, text=True, env=subprocess_env(), timeout=120, check=False)
+    mine = subprocess.run(cmd + ["--grammar", str(d)], capture_output=True, text=True, env=subprocess_env(), check=False,
                           timeout=120)
     assert plain.returncode == 0 and mine.returncode == 0, mine.stderr
     assert json.loads(plain.stdout)["fees"]["notices"] is None
@@ -98,7 +97,7 @@ def test_extract_option_reads_a_fee_wording_only_with_the_user_grammar(tmp_path)
 def test_a_bad_grammar_on_the_command_line_is_one_line_and_status_2(tmp_path):
     d = _grammar(tmp_path, facts="[fees]\nnotices_patterns = 3\n")
     res = subprocess.run([sys.executable, "-m", "gaiextract", "extract", str(REPORT), "--grammar", str(d)],
-                         capture_output=True, text=True, env=subprocess_env(), timeout=120)
+                         capture_output=True, text=True, env=subprocess_env(), timeout=120, check=False)
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
     assert res.stderr.startswith(f"gaiextract: grammar: {d.resolve() / 'facts.toml'}: line 2: key fees.notices_patterns:")
@@ -112,12 +111,12 @@ def test_batch_option_hands_the_grammar_to_the_workers(tmp_path):
     env.pop(GRAMMAR_ENV, None)
     res = subprocess.run([sys.executable, "-m", "gaiextract", "batch", str(doc), "--jsonl", str(out),
                           "--workers", "1", "--grammar", str(d), "--no-progress"],
-                         capture_output=True, text=True, env=env, timeout=300)
+                         capture_output=True, text=True, env=env, timeout=300, check=False)
     assert res.returncode == 0, res.stderr
     (rec,) = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
     assert rec["fees"]["notices"] == 4
     bad = _grammar(tmp_path, facts="[fees]\nnotices_patterns = ['(']\n")
     res = subprocess.run([sys.executable, "-m", "gaiextract", "batch", str(doc), "--jsonl", str(tmp_path / "b.jsonl"),
-                          "--grammar", str(bad)], capture_output=True, text=True, env=env, timeout=120)
+                          "--grammar", str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert res.returncode == 2 and "facts.toml: line 2: key fees.notices_patterns[0]" in res.stderr
     assert not (tmp_path / "b.jsonl").exists()

@@ -16,8 +16,8 @@ def __getattr__(name):  # lazy: importing gaiextract stays cheap
         from . import pipeline
         return getattr(pipeline, name)
     if name == "grammar":
-        from . import grammar
-        return grammar
+        import importlib
+        return importlib.import_module(f"{__name__}.grammar")
     if name == "Report":
         from .report import Report
         return Report

@@ -353,6 +353,7 @@ class FactsGrammar:
     title_agency_line_max: int
     title_strip_prefixes: tuple
     title_strip: re.Pattern
+    title_chrome: re.Pattern | None
     year: re.Pattern
     title_year: re.Pattern
     body_year: re.Pattern
@@ -567,6 +568,7 @@ def _load_facts() -> FactsGrammar:
         title_agency_line_max=int(t["agency_line_max"]),
         title_strip_prefixes=tuple(t.get("strip_prefixes", [])),
         title_strip=re.compile(f"[{re.escape(t['strip_chars'])}]+"),
+        title_chrome=_patterns(t["chrome_patterns"]) if t.get("chrome_patterns") else None,
         year=_patterns(y["patterns"]), title_year=_patterns(y["title_patterns"]),
         body_year=_patterns(y["body_opening_patterns"]), body_lines=int(y["body_lines"]),
         agency_suffixes=tuple(sorted(a["suffixes"], key=len, reverse=True)),
