@@ -151,3 +151,24 @@ def test_the_scans_can_fail(tmp_path):
     bad.write_text('"""doc 中文"""\nX = "下一步"\nY = "overview"\n', encoding="utf-8")
     values = [v for _, v in _string_literals(bad)]
     assert values == ["下一步", "overview"]
+
+
+#: the numbering digits and the Han range, written out
+COPIES = re.compile(r"一二三四五六七八九|\\u4e00-\\u9fff|\\u3400-\\u4dbf|\\u2e80-\\u9fff")
+#: modules that may spell them, and why
+COPY_HOMES = {
+    "textnorm.py": "the one home of numerals, numbering patterns and CJK ranges",
+    "readers/docx_numbering.py": "Word's list number formats (counting digits with 零, 甲乙丙, 壹贰叁), "
+                                 "which print numbers rather than recognise them",
+}
+
+
+def test_numerals_and_cjk_ranges_live_in_textnorm_only():
+    hits = []
+    for rel, path in _py_files():
+        if rel in COPY_HOMES:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if COPIES.search(line):
+                hits.append(f"{rel}:{n}: {line.strip()[:60]}")
+    assert not hits, "import CN_DIGITS / HAN / CJK / WIDE from gaiextract.textnorm:\n" + "\n".join(hits)
