@@ -62,6 +62,8 @@ def test_a_user_file_extends_the_shipped_one(tmp_path):
     ("checks", '[[check]]\nid = "x.{column}"\ntable = "requests"\nleft = ["total"]\nright = ["new"]\n',
      1, "check[4]", "'rule' is a required property"),
     ("facts", "[fees\nunits = 1\n", 1, "", "Expected ']'"),
+    ("facts", "[fees]\namount_collected_patterns = ['到账\\d+元']\n", 2,
+     "fees.amount_collected_patterns[0]", "needs a capture group"),
 ])
 def test_an_invalid_user_grammar_names_file_line_and_key(tmp_path, name, text, line, key, needle):
     d = _grammar(tmp_path, **{name: text})

@@ -37,6 +37,9 @@ GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
 #: keys that identify an item of a list of tables, so that a user's item extends the
 #: shipped item with the same identity instead of being appended
 ITEM_IDS = ("id", "key")
+#: pattern lists whose patterns capture a value (group 1: a number, a year, a numeral)
+CAPTURING_PATTERNS = ("notices_patterns", "amount_notified_patterns", "amount_collected_patterns",
+                      "item_patterns", "patterns")
 #: section roles: what build_report does with a section beyond its text
 ROLE_SUBSECTIONS, ROLE_PROBLEMS, ROLE_FEES = "subsections", "problems", "fees"
 SECTION_ROLES = (ROLE_SUBSECTIONS, ROLE_PROBLEMS, ROLE_FEES)
@@ -166,12 +169,15 @@ def _check_patterns(data: Any, name: str, where: str, text: str, path: tuple = (
         for k, v in data.items():
             if k.endswith("patterns") or k == "pattern":
                 for i, pat in enumerate(v if isinstance(v, list) else [v]):
+                    p = [*path, k] + ([i] if isinstance(v, list) else [])
                     try:
-                        re.compile(expand(pat))
-                    except (re.error, KeyError, IndexError, ValueError) as exc:
-                        p = [*path, k] + ([i] if isinstance(v, list) else [])
+                        groups = re.compile(expand(pat)).groups
+                    except (re.error, KeyError, IndexError, ValueError, TypeError) as exc:
                         raise GrammarError(f"{where}: line {locate(text, p)}: key {dotted(p)}: "
                                            f"not a valid pattern: {exc}") from None
+                    if k in CAPTURING_PATTERNS and groups < 1:
+                        raise GrammarError(f"{where}: line {locate(text, p)}: key {dotted(p)}: "
+                                           f"needs a capture group for the value ({{number}} is one)")
             else:
                 _check_patterns(v, name, where, text, (*path, k))
     elif isinstance(data, list):
