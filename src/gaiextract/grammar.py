@@ -324,7 +324,7 @@ class TableGrammar:
 class CheckDef:
     id: str
     table: str
-    for_each: Optional[str]
+    for_each: str | None
     left: tuple
     right: tuple
     rule: str  # the equation, as printed in every check result (holds or fails)
