@@ -35,7 +35,10 @@ def test_agency_and_year_from_body():
     ("发出收费通知0件，总金额0元，实际收取总金额0元。", (0, 0, 0)),
     ("发出收费通知件数：5件；总金额：150元；实际收取总金额：0元。", (5, 150, 0)),
     ("本年度共发出收费通知２件，总金额1.5万元，实际收取总金额0.3万元。", (2, 15000, 3000)),
-    ("本年度没有发生过收取信息处理费的情况。", (0, 0, 0)),
+    # spec (Fees): a sentence that only says no fee was collected sets amount_collected
+    # to 0 and leaves the other two null
+    ("本年度没有发生过收取信息处理费的情况。", (None, None, 0)),
+    ("2023年，无收取信息处理费情况。", (None, None, 0)),
     ("无其他需要报告的事项。", (None, None, None)),
     ("本年度共发出收费通知书1份，通知金额300元，实收金额300元。", (1, 300, 300)),
     ("本年度发出收费通知0件，收取信息处理费0元。", (0, None, 0)),
@@ -44,3 +47,23 @@ def test_agency_and_year_from_body():
 def test_fees(text, want):
     f = find_fees(text)
     assert (f["notices"], f["amount_notified"], f["amount_collected"]) == want
+
+
+def test_title_and_agency_never_from_chrome_or_markdown_marks():
+    nav = "当前位置：首页 > 政府信息公开 > 政府信息公开工作年度报告"
+    lines = [nav, "# 沭阳县人民政府 2025 年 政府信息公开工作年度报告", "沭阳县人民政府"]
+    title, _ = find_title(lines)
+    assert title == "沭阳县人民政府2025年政府信息公开工作年度报告"
+    assert agency_from_title(title) == "沭阳县人民政府"
+    assert find_title(["首页 > 政务公开 > 政府信息公开年报 > 政府信息公开工作年度报告"]) == (None, [])
+    # the archiver's 标题 (Document.meta["title"]) wins over the body
+    assert find_title(["某局2019年政府信息公开工作年度报告"],
+                      meta_title="平潭综合实验区2020年度政府信息公开工作年度报告")[0] == \
+        "平潭综合实验区2020年度政府信息公开工作年度报告"
+    assert agency_from_title("平潭综合实验区2020年度政府信息公开工作年度报告") == "平潭综合实验区"
+
+
+def test_agency_is_not_a_slogan():
+    assert agency_from_body(["2023年，建设人民满意的服务型政府，平潭综合实验区管委会坚持公开为常态。"]) == \
+        "平潭综合实验区管委会"
+    assert agency_from_body(["2024年，全面贯彻党的二十大精神，持续深化政务公开。"]) is None

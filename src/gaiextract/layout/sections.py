@@ -8,44 +8,18 @@ the body cannot split a section.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..document import Paragraph
 from ..grammar import Grammar, SectionDef
-from ..textnorm import label_key
+from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
 from ..limits import DEFAULT_LIMITS as LIMITS
 
-_CN = "一二三四五六七八九十"
-_CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
-
-#: numbering families: name -> pattern with one group for the number
-FAMILIES = {
-    "dun": re.compile(rf"^\s*([{_CN}]{{1,3}})\s*[、.．，,]\s*"),
-    "part": re.compile(rf"^\s*第([{_CN}\d]{{1,3}})部分\s*[、.．:：，,]?\s*"),
-    "arabic": re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*"),
-    "paren": re.compile(rf"^\s*[(（]([{_CN}]{{1,3}})[)）]\s*[、.．]?\s*"),
-    "paren_arabic": re.compile(r"^\s*[(（](\d{1,2})[)）]\s*[、.．]?\s*"),
-}
+FAMILIES = NUMBERING_FAMILIES
 HEADING_MAX = 40       # a heading longer than this is a paragraph
 RUN_IN_STOPS = "。：:；;"
-
-
-def numeral(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_VAL.get(s[1:], 0)
-    if s.endswith("十"):
-        return _CN_VAL.get(s[0], 0) * 10
-    if "十" in s:
-        a, b = s.split("十", 1)
-        return _CN_VAL.get(a, 0) * 10 + _CN_VAL.get(b, 0)
-    return _CN_VAL.get(s, 0)
 
 
 @dataclass
