@@ -49,6 +49,7 @@ WARNING_CODES = {
     "embedded_object": "an object embedded in a Word file, not read",
     "unsupported_content": "content of a Word file of a kind that is not read",
     "part_unreadable": "a part of a Word file that could not be read",
+    "bytes_replaced": "text or HTML that decodes except for a few bytes: those were replaced by U+FFFD (count in detail)",
 }
 
 
