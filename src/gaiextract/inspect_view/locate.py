@@ -1,0 +1,160 @@
+"""Find, in the document model, the cells and headings the report was built from.
+
+Provenance names a page and a box (PDF) and, once the aligner records them, the
+``row``/``col`` of the cell in the printed grid. Where row and col are known the cell
+is looked up directly; otherwise (Word, HTML and text before that) the mapped values
+are aligned with the document's cells in reading order by their raw text — a key is
+matched to the next unclaimed cell that prints exactly its ``raw``, starting from the
+table where most of that canonical table's values line up. Keys that cannot be placed
+are listed on the page as unplaced, never guessed onto another cell.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..document import Cell, Document, Paragraph, Table
+from .marks import CellMark
+
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: Optional[str]) -> str:
+    return _WS.sub("", text or "")
+
+
+@dataclass
+class HeadingMark:
+    kind: str        # "section" | "subsection"
+    id: str          # section id, or "overview" for its subsections
+    heading: str
+    block: int       # index into document.blocks
+
+
+def find_headings(document: Document, sections: list[dict]) -> list[HeadingMark]:
+    """The paragraph of each section and overview subsection heading, in order."""
+    blocks = document.blocks
+    out: list[HeadingMark] = []
+    pos = 0
+    for sec in sections:
+        loc_page = (sec.get("location") or {}).get("page")
+        i = _find_para(blocks, sec.get("heading", ""), pos, loc_page)
+        if i is None:
+            continue
+        out.append(HeadingMark("section", sec.get("id", ""), sec.get("heading", ""), i))
+        pos = i + 1
+        sub_pos = pos
+        for sub in sec.get("subsections") or []:
+            j = _find_para(blocks, sub.get("heading", ""), sub_pos, None)
+            if j is not None:
+                out.append(HeadingMark("subsection", sec.get("id", ""), sub.get("heading", ""), j))
+                sub_pos = j + 1
+    return out
+
+
+def _find_para(blocks: list, heading: str, start: int, page: Optional[int]) -> Optional[int]:
+    want = _norm(heading)
+    if not want:
+        return None
+    for i in range(start, len(blocks)):
+        b = blocks[i]
+        if isinstance(b, Paragraph) and (page is None or b.page in (None, page)):
+            if _norm(b.text).startswith(want):
+                return i
+    return None
+
+
+def _cells_in_order(tables: list[Table]) -> list[tuple[int, Cell]]:
+    out = []
+    for ti, t in enumerate(tables):
+        for r in range(t.n_rows):
+            for cell in t.row_cells(r):
+                out.append((ti, cell))
+    return out
+
+
+def match_cells(document: Document, marks: dict[str, CellMark]) -> dict[int, list[str]]:
+    """``id(cell)`` → the table-qualified keys mapped from that document cell."""
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    found: dict[int, list[str]] = {}
+    claimed: set[int] = set()
+    by_table: dict[str, list[CellMark]] = {}
+    for m in marks.values():
+        by_table.setdefault(m.table, []).append(m)
+    for _name, ms in by_table.items():
+        rest = _by_position(tables, ms, found, claimed)
+        _by_sequence(tables, rest, found, claimed)
+    return found
+
+
+def _claim(found: dict[int, list[str]], claimed: set[int], cell: Cell, m: CellMark) -> None:
+    found.setdefault(id(cell), []).append(m.full_key)
+    claimed.add(id(cell))
+
+
+def _by_position(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> list[CellMark]:
+    """Place keys whose provenance has row and col; return the others."""
+    placed = [m for m in ms if isinstance(m.prov.get("row"), int) and isinstance(m.prov.get("col"), int)]
+    if not placed:
+        return ms
+
+    def at(t: Table, m: CellMark) -> Optional[Cell]:
+        r, c = m.prov["row"], m.prov["col"]
+        if not (0 <= r < t.n_rows and 0 <= c < len(t.grid[r])):
+            return None
+        cell = t.grid[r][c]
+        if cell is None or _norm(cell.text) != _norm(m.prov.get("raw")):
+            return None
+        page = m.prov.get("page")
+        if page is not None and cell.page is not None and cell.page != page:
+            return None
+        return cell
+
+    # the tables where most of these keys fit, tried best first
+    ranked = sorted(range(len(tables)), key=lambda ti: -sum(at(tables[ti], m) is not None for m in placed))
+    rest = [m for m in ms if m not in placed]
+    for m in placed:
+        for ti in ranked:
+            cell = at(tables[ti], m)
+            if cell is not None and (id(cell) not in claimed or m.how == "split"):
+                _claim(found, claimed, cell, m)
+                break
+        else:
+            rest.append(m)
+    return rest
+
+
+def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> None:
+    """Align keys in mapping order with cells in reading order by their raw text."""
+    if not ms:
+        return
+    seq = _cells_in_order(tables)
+    texts = [_norm(c.text) for _ti, c in seq]
+    starts = sorted({next(i for i, (ti, _c) in enumerate(seq) if ti == t) for t, _ in enumerate(tables)
+                     if any(ti == t for ti, _c in seq)})
+
+    def run(start: int, commit: bool) -> int:
+        pos, hits, taken = start, 0, set()
+        last: Optional[tuple[int, str]] = None
+        for m in ms:
+            raw = _norm(m.prov.get("raw"))
+            if not raw:
+                continue
+            if m.how == "split" and last is not None and last[1] == raw:  # one run, several keys
+                i = last[0]
+            else:
+                i = next((j for j in range(pos, len(seq)) if texts[j] == raw
+                          and id(seq[j][1]) not in claimed and j not in taken), None)
+            if i is None:
+                continue
+            hits += 1
+            taken.add(i)
+            last, pos = (i, raw), i + 1
+            if commit:
+                _claim(found, claimed, seq[i][1], m)
+        return hits
+
+    best = max(starts, key=lambda s: (run(s, False), -s), default=None)
+    if best is not None:
+        run(best, True)
