@@ -8,13 +8,16 @@ from .errors import ExtractError
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "read", "Report", "ExtractError", "__version__"]
+__all__ = ["extract", "read", "inspect", "Report", "ExtractError", "__version__"]
 
 
 def __getattr__(name):  # lazy: importing gaiextract stays cheap
     if name in ("extract", "read"):
         from . import pipeline
         return getattr(pipeline, name)
+    if name == "inspect":
+        from .inspect_view import inspect
+        return inspect
     if name == "Report":
         from .report import Report
         return Report
