@@ -8,7 +8,7 @@ from .errors import ExtractError
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "read", "inspect", "Report", "ExtractError", "__version__"]
+__all__ = ["ExtractError", "Report", "__version__", "extract", "inspect", "read"]
 
 
 def __getattr__(name):  # lazy: importing gaiextract stays cheap

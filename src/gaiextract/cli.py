@@ -60,7 +60,7 @@ def _add_optional_commands():
 
 _add_optional_commands()
 
-from .inspect_view.cli import inspect_command  # noqa: E402  (registered after the core commands)
+from .inspect_view.cli import inspect_command  # registered after the core commands
 
 main.add_command(inspect_command)
 

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Optional, Union
+from typing import Any
 
 from ..document import Document, Table
 from ..errors import ExtractError
 from ..report import SCHEMA_ID, Report
 from .settings import DEFAULT_SETTINGS, InspectSettings
 
-__all__ = ["inspect", "InspectSettings"]
+__all__ = ["InspectSettings", "inspect"]
 
-ReportLike = Union[Report, dict, str, os.PathLike, bytes]
+ReportLike = Report | dict | str | os.PathLike | bytes
 
 
-def inspect(report_or_path: ReportLike, settings: Optional[InspectSettings] = None,
-            format: Optional[str] = None) -> str:
+def inspect(report_or_path: ReportLike, settings: InspectSettings | None = None,
+            format: str | None = None) -> str:
     """The inspection page of a report, as an HTML string.
 
     ``report_or_path`` is a document (path or bytes: it is extracted here), a
@@ -41,7 +41,7 @@ def inspect(report_or_path: ReportLike, settings: Optional[InspectSettings] = No
     return render.page(_view(report, document, data, notes, settings), settings)
 
 
-def _load(obj: Any, format: Optional[str]) -> tuple[dict, Optional[Document], Optional[bytes], list[str]]:
+def _load(obj: Any, format: str | None) -> tuple[dict, Document | None, bytes | None, list[str]]:
     from ..pipeline import build_report
     from ..readers import read_document
     from ..source import as_source
@@ -60,7 +60,7 @@ def _load(obj: Any, format: Optional[str]) -> tuple[dict, Optional[Document], Op
     return report, document, src.data, []
 
 
-def _canonical_json(path: str) -> Optional[dict]:
+def _canonical_json(path: str) -> dict | None:
     """The canonical report in ``path`` if it is one (a JSON file written by extract)."""
     try:
         with open(path, "rb") as fh:
@@ -73,7 +73,7 @@ def _canonical_json(path: str) -> Optional[dict]:
     return d if isinstance(d, dict) and d.get("schema") == SCHEMA_ID else None
 
 
-def _with_source(report: dict) -> tuple[dict, Optional[Document], Optional[bytes], list[str]]:
+def _with_source(report: dict) -> tuple[dict, Document | None, bytes | None, list[str]]:
     from ..readers import read_document
     from ..source import as_source
 
@@ -94,7 +94,7 @@ def _with_source(report: dict) -> tuple[dict, Optional[Document], Optional[bytes
     return report, document, src.data, []
 
 
-def _view(report: dict, document: Optional[Document], data: Optional[bytes], notes: list[str],
+def _view(report: dict, document: Document | None, data: bytes | None, notes: list[str],
           settings: InspectSettings):
     from .images import render_pages
     from .locate import find_headings, match_cells

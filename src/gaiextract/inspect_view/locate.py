@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from ..document import Cell, Document, Paragraph, Table
 from .marks import CellMark
@@ -20,7 +19,7 @@ from .marks import CellMark
 _WS = re.compile(r"\s+")
 
 
-def _norm(text: Optional[str]) -> str:
+def _norm(text: str | None) -> str:
     return _WS.sub("", text or "")
 
 
@@ -53,15 +52,15 @@ def find_headings(document: Document, sections: list[dict]) -> list[HeadingMark]
     return out
 
 
-def _find_para(blocks: list, heading: str, start: int, page: Optional[int]) -> Optional[int]:
+def _find_para(blocks: list, heading: str, start: int, page: int | None) -> int | None:
     want = _norm(heading)
     if not want:
         return None
     for i in range(start, len(blocks)):
         b = blocks[i]
-        if isinstance(b, Paragraph) and (page is None or b.page in (None, page)):
-            if _norm(b.text).startswith(want):
-                return i
+        if (isinstance(b, Paragraph) and (page is None or b.page in (None, page))
+                and _norm(b.text).startswith(want)):
+            return i
     return None
 
 
@@ -82,7 +81,7 @@ def match_cells(document: Document, marks: dict[str, CellMark]) -> dict[int, lis
     by_table: dict[str, list[CellMark]] = {}
     for m in marks.values():
         by_table.setdefault(m.table, []).append(m)
-    for _name, ms in by_table.items():
+    for ms in by_table.values():
         rest = _by_position(tables, ms, found, claimed)
         _by_sequence(tables, rest, found, claimed)
     return found
@@ -99,7 +98,7 @@ def _by_position(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
     if not placed:
         return ms
 
-    def at(t: Table, m: CellMark) -> Optional[Cell]:
+    def at(t: Table, m: CellMark) -> Cell | None:
         r, c = m.prov["row"], m.prov["col"]
         if not (0 <= r < t.n_rows and 0 <= c < len(t.grid[r])):
             return None
@@ -136,7 +135,7 @@ def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
 
     def run(start: int, commit: bool) -> int:
         pos, hits, taken = start, 0, set()
-        last: Optional[tuple[int, str]] = None
+        last: tuple[int, str] | None = None
         for m in ms:
             raw = _norm(m.prov.get("raw"))
             if not raw:

@@ -8,7 +8,7 @@ page can point at the cells behind a failing equation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from .. import grammar as grammar_mod
 from .settings import DEFAULT_HOW
@@ -37,7 +37,7 @@ class CheckView:
     """A check with the keys on each side of its equation (table-qualified)."""
 
     id: str
-    ok: Optional[bool]
+    ok: bool | None
     expected: Any
     actual: Any
     rule: str

@@ -12,13 +12,19 @@ import hashlib
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
-from typing import Any, Optional
+from typing import Any
 
 from ..document import Document, Paragraph, Table
 from .images import PageImage
 from .locate import HeadingMark
 from .marks import CellMark, CheckView
-from .settings import BAD_COLOUR, HEADING_COLOUR, HEADING_PAD_PT, HOW_COLOURS, InspectSettings
+from .settings import (
+    BAD_COLOUR,
+    HEADING_COLOUR,
+    HEADING_PAD_PT,
+    HOW_COLOURS,
+    InspectSettings,
+)
 from .template import TABLE_NAMES, CanonLayout, layout
 
 
@@ -29,7 +35,7 @@ class View:
     report: dict
     marks: dict[str, CellMark]
     checks: list[CheckView]
-    document: Optional[Document] = None
+    document: Document | None = None
     headings: list[HeadingMark] = field(default_factory=list)
     cell_keys: dict[int, list[str]] = field(default_factory=dict)   # id(Cell) -> keys (non-PDF)
     images: dict[int, PageImage] = field(default_factory=dict)
@@ -204,8 +210,8 @@ def _doc_pane(v: View, s: InspectSettings) -> str:
 def _canon_table(v: View, lay: CanonLayout, table: dict) -> str:
     loc = table.get("location") or {}
     where = f" <span class=\"note\">page {escape(str(loc['page']))}</span>" if loc.get("page") else ""
-    out = [f'<section id="t-{escape(lay.name)}"><h3>{escape(lay.title)} '
-           f'<code>{escape(lay.name)}</code>{where}</h3>']
+    out = [(f'<section id="t-{escape(lay.name)}"><h3>{escape(lay.title)} '
+            f'<code>{escape(lay.name)}</code>{where}</h3>')]
     if not table.get("cells"):
         out.append('<p class="note">not found in this report</p></section>')
         return "".join(out)

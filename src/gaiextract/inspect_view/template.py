@@ -10,7 +10,6 @@ every mapped value is on the page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .. import grammar as grammar_mod
 
@@ -23,7 +22,7 @@ class Block:
 
     columns: list[str]                               # leaf column labels
     rows: list[str]                                  # row labels
-    cells: list[list[Optional[str]]]                 # canonical keys (None: no such cell)
+    cells: list[list[str | None]]                 # canonical keys (None: no such cell)
     parents: list[tuple[str, int]] = field(default_factory=list)  # header row above columns
 
 
