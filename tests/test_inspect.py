@@ -261,3 +261,59 @@ def test_json_of_page_counts():
     n = len(expected_keys(expected_of(DOCS["txt"])))
     assert f"{n} values" in page
     json.dumps(n)
+
+
+def test_pdf_path_draws_any_page_image(tmp_path):
+    """A scanned PDF (pages that are only images) is drawn the same way: a report whose
+    provenance says ``how: ocr`` with boxes in PDF points gets its boxes over the scans."""
+    import hashlib
+
+    import pypdfium2 as pdfium
+
+    src = DOCS["pdf"]
+    pdf = pdfium.PdfDocument(str(src))
+    scans = [pdf[i].render(scale=150 / 72).to_pil().convert("L") for i in range(len(pdf))]
+    scanned = tmp_path / "scanned.pdf"
+    scans[0].save(scanned, save_all=True, append_images=scans[1:], resolution=150.0)
+    assert not list(gaiextract.read(str(scanned)).tables())  # no text layer: nothing to read
+    report = gaiextract.extract(str(src)).to_dict()
+    for t in report["tables"].values():
+        for p in t["provenance"].values():
+            p["how"] = "ocr"
+    report["source"].update(path=str(scanned), sha256=hashlib.sha256(scanned.read_bytes()).hexdigest())
+    page = gaiextract.inspect(report)
+    doc = tree(page)
+    keys = expected_keys(expected_of(src))
+    boxes = doc.xpath('//*[@id="doc"]//div[contains(@class, "box")][@data-key]')
+    assert {b.get("data-key") for b in boxes} == set(keys)
+    assert {b.get("data-how") for b in boxes} == {"ocr"}
+    imgs = doc.xpath('//*[@id="doc"]//img')
+    assert imgs and all(i.get("src").startswith("data:image/jpeg;base64,") for i in imgs)
+    # same places as over the born-digital pages
+    born = {b.get("data-key"): b.get("style") for b in tree(gaiextract.inspect(str(src))).xpath(
+        '//*[@id="doc"]//div[contains(@class, "box")][@data-key]')}
+    def pct(style):
+        return [float(part.split(":")[1].rstrip("%")) for part in style.split(";")]
+
+    for b in boxes:  # the scan's page size differs by the rounding of its pixels
+        assert pct(b.get("style")) == pytest.approx(pct(born[b.get("data-key")]), abs=0.2)
+
+
+def test_blank_word_cells_are_placed_at_their_row_and_column():
+    """A Word report whose blank cells are null (shared corpus sample): a blank has no text
+    to align by, so it is placed where its row and column cross, in the row it belongs to."""
+    from conftest import SHARED
+
+    sample = SHARED / "corpus-sample" / "docx_b_2021"
+    exp = load_json(sample / "expected.json")
+    doc = tree(gaiextract.inspect(str(sample / "report.docx")))
+    keys = expected_keys(exp)
+    boxes = {el.get("data-key"): el for el in doc.xpath('//*[@id="doc"]//span[contains(@class, "box")][@data-key]')}
+    assert set(boxes) == set(keys)
+    blanks = [k for k, v in keys.items() if v is None and k.startswith("requests.")]
+    assert len(blanks) > 50
+    for k in blanks:
+        row = k.rsplit(".", 1)[0]
+        total = boxes[f"{row}.total"]
+        assert boxes[k].xpath("ancestor::tr")[0] is total.xpath("ancestor::tr")[0], k
+        assert boxes[k].text is None  # the printed cell is blank

@@ -83,7 +83,8 @@ def match_cells(document: Document, marks: dict[str, CellMark]) -> dict[int, lis
         by_table.setdefault(m.table, []).append(m)
     for ms in by_table.values():
         rest = _by_position(tables, ms, found, claimed)
-        _by_sequence(tables, rest, found, claimed)
+        _by_sequence(tables, [m for m in rest if _norm(m.prov.get("raw"))], found, claimed)
+        _by_cross(tables, [m for m in rest if not _norm(m.prov.get("raw"))], ms, found, claimed)
     return found
 
 
@@ -122,6 +123,39 @@ def _by_position(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
         else:
             rest.append(m)
     return rest
+
+
+def _by_cross(tables: list[Table], blanks: list[CellMark], ms: list[CellMark], found: dict, claimed: set) -> None:
+    """Place blank cells (raw text empty: nothing to align by) where the printed row of a
+    placed key of the same canonical row crosses the printed column of a placed key of the
+    same canonical column, in the same rectangular table, when that cell is blank too."""
+    if not blanks:
+        return
+    where: dict[str, tuple[int, Cell]] = {}
+    for ti, t in enumerate(tables):
+        if not t.rectangular:
+            continue
+        for r in range(t.n_rows):
+            for cell in t.row_cells(r):
+                for k in found.get(id(cell), []):
+                    where[k] = (ti, cell)
+    rows: dict[str, list[tuple[int, Cell]]] = {}
+    cols: dict[str, list[tuple[int, Cell]]] = {}
+    for m in ms:
+        if m.full_key in where:
+            row, _, col = m.key.rpartition(".")
+            rows.setdefault(row, []).append(where[m.full_key])
+            cols.setdefault(col, []).append(where[m.full_key])
+    for m in blanks:
+        row, _, col = m.key.rpartition(".")
+        spots = {(ti, rc.row, cc.col) for ti, rc in rows.get(row, []) for tj, cc in cols.get(col, []) if ti == tj}
+        if len(spots) != 1:
+            continue  # no witness, or witnesses that disagree: leave it unplaced
+        ti, r, c = spots.pop()
+        t = tables[ti]
+        cell = t.grid[r][c] if r < t.n_rows and c < len(t.grid[r]) else None
+        if cell is not None and not _norm(cell.text) and id(cell) not in claimed:
+            _claim(found, claimed, cell, m)
 
 
 def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> None:

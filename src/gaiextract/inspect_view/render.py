@@ -312,13 +312,13 @@ def _sections(v: View) -> str:
 def _canon_pane(v: View) -> str:
     tables = v.report.get("tables") or {}
     edition = (v.report.get("report") or {}).get("edition") or "unknown"
-    out = ["<h2>Canonical tables</h2>"]
+    out = [_checks(v), _warnings(v), "<h2>Canonical tables</h2>"]
     names = list(TABLE_NAMES) + [n for n in tables if n not in TABLE_NAMES]
     for name in names:
         t = tables.get(name) or {}
         keys = list(dict.fromkeys(list(t.get("cells", {})) + list(t.get("provenance", {}))))
         out.append(_canon_table(v, layout(name, keys, edition), t))
-    out += [_checks(v), _warnings(v), _sections(v)]
+    out.append(_sections(v))
     return "".join(out)
 
 
