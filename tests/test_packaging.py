@@ -25,6 +25,8 @@ def test_wheel_contains_data(wheel):
                  "categories.toml"):
         assert f"gaiextract/grammars/{part}" in names
     assert "gaiextract/schema/report.schema.json" in names
+    assert "gaiextract/inspect_view/static/inspect.js" in names  # the inspect page's script and style
+    assert "gaiextract/inspect_view/static/inspect.css" in names
 
 
 def test_wheel_runs_from_another_directory(wheel, tmp_path):

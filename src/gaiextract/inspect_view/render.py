@@ -191,8 +191,8 @@ def _doc_pane(v: View, s: InspectSettings) -> str:
     if v.document is None:
         return '<p class="note">The source document is not available: only the extracted values are shown.</p>'
     if fmt == "pdf":
-        body = "".join(_page(v, n) for n in v.pages)
-        more = [n for n in v.pages if n not in v.images and n > s.max_pages]
+        body = "".join(_page(v, n) for n in v.pages[: s.max_pages])
+        more = v.pages[s.max_pages:]
         if more:
             body += f'<p class="note">pages not drawn (over {s.max_pages}): {escape(", ".join(map(str, more)))}</p>'
         return body or '<p class="note">No page holds a table or a section heading.</p>'
