@@ -317,3 +317,45 @@ def test_blank_word_cells_are_placed_at_their_row_and_column():
         total = boxes[f"{row}.total"]
         assert boxes[k].xpath("ancestor::tr")[0] is total.xpath("ancestor::tr")[0], k
         assert boxes[k].text is None  # the printed cell is blank
+
+
+PLACEMENT_DOCS = ["docx/g04_docx_flat.docx", "html/g04_html_word.htm", "txt/g04_txt_flatblank.txt",
+                  "txt/g09_txt_flat.txt", "html/g03_html_split.html", "txt/g19_txt_seedlike.txt",
+                  "docx/g20_docx_official.docx"]
+
+
+@pytest.mark.parametrize("name", PLACEMENT_DOCS)
+def test_rebuilt_table_marks_sit_in_the_printed_row_of_their_key(name):
+    """Every mark in a rebuilt table is in the document row that prints its row label;
+    only blank keys whose whole row is blank may stay unplaced (nothing to anchor them)."""
+    from gaiextract import grammar
+    from gaiextract.document import Table
+    from gaiextract.inspect_view import DEFAULT_SETTINGS, _load, _view
+    from gaiextract.textnorm import label_key
+
+    g = grammar.load()
+    labels = {}
+    for tg in [*g.proactive.values(), g.requests]:
+        for r in tg.rows:
+            labels.setdefault((tg.name, r.key), set()).update(r.labels)
+        for gr in tg.groups:
+            if gr.row_key:
+                labels.setdefault((tg.name, gr.row_key), set()).update(gr.labels)
+    path = CORPUS / name
+    keys = expected_keys(expected_of(path))
+    report, document, data, notes = _load(str(path), None)
+    view = _view(report, document, data, notes, DEFAULT_SETTINGS)
+    placed = set()
+    for t in (b for b in document.blocks if isinstance(b, Table)):
+        for r in range(t.n_rows):
+            row_text = label_key("".join(c.text for c in t.grid[r] if c is not None))
+            for cell in t.row_cells(r):
+                for k in view.cell_keys.get(id(cell), []):
+                    placed.add(k)
+                    table, rest = k.split(".", 1)
+                    want = labels.get((table, rest.rpartition(".")[0]))
+                    if want:
+                        assert any(w in row_text for w in want), (k, row_text)
+    for k in set(keys) - placed:
+        row = k.rpartition(".")[0]
+        assert all(v is None for kk, v in keys.items() if kk.rpartition(".")[0] == row), k

@@ -5,8 +5,10 @@ Provenance names a page and a box (PDF) and, once the aligner records them, the
 is looked up directly; otherwise (Word, HTML and text before that) the mapped values
 are aligned with the document's cells in reading order by their raw text — a key is
 matched to the next unclaimed cell that prints exactly its ``raw``, starting from the
-table where most of that canonical table's values line up. Keys that cannot be placed
-are listed on the page as unplaced, never guessed onto another cell.
+table where most of that canonical table's values line up. Blank values have no text to
+align by: they go where their row and column cross, or into a run of blank cells between
+two placed neighbours that agrees with them exactly. Keys that cannot be placed are
+listed on the page as unplaced, never guessed onto another cell.
 """
 from __future__ import annotations
 
@@ -85,6 +87,7 @@ def match_cells(document: Document, marks: dict[str, CellMark]) -> dict[int, lis
         rest = _by_position(tables, ms, found, claimed)
         _by_sequence(tables, [m for m in rest if _norm(m.prov.get("raw"))], found, claimed)
         _by_cross(tables, [m for m in rest if not _norm(m.prov.get("raw"))], ms, found, claimed)
+        _by_gaps(tables, ms, found, claimed)
     return found
 
 
@@ -156,6 +159,63 @@ def _by_cross(tables: list[Table], blanks: list[CellMark], ms: list[CellMark], f
         cell = t.grid[r][c] if r < t.n_rows and c < len(t.grid[r]) else None
         if cell is not None and not _norm(cell.text) and id(cell) not in claimed:
             _claim(found, claimed, cell, m)
+
+
+def _groups(items: list, key) -> list[int]:
+    """Sizes of the runs of equal ``key`` in ``items``."""
+    sizes: list[int] = []
+    prev = object()
+    for it in items:
+        k = key(it)
+        if sizes and k == prev:
+            sizes[-1] += 1
+        else:
+            sizes.append(1)
+        prev = k
+    return sizes
+
+
+def _by_gaps(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> None:
+    """Place the blank cells left between two placed keys (in mapping order) on the blank
+    cells between their two document cells, only when the two agree exactly: as many
+    blank cells as blank keys, in the same runs of printed rows as of canonical rows."""
+    seq = _cells_in_order(tables)
+    pos = {id(c): i for i, (_ti, c) in enumerate(seq)}
+    first_of = {}
+    last_of = {}
+    for i, (ti, _c) in enumerate(seq):
+        first_of.setdefault(ti, i)
+        last_of[ti] = i
+    placed_at: dict[str, int] = {}
+    for cid, keys in found.items():
+        for k in keys:
+            if cid in pos:
+                placed_at[k] = pos[cid]
+    gap: list[CellMark] = []
+    prev: int | None = None
+    for m in ms + [None]:
+        at = placed_at.get(m.full_key) if m is not None else None
+        if m is not None and at is None:
+            if not _norm(m.prov.get("raw")):
+                gap.append(m)
+            continue
+        if gap:
+            lo = prev if prev is not None else (first_of[seq[at][0]] - 1 if at is not None else None)
+            hi = at if at is not None else (last_of[seq[prev][0]] + 1 if prev is not None else None)
+            if lo is not None and hi is not None:
+                _fill(seq, lo, hi, gap, found, claimed)
+        gap = []
+        prev = at if at is not None else prev
+
+
+def _fill(seq: list, lo: int, hi: int, gap: list[CellMark], found: dict, claimed: set) -> None:
+    cells = [(ti, c) for ti, c in seq[lo + 1:hi] if not _norm(c.text) and id(c) not in claimed]
+    if len(cells) != len(gap):
+        return
+    if _groups(cells, lambda tc: (tc[0], tc[1].row)) != _groups(gap, lambda m: m.key.rpartition(".")[0]):
+        return
+    for (_ti, cell), m in zip(cells, gap):
+        _claim(found, claimed, cell, m)
 
 
 def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> None:
