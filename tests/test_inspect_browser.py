@@ -50,9 +50,15 @@ def expected_keys(path):
     return sorted(f"{t}.{k}" for t, cells in exp["tables"].items() for k in cells)
 
 
-def open_page(browser, doc, tmp_path):
-    html = tmp_path / "inspect.html"
-    html.write_text(gaiextract.inspect(str(doc)), encoding="utf-8")
+@pytest.fixture(scope="module")
+def pages_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("inspect-pages")
+
+
+def open_page(browser, doc, folder):
+    html = folder / (doc.name + ".html")
+    if not html.exists():
+        html.write_text(gaiextract.inspect(str(doc)), encoding="utf-8")
     page = browser.new_page()
     problems, requests = [], []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
@@ -72,8 +78,8 @@ BOX_SIZES = """keys => keys.map(k => {
 
 
 @pytest.mark.parametrize("doc", [PDF, DOCX], ids=["pdf", "docx"])
-def test_every_mapped_cell_has_an_element_and_a_visible_box(browser, doc, tmp_path):
-    page, problems, requests = open_page(browser, doc, tmp_path)
+def test_every_mapped_cell_has_an_element_and_a_visible_box(browser, doc, pages_dir):
+    page, problems, requests = open_page(browser, doc, pages_dir)
     keys = expected_keys(doc)
     rows = page.evaluate(BOX_SIZES, keys)
     missing = [k for k, cell, w, h in rows if not cell or w <= 0 or h <= 0]
@@ -85,8 +91,8 @@ def test_every_mapped_cell_has_an_element_and_a_visible_box(browser, doc, tmp_pa
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
 
 
-def test_clicking_a_canonical_cell_highlights_its_box(browser, tmp_path):
-    page, problems, _ = open_page(browser, PDF, tmp_path)
+def test_clicking_a_canonical_cell_highlights_its_box(browser, pages_dir):
+    page, problems, _ = open_page(browser, PDF, pages_dir)
     key = "review_litigation.review.total"
     box = page.locator(f'#doc .box[data-key="{key}"]')
     assert "sel" not in (box.get_attribute("class") or "")
@@ -111,8 +117,8 @@ def test_clicking_a_canonical_cell_highlights_its_box(browser, tmp_path):
     assert not problems, problems
 
 
-def test_screenshot(browser, tmp_path):
-    page, _problems, _ = open_page(browser, PDF, tmp_path)
+def test_screenshot(browser, pages_dir, tmp_path):
+    page, _problems, _ = open_page(browser, PDF, pages_dir)
     page.locator('#canon td[data-key="requests.new.total"]').click()
     shot = tmp_path / "inspect.png"
     page.screenshot(path=str(shot))
@@ -122,3 +128,21 @@ def test_screenshot(browser, tmp_path):
     colour = page.evaluate("""() => getComputedStyle(
         [...document.querySelectorAll('#doc .box')].find(e => e.dataset.key === 'requests.new.total')).borderTopColor""")
     assert colour == "rgb(209, 31, 31)"
+
+
+def test_markup_in_a_report_never_runs(browser, tmp_path):
+    """Script in a report's text is shown as text: no dialog opens, no handler fires."""
+    text = (CORPUS / "txt" / "g20_txt.txt").read_text(encoding="utf-8")
+    evil = ('"><img src=x onerror=alert(1)>\n<script>alert(2)</script><svg onload=alert(3)>\n')
+    path = tmp_path / "evil.txt"
+    path.write_text(text.replace("二、主动公开", evil + "二、主动公开", 1), encoding="utf-8")
+    html = tmp_path / "evil.html"
+    html.write_text(gaiextract.inspect(str(path), format="txt"), encoding="utf-8")
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+    page.wait_for_load_state("load")
+    page.mouse.move(300, 300)
+    assert "<script>alert(2)</script>" in page.locator("#doc").inner_text()
+    assert not dialogs
