@@ -44,3 +44,5 @@ HEADING_COLOUR = "#5b6470"
 DEFAULT_HOW = "grid"
 #: a heading's box is drawn this far (PDF points) outside its text, so it does not cross the glyphs
 HEADING_PAD_PT = 3.0
+#: page size (PDF points) assumed for a page whose image could not be drawn: A4
+FALLBACK_PAGE_PT = (595.0, 842.0)
