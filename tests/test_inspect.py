@@ -359,3 +359,18 @@ def test_rebuilt_table_marks_sit_in_the_printed_row_of_their_key(name):
     for k in set(keys) - placed:
         row = k.rpartition(".")[0]
         assert all(v is None for kk, v in keys.items() if kk.rpartition(".")[0] == row), k
+
+
+def test_scanned_pdf_without_ocr_shows_its_pages(tmp_path):
+    """A scanned report nobody has read yet: the page shows the scans and says why
+    nothing was found (no_text_layer), rather than an empty page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(DOCS["pdf"]))
+    scans = [pdf[i].render(scale=100 / 72).to_pil().convert("L") for i in range(len(pdf))]
+    scanned = tmp_path / "scanned.pdf"
+    scans[0].save(scanned, save_all=True, append_images=scans[1:], resolution=100.0)
+    doc = tree(gaiextract.inspect(str(scanned)))
+    assert len(doc.xpath('//*[@id="doc"]//img')) == len(scans)
+    assert "no_text_layer" in doc.xpath('//*[@id="canon"]')[0].text_content()
+    assert not doc.xpath("//*[@data-key]")

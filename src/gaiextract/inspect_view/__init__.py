@@ -109,12 +109,26 @@ def _view(report: dict, document: Document | None, data: bytes | None, notes: li
         return v
     v.headings = find_headings(document, report.get("sections") or [])
     if (report.get("source") or {}).get("format") == "pdf" and data is not None:
-        pages = {m.prov.get("page") for m in marks.values()}
-        pages |= {(s.get("location") or {}).get("page") for s in report.get("sections") or []}
-        pages |= {document.blocks[h.block].page for h in v.headings}
-        pages |= {b.page for b in document.blocks if isinstance(b, Table)}
-        v.pages = sorted(p for p in pages if isinstance(p, int))
+        v.pages = _pdf_pages(report, document, v)
         v.images = render_pages(data, v.pages, settings)
     else:
         v.cell_keys = match_cells(document, marks)
     return v
+
+
+def _pdf_pages(report: dict, document: Document, v) -> list[int]:
+    """The pages that hold a mapped cell, a table or a section heading, and the pages a
+    warning names (a garbled or unreadable page); when that is none (a scanned report not
+    yet read by OCR), every page, so the reader sees what the PDF holds."""
+    pages: set = {m.prov.get("page") for m in v.marks.values()}
+    pages |= {(s.get("location") or {}).get("page") for s in report.get("sections") or []}
+    pages |= {document.blocks[h.block].page for h in v.headings}
+    pages |= {b.page for b in document.blocks if isinstance(b, Table)}
+    for w in report.get("warnings") or []:
+        pages.add(w.get("page"))
+        if isinstance(w.get("pages"), list):
+            pages.update(w["pages"])
+    found = sorted(p for p in pages if isinstance(p, int))
+    if not found and isinstance(document.pages, int):
+        found = list(range(1, document.pages + 1))
+    return found
