@@ -114,6 +114,11 @@ def test_clicking_a_canonical_cell_highlights_its_box(browser, pages_dir):
     page.locator(f'#doc .box[data-key="{other}"]').click()
     assert "sel" in page.locator(f'#canon td[data-key="{other}"]').get_attribute("class").split()
     assert "sel" not in box.get_attribute("class").split()
+    # "show all labels" shows every box's label
+    label = page.locator('#doc .box[data-key="review_litigation.review.upheld"] .lbl')
+    assert not label.is_visible()
+    page.locator("#show-labels").check()
+    assert label.is_visible()
     assert not problems, problems
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Table
 from ..errors import ExtractError
 from ..report import SCHEMA_ID, Report
 from .settings import DEFAULT_SETTINGS, InspectSettings
+
+if TYPE_CHECKING:
+    from .view import View
 
 __all__ = ["InspectSettings", "inspect"]
 
@@ -95,11 +98,11 @@ def _with_source(report: dict) -> tuple[dict, Document | None, bytes | None, lis
 
 
 def _view(report: dict, document: Document | None, data: bytes | None, notes: list[str],
-          settings: InspectSettings):
+          settings: InspectSettings) -> View:
     from .images import render_pages
     from .locate import find_headings, match_cells
     from .marks import cell_marks, check_views
-    from .render import View
+    from .view import View
 
     tables = report.get("tables") or {}
     checks = check_views({n: t.get("cells", {}) for n, t in tables.items()}, report.get("checks") or [])
@@ -116,7 +119,7 @@ def _view(report: dict, document: Document | None, data: bytes | None, notes: li
     return v
 
 
-def _pdf_pages(report: dict, document: Document, v) -> list[int]:
+def _pdf_pages(report: dict, document: Document, v: View) -> list[int]:
     """The pages that hold a mapped cell, a table or a section heading, and the pages a
     warning names (a garbled or unreadable page); when that is none (a scanned report not
     yet read by OCR), every page, so the reader sees what the PDF holds."""
