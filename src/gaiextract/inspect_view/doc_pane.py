@@ -62,7 +62,7 @@ def _page(v: View, n: int) -> str:
     out.append("</div>")
     if unplaced:
         out.append('<p class="unplaced">values on this page without a box: '
-                   + " ".join(chip(m) for m in unplaced) + "</p>")
+                   + " ".join(chip(m.full_key, m) for m in unplaced) + "</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -137,5 +137,5 @@ def doc_pane(v: View, s: InspectSettings) -> str:
     body = _doc_blocks(v, s)
     if rest:
         body += ('<p class="unplaced">values not found in the rebuilt tables: '
-                 + " ".join(chip(m) for m in rest) + "</p>")
+                 + " ".join(chip(m.full_key, m) for m in rest) + "</p>")
     return body

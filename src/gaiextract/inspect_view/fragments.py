@@ -44,6 +44,10 @@ def ref(hm: HeadingMark) -> str:
     return f"{hm.kind}:{hm.id}:{hm.heading}"
 
 
-def chip(m: CellMark) -> str:
-    return (f'<span class="chip{" bad" if m.bad else ""}" data-key="{escape(m.full_key)}" '
-            f'title="{attr_title(m)}">{escape(m.full_key)}</span>')
+def chip(key: str, m: CellMark | None, text: str | None = None) -> str:
+    """A reference to a cell (in a check, a warning, a list of unplaced values): linked
+    to the cell's marks by ``data-key``, red like them."""
+    if m is None:
+        return f'<span class="chip" data-key="{escape(key)}">{escape(key if text is None else text)}</span>'
+    return (f'<span class="chip{" bad" if m.bad else ""}" {data(m)} title="{attr_title(m)}">'
+            f'{escape(key if text is None else text)}</span>')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .fragments import attr_title, classes, data, fmt, ref
+from .fragments import attr_title, chip, classes, data, fmt, ref
 from .template import TABLE_NAMES, CanonLayout, layout
 from .view import View
 
@@ -43,9 +43,7 @@ def _side(v: View, keys: list[str], total: Any) -> str:
     chips = []
     for k in keys:
         m = v.marks.get(k)
-        val = fmt(m.value) if m else "?"
-        chips.append(f'<span class="chip{" bad" if m and m.bad else ""}" data-key="{escape(k)}">'
-                     f"{escape(k.split('.', 1)[1])}={escape(val)}</span>")
+        chips.append(chip(k, m, f"{k.split('.', 1)[1]}={fmt(m.value) if m else '?'}"))
     return " + ".join(chips) + f" = <b>{escape(fmt(total))}</b>"
 
 
@@ -75,8 +73,8 @@ def _warnings(v: View) -> str:
             where = [f"{k} {w[k]}" for k in ("table", "section", "page") if w.get(k) is not None]
             key = ""
             if w.get("table") and w.get("key"):
-                key = f'<span class="chip bad" data-key="{escape(str(w["table"]))}.{escape(str(w["key"]))}">' \
-                      f'{escape(str(w["key"]))}</span>'
+                full = f"{w['table']}.{w['key']}"
+                key = chip(full, v.marks.get(full), str(w["key"]))
             rows.append(f"<tr><td><code>{escape(str(w.get('code', '')))}</code></td><td>{escape(', '.join(where))}"
                         f" {key}</td><td>{escape(str(w.get('detail', '')))}</td></tr>")
         out.append("<table><tr><th>code</th><th>where</th><th>detail</th></tr>" + "".join(rows) + "</table>")
