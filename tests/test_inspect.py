@@ -374,3 +374,26 @@ def test_scanned_pdf_without_ocr_shows_its_pages(tmp_path):
     assert len(doc.xpath('//*[@id="doc"]//img')) == len(scans)
     assert "no_text_layer" in doc.xpath('//*[@id="canon"]')[0].text_content()
     assert not doc.xpath("//*[@data-key]")
+
+
+def test_a_cell_with_a_warning_is_red_and_linked(tmp_path):
+    """A value cell that holds text (cell_unparsed) is null, red in both panes, and its
+    warning links to it."""
+    text = DOCS["txt"].read_text(encoding="utf-8")
+    assert "\n24 |\n11 |\n" in text  # 一、本年新收: natural_person 24, enterprise 11
+    path = tmp_path / "unparsed.txt"
+    path.write_text(text.replace("\n24 |\n11 |\n", "\n24 |\n见附表 |\n", 1), encoding="utf-8")
+    doc = tree(gaiextract.inspect(str(path)))
+    key = "requests.new.enterprise"
+    marks = doc.xpath(f'//*[@data-key="{key}"]')
+    kinds = {m.xpath("ancestor::*[@id='doc' or @id='canon']")[0].get("id") for m in marks}
+    assert kinds == {"doc", "canon"}
+    assert all("bad" in m.get("class").split() for m in marks)
+    canon = doc.xpath(f'//*[@id="canon"]//td[@data-key="{key}"]')[0]
+    assert canon.text_content() == "null"
+    box = doc.xpath(f'//*[@id="doc"]//span[contains(@class, "box")][@data-key="{key}"]')[0]
+    assert box.text == "见附表"
+    warning_row = next(tr for tr in doc.xpath('//*[@id="canon"]//tr') if "cell_unparsed" in tr.text_content())
+    assert warning_row.xpath(f'.//span[contains(@class, "chip")][@data-key="{key}"]')
+    # a cell in no failing check and no warning is not red
+    assert "bad" not in doc.xpath('//*[@id="canon"]//td[@data-key="requests.carried_in.research"]')[0].get("class")
