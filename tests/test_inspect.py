@@ -397,3 +397,42 @@ def test_a_cell_with_a_warning_is_red_and_linked(tmp_path):
     assert warning_row.xpath(f'.//span[contains(@class, "chip")][@data-key="{key}"]')
     # a cell in no failing check and no warning is not red
     assert "bad" not in doc.xpath('//*[@id="canon"]//td[@data-key="requests.carried_in.research"]')[0].get("class")
+
+
+def box_positions(page):
+    """data-key -> (table, row, cell) of its box in the rebuilt tables of the page."""
+    out = {}
+    for ti, table in enumerate(tree(page).xpath('//*[@id="doc"]//table[@class="doctable"]')):
+        for ri, tr in enumerate(table.xpath("./tr")):
+            for ci, td in enumerate(tr.xpath("./td")):
+                for box in td.xpath('./span[contains(@class, "box")]'):
+                    out[box.get("data-key")] = (ti, ri, ci)
+    return out
+
+
+@pytest.mark.parametrize("mode", ["grid", "cells"])
+def test_provenance_row_and_col_place_cells_directly(mode):
+    """Where provenance gives row/col (the aligner records them) the cell is looked up
+    there, whatever order the keys come in; col may count grid columns or a row's cells."""
+    from gaiextract.document import Table
+    from gaiextract.inspect_view import DEFAULT_SETTINGS, _load, _view
+
+    path = DOCS["docx"]
+    report, document, data, notes = _load(str(path), None)
+    view = _view(report, document, data, notes, DEFAULT_SETTINGS)
+    where = {}
+    for t in (b for b in document.blocks if isinstance(b, Table)):
+        for r in range(t.n_rows):
+            cells = t.row_cells(r)
+            for cell in cells:
+                for k in view.cell_keys.get(id(cell), []):
+                    where[k] = (r, cell.col if mode == "grid" else cells.index(cell))
+    before = box_positions(gaiextract.inspect(str(path)))
+    for name, t in report["tables"].items():
+        for key, prov in t["provenance"].items():
+            prov["row"], prov["col"] = where[f"{name}.{key}"]
+        t["provenance"] = dict(reversed(list(t["provenance"].items())))  # reading order lost
+        t["cells"] = dict(reversed(list(t["cells"].items())))
+    after = box_positions(gaiextract.inspect(report))
+    assert after == before
+    assert len(after) == len(expected_keys(expected_of(path)))

@@ -96,35 +96,48 @@ def _claim(found: dict[int, list[str]], claimed: set[int], cell: Cell, m: CellMa
     claimed.add(id(cell))
 
 
+def _at(t: Table, m: CellMark, mode: str) -> Cell | None:
+    """The cell at provenance ``row``/``col`` of ``t`` if it prints ``raw`` (and is on its
+    page). ``col`` counts grid columns (``grid``) or the row's own cells (``cells``)."""
+    r, c = m.prov["row"], m.prov["col"]
+    if not 0 <= r < t.n_rows:
+        return None
+    line = t.grid[r] if mode == "grid" else t.row_cells(r)
+    cell = line[c] if 0 <= c < len(line) else None
+    if cell is None or _norm(cell.text) != _norm(m.prov.get("raw")):
+        return None
+    page = m.prov.get("page")
+    if page is not None and cell.page is not None and cell.page != page:
+        return None
+    return cell
+
+
 def _by_position(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> list[CellMark]:
-    """Place keys whose provenance has row and col; return the others."""
+    """Place keys whose provenance has row and col; return the others.
+
+    Which table a key's row/col refer to is not recorded: each canonical row goes to the
+    table where most of its keys print their raw text at their row/col. Whether ``col``
+    counts grid columns or the row's cells is decided by which reading places more keys.
+    """
     placed = [m for m in ms if isinstance(m.prov.get("row"), int) and isinstance(m.prov.get("col"), int)]
     if not placed:
         return ms
-
-    def at(t: Table, m: CellMark) -> Cell | None:
-        r, c = m.prov["row"], m.prov["col"]
-        if not (0 <= r < t.n_rows and 0 <= c < len(t.grid[r])):
-            return None
-        cell = t.grid[r][c]
-        if cell is None or _norm(cell.text) != _norm(m.prov.get("raw")):
-            return None
-        page = m.prov.get("page")
-        if page is not None and cell.page is not None and cell.page != page:
-            return None
-        return cell
-
-    # the tables where most of these keys fit, tried best first
-    ranked = sorted(range(len(tables)), key=lambda ti: -sum(at(tables[ti], m) is not None for m in placed))
-    rest = [m for m in ms if m not in placed]
+    mode = max(("grid", "cells"), key=lambda md: sum(
+        any(_at(t, m, md) is not None for t in tables) for m in placed))
+    by_row: dict[str, list[CellMark]] = {}
     for m in placed:
-        for ti in ranked:
-            cell = at(tables[ti], m)
-            if cell is not None and (id(cell) not in claimed or m.how == "split"):
-                _claim(found, claimed, cell, m)
-                break
-        else:
-            rest.append(m)
+        by_row.setdefault(m.key.rpartition(".")[0], []).append(m)
+    rest = [m for m in ms if m not in placed]
+    for group in by_row.values():
+        ranked = sorted(range(len(tables)), key=lambda ti: -sum(_at(tables[ti], m, mode) is not None for m in group))
+        for m in group:
+            for ti in ranked:
+                cell = _at(tables[ti], m, mode)
+                if cell is not None and (id(cell) not in claimed or m.how == "split"):
+                    _claim(found, claimed, cell, m)
+                    break
+            else:
+                rest.append(m)
     return rest
 
 
