@@ -436,3 +436,19 @@ def test_provenance_row_and_col_place_cells_directly(mode):
     after = box_positions(gaiextract.inspect(report))
     assert after == before
     assert len(after) == len(expected_keys(expected_of(path)))
+
+
+def test_a_huge_table_outside_the_template_is_cut(tmp_path):
+    """A page that also holds a 5,000-row table: the inspection page shows its first rows
+    and says how many more there are, and still marks every value of the report."""
+    rows = "".join(f"<tr><td>项目{i}</td><td>{i}</td></tr>" for i in range(5000))
+    html_src = DOCS["html"].read_bytes().decode("gb18030")
+    big = html_src.replace("</body>", f"<table>{rows}</table></body>", 1)
+    path = tmp_path / "big.html"
+    path.write_text(big, encoding="gb18030")
+    page = gaiextract.inspect(str(path), format="html")
+    assert "4960 more rows" in page
+    assert len(page) < 400_000
+    keys = expected_keys(expected_of(DOCS["html"]))
+    boxes = tree(page).xpath('//*[@id="doc"]//span[contains(@class, "box")][@data-key]')
+    assert {b.get("data-key") for b in boxes} == set(keys)

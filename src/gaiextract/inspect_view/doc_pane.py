@@ -67,9 +67,13 @@ def _page(v: View, n: int) -> str:
     return "".join(out)
 
 
-def _doc_table(v: View, t: Table) -> str:
+def _doc_table(v: View, t: Table, s: InspectSettings) -> str:
+    """The table as rebuilt; rows past the last mapped one are cut after a few, so a huge
+    table that is not part of the template cannot blow up the page."""
+    mapped = [r for r in range(t.n_rows) if any(id(c) in v.cell_keys for c in t.row_cells(r))]
+    shown = min(t.n_rows, (mapped[-1] + 1 if mapped else 0) + s.extra_table_rows)
     rows = []
-    for r in range(t.n_rows):
+    for r in range(shown):
         tds = []
         for cell in t.row_cells(r):
             span = ""
@@ -90,7 +94,8 @@ def _doc_table(v: View, t: Table) -> str:
                              f"</span></span>")
             tds.append(f"<td{span}>{''.join(inner)}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    return '<table class="doctable">' + "".join(rows) + "</table>"
+    more = f'<p class="elided">… {t.n_rows - shown} more rows …</p>' if shown < t.n_rows else ""
+    return '<table class="doctable">' + "".join(rows) + "</table>" + more
 
 
 def _doc_blocks(v: View, s: InspectSettings) -> str:
@@ -109,7 +114,7 @@ def _doc_blocks(v: View, s: InspectSettings) -> str:
             out.append(f'<p class="elided">… {hidden} paragraph{"s" if hidden > 1 else ""} …</p>')
             hidden = 0
         if isinstance(b, Table):
-            out.append(_doc_table(v, b))
+            out.append(_doc_table(v, b, s))
         elif i in heads:
             hm = heads[i]
             cls = "docp heading heading-mark" + (" sub" if hm.kind == "subsection" else "")

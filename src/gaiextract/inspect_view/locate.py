@@ -13,6 +13,7 @@ listed on the page as unplaced, never guessed onto another cell.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..document import Cell, Document, Paragraph, Table
@@ -236,9 +237,18 @@ def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
     if not ms:
         return
     seq = _cells_in_order(tables)
-    texts = [_norm(c.text) for _ti, c in seq]
-    starts = sorted({next(i for i, (ti, _c) in enumerate(seq) if ti == t) for t, _ in enumerate(tables)
-                     if any(ti == t for ti, _c in seq)})
+    at_text: dict[str, list[int]] = {}  # text -> its positions in reading order
+    starts: dict[int, int] = {}         # table -> position of its first cell
+    for i, (ti, c) in enumerate(seq):
+        at_text.setdefault(_norm(c.text), []).append(i)
+        starts.setdefault(ti, i)
+
+    def next_free(raw: str, pos: int, taken: set[int]) -> int | None:
+        spots = at_text.get(raw, [])
+        for j in spots[bisect_left(spots, pos):]:
+            if j not in taken and id(seq[j][1]) not in claimed:
+                return j
+        return None
 
     def run(start: int, commit: bool) -> int:
         pos, hits, taken = start, 0, set()
@@ -250,8 +260,7 @@ def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
             if m.how == "split" and last is not None and last[1] == raw:  # one run, several keys
                 i = last[0]
             else:
-                i = next((j for j in range(pos, len(seq)) if texts[j] == raw
-                          and id(seq[j][1]) not in claimed and j not in taken), None)
+                i = next_free(raw, pos, taken)
             if i is None:
                 continue
             hits += 1
@@ -261,6 +270,6 @@ def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
                 _claim(found, claimed, seq[i][1], m)
         return hits
 
-    best = max(starts, key=lambda s: (run(s, False), -s), default=None)
+    best = max(starts.values(), key=lambda s: (run(s, False), -s), default=None)
     if best is not None:
         run(best, True)

@@ -25,6 +25,8 @@ class InspectSettings:
     context_after: int = 2
     #: a paragraph in the text view is cut to this many characters
     snippet_chars: int = 240
+    #: rows of a rebuilt table shown after its last mapped row (or of a table with none)
+    extra_table_rows: int = 40
 
 
 DEFAULT_SETTINGS = InspectSettings()
