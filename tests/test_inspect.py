@@ -452,3 +452,24 @@ def test_a_huge_table_outside_the_template_is_cut(tmp_path):
     keys = expected_keys(expected_of(DOCS["html"]))
     boxes = tree(page).xpath('//*[@id="doc"]//span[contains(@class, "box")][@data-key]')
     assert {b.get("data-key") for b in boxes} == set(keys)
+
+
+def test_keys_split_from_one_printed_cell_get_a_slice_each():
+    """A run of digits divided among several keys (how: split) has one printed box: each
+    key gets its own slice of it, left to right, so every key still has its box."""
+    report = gaiextract.extract(str(DOCS["pdf"])).to_dict()
+    prov = report["tables"]["review_litigation"]["provenance"]
+    keys = ["review.upheld", "review.corrected", "review.other"]
+    x0, top, _x1, bottom = prov[keys[0]]["bbox"]
+    x1 = prov[keys[-1]]["bbox"][2]
+    for k in keys:
+        prov[k].update(bbox=[x0, top, x1, bottom], how="split")
+    doc = tree(gaiextract.inspect(report))
+    lefts = []
+    for k in keys:
+        (box,) = doc.xpath(f'//*[@id="doc"]//div[contains(@class, "box")][@data-key="review_litigation.{k}"]')
+        assert box.get("data-how") == "split"
+        style = dict(p.split(":") for p in box.get("style").split(";"))
+        lefts.append(float(style["left"].rstrip("%")))
+        assert float(style["width"].rstrip("%")) == pytest.approx((x1 - x0) / 3 / 595.2756 * 100, abs=0.01)
+    assert lefts == sorted(lefts) and len(set(lefts)) == 3

@@ -6,17 +6,20 @@ section heading.
 """
 from __future__ import annotations
 
+from collections import Counter
 from html import escape
 
 from ..document import Paragraph, Table
 from .fragments import attr_title, chip, classes, data, fmt, ref
+from .marks import CellMark
 from .settings import FALLBACK_PAGE_PT, HEADING_PAD_PT, InspectSettings
 from .view import View
 
 
-def _place(bbox: object, w: float, h: float, pad: float = 0.0) -> str | None:
+def _place(bbox: object, w: float, h: float, pad: float = 0.0, part: tuple[int, int] = (0, 1)) -> str | None:
     """CSS position of a box given in PDF points (x0, top, x1, bottom), in percent of the
-    page; None for anything that is not four numbers."""
+    page; None for anything that is not four numbers. ``part`` = (i, n) draws the i-th of
+    n equal slices of the box, left to right."""
     if not (isinstance(bbox, (list, tuple)) and len(bbox) == 4):
         return None
     try:
@@ -24,11 +27,18 @@ def _place(bbox: object, w: float, h: float, pad: float = 0.0) -> str | None:
     except (TypeError, ValueError):
         return None
     x0, top, x1, bottom = x0 - pad, top - pad, x1 + pad, bottom + pad
+    i, n = part
+    x0, x1 = x0 + (x1 - x0) * i / n, x0 + (x1 - x0) * (i + 1) / n
 
     def pct(x: float, total: float) -> str:
         return f"{100.0 * x / total:.3f}%" if total else "0%"
 
     return f"left:{pct(x0, w)};top:{pct(top, h)};width:{pct(x1 - x0, w)};height:{pct(bottom - top, h)}"
+
+
+def _bbox_key(m: CellMark) -> tuple | None:
+    bbox = m.prov.get("bbox")
+    return tuple(bbox) if isinstance(bbox, (list, tuple)) else None
 
 
 def _page(v: View, n: int) -> str:
@@ -41,10 +51,16 @@ def _page(v: View, n: int) -> str:
     else:
         out.append('<p class="note">(this page could not be drawn)</p>')
     unplaced = []
-    for m in v.marks.values():
-        if m.prov.get("page") != n:
-            continue
-        style = _place(m.prov.get("bbox"), w, h)
+    on_page = [m for m in v.marks.values() if m.prov.get("page") == n]
+    # several keys from one printed cell (a run of digits split by the template's sums):
+    # each gets its slice of the cell, in key order
+    sharing = Counter(_bbox_key(m) for m in on_page)
+    seen: Counter = Counter()
+    for m in on_page:
+        bk = _bbox_key(m)
+        part = (seen[bk], sharing[bk]) if bk is not None else (0, 1)
+        seen[bk] += 1
+        style = _place(m.prov.get("bbox"), w, h, part=part)
         if style is None:
             unplaced.append(m)
             continue
