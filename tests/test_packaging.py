@@ -27,6 +27,8 @@ def test_wheel_contains_data(wheel):
         assert f"gaiextract/grammars/{part}" in names
         assert f"gaiextract/grammars/schema/{part.replace('.toml', '.schema.json')}" in names
     assert "gaiextract/schema/report.schema.json" in names
+    assert "gaiextract/inspect_view/static/inspect.js" in names  # the inspect page's script and style
+    assert "gaiextract/inspect_view/static/inspect.css" in names
 
 
 def test_wheel_runs_from_another_directory(wheel, tmp_path):

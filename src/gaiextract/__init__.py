@@ -8,7 +8,7 @@ from .errors import ExtractError
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "read", "Report", "ExtractError", "__version__"]
+__all__ = ["ExtractError", "Report", "__version__", "extract", "inspect", "read"]
 
 
 def __getattr__(name):  # lazy: importing gaiextract stays cheap
@@ -18,6 +18,9 @@ def __getattr__(name):  # lazy: importing gaiextract stays cheap
     if name == "grammar":
         import importlib
         return importlib.import_module(f"{__name__}.grammar")
+    if name == "inspect":
+        from .inspect_view import inspect
+        return inspect
     if name == "Report":
         from .report import Report
         return Report

@@ -77,5 +77,9 @@ def _add_optional_commands():
 
 _add_optional_commands()
 
+from .inspect_view.cli import inspect_command  # registered after the core commands
+
+main.add_command(inspect_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,77 @@
+"""``gaiextract inspect FILE [-o OUT.html]``: write the inspection page.
+
+An existing output file is never truncated: ``-o`` refuses it unless ``--force``, and
+with ``--force`` the page is written to a temporary file beside it and moved over it
+only when complete, so a failure leaves the old file as it was.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import click
+
+from ..errors import ExtractError
+
+#: exit status when the output file exists and --force was not given
+EXIT_OUTPUT_EXISTS = 1
+#: exit status for unreadable input (same as ``gaiextract extract``)
+EXIT_UNREADABLE = 2
+
+
+@click.command("inspect")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the page here ('-' for standard output; the default is FILE's name + .inspect.html).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
+              help="Skip format sniffing.")
+def inspect_command(file: str, output: str | None, force: bool, fmt: str | None) -> None:
+    """Write a self-contained HTML page that shows where every value of FILE came from.
+
+    FILE is a report ('-' for standard input) or a canonical JSON file written by
+    'gaiextract extract' (its source document is re-read when still in place).
+    """
+    from . import inspect
+
+    if output is None:
+        output = "-" if file == "-" else os.path.basename(file) + ".inspect.html"
+    if output != "-" and os.path.exists(output) and not force:
+        click.echo(f"gaiextract: {output}: exists; not replaced (use --force to replace it)", err=True)
+        sys.exit(EXIT_OUTPUT_EXISTS)
+    try:
+        if file == "-":
+            page = inspect(sys.stdin.buffer.read(), format=fmt)
+        else:
+            page = inspect(file, format=fmt)
+    except ExtractError as exc:
+        click.echo(f"gaiextract: {file}: {exc.code}: {exc.message}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if output == "-":
+        click.echo(page, nl=False)
+        return
+    _write(output, page, force)
+    click.echo(f"gaiextract: wrote {output}", err=True)
+
+
+def _write(path: str, text: str, force: bool) -> None:
+    data = text.encode("utf-8")
+    if not force:
+        try:
+            with open(path, "xb") as fh:  # exclusive: never truncates a file that appeared meanwhile
+                fh.write(data)
+        except FileExistsError:
+            click.echo(f"gaiextract: {path}: exists; not replaced (use --force to replace it)", err=True)
+            sys.exit(EXIT_OUTPUT_EXISTS)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".inspect-", suffix=".html", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
