@@ -105,7 +105,7 @@ def _sections(v: View) -> str:
     out.append("</table>")
     fees = v.report.get("fees") or {}
     if fees:
-        out.append("<h3>Fees (section 六)</h3><table>" + "".join(
+        out.append("<h3>Fees</h3><table>" + "".join(
             f"<tr><th>{escape(str(k))}</th><td>{escape(fmt(val))}</td></tr>" for k, val in fees.items()) + "</table>")
     return "".join(out)
 
