@@ -1,7 +1,10 @@
 """The command line: a thin layer over the library.
 
-``gaiextract extract FILE`` prints canonical JSON; ``gaiextract batch`` (see
-:mod:`gaiextract.batch`) converts whole archives.
+``gaiextract extract FILE...`` prints canonical JSON (one report) or JSON Lines
+(several); ``gaiextract batch`` converts whole archives (:mod:`gaiextract.batch`);
+``export`` and ``series`` read a batch database. Conventions shared by every
+command (exit codes, ``-`` for stdout, ``-q``/``-v``) live in :mod:`gaiextract.clikit`;
+a new subcommand registers itself with one line in :func:`_add_optional_commands`.
 """
 from __future__ import annotations
 
@@ -10,7 +13,22 @@ import sys
 import click
 
 from . import __version__
+from .clikit import (
+    EXIT_INPUT,
+    EXIT_OUTPUT,
+    fail,
+    indent_of,
+    json_options,
+    level,
+    output_error,
+    read_kwargs,
+    read_options,
+    verbosity_options,
+    write_text,
+)
 from .errors import ExtractError
+
+PROG = "gaiextract"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,35 +37,76 @@ def main():
     """Extract 政府信息公开工作年度报告 into canonical JSON."""
 
 
+def _archive_kind(path: str) -> str | None:
+    from .batch.inputs import archive_kind_of_file
+    return archive_kind_of_file(path)
+
+
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the JSON here instead of standard output.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the JSON here ('-' = standard output, the default).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing --output file (refused otherwise).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
               help="Skip format sniffing (needed for '-' as FILE only if sniffing fails).")
-@click.option("--indent", type=int, default=1, show_default=True, help="JSON indentation; 0 for one line.")
-def extract(file, output, fmt, indent):
-    """Read FILE ('-' for standard input) and print its canonical JSON."""
+@json_options
+@verbosity_options
+@read_options
+def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **options):
+    """Read FILE ('-' for standard input) and print its canonical JSON.
+
+    Several FILEs give JSON Lines: one line per file, in order (an unreadable file is
+    an error record line). For folders and zip/tar archives use `gaiextract batch`.
+    Exit status: 0 all read, 3 some input unreadable, 2 usage error, 1 output failed.
+    """
+    from .batch.worker import error_record
     from .pipeline import extract as run
 
-    try:
-        if file == "-":
-            report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>")
-        else:
-            report = run(file, format=fmt)
-    except ExtractError as exc:
-        click.echo(f"gaiextract: {file}: {exc.code}: {exc.message}", err=True)
-        sys.exit(2)
-    text = report.to_json(indent=indent or None)
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-    else:
-        click.echo(text)
+    verbosity = level(quiet, verbose)
+    many = len(files) > 1
+    ind = indent_of(indent, compact, default=None if many else 1)
+    if many and ind:
+        raise click.UsageError("several files give JSON Lines (one line each): --indent does not apply")
+    kw = read_kwargs(options)
+    lines: list[str] = []
+    failed = 0
+    for file in files:
+        try:
+            if file == "-":
+                report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>", **kw)
+            else:
+                if _archive_kind(file):
+                    raise ExtractError("unsupported_format",
+                                       "an archive: use `gaiextract batch` to convert the reports inside")
+                report = run(file, format=fmt, **kw)
+        except ExtractError as exc:
+            failed += 1
+            if verbosity >= 0:
+                click.echo(f"{PROG}: {file}: {exc.code}: {exc.message}", err=True)
+            if many:
+                import json
+                lines.append(json.dumps(error_record(file, None, exc.code, exc.message),
+                                        ensure_ascii=False, separators=(",", ":")))
+            continue
+        if verbosity > 0:
+            click.echo(f"{file}: ok, {len(report.warnings)} warnings, "
+                       f"{len(report.failing_checks)} failing checks", err=True)
+        lines.append(report.to_json(indent=ind))
+    if lines:
+        target = output or "-"
+        try:
+            write_text(target, "\n".join(lines) + "\n", overwrite=overwrite)
+        except FileExistsError:
+            fail(PROG, target, "output_exists", "exists; pass --overwrite to replace it", EXIT_OUTPUT)
+        except OSError as exc:
+            code, message = output_error(exc, target)
+            fail(PROG, target, code, message, EXIT_OUTPUT)
+    if failed:
+        sys.exit(EXIT_INPUT)
 
 
 def _add_optional_commands():
-    """Subcommands that live with their feature (batch, export)."""
+    """Subcommands that live with their feature (batch, export, series)."""
     try:
         from .batch.cli import commands
     except ModuleNotFoundError as exc:
