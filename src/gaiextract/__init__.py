@@ -3,19 +3,30 @@
     >>> import gaiextract
     >>> report = gaiextract.extract("report.pdf")
     >>> report.tables["requests"].cells["new.total"]
+    >>> for r in gaiextract.extract_many(paths): ...      # reports and errors, in order
+    >>> gaiextract.series("reports.db").failed            # year-over-year checks
 """
+from typing import TYPE_CHECKING
+
 from .errors import ExtractError
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "read", "Report", "ExtractError", "__version__"]
+__all__ = ["extract", "extract_many", "read", "series", "series_of", "Report", "ExtractError",
+           "__version__"]
+
+if TYPE_CHECKING:  # what type checkers see (py.typed); at run time the imports are lazy
+    from .many import extract_many
+    from .pipeline import extract, read
+    from .report import Report
+    from .series import series, series_of
+
+_LAZY = {"extract": "pipeline", "read": "pipeline", "extract_many": "many", "Report": "report",
+         "series": "series", "series_of": "series"}
 
 
-def __getattr__(name):  # lazy: importing gaiextract stays cheap
-    if name in ("extract", "read"):
-        from . import pipeline
-        return getattr(pipeline, name)
-    if name == "Report":
-        from .report import Report
-        return Report
+def __getattr__(name: str):  # lazy: importing gaiextract stays cheap
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)

@@ -21,7 +21,7 @@ from .textnorm import nfkc, to_simplified
 class AgencyRules:
     replace: tuple[tuple[str, str], ...]
     division_prefix: re.Pattern[str]
-    min_short_chars: int
+    short_form: re.Pattern[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,11 +30,11 @@ def rules() -> AgencyRules:
     try:
         pairs = tuple((str(a), str(b)) for a, b in data["normalise"]["replace"])
         prefix = re.compile(data["group"]["division_prefix"])
-        min_short = int(data["group"]["min_short_chars"])
+        short = re.compile(data["group"]["short_form"])
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise GrammarError(f"grammars/agencies.toml: {exc}") from None
     pairs = tuple(sorted(pairs, key=lambda p: -len(p[0])))
-    return AgencyRules(replace=pairs, division_prefix=prefix, min_short_chars=min_short)
+    return AgencyRules(replace=pairs, division_prefix=prefix, short_form=short)
 
 
 _SPACE = re.compile(r"\s+")
@@ -84,7 +84,7 @@ def group_names(names: Iterable[str]) -> dict[str, AgencyGroup]:
     forms = sorted(by_form, key=lambda f: (-len(f), f))
     parent: dict[str, str] = {}
     for short in forms:
-        if len(short) < r.min_short_chars:
+        if not r.short_form.match(short):
             continue
         longer = [f for f in forms if len(f) > len(short) and f.endswith(short)
                   and r.division_prefix.fullmatch(f[: -len(short)])]

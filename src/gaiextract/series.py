@@ -132,7 +132,7 @@ class SeriesResult:
             years = " ".join(str(y) for y in a.years)
             gap = f"   gap: {' '.join(str(y) for y in a.gaps)}" if a.gaps else ""
             lines.append(f"{a.agency}   {years}{gap}")
-            if len(a.names) > 1 or a.names != [a.agency]:
+            if len(a.names) > 1:
                 lines.append(f"    names: {' = '.join(a.names)}")
             for c in self.checks:
                 if c.agency == a.agency and c.ok is not True:

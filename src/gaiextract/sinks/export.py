@@ -44,9 +44,11 @@ WIDE_COLUMNS = ("identity", "title", "agency", "year", "edition",
                 "checks_failed", "cells_count", "duplicate_of")
 LONG_COLUMNS = ("identity", "id", "sha256", "agency", "year", "table", "key", "value", "raw",
                 "row_label", "column_label", "page", "how")
-#: columns that hold numbers (typed as such in Parquet and Excel)
-NUMERIC = {"year", "id", "warnings_count", "checks_failed", "cells_count", "duplicate_of",
-           "fees.notices", "fees.amount_notified", "fees.amount_collected", "value", "page"}
+#: columns that hold whole numbers / any numbers (typed as such in Parquet); cell
+#: columns (``<table>.<key>``) and amounts are floats, since amounts may be decimal
+INTEGER = {"year", "id", "warnings_count", "checks_failed", "cells_count", "duplicate_of",
+           "fees.notices", "page"}
+NUMERIC = INTEGER | {"fees.amount_notified", "fees.amount_collected", "value"}
 #: Parquet rows per row group (bounded memory on large databases)
 PARQUET_BATCH_ROWS = 5000
 
@@ -173,16 +175,29 @@ def _write_xlsx(table: Table, path: str) -> int:
 def _write_parquet(table: Table, path: str) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    numeric_cols = {c for c in table.columns if c in NUMERIC or "." in c and c.split(".", 1)[0] in TABLE_ORDER}
-    schema = pa.schema([(c, pa.float64() if c in numeric_cols else pa.string()) for c in table.columns])
+    numeric_cols = {c for c in table.columns if c in NUMERIC or c.split(".", 1)[0] in TABLE_ORDER}
+
+    def arrow_type(c: str):
+        if c in INTEGER:
+            return pa.int64()
+        return pa.float64() if c in numeric_cols else pa.string()
+
+    def convert(c: str, v: Any) -> Any:
+        if v is None:
+            return None
+        if c in INTEGER:
+            return int(v)
+        return float(v) if c in numeric_cols else str(v)
+
+    schema = pa.schema([(c, arrow_type(c)) for c in table.columns])
     n = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[list[Any]] = []
 
         def put() -> None:
             cols = list(zip(*batch)) if batch else [[] for _ in table.columns]
-            arrays = [pa.array([None if v is None else (float(v) if c in numeric_cols else str(v)) for v in col],
-                               type=schema.field(c).type) for c, col in zip(table.columns, cols)]
+            arrays = [pa.array([convert(c, v) for v in col], type=schema.field(c).type)
+                      for c, col in zip(table.columns, cols)]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
         for row in table.rows:
