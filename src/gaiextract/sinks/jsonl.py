@@ -55,7 +55,7 @@ class JsonlSink(Sink):
 
     def open(self, resume: bool) -> None:
         if self.path == "-":
-            self._fh = os.fdopen(os.dup(sys.stdout.fileno()), "ab")
+            self._fh = sys.stdout.buffer  # flushed, never closed
             self._stdout = True
             return
         parent = os.path.dirname(os.path.abspath(self.path))
@@ -105,5 +105,8 @@ class JsonlSink(Sink):
     def close(self) -> None:
         if self._fh:
             self.flush()
-            self._fh.close()
+            if self._stdout:
+                self._fh.flush()
+            else:
+                self._fh.close()
             self._fh = None
