@@ -4,11 +4,11 @@ import json
 import subprocess
 import sys
 
+from batch_support import CORPUS, subprocess_env, zip_bytes
 from click.testing import CliRunner
 
 from gaiextract.cli import main
 from gaiextract.clikit import EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE
-from batch_support import CORPUS, subprocess_env, zip_bytes
 
 SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
 OTHER = CORPUS / "txt" / "g01_txt_cells.txt"
@@ -115,7 +115,7 @@ def test_retry_errors_with_resume(tmp_path):
     first = invoke("batch", folder, *outs, "--timeout", "0.0001", "--summary-json", tmp_path / "1.json")
     assert first.exit_code == 0, first.output
     assert json.loads((tmp_path / "1.json").read_text())["error_codes"] == {"timeout": 2}
-    skip = invoke("batch", folder, *outs, "--resume", "--summary-json", tmp_path / "2.json")
+    invoke("batch", folder, *outs, "--resume", "--summary-json", tmp_path / "2.json")
     assert json.loads((tmp_path / "2.json").read_text())["resumed"] == 2       # errors count as done ...
     retry = invoke("batch", folder, *outs, "--resume", "--retry-errors", "--summary-json", tmp_path / "3.json")
     assert retry.exit_code == 0, retry.output
@@ -130,6 +130,6 @@ def test_retry_errors_with_resume(tmp_path):
         rec = json.loads(line)
         last[rec["source"]["path"]] = rec
     assert all(r["schema"] == "gaiextract.report/1" for r in last.values()) and len(last) == 2
-    final = invoke("batch", folder, *outs, "--resume", "--retry-errors", "--summary-json", tmp_path / "4.json")
+    invoke("batch", folder, *outs, "--resume", "--retry-errors", "--summary-json", tmp_path / "4.json")
     assert json.loads((tmp_path / "4.json").read_text())["resumed"] == 2   # nothing left to retry
     assert invoke("batch", folder, *outs, "--retry-errors").exit_code == EXIT_USAGE

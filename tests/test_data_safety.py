@@ -16,16 +16,14 @@ import sys
 import zipfile
 
 import pytest
-from click.testing import CliRunner
-
-from gaiextract.batch import BatchOptions, run_batch
-from gaiextract.batch.inputs import InputWalker, Item, Skip
-from gaiextract.cli import main
-from gaiextract.sinks.files import DirSink
-from gaiextract.sinks.jsonl import JsonlSink
-from gaiextract.sinks.sql import SqlSink, normalize_url
 from batch_support import CORPUS, subprocess_env
 from batch_support.pg import pg_url  # noqa: F401 - fixture
+from click.testing import CliRunner
+
+from gaiextract.batch.inputs import InputWalker, Item, Skip
+from gaiextract.cli import main
+from gaiextract.sinks.jsonl import JsonlSink
+from gaiextract.sinks.sql import SqlSink, normalize_url
 
 SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
 OTHER = CORPUS / "txt" / "g01_txt_cells.txt"

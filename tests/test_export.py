@@ -12,10 +12,11 @@ import subprocess
 import sys
 
 import pytest
+from batch_support import CORPUS, subprocess_env
+from batch_support.pg import pg_url  # noqa: F401 - fixture
 
 from gaiextract.batch import BatchOptions, run_batch
 from gaiextract.sinks.sql import SqlSink
-from batch_support import CORPUS, subprocess_env
 
 pd = pytest.importorskip("pandas", reason="the export tests read the files with pandas (test extra)")
 
@@ -52,6 +53,7 @@ class Result:
 def cli(*args):
     """The command in this process (the subprocess form is tested once, below)."""
     from click.testing import CliRunner
+
     from gaiextract.cli import main
     return Result(CliRunner().invoke(main, [str(a) for a in args]))
 
@@ -162,3 +164,47 @@ def test_old_form_still_works(db, tmp_path):
     res = cli("export", "--db", db, "--wide", out)
     assert res.returncode == 0 and "deprecated" in res.stderr
     assert len(pd.read_csv(out)) == len(DOCS)
+
+
+def test_export_and_series_on_postgresql(pg_url, tmp_path):  # noqa: F811 - fixture
+    import gaiextract
+    from gaiextract.sinks.export import export
+    sink = SqlSink(pg_url)
+    sink.open(False)
+    for d in DOCS:
+        sink.write(gaiextract.extract(d).to_dict())
+    sink.close()
+    out = tmp_path / "pg.csv"
+    assert export(pg_url, str(out)) == 2
+    frame = pd.read_csv(out)
+    assert {(a, int(y)) for a, y in zip(frame["agency"], frame["year"])} == identities()
+    for doc in (DOCS[0], DOCS[2]):                   # fees read from the JSONB column
+        exp = expected(doc)
+        row = frame[frame["year"] == exp["report"]["year"]].iloc[0]
+        for k, v in exp["fees"].items():
+            assert (pd.isna(row[f"fees.{k}"]) if v is None else row[f"fees.{k}"] == v), k
+    assert export(pg_url, str(tmp_path / "all.csv"), all_copies=True) == len(DOCS)
+    result = gaiextract.series(pg_url, store=True)
+    assert len(result.agencies) == 2 and result.checks == []
+
+
+def test_a_database_of_the_first_release_gains_identity_columns(tmp_path):
+    import sqlite3
+
+    import gaiextract
+    from gaiextract.sinks.export import export
+    path = tmp_path / "old.db"
+    sink = SqlSink(str(path))
+    sink.open(False)
+    for d in DOCS:
+        sink.write(gaiextract.extract(d).to_dict())
+    sink.close()
+    with sqlite3.connect(path) as conn:  # back to the first release's schema
+        conn.execute("DROP INDEX ix_reports_identity")
+        for col in ("agency_key", "identity", "cells_count", "duplicate_of"):
+            conn.execute(f"ALTER TABLE reports DROP COLUMN {col}")
+        conn.execute("ALTER TABLE cells DROP COLUMN how")
+    assert export(str(path), str(tmp_path / "w.csv")) == 2
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT identity, duplicate_of IS NULL FROM reports ORDER BY id").fetchall()
+    assert len({i for i, _ in rows}) == 2 and sum(best for _, best in rows) == 2

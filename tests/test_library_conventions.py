@@ -8,10 +8,10 @@ import venv
 from pathlib import Path
 
 import pytest
+from batch_support import CORPUS, SRC
 
 import gaiextract
 from gaiextract import ExtractError
-from batch_support import CORPUS, SRC
 
 SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
 OTHER = CORPUS / "txt" / "g01_txt_cells.txt"

@@ -10,12 +10,12 @@ import subprocess
 import sys
 
 import pytest
+from batch_support import CORPUS, subprocess_env
 from sqlalchemy import create_engine, text
 
 import gaiextract
 from gaiextract.agencies import group_names, normalise
 from gaiextract.sinks.sql import SqlSink, normalize_url
-from batch_support import CORPUS, subprocess_env
 
 BASE = CORPUS / "txt" / "g01_txt_cells.txt"
 AGENCY = "北京市通州区人民政府办公室"

@@ -12,8 +12,16 @@ from .errors import ExtractError
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "extract_many", "read", "series", "series_of", "Report", "ExtractError",
-           "__version__"]
+__all__ = [
+    "ExtractError",
+    "Report",
+    "__version__",
+    "extract",
+    "extract_many",
+    "read",
+    "series",
+    "series_of",
+]
 
 if TYPE_CHECKING:  # what type checkers see (py.typed); at run time the imports are lazy
     from .many import extract_many

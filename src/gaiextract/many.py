@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any, Union
+from typing import Any
 
 from .errors import ExtractError
 from .report import Report
@@ -16,7 +16,7 @@ from .source import InputLike
 
 
 def extract_many(sources: Iterable[InputLike], raises: bool = False,
-                 **options: Any) -> Iterator[Union[Report, ExtractError]]:
+                 **options: Any) -> Iterator[Report | ExtractError]:
     """Yield one :class:`Report` — or, for an unreadable input, its
     :class:`ExtractError` — per source, in order.
 

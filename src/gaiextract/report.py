@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -36,7 +36,7 @@ class TableResult:
     def to_dict(self) -> dict[str, Any]:
         return {"cells": dict(self.cells), "provenance": dict(self.provenance), "location": dict(self.location)}
 
-    def rows(self, table: Optional[str] = None) -> list[tuple[Any, ...]]:
+    def rows(self, table: str | None = None) -> list[tuple[Any, ...]]:
         """One tuple per cell in ``FRAME_COLUMNS`` order (``table`` may be None)."""
         out = []
         for key, value in self.cells.items():
@@ -44,7 +44,7 @@ class TableResult:
             out.append((table, key, value, p.get("raw"), p.get("page"), p.get("how")))
         return out
 
-    def to_frame(self) -> "pandas.DataFrame":
+    def to_frame(self) -> pandas.DataFrame:
         """The cells as a pandas DataFrame indexed by key: value, raw, page, how."""
         pd = _pandas()
         frame = pd.DataFrame([r[1:] for r in self.rows()], columns=list(FRAME_COLUMNS[1:]))
@@ -71,7 +71,7 @@ class Subsection:
         return f"<Subsection {_short(self.heading)!r} {','.join(self.categories) or '-'}>"
 
 
-def _short(text: Optional[str], width: int = 24) -> str:
+def _short(text: str | None, width: int = 24) -> str:
     text = (text or "").replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -83,8 +83,8 @@ class Section:
     text: str
     location: dict[str, Any] = field(default_factory=dict)
     subsections: list[Subsection] = field(default_factory=list)
-    problems: Optional[list[str]] = None
-    measures: Optional[list[str]] = None
+    problems: list[str] | None = None
+    measures: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {"id": self.id, "heading": self.heading, "text": self.text, "location": dict(self.location),
@@ -103,9 +103,9 @@ class Report:
     """One extracted report. ``to_dict()`` is the canonical JSON object."""
 
     source: dict
-    title: Optional[str] = None
-    agency: Optional[str] = None
-    year: Optional[int] = None
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
     edition: str = "unknown"
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, TableResult] = field(default_factory=dict)
@@ -114,7 +114,7 @@ class Report:
     checks: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
-    def section(self, sid: str) -> Optional[Section]:
+    def section(self, sid: str) -> Section | None:
         """The section with this id, or None when the report lacks it.
 
         Raises ``KeyError`` for an id that is not a section id of the grammar (a typo
@@ -127,7 +127,7 @@ class Report:
                 raise KeyError(f"{sid!r} is not a section id; the section ids are {', '.join(known)}")
         return found
 
-    def to_frame(self) -> "pandas.DataFrame":
+    def to_frame(self) -> pandas.DataFrame:
         """Every cell of the three tables as a pandas DataFrame (long form):
         table, key, value, raw, page, how."""
         pd = _pandas()
@@ -156,5 +156,5 @@ class Report:
             "warnings": [dict(w) for w in self.warnings],
         }
 
-    def to_json(self, indent: Optional[int] = 1) -> str:
+    def to_json(self, indent: int | None = 1) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

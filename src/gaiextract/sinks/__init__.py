@@ -8,7 +8,6 @@ path when the bytes could not even be read), so re-running never duplicates.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Optional
 
 ERROR_SCHEMA = "gaiextract.error/1"
 
