@@ -208,3 +208,14 @@ def test_a_database_of_the_first_release_gains_identity_columns(tmp_path):
     with sqlite3.connect(path) as conn:
         rows = conn.execute("SELECT identity, duplicate_of IS NULL FROM reports ORDER BY id").fetchall()
     assert len({i for i, _ in rows}) == 2 and sum(best for _, best in rows) == 2
+
+
+def test_export_reads_a_read_only_database(db, tmp_path):
+    import shutil
+    import stat
+    copy = tmp_path / "ro.db"
+    shutil.copy(db, copy)
+    copy.chmod(stat.S_IRUSR)
+    uri = f"sqlite:///file:{copy}?mode=ro&uri=true"   # read-only even for root
+    from gaiextract.sinks.export import export
+    assert export(uri, str(tmp_path / "w.csv")) == 2

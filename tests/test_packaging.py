@@ -25,6 +25,7 @@ def test_wheel_contains_data(wheel):
                  "categories.toml"):
         assert f"gaiextract/grammars/{part}" in names
     assert "gaiextract/schema/report.schema.json" in names
+    assert {"gaiextract/py.typed", "gaiextract/grammars/agencies.toml", "gaiextract/grammars/series.toml"} <= set(names)
 
 
 def test_wheel_runs_from_another_directory(wheel, tmp_path):

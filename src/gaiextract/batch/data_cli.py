@@ -55,7 +55,7 @@ def export_command(db, out, shape, all_copies, overwrite, db_opt, wide_opt, quie
     try:
         n = export(db, out, shape=shape, all_copies=all_copies, overwrite=overwrite)
     except ExportError as exc:
-        if exc.code in ("usage", "not_found", "missing_extra"):
+        if exc.code in ("usage", "not_found", "missing_extra", "too_many_rows"):
             fail(f"{PROG} export", db if exc.code == "not_found" else out, exc.code, exc.message, EXIT_USAGE)
         fail(f"{PROG} export", out, "output_exists" if exc.code == "exists" else "output_unwritable",
              exc.message, EXIT_OUTPUT)

@@ -51,6 +51,8 @@ INTEGER = {"year", "id", "warnings_count", "checks_failed", "cells_count", "dupl
 NUMERIC = INTEGER | {"fees.amount_notified", "fees.amount_collected", "value"}
 #: Parquet rows per row group (bounded memory on large databases)
 PARQUET_BATCH_ROWS = 5000
+#: rows an Excel sheet holds below its header row
+XLSX_MAX_ROWS = 1_048_575
 
 
 class ExportError(Exception):
@@ -166,8 +168,11 @@ def _write_xlsx(table: Table, path: str) -> int:
     ws.append(table.columns)
     n = 0
     for row in table.rows:
-        ws.append([_plain(v) for v in row])
         n += 1
+        if n > XLSX_MAX_ROWS:
+            raise ExportError("too_many_rows", f"more than {XLSX_MAX_ROWS} rows do not fit an Excel sheet; "
+                                               "export to .parquet or .csv instead")
+        ws.append([_plain(v) for v in row])
     wb.save(path)
     return n
 

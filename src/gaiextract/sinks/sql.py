@@ -185,6 +185,9 @@ def sqlite_path(url: str) -> str | None:
     u = make_url(normalize_url(url))
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
+    if u.database.startswith("file:"):  # a SQLite URI (…?mode=ro&uri=true)
+        path = u.database[len("file:"):].split("?", 1)[0]
+        return None if path in ("", ":memory:") or "mode=memory" in u.database else path
     return u.database
 
 
@@ -246,17 +249,34 @@ _ADDED_COLUMNS = (("reports", "agency_key", "TEXT"), ("reports", "identity", "TE
                   ("cells", "how", "VARCHAR(16)"))
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the tables, and add the newer columns to a database of an older version."""
+def _schema_changes(conn) -> tuple[bool, list]:
+    """(tables missing?, columns missing) of this database."""
     from sqlalchemy import inspect
+    insp = inspect(conn)
+    tables = set(insp.get_table_names())
+    if not all(t.name in tables for t in (reports, cells, sections, checks, warnings_t, errors)):
+        return True, list(_ADDED_COLUMNS)
+    have = {t: {c["name"] for c in insp.get_columns(t)} for t in {a[0] for a in _ADDED_COLUMNS}}
+    return False, [(t, n, ty) for t, n, ty in _ADDED_COLUMNS if n not in have[t]]
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the tables, and add the newer columns to a database of an older version.
+
+    Writes nothing when the schema is complete (an export may read a read-only file)."""
+    with engine.connect() as conn:
+        tables_missing, columns_missing = _schema_changes(conn)
+    if not tables_missing and not columns_missing:
+        return
     with begin_write(engine) as conn:
-        Base.metadata.create_all(conn)
-        insp = inspect(conn)
-        have = {t: {c["name"] for c in insp.get_columns(t)} for t in {a[0] for a in _ADDED_COLUMNS}}
-        missing = [(t, n, ty) for t, n, ty in _ADDED_COLUMNS if n not in have[t]]
+        Base.metadata.create_all(conn, tables=[reports, cells, sections, checks, warnings_t, errors])
+        _, missing = _schema_changes(conn)
         for table, name, sqltype in missing:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {sqltype}")
         if any(t == "reports" for t, _, _ in missing):
+            for index in reports.indexes:  # the identity index (the table existed without it)
+                if index.name == "ix_reports_identity":
+                    index.create(conn, checkfirst=True)
             _backfill_identity(conn)
 
 
