@@ -150,6 +150,7 @@ def test_non_utf8_and_long_names_in_every_sink(tmp_path, odd_names):
     assert set(paths) == stored
     names = [n for n in os.listdir(out_dir) if n.endswith(".json")]
     assert len(names) == 2 and all(len(n.encode("utf-8")) <= 255 for n in names)
+    assert any(n.startswith("caf_xe9-_xb1_xa8_xb8_xe6.txt.") for n in names)  # readable, not a stray piece
     long = next(n for n in names if "政府" in n)
     assert long.startswith(LONG_CJK[:40])           # cut by bytes, on a character boundary
 

@@ -29,7 +29,9 @@ SUFFIX_BYTES = 1 + 64 + len(".json") + len(".tmp")
 def file_stem(path: str) -> str:
     """A safe stem from a source label, cut by UTF-8 *bytes* (a CJK character is 3) so
     that stem, hash and suffix fit in one file name."""
-    base = os.path.basename(str(path).replace("\\", "/").replace("!", "/").rstrip("/")) or "report"
+    # labels use "/" (archive members' backslashes are normalised when read); a backslash
+    # left in a label is part of a name (e.g. an escaped byte of a non-UTF-8 name)
+    base = os.path.basename(str(path).replace("!", "/").rstrip("/")) or "report"
     stem = _UNSAFE.sub("_", base).strip("._") or "report"
     budget = NAME_MAX_BYTES - SUFFIX_BYTES
     raw = stem.encode("utf-8", "replace")
