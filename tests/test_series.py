@@ -8,6 +8,7 @@ this test wrote, never gaiextract's output.
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from batch_support import CORPUS, subprocess_env
@@ -152,3 +153,15 @@ def test_series_of_a_missing_database_is_one_line(tmp_path):
                           env=subprocess_env(), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert "not_found" in proc.stderr and not missing.exists()
+
+
+@pytest.mark.parametrize("name", ["agencies", "series"])
+def test_grammar_files_valid_against_their_schemas(name):
+    import jsonschema
+
+    from gaiextract.grammar import _read
+    schema_path = Path(gaiextract.__file__).parent / "grammars" / "schema" / f"{name}.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    jsonschema.validate(_read(f"{name}.toml"), schema)
+    with pytest.raises(jsonschema.ValidationError):  # strict enough to catch a typo
+        jsonschema.validate({**_read(f"{name}.toml"), "typo": 1}, schema)

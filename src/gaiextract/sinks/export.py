@@ -24,15 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .labels import labels_for
-from .sql import (
-    TABLE_ORDER,
-    cell_columns,
-    cells,
-    make_engine,
-    normalize_url,
-    reports,
-    sqlite_path,
-)
+from .sql import cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 EXTRAS = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
@@ -180,7 +172,8 @@ def _write_xlsx(table: Table, path: str) -> int:
 def _write_parquet(table: Table, path: str) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    numeric_cols = {c for c in table.columns if c in NUMERIC or c.split(".", 1)[0] in TABLE_ORDER}
+    fixed = set(WIDE_COLUMNS) | set(LONG_COLUMNS)  # every other column is a cell: a number
+    numeric_cols = {c for c in table.columns if c in NUMERIC or c not in fixed}
 
     def arrow_type(c: str):
         if c in INTEGER:

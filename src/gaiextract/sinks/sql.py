@@ -365,7 +365,7 @@ def child_rows(record: dict, report_id: int):
     for chk in record.get("checks") or []:
         out[checks].append({"report_id": report_id, "check_id": chk.get("id"), "ok": bool(chk.get("ok")),
                             "expected": _number(chk.get("expected")), "actual": _number(chk.get("actual")),
-                            "detail": chk.get("detail")})
+                            "detail": chk.get("detail", chk.get("rule"))})
     for w in record.get("warnings") or []:
         detail = w.get("detail")
         out[warnings_t].append({"report_id": report_id, "code": str(w.get("code")),
