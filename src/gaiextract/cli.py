@@ -8,6 +8,7 @@ a new subcommand registers itself with one line in :func:`_add_optional_commands
 """
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -20,11 +21,11 @@ from .clikit import (
     indent_of,
     json_options,
     level,
+    open_output,
     output_error,
     read_kwargs,
     read_options,
     verbosity_options,
-    write_text,
 )
 from .errors import ExtractError
 
@@ -59,7 +60,6 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     an error record line). For folders and zip/tar archives use `gaiextract batch`.
     Exit status: 0 all read, 3 some input unreadable, 2 usage error, 1 output failed.
     """
-    from .batch.worker import error_record
     from .pipeline import extract as run
 
     verbosity = level(quiet, verbose)
@@ -68,41 +68,50 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     if many and ind:
         raise click.UsageError("several files give JSON Lines (one line each): --indent does not apply")
     kw = read_kwargs(options)
-    lines: list[str] = []
+    target = output or "-"
     failed = 0
-    for file in files:
-        try:
-            if file == "-":
-                report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>", **kw)
-            else:
-                if _archive_kind(file):
-                    raise ExtractError("unsupported_format",
-                                       "an archive: use `gaiextract batch` to convert the reports inside")
-                report = run(file, format=fmt, **kw)
-        except ExtractError as exc:
-            failed += 1
-            if verbosity >= 0:
-                click.echo(f"{PROG}: {file}: {exc.code}: {exc.message}", err=True)
-            if many:
-                import json
-                lines.append(json.dumps(error_record(file, None, exc.code, exc.message),
-                                        ensure_ascii=False, separators=(",", ":")))
-            continue
-        if verbosity > 0:
-            click.echo(f"{file}: ok, {len(report.warnings)} warnings, "
-                       f"{len(report.failing_checks)} failing checks", err=True)
-        lines.append(report.to_json(indent=ind))
-    if lines:
-        target = output or "-"
-        try:
-            write_text(target, "\n".join(lines) + "\n", overwrite=overwrite)
-        except FileExistsError:
-            fail(PROG, target, "output_exists", "exists; pass --overwrite to replace it", EXIT_OUTPUT)
-        except OSError as exc:
-            code, message = output_error(exc, target)
-            fail(PROG, target, code, message, EXIT_OUTPUT)
+    try:
+        with open_output(target, overwrite=overwrite) as out:
+            for file in files:  # one line (or one document) at a time: memory stays flat
+                line = _extract_one(run, file, fmt, kw, many, ind, verbosity)
+                if line is None:
+                    failed += 1
+                    continue
+                out.write(line + "\n")
+                if line.startswith('{"schema":"gaiextract.error/1"'):
+                    failed += 1
+    except FileExistsError:
+        fail(PROG, target, "output_exists", "exists; pass --overwrite to replace it", EXIT_OUTPUT)
+    except OSError as exc:
+        code, message = output_error(exc, target)
+        fail(PROG, target, code, message, EXIT_OUTPUT)
     if failed:
         sys.exit(EXIT_INPUT)
+
+
+def _extract_one(run, file: str, fmt, kw: dict, many: bool, indent, verbosity: int):
+    """The output line(s) for one file; an unreadable file is its error record line
+    (several files) or None (one file), after its line on stderr."""
+    from .batch.worker import error_record
+    try:
+        if file == "-":
+            report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>", **kw)
+        else:
+            if _archive_kind(file):
+                raise ExtractError("unsupported_format",
+                                   "an archive: use `gaiextract batch` to convert the reports inside")
+            report = run(file, format=fmt, **kw)
+    except ExtractError as exc:
+        if verbosity >= 0:
+            click.echo(f"{PROG}: {file}: {exc.code}: {exc.message}", err=True)
+        if not many:
+            return None
+        return json.dumps(error_record(file, None, exc.code, exc.message), ensure_ascii=False,
+                          separators=(",", ":"))
+    if verbosity > 0:
+        click.echo(f"{file}: ok, {len(report.warnings)} warnings, "
+                   f"{len(report.failing_checks)} failing checks", err=True)
+    return report.to_json(indent=indent)
 
 
 def _add_optional_commands():

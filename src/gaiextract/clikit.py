@@ -8,13 +8,14 @@ between commands, and a feature that adds an option to both ``extract`` and
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 import click
 
@@ -143,12 +144,14 @@ def output_error(exc: BaseException, target: str) -> tuple[str, str]:
     return "output_failed", f"{target}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
 
-def write_text(path: str, text: str, overwrite: bool = False) -> None:
-    """Write ``text`` to ``path`` (``-`` = stdout) without ever truncating an existing file
-    unless ``overwrite``: a temporary file beside it, renamed into place. Raises OSError /
-    FileExistsError."""
+@contextlib.contextmanager
+def open_output(path: str, overwrite: bool = False) -> Iterator[TextIO]:
+    """A text stream for ``path`` (``-`` = stdout) that never truncates an existing file
+    unless ``overwrite``: a temporary file beside it, renamed into place when the block
+    ends without an exception (removed otherwise). Raises OSError / FileExistsError
+    before anything is written."""
     if is_stdout(path):
-        click.echo(text, nl=False)
+        yield click.get_text_stream("stdout")
         return
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -158,8 +161,14 @@ def write_text(path: str, text: str, overwrite: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".gaiextract-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            yield fh
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_text(path: str, text: str, overwrite: bool = False) -> None:
+    """Write ``text`` through :func:`open_output`."""
+    with open_output(path, overwrite) as fh:
+        fh.write(text)
