@@ -313,3 +313,11 @@ def test_gbk_zip_member_names_are_decoded(tmp_path):
         assert zf.infolist()[0].filename != name            # Python reads it as cp437 mojibake
     got = [g for g in InputWalker([str(archive)]) if isinstance(g, Item)]
     assert [g.label for g in got] == [f"{archive}!/{name}"]
+
+
+def test_extract_of_an_unreadable_file_creates_no_output(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    res = CliRunner().invoke(main, ["extract", str(bad), "-o", str(tmp_path / "o.json")])
+    assert res.exit_code == 3 and not (tmp_path / "o.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt"]   # no temporary file left either

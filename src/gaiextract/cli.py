@@ -70,13 +70,15 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     kw = read_kwargs(options)
     target = output or "-"
     failed = 0
+    first = None
+    if not many:  # one unreadable file: no output file at all
+        first = _extract_one(run, files[0], fmt, kw, many, ind, verbosity)
+        if first is None:
+            sys.exit(EXIT_INPUT)
     try:
         with open_output(target, overwrite=overwrite) as out:
             for file in files:  # one line (or one document) at a time: memory stays flat
-                line = _extract_one(run, file, fmt, kw, many, ind, verbosity)
-                if line is None:
-                    failed += 1
-                    continue
+                line = first if first is not None else _extract_one(run, file, fmt, kw, many, ind, verbosity)
                 out.write(line + "\n")
                 if line.startswith('{"schema":"gaiextract.error/1"'):
                     failed += 1
