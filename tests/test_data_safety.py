@@ -155,6 +155,17 @@ def test_non_utf8_and_long_names_in_every_sink(tmp_path, odd_names):
     assert long.startswith(LONG_CJK[:40])           # cut by bytes, on a character boundary
 
 
+def test_a_newline_in_a_name_stays_one_line(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\nb.txt").write_bytes(SEED.read_bytes())
+    jsonl = tmp_path / "o.jsonl"
+    res = batch(folder, "--jsonl", jsonl, "-v")
+    assert res.exit_code == 0, res.output
+    assert jsonl_paths(jsonl) == [f"{folder}/a\\x0ab.txt"]
+    assert any(line.startswith(f"{folder}/a\\x0ab.txt: ok") for line in res.stderr.splitlines())
+
+
 # -- symbolic links --------------------------------------------------------------
 
 @pytest.fixture

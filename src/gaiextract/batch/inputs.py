@@ -175,14 +175,22 @@ def safe_member_label(name: str) -> str:
 
 
 def display_path(path: str) -> str:
-    """A path as a label every sink can store: a file name that is not valid UTF-8
-    (decoded by Python with surrogate escapes) keeps its readable part and shows the
-    other bytes as ``\\xNN``. Valid names are returned unchanged."""
+    """A path as a label every sink can store and print on one line: a file name that
+    is not valid UTF-8 (decoded by Python with surrogate escapes) keeps its readable
+    part and shows the other bytes as ``\\xNN``; control characters (a newline in a
+    name) are shown the same way. Other names are returned unchanged."""
     try:
         path.encode("utf-8")
-        return path
     except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
+        path = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in path)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 #: zip general-purpose flag bit 11: the member name is UTF-8
