@@ -104,8 +104,7 @@ def _extract_one(run, file: str, fmt, kw: dict, many: bool, indent, verbosity: i
                                    "an archive: use `gaiextract batch` to convert the reports inside")
             report = run(file, format=fmt, **kw)
     except ExtractError as exc:
-        if verbosity >= 0:
-            click.echo(f"{PROG}: {file}: {exc.code}: {exc.message}", err=True)
+        click.echo(f"{PROG}: {file}: {exc.code}: {exc.message}", err=True)  # even with -q: an error
         if not many:
             return None
         return json.dumps(error_record(file, None, exc.code, exc.message), ensure_ascii=False,
