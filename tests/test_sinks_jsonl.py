@@ -36,7 +36,7 @@ def test_records_are_one_compact_line_each_and_keys_read_back(tmp_path, report):
     assert "密云区" in path.read_text(encoding="utf-8")   # not \u-escaped
 
 
-def test_resume_keeps_and_reads_keys_without_resume_starts_over(tmp_path, report):
+def test_resume_keeps_and_reads_keys_without_resume_appends(tmp_path, report):
     path = tmp_path / "o.jsonl"
     sink = JsonlSink(path)
     sink.open(resume=False)
@@ -48,10 +48,16 @@ def test_resume_keeps_and_reads_keys_without_resume_starts_over(tmp_path, report
     again.write(report)
     again.close()
     assert len(lines(path)) == 1
+    before = path.read_bytes()
     fresh = JsonlSink(path)
     fresh.open(resume=False)
     fresh.close()
-    assert path.read_bytes() == b""
+    assert path.read_bytes() == before  # never truncated (issue 10: --help says "Append")
+    fresh = JsonlSink(path)
+    fresh.open(resume=False)
+    fresh.write(report)
+    fresh.close()
+    assert path.read_bytes() == before * 2  # appended after it
 
 
 def test_partial_last_line_from_a_killed_run_is_repaired(tmp_path, report):

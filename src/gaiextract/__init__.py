@@ -3,25 +3,43 @@
     >>> import gaiextract
     >>> report = gaiextract.extract("report.pdf")
     >>> report.tables["requests"].cells["new.total"]
+    >>> for r in gaiextract.extract_many(paths): ...      # reports and errors, in order
+    >>> gaiextract.series("reports.db").failed            # year-over-year checks
 """
+from typing import TYPE_CHECKING
+
 from .errors import ExtractError
 
 __version__ = "0.1.0"
 
-__all__ = ["ExtractError", "Report", "__version__", "extract", "inspect", "read"]
+__all__ = [
+    "ExtractError",
+    "Report",
+    "__version__",
+    "extract",
+    "extract_many",
+    "inspect",
+    "read",
+    "series",
+    "series_of",
+]
+
+if TYPE_CHECKING:  # what type checkers see (py.typed); at run time the imports are lazy
+    from .many import extract_many
+    from .pipeline import extract, read
+    from .inspect_view import inspect
+    from .report import Report
+    from .series import series, series_of
+
+_LAZY = {"extract": "pipeline", "read": "pipeline", "extract_many": "many", "Report": "report",
+         "series": "series", "series_of": "series", "inspect": "inspect_view",
+         "grammar": None}
 
 
-def __getattr__(name):  # lazy: importing gaiextract stays cheap
-    if name in ("extract", "read"):
-        from . import pipeline
-        return getattr(pipeline, name)
-    if name == "grammar":
+def __getattr__(name: str):  # lazy: importing gaiextract stays cheap
+    if name in _LAZY:
         import importlib
-        return importlib.import_module(f"{__name__}.grammar")
-    if name == "inspect":
-        from .inspect_view import inspect
-        return inspect
-    if name == "Report":
-        from .report import Report
-        return Report
+        if _LAZY[name] is None:  # a submodule
+            return importlib.import_module(f".{name}", __name__)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)

@@ -1,16 +1,35 @@
 """The command line: a thin layer over the library.
 
-``gaiextract extract FILE`` prints canonical JSON; ``gaiextract batch`` (see
-:mod:`gaiextract.batch`) converts whole archives.
+``gaiextract extract FILE...`` prints canonical JSON (one report) or JSON Lines
+(several); ``gaiextract batch`` converts whole archives (:mod:`gaiextract.batch`);
+``export`` and ``series`` read a batch database. Conventions shared by every
+command (exit codes, ``-`` for stdout, ``-q``/``-v``) live in :mod:`gaiextract.clikit`;
+a new subcommand registers itself with one line in :func:`_add_optional_commands`.
 """
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 
 from . import __version__
+from .clikit import (
+    EXIT_INPUT,
+    EXIT_OUTPUT,
+    fail,
+    indent_of,
+    json_options,
+    level,
+    open_output,
+    output_error,
+    read_kwargs,
+    read_options,
+    verbosity_options,
+)
 from .errors import ExtractError
+
+PROG = "gaiextract"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,52 +38,85 @@ def main():
     """Extract 政府信息公开工作年度报告 into canonical JSON."""
 
 
+def _archive_kind(path: str) -> str | None:
+    from .batch.inputs import archive_kind_of_file
+    return archive_kind_of_file(path)
+
+
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the JSON here instead of standard output.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the JSON here ('-' = standard output, the default).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing --output file (refused otherwise).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
               help="Skip format sniffing (needed for '-' as FILE only if sniffing fails).")
-@click.option("--indent", type=int, default=1, show_default=True, help="JSON indentation; 0 for one line.")
-@click.option("--grammar", "grammar_dir", type=click.Path(file_okay=False),
-              help="A grammar directory whose *.toml files extend the shipped grammar (docs/grammar.md).")
-def extract(file, output, fmt, indent, grammar_dir):
-    """Read FILE ('-' for standard input) and print its canonical JSON."""
+@json_options
+@verbosity_options
+@read_options
+def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **options):
+    """Read FILE ('-' for standard input) and print its canonical JSON.
+
+    Several FILEs give JSON Lines: one line per file, in order (an unreadable file is
+    an error record line). For folders and zip/tar archives use `gaiextract batch`.
+    Exit status: 0 all read, 3 some input unreadable, 2 usage error, 1 output failed.
+    """
     from .pipeline import extract as run
 
-    grammar = load_grammar_option(grammar_dir)
+    verbosity = level(quiet, verbose)
+    many = len(files) > 1
+    ind = indent_of(indent, compact, default=None if many else 1)
+    if many and ind:
+        raise click.UsageError("several files give JSON Lines (one line each): --indent does not apply")
+    kw = read_kwargs(options)
+    target = output or "-"
+    failed = 0
+    first = None
+    if not many:  # one unreadable file: no output file at all
+        first = _extract_one(run, files[0], fmt, kw, many, ind, verbosity)
+        if first is None:
+            sys.exit(EXIT_INPUT)
+    try:
+        with open_output(target, overwrite=overwrite) as out:
+            for file in files:  # one line (or one document) at a time: memory stays flat
+                line = first if first is not None else _extract_one(run, file, fmt, kw, many, ind, verbosity)
+                out.write(line + "\n")
+                if line.startswith('{"schema":"gaiextract.error/1"'):
+                    failed += 1
+    except FileExistsError:
+        fail(PROG, target, "output_exists", "exists; pass --overwrite to replace it", EXIT_OUTPUT)
+    except OSError as exc:
+        code, message = output_error(exc, target)
+        fail(PROG, target, code, message, EXIT_OUTPUT)
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+def _extract_one(run, file: str, fmt, kw: dict, many: bool, indent, verbosity: int):
+    """The output line(s) for one file; an unreadable file is its error record line
+    (several files) or None (one file), after its line on stderr."""
+    from .batch.worker import error_record
     try:
         if file == "-":
-            report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>", grammar=grammar)
+            report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>", **kw)
         else:
-            report = run(file, format=fmt, grammar=grammar)
+            if _archive_kind(file):
+                raise ExtractError("unsupported_format",
+                                   "an archive: use `gaiextract batch` to convert the reports inside")
+            report = run(file, format=fmt, **kw)
     except ExtractError as exc:
-        click.echo(f"gaiextract: {file}: {exc.code}: {exc.message}", err=True)
-        sys.exit(2)
-    text = report.to_json(indent=indent or None)
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-    else:
-        click.echo(text)
-
-
-def load_grammar_option(grammar_dir):
-    """The grammar a --grammar option names (None: the shipped one); a bad grammar is
-    one line on stderr, ``gaiextract: grammar: FILE: line N: key K: …``, and status 2."""
-    from .grammar import GrammarError, load
-
-    if grammar_dir is None:
-        return None
-    try:
-        return load(grammar_dir)
-    except GrammarError as exc:
-        click.echo(f"gaiextract: grammar: {exc}", err=True)
-        sys.exit(2)
+        click.echo(f"{PROG}: {file}: {exc.code}: {exc.message}", err=True)  # even with -q: an error
+        if not many:
+            return None
+        return json.dumps(error_record(file, None, exc.code, exc.message), ensure_ascii=False,
+                          separators=(",", ":"))
+    if verbosity > 0:
+        click.echo(f"{file}: ok, {len(report.warnings)} warnings, "
+                   f"{len(report.failing_checks)} failing checks", err=True)
+    return report.to_json(indent=indent)
 
 
 def _add_optional_commands():
-    """Subcommands that live with their feature (batch, export)."""
+    """Subcommands that live with their feature (batch, export, series)."""
     try:
         from .batch.cli import commands
     except ModuleNotFoundError as exc:
@@ -77,7 +129,7 @@ def _add_optional_commands():
 
 _add_optional_commands()
 
-from .inspect_view.cli import inspect_command  # registered after the core commands
+from .inspect_view.cli import inspect_command  # noqa: E402  (registered after the core commands)
 
 main.add_command(inspect_command)
 

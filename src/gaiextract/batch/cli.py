@@ -1,22 +1,35 @@
-"""``gaiextract batch`` and ``gaiextract export`` (added to the main CLI group).
+"""``gaiextract batch`` (added to the main CLI group with ``export`` and ``series``).
 
-Exit codes (docs/batch.md): 0 the batch ran, even if some files failed (their
-error records say why); 1 the batch could not run or finish because of its
-outputs (e.g. the database is unreachable); 2 usage error; 130 interrupted
-(Ctrl-C / SIGTERM) after writing everything finished so far.
+Exit codes (docs/batch.md, the same for every command — :mod:`gaiextract.clikit`):
+0 the batch ran, even if some files failed (their error records say why); 1 the
+batch could not run or finish because of its outputs (database unreachable, disk
+full: one line with a code of ``OUTPUT_ERROR_CODES``); 2 usage error; 130
+interrupted (Ctrl-C / SIGTERM) after writing everything finished so far.
 """
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 
 import click
 
+from ..clikit import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_USAGE,
+    level,
+    output_error,
+    read_kwargs,
+    read_options,
+    verbosity_options,
+    write_text,
+)
 from .inputs import Limits
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_FAILED = EXIT_OUTPUT  # the former name
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "commands"]
 
 
 def _sigterm(signum, frame):
@@ -25,12 +38,17 @@ def _sigterm(signum, frame):
 
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), help="Append records to this JSON Lines file.")
+@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Append records to this JSON Lines file ('-' = standard output).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write one JSON file per report here.")
 @click.option("--db", "db_url", help="Database URL (postgresql://…) or a SQLite file path.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Parallel workers (default: one per CPU).")
 @click.option("--resume", is_flag=True, help="Skip files the outputs already hold (by content sha256).")
+@click.option("--retry-errors", is_flag=True,
+              help="With --resume: convert again the files whose earlier try gave an error record.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links that point outside the input folders (skipped otherwise).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=120.0, show_default=True,
               help="Seconds allowed per file; 0 for no limit.")
 @click.option("--max-tasks-per-child", type=click.IntRange(min=1), default=100, show_default=True,
@@ -39,7 +57,8 @@ def _sigterm(signum, frame):
 @click.option("--scheduler", help="Dask scheduler address (with --executor dask).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
-@click.option("--summary-json", type=click.Path(dir_okay=False), help="Also write the summary here as JSON.")
+@click.option("--summary-json", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Also write the summary here as JSON ('-' = standard output).")
 @click.option("--plugin", "plugins", multiple=True, metavar="MODULE",
               help="Import MODULE in every worker first (e.g. to register an extra reader).")
 @click.option("--db-batch-size", type=click.IntRange(min=1), default=100, show_default=True,
@@ -48,20 +67,24 @@ def _sigterm(signum, frame):
               help="Largest document (file or archive member) read, uncompressed.")
 @click.option("--max-ratio", type=click.FloatRange(min=1), default=Limits.max_ratio, show_default=True,
               help="Largest compression ratio of an archive member (zip bomb guard).")
-@click.option("--grammar", "grammar_dir", type=click.Path(file_okay=False),
-              help="A grammar directory whose *.toml files extend the shipped grammar (docs/grammar.md).")
-def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, timeout, max_tasks_per_child,
-                  executor, scheduler, progress, summary_json, plugins, db_batch_size, max_file_mb,
-                  max_ratio, grammar_dir=None):
+@verbosity_options
+@read_options
+def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors, follow_symlinks, timeout,
+                  max_tasks_per_child, executor, scheduler, progress, summary_json, plugins, db_batch_size,
+                  max_file_mb, max_ratio, quiet, verbose, **options):
     """Convert files, folders and zip/tar archives (INPUT...) into JSONL, JSON files
     and/or a database. Bad files become error records; the batch goes on."""
     from .runner import BatchOptions, run_batch
 
-    if grammar_dir is not None:
-        # validated here, then named to every worker process by the environment
-        from ..cli import load_grammar_option
-        from ..grammar import GRAMMAR_ENV
-        os.environ[GRAMMAR_ENV] = load_grammar_option(grammar_dir).user_dir
+    verbosity = level(quiet, verbose)
+    if retry_errors and not resume:
+        raise click.UsageError("--retry-errors goes with --resume")
+    if out_dir == "-":
+        raise click.UsageError("--out takes a folder; for standard output use --jsonl -")
+    if jsonl == "-" and summary_json == "-":
+        raise click.UsageError("--jsonl - and --summary-json - cannot both be standard output")
+    if jsonl == "-" and resume:
+        raise click.UsageError("--resume cannot read back standard output (--jsonl -)")
     if jsonl and out_dir:
         raise click.UsageError("give --jsonl or --out, not both")
     if not (jsonl or out_dir or db_url):
@@ -83,6 +106,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, timeout, max_
         sinks.append(DirSink(out_dir))
     if db_url:
         from sqlalchemy.exc import ArgumentError
+
         from ..sinks.sql import SqlSink, make_engine
         try:
             make_engine(db_url).dispose()
@@ -92,44 +116,36 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, timeout, max_
     limits = Limits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
     opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
                         max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,
-                        scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits)
+                        scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits,
+                        retry_errors=retry_errors, follow_symlinks=follow_symlinks, verbosity=verbosity,
+                        read_options=read_kwargs(options))
     old = signal.signal(signal.SIGTERM, _sigterm)
     try:
         summary = run_batch(opts, sinks)
     except KeyboardInterrupt:  # during set-up, before anything ran
         click.echo("gaiextract batch: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except Exception as exc:
-        click.echo(f"gaiextract batch: the batch could not finish: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_FAILED)
+    except Exception as exc:  # noqa: BLE001 - an output failed: one line with its code
+        target = db_url if db_url and not isinstance(exc, OSError) else (jsonl or out_dir or db_url)
+        code, message = output_error(exc, str(target))
+        click.echo(f"gaiextract batch: {code}: the batch could not finish: {message}", err=True)
+        sys.exit(EXIT_OUTPUT)
     finally:
         signal.signal(signal.SIGTERM, old)
-    click.echo(summary.text(), err=True)
+    if verbosity >= 0:
+        click.echo(summary.text(), err=True)
     if summary_json:
-        with open(summary_json, "w", encoding="utf-8") as fh:
-            json.dump(summary.to_dict(), fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
+        text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        try:
+            write_text(summary_json, text, overwrite=True)  # the summary is ours to replace
+        except OSError as exc:
+            code, message = output_error(exc, summary_json)
+            click.echo(f"gaiextract batch: {code}: {message}", err=True)
+            sys.exit(EXIT_OUTPUT)
     sys.exit(EXIT_INTERRUPTED if summary.interrupted else EXIT_OK)
-
-
-@click.command("export")
-@click.option("--db", "db_url", required=True, help="Database written by 'gaiextract batch'.")
-@click.option("--wide", "wide", required=True, type=click.Path(dir_okay=False),
-              help="CSV file: one row per report, one column per cell key (e.g. requests.new.total).")
-def export_command(db_url, wide):
-    """Export a batch database for spreadsheets."""
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-    from ..sinks.sql import export_wide
-    try:
-        n = export_wide(db_url, wide)
-    except ArgumentError as exc:
-        raise click.UsageError(f"--db {db_url}: {exc}")
-    except SQLAlchemyError as exc:
-        click.echo(f"gaiextract export: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_FAILED)
-    click.echo(f"{n} reports written to {wide}", err=True)
 
 
 def commands() -> list:
     """The subcommands the main CLI group adds."""
-    return [batch_command, export_command]
+    from .data_cli import export_command, series_command
+    return [batch_command, export_command, series_command]

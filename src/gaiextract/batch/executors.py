@@ -14,13 +14,13 @@ import multiprocessing
 import os
 import sys
 import time
-from typing import Optional
 
 from .worker import convert, error_record, init_worker
 
+
 #: beyond the worker's own alarm, the parent waits this much longer before it
 #: kills a worker that does not answer (a C call that ignores signals)
-def hard_deadline(timeout: Optional[float]) -> Optional[float]:
+def hard_deadline(timeout: float | None) -> float | None:
     if not timeout:
         return None
     return timeout + max(3.0, 0.5 * timeout)
@@ -58,13 +58,15 @@ class LocalExecutor:
     and recorded as ``internal_error`` without blaming the others.
     """
 
-    def __init__(self, workers: int = 0, timeout: Optional[float] = None,
-                 max_tasks_per_child: Optional[int] = 100, plugins: tuple = ()):
+    def __init__(self, workers: int = 0, timeout: float | None = None,
+                 max_tasks_per_child: int | None = 100, plugins: tuple = (),
+                 options: dict | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.timeout = timeout
         self.deadline = hard_deadline(timeout)
         self.max_tasks_per_child = max_tasks_per_child or None
         self.plugins = tuple(plugins)
+        self.options = dict(options or {})  # reading options passed to extract()
         self.ctx = multiprocessing.get_context("forkserver")
         # workers fork from a server that has the library imported already
         self.ctx.set_forkserver_preload(["gaiextract.batch.worker", "gaiextract.batch.preload",
@@ -142,7 +144,7 @@ class LocalExecutor:
             self._start(self.retry.popleft())
 
     def _start(self, item) -> None:
-        fut = self.pool.submit(convert, item.label, item.data, self.timeout)
+        fut = self.pool.submit(convert, item.label, item.data, self.timeout, (), self.options)
         self.inflight[fut] = (item, time.monotonic())
 
     def _suspect(self, item, out) -> None:
@@ -200,8 +202,8 @@ class DaskExecutor:
     (recorded as ``timeout``) — the worker thread itself cannot be stopped.
     """
 
-    def __init__(self, scheduler: str, timeout: Optional[float] = None, plugins: tuple = (),
-                 workers: int = 0):
+    def __init__(self, scheduler: str, timeout: float | None = None, plugins: tuple = (),
+                 workers: int = 0, options: dict | None = None):
         try:
             from dask.distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on the extra
@@ -210,6 +212,7 @@ class DaskExecutor:
         self.client = Client(scheduler)  # the default client: distributed.wait needs one
         self.timeout = timeout
         self.plugins = tuple(plugins)
+        self.options = dict(options or {})
         threads = sum(self.client.nthreads().values()) or 1
         # no more files than threads, so a file starts when submitted and can be timed
         self._capacity = max(1, workers or threads)
@@ -225,7 +228,7 @@ class DaskExecutor:
 
     def submit(self, item) -> None:
         fut = self.client.submit(convert, item.label, item.data, self.timeout, self.plugins,
-                                 pure=False)
+                                 self.options, pure=False)
         self.inflight[fut] = (item, time.monotonic())
 
     def poll(self, wait_s: float = 0.5) -> list:

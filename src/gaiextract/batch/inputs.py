@@ -5,6 +5,13 @@ archives. Archives are read member by member in memory: nothing is ever
 unpacked to disk, and a member name is only a label (``a.zip!/dir/x.pdf``),
 never a path we write to, so ``../`` or absolute member names are harmless.
 
+File names are whatever the file system allows: a name that is not valid UTF-8
+is read through its bytes and *labelled* with the undecodable bytes escaped
+(``caf\\xe9.txt``), so every sink can store it; zip member names written in GBK
+without the UTF-8 flag (Windows archivers) are decoded as GBK. Symbolic links in
+a folder are followed only while they stay inside the input roots (unless
+``follow_symlinks``), so a link cannot pull an outside file into the outputs.
+
 Each candidate is sniffed with the reader registry (content first), so a report
 saved without an extension is still found, while files that no reader accepts
 are *skipped* (counted, not errors). A file whose extension names a report
@@ -18,8 +25,8 @@ import os
 import stat
 import tarfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
 
 from ..grammar import report_markers
 from ..readers import readers
@@ -55,7 +62,7 @@ class Item:
     sha256: str
 
     @classmethod
-    def of(cls, label: str, data: bytes) -> "Item":
+    def of(cls, label: str, data: bytes) -> Item:
         return cls(label=label, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -66,7 +73,7 @@ class Problem:
     label: str
     code: str
     message: str
-    sha256: Optional[str] = None
+    sha256: str | None = None
 
 
 @dataclass
@@ -88,7 +95,7 @@ class InputStats:
 CATCH_ALL_PRIORITY = 90
 
 
-def sniff_format(label: str, data: bytes) -> Optional[str]:
+def sniff_format(label: str, data: bytes) -> str | None:
     """The format the first accepting reader claims, or None.
 
     A catch-all reader (the plain text one) only counts when the text looks like
@@ -130,7 +137,7 @@ def is_candidate(label: str, data: bytes, explicit: bool = False) -> bool:
     return sniff_format(label, data) is not None
 
 
-def _archive_kind(name: str, head: bytes) -> Optional[str]:
+def _archive_kind(name: str, head: bytes) -> str | None:
     """'zip' or 'tar' when the bytes are an archive (and not a DOCX)."""
     if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
         if _extension(name) in ("docx", "xlsx", "pptx", "odt", "epub", "jar"):
@@ -167,13 +174,82 @@ def safe_member_label(name: str) -> str:
     return name
 
 
+def display_path(path: str) -> str:
+    """A path as a label every sink can store and print on one line: a file name that
+    is not valid UTF-8 (decoded by Python with surrogate escapes) keeps its readable
+    part and shows the other bytes as ``\\xNN``; control characters (a newline in a
+    name) are shown the same way. Other names are returned unchanged."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in path)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+#: zip general-purpose flag bit 11: the member name is UTF-8
+_ZIP_UTF8_FLAG = 0x800
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name, decoding GBK names that Windows archivers store without the
+    UTF-8 flag (Python then reads them as cp437 mojibake)."""
+    name = info.filename
+    if info.flag_bits & _ZIP_UTF8_FLAG or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+def tar_member_name(name: str) -> str:
+    """A tar member's name; tarfile decodes with surrogate escapes, so bytes that are
+    not UTF-8 are tried as GB18030 before they are escaped."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def archive_kind_of_file(path: str) -> str | None:
+    """'zip' or 'tar' when the file at ``path`` is an archive of reports (not a DOCX)."""
+    try:
+        with open(path, "rb") as fh:
+            kind = _archive_kind(path, fh.read(8192))
+            if kind == "zip" and _is_office_document(fh):
+                return None
+            return kind
+    except OSError:
+        return None
+
+
 class InputWalker:
     """Yields :class:`Item`, :class:`Problem` and :class:`Skip` for the given inputs."""
 
-    def __init__(self, inputs, limits: Limits = Limits()):
+    def __init__(self, inputs, limits: Limits = Limits(), follow_symlinks: bool = False):
         self.inputs = [os.fspath(p) for p in inputs]
         self.limits = limits
+        self.follow_symlinks = follow_symlinks
         self.stats = InputStats()
+        self._roots = [os.path.realpath(p) for p in self.inputs]
 
     def __iter__(self) -> Iterator:
         for path in self.inputs:
@@ -183,21 +259,42 @@ class InputWalker:
                 yield from self._file(path, explicit=True)
 
     # -- folders and files -------------------------------------------------
+    def _inside_roots(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self._roots)
+
     def _walk_dir(self, root: str):
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        seen_dirs: set = set()  # (device, inode): a link loop is walked once
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=self.follow_symlinks):
+            try:
+                st = os.stat(dirpath)
+                if (st.st_dev, st.st_ino) in seen_dirs:
+                    dirnames[:] = []
+                    continue
+                seen_dirs.add((st.st_dev, st.st_ino))
+            except OSError:
+                pass
             dirnames.sort()
             for name in sorted(filenames):
-                yield from self._file(os.path.join(dirpath, name), explicit=False)
+                path = os.path.join(dirpath, name)
+                if (os.path.islink(path) and not self.follow_symlinks
+                        and not self._inside_roots(path)):
+                    self.stats.files_seen += 1
+                    yield self._skip(display_path(path),
+                                     "a symbolic link pointing outside the inputs (--follow-symlinks to read it)")
+                    continue
+                yield from self._file(path, explicit=False)
 
     def _file(self, path: str, explicit: bool):
         self.stats.files_seen += 1
+        label = display_path(path)
         try:
             st = os.stat(path)
         except OSError as exc:
-            yield Problem(path, "not_found", exc.strerror or str(exc))
+            yield Problem(label, "not_found", exc.strerror or str(exc))
             return
         if not stat.S_ISREG(st.st_mode):
-            yield self._skip(path, "not a regular file")
+            yield self._skip(label, "not a regular file")
             return
         try:
             with open(path, "rb") as fh:
@@ -208,20 +305,20 @@ class InputWalker:
                 if kind:
                     self.stats.archives += 1
                     fh.seek(0)
-                    yield from (self._zip(path, fh) if kind == "zip" else self._tar(path, fh))
+                    yield from (self._zip(label, fh) if kind == "zip" else self._tar(label, fh))
                     return
                 if st.st_size > self.limits.max_member_bytes:
-                    yield Problem(path, "too_large",
+                    yield Problem(label, "too_large",
                                   f"{st.st_size} bytes exceeds the limit of {self.limits.max_member_bytes}")
                     return
                 data = head + fh.read()
         except OSError as exc:
-            yield Problem(path, "not_found", exc.strerror or str(exc))
+            yield Problem(label, "not_found", exc.strerror or str(exc))
             return
-        if is_candidate(path, data, explicit):
-            yield Item.of(path, data)
+        if is_candidate(label, data, explicit):
+            yield Item.of(label, data)
         else:
-            yield self._skip(path, "no reader accepts it")
+            yield self._skip(label, "no reader accepts it")
 
     def _skip(self, label: str, reason: str) -> Skip:
         self.stats.skipped += 1
@@ -230,7 +327,7 @@ class InputWalker:
         return Skip(label, reason)
 
     # -- archives ----------------------------------------------------------
-    def _member(self, archive: str, name: str, read, size_hint: int, packed: Optional[int]):
+    def _member(self, archive: str, name: str, read, size_hint: int, packed: int | None):
         """Read one member through ``read(n)`` with the limits applied."""
         label = f"{archive}!/{safe_member_label(name)}"
         lim = self.limits
@@ -276,10 +373,11 @@ class InputWalker:
                 yield Problem(path, "too_large",
                               f"archive expands past {lim.max_archive_bytes} bytes; remaining members not read")
                 return
-            label = f"{path}!/{safe_member_label(info.filename)}"
+            name = zip_member_name(info)
+            label = f"{path}!/{safe_member_label(name)}"
             try:
                 with zf.open(info) as member:
-                    yield self._member(path, info.filename, member.read, info.file_size, info.compress_size)
+                    yield self._member(path, name, member.read, info.file_size, info.compress_size)
             except RuntimeError as exc:  # encrypted member
                 yield Problem(label, "encrypted", str(exc))
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
@@ -305,7 +403,8 @@ class InputWalker:
                     return
                 if not info.isreg():
                     continue  # links, devices, folders: never followed
-                label = f"{path}!/{safe_member_label(info.name)}"
+                name = tar_member_name(info.name)
+                label = f"{path}!/{safe_member_label(name)}"
                 if self._archive_total + info.size > lim.max_archive_bytes:
                     yield Problem(path, "too_large",
                                   f"archive expands past {lim.max_archive_bytes} bytes; remaining members not read")
@@ -319,10 +418,41 @@ class InputWalker:
                 member = tf.extractfile(info)
                 if member is None:
                     continue
-                yield self._member(path, info.name, member.read, info.size, None)
+                yield self._member(path, name, member.read, info.size, None)
         except (tarfile.TarError, OSError, EOFError) as exc:
             yield Problem(path, "truncated", f"tar archive ends early or is damaged: {exc}")
         except Exception as exc:  # zlib/lzma/bz2 errors
             yield Problem(path, "corrupt", f"unreadable tar archive: {type(exc).__name__}: {exc}")
         finally:
             tf.close()
+
+
+def count_documents(inputs, follow_symlinks: bool = False) -> int:
+    """How many documents the inputs hold (files, plus archive members instead of
+    the archives), for the progress bar's total. Cheap: names only, no contents
+    (a compressed tar is streamed once for its member headers)."""
+    total = 0
+    walker = InputWalker(inputs, follow_symlinks=follow_symlinks)
+    for path in walker.inputs:
+        files = []
+        if os.path.isdir(path):
+            for dirpath, _dirs, names in os.walk(path, followlinks=follow_symlinks):
+                files.extend(os.path.join(dirpath, n) for n in names)
+        else:
+            files.append(path)
+        for f in files:
+            kind = archive_kind_of_file(f)
+            try:
+                if kind == "zip":
+                    with zipfile.ZipFile(f) as zf:
+                        total += sum(1 for i in zf.infolist() if not i.is_dir())
+                elif kind == "tar":
+                    with tarfile.open(f, mode="r|*") as tf:
+                        total += sum(1 for i in tf if i.isreg())
+                else:
+                    total += 1
+            except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError):
+                total += 1
+            except Exception:  # a damaged compressed stream: the walk reports it
+                total += 1
+    return total

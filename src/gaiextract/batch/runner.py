@@ -12,9 +12,10 @@ from __future__ import annotations
 import collections
 import dataclasses
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any
 
 from ..sinks import is_error, item_key
 from .inputs import InputWalker, Item, Limits, Problem, Skip
@@ -25,15 +26,19 @@ from .worker import error_record, load_plugins
 class BatchOptions:
     inputs: list
     workers: int = 0                    # 0: one per CPU
-    timeout: Optional[float] = 120.0    # seconds per file; None or 0: no limit
-    max_tasks_per_child: Optional[int] = 100
+    timeout: float | None = 120.0    # seconds per file; None or 0: no limit
+    max_tasks_per_child: int | None = 100
     resume: bool = False
     executor: str = "local"             # local | dask
-    scheduler: Optional[str] = None
-    progress: Optional[bool] = None     # None: only when stderr is a terminal
+    scheduler: str | None = None
+    progress: bool | None = None     # None: only when stderr is a terminal
     plugins: tuple = ()
     limits: Limits = field(default_factory=Limits)
     flush_interval: float = 2.0
+    retry_errors: bool = False          # with resume: convert again what failed last time
+    follow_symlinks: bool = False       # follow links that leave the input roots
+    verbosity: int = 0                  # -1 quiet, 0 normal, 1 one line per file
+    read_options: dict[str, Any] = field(default_factory=dict)  # passed to extract()
 
 
 @dataclass
@@ -77,31 +82,61 @@ def make_executor(opts: BatchOptions):
         if not opts.scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS")
         return DaskExecutor(opts.scheduler, timeout=opts.timeout, plugins=opts.plugins,
-                            workers=opts.workers)
+                            workers=opts.workers, options=opts.read_options)
     if opts.executor != "local":
         raise ValueError(f"unknown executor {opts.executor!r}")
     return LocalExecutor(workers=opts.workers, timeout=opts.timeout,
-                         max_tasks_per_child=opts.max_tasks_per_child, plugins=opts.plugins)
+                         max_tasks_per_child=opts.max_tasks_per_child, plugins=opts.plugins,
+                         options=opts.read_options)
 
 
 class _Progress:
-    def __init__(self, enabled: Optional[bool], stream):
+    """tqdm on stderr: one step per document (converted, skipped, resumed or duplicate).
+
+    The inputs are counted in a background thread (names only), so the bar starts at
+    once and gains its total — and with it rate and ETA — when the count is in.
+    """
+
+    def __init__(self, enabled: bool | None, stream, opts: BatchOptions | None = None):
         if enabled is None:
             enabled = hasattr(stream, "isatty") and stream.isatty()
         self.bar = None
+        self.total: int | None = None
         if enabled:
             from tqdm import tqdm
             self.bar = tqdm(file=stream, unit="file", dynamic_ncols=True, smoothing=0.05)
+            if opts is not None:
+                self._counter = threading.Thread(target=self._count, args=(opts,), daemon=True,
+                                                 name="gaiextract-count")
+                self._counter.start()
+
+    def _count(self, opts: BatchOptions) -> None:
+        from .inputs import count_documents
+        try:
+            self.total = count_documents(opts.inputs, opts.follow_symlinks)
+        except Exception:  # the bar just goes on without a total
+            self.total = None
 
     def update(self, summary: Summary, n: int = 1) -> None:
         if self.bar is not None:
+            if self.total is not None and self.bar.total != self.total:
+                self.bar.total = max(self.total, self.bar.n + n)
             extra = {"done": summary.resumed} if summary.resumed else {}
             self.bar.set_postfix(ok=summary.ok, warn=summary.with_warnings, err=summary.errors,
                                  **extra, refresh=n == 0)
             self.bar.update(n)
 
+    def write(self, line: str, stream) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=stream)
+        else:
+            print(line, file=stream, flush=True)
+
     def close(self) -> None:
         if self.bar is not None:
+            if self.total is not None and self.bar.total != self.total:
+                self.bar.total = max(self.total, self.bar.n)
+                self.bar.refresh()
             self.bar.close()
 
 
@@ -119,8 +154,8 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
     started = time.monotonic()
     for s in sinks:
         s.open(opts.resume)
-    progress = _Progress(opts.progress, stream)
-    walker = InputWalker(opts.inputs, opts.limits)
+    progress = _Progress(False if opts.verbosity < 0 else opts.progress, stream, opts)
+    walker = InputWalker(opts.inputs, opts.limits, follow_symlinks=opts.follow_symlinks)
     seen: set = set()
     codes = collections.Counter()
     last_flush = time.monotonic()
@@ -129,7 +164,9 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
     finished = False
 
     def done_everywhere(key: str) -> bool:
-        return opts.resume and all(s.has(key) for s in sinks)
+        if not opts.resume or not all(s.has(key) for s in sinks):
+            return False
+        return not (opts.retry_errors and any(s.has_error(key) for s in sinks))
 
     def record(rec: dict) -> None:
         for s in sinks:
@@ -141,6 +178,11 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
             summary.with_warnings += 1
         else:
             summary.ok += 1
+        if opts.verbosity > 0:
+            src = rec.get("source") or {}
+            what = (f"error {rec['error']['code']}: {rec['error'].get('message')}" if is_error(rec)
+                    else f"ok, {len(rec.get('warnings') or [])} warnings")
+            progress.write(f"{src.get('path')}: {what}", stream)
         progress.update(summary)
 
     def drain(wait_s: float) -> None:
@@ -157,15 +199,18 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
         for got in walker:
             if isinstance(got, Skip):
                 summary.skipped += 1
+                if opts.verbosity > 0:
+                    progress.write(f"{got.label}: skipped, {got.reason}", stream)
+                progress.update(summary)
                 continue
             key = item_key(got.sha256, got.label)
             if done_everywhere(key):
                 summary.resumed += 1
-                if summary.resumed % 200 == 0:
-                    progress.update(summary, 0)  # a long resume scan still shows life
+                progress.update(summary)
                 continue
             if key in seen:
                 summary.duplicates += 1
+                progress.update(summary)
                 continue
             seen.add(key)
             if isinstance(got, Problem):

@@ -15,10 +15,8 @@ import signal
 import threading
 import time
 import traceback
-from typing import Optional
 
 from ..errors import ExtractError
-
 from ..sinks import ERROR_SCHEMA, is_error  # noqa: F401 - re-exported
 
 
@@ -27,14 +25,14 @@ class _TimeLimit(BaseException):
     inside a reader cannot swallow it and turn it into a wrong code."""
 
 
-def error_record(path: str, sha256: Optional[str], code: str, message: str) -> dict:
+def error_record(path: str, sha256: str | None, code: str, message: str) -> dict:
     """The error record, as written to every sink."""
     return {"schema": ERROR_SCHEMA,
             "source": {"path": path, "sha256": sha256},
             "error": {"code": code, "message": message}}
 
 
-def init_worker(plugins: tuple = (), batch_pid: Optional[int] = None) -> None:
+def init_worker(plugins: tuple = (), batch_pid: int | None = None) -> None:
     """Pool initializer: Ctrl-C is the parent's business; load reader plug-ins;
     exit when the batch process is gone (see :func:`_watch_parent`)."""
     try:
@@ -80,8 +78,11 @@ def _alarm(signum, frame):
     raise _TimeLimit()
 
 
-def convert(label: str, data: bytes, timeout: Optional[float] = None, plugins: tuple = ()) -> dict:
-    """Convert one document; always returns a record (see module docstring)."""
+def convert(label: str, data: bytes, timeout: float | None = None, plugins: tuple = (),
+            options: dict | None = None) -> dict:
+    """Convert one document; always returns a record (see module docstring).
+
+    ``options`` are reading options passed on to :func:`gaiextract.extract`."""
     sha256 = hashlib.sha256(data).hexdigest()
     if plugins:
         load_plugins(plugins)  # a no-op after the first time (import cache)
@@ -94,7 +95,7 @@ def convert(label: str, data: bytes, timeout: Optional[float] = None, plugins: t
         try:
             from ..pipeline import extract
 
-            report = extract(data, name=label)
+            report = extract(data, name=label, **(options or {}))
             record = report.to_dict()
             # a record every sink can store, or this file's error (never a sink failure later)
             json.dumps(record, ensure_ascii=False, allow_nan=False)

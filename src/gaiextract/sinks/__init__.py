@@ -7,7 +7,7 @@ path when the bytes could not even be read), so re-running never duplicates.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 ERROR_SCHEMA = "gaiextract.error/1"
 
@@ -23,7 +23,7 @@ def record_key(record: dict) -> str:
     return sha if sha else "path:" + str(src.get("path"))
 
 
-def item_key(sha256: Optional[str], label: str) -> str:
+def item_key(sha256: str | None, label: str) -> str:
     return sha256 if sha256 else "path:" + label
 
 
@@ -39,6 +39,8 @@ class Sink:
 
     def __init__(self):
         self.done: set = set()
+        #: keys whose stored record is an error record (``--retry-errors`` converts them again)
+        self.errored: set = set()
 
     def open(self, resume: bool) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -49,6 +51,10 @@ class Sink:
     def has(self, key: str) -> bool:
         """Was a record with this key written (now or by an earlier run)?"""
         return key in self.done
+
+    def has_error(self, key: str) -> bool:
+        """Is the record an earlier run stored for this key an error record?"""
+        return key in self.errored
 
     def write_many(self, records: Iterable[dict]) -> None:
         for r in records:

@@ -20,10 +20,24 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 ERRORS_DIR = "_errors"
 
 
+#: bytes a file name may have on common file systems (ext4, XFS, APFS, NTFS ≈ 255)
+NAME_MAX_BYTES = 255
+#: what follows the stem: "." + sha256 (64) + ".json" + ".tmp" while being written
+SUFFIX_BYTES = 1 + 64 + len(".json") + len(".tmp")
+
+
 def file_stem(path: str) -> str:
-    base = os.path.basename(str(path).replace("\\", "/").replace("!", "/").rstrip("/")) or "report"
+    """A safe stem from a source label, cut by UTF-8 *bytes* (a CJK character is 3) so
+    that stem, hash and suffix fit in one file name."""
+    # labels use "/" (archive members' backslashes are normalised when read); a backslash
+    # left in a label is part of a name (e.g. an escaped byte of a non-UTF-8 name)
+    base = os.path.basename(str(path).replace("!", "/").rstrip("/")) or "report"
     stem = _UNSAFE.sub("_", base).strip("._") or "report"
-    return stem[:80]
+    budget = NAME_MAX_BYTES - SUFFIX_BYTES
+    raw = stem.encode("utf-8", "replace")
+    if len(raw) > budget:
+        stem = raw[:budget].decode("utf-8", "ignore").rstrip("._") or "report"
+    return stem
 
 
 def _key_part(key: str) -> str:
@@ -50,7 +64,14 @@ class DirSink(Sink):
                     self._where.setdefault(m.group(1), []).append(os.path.join(sub, name))
                 elif name.endswith(".tmp"):
                     os.unlink(os.path.join(sub, name))  # left by a killed run
+        errored = set()
+        for name in os.listdir(os.path.join(self.dir, ERRORS_DIR)):
+            m = _NAME.search(name)
+            if m and not m.group(1).startswith("path-"):
+                errored.add(m.group(1))
         if resume:
+            self.errored = errored - {k for k, paths in self._where.items()
+                                      if any(os.path.dirname(p) == self.dir for p in paths)}
             self.done = {k for k in self._where if not k.startswith("path-")}
             # path-keyed errors: the key is hashed in the name, so keep the hashed form
             self._path_done = {k for k in self._where if k.startswith("path-")}
@@ -59,6 +80,11 @@ class DirSink(Sink):
 
     def has(self, key: str) -> bool:
         return key in self.done or _key_part(key) in self._path_done
+
+    def has_error(self, key: str) -> bool:
+        if key.startswith("path:"):  # only error records are keyed by path
+            return _key_part(key) in self._path_done
+        return key in self.errored
 
     def write(self, record: dict) -> None:
         key = record_key(record)

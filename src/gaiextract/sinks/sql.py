@@ -10,7 +10,15 @@ spreadsheets.
 Writes are batched: one transaction per ``batch_size`` records, and all rows of
 one report always in the same transaction, so a killed run leaves whole reports
 or nothing. A record for a file that is already stored replaces the old rows in
-that same transaction (re-running never duplicates).
+that same transaction (re-running never duplicates). Two runs writing into one
+database at once take turns per transaction (SQLite ``BEGIN IMMEDIATE`` with a
+busy timeout; a PostgreSQL advisory lock), and each replaces the other's rows of
+the same file instead of failing on them.
+
+Each report also stores its *identity* (normalised agency + year, see
+:mod:`gaiextract.agencies`): copies of one report in several formats share it, and
+all but the best-read copy (fewest warnings, most cells, then first stored) point
+at that copy through ``duplicate_of``.
 """
 from __future__ import annotations
 
@@ -18,16 +26,36 @@ import csv
 import datetime as _dt
 import json
 import os
-from typing import Optional
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer,
-                        Numeric, String, Text, create_engine, delete, event, func, insert,
-                        select)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from .. import agencies
 from . import Sink, is_error, record_key
+
+#: seconds a writer waits for another run's transaction on the same SQLite file
+SQLITE_BUSY_TIMEOUT_S = 300.0
+#: PostgreSQL advisory lock key that serialises batch transactions across runs
+PG_WRITE_LOCK = 0x6761_6965  # "gaie"
 
 #: integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite
 _PK = BigInteger().with_variant(Integer(), "sqlite")
@@ -50,18 +78,23 @@ class ReportRow(Base):
     id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
     source_path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    format: Mapped[Optional[str]] = mapped_column(String(16))
-    title: Mapped[Optional[str]] = mapped_column(Text)
-    agency: Mapped[Optional[str]] = mapped_column(Text)
-    year: Mapped[Optional[int]] = mapped_column(Integer)
-    edition: Mapped[Optional[str]] = mapped_column(String(16))
+    format: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    agency: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    edition: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))  # ok | warnings
     warnings_count: Mapped[int] = mapped_column(Integer, default=0)
     checks_failed: Mapped[int] = mapped_column(Integer, default=0)
-    pages: Mapped[Optional[int]] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer)
     json: Mapped[dict] = mapped_column(_JSON)
     created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    __table_args__ = (Index("ix_reports_agency_year", "agency", "year"),)
+    agency_key: Mapped[str | None] = mapped_column(Text)      # normalised agency
+    identity: Mapped[str | None] = mapped_column(Text)        # "<agency_key>/<year>" or "sha256:<sha>"
+    cells_count: Mapped[int | None] = mapped_column(Integer)  # non-null cells
+    duplicate_of: Mapped[int | None] = mapped_column(_PK)     # best copy's id; null for the best
+    __table_args__ = (Index("ix_reports_agency_year", "agency", "year"),
+                      Index("ix_reports_identity", "identity"))
 
 
 class CellRow(Base):
@@ -72,9 +105,10 @@ class CellRow(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     table_name: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(128))
-    value: Mapped[Optional[float]] = mapped_column(_NUM)  # null: blank or placeholder cell
-    raw: Mapped[Optional[str]] = mapped_column(Text)
-    page: Mapped[Optional[int]] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(_NUM)  # null: blank or placeholder cell
+    raw: Mapped[str | None] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer)
+    how: Mapped[str | None] = mapped_column(String(16))  # provenance.how: grid, stream, split…
     __table_args__ = (Index("ix_cells_table_key", "table_name", "key"),
                       Index("ix_cells_report", "report_id"))
 
@@ -87,10 +121,10 @@ class SectionRow(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     ord: Mapped[int] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)
-    section_id: Mapped[Optional[str]] = mapped_column(String(32))
-    heading: Mapped[Optional[str]] = mapped_column(Text)
-    text: Mapped[Optional[str]] = mapped_column(Text)
-    categories: Mapped[Optional[str]] = mapped_column(Text)  # comma-separated, subsections only
+    section_id: Mapped[str | None] = mapped_column(String(32))
+    heading: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    categories: Mapped[str | None] = mapped_column(Text)  # comma-separated, subsections only
 
 
 class CheckRow(Base):
@@ -99,9 +133,9 @@ class CheckRow(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     check_id: Mapped[str] = mapped_column(String(128))
     ok: Mapped[bool] = mapped_column(Boolean)
-    expected: Mapped[Optional[float]] = mapped_column(_NUM)
-    actual: Mapped[Optional[float]] = mapped_column(_NUM)
-    detail: Mapped[Optional[str]] = mapped_column(Text)
+    expected: Mapped[float | None] = mapped_column(_NUM)
+    actual: Mapped[float | None] = mapped_column(_NUM)
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class WarningRow(Base):
@@ -109,8 +143,8 @@ class WarningRow(Base):
     id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(64))
-    table_name: Mapped[Optional[str]] = mapped_column(String(32))
-    detail: Mapped[Optional[str]] = mapped_column(Text)
+    table_name: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class ErrorRow(Base):
@@ -119,9 +153,9 @@ class ErrorRow(Base):
     __tablename__ = "errors"
     id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
     source_path: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[Optional[str]] = mapped_column(String(64), unique=True)  # null: bytes unreadable
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)  # null: bytes unreadable
     code: Mapped[str] = mapped_column(String(32))
-    message: Mapped[Optional[str]] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -141,22 +175,120 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def is_sqlite(url: str) -> bool:
+    return make_url(normalize_url(url)).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL (None for in-memory or other databases)."""
+    u = make_url(normalize_url(url))
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    if u.database.startswith("file:"):  # a SQLite URI (…?mode=ro&uri=true)
+        path = u.database[len("file:"):].split("?", 1)[0]
+        return None if path in ("", ":memory:") or "mode=memory" in u.database else path
+    return u.database
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
-    engine = create_engine(url, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
-    if make_url(url).get_backend_name() == "sqlite":
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    kw = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}} if sqlite else {}
+    engine = create_engine(url, json_serializer=lambda o: json.dumps(o, ensure_ascii=False), **kw)
+    if sqlite:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # pragma: no cover - trivial
+            # take the write lock at the start: two runs queue instead of one failing
+            # with "database is locked" when a read transaction tries to become a write
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
     return engine
 
 
+def begin_write(engine: Engine):
+    """A write transaction that other runs on the same database wait for."""
+    conn = engine.connect()
+    conn.info["write"] = True
+    tx = conn.begin()
+    if engine.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    return _WriteTx(conn, tx)
+
+
+class _WriteTx:
+    def __init__(self, conn, tx):
+        self.conn, self.tx = conn, tx
+
+    def __enter__(self):
+        return self.conn
+
+    def __exit__(self, etype, exc, tb):
+        try:
+            if etype is None:
+                self.tx.commit()
+            else:
+                self.tx.rollback()
+        finally:
+            self.conn.close()
+        return False
+
+
+#: columns added after the first release: (table, name, SQL type) for ALTER TABLE
+_ADDED_COLUMNS = (("reports", "agency_key", "TEXT"), ("reports", "identity", "TEXT"),
+                  ("reports", "cells_count", "INTEGER"), ("reports", "duplicate_of", "BIGINT"),
+                  ("cells", "how", "VARCHAR(16)"))
+
+
+def _schema_changes(conn) -> tuple[bool, list]:
+    """(tables missing?, columns missing) of this database."""
+    from sqlalchemy import inspect
+    insp = inspect(conn)
+    tables = set(insp.get_table_names())
+    if not all(t.name in tables for t in (reports, cells, sections, checks, warnings_t, errors)):
+        return True, list(_ADDED_COLUMNS)
+    have = {t: {c["name"] for c in insp.get_columns(t)} for t in {a[0] for a in _ADDED_COLUMNS}}
+    return False, [(t, n, ty) for t, n, ty in _ADDED_COLUMNS if n not in have[t]]
+
+
 def create_tables(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Create the tables, and add the newer columns to a database of an older version.
+
+    Writes nothing when the schema is complete (an export may read a read-only file)."""
+    with engine.connect() as conn:
+        tables_missing, columns_missing = _schema_changes(conn)
+    if not tables_missing and not columns_missing:
+        return
+    with begin_write(engine) as conn:
+        Base.metadata.create_all(conn, tables=[reports, cells, sections, checks, warnings_t, errors])
+        _, missing = _schema_changes(conn)
+        for table, name, sqltype in missing:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {sqltype}")
+        if any(t == "reports" for t, _, _ in missing):
+            for index in reports.indexes:  # the identity index (the table existed without it)
+                if index.name == "ix_reports_identity":
+                    index.create(conn, checkfirst=True)
+            _backfill_identity(conn)
+
+
+def _backfill_identity(conn) -> None:
+    rows = conn.execute(select(reports.c.id, reports.c.json)).all()
+    touched = set()
+    for rid, record in rows:
+        if isinstance(record, str):
+            record = json.loads(record)
+        vals = _identity_values(record)
+        conn.execute(reports.update().where(reports.c.id == rid).values(**vals))
+        touched.add(vals["identity"])
+    mark_duplicates(conn, touched)
 
 
 # -- record -> rows ---------------------------------------------------------
@@ -172,12 +304,23 @@ def _number(value):
         return None
 
 
+def _identity_values(record: dict) -> dict:
+    src = record.get("source") or {}
+    rep = record.get("report") or {}
+    year = rep.get("year") if isinstance(rep.get("year"), int) else None
+    n_cells = sum(1 for t in (record.get("tables") or {}).values() if isinstance(t, dict)
+                  for v in (t.get("cells") or {}).values() if v is not None)
+    return {"agency_key": agencies.normalise(rep.get("agency")),
+            "identity": agencies.identity(rep.get("agency"), year, src.get("sha256")),
+            "cells_count": n_cells}
+
+
 def report_row(record: dict) -> dict:
     src = record.get("source") or {}
     rep = record.get("report") or {}
     warns = record.get("warnings") or []
     year = rep.get("year")
-    return {
+    return {**_identity_values(record), "duplicate_of": None,
         "source_path": str(src.get("path")),
         "sha256": src.get("sha256"),
         "format": src.get("format"),
@@ -204,7 +347,8 @@ def child_rows(record: dict, report_id: int):
         for key, value in (table.get("cells") or {}).items():
             p = prov.get(key) or {}
             out[cells].append({"report_id": report_id, "table_name": tname, "key": key,
-                               "value": _number(value), "raw": p.get("raw"), "page": p.get("page")})
+                               "value": _number(value), "raw": p.get("raw"), "page": p.get("page"),
+                               "how": p.get("how") if isinstance(p.get("how"), str) else None})
     ord_ = 0
     for sec in record.get("sections") or []:
         out[sections].append({"report_id": report_id, "ord": ord_, "level": 1,
@@ -237,7 +381,7 @@ class SqlSink(Sink):
         super().__init__()
         self.url = normalize_url(url)
         self.batch_size = batch_size
-        self.engine: Optional[Engine] = None
+        self.engine: Engine | None = None
         self._buffer: list = []
         self._existing: set = set()  # keys stored before this run (need replacing)
 
@@ -248,7 +392,9 @@ class SqlSink(Sink):
             for (sha,) in conn.execute(select(reports.c.sha256)):
                 self._existing.add(sha)
             for sha, path in conn.execute(select(errors.c.sha256, errors.c.source_path)):
-                self._existing.add(sha if sha else "path:" + path)
+                key = sha if sha else "path:" + path
+                self._existing.add(key)
+                self.errored.add(key)
         if resume:
             self.done = set(self._existing)
 
@@ -261,9 +407,9 @@ class SqlSink(Sink):
     def flush(self) -> None:
         if not self._buffer or self.engine is None:
             return
-        batch, self._buffer = self._buffer, []
-        with self.engine.begin() as conn:  # one transaction
-            self._replace_existing(conn, batch)
+        batch = self._buffer
+        with begin_write(self.engine) as conn:  # one transaction; other runs wait for it
+            replaced = self._replace_existing(conn, batch)
             good = [r for r in batch if not is_error(r)]
             bad = [r for r in batch if is_error(r)]
             if good:
@@ -278,23 +424,30 @@ class SqlSink(Sink):
                 for t in CHILD_TABLES:
                     if rows[t]:
                         conn.execute(insert(t), rows[t])
+                replaced |= {_identity_values(r)["identity"] for r in good}
+            mark_duplicates(conn, replaced)
             if bad:
                 conn.execute(insert(errors), [
                     {"source_path": str(r["source"].get("path")), "sha256": r["source"].get("sha256"),
                      "code": r["error"]["code"], "message": r["error"].get("message"), "created_at": _now()}
                     for r in bad])
+        self._buffer = []
         for r in batch:
             self._existing.add(record_key(r))
 
-    def _replace_existing(self, conn, batch) -> None:
-        """Delete earlier rows of files in this batch (same transaction as the insert)."""
+    def _replace_existing(self, conn, batch) -> set:
+        """Delete earlier rows of files in this batch (same transaction as the insert).
+
+        Always by key, not only for keys this run saw at start: another run may have
+        stored the same file since. Returns the identities of the reports removed
+        (their remaining copies need their best copy chosen again).
+        """
         keys = [record_key(r) for r in batch]
-        old = [k for k in keys if k in self._existing]
-        if not old:
-            return
-        shas = [k for k in old if not k.startswith("path:")]
-        paths = [k[5:] for k in old if k.startswith("path:")]
+        shas = [k for k in keys if not k.startswith("path:")]
+        paths = [k[5:] for k in keys if k.startswith("path:")]
+        gone: set = set()
         if shas:
+            gone = {i for (i,) in conn.execute(select(reports.c.identity).where(reports.c.sha256.in_(shas)))}
             ids = select(reports.c.id).where(reports.c.sha256.in_(shas)).scalar_subquery()
             for t in CHILD_TABLES:
                 conn.execute(delete(t).where(t.c.report_id.in_(ids)))
@@ -302,6 +455,7 @@ class SqlSink(Sink):
             conn.execute(delete(errors).where(errors.c.sha256.in_(shas)))
         if paths:
             conn.execute(delete(errors).where(errors.c.sha256.is_(None), errors.c.source_path.in_(paths)))
+        return gone
 
     def close(self) -> None:
         try:
@@ -310,6 +464,26 @@ class SqlSink(Sink):
             if self.engine is not None:
                 self.engine.dispose()
                 self.engine = None
+
+
+def mark_duplicates(conn, identities) -> None:
+    """Point every copy of these identities but the best-read one at the best one."""
+    idents = [i for i in identities if i]
+    for start in range(0, len(idents), 500):
+        chunk = idents[start:start + 500]
+        rows = conn.execute(select(reports.c.id, reports.c.identity, reports.c.warnings_count,
+                                   reports.c.cells_count, reports.c.duplicate_of)
+                            .where(reports.c.identity.in_(chunk))).all()
+        by_ident: dict = {}
+        for r in rows:
+            by_ident.setdefault(r.identity, []).append(r)
+        for copies in by_ident.values():
+            copies.sort(key=lambda r: (r.warnings_count or 0, -(r.cells_count or 0), r.id))
+            best = copies[0].id
+            for r in copies:
+                want = None if r.id == best else best
+                if r.duplicate_of != want:
+                    conn.execute(reports.update().where(reports.c.id == r.id).values(duplicate_of=want))
 
 
 # -- wide export ------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""Library conventions (issue 16): py.typed seen by mypy, section ids, extract_many,
+to_frame, a short repr."""
+import os
+import subprocess
+import sys
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+from batch_support import CORPUS, SRC
+
+import gaiextract
+from gaiextract import ExtractError
+
+SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
+OTHER = CORPUS / "txt" / "g01_txt_cells.txt"
+SECTION_IDS = ["overview", "proactive", "requests", "review_litigation", "problems", "other"]  # the spec's six
+
+
+@pytest.fixture(scope="module")
+def report():
+    return gaiextract.extract(OTHER)
+
+
+def test_section_unknown_id_raises_known_missing_is_none(report):
+    assert report.section("overview").id == "overview"
+    with pytest.raises(KeyError, match="overveiw"):
+        report.section("overveiw")
+    bare = gaiextract.Report(source={"path": "x"})
+    assert [bare.section(s) for s in SECTION_IDS] == [None] * 6
+
+
+def test_extract_many_yields_results_and_errors_in_order(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    got = list(gaiextract.extract_many([OTHER, bad, SEED]))
+    assert isinstance(got[0], gaiextract.Report) and isinstance(got[2], gaiextract.Report)
+    assert isinstance(got[1], ExtractError) and got[1].code == "empty"
+    assert got[0].year == 2022 and got[2].year == 2025   # corpus expected files: g01 2022, seed 2025
+    with pytest.raises(ExtractError):
+        list(gaiextract.extract_many([OTHER, bad, SEED], raises=True))
+
+
+def test_to_frame(report):
+    pd = pytest.importorskip("pandas", reason="pandas extra")
+    frame = report.to_frame()
+    assert list(frame.columns) == ["table", "key", "value", "raw", "page", "how"]
+    assert len(frame) == sum(len(t.cells) for t in report.tables.values())
+    req = report.tables["requests"].to_frame()
+    assert req.loc["new.total", "value"] == report.tables["requests"].cells["new.total"]
+    assert isinstance(req, pd.DataFrame)
+
+
+def test_short_repr(report):
+    text = repr(report)
+    assert len(text) < 200 and "2022" in text and report.agency in text
+    assert len(repr(report.tables["requests"])) < 60 and len(repr(report.sections[0])) < 80
+
+
+def test_py_typed_is_package_data_and_seen_by_mypy(tmp_path):
+    pytest.importorskip("mypy", reason="mypy is in the test extra")
+    assert (SRC / "gaiextract" / "py.typed").exists()
+    pyproject = (SRC.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"py.typed"' in pyproject
+    # an environment where gaiextract is an installed package (a .pth in site-packages):
+    # mypy reads an installed package's types only when it ships py.typed (PEP 561)
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "gaiextract_src.pth").write_text(str(SRC) + "\n")
+    user = tmp_path / "use.py"
+    user.write_text(textwrap.dedent("""
+        import gaiextract
+        report = gaiextract.extract("r.pdf")
+        year: str = report.year            # wrong on purpose: year is Optional[int]
+        reveal_type(gaiextract.extract_many)
+    """))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
+    res = subprocess.run([sys.executable, "-m", "mypy", "--python-executable", str(py), "--no-incremental",
+                          "--follow-imports=silent", "--ignore-missing-imports", "--cache-dir",
+                          str(tmp_path / "cache"), str(user)],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    out = res.stdout + res.stderr
+    assert "missing library stubs or py.typed marker" not in out, out
+    assert 'Incompatible types in assignment (expression has type "int | None"' in out, out
+    assert "Iterator[gaiextract.report.Report | gaiextract.errors.ExtractError]" in out, out
