@@ -4,6 +4,7 @@ Everything after the reader works on the common document model only.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from . import grammar as grammar_mod
@@ -33,6 +34,8 @@ def read(source: InputLike, format: Optional[str] = None, name: Optional[str] = 
 
 def build_report(document: Document, src: Source) -> Report:
     g = grammar_mod.load()
+    # headings inside running text (a body saved on one line) become paragraphs of their own
+    document = replace(document, blocks=sections.split_running_text(document.blocks, g))
     blocks = document.blocks
     report = Report(source={"path": src.name, "format": document.format, "sha256": src.sha256,
                             "pages": document.pages})

@@ -230,9 +230,61 @@ def _chain_sections(blocks: list, grammar: Grammar, cands: list) -> list:
         b = blocks[cand.block]
         spans.append(SectionSpan(id=grammar.sections[idx].id, heading=cand.heading, block=cand.block,
                                  rest=cand.rest, page=b.page, number=cand.number, family=cand.family))
+    spans = _fill_implicit(blocks, grammar, spans)
     for k, sp in enumerate(spans):
         sp.end = spans[k + 1].block if k + 1 < len(spans) else len(blocks)
     return spans
+
+
+def _fill_implicit(blocks: list, grammar: Grammar, spans: list) -> list:
+    """A section with no heading of its own that starts at a sub-head (``[[implicit]]`` in
+    sections.toml: 「（一）存在的主要问题」 after the tables of 四) opens at that sub-head,
+    when it lies between the sections found before and after it."""
+    from .runin import rules, tolerant_prefix
+
+    ids = [sd.id for sd in grammar.sections]
+    found = {sp.id for sp in spans}
+    for sid, starts in rules().implicit.items():
+        if sid in found or sid not in ids:
+            continue
+        idx = ids.index(sid)
+        before = [sp for sp in spans if ids.index(sp.id) < idx]
+        after = [sp for sp in spans if ids.index(sp.id) > idx]
+        if not before:
+            continue
+        lo, hi = before[-1].block + 1, (after[0].block if after else len(blocks))
+        for i in range(lo, hi):
+            b = blocks[i]
+            if not isinstance(b, Paragraph):
+                continue
+            for fam in ("paren", "dun", "paren_arabic", "arabic"):
+                m = FAMILIES[fam].match(b.text)
+                hit = tolerant_prefix(b.text[m.end():], starts) if m else None
+                if hit and hit[1] == 1.0:
+                    cand = split_heading(b.text, fam)
+                    heading = cand.heading if cand else b.text[:m.end() + hit[0]].strip()
+                    rest = cand.rest if cand else b.text[m.end() + hit[0]:].strip()
+                    spans.append(SectionSpan(id=sid, heading=heading, block=i, rest=rest, page=b.page,
+                                             number=numeral(m.group(1)), family=fam))
+                    break
+            else:
+                continue
+            break
+        spans.sort(key=lambda sp: sp.block)
+    return spans
+
+
+def split_running_text(blocks: list, grammar: Grammar) -> list:
+    """The blocks with headings that run inside long paragraphs cut out (see
+    :mod:`.runin`): the six section headings anywhere, the overview's sub-heads in it."""
+    from . import runin
+
+    blocks = runin.split_sections(blocks, grammar)
+    overview = next((sp for sp in find_sections(blocks, grammar) if sp.id == "overview"), None)
+    if overview is not None:
+        lo, hi = overview.block + 1, overview.end
+        blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi) + blocks[hi:]
+    return blocks
 
 
 def find_subsections(blocks: list, span: SectionSpan) -> list:

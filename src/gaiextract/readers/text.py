@@ -1,6 +1,8 @@
 """Plain text, including the flattened form of scraped web pages.
 
-In the flattened form a line holding only ``|`` starts a table row and each cell
+An archiver's header lines (标题: / 发布时间: / 原文链接: / ==== 正文 ====) go to
+``Document.meta`` and page chrome lines are dropped (:mod:`.page_meta`); the body is
+read as below. In the flattened form a line holding only ``|`` starts a table row and each cell
 is text ending in `` |``, possibly over several lines (``商业\\n企业 |``). Any
 other line is a paragraph. Text with no table markup still yields paragraphs,
 so sections can be found.
@@ -10,12 +12,14 @@ from __future__ import annotations
 import re
 
 from ..document import Cell, Document, Paragraph, Table
-from ..values import TEXT, parse_cell
 from ..encoding import decode, looks_binary
 from ..errors import ExtractError
 from ..source import Source
 from ..textnorm import TOP_NUMBERED, split_run_on
+from ..values import TEXT, parse_cell
 from . import Reader
+from .markdown import looks_like_markdown, read_markdown
+from .page_meta import split_page
 
 #: a cell's text may run over at most this many lines before we decide the
 #: table has ended and the lines are ordinary paragraphs
@@ -43,8 +47,13 @@ class TextReader(Reader):
         text, encoding = decode(source.data, name=source.name)
         if not text.strip():
             raise ExtractError("empty", "the text file holds no text", source.name)
-        blocks = parse_flattened(text)
-        return Document(blocks=blocks, format="txt", meta={"encoding": encoding})
+        if looks_like_markdown(text[:8192]):  # a format hint "txt" on converter Markdown
+            return read_markdown(text, source.name, {"encoding": encoding})
+        page = split_page(text)
+        blocks = parse_lines(page.lines)
+        if not blocks:
+            raise ExtractError("empty", "the text file holds no report text", source.name)
+        return Document(blocks=blocks, format="txt", meta={"encoding": encoding, **page.meta})
 
 
 def _is_row_start(line: str) -> bool:
@@ -54,12 +63,16 @@ def _is_row_start(line: str) -> bool:
 
 def _ends_cell(line: str) -> bool:
     s = line.rstrip()
-    return s.endswith(" |") or s.endswith("\u3000|")
+    return s.endswith((" |", "\u3000|"))
 
 
 def parse_flattened(text: str) -> list:
     """Split text into paragraphs and tables of the flattened form."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return parse_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def parse_lines(lines: list[str]) -> list:
+    """Paragraphs and tables of the flattened form, from the text's lines."""
     blocks: list = []
     i, n = 0, len(lines)
     while i < n:

@@ -1,0 +1,235 @@
+"""Headings inside running text: split a body a scraper saved as one line.
+
+Site archivers often keep a report's whole body on one line, with no break or stop
+around a heading: ``…电子邮箱：x@163.com。一、总体情况2020年，我区…`` or
+``…采购39573802895.90元三、收到和处理政府信息公开申请情况（本列数据…``. The section
+finder works on paragraphs, so this stage cuts such paragraphs where a heading starts:
+
+- a **section heading** is a numbering marker (一、 / 第一部分) followed by one of the
+  section's heading variants of ``sections.toml`` — the variant fixes where the heading
+  ends, since nothing else does. Matching is tolerant of what OCR and scrapers do to
+  labels: spaces inside, full/half width, traditional characters, a misread character
+  or two (``tolerant_prefix``);
+- a section that has no heading of its own but starts at a sub-head such as
+  ``（一）存在的主要问题`` (``[[implicit]]`` in sections.toml) is cut there as well;
+- the overview's **sub-heads** （一）（二）… in sequence: such a head ends at a stop
+  (。：；), after a word such as 方面, or before a word that opens a sentence of body
+  text (``[run_in]`` in sections.toml), whichever comes first.
+
+Only paragraphs of at least ``RunInSettings.min_chars`` are cut, so an ordinary report
+(one heading per line) passes through unchanged. Nothing is dropped but the stop
+that ended a heading; the pieces keep the paragraph's page and hints.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+
+from ..document import Paragraph
+from ..grammar import Grammar, GrammarError, _read
+from ..textnorm import matching_view, nfkc
+
+_CN = "一二三四五六七八九十"
+#: OCR reads 一 as a dash in numbering ("—、总体情况")
+_OCR_ONE = "—－"
+_SECTION_MARKER = re.compile(rf"(?:第[{_CN}]{{1,2}}部分|[{_CN}{_OCR_ONE}]{{1,2}}[ \t]*[、.．])[ \t]*")
+_PAREN_MARKER = re.compile(rf"[（(][ \t]*([{_CN}{_OCR_ONE}]{{1,2}})[ \t]*[)）][ \t]*[、.．]?[ \t]*")
+_STOPS = "。：:；;"
+_COMMAS = "，,"
+_LEAD_PUNCT = "。：:；;，,、 \t\u3000"
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
+
+
+@dataclass(frozen=True)
+class RunInSettings:
+    #: shorter paragraphs are left alone (one heading per line is the normal case)
+    min_chars: int = 120
+    #: a fuzzy prefix match of a heading variant must reach this similarity …
+    fuzzy_ratio: float = 0.86
+    #: … and the variant must be at least this long to be matched fuzzily
+    fuzzy_min_len: int = 5
+    #: an overview sub-head is at least / at most this long (numbering excluded)
+    sub_min: int = 4
+    sub_max: int = 24
+    #: after a comma inside a sub-head, its second clause has at least this many characters
+    clause_min: int = 4
+
+
+SETTINGS = RunInSettings()
+
+
+@dataclass(frozen=True)
+class RunInRules:
+    head_ends: tuple[str, ...]
+    openers: tuple[str, ...]
+    year_opens: bool
+    implicit: dict  # section id -> tuple of start wordings (keys)
+
+
+@functools.lru_cache(maxsize=1)
+def rules() -> RunInRules:
+    """The ``[run_in]`` and ``[[implicit]]`` tables of sections.toml, validated once."""
+    data = _read("sections.toml")
+    run_in = data.get("run_in", {})
+    implicit: dict = {}
+    for i, item in enumerate(data.get("implicit", [])):
+        if "id" not in item or not item.get("starts"):
+            raise GrammarError(f"sections.toml implicit {i}: needs id and starts")
+        implicit[item["id"]] = tuple(_key(w)[0] for w in item["starts"])
+    return RunInRules(head_ends=tuple(run_in.get("head_ends", ())), openers=tuple(run_in.get("openers", ())),
+                      year_opens=bool(run_in.get("year_opens", True)), implicit=implicit)
+
+
+def _key(text: str) -> tuple[str, list[int]]:
+    """The comparable form of ``text`` (as label_key: NFKC, simplified, no whitespace,
+    unified quotes) and, for each of its characters, its index in ``text``."""
+    view = matching_view(text)
+    out: list[str] = []
+    pos: list[int] = []
+    for i, ch in enumerate(view):
+        if ch.isspace():
+            continue
+        for c in nfkc(ch).translate(_QUOTES):
+            if not c.isspace():
+                out.append(c)
+                pos.append(i)
+    return "".join(out), pos
+
+
+def tolerant_prefix(text: str, variants: tuple, settings: RunInSettings = SETTINGS) -> tuple[int, float] | None:
+    """``(end, score)`` when ``text`` starts with one of the ``variants`` (comparable keys):
+    ``end`` is where the variant ends in ``text``. Exact matches score 1.0, the longest
+    wins; otherwise the best fuzzy prefix (a misread or missing character)."""
+    key, pos = _key(text[:80])
+    best: tuple[int, float] | None = None
+    for v in variants:
+        if key.startswith(v) and (best is None or len(v) > best[0]):
+            best = (len(v), 1.0)
+    if best is None:
+        for v in variants:
+            if len(v) < settings.fuzzy_min_len:
+                continue
+            for n in (len(v) - 1, len(v), len(v) + 1):
+                if n > len(key):
+                    continue
+                r = SequenceMatcher(None, key[:n], v, autojunk=False).ratio()
+                if r >= settings.fuzzy_ratio and (best is None or (r, n) > (best[1], best[0])):
+                    best = (n, r)
+    if best is None:
+        return None
+    n, score = best
+    return pos[n - 1] + 1, score
+
+
+def _section_cuts(text: str, grammar: Grammar, implicit: dict) -> list[tuple[int, int]]:
+    """(start, end of heading) of every section heading inside ``text``."""
+    cuts = []
+    variants = tuple(v for sdef in grammar.sections for v in sdef.variants)
+    for m in _SECTION_MARKER.finditer(text):
+        hit = tolerant_prefix(text[m.end():], variants)
+        if hit:
+            cuts.append((m.start(), m.end() + hit[0]))
+    starts = tuple(w for ws in implicit.values() for w in ws)
+    for m in _PAREN_MARKER.finditer(text):
+        if m.start() > 0 and text[m.start() - 1] == "第":
+            continue
+        hit = tolerant_prefix(text[m.end():], starts)
+        if hit and hit[1] == 1.0:
+            cuts.append((m.start(), m.end() + hit[0]))
+    return sorted(set(cuts))
+
+
+def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list:
+    """The paragraph cut into text before, heading, rest … at non-overlapping ``cuts``."""
+    text, out, at = para.text, [], 0
+    for start, end in cuts:
+        if start < at:
+            continue
+        before = text[at:start].strip()
+        if before:
+            out.append(replace(para, text=before, hints=dict(para.hints)))
+        out.append(replace(para, text=text[start:end].strip(), hints={**para.hints, "run_in_heading": True}))
+        at = end
+        while at < len(text) and text[at] in _LEAD_PUNCT:
+            at += 1
+    rest = text[at:].strip()
+    if rest:
+        out.append(replace(para, text=rest, hints=dict(para.hints)))
+    return out
+
+
+def split_sections(blocks: list, grammar: Grammar) -> list:
+    """Blocks with long paragraphs cut where a section heading starts inside them."""
+    implicit = rules().implicit
+    out: list = []
+    for b in blocks:
+        if isinstance(b, Paragraph) and len(b.text) >= SETTINGS.min_chars:
+            cuts = _section_cuts(b.text, grammar, implicit)
+            if cuts:
+                out.extend(_pieces(b, cuts))
+                continue
+        out.append(b)
+    return out
+
+
+# --------------------------------------------------------------------------- sub-heads
+
+def sub_head_end(body: str, settings: RunInSettings = SETTINGS) -> int | None:
+    """Where a sub-head that runs into its text ends (index into ``body``, the text after
+    the numbering), or None when nothing says so."""
+    r = rules()
+    limit = min(len(body), settings.sub_max + 1)
+    comma = next((i for i in range(limit) if body[i] in _COMMAS), None)
+    for k in range(settings.sub_min, limit + 1):
+        if comma is not None and comma < k < comma + 1 + settings.clause_min:
+            continue
+        if k < len(body) and body[k] in _STOPS:
+            return k
+        head, tail = body[:k], body[k:]
+        if any(head.endswith(w) for w in r.head_ends):
+            return k
+        if tail.startswith(r.openers) or (r.year_opens and _YEAR.match(tail)):
+            return k
+    return None
+
+
+def _numeral(s: str) -> int:
+    s = s.replace("—", "一").replace("－", "一")
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN.index(s[1]) + 1 if len(s) > 1 else 10
+    return _CN.index(s[0]) + 1 if s and s[0] in _CN else 0
+
+
+def split_sub_heads(blocks: list, start: int, end: int) -> list:
+    """Blocks ``start:end`` (one section) with the sub-heads （一）（二）… that run inside
+    their paragraphs cut out, in sequence; returns the replacement for that slice."""
+    from .sections import split_heading
+
+    out: list = []
+    expected = 1
+    for b in blocks[start:end]:
+        if not isinstance(b, Paragraph):
+            out.append(b)
+            continue
+        text = b.text
+        cuts = []
+        for m in _PAREN_MARKER.finditer(text):
+            if _numeral(m.group(1)) != expected or (m.start() > 0 and text[m.start() - 1] == "第"):
+                continue
+            if m.start() == 0:
+                cand = split_heading(text, "paren")
+                if cand is not None and len(cand.heading) - m.end() <= SETTINGS.sub_max:
+                    expected += 1
+                    continue
+            k = sub_head_end(text[m.end():])
+            if k is None:
+                continue
+            cuts.append((m.start(), m.end() + k))
+            expected += 1
+        out.extend(_pieces(b, cuts) if cuts and len(text) >= SETTINGS.sub_min else [b])
+    return out
