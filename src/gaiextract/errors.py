@@ -1,10 +1,15 @@
-"""The one documented exception type for unreadable input.
+"""The one documented exception type for unreadable input, and the warning registry.
 
 Every reader raises :class:`ExtractError` with a stable ``code`` so that the batch
 runner can turn it into an error record and callers can branch on it without
-parsing messages.
+parsing messages. Findings that are not fatal are warnings: plain dicts in the
+output, typed here as :class:`ReportWarning`, each ``code`` one of :data:`WARNING_CODES`
+(a test scans the source so that no emitted code is missing from the registry, and
+the README tables and the JSON Schema's enums are checked against both registries).
 """
 from __future__ import annotations
+
+from typing import Any, TypedDict
 
 #: Stable error codes (documented in README). New codes may be added.
 ERROR_CODES = {
@@ -19,6 +24,54 @@ ERROR_CODES = {
     "timeout": "processing took longer than allowed",
     "not_found": "the path does not exist or cannot be read",
 }
+
+
+#: Stable warning codes (documented in README), each with its one-line meaning.
+WARNING_CODES = {
+    "section_not_found": "one of the template's sections is not in the report",
+    "table_not_found": "one of the three tables is not in the report",
+    "edition_unknown": "neither template edition's table layout was recognised",
+    "cell_unparsed": "a value cell holds text that is not a number (the value is null)",
+    "cell_ambiguous": "a run of digits splits into the cells in more than one way that fits every rule (null)",
+    "row_unmatched": "a table row whose label fits no row of the template",
+    "row_shape": "a table row whose value count fits no header",
+    "no_text_layer": "a scanned PDF (or scanned pages): no text to read, OCR is needed",
+    "ocr_used": "pages read from images by OCR (listed)",
+    "garbled_text": "a PDF page whose font has no Unicode map; its table cells never become numbers",
+    "page_unreadable": "a PDF page that could not be parsed",
+    "truncated": "a file that ends early (read as far as it goes)",
+    "truncated_input": "an HTML page cut short (read as far as it goes)",
+    "markup_simplified": "markup nested too deep for the parser, simplified",
+    "nested_table": "a table inside a Word table cell, read separately",
+    "text_box": "a Word text box, read as blocks after its paragraph",
+    "embedded_object": "an object embedded in a Word file, not read",
+    "unsupported_content": "content of a Word file of a kind that is not read",
+    "part_unreadable": "a part of a Word file that could not be read",
+}
+
+
+class ReportWarning(TypedDict, total=False):
+    """One warning as it appears in the output (a plain dict in JSON).
+
+    ``code`` and ``detail`` are always there; the other keys say what it concerns.
+    """
+
+    code: str
+    detail: str
+    table: str
+    key: str
+    section: str
+    page: Any
+    candidates: list
+
+
+def warning(code: str, **where: Any) -> ReportWarning:
+    """A warning dict with a registered ``code`` (ValueError for an unknown one)."""
+    if code not in WARNING_CODES:
+        raise ValueError(f"unknown warning code {code!r}")
+    out: ReportWarning = {"code": code}  # type: ignore[typeddict-item]
+    out.update(where)  # type: ignore[typeddict-item]
+    return out
 
 
 class ExtractError(Exception):

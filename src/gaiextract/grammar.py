@@ -1,36 +1,231 @@
-"""Load and validate the template grammars in ``grammars/``.
+"""Load and validate the template grammars in ``grammars/``, and users' own grammars.
 
 The grammars are data: the six sections and their heading variants, the table
-layouts of the 2019 and 2021 editions, the consistency checks and the category
-keyword profiles. They are read once per process and validated on load, so a
-typo in a grammar fails loudly at start-up instead of silently matching nothing.
+layouts of the 2019 and 2021 editions, the consistency checks, the category
+keyword profiles and the wording of the report's facts (title, agency, fees) and
+of section 五's turn to measures. They are read once per grammar directory and
+validated on load (JSON Schema files in ``grammars/schema/``, then the
+cross-references), so a typo in a grammar fails loudly with its file, line and key
+instead of silently matching nothing.
+
+A user's grammar directory holds only what it changes: each of its ``*.toml`` files
+is merged into the shipped file of the same name at the raw TOML level (see
+:func:`merge`) before anything reads it, so every loader below benefits unchanged.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
+import json
+import os
+import re
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Optional
+from pathlib import Path
+from typing import Any, Optional, Union
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .textnorm import label_key
+from .textnorm import CN_DIGITS, HAN, PROSE_NUMBER, label_key
+
+#: environment variable naming a user grammar directory used when none is passed
+GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
+#: keys that identify an item of a list of tables, so that a user's item extends the
+#: shipped item with the same identity instead of being appended
+ITEM_IDS = ("id", "key")
+#: section roles: what build_report does with a section beyond its text
+SECTION_ROLES = ("subsections", "problems", "fees")
 
 
 class GrammarError(ValueError):
-    """A grammar file is malformed."""
+    """A grammar file is malformed (the message names the file, line and key)."""
 
 
-def _read(name: str) -> dict:
-    text = resources.files("gaiextract").joinpath("grammars", name).read_text(encoding="utf-8")
+#: the user grammar directory being loaded (read by :func:`_read`)
+_USER_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar("gaiextract_user_grammar",
+                                                                         default=None)
+
+
+def _shipped_text(name: str) -> str:
+    return resources.files("gaiextract").joinpath("grammars", name).read_text(encoding="utf-8")
+
+
+def _parse(text: str, where: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise GrammarError(f"grammars/{name}: {exc}") from None
+        raise GrammarError(f"{where}: {exc}") from None
+
+
+def merge(base: Any, extra: Any) -> Any:
+    """``extra`` (a user's file) laid over ``base`` (the shipped one), generically:
+
+    * tables merge key by key, recursively;
+    * a list of tables whose items carry an ``id`` or ``key`` is merged item by item:
+      a user item with a known identity extends that item, a new one is appended;
+    * any other list (labels, variants, keywords, phrases) is extended, keeping order
+      and dropping repeats;
+    * a scalar (a heading, a weight, a setting) is replaced.
+    """
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for k, v in extra.items():
+            out[k] = merge(base[k], v) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(extra, list):
+        ident = _item_id_key(base) or _item_id_key(extra)
+        if ident:
+            out = list(base)
+            index = {item.get(ident): i for i, item in enumerate(out) if isinstance(item, dict)}
+            for item in extra:
+                key = item.get(ident) if isinstance(item, dict) else None
+                if key is not None and key in index:
+                    out[index[key]] = merge(out[index[key]], item)
+                else:
+                    out.append(item)
+            return out
+        out = list(base)
+        for item in extra:
+            if item not in out:
+                out.append(item)
+        return out
+    return extra
+
+
+def _item_id_key(items: list) -> str | None:
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for k in ITEM_IDS:
+        if any(k in i for i in items):
+            return k
+    return None
+
+
+def _read(name: str) -> dict:
+    """One grammar file as a validated dict: the shipped file, with the current user
+    grammar's file of the same name merged over it."""
+    data = _parse(_shipped_text(name), f"grammars/{name}")
+    user_dir = _USER_DIR.get()
+    user_file = user_dir / name if user_dir is not None else None
+    if user_file is not None and user_file.is_file():
+        text = user_file.read_text(encoding="utf-8")
+        extra = _parse(text, str(user_file))
+        _validate(extra, name, str(user_file), text, partial=True)
+        data = merge(data, extra)
+        _validate(data, name, str(user_file), text, partial=False)
+    else:
+        _validate(data, name, f"grammars/{name}", _shipped_text(name), partial=False)
+    return data
+
+
+# ------------------------------------------------------------------ validation
+
+@functools.cache
+def file_schema(name: str) -> dict | None:
+    """The JSON Schema of grammar file ``name`` (``grammars/schema/<stem>.schema.json``)."""
+    path = resources.files("gaiextract").joinpath("grammars", "schema", name.replace(".toml", ".schema.json"))
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _without_required(schema: Any) -> Any:
+    """The schema of a user's partial file: nothing is required, everything else holds."""
+    if isinstance(schema, dict):
+        return {k: _without_required(v) for k, v in schema.items() if k not in ("required", "minItems")}
+    if isinstance(schema, list):
+        return [_without_required(v) for v in schema]
+    return schema
+
+
+def _validate(data: dict, name: str, where: str, text: str, partial: bool) -> None:
+    schema = file_schema(name)
+    if schema is None:
+        return
+    import jsonschema
+
+    if partial:
+        schema = _without_required(schema)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        e = errors[0]
+        path = list(e.absolute_path)
+        raise GrammarError(f"{where}: line {locate(text, path)}: key {dotted(path) or '<top>'}: {e.message}")
+    _check_patterns(data, name, where, text)
+
+
+def _check_patterns(data: Any, name: str, where: str, text: str, path: tuple = ()) -> None:
+    """Every regular expression of the grammar compiles (keys named ``*patterns``/``pattern``)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k.endswith("patterns") or k == "pattern":
+                for i, pat in enumerate(v if isinstance(v, list) else [v]):
+                    try:
+                        re.compile(expand(pat))
+                    except (re.error, KeyError, IndexError, ValueError) as exc:
+                        p = [*path, k] + ([i] if isinstance(v, list) else [])
+                        raise GrammarError(f"{where}: line {locate(text, p)}: key {dotted(p)}: "
+                                           f"not a valid pattern: {exc}") from None
+            else:
+                _check_patterns(v, name, where, text, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_patterns(v, name, where, text, (*path, i))
+
+
+def expand(pattern: str) -> str:
+    """A grammar pattern with its placeholders filled from textnorm: ``{number}`` a
+    number as prose writes it (digits or Chinese numerals, one group), ``{han}`` the
+    Han character range (inside ``[...]``), ``{numeral}`` one numbering numeral."""
+    return (pattern.replace("{number}", PROSE_NUMBER).replace("{han}", HAN)
+            .replace("{numeral}", f"[{CN_DIGITS}]"))
+
+
+def dotted(path: list) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def locate(text: str, path: list) -> int:
+    """The line (1-based) of ``path`` in a TOML file's text, found from its headers and
+    keys (``[[section]]`` counted for list items; best effort, never fails)."""
+    lines = text.splitlines()
+    pos, prefix = 0, []
+    i = 0
+    while i < len(path):
+        key = path[i]
+        if not isinstance(key, str):
+            i += 1
+            continue
+        idx = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else None
+        header = ".".join([*prefix, key])
+        if idx is not None:
+            heads = [n for n, ln in enumerate(lines) if re.match(rf"\s*\[\[\s*{re.escape(header)}\s*\]\]", ln)]
+            if idx < len(heads):
+                pos, prefix = heads[idx], [*prefix, key]
+                i += 2
+                continue
+        found = None
+        for n in range(pos, len(lines)):
+            ln = lines[n]
+            if re.match(rf"\s*\[\s*{re.escape(header)}\s*\]", ln):
+                found, prefix = n, [*prefix, key]
+                break
+            if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", ln):
+                found = n
+                break
+        if found is None:
+            break
+        pos = found
+        i += 2 if idx is not None else 1
+    return pos + 1
 
 
 def _need(d: dict, key: str, where: str):
@@ -53,6 +248,7 @@ class SectionDef:
     variants: tuple
     all_of: tuple  # tuple of tuples of words
     none_of: tuple
+    role: str | None = None  # subsections | problems | fees (what else is read from it)
 
 
 @dataclass(frozen=True)
@@ -124,13 +320,73 @@ class CheckDef:
     for_each: Optional[str]
     left: tuple
     right: tuple
-    detail: str
+    rule: str  # the equation, as printed in every check result (holds or fails)
 
 
 @dataclass
 class CategoryProfile:
     id: str
     keywords: dict  # word -> weight
+
+
+@dataclass(frozen=True)
+class FeeGrammar:
+    """Compiled fee phrases of section 六 (``facts.toml`` [fees])."""
+
+    notices: tuple             # patterns: group 1 the number of notices
+    amount_notified: tuple     # patterns: group 1 the amount, group 2 the unit
+    amount_collected: tuple
+    no_notices: tuple          # statements that no notice was issued
+    no_collection: tuple       # statements that no fee was collected
+    units: dict                # unit as printed -> factor to 元
+
+
+@dataclass(frozen=True)
+class FactsGrammar:
+    """Compiled title, agency and year wording (``facts.toml``)."""
+
+    title_core: re.Pattern
+    title_max: int
+    title_meta_keys: tuple
+    meta_line: re.Pattern
+    title_agency_line_max: int
+    title_strip_prefixes: tuple
+    title_strip: re.Pattern
+    year: re.Pattern
+    title_year: re.Pattern
+    body_year: re.Pattern
+    body_lines: int
+    agency_suffixes: tuple
+    agency_followers: re.Pattern
+    agency_not_starts: tuple
+    agency_not_names: tuple
+    agency_run: re.Pattern
+    agency_min_len: int
+    markers: tuple
+    fees: FeeGrammar
+
+
+@dataclass(frozen=True)
+class ProblemsGrammar:
+    """Compiled wording of section 五 (``problems.toml``)."""
+
+    turn: re.Pattern
+    turn_window: int
+    turn_min_offset: int
+    part_head: re.Pattern
+    item_shi: re.Pattern
+    item_strip: str
+
+
+@dataclass(frozen=True)
+class RunInGrammar:
+    """Headings inside running text (sections.toml ``[run_in]``, ``[[implicit]]``; layout/runin.py)."""
+
+    head_ends: tuple = ()     # words that end an overview sub-head (方面)
+    openers: tuple = ()       # words that open a sentence of body text after a sub-head
+    year_opens: bool = True   # "2023年" opens one too
+    implicit: tuple = ()      # (section id, start wordings as label keys) of sections without a heading
+    section_ends: tuple = ()  # words a section heading that is no variant may end with (情况, 事项)
 
 
 @dataclass
@@ -143,10 +399,39 @@ class Grammar:
     dimensions: dict
     categories: list
     category_settings: dict
+    facts: FactsGrammar | None = None
+    problems: ProblemsGrammar | None = None
+    run_in: RunInGrammar = field(default_factory=RunInGrammar)
+    #: the user grammar directory merged over the shipped one (None: shipped only)
+    user_dir: str | None = None
 
     @property
     def editions(self) -> list:
         return list(self.proactive)
+
+    def section_ids(self) -> list:
+        return [s.id for s in self.sections]
+
+    def sections_with_role(self, role: str) -> list:
+        """Ids of the sections with ``role`` (subsections | problems | fees), in order."""
+        return [s.id for s in self.sections if s.role == role]
+
+    def table_names(self) -> list:
+        """The three tables, in template order (they are also sections of that id)."""
+        names = {"proactive": self.proactive, "requests": self.requests,
+                 "review_litigation": self.review_litigation}
+        return [s.id for s in self.sections if s.id in names]
+
+    def check_ids(self) -> list:
+        """Every check id the grammar can produce, with the placeholder filled where the
+        dimension is listed (rows come from the report: left as a pattern)."""
+        out = []
+        for c in self.checks:
+            if c.for_each and c.for_each in self.dimensions:
+                out += [c.id.format(**{c.for_each: v}) for v in self.dimensions[c.for_each]]
+            else:
+                out.append(c.id)
+        return out
 
 
 def _load_sections() -> list:
@@ -160,11 +445,21 @@ def _load_sections() -> list:
             variants=tuple(label_key(v) for v in s.get("variants", [])),
             all_of=tuple(tuple(g) for g in s.get("all_of", [])),
             none_of=tuple(s.get("none_of", [])),
+            role=s.get("role"),
         ))
     ids = [s.id for s in out]
     if len(set(ids)) != len(ids):
         raise GrammarError("sections.toml: duplicate section ids")
     return out
+
+
+def _load_run_in() -> RunInGrammar:
+    data = _read("sections.toml")
+    r = data.get("run_in", {})
+    implicit = tuple((item["id"], tuple(label_key(w) for w in item["starts"])) for item in data.get("implicit", []))
+    return RunInGrammar(head_ends=tuple(r.get("head_ends", ())), openers=tuple(r.get("openers", ())),
+                        year_opens=bool(r.get("year_opens", True)), implicit=implicit,
+                        section_ends=tuple(r.get("section_ends", ())))
 
 
 def _columns(items: list, where: str, child_sets: Optional[dict] = None) -> list:
@@ -241,7 +536,7 @@ def _load_checks() -> tuple:
             raise GrammarError(f"{w}: for_each must be row, column or group")
         checks.append(CheckDef(id=_need(c, "id", w), table=_need(c, "table", w), for_each=fe,
                                left=tuple(_need(c, "left", w)), right=tuple(_need(c, "right", w)),
-                               detail=c.get("detail", "")))
+                               rule=_need(c, "rule", w)))
     return checks, dims
 
 
@@ -254,11 +549,105 @@ def _load_categories() -> tuple:
     return profiles, data.get("settings", {})
 
 
-@functools.lru_cache(maxsize=1)
-def load() -> Grammar:
-    """The grammar, loaded and validated once per process."""
+def _patterns(items: list) -> re.Pattern:
+    """One alternation of grammar patterns (placeholders expanded)."""
+    return re.compile("|".join(f"(?:{expand(p)})" for p in items))
+
+
+def _compiled(items: list) -> tuple:
+    return tuple(re.compile(expand(p)) for p in items)
+
+
+def _words(words: list) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _load_facts() -> FactsGrammar:
+    d = _read("facts.toml")
+    t, a, y, f = d["title"], d["agency"], d["year"], d["fees"]
+    fees = FeeGrammar(notices=_compiled(f["notices_patterns"]),
+                      amount_notified=_compiled(f["amount_notified_patterns"]),
+                      amount_collected=_compiled(f["amount_collected_patterns"]),
+                      no_notices=_compiled(f["no_notices_patterns"]),
+                      no_collection=_compiled(f["no_collection_patterns"]),
+                      units={k: float(v) for k, v in f["units"].items()})
+    meta = t["meta_keys"] + d["meta"]["other_keys"]
+    return FactsGrammar(
+        title_core=_patterns(t["core_patterns"]), title_max=int(t["max_length"]),
+        title_meta_keys=tuple(t["meta_keys"]),
+        meta_line=re.compile(rf"^\s*({_words(meta)})\s*[:：]\s*(.*)$"),
+        title_agency_line_max=int(t["agency_line_max"]),
+        title_strip_prefixes=tuple(t.get("strip_prefixes", [])),
+        title_strip=re.compile(f"[{re.escape(t['strip_chars'])}]+"),
+        year=_patterns(y["patterns"]), title_year=_patterns(y["title_patterns"]),
+        body_year=_patterns(y["body_opening_patterns"]), body_lines=int(y["body_lines"]),
+        agency_suffixes=tuple(sorted(a["suffixes"], key=len, reverse=True)),
+        agency_followers=re.compile(f"^(?:{_words(a['followers'])}|[{re.escape(a['follower_marks'])}])"),
+        agency_not_starts=tuple(a["not_starts"]), agency_not_names=tuple(a.get("not_names", [])),
+        agency_run=_patterns(a["run_patterns"]), agency_min_len=int(a["min_length"]),
+        markers=tuple(d["report"]["markers"]), fees=fees)
+
+
+def _load_problems() -> ProblemsGrammar:
+    d = _read("problems.toml")
+    return ProblemsGrammar(turn=_patterns(d["turn_patterns"]), turn_window=int(d["turn_window"]),
+                           turn_min_offset=int(d["turn_min_offset"]),
+                           part_head=_patterns(d["part_head_patterns"]),
+                           item_shi=_patterns(d["item_patterns"]), item_strip=d["item_strip"])
+
+
+def _build() -> Grammar:
     checks, dims = _load_checks()
     cats, settings = _load_categories()
-    return Grammar(sections=_load_sections(), proactive=_load_proactive(), requests=_load_requests(),
+    sections = _load_sections()
+    for s in sections:
+        if s.role is not None and s.role not in SECTION_ROLES:
+            raise GrammarError(f"sections.toml: section {s.id!r}: role must be one of {', '.join(SECTION_ROLES)}")
+    user = _USER_DIR.get()
+    return Grammar(sections=sections, proactive=_load_proactive(), requests=_load_requests(),
                    review_litigation=_load_review(), checks=checks, dimensions=dims,
-                   categories=cats, category_settings=settings)
+                   categories=cats, category_settings=settings, facts=_load_facts(),
+                   problems=_load_problems(), run_in=_load_run_in(), user_dir=str(user) if user else None)
+
+
+GrammarLike = Union[None, str, "os.PathLike[str]", Grammar]
+
+
+def load(grammar: GrammarLike = None) -> Grammar:
+    """The grammar, loaded and validated once per directory.
+
+    ``grammar`` is None (the shipped grammar, or the directory named by the
+    ``GAIEXTRACT_GRAMMAR`` environment variable), a directory of user ``*.toml``
+    files merged over the shipped ones, or an already loaded :class:`Grammar`.
+    Raises :class:`GrammarError` naming the file, line and key of a bad grammar.
+    """
+    if isinstance(grammar, Grammar):
+        return grammar
+    if grammar is None:
+        grammar = os.environ.get(GRAMMAR_ENV) or None
+    if grammar is None:
+        return _load_dir(None)
+    path = Path(grammar).expanduser()
+    if not path.is_dir():
+        raise GrammarError(f"{path}: not a grammar directory")
+    return _load_dir(str(path.resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_dir(user_dir: str | None) -> Grammar:
+    if user_dir is not None:
+        known = {p.name for p in resources.files("gaiextract").joinpath("grammars").iterdir()}
+        for p in sorted(Path(user_dir).glob("*.toml")):
+            if p.name not in known:
+                raise GrammarError(f"{p}: line 1: no shipped grammar file of this name "
+                                   f"(known: {', '.join(sorted(k for k in known if k.endswith('.toml')))})")
+    token = _USER_DIR.set(Path(user_dir) if user_dir else None)
+    try:
+        return _build()
+    finally:
+        _USER_DIR.reset(token)
+
+
+def report_markers(grammar: GrammarLike = None) -> tuple:
+    """Words one of which every report has near its start (for sniffing text files)."""
+    return load(grammar).facts.markers

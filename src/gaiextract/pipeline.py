@@ -5,35 +5,39 @@ Everything after the reader works on the common document model only.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
 
 from . import grammar as grammar_mod
-from .document import Document, Paragraph, Table
+from .document import Document, Paragraph
+from .errors import warning
 from .layout import checks, classify, facts, problems, sections, tables
 from .readers import read_document
 from .report import Report, Section, Subsection, TableResult
 from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source
 
 
-def extract(source: InputLike, format: Optional[str] = None, name: Optional[str] = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+def extract(source: InputLike, format: str | None = None, name: str | None = None,
+            max_bytes: int = DEFAULT_MAX_BYTES, grammar: grammar_mod.GrammarLike = None) -> Report:
     """Extract one report from a path, bytes or binary file object.
 
-    ``format`` ("pdf", "docx", "html", "txt") skips sniffing. Raises
-    :class:`gaiextract.ExtractError` when the input cannot be read at all.
+    ``format`` ("pdf", "docx", "html", "txt") skips sniffing. ``grammar`` is a user
+    grammar directory merged over the shipped grammar, or a loaded
+    :class:`gaiextract.grammar.Grammar` (see docs/grammar.md). Raises
+    :class:`gaiextract.ExtractError` when the input cannot be read at all, and
+    :class:`gaiextract.grammar.GrammarError` when the grammar is invalid.
     """
+    g = grammar_mod.load(grammar)  # a bad grammar fails before any input is read
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)
     document = read_document(src)
-    return build_report(document, src)
+    return build_report(document, src, g)
 
 
-def read(source: InputLike, format: Optional[str] = None, name: Optional[str] = None) -> Document:
+def read(source: InputLike, format: str | None = None, name: str | None = None) -> Document:
     """Only read: the common document model, for inspection and debugging."""
     return read_document(as_source(source, format=format, name=name))
 
 
-def build_report(document: Document, src: Source) -> Report:
-    g = grammar_mod.load()
+def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLike = None) -> Report:
+    g = grammar_mod.load(grammar)
     # headings inside running text (a body saved on one line) become paragraphs of their own
     document = replace(document, blocks=sections.split_running_text(document.blocks, g))
     blocks = document.blocks
@@ -44,40 +48,45 @@ def build_report(document: Document, src: Source) -> Report:
     spans = sections.find_sections(blocks, g)
     first = spans[0].block if spans else len(blocks)
     preamble = [b.text for b in blocks[:first] if isinstance(b, Paragraph)]
+    roles = {s.id: s.role for s in g.sections}
 
+    fee_texts = []
     for sp in spans:
         sec = Section(id=sp.id, heading=sp.heading, text=sp.text(blocks),
                       location={"page": sp.page} if sp.page else {})
-        if sp.id == "overview":
+        role = roles.get(sp.id)
+        if role == "subsections":
             for sub in sections.find_subsections(blocks, sp):
                 body = sub.text(blocks)
                 cats, scores = classify.classify_subsection(sub.heading, body, g)
                 sec.subsections.append(Subsection(heading=sub.heading, text=body, categories=cats, scores=scores))
-        if sp.id == "problems":
-            sec.problems, sec.measures = problems.split_problems(sp.paragraphs(blocks))
+        elif role == "problems":
+            sec.problems, sec.measures = problems.split_problems(sp.paragraphs(blocks), g)
+        elif role == "fees":
+            fee_texts.append(sec.text)
         report.sections.append(sec)
     found = {s.id for s in report.sections}
     for sdef in g.sections:
         if sdef.id not in found:
-            report.warnings.append({"code": "section_not_found", "section": sdef.id,
-                                    "detail": f"no heading like {sdef.heading}"})
+            report.warnings.append(warning("section_not_found", section=sdef.id,
+                                           detail=f"no heading like {sdef.heading}"))
 
     # facts: title first, body second
-    title, _ = facts.find_title(preamble)
+    title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"))
     report.title = title
-    overview = next((sp for sp in spans if sp.id == "overview"), None)
-    body = overview.paragraphs(blocks) if overview else [b.text for b in blocks if isinstance(b, Paragraph)][:8]
+    first_subsections = next((sp for sp in spans if roles.get(sp.id) == "subsections"), None)
+    body = first_subsections.paragraphs(blocks) if first_subsections else \
+        [b.text for b in blocks if isinstance(b, Paragraph)][:g.facts.body_lines]
     body = preamble + body
     if title:
-        report.agency = facts.agency_from_title(title)
-        report.year = facts.year_from_title(title)
+        report.agency = facts.agency_from_title(title, g)
+        report.year = facts.year_from_title(title, g)
     if report.agency is None:
-        report.agency = facts.agency_from_body(body)
+        report.agency = facts.agency_from_body(body, g)
     if report.year is None:
-        report.year = facts.year_from_body(body)
-    other = report.section("other")
-    if other is not None:
-        report.fees = facts.find_fees(other.text)
+        report.year = facts.year_from_body(body, g)
+    if fee_texts:
+        report.fees = facts.find_fees("\n".join(fee_texts), g)
 
     found_tables = tables.find_tables(list(document.tables()), g)
     report.edition = found_tables.edition

@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Han ideographs (CJK Extension A, the unified block, compatibility ideographs): a
+#: character class body, for patterns elsewhere (``f"[{HAN}]"``)
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN
 _HAN_CH = f"[{_HAN}]"
 #: Han ideographs, CJK punctuation, kana and full-width forms: no gaps between these
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+_CJK = CJK
 #: whitespace (incl. ideographic space U+3000, NBSP, line breaks) between two of them
 _HAN_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n\u3000\u00a0]+(?=[{_CJK}])")
 #: the same, spaces only (line breaks kept)
@@ -81,12 +85,31 @@ def has_han(text: str) -> bool:
     return re.search(_HAN_CH, text) is not None
 
 
-_CN_NUM = "一二三四五六七八九十"
+#: the Chinese numerals of numbering (一、 （二） 第三部分 四是)
+CN_DIGITS = "一二三四五六七八九十"
+_CN_NUM = CN_DIGITS
+_CN_VAL = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
 #: numbering that opens a paragraph or item: 第一部分 一、 （一） (1) 1. ①
 _MARKER = (rf"(?:第[{_CN_NUM}百零〇]+(?:部分|章)|[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}\d]{{1,3}}[)）]"
            r"|\d{1,2}[.．、](?!\d)|[①-⑳])")
 #: the numbering of a top-level heading: 一、 or 第一部分
 _TOP_MARKER = rf"(?:[{_CN_NUM}]{{1,2}}[、.．]|第[{_CN_NUM}]+部分)"
+#: numbering families of headings: name -> pattern with one group for the number
+NUMBERING_FAMILIES = {
+    "dun": re.compile(rf"^\s*([{CN_DIGITS}]{{1,3}})\s*[、.．，,]\s*"),
+    "part": re.compile(rf"^\s*第([{CN_DIGITS}\d]{{1,3}})部分\s*[、.．:：，,]?\s*"),
+    "arabic": re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*"),
+    "paren": re.compile(rf"^\s*[(（]([{CN_DIGITS}]{{1,3}})[)）]\s*[、.．]?\s*"),
+    "paren_arabic": re.compile(r"^\s*[(（](\d{1,2})[)）]\s*[、.．]?\s*"),
+}
+#: numbering at the start of a label: 一、 (一) 1. 1、 (1) ① 第一部分 …
+LABEL_NUMBERING = re.compile(
+    rf"^(?:第[{CN_DIGITS}\d]+(?:部分|项|条|章|节)[、.:]?"
+    rf"|[(\[（【][{CN_DIGITS}\d]+[)\]）】][、.]?"
+    rf"|[{CN_DIGITS}]+[、.．,，]"
+    r"|\d+(?:\.\d+)*[、.．,，)）](?!\d)"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
 NUMBERED = re.compile(rf"^\s*({_MARKER})")
 TOP_NUMBERED = re.compile(rf"^\s*{_TOP_MARKER}")
 #: a paragraph break a scraper turned into a space: sentence end, space, numbering
@@ -111,3 +134,75 @@ def split_run_on(line: str) -> list:
         if part.strip():
             out.append(part.strip())
     return out
+
+
+def numeral(s: str) -> int:
+    """A numbering numeral as an int: '3' → 3, '十二' → 12, '二十' → 20 (0 if unknown)."""
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_VAL.get(s[1:], 0)
+    if s.endswith("十"):
+        return _CN_VAL.get(s[0], 0) * 10
+    if "十" in s:
+        a, b = s.split("十", 1)
+        return _CN_VAL.get(a, 0) * 10 + _CN_VAL.get(b, 0)
+    return _CN_VAL.get(s, 0)
+
+
+# --------------------------------------------------------------- numbers in prose
+
+#: digits of counting numbers written in words (〇/零 and 两 as in 两件)
+_WORD_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                "七": 7, "八": 8, "九": 9}
+_WORD_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+#: a number in running text: digits (with a decimal part and thousands separators) or
+#: Chinese numerals (三, 十二, 一百五十, 两千零五十); one group
+PROSE_NUMBER = (r"(\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)")
+
+
+def prose_number(text: str) -> int | float | None:
+    """A number matched by :data:`PROSE_NUMBER` as a value: '1,200' → 1200, '0.00' → 0.0,
+    '三' → 3, '一百五十' → 150, '两千零五十' → 2050, '一点五' → 1.5; None if unreadable."""
+    text = text.strip().replace(",", "")
+    if not text:
+        return None
+    if text[0].isdigit():
+        try:
+            return float(text) if "." in text else int(text)
+        except ValueError:
+            return None
+    whole, _, frac = text.partition("点")
+    total, digit = 0, None
+    for ch in whole:
+        if ch in _WORD_DIGITS:
+            digit = _WORD_DIGITS[ch]
+        elif ch in _WORD_UNITS:
+            total += (1 if digit is None else digit) * _WORD_UNITS[ch]
+            digit = None
+        else:
+            return None
+    total += digit or 0
+    if frac:
+        if any(ch not in _WORD_DIGITS for ch in frac):
+            return None
+        return float(f"{total}.{''.join(str(_WORD_DIGITS[ch]) for ch in frac)}")
+    return total
+
+
+# --------------------------------------------------------------- numbering inside running text
+
+#: what OCR reads for the numeral 一 in numbering ("—、总体情况", "(—)")
+OCR_ONE = "—－"
+_OCR_ONE_FOLD = str.maketrans({c: "一" for c in OCR_ONE})
+#: a section's numbering anywhere in a line (a body saved as one line): 一、 / 第一部分
+INLINE_SECTION_MARKER = re.compile(rf"(?:第([{CN_DIGITS}]{{1,2}})部分|([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[、.．])[ \t]*")
+#: a sub-head's numbering anywhere in a line: （一） (一) with OCR's (—)
+INLINE_PAREN_MARKER = re.compile(rf"[（(][ \t]*([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[)）][ \t]*[、.．]?[ \t]*")
+
+
+def ocr_numeral(s: str) -> int:
+    """:func:`numeral` of a numbering numeral as OCR may print it ('—' for 一)."""
+    return numeral(s.translate(_OCR_ONE_FOLD))

@@ -42,7 +42,7 @@ def run_checks(tables: dict, grammar: Grammar) -> list:
                 continue  # all cells of one side missing: nothing to compare
             exp, act = _sum(lk, cells), _sum(rk, cells)
             results.append({"id": cid, "ok": abs(exp - act) < 1e-6, "expected": exp, "actual": act,
-                            "detail": check.detail})
+                            "rule": check.rule})
     return results
 
 

@@ -1,96 +1,116 @@
-"""Report facts: title, agency, year (title first, body second) and the fees of 六."""
+"""Report facts: title, agency, year (title first, body second) and the fees of 六.
+
+One algorithm over the wordings of ``grammars/facts.toml``: which lines are metadata,
+what makes a line the title, how an agency's name ends and what follows it, how the
+fee sentences are worded. A new wording is a grammar edit, never a change here.
+Numbers in fee sentences are read by :func:`gaiextract.textnorm.prose_number`
+(digits or Chinese numerals).
+"""
 from __future__ import annotations
 
 import re
-from typing import Optional
 
-from ..textnorm import matching_view, nfkc
+from ..grammar import FactsGrammar, GrammarLike, load
+from ..textnorm import matching_view, nfkc, prose_number
 
-_TITLE_CORE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
-_META = re.compile(r"^\s*(标题|题目|名称|发布时间|发布日期|成文日期|来源|发布机构|发文机关|索引号|浏览次数|"
-                   r"访问量|作者|字号|信息来源|生成日期|分类|主题分类|文号|时间|点击数|阅读次数)\s*[:：]\s*(.*)$")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_TITLE_YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?")
-AGENCY_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "管理委员会", "办事处",
-                 "管理局", "监督管理局", "局", "中心", "委", "厅", "院", "所", "馆", "站", "队", "署", "处", "会",
-                 "镇", "乡", "街道", "公司", "集团", "政府", "研究院", "学校", "大学", "银行", "部", "司", "室")
-#: what follows an agency name at the start of a body sentence
-_AFTER_AGENCY = re.compile(r"^(?:坚持|高度|认真|深入|严格|按照|围绕|紧紧|全面|始终|在|以|进一步|持续|扎实|积极|不断|着力|"
-                           r"聚焦|共|通过|根据|依据|切实|主动|稳步|继续|立足|结合|贯彻|落实|紧扣|把|将|牢固|"
-                           r"强化|加强|坚决|全力|紧密|以来|重视|政府信息公开|政务公开|"
-                           r"[,，。、（(])")
+Number = int | float
 
 
-def _lines(paragraphs: list) -> list:
+def _facts(grammar: GrammarLike) -> FactsGrammar:
+    return load(grammar).facts
+
+
+def _lines(paragraphs: list[str]) -> list[str]:
     return [p.strip() for p in paragraphs if p and p.strip()]
 
 
-def find_title(preamble: list) -> tuple:
+def _strip_ends(text: str, f: FactsGrammar) -> str:
+    start, end = 0, len(text)
+    while start < end and f.title_strip.fullmatch(text[start]):
+        start += 1
+    while end > start and f.title_strip.fullmatch(text[end - 1]) and text[end - 1] not in "）)":
+        end -= 1
+    return text[start:end]
+
+
+def find_title(preamble: list[str], grammar: GrammarLike = None,
+               meta_title: str | None = None) -> tuple[str | None, list[str]]:
     """(title, lines used): the title from the lines before the first section.
 
-    A scraped page's 标题: line wins; otherwise the line holding 政府信息公开…报告,
+    A scraped page's 标题 line wins (``meta_title``, as the text reader found it, or
+    a 标题: line in the preamble); otherwise the line holding the title's core wording,
     joined with the line before it when that line is only the agency's name.
     """
+    f = _facts(grammar)
+    if meta_title and f.title_core.search(matching_view(nfkc(meta_title))):
+        return _strip_ends(meta_title.strip(), f), []
     lines = _lines(preamble)
     views = [matching_view(ln) for ln in lines]
     for ln, view in zip(lines, views):
-        m = _META.match(view)
-        if m and m.group(1) in ("标题", "题目", "名称") and _TITLE_CORE.search(m.group(2)):
+        m = f.meta_line.match(view)
+        if m and m.group(1) in f.title_meta_keys and f.title_core.search(m.group(2)):
             return ln[m.start(2):].strip(), [ln]
     for i, (ln, view) in enumerate(zip(lines, views)):
-        if _META.match(view) or len(ln) > 80:
+        if f.meta_line.match(view) or len(ln) > f.title_max:
             continue
-        if _TITLE_CORE.search(view):
-            title = ln
+        if f.title_core.search(view):
+            title = _strip_ends(ln, f)
             used = [ln]
-            prev = views[i - 1] if i > 0 else ""
-            if prev and not _META.match(prev) and len(prev) <= 30 and prev.endswith(AGENCY_SUFFIX) \
-                    and not _TITLE_CORE.search(prev):
-                title = lines[i - 1] + ln
+            prev = _strip_ends(views[i - 1], f) if i > 0 else ""
+            if prev and not f.meta_line.match(prev) and len(prev) <= f.title_agency_line_max \
+                    and prev.endswith(f.agency_suffixes) and not f.title_core.search(prev):
+                title = _strip_ends(lines[i - 1], f) + title
                 used.insert(0, lines[i - 1])
             return title, used
     return None, []
 
 
-def agency_from_title(title: str) -> Optional[str]:
+def agency_from_title(title: str, grammar: GrammarLike = None) -> str | None:
+    """The agency: what a title prints before its core wording, years and padding removed."""
+    f = _facts(grammar)
     t = nfkc(title)
-    m = _TITLE_CORE.search(matching_view(t))
+    m = f.title_core.search(matching_view(t))
     if not m:
         return None
-    before = t[:m.start()]
-    before = _TITLE_YEAR.sub("", before).strip(" -—:：")
-    before = re.sub(r"^关于", "", before)
-    return before or None
+    before = f.title_year.sub("", t[:m.start()])
+    before = re.sub(r"\s+", "", _strip_ends(before, f))
+    for prefix in f.title_strip_prefixes:
+        before = before.removeprefix(prefix)
+    if not before or any(w in before for w in f.agency_not_names):
+        return None
+    return before
 
 
-def year_from_title(title: str) -> Optional[int]:
-    m = _YEAR.search(nfkc(title))
-    return int(m.group(1)) if m else None
+def year_from_title(title: str, grammar: GrammarLike = None) -> int | None:
+    m = _facts(grammar).year.search(nfkc(title))
+    return int(next(g for g in m.groups() if g)) if m else None
 
 
-def year_from_body(paragraphs: list) -> Optional[int]:
+def year_from_body(paragraphs: list[str], grammar: GrammarLike = None) -> int | None:
     """The reporting year: the most frequent 'YYYY年' in the opening text, earliest on ties."""
-    counts: dict = {}
-    for p in paragraphs[:8]:
-        for m in _YEAR.finditer(nfkc(p)):
-            y = int(m.group(1))
+    f = _facts(grammar)
+    counts: dict[int, int] = {}
+    for p in paragraphs[:f.body_lines]:
+        for m in f.year.finditer(nfkc(p)):
+            y = int(next(g for g in m.groups() if g))
             counts[y] = counts.get(y, 0) + 1
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], -y))
 
 
-def agency_from_body(paragraphs: list) -> Optional[str]:
+def agency_from_body(paragraphs: list[str], grammar: GrammarLike = None) -> str | None:
     """'2021年，昆明市人民政府办公室坚持…' → 昆明市人民政府办公室.
 
     The name is looked for at the start of each clause of the opening sentence that
     follows a year ('2019年，在…指导下，X认真贯彻…'): a run of Han characters ending
     in an agency suffix and followed by a verb.
     """
-    for p in paragraphs[:6]:
+    f = _facts(grammar)
+    for p in paragraphs[:f.body_lines]:
         t = nfkc(p)
         view = matching_view(t)
-        year = re.search(r"(?:19|20)\d{2}年(?:度)?(?:以来)?[,，]\s*", t)
+        year = f.body_year.search(t)
         if not year:
             continue
         end = t.find("。", year.end())
@@ -98,57 +118,69 @@ def agency_from_body(paragraphs: list) -> Optional[str]:
         sentence, sentence_view = t[year.end():stop], view[year.end():stop]
         starts = [0] + [m.end() for m in re.finditer(r"[,，]\s*", sentence)]
         for start in starts:
-            n = _agency_at(sentence_view[start:])
+            n = _agency_at(sentence_view[start:], f)
             if n:
                 return sentence[start:start + n]  # as printed
     return None
 
 
-def _agency_at(text: str) -> Optional[int]:
+def _agency_at(text: str, f: FactsGrammar) -> int | None:
     """Length of the agency name at the start of ``text`` (simplified view), or None."""
-    run = re.match(r"[\u4e00-\u9fff]{2,30}", text)
+    run = f.agency_run.match(text)
     if not run:
         return None
     word = run.group(0)
-    if word.startswith(("我", "本", "全", "各", "在", "按照", "根据", "为", "通过", "围绕", "坚持")):
+    if word.startswith(f.agency_not_starts):
         return None
-    for i in range(4, len(word) + 1):
+    for i in range(f.agency_min_len, len(word) + 1):
         head, tail = word[:i], text[i:]
-        if head.endswith(AGENCY_SUFFIX) and (not tail or _AFTER_AGENCY.match(tail)):
-            return i  # the shortest name that a verb follows
+        if head.endswith(f.agency_suffixes) and (not tail or f.agency_followers.match(tail)):
+            # the shortest name that a verb follows, unless chrome or a slogan
+            return None if any(w in head for w in f.agency_not_names) else i
     return None
 
 
 # --------------------------------------------------------------------------- fees
 
-_NUMBER = r"(\d+(?:\.\d+)?)"
-_FEE_NOTICES = re.compile(r"收费通知(?:书)?(?:的)?(?:件数|数量)?(?:为|共)?[:：]?\s*" + _NUMBER + r"\s*(?:件|份|次)")
-_FEE_NOTIFIED = re.compile(r"(?<!实际收取)(?<!实收)(?<!收取)(?:总|通知)金额(?:为|共|合计)?[:：]?\s*" + _NUMBER
-                           + r"\s*(万?元)")
-_FEE_COLLECTED = re.compile(r"(?:实际收取(?:的)?(?:总)?金额|实收(?:金额)?|(?<!实际)收取(?:信息处理费|费用)(?:共|合计)?)"
-                            r"(?:为|共|合计)?[:：]?\s*" + _NUMBER + r"\s*(万?元)")
-_NO_FEES = re.compile(r"(?:未|没有|无|不存在)(?:发生过?|出现过?)?(?:发出)?(?:收取|收费|收取任何|产生)[^。；;]{0,12}(?:费|费用|收费通知)")
+def _first(patterns: tuple, text: str) -> re.Match | None:
+    hits = [m for m in (p.search(text) for p in patterns) if m]
+    return min(hits, key=lambda m: m.start()) if hits else None
 
 
-def _amount(m) -> Optional[float]:
+def _amount(m: re.Match | None, units: dict[str, float]) -> Number | None:
     if not m:
         return None
-    v = float(m.group(1))
-    if m.group(2) == "万元":
-        v *= 10000
-    return int(v) if v.is_integer() and "." not in m.group(1) else v
+    raw = m.group(1)
+    v = prose_number(raw)
+    if v is None:
+        return None
+    unit = m.group(2) if m.re.groups >= 2 else None
+    factor = units.get(unit or "", 1.0)
+    if factor != 1:
+        v = round(v * factor, 4)
+        return int(v) if float(v).is_integer() else v
+    return v
 
 
-def find_fees(text: str) -> dict:
-    """fees.notices (件), fees.amount_notified (元), fees.amount_collected (元); null if unsaid."""
-    t = matching_view(nfkc(text or ""))
-    t = re.sub(r"\s+", "", t)
-    m = _FEE_NOTICES.search(t)
-    fees = {
-        "notices": int(float(m.group(1))) if m else None,
-        "amount_notified": _amount(_FEE_NOTIFIED.search(t)),
-        "amount_collected": _amount(_FEE_COLLECTED.search(t)),
+def find_fees(text: str, grammar: GrammarLike = None) -> dict[str, Number | None]:
+    """fees.notices (件), fees.amount_notified (元), fees.amount_collected (元); null if unsaid.
+
+    A statement that no notice was issued sets notices and amount notified to 0; one
+    that no fee was collected sets amount collected to 0; a number said outright wins.
+    """
+    fg = _facts(grammar).fees
+    t = re.sub(r"\s+", "", matching_view(nfkc(text or "")))
+    m = _first(fg.notices, t)
+    notices = prose_number(m.group(1)) if m else None
+    fees: dict[str, Number | None] = {
+        "notices": int(notices) if notices is not None else None,
+        "amount_notified": _amount(_first(fg.amount_notified, t), fg.units),
+        "amount_collected": _amount(_first(fg.amount_collected, t), fg.units),
     }
-    if all(v is None for v in fees.values()) and _NO_FEES.search(t):
-        fees = {"notices": 0, "amount_notified": 0, "amount_collected": 0}
+    if _first(fg.no_notices, t):
+        for k in ("notices", "amount_notified"):
+            if fees[k] is None:
+                fees[k] = 0
+    if fees["amount_collected"] is None and _first(fg.no_collection, t):
+        fees["amount_collected"] = 0
     return fees

@@ -7,21 +7,12 @@ normalised key and falls back from exact to prefix to fuzzy similarity.
 from __future__ import annotations
 
 import functools
-import re
 from difflib import SequenceMatcher
 from typing import Iterable, Optional
 
-from ..textnorm import label_key
+from ..textnorm import LABEL_NUMBERING, label_key
 
-_CN_NUM = "一二三四五六七八九十"
-#: numbering at the start of a label: 一、 (一) 1. 1、 (1) ① 第一部分 …
-_NUMBERING = re.compile(
-    rf"^(?:第[{_CN_NUM}\d]+(?:部分|项|条|章|节)[、.:]?"
-    rf"|[(\[（【][{_CN_NUM}\d]+[)\]）】][、.]?"
-    rf"|[{_CN_NUM}]+[、.．,，]"
-    r"|\d+(?:\.\d+)*[、.．,，)）](?!\d)"
-    r"|[①②③④⑤⑥⑦⑧⑨⑩])"
-)
+_NUMBERING = LABEL_NUMBERING
 
 
 def strip_numbering(text: str) -> str:

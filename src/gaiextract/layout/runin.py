@@ -22,22 +22,17 @@ that ended a heading; the pieces keep the paragraph's page and hints.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from ..document import Paragraph
-from ..grammar import Grammar, GrammarError, _read
-from ..textnorm import matching_view, nfkc
+from ..grammar import Grammar
+from ..textnorm import INLINE_PAREN_MARKER, INLINE_SECTION_MARKER, matching_view, nfkc, ocr_numeral
 
-_CN = "一二三四五六七八九十"
-#: OCR reads 一 as a dash in numbering ("—、总体情况")
-_OCR_ONE = "—－"
-_SECTION_MARKER = re.compile(rf"(?:第[{_CN}]{{1,2}}部分|[{_CN}{_OCR_ONE}]{{1,2}}[ \t]*[、.．])[ \t]*")
-_PAREN_MARKER = re.compile(rf"[（(][ \t]*([{_CN}{_OCR_ONE}]{{1,2}})[ \t]*[)）][ \t]*[、.．]?[ \t]*")
 _STOPS = "。：:；;"
 _COMMAS = "，,"
+_SPACES = " \t\u3000\u00a0"
 _LEAD_PUNCT = "。：:；;，,、 \t\u3000"
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
@@ -59,28 +54,6 @@ class RunInSettings:
 
 
 SETTINGS = RunInSettings()
-
-
-@dataclass(frozen=True)
-class RunInRules:
-    head_ends: tuple[str, ...]
-    openers: tuple[str, ...]
-    year_opens: bool
-    implicit: dict  # section id -> tuple of start wordings (keys)
-
-
-@functools.lru_cache(maxsize=1)
-def rules() -> RunInRules:
-    """The ``[run_in]`` and ``[[implicit]]`` tables of sections.toml, validated once."""
-    data = _read("sections.toml")
-    run_in = data.get("run_in", {})
-    implicit: dict = {}
-    for i, item in enumerate(data.get("implicit", [])):
-        if "id" not in item or not item.get("starts"):
-            raise GrammarError(f"sections.toml implicit {i}: needs id and starts")
-        implicit[item["id"]] = tuple(_key(w)[0] for w in item["starts"])
-    return RunInRules(head_ends=tuple(run_in.get("head_ends", ())), openers=tuple(run_in.get("openers", ())),
-                      year_opens=bool(run_in.get("year_opens", True)), implicit=implicit)
 
 
 def _key(text: str) -> tuple[str, list[int]]:
@@ -124,22 +97,39 @@ def tolerant_prefix(text: str, variants: tuple, settings: RunInSettings = SETTIN
     return pos[n - 1] + 1, score
 
 
-def _section_cuts(text: str, grammar: Grammar, implicit: dict) -> list[tuple[int, int]]:
+def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:
     """(start, end of heading) of every section heading inside ``text``."""
     cuts = []
     variants = tuple(v for sdef in grammar.sections for v in sdef.variants)
-    for m in _SECTION_MARKER.finditer(text):
+    for m in INLINE_SECTION_MARKER.finditer(text):
         hit = tolerant_prefix(text[m.end():], variants)
-        if hit:
-            cuts.append((m.start(), m.end() + hit[0]))
-    starts = tuple(w for ws in implicit.values() for w in ws)
-    for m in _PAREN_MARKER.finditer(text):
+        end = m.end() + hit[0] if hit else _keyword_heading_end(text, m.end(), grammar)
+        if end is not None:
+            cuts.append((m.start(), end))
+    starts = tuple(w for _, ws in grammar.run_in.implicit for w in ws)
+    for m in INLINE_PAREN_MARKER.finditer(text):
         if m.start() > 0 and text[m.start() - 1] == "第":
             continue
         hit = tolerant_prefix(text[m.end():], starts)
         if hit and hit[1] == 1.0:
             cuts.append((m.start(), m.end() + hit[0]))
     return sorted(set(cuts))
+
+
+def _keyword_heading_end(text: str, start: int, grammar: Grammar) -> int | None:
+    """End of a section heading at ``start`` worded like no variant: the first
+    ``section_ends`` word after which the heading names one section by its keywords."""
+    from .sections import CLEAN_LIMIT, HEADING_MAX, score_section
+
+    window = text[start:start + HEADING_MAX]
+    ends = sorted({m.end() for w in grammar.run_in.section_ends for m in re.finditer(re.escape(w), window)})
+    for end in ends:
+        head = window[:end]
+        if any(ch in head for ch in _STOPS):
+            return None
+        if max(score_section(head, sdef) for sdef in grammar.sections) >= CLEAN_LIMIT:
+            return start + end
+    return None
 
 
 def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list:
@@ -163,11 +153,10 @@ def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list:
 
 def split_sections(blocks: list, grammar: Grammar) -> list:
     """Blocks with long paragraphs cut where a section heading starts inside them."""
-    implicit = rules().implicit
     out: list = []
     for b in blocks:
         if isinstance(b, Paragraph) and len(b.text) >= SETTINGS.min_chars:
-            cuts = _section_cuts(b.text, grammar, implicit)
+            cuts = _section_cuts(b.text, grammar)
             if cuts:
                 out.extend(_pieces(b, cuts))
                 continue
@@ -177,16 +166,16 @@ def split_sections(blocks: list, grammar: Grammar) -> list:
 
 # --------------------------------------------------------------------------- sub-heads
 
-def sub_head_end(body: str, settings: RunInSettings = SETTINGS) -> int | None:
+def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS) -> int | None:
     """Where a sub-head that runs into its text ends (index into ``body``, the text after
     the numbering), or None when nothing says so."""
-    r = rules()
+    r = grammar.run_in
     limit = min(len(body), settings.sub_max + 1)
     comma = next((i for i in range(limit) if body[i] in _COMMAS), None)
     for k in range(settings.sub_min, limit + 1):
         if comma is not None and comma < k < comma + 1 + settings.clause_min:
             continue
-        if k < len(body) and body[k] in _STOPS:
+        if k < len(body) and (body[k] in _STOPS or body[k] in _SPACES):
             return k
         head, tail = body[:k], body[k:]
         if any(head.endswith(w) for w in r.head_ends):
@@ -196,16 +185,7 @@ def sub_head_end(body: str, settings: RunInSettings = SETTINGS) -> int | None:
     return None
 
 
-def _numeral(s: str) -> int:
-    s = s.replace("—", "一").replace("－", "一")
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN.index(s[1]) + 1 if len(s) > 1 else 10
-    return _CN.index(s[0]) + 1 if s and s[0] in _CN else 0
-
-
-def split_sub_heads(blocks: list, start: int, end: int) -> list:
+def split_sub_heads(blocks: list, start: int, end: int, grammar: Grammar) -> list:
     """Blocks ``start:end`` (one section) with the sub-heads （一）（二）… that run inside
     their paragraphs cut out, in sequence; returns the replacement for that slice."""
     from .sections import split_heading
@@ -218,15 +198,15 @@ def split_sub_heads(blocks: list, start: int, end: int) -> list:
             continue
         text = b.text
         cuts = []
-        for m in _PAREN_MARKER.finditer(text):
-            if _numeral(m.group(1)) != expected or (m.start() > 0 and text[m.start() - 1] == "第"):
+        for m in INLINE_PAREN_MARKER.finditer(text):
+            if ocr_numeral(m.group(1)) != expected or (m.start() > 0 and text[m.start() - 1] == "第"):
                 continue
             if m.start() == 0:
                 cand = split_heading(text, "paren")
                 if cand is not None and len(cand.heading) - m.end() <= SETTINGS.sub_max:
                     expected += 1
                     continue
-            k = sub_head_end(text[m.end():])
+            k = sub_head_end(text[m.end():], grammar)
             if k is None:
                 continue
             cuts.append((m.start(), m.end() + k))

@@ -8,43 +8,17 @@ the body cannot split a section.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..document import Paragraph, Table
 from ..grammar import Grammar, SectionDef
-from ..textnorm import label_key
+from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
 
-_CN = "一二三四五六七八九十"
-_CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
-
-#: numbering families: name -> pattern with one group for the number
-FAMILIES = {
-    "dun": re.compile(rf"^\s*([{_CN}]{{1,3}})\s*[、.．，,]\s*"),
-    "part": re.compile(rf"^\s*第([{_CN}\d]{{1,3}})部分\s*[、.．:：，,]?\s*"),
-    "arabic": re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*"),
-    "paren": re.compile(rf"^\s*[(（]([{_CN}]{{1,3}})[)）]\s*[、.．]?\s*"),
-    "paren_arabic": re.compile(r"^\s*[(（](\d{1,2})[)）]\s*[、.．]?\s*"),
-}
+FAMILIES = NUMBERING_FAMILIES
 HEADING_MAX = 40       # a heading longer than this is a paragraph
 RUN_IN_STOPS = "。：:；;"
-
-
-def numeral(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_VAL.get(s[1:], 0)
-    if s.endswith("十"):
-        return _CN_VAL.get(s[0], 0) * 10
-    if "十" in s:
-        a, b = s.split("十", 1)
-        return _CN_VAL.get(a, 0) * 10 + _CN_VAL.get(b, 0)
-    return _CN_VAL.get(s, 0)
 
 
 @dataclass
@@ -240,11 +214,11 @@ def _fill_implicit(blocks: list, grammar: Grammar, spans: list) -> list:
     """A section with no heading of its own that starts at a sub-head (``[[implicit]]`` in
     sections.toml: 「（一）存在的主要问题」 after the tables of 四) opens at that sub-head,
     when it lies between the sections found before and after it."""
-    from .runin import rules, tolerant_prefix
+    from .runin import tolerant_prefix
 
     ids = [sd.id for sd in grammar.sections]
     found = {sp.id for sp in spans}
-    for sid, starts in rules().implicit.items():
+    for sid, starts in grammar.run_in.implicit:
         if sid in found or sid not in ids:
             continue
         idx = ids.index(sid)
@@ -283,7 +257,7 @@ def split_running_text(blocks: list, grammar: Grammar) -> list:
     overview = next((sp for sp in find_sections(blocks, grammar) if sp.id == "overview"), None)
     if overview is not None:
         lo, hi = overview.block + 1, overview.end
-        blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi) + blocks[hi:]
+        blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
     return blocks
 
 

@@ -33,7 +33,6 @@ from . import Sink, is_error, record_key
 _PK = BigInteger().with_variant(Integer(), "sqlite")
 _JSON = JSON().with_variant(JSONB(), "postgresql")
 _NUM = Numeric(asdecimal=False)
-TABLE_ORDER = ("proactive", "requests", "review_litigation")
 
 
 class Base(DeclarativeBase):
@@ -221,7 +220,7 @@ def child_rows(record: dict, report_id: int):
     for chk in record.get("checks") or []:
         out[checks].append({"report_id": report_id, "check_id": chk.get("id"), "ok": bool(chk.get("ok")),
                             "expected": _number(chk.get("expected")), "actual": _number(chk.get("actual")),
-                            "detail": chk.get("detail")})
+                            "detail": chk.get("rule", chk.get("detail"))})
     for w in record.get("warnings") or []:
         detail = w.get("detail")
         out[warnings_t].append({"report_id": report_id, "code": str(w.get("code")),
@@ -323,7 +322,9 @@ def cell_columns(conn) -> list:
     """Every (table_name, key) present, in template order (table, first appearance)."""
     rows = conn.execute(select(cells.c.table_name, cells.c.key, func.min(cells.c.id))
                         .group_by(cells.c.table_name, cells.c.key)).all()
-    rank = {t: i for i, t in enumerate(TABLE_ORDER)}
+    from ..grammar import load as load_grammar
+
+    rank = {t: i for i, t in enumerate(load_grammar().table_names())}
     rows.sort(key=lambda r: (rank.get(r[0], len(rank)), r[0], r[2]))
     return [(t, k) for t, k, _ in rows]
 
