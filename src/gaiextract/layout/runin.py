@@ -28,7 +28,13 @@ from difflib import SequenceMatcher
 
 from ..document import Paragraph
 from ..grammar import Grammar
-from ..textnorm import INLINE_PAREN_MARKER, INLINE_SECTION_MARKER, matching_view, nfkc, ocr_numeral
+from ..textnorm import (
+    INLINE_PAREN_MARKER,
+    INLINE_SECTION_MARKER,
+    matching_view,
+    nfkc,
+    ocr_numeral,
+)
 
 _STOPS = "。：:；;"
 _COMMAS = "，,"
