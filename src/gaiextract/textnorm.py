@@ -197,10 +197,17 @@ def prose_number(text: str) -> int | float | None:
 #: what OCR reads for the numeral 一 in numbering ("—、总体情况", "(—)")
 OCR_ONE = "—－"
 _OCR_ONE_FOLD = str.maketrans({c: "一" for c in OCR_ONE})
-#: a section's numbering anywhere in a line (a body saved as one line): 一、 / 第一部分
-INLINE_SECTION_MARKER = re.compile(rf"(?:第([{CN_DIGITS}]{{1,2}})部分|([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[、.．])[ \t]*")
+#: a section's numbering anywhere in a line (a body saved as one line): 一、 / 第一部分 / 1.
+INLINE_SECTION_MARKER = re.compile(rf"(?:第([{CN_DIGITS}]{{1,2}})部分|([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[、.．]"
+                                   rf"|(?<![\d.])(\d{{1,2}})[ \t]*[、.．](?!\d))[ \t]*")
 #: a sub-head's numbering anywhere in a line: （一） (一) with OCR's (—)
 INLINE_PAREN_MARKER = re.compile(rf"[（(][ \t]*([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[)）][ \t]*[、.．]?[ \t]*")
+#: the other sub-head numberings, tried when a section has no （一）: 1、 1. and (1)
+INLINE_SUB_MARKERS = (
+    INLINE_PAREN_MARKER,
+    re.compile(r"(?<![\d.])(\d{1,2})[ \t]*[、.．](?!\d)[ \t]*"),
+    re.compile(r"[（(][ \t]*(\d{1,2})[ \t]*[)）][ \t]*[、.．]?[ \t]*"),
+)
 
 
 def ocr_numeral(s: str) -> int:

@@ -31,6 +31,7 @@ from ..grammar import Grammar
 from ..textnorm import (
     INLINE_PAREN_MARKER,
     INLINE_SECTION_MARKER,
+    INLINE_SUB_MARKERS,
     matching_view,
     nfkc,
     ocr_numeral,
@@ -57,6 +58,9 @@ class RunInSettings:
     sub_max: int = 24
     #: after a comma inside a sub-head, its second clause has at least this many characters
     clause_min: int = 4
+    #: a sub-head does not end at a word such as 方面 when a stop follows within this many
+    #: characters ("（五）其他方面工作。")
+    head_end_slack: int = 4
 
 
 SETTINGS = RunInSettings()
@@ -131,7 +135,7 @@ def _keyword_heading_end(text: str, start: int, grammar: Grammar) -> int | None:
     ends = sorted({m.end() for w in grammar.run_in.section_ends for m in re.finditer(re.escape(w), window)})
     for end in ends:
         head = window[:end]
-        if any(ch in head for ch in _STOPS):
+        if any(ch in head for ch in _STOPS) or re.search(r"\d", head) or INLINE_SECTION_MARKER.search(head):
             return None
         if max(score_section(head, sdef) for sdef in grammar.sections) >= CLEAN_LIMIT:
             return start + end
@@ -159,10 +163,18 @@ def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list:
 
 def split_sections(blocks: list, grammar: Grammar) -> list:
     """Blocks with long paragraphs cut where a section heading starts inside them."""
+    from .sections import FAMILIES, split_heading
+
     out: list = []
     for b in blocks:
-        if isinstance(b, Paragraph) and len(b.text) >= SETTINGS.min_chars:
-            cuts = _section_cuts(b.text, grammar)
+        if isinstance(b, Paragraph):
+            cuts = []
+            if len(b.text) >= SETTINGS.min_chars:
+                cuts = _section_cuts(b.text, grammar)
+            elif not any(split_heading(b.text, fam) for fam in FAMILIES):
+                # a shorter paragraph is cut only at a heading that opens it and that the
+                # section finder cannot tell from its text ("六、其他需要报告事项本年度…")
+                cuts = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
             if cuts:
                 out.extend(_pieces(b, cuts))
                 continue
@@ -184,7 +196,8 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
         if k < len(body) and (body[k] in _STOPS or body[k] in _SPACES):
             return k
         head, tail = body[:k], body[k:]
-        if any(head.endswith(w) for w in r.head_ends):
+        if any(head.endswith(w) for w in r.head_ends) and \
+                not any(ch in _STOPS or ch in _SPACES for ch in tail[:settings.head_end_slack]):
             return k
         if tail.startswith(r.openers) or (r.year_opens and _YEAR.match(tail)):
             return k
@@ -192,23 +205,33 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
 
 
 def split_sub_heads(blocks: list, start: int, end: int, grammar: Grammar) -> list:
-    """Blocks ``start:end`` (one section) with the sub-heads （一）（二）… that run inside
-    their paragraphs cut out, in sequence; returns the replacement for that slice."""
+    """Blocks ``start:end`` (one section) with the sub-heads that run inside their
+    paragraphs cut out, in sequence 1, 2, 3…; returns the replacement for that slice.
+    The numbering tried first is （一）; 1、 and (1) only when it finds no run."""
+    for marker, family in zip(INLINE_SUB_MARKERS, ("paren", "arabic", "paren_arabic")):
+        found, out = _sub_cuts(blocks[start:end], marker, family, grammar)
+        if found >= 2:
+            return out
+    return blocks[start:end]
+
+
+def _sub_cuts(blocks: list, marker: re.Pattern, family: str, grammar: Grammar) -> tuple[int, list]:
+    """(sub-heads found, blocks with the run-in ones cut out) for one numbering."""
     from .sections import split_heading
 
     out: list = []
     expected = 1
-    for b in blocks[start:end]:
+    for b in blocks:
         if not isinstance(b, Paragraph):
             out.append(b)
             continue
         text = b.text
         cuts = []
-        for m in INLINE_PAREN_MARKER.finditer(text):
+        for m in marker.finditer(text):
             if ocr_numeral(m.group(1)) != expected or (m.start() > 0 and text[m.start() - 1] == "第"):
                 continue
             if m.start() == 0:
-                cand = split_heading(text, "paren")
+                cand = split_heading(text, family)
                 if cand is not None and len(cand.heading) - m.end() <= SETTINGS.sub_max:
                     expected += 1
                     continue
@@ -217,5 +240,29 @@ def split_sub_heads(blocks: list, start: int, end: int, grammar: Grammar) -> lis
                 continue
             cuts.append((m.start(), m.end() + k))
             expected += 1
-        out.extend(_pieces(b, cuts) if cuts and len(text) >= SETTINGS.sub_min else [b])
-    return out
+        out.extend(_pieces(b, cuts) if cuts else [b])
+    return expected - 1, out
+
+
+# --------------------------------------------------------------------------- items
+
+#: an enumerated item glued to the sentence before it starts after one of these
+_ITEM_AFTER = "。；;：:"
+
+
+def split_items(blocks: list, start: int, end: int) -> list:
+    """Blocks ``start:end`` (one section) with enumerated items that run on after a stop
+    (``…不足：（一）…。（二）…``) made paragraphs of their own; the replacement slice."""
+    out: list = []
+    for b in blocks[start:end]:
+        if not isinstance(b, Paragraph):
+            out.append(b)
+            continue
+        text, at = b.text, 0
+        starts = sorted({m.start() for marker in INLINE_SUB_MARKERS for m in marker.finditer(text)
+                         if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER})
+        for pos in starts:
+            out.append(replace(b, text=text[at:pos].strip(), hints=dict(b.hints)))
+            at = pos
+        out.append(replace(b, text=text[at:].strip(), hints=dict(b.hints)) if at else b)
+    return [b for b in out if not isinstance(b, Paragraph) or b.text]

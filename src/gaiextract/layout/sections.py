@@ -254,10 +254,15 @@ def split_running_text(blocks: list, grammar: Grammar) -> list:
     from . import runin
 
     blocks = runin.split_sections(blocks, grammar)
-    overview = next((sp for sp in find_sections(blocks, grammar) if sp.id == "overview"), None)
-    if overview is not None:
-        lo, hi = overview.block + 1, overview.end
-        blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
+    spans = find_sections(blocks, grammar)
+    # later sections first, so that the block indices of earlier ones stay valid
+    for sp in reversed(spans):
+        role = next((sd.role for sd in grammar.sections if sd.id == sp.id), None)
+        lo, hi = sp.block + 1, sp.end
+        if role == "subsections":
+            blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
+        elif role == "problems":
+            blocks = blocks[:lo] + runin.split_items(blocks, lo, hi) + blocks[hi:]
     return blocks
 
 
