@@ -139,21 +139,65 @@ def _with_fuzzy(scored: list, grammar: Grammar, fuzzy) -> list:
     return out
 
 
+#: an earlier run of headings loses this much where a restarted run of the same
+#: numbering names the same sections (see :func:`_restarts`)
+RESTART_PENALTY = 0.3
+
+
 def _candidates(scored: list) -> list:
     """(candidate, section index, score) for every heading that could open a section;
     a number that fits the section's place counts for it, one that does not against."""
+    offsets, penalised = _restarts(scored)
     out = []
     for cand, _, scores in scored:
         numbered = cand.family != "none"
         limit = CLEAN_LIMIT if numbered else BARE_LIMIT
+        offset = offsets.get(id(cand), 0)
         for idx, s in enumerate(scores):
-            if numbered and cand.number == idx + 1:
+            if numbered and cand.number is not None and cand.number + offset == idx + 1:
                 s += 0.15
             elif numbered and cand.number is not None:
                 s -= 0.1
+            if (id(cand), idx) in penalised:
+                s -= RESTART_PENALTY
             if s >= limit:
                 out.append((cand, idx, s))
     return out
+
+
+def _restarts(scored: list) -> tuple[dict, set]:
+    """Numbering that starts again: a narrative numbered 一…六 in its own words, then the
+    template's parts numbered again from 一 (一、主动公开政府信息情况 …). The restart is
+    the later 一 after which most headings of its family name the section their number
+    says when counted from the section that 一 names (an offset); those headings get the
+    offset, and earlier headings of the family naming the same sections are penalised.
+    Returns (offset per candidate id, penalised (candidate id, section index) pairs)."""
+    offsets: dict = {}
+    penalised: set = set()
+
+    def best(sc: list) -> int:
+        return max(range(len(sc)), key=sc.__getitem__)
+
+    for fam in FAMILIES:
+        seq = sorted(((c, sc) for c, _, sc in scored if c.family == fam and c.number is not None
+                      and max(sc) >= CLEAN_LIMIT), key=lambda t: t[0].block)
+        chosen, chosen_fit = None, []
+        for k, (c, sc) in enumerate(seq):
+            if c.number != 1 or not any(p.number >= 3 for p, _ in seq[:k]):
+                continue
+            offset = best(sc) + 1 - c.number
+            fit = [(p, psc) for p, psc in seq[k:] if p.number + offset == best(psc) + 1]
+            if offset > 0 and len(fit) >= 3 and len(fit) > len(chosen_fit):
+                chosen, chosen_fit = (k, offset), fit
+        if chosen is None:
+            continue
+        k, offset = chosen
+        named = {best(psc) for _, psc in chosen_fit}
+        for p, _ in chosen_fit:
+            offsets[id(p)] = offset
+        for p, _ in seq[:k]:
+            penalised.update((id(p), idx) for idx in named)
+    return offsets, penalised
 
 
 def _best_chain(cands: list) -> list:
