@@ -84,23 +84,24 @@ def _key(text: str) -> tuple[str, list[int]]:
 
 def tolerant_prefix(text: str, variants: tuple, settings: RunInSettings = SETTINGS) -> tuple[int, float] | None:
     """``(end, score)`` when ``text`` starts with one of the ``variants`` (comparable keys):
-    ``end`` is where the variant ends in ``text``. Exact matches score 1.0, the longest
-    wins; otherwise the best fuzzy prefix (a misread or missing character)."""
+    ``end`` is where the variant ends in ``text``. The longest exact match scores 1.0; a
+    longer variant matched with a misread or missing character (主动公开政府信息倩况 for
+    主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
     key, pos = _key(text[:80])
-    best: tuple[int, float] | None = None
+    exact = max((len(v) for v in variants if key.startswith(v)), default=0)
+    best: tuple[int, float] | None = (exact, 1.0) if exact else None
     for v in variants:
-        if key.startswith(v) and (best is None or len(v) > best[0]):
-            best = (len(v), 1.0)
-    if best is None:
-        for v in variants:
-            if len(v) < settings.fuzzy_min_len:
+        if len(v) < settings.fuzzy_min_len or len(v) <= exact + 1:
+            continue
+        for n in (len(v) - 1, len(v), len(v) + 1):
+            if n > len(key):
                 continue
-            for n in (len(v) - 1, len(v), len(v) + 1):
-                if n > len(key):
-                    continue
-                r = SequenceMatcher(None, key[:n], v, autojunk=False).ratio()
-                if r >= settings.fuzzy_ratio and (best is None or (r, n) > (best[1], best[0])):
-                    best = (n, r)
+            sm = SequenceMatcher(None, key[:n], v, autojunk=False)
+            if sm.real_quick_ratio() < settings.fuzzy_ratio or sm.quick_ratio() < settings.fuzzy_ratio:
+                continue
+            r = sm.ratio()
+            if r >= settings.fuzzy_ratio and (best is None or best[1] == 1.0 or (r, n) > (best[1], best[0])):
+                best = (n, r)
     if best is None:
         return None
     n, score = best
