@@ -76,7 +76,7 @@ def build_report(document: Document, src: Source) -> Report:
     if other is not None:
         report.fees = facts.find_fees(other.text)
 
-    found_tables = tables.find_tables(list(document.tables()), g)
+    found_tables = tables.find_tables_in(document, g)
     report.edition = found_tables.edition
     for name, mt in found_tables.tables.items():
         report.tables[name] = TableResult(cells=mt.cells, provenance=mt.provenance,

@@ -14,19 +14,21 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..document import Cell, Table
+from ..document import Cell, Document, Table
 from ..grammar import Grammar, TableGrammar
+from .align import GridSource, StreamSource, map_table
+from .mapped import MappedTable
+from .stream import build_stream
 from .labels import best_match, match_score, norm_label
 from ..values import NUMBER, TEXT, parse_cell
 
-TABLE_NAMES = ("proactive", "requests", "review_litigation")
 
 ROW_THRESHOLD = 0.72
 COL_THRESHOLD = 0.72
 
 
 @dataclass
-class MappedTable:
+class _OldMappedTable:
     """One canonical table: values by key, with provenance."""
 
     name: str
@@ -64,7 +66,7 @@ def classify_table(table: Table, grammar: Grammar) -> tuple:
     """Score a table block against the three layouts; return (name or None, scores)."""
     texts = [t for row in _row_texts(table) for t in row if t and parse_cell(t).kind == TEXT]
     scores = {}
-    for name in TABLE_NAMES:
+    for name in grammar.tables:
         labels = _distinct_labels(name, grammar)
         scores[name] = sum(1 for t in texts if match_score(t, labels, fuzzy=False) >= 0.9)
     # labels shared by tables (总计, 其他) were excluded by length; require real evidence
@@ -92,9 +94,7 @@ def _distinct_labels(name: str, grammar: Grammar) -> tuple:
 
 
 def _grammars_for(name: str, grammar: Grammar) -> list:
-    if name == "proactive":
-        return list(grammar.proactive.values())
-    return [getattr(grammar, name)]
+    return list(grammar.tables[name].layouts)
 
 
 # --------------------------------------------------------------------------- rows
@@ -466,9 +466,18 @@ class TableFinding:
     warnings: list
 
 
-def find_tables(document_tables: list, grammar: Grammar) -> TableFinding:
-    """Classify the document's table blocks and map the three tables."""
-    groups: dict = {name: [] for name in TABLE_NAMES}
+def find_tables_in(document: Document, grammar: Grammar) -> TableFinding:
+    """Every table of the template in a document: from the grids its reader rebuilt, and
+    for a table with no grid, from the stream of its paragraphs."""
+    paragraphs = [(p.text, p.page) for p in document.paragraphs()]
+    return find_tables(list(document.tables()), grammar, paragraphs)
+
+
+def find_tables(document_tables: list, grammar: Grammar, paragraphs: Optional[list] = None) -> TableFinding:
+    """Classify the table blocks, map each table from its blocks (or, where none survived,
+    from ``paragraphs``: (text, page) in reading order), and decide the edition."""
+    names = list(grammar.tables)
+    groups: dict = {name: [] for name in names}
     last = None
     for t in document_tables:
         name, _ = classify_table(t, grammar)
@@ -477,30 +486,21 @@ def find_tables(document_tables: list, grammar: Grammar) -> TableFinding:
         if name:
             groups[name].append(t)
             last = name
-    warnings: list = []
     tables: dict = {}
-    edition = "unknown"
-    if groups["proactive"]:
-        best = None
-        for ed, tg in grammar.proactive.items():
-            mt = map_proactive(groups["proactive"], tg)
-            score = (len(mt.edition_hits), len(mt.cells))
-            if best is None or score > best[0]:
-                best = (score, ed, mt)
-        if best and best[0][0] > 0:
-            edition = best[1]
-        tables["proactive"] = best[2]
-    if groups["requests"]:
-        tables["requests"] = map_requests(groups["requests"], grammar.requests)
-    if groups["review_litigation"]:
-        tables["review_litigation"] = map_review(groups["review_litigation"], grammar.review_litigation)
-    if edition == "unknown" and "requests" in tables:
-        cells = tables["requests"].cells
-        if any(k.startswith("other_handling.") for k in cells):
-            edition = "2021"
-    for name in TABLE_NAMES:
-        if name not in tables or not tables[name].cells:
-            tables.pop(name, None)
+    stream = None
+    for name in names:
+        spec = grammar.tables[name]
+        mt = map_table(spec, GridSource(groups[name]), grammar.dimensions) if groups[name] else None
+        if (mt is None or not mt.cells) and paragraphs:
+            if stream is None:
+                stream = build_stream(paragraphs)
+            mt = map_table(spec, StreamSource(stream), grammar.dimensions)
+        if mt is not None and mt.cells:
+            tables[name] = mt
+    edition = _edition(tables, grammar)
+    warnings: list = []
+    for name in names:
+        if name not in tables:
             warnings.append({"code": "table_not_found", "table": name,
                              "detail": "no table with this table's labels was found"})
         else:
@@ -509,3 +509,19 @@ def find_tables(document_tables: list, grammar: Grammar) -> TableFinding:
         warnings.append({"code": "edition_unknown",
                          "detail": "the proactive table's column labels match neither template edition"})
     return TableFinding(tables=tables, edition=edition, warnings=warnings)
+
+
+def _edition(tables: dict, grammar: Grammar) -> str:
+    """The edition whose identifying labels a table's chosen layout carries; else the one
+    evidenced by rows that only one edition's template has."""
+    for name, mt in tables.items():
+        if mt.edition_hits and mt.edition:
+            return mt.edition
+    for name, mt in tables.items():
+        for lay in grammar.tables[name].layouts:
+            rows = {r.key: r.editions for r in lay.rows if len(r.editions) == 1}
+            for key in mt.cells:
+                for rk, eds in rows.items():
+                    if key.startswith(rk + "."):
+                        return eds[0]
+    return "unknown"
