@@ -106,7 +106,7 @@ class TableGrammar:
     columns: list = field(default_factory=list)    # ColumnDef (tree via parent)
     keys: Optional[tuple] = None                   # allowed keys (proactive)
     identify: tuple = ()                           # edition-identifying labels
-    edition: Optional[str] = None                  # None: the layout of every edition
+    edition: str | None = None                     # None: the layout of every edition
 
     def children(self, parent_id: Optional[str]) -> list:
         return [c for c in self.columns if c.parent == parent_id]
@@ -135,10 +135,10 @@ class TableGrammar:
         walk(None)
         return out
 
-    def cell_key(self, row: Optional[str], column: str) -> str:
+    def cell_key(self, row: str | None, column: str) -> str:
         return f"{row}.{column}" if row else column
 
-    def row_cells(self, row: Optional[str]) -> list:
+    def row_cells(self, row: str | None) -> list[str]:
         """The cell keys of one row (None: a table without rows) in printed column order."""
         keys = [self.cell_key(row, c) for c in self.leaf_keys()]
         if self.keys is not None:
@@ -176,7 +176,7 @@ class TableSpec:
     #: labels of at least three characters that tell this table from the others
     identify: tuple = ()
 
-    def layout(self, edition: Optional[str] = None) -> TableGrammar:
+    def layout(self, edition: str | None = None) -> TableGrammar:
         for lay in self.layouts:
             if lay.edition == edition:
                 return lay
@@ -256,7 +256,7 @@ def _columns(items: list, where: str, child_sets: Optional[dict] = None) -> list
     return cols
 
 
-def _layout(name: str, d: dict, data: dict, where: str, edition: Optional[str]) -> TableGrammar:
+def _layout(name: str, d: dict, data: dict, where: str, edition: str | None) -> TableGrammar:
     """One layout from a table grammar (or one of its ``[edition.X]`` parts)."""
     groups = [GroupDef(id=_need(g, "id", f"{where} group"), labels=_labels(g, f"{where} group"),
                        row_key=g.get("row_key")) for g in d.get("groups", [])]

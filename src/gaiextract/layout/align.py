@@ -33,6 +33,8 @@ class GridSource:
     """Table blocks a reader rebuilt, in document order (one table may span several)."""
 
     blocks: list[Table]
+    #: the paragraph printed just above each block (a broken table's lost header), if any
+    captions: list[str | None] | None = None
 
 
 @dataclass
@@ -52,7 +54,7 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict | None = None) -
         return map_stream(spec, source.stream, dimensions)
     from .grid import map_grid
 
-    return map_grid(spec, source.blocks)
+    return map_grid(spec, source.blocks, source.captions)
 
 
 # --------------------------------------------------------------------------- stream
