@@ -88,7 +88,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     if fee_texts:
         report.fees = facts.find_fees("\n".join(fee_texts), g)
 
-    found_tables = tables.find_tables(list(document.tables()), g)
+    found_tables = tables.find_tables_in(document, g)
     report.edition = found_tables.edition
     for name, mt in found_tables.tables.items():
         report.tables[name] = TableResult(cells=mt.cells, provenance=mt.provenance,

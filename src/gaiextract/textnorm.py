@@ -213,3 +213,15 @@ INLINE_SUB_MARKERS = (
 def ocr_numeral(s: str) -> int:
     """:func:`numeral` of a numbering numeral as OCR may print it ('—' for 一)."""
     return numeral(s)
+
+
+#: the start of each numbered item inside one label: 三、…（三）…1.…
+_NUMBERED_PART = re.compile(rf"(?={_MARKER})")
+
+
+def numbered_parts(text: str) -> list[str]:
+    """A label that carries its group path in one cell, cut at each numbering:
+    '三、本年度办理结果（三）不予公开 1.属于国家秘密' → ['三、本年度办理结果', '（三）不予公开',
+    '1.属于国家秘密']. A label with one numbering (or none) is returned whole."""
+    parts = [p.strip() for p in _NUMBERED_PART.split(text) if p.strip()]
+    return parts or [text]
