@@ -1,11 +1,11 @@
 """Converter Markdown: sniffed by syntax, headings without their marks, pipe tables
 (ragged, broken, with <br>), HTML fragments, page footers and cut paragraphs."""
+from conftest import FIXTURES
+
 from gaiextract.document import Paragraph, Table
 from gaiextract.readers import choose_reader
 from gaiextract.readers.markdown import looks_like_markdown, read_markdown
 from gaiextract.source import as_source
-
-from conftest import FIXTURES
 
 REAL_MD = FIXTURES / "real" / "030_shuyang_county_2025_ocr_md.txt"
 

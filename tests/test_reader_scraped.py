@@ -1,10 +1,10 @@
 """Pages saved by site archivers: header lines go to Document.meta, page chrome is dropped,
 and nothing of either reaches the body."""
+from conftest import FIXTURES
+
 import gaiextract
 from gaiextract.document import Paragraph
 from gaiextract.readers.page_meta import is_chrome, split_page
-
-from conftest import FIXTURES
 
 REAL = FIXTURES / "real"
 

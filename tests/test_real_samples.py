@@ -7,11 +7,10 @@ year, edition, agency, fees, the overview's subsections and the failing checks."
 import unicodedata
 
 import pytest
+from conftest import FIXTURES, load_json
 
 import gaiextract
 from gaiextract.schema import errors as schema_errors
-
-from conftest import FIXTURES, load_json
 
 REAL = FIXTURES / "real"
 NAMES = ["011_pingtan_2020_flat", "014_pingtan_2023_flat", "030_shuyang_county_2025_ocr_md"]

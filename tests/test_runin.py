@@ -1,12 +1,16 @@
 """Headings inside running text (a body saved as one line), OCR-misread numbering, headings
 worded like no variant, a section without its heading, and numbering that starts again."""
+from conftest import FIXTURES
+
 import gaiextract
 from gaiextract import grammar
 from gaiextract.document import Paragraph
 from gaiextract.layout.runin import sub_head_end, tolerant_prefix
-from gaiextract.layout.sections import find_sections, find_subsections, split_running_text
-
-from conftest import FIXTURES
+from gaiextract.layout.sections import (
+    find_sections,
+    find_subsections,
+    split_running_text,
+)
 
 G = grammar.load()
 REAL = FIXTURES / "real"
@@ -82,15 +86,18 @@ def test_missing_problems_heading_opens_at_its_first_sub_head():
     assert "改进措施：加强审核。" in problems.text(blocks)
 
 
-def test_narrative_numbered_one_to_six_then_the_tables_numbered_again():
-    text = "\n".join([
+RENUMBERED = (
         "某某县人民政府办公室2022年政府信息公开工作年度报告", "一、总体情况", "2022年，某某县认真贯彻落实《条例》。",
         "二、主动公开情况", "全年主动公开政府信息1200条。", "三、依申请公开情况", "全年收到申请12件。",
         "四、政府信息管理情况", "清理文件30件。", "五、平台建设情况", "网站运行平稳。", "六、监督保障情况", "开展培训3次。",
         "一、主动公开政府信息情况", "第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 0 0 0",
         "二、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量 10 2 0 0 0 0 12",
         "三、政府信息公开行政复议、行政诉讼情况", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
-        "四、存在的主要问题及改进情况", "一是公开不够及时。", "五、其他需要报告的事项", "无。"])
+        "四、存在的主要问题及改进情况", "一是公开不够及时。", "五、其他需要报告的事项", "无。")
+
+
+def test_narrative_numbered_one_to_six_then_the_tables_numbered_again():
+    text = "\n".join(RENUMBERED)
     report = gaiextract.extract(text.encode(), format="txt")
     assert [(s.id, s.heading) for s in report.sections] == [
         ("overview", "一、总体情况"), ("proactive", "一、主动公开政府信息情况"),

@@ -38,9 +38,6 @@ _HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-#: a page footer or header a converter kept: — 1 —, - 2 -, 第 3 页, 3/10
-_PAGE_MARK = re.compile(r"^\s*(?:[-—–－~～]+\s*\d{1,4}\s*[-—–－~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-                        r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _THEMATIC = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 #: a paragraph ending in one of these is complete; otherwise a page break may have cut it
 _COMPLETE = "。！？!?；;：:”’」』）)】》…"
@@ -96,8 +93,6 @@ def read_markdown(text: str, name: str | None = None, meta: dict | None = None) 
     if not blocks:
         raise ExtractError("empty", "the file holds no report text", name)
     meta = {**(meta or {}), "syntax": "markdown", **page.meta}
-    if parser.page_marks:
-        meta["page_marks"] = parser.page_marks
     return Document(blocks=blocks, format="txt", warnings=parser.warnings, meta=meta)
 
 
@@ -140,7 +135,6 @@ class _Parser:
     def __init__(self) -> None:
         self.blocks: list = []
         self.warnings: list = []
-        self.page_marks = 0
         self._open: Paragraph | None = None  # a paragraph a page break may continue
 
     def parse(self, lines: list[str]) -> list:
@@ -161,9 +155,6 @@ class _Parser:
     def _line(self, line: str, i: int) -> None:
         if not line.strip():
             return  # a blank line ends nothing by itself: a page break may follow
-        if _PAGE_MARK.match(line):
-            self.page_marks += 1
-            return
         if _THEMATIC.match(line):
             self._open = None
             return

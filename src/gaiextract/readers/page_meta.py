@@ -34,7 +34,7 @@ MAX_HEADER_LINES = 40
 _CHROME = [re.compile(p) for p in (
     r"^当前(?:位置|所在位置|页面)\s*[:：]",                   # breadcrumb
     r"^您(?:现在)?的?(?:当前)?位置\s*[:：]",
-    (r"^(?:[【\[]?\s*(?:全真版|文字版|打印(?:本页)?|关闭(?:窗口|本页)?|分享(?:到)?|收藏|返回顶部|字号|"
+    (r"^(?:[【\[]?\s*(?:全真版|文字版|打印(?:本页)?|关闭(?:窗口|本页)?|分享(?:到)?|收藏|返回顶部|字号|字体|"
      r"大|中|小)\s*[】\]]?\s*[:：]?\s*){1,8}$"),               # buttons, alone or together
     r"^附件(?:下载)?\s*[:：]?\s*$",
     r"^附件下载\s*[:：]",
@@ -44,6 +44,9 @@ _CHROME = [re.compile(p) for p in (
 )]
 #: a chrome line is short; a long line starting the same way is body text
 CHROME_MAX_CHARS = 160
+#: a page footer or header that a converter or OCR kept: — 1 —, - 2 -, 第 3 页, 3/10
+_PAGE_MARK = re.compile(r"^\s*(?:[-—–－~～]+\s*\d{1,4}\s*[-—–－~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                        r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
 
 
 @dataclass
@@ -57,6 +60,10 @@ class PageText:
 def is_chrome(line: str) -> bool:
     s = line.strip()
     return bool(s) and len(s) <= CHROME_MAX_CHARS and any(p.search(s) for p in _CHROME)
+
+
+def is_page_mark(line: str) -> bool:
+    return bool(_PAGE_MARK.match(line))
 
 
 def _header_pair(line: str):
@@ -98,13 +105,18 @@ def split_page(text: str) -> PageText:
             name = HEADER_KEYS[key]
             if value and name not in meta:
                 meta[name] = value
-    body, dropped = [], 0
+    body, dropped, marks = [], 0, 0
     for ln in lines[start:]:
         if is_chrome(ln):
             dropped += 1
             body.append("")  # keep line numbers and paragraph breaks
+        elif is_page_mark(ln):
+            marks += 1
+            body.append("")
         else:
             body.append(ln)
     if dropped:
         meta["chrome_lines"] = dropped
+    if marks:
+        meta["page_marks"] = marks
     return PageText(lines=[""] * start + body, meta=meta)
