@@ -4,7 +4,8 @@ Two styles, each over specs of both editions:
 
 - ``md_broken`` — an OCR/LLM pipeline: ``#`` headings at several levels, the title with
   spaces around the year, bold sub-items turned into headings (``### 1.xxx``,
-  ``### 一是….``), page footers (``— 2 —``) and a paragraph cut by a page break;
+  ``### 一是….``), page footers (``— 2 —``), a paragraph cut by a page break and
+  spaces around numbers in prose (``信息 21 条``);
   tables broken apart: table 二 one pipe table per 第二十条 item, table 三 one small table
   per row block under generic headers (``类别 | 数据1 … 数据6 | 总计``) with the last rows
   under a wrong header row, table 四 three tables; OCR misreadings in labels (``—`` for
@@ -172,6 +173,11 @@ def _cut_page(text: str, page: int) -> list[str]:
     return [text]
 
 
+def _spaced_numbers(text: str) -> str:
+    """OCR's spaces around a number in prose: 全年累计发布解读类信息 21 条, 2025 年."""
+    return re.sub(r"(?<=[\u4e00-\u9fff，。：])(\d+(?:\.\d+)?)(?=[件条次篇元个年人])", r" \1 ", text)
+
+
 def _items_as_headings(text: str) -> list[str]:
     """``…：一是A；二是B。`` → the lead, then ``### 一是A。`` ``### 二是B。`` (bold items
     a converter made headings of)."""
@@ -228,6 +234,8 @@ def render_lines(spec, style: str) -> list[str]:
                         lines += [q, ""]
                     continue
                 since += 1
+                if broken:
+                    p = _spaced_numbers(p)
                 if broken and since >= FOOTER_EVERY and len(p) >= 60:
                     page += 1
                     lines += _cut_page(p, page) + [""]
