@@ -16,6 +16,7 @@ PAGE = """标题: 某某县2022年政府信息公开工作年度报告
 页面链接与图片详见 links.tsv(同目录)
 ==================== 正文 ====================
 当前位置：首页 > 政务公开 > 政府信息公开年报
+首页 | 机构概况 | 政务公开 | 政务服务 | 互动交流
 【全真版】【文字版】
 全真版 文字版
 一、总体情况
@@ -42,9 +43,10 @@ def test_header_lines_become_meta():
 def test_chrome_lines_are_dropped_but_body_sentences_mentioning_them_stay():
     doc = gaiextract.read(PAGE.encode(), format="txt")
     assert _paras(doc) == ["一、总体情况", "2022年，某某县做好格式清理、全真版上传等工作，相关链接均已更新。"]
-    assert doc.meta["chrome_lines"] == 5
+    assert doc.meta["chrome_lines"] == 6
     assert doc.meta["title"] == "某某县2022年政府信息公开工作年度报告"
     assert not is_chrome("2022年，某某县做好格式清理、全真版上传等工作。")
+    assert not is_chrome("首页改版后，网站新增栏目5个。")
 
 
 def test_header_without_separator_is_the_leading_run_of_known_keys():

@@ -41,6 +41,7 @@ _CHROME = [re.compile(p) for p in (
     r"^相关(?:链接|文章|阅读|附件|信息)\s*[:：]?\s*$",
     r"^(?:扫一扫在手机(?:上)?打开当前页|【?\s*我要纠错\s*】?|浏览次数\s*[:：]\s*\d*|访问量\s*[:：]\s*\d*)$",
     r"^页面链接与图片详见",
+    r"^(?:首页|网站首页)(?:\s*[|｜>»/·]?\s*[^\s|｜>»/·，。；]{2,8}){3,}$",   # a navigation bar
 )]
 #: a chrome line is short; a long line starting the same way is body text
 CHROME_MAX_CHARS = 160
