@@ -23,6 +23,7 @@ HEADER_KEYS = {
     "来源链接": "url", "发布机构": "publisher", "发文机关": "publisher", "来源": "source",
     "信息来源": "source", "文号": "doc_number", "索引号": "index_number", "栏目": "column",
     "分类": "column", "主题分类": "column", "本地目录": "local_path", "作者": "author",
+    "浏览次数": "views", "访问量": "views", "点击数": "views", "阅读次数": "views",
 }
 #: the line that separates an archiver's header from the body
 _BODY_SEPARATOR = re.compile(r"^\s*[=＝\-—]{3,}\s*(?:正\s*文|内\s*容|body)\s*[=＝\-—]{3,}\s*$", re.IGNORECASE)
