@@ -28,8 +28,10 @@ from .content import write_expected
 from .model import Subsection, TableSpec
 
 #: spec -> table style; both editions, with and without the title at the top of the body
-FLAT_DOCS = {"g01": "run", "g06": "run", "g11": "spaced", "g20": "spaced", "g25": "run",
+FLAT_DOCS = {"g01": "run", "g06": "run", "g11": "spaced", "g16": "run", "g20": "spaced", "g25": "run",
              "g26": "run", "g35": "spaced", "g36": "run"}
+#: specs printed without the heading of 五: its text starts at （一）存在的主要问题
+NO_PROBLEMS_HEADING = ("g16",)
 #: specs whose body does not start with the title (it is only in the 标题: line)
 NO_BODY_TITLE = ("g06", "g25", "g35")
 SEPARATOR = "==================== 正文 ===================="
@@ -85,7 +87,8 @@ def body_line(spec, style: str) -> str:
         out.append("".join(spec.title_lines) + " ")
     out.append("".join(spec.preamble))
     for n, section in enumerate(spec.sections):
-        out.append(("" if n % 2 == 0 else " ") + section.heading + ("" if n % 3 else " "))
+        if not (section.id == "problems" and spec.doc_id in NO_PROBLEMS_HEADING):
+            out.append(("" if n % 2 == 0 else " ") + section.heading + ("" if n % 3 else " "))
         for k, block in enumerate(section.body):
             if isinstance(block, TableSpec):
                 out.append(table_text(block, tables[block.name], style) + " ")
@@ -139,7 +142,8 @@ def render(spec, out_dir: Path, style: str) -> Path:
     exp_path = write_expected(spec, path, "txt", f"flat_{style}")
     rec = json.loads(exp_path.read_text(encoding="utf-8"))
     rec["ambiguous_in_text"] = ambiguous_keys(spec, style)
-    rec["notes"]["flat"] = {"table_style": style, "title_in_body": spec.doc_id not in NO_BODY_TITLE}
+    rec["notes"]["flat"] = {"table_style": style, "title_in_body": spec.doc_id not in NO_BODY_TITLE,
+                            "problems_heading": spec.doc_id not in NO_PROBLEMS_HEADING}
     exp_path.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
