@@ -117,4 +117,7 @@ def render_all(specs, out_dir: Path) -> list:
     for edition in ("2021", "2019"):
         chosen = [s for s in specs if s.edition == edition and _no_blank_cells(s)][:CELLS_PER_EDITION]
         paths += [render(spec, out_dir, "txt_cells") for spec in chosen]
+    from .render_aligner import render_all_txt  # the one-aligner documents (issue 11)
+
+    paths += render_all_txt(specs, out_dir)
     return paths

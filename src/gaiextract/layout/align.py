@@ -19,6 +19,7 @@ from .mapped import MappedTable
 from .stream import (
     Anchored,
     Stream,
+    Target,
     align_header,
     align_rows,
     enough,
@@ -62,8 +63,8 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict | None = None) -
 def map_stream(spec: TableSpec, stream: Stream, dimensions: dict | None = None) -> MappedTable:
     best: tuple | None = None
     for lay in spec.layouts:
-        for chain in _chains(spec, lay, stream):
-            mt = _fill(spec, chain, stream, dimensions)
+        for chain, targets in _chains(spec, lay, stream):
+            mt = _fill(spec, chain, targets, stream, dimensions)
             mt.edition_hits = _identify_hits(lay, chain, stream)
             mt.edition = lay.edition
             score = (len(mt.edition_hits), sum(1 for v in mt.cells.values() if v is not None), len(mt.cells))
@@ -74,25 +75,44 @@ def map_stream(spec: TableSpec, stream: Stream, dimensions: dict | None = None) 
     return best[1]
 
 
-def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[list[Anchored]]:
-    """Candidate anchor chains for one layout: its rows, or for a table without rows its
-    header (and, transposed or split, a row per column group)."""
+def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[list[Anchored], list[Target]]]:
+    """Candidate anchor chains for one layout, with the targets they were found among:
+    its rows, or for a table without rows its header (and, transposed or split, a row
+    per column group)."""
     out = []
     if lay.rows:
         targets = row_targets(lay)
         chain = align_rows(stream, targets)
         if enough(chain, targets):
-            out.append(chain)
+            out.append((chain, targets))
         return out
     header = align_header(stream, lay)
     if header:
-        out.append(header)
+        out.append((header, [header[0].target]))
     if spec.variants & {"transposed", "split"}:
         targets = group_targets(lay)
         chain = align_rows(stream, targets)
         if enough(chain, targets):
-            out.append(chain)
+            out.append((chain, targets))
     return out
+
+
+def _row_keys(a: Anchored, nxt: Anchored | None, targets: list[Target]) -> list[str]:
+    """The cells an anchor's numbers fill: its row's, and when the labels of the rows after
+    it were lost (and the count says so) theirs too."""
+    keys = list(a.target.keys)
+    n = len(a.hit.run.tokens)
+    if n <= len(keys) or nxt is None and a.hit.target + 1 >= len(targets):
+        return keys
+    stop = nxt.hit.target if nxt is not None else len(targets)
+    extra: list = []
+    for t in targets[a.hit.target + 1:stop]:
+        if t.exclusive_of or t.group:
+            continue  # a group's one-row form and its sub-rows are alternatives
+        extra += t.keys
+        if len(keys) + len(extra) >= n:  # run-together tokens may hold several cells each
+            return keys + extra
+    return keys
 
 
 def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> dict[str, bool]:
@@ -103,15 +123,18 @@ def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> 
     return {lab: True for lab in lay.identify if any(lo <= s < hi for s, _, _ in find_label(stream, lab))}
 
 
-def _fill(spec: TableSpec, chain: list[Anchored], stream: Stream, dimensions: dict | None) -> MappedTable:
+def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream: Stream,
+          dimensions: dict | None) -> MappedTable:
     """Values for each anchored row: as printed when the tokens match the cells one to one,
     else split by the template's arithmetic (within the row, then across rows)."""
     mt = MappedTable(spec.name, source="stream")
     fixed: dict = {}
     runs: list = []
     where: dict = {}  # key -> (raw, page, label, how)
-    for a in chain:
-        keys = list(a.target.keys)
+    row_sets = []
+    for i, a in enumerate(chain):
+        keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)
+        row_sets.append(set(keys))
         run = a.hit.run
         label = stream.raw[a.hit.start:a.hit.end]
         page = stream.page_at(a.hit.start)
@@ -134,7 +157,6 @@ def _fill(spec: TableSpec, chain: list[Anchored], stream: Stream, dimensions: di
         for k in keys:
             where[k] = (raw_run, page, label, "split")
     all_keys = list(where)
-    row_sets = [set(a.target.keys) for a in chain]
     cross = [e for e in splits.table_equations(spec, all_keys, dimensions)
              if not any(set(e.keys) <= rs for rs in row_sets)] if spec.checks else []
     choice = splits.choose_jointly(runs, fixed, cross)

@@ -91,7 +91,19 @@ class _GridMapper:
                 self._map_row(table, cells)
             if header:
                 self._read_header(table, header, start)
+                self._blank_below_header(table)
         return self.out
+
+    def _blank_below_header(self, table: Table) -> None:
+        """A table without row labels printed blank: a reader may drop its empty value row,
+        leaving a header that names every cell; the cells are there, and null."""
+        if self.lay.rows or self.out.cells:
+            return
+        leaves = self.lay.leaf_keys()
+        named = set(self.st.colmap.values()) | set(self.st.order or ())
+        if set(leaves) <= named:
+            for key in leaves:
+                self.out.put_value(key, None, "", "grid", table.page)
 
     def _read_header(self, table: Table, rows: list[int], start: str | None) -> None:
         texts = [[norm_label(c.text) for c in table.row_cells(h)] for h in rows]
@@ -179,8 +191,17 @@ class _GridMapper:
         updates the group context unless probing."""
         key = None
         group = self.st.group
-        for item in labels:
-            raw = item.text if isinstance(item, Cell) else item
+        texts = [item.text if isinstance(item, Cell) else item for item in labels]
+        key, group = self._read_labels(texts, group)
+        if key is None and len(texts) > 1:  # one label split over cells
+            key, group = self._read_labels(["".join(t.strip() for t in texts)], group)
+        if not probe:
+            self.st.group = group
+        return key
+
+    def _read_labels(self, texts: list[str], group: str | None) -> tuple[str | None, str | None]:
+        key = None
+        for raw in texts:
             for part in numbered_parts(raw):
                 text = norm_label(part)
                 if not text:
@@ -197,9 +218,7 @@ class _GridMapper:
                     if cand:
                         key = cand
                         group = self.rows_by_key[cand].group
-        if not probe:
-            self.st.group = group
-        return key
+        return key, group
 
     def _disambiguate(self, text: str, group: str | None) -> str | None:
         """Prefer the row of the current group when a label fits several (3.其他)."""

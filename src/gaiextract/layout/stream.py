@@ -149,7 +149,7 @@ def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
             break
         tok = m.group(0)
         nxt = s[m.end()] if m.end() < len(s) else ""
-        if tok[-1].isdigit() and nxt in _NUMBERING_AFTER or (tok.endswith(".") and len(tok) > 1):
+        if tok[-1].isdigit() and nxt and nxt in _NUMBERING_AFTER or (tok.endswith(".") and len(tok) > 1):
             # "…00000002.其他法律…": the last digit numbers the next label
             body = tok.rstrip(".")
             if len(body) > 1 and body[-2].isdigit():

@@ -20,6 +20,9 @@ from .stream import build_stream
 
 #: a block is a table's when this many of its labels are that table's own
 MIN_LABEL_HITS = 2
+#: a block this small with one label this long of a table's own is that table's
+SMALL_BLOCK_ROWS = 3
+LONG_LABEL = 6
 #: how well a label must match to count (exact or a clean prefix; no fuzzy guesses)
 LABEL_HIT = 0.9
 
@@ -41,12 +44,18 @@ def classify_table(table: Table, grammar: Grammar) -> tuple:
     """Score a table block against every table's labels; return (name or None, scores)."""
     texts = _block_texts(table)
     scores = {}
+    longest = {}
     for name in grammar.tables:
         labels = _distinct_labels(name, grammar)
-        scores[name] = sum(1 for t in texts if match_score(t, labels, fuzzy=False) >= LABEL_HIT)
-    # labels shared by tables (总计, 其他) were excluded by length; require real evidence
+        hits = [t for t in texts if match_score(t, labels, fuzzy=False) >= LABEL_HIT]
+        scores[name] = len(hits)
+        longest[name] = max((len(t) for t in hits), default=0)
+    # labels shared by tables (总计, 其他) were excluded by length; require real evidence:
+    # two labels, or in a block of a row or two (a table broken into one block per row)
+    # one long label of its own
     best = max(scores, key=lambda k: scores[k])
-    return (best if scores[best] >= MIN_LABEL_HITS else None), scores
+    small = table.n_rows <= SMALL_BLOCK_ROWS and longest[best] >= LONG_LABEL
+    return (best if scores[best] >= MIN_LABEL_HITS or scores[best] == 1 and small else None), scores
 
 
 _label_sets: dict = {}
