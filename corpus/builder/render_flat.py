@@ -142,6 +142,9 @@ def render(spec, out_dir: Path, style: str) -> Path:
     exp_path = write_expected(spec, path, "txt", f"flat_{style}")
     rec = json.loads(exp_path.read_text(encoding="utf-8"))
     rec["ambiguous_in_text"] = ambiguous_keys(spec, style)
+    if spec.doc_id in NO_PROBLEMS_HEADING:  # 五 opens at its first sub-head
+        problems = next(s for s in spec.sections if s.id == "problems")
+        rec["section_headings"]["problems"] = problems.body[0]
     rec["notes"]["flat"] = {"table_style": style, "title_in_body": spec.doc_id not in NO_BODY_TITLE,
                             "problems_heading": spec.doc_id not in NO_PROBLEMS_HEADING}
     exp_path.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
