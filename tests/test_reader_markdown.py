@@ -47,6 +47,8 @@ def test_markdown_is_sniffed_whatever_the_file_is_called():
     assert not looks_like_markdown("一、总体情况\n|\n规章 |\n0 |\n")
     assert choose_reader(as_source(b"<html><body><table><tr><td>1</td></tr></table></body></html>",
                                    name="a.md")).format == "html"
+    mhtml = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\n" + MD.encode()
+    assert choose_reader(as_source(mhtml, name="a.mht")).format == "html"
 
 
 def test_headings_lose_their_marks_and_keep_their_level():

@@ -70,6 +70,10 @@ class MarkdownReader(Reader):
         head = source.head
         if not head or looks_binary(head):
             return False
+        from .html_decode import is_mhtml
+
+        if is_mhtml(head):  # a saved web page archive, whatever its body holds
+            return False
         try:
             text = head.decode("utf-8", errors="ignore")
         except LookupError:  # pragma: no cover
