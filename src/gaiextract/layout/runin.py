@@ -49,6 +49,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": 
 class RunInSettings:
     #: shorter paragraphs are left alone (one heading per line is the normal case)
     min_chars: int = 120
+    #: characters after a numbering marker compared with the heading variants
+    window: int = 48
     #: a fuzzy prefix match of a heading variant must reach this similarity …
     fuzzy_ratio: float = 0.86
     #: … and the variant must be at least this long to be matched fuzzily
@@ -87,11 +89,14 @@ def tolerant_prefix(text: str, variants: tuple, settings: RunInSettings = SETTIN
     ``end`` is where the variant ends in ``text``. The longest exact match scores 1.0; a
     longer variant matched with a misread or missing character (主动公开政府信息倩况 for
     主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
-    key, pos = _key(text[:80])
+    key, pos = _key(text[:SETTINGS.window])
     exact = max((len(v) for v in variants if key.startswith(v)), default=0)
     best: tuple[int, float] | None = (exact, 1.0) if exact else None
     for v in variants:
         if len(v) < settings.fuzzy_min_len or len(v) <= exact + 1:
+            continue
+        # one misread character, not two at the start: a cheap filter before difflib
+        if len(key) < 2 or (key[0] != v[0] and key[1] != v[1]):
             continue
         for n in (len(v) - 1, len(v), len(v) + 1):
             if n > len(key):
