@@ -172,7 +172,7 @@ class _Parser:
         s = line.strip()
         while s.startswith(">"):  # block quote
             s = s[1:].lstrip()
-        s = re.sub(r"^(?:[-*+]|\d{1,2}\))\s+(?=\S)", "", s)  # list bullets (not 1. numbering)
+        s = re.sub(r"^[-*+]\s+(?=\S)", "", s)  # list bullets (numbering such as 1) stays)
         text, bold = inline_text(s)
         for k, part in enumerate(text.split("\n")):
             part = part.strip()
