@@ -1,6 +1,6 @@
 """Table mapping time per report, and the worst case of the digit-run split search.
 
-usage: python3 benchmarks/bench_tables.py [--runs N] [--limit N]
+usage: python3 benchmarks/bench_tables.py [--runs N] [--limit N] [--src DIR]
 
 Every corpus document is read once (the reader is not what is measured); then the
 table stage (``layout.tables.find_tables``, grid and stream) is timed on each
@@ -17,7 +17,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+if "--src" in sys.argv:  # measure another checkout's code (e.g. the version before a change)
+    sys.path.insert(0, sys.argv[sys.argv.index("--src") + 1])
+else:
+    sys.path.insert(0, str(ROOT / "src"))
 
 import gaiextract
 from gaiextract import grammar
@@ -95,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--src", help="the src/ directory of the gaiextract to measure (default: this checkout)")
     args = ap.parse_args(argv)
     bench_mapping(args.runs, args.limit)
     bench_split(args.runs)

@@ -305,7 +305,13 @@ class TableGrammar:
     edition: str | None = None                     # None: the layout of every edition
 
     def children(self, parent_id: Optional[str]) -> list:
-        return [c for c in self.columns if c.parent == parent_id]
+        kids = self.__dict__.get("_kids")
+        if kids is None:  # the tree is fixed once loaded: index it once
+            kids = {}
+            for c in self.columns:
+                kids.setdefault(c.parent, []).append(c)
+            self.__dict__["_kids"] = kids
+        return list(kids.get(parent_id, ()))
 
     def column_path_key(self, node: ColumnDef) -> Optional[str]:
         """The dotted key of a leaf column: keys of the node and its ancestors."""
@@ -319,6 +325,9 @@ class TableGrammar:
 
     def leaf_keys(self) -> list:
         """Leaf column keys in template order (depth first)."""
+        cached = self.__dict__.get("_leaves")
+        if cached is not None:
+            return list(cached)
         out = []
 
         def walk(pid):
@@ -329,6 +338,7 @@ class TableGrammar:
                 else:
                     out.append(self.column_path_key(c))
         walk(None)
+        self.__dict__["_leaves"] = tuple(out)
         return out
 
     def cell_key(self, row: str | None, column: str) -> str:

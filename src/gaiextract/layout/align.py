@@ -136,7 +136,7 @@ def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream:
         keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)
         row_sets.append(set(keys))
         run = a.hit.run
-        label = stream.raw[a.hit.start:a.hit.end]
+        label = None if a.target.header else stream.raw[a.hit.start:a.hit.end]
         page = stream.page_at(a.hit.start)
         if len(run.tokens) == len(keys):
             for k, tok, raw in zip(keys, run.tokens, run.raw):

@@ -14,12 +14,14 @@ values by column. Nothing here names a table: everything comes from the spec.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from ..document import Cell, Table
 from ..grammar import TableGrammar, TableSpec
 from ..textnorm import numbered_parts
-from ..values import BLANK, NUMBER, PLACEHOLDER, parse_cell
+from ..values import BLANK, NUMBER, PLACEHOLDER
+from ..values import parse_cell as _parse_cell
 from .grid_header import (
     SETTINGS,
     caption_node,
@@ -30,6 +32,9 @@ from .grid_header import (
 )
 from .labels import best_match, match_score, norm_label
 from .mapped import MappedTable
+
+#: the same cell texts recur in every block and every layout tried: read each once
+parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
 
 
 def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None) -> MappedTable:

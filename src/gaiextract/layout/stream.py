@@ -210,6 +210,7 @@ class Target:
     keys: tuple
     group: str | None = None      # a group printed as one row excludes its sub-rows
     exclusive_of: str | None = None
+    header: bool = False          # the anchor is a column header, not a row label
 
 
 def row_targets(layout: TableGrammar) -> list:
@@ -317,7 +318,7 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
     if best is None:
         return []
     _, start, end, run = best
-    target = Target(None, (stream.raw[start:end],), tuple(layout.leaf_keys()))
+    target = Target(None, (stream.raw[start:end],), tuple(layout.leaf_keys()), header=True)
     return [Anchored(target, Hit(start, end, 0, float(best[0]), run))]
 
 

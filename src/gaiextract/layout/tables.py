@@ -8,6 +8,7 @@ exist, and what identifies them, is grammar (``grammars/tables.toml``).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ..document import Document, Paragraph, Table
@@ -30,14 +31,18 @@ LABEL_HIT = 0.9
 # --------------------------------------------------------------------------- classify
 
 def _block_texts(table: Table) -> list[str]:
+    return [t for r in range(table.n_rows) for c in table.row_cells(r) for t in _label_texts(c.text)]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _label_texts(text: str) -> tuple:
+    """The comparable label texts of one cell (none for a value), each numbered part apart."""
     out = []
-    for r in range(table.n_rows):
-        for c in table.row_cells(r):
-            for part in numbered_parts(c.text):
-                t = norm_label(part)
-                if t and parse_cell(t).kind == TEXT:
-                    out.append(t)
-    return out
+    for part in numbered_parts(text):
+        t = norm_label(part)
+        if t and parse_cell(t).kind == TEXT:
+            out.append(t)
+    return tuple(out)
 
 
 def classify_table(table: Table, grammar: Grammar) -> tuple:
