@@ -29,7 +29,8 @@ TOY = {
     ],
 }
 TOY_CHECK = {"id": "media.sum.{column}", "table": "media", "for_each": "column",
-             "left": ["total"], "right": ["weibo", "wechat", "apps.*"], "detail": "合计 ≠ 各类之和"}
+             "left": ["total"], "right": ["weibo", "wechat", "apps.*"], "detail": "合计 ≠ 各类之和",
+             "rule": "合计 = 各类之和"}
 
 
 @pytest.fixture()
