@@ -12,7 +12,10 @@ from the grammar's layout.
 """
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
 from ..grammar import TableGrammar
@@ -39,6 +42,8 @@ class StreamSettings:
     header_gap: int = 3         # characters allowed between two header labels
     fuzzy_min_len: int = 5      # labels this long may match with one misread character
     gap_penalty: float = 0.002  # per character between consecutive anchors (prefers tight chains)
+    max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
+    tail_min_label: int = 4     # labels this long may reach numbers past a label tail
 
 
 SETTINGS = StreamSettings()
@@ -264,26 +269,16 @@ def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTING
     # limit each hit's run to the next hit that carries numbers of its own
     for h in hits:
         h.run = read_run(stream, h.end, len(stream.norm))
-    with_run = [h.start for h in hits if h.run is not None]
+    with_run = sorted(h.start for h in hits if h.run is not None)
     for h in hits:
-        if h.run is None:
-            nxt = next((p for p in with_run if p >= h.end), len(stream.norm))
+        if h.run is None and h.end - h.start >= settings.tail_min_label:
+            k = bisect.bisect_left(with_run, h.end)
+            nxt = with_run[k] if k < len(with_run) else len(stream.norm)
             h.run = run_after(stream, h.end, nxt, settings)
     hits = [h for h in hits if h.run is not None]
-    # weighted longest chain (DP over hits sorted by position)
-    best: list = [0.0] * len(hits)
-    prev: list = [-1] * len(hits)
-    for i, h in enumerate(hits):
-        best[i] = h.score
-        for j in range(i):
-            g = hits[j]
-            if g.run.end > h.start or g.target >= h.target:
-                continue
-            if targets[h.target].exclusive_of and targets[g.target].group == targets[h.target].exclusive_of:
-                continue
-            cand = best[j] + h.score - settings.gap_penalty * (h.start - g.run.end)
-            if cand > best[i]:
-                best[i], prev[i] = cand, j
+    best, prev = _best_chain(hits, targets, settings)
+    if not hits:
+        return []
     i = max(range(len(hits)), key=lambda k: best[k])
     chain = []
     while i >= 0:
@@ -291,6 +286,41 @@ def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTING
         i = prev[i]
     chain.reverse()
     return chain
+
+
+def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[list, list]:
+    """Weighted longest chain over hits sorted by position: each hit extends the best chain
+    ending, within ``max_row_gap``, at an earlier target whose numbers end before it.
+
+    ``best[j] - gap_penalty * (start - run_end_j)`` splits into a part of j and a part of
+    the current hit, so each target keeps a sliding-window maximum of
+    ``best[j] + gap_penalty * run_end_j`` (a deque per target): linear in the hits."""
+    lam = settings.gap_penalty
+    best: list = [0.0] * len(hits)
+    prev: list = [-1] * len(hits)
+    windows: list = [deque() for _ in targets]  # (run_end, value, j), values decreasing
+    pending: list = []  # (run_end, j) not yet usable: their numbers end after the current start
+    for i, h in enumerate(hits):
+        while pending and pending[0][0] <= h.start:
+            end, j = heapq.heappop(pending)
+            win = windows[hits[j].target]
+            value = best[j] + lam * end
+            while win and win[-1][1] <= value:
+                win.pop()
+            win.append((end, value, j))
+        best[i] = h.score
+        excl = targets[h.target].exclusive_of
+        for t in range(h.target):
+            win = windows[t]
+            while win and h.start - win[0][0] > settings.max_row_gap:
+                win.popleft()  # rows of one table follow each other closely: no chain across narrative
+            if not win or (excl and targets[t].group == excl):
+                continue
+            cand = win[0][1] + h.score - lam * h.start
+            if cand > best[i]:
+                best[i], prev[i] = cand, win[0][2]
+        heapq.heappush(pending, (h.run.end, i))
+    return best, prev
 
 
 def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings = SETTINGS) -> list:
