@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..grammar import TableSpec
+from ..textnorm import nfkc
 from ..values import Number
 from .checks import _instances, _match_keys
 
@@ -118,6 +119,25 @@ def _sum(vals) -> Number:
 
 _COMMA = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _NUMBER_START = re.compile(r"[+\-]?\d")
+
+
+#: a unit printed after a value (件, 万元 …): a boundary, not part of the number
+UNIT = re.compile(r"(?:万元|元|件|个|条|项|次|%)$")
+
+
+def cell_tokens(text: str) -> list | None:
+    """A grid cell's printed tokens for the split search (spaces are boundaries; None for a
+    placeholder); None when the cell holds words, not values."""
+    out: list = []
+    for tok in nfkc(text).split():
+        tok = UNIT.sub("", tok)
+        if re.fullmatch(r"[+\-]?\d[\d.,]*", tok):
+            out.append(tok.rstrip("."))
+        elif re.fullmatch(r"[—–―\-/]{1,2}", tok):
+            out.append(None)
+        else:
+            return None
+    return out
 
 
 def run_digits(token: str) -> str:

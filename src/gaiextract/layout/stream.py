@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from ..grammar import TableGrammar
 from ..textnorm import matching_view, nfkc
 from .labels import norm_label
+from .splits import UNIT
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
 _SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
 _SEP = _SPACE + "|"
 #: a value token: signed/decimal digits with an optional unit, or a placeholder
 _TOKEN = re.compile(r"[+\-]?\d[\d.,]*(?:万元|元|件|个|条|项|次|%)?|[—–―－]{1,2}|-{1,2}(?![\d-])|[/／](?![\d/])")
-_UNIT = re.compile(r"(?:万元|元|件|个|条|项|次|%)$")
 _NUMBERING_AFTER = "、.．"
 
 
@@ -158,13 +158,13 @@ def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
             # "…00000002.其他法律…": the last digit numbers the next label
             body = tok.rstrip(".")
             if len(body) > 1 and body[-2].isdigit():
-                tokens.append(_UNIT.sub("", body[:-1]))
+                tokens.append(UNIT.sub("", body[:-1]))
                 raw.append(stream.raw[m.start():m.start() + len(body) - 1])
                 end = m.start() + len(body) - 1
             break
         if nxt and nxt not in _SEP and not _TOKEN.match(s, m.end()) and not _is_label_char(nxt):
             break
-        tokens.append(None if not any(c.isdigit() for c in tok) else _UNIT.sub("", tok).rstrip("."))
+        tokens.append(None if not any(c.isdigit() for c in tok) else UNIT.sub("", tok).rstrip("."))
         raw.append(stream.raw[m.start():m.end()])
         end = m.end()
         i = m.end()
