@@ -32,7 +32,7 @@ from .grid_header import (
     header_order,
 )
 from .labels import best_match, match_score, norm_label
-from .mapped import MappedTable
+from .mapped import MappedTable, unsettled
 
 #: the same cell texts recur in every block and every layout tried: read each once
 parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
@@ -219,6 +219,7 @@ class _GridMapper:
         return True
 
     def _settle_splits(self) -> None:
+
         """Runs divided in several ways: the rules across rows choose where they can."""
         if not self.pending:
             return
@@ -233,10 +234,7 @@ class _GridMapper:
                 if k in choice.values:
                     self.out.put_value(k, choice.values[k], raw, "split", page, label)
                 else:
-                    cands = choice.ambiguous.get(k, [])
-                    detail = (f"the digits {raw!r} were not divided: the split search reached its bound"
-                              if res.exhausted else f"{raw!r} divides in several ways that fit every rule")
-                    self.out.ambiguous(k, cands[:splits.SETTINGS.max_listed], raw, page, label, detail)
+                    unsettled(self.out, k, res, choice.ambiguous.get(k, []), raw, page, label)
 
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:

@@ -44,6 +44,7 @@ class StreamSettings:
     gap_penalty: float = 0.002  # per character between consecutive anchors (prefers tight chains)
     max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
     tail_min_label: int = 4     # labels this long may reach numbers past a label tail
+    identify_before: int = 400  # characters before the first row where a header's labels count
 
 
 SETTINGS = StreamSettings()
