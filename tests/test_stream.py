@@ -112,3 +112,10 @@ def test_proactive_2019_negative_change_and_edition():
     cells = f.tables["proactive"].cells
     assert cells["penalty.change"] == -18 and cells["penalty.decisions"] == 538
     assert cells["fees.last_year"] == 35 and cells["fees.change"] == -15
+
+
+def test_prose_naming_the_rows_is_not_the_proactive_table():
+    """Row labels with numbers, but none of the column labels that identify the table."""
+    text = ("二、主动公开政府信息情况 本年度，我区制定规章0件，行政规范性文件12件，行政许可2629件，"
+            "行政处罚1330件，行政强制54件，行政事业性收费0万元。")
+    assert "proactive" not in find_tables([], G, [(text, 1)]).tables

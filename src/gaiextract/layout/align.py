@@ -67,8 +67,11 @@ def map_stream(spec: TableSpec, stream: Stream, dimensions: dict | None = None) 
     best: tuple | None = None
     for lay in spec.layouts:
         for chain, targets in _chains(spec, lay, stream):
+            hits = _identify_hits(lay, chain, stream)
+            if lay.identify and not hits:
+                continue  # rows without the column labels that identify the layout: prose, not a table
             mt = _fill(spec, chain, targets, stream, dimensions)
-            mt.edition_hits = _identify_hits(lay, chain, stream)
+            mt.edition_hits = hits
             mt.edition = lay.edition
             score = (len(mt.edition_hits), sum(1 for v in mt.cells.values() if v is not None), len(mt.cells))
             if best is None or score > best[0]:

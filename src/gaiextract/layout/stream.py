@@ -276,7 +276,8 @@ def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTING
             k = bisect.bisect_left(with_run, h.end)
             nxt = with_run[k] if k < len(with_run) else len(stream.norm)
             h.run = run_after(stream, h.end, nxt, settings)
-    hits = [h for h in hits if h.run is not None]
+    # a row's numbers must be able to fill its cells (one character each at least)
+    hits = [h for h in hits if h.run is not None and _chars(h.run) >= len(targets[h.target].keys)]
     best, prev = _best_chain(hits, targets, settings)
     if not hits:
         return []
@@ -287,6 +288,10 @@ def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTING
         i = prev[i]
     chain.reverse()
     return chain
+
+
+def _chars(run: Run) -> int:
+    return sum(len(t) if t else 1 for t in run.tokens)
 
 
 def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[list, list]:
