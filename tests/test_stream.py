@@ -119,3 +119,12 @@ def test_prose_naming_the_rows_is_not_the_proactive_table():
     text = ("二、主动公开政府信息情况 本年度，我区制定规章0件，行政规范性文件12件，行政许可2629件，"
             "行政处罚1330件，行政强制54件，行政事业性收费0万元。")
     assert "proactive" not in find_tables([], G, [(text, 1)]).tables
+
+
+def test_numbers_that_fit_no_division_are_null_with_row_shape():
+    # nine printed numbers for the seven cells of 予以公开: no reading, no guess
+    text = requests_text(" ").replace("（一）予以公开3 0 0 0 0 0 3", "（一）予以公开3 0 0 0 0 0 3 5 5")
+    mt = stream_map(text)
+    assert all(mt.cells[f"disclosed.{c}"] is None for c in COLS)
+    assert any(w["code"] == "row_shape" and w["key"] == "disclosed" for w in mt.warnings)
+    assert mt.cells["partial.natural_person"] == 4
