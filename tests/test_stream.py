@@ -128,3 +128,15 @@ def test_numbers_that_fit_no_division_are_null_with_row_shape():
     assert all(mt.cells[f"disclosed.{c}"] is None for c in COLS)
     assert any(w["code"] == "row_shape" and w["key"] == "disclosed" for w in mt.warnings)
     assert mt.cells["partial.natural_person"] == 4
+
+
+def test_review_transposed_in_a_stream():
+    """A row per group (行政复议 / 未经复议直接起诉 / 复议后起诉), the outcomes as columns;
+    the last group's digits run together (1+0+1+0 = 2 is the only fit)."""
+    text = ("四、政府信息公开行政复议、行政诉讼情况 类别结果维持结果纠正其他结果尚未审结总计 行政复议 1 1 0 0 2 "
+            "行政诉讼未经复议直接起诉 4 0 0 1 5 复议后起诉10102 五、存在的主要问题")
+    mt = stream_map(text, "review_litigation")
+    assert [mt.cells[f"review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == [1, 1, 0, 0, 2]
+    assert mt.cells["suit_direct.pending"] == 1 and mt.cells["suit_after_review.other"] == 1
+    assert mt.provenance["suit_after_review.total"]["how"] == "split"
+    assert mt.provenance["review.total"]["label"] == "行政复议"
