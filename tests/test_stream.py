@@ -140,3 +140,13 @@ def test_review_transposed_in_a_stream():
     assert mt.cells["suit_direct.pending"] == 1 and mt.cells["suit_after_review.other"] == 1
     assert mt.provenance["suit_after_review.total"]["how"] == "split"
     assert mt.provenance["review.total"]["label"] == "行政复议"
+
+
+def test_a_scrap_of_grid_gives_way_to_the_stream_that_holds_the_table():
+    from gaiextract.document import Table
+
+    scrap = Table.from_rows([["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+                             ["一、本年新收政府信息公开申请数量"] + [str(v) for v in row_values(0)]])
+    f = find_tables([scrap], G, [(requests_text(" "), 1)])
+    assert f.tables["requests"].cells == expected()
+    assert f.tables["requests"].source == "stream"
