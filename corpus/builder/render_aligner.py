@@ -36,7 +36,7 @@ def _plain_numbers(spec: ReportSpec) -> bool:
     st = spec.style
     return (st["zero_style"] == "zero" and not st["thousands"] and not st["sign_words"]
             and not st["annotate"] and not st["units"] and not spec.expected["notes"]["breaks"]
-            and all(c.text.strip() for t in spec.tables() for row in t.rows for c in row))
+            and all(c.text.strip() for t in spec.tables() for row in t.rows for c in row if c.key))
 
 
 def chosen(specs: list, variant: str) -> list:
