@@ -11,6 +11,7 @@ the fifteen cells of table 四 (where the module exists), best of N.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -61,31 +62,28 @@ def bench_mapping(runs: int, limit: int) -> None:
 
 
 def bench_split(runs: int) -> None:
+    """Worst case over 30-digit runs: fixed patterns and random ones (seeded), for the seven
+    cells of a table 三 row (row sum) and the fifteen of table 四 (three group sums)."""
     try:
         from gaiextract.layout import splits
     except ImportError:
         print("split search: not in this version")
         return
     g = grammar.load()
-    spec = g.tables["requests"]
-    run7 = "123456789012345678901234567890"
-    keys7 = [f"new.{c}" for c in spec.layouts[0].leaf_keys()]
-    eqs = splits.row_equations(spec, keys7)
-    t = min(_timed(lambda: splits.split_run([run7], keys7, eqs)) for _ in range(runs))
-    res = splits.split_run([run7], keys7, eqs)
-    print(f"split search, 30 digits into 7 cells (row sum): {t * 1e3:.1f} ms, "
-          f"{len(res.candidates)} fits, {res.nodes} nodes, bounded={res.exhausted}")
-    rev = g.tables["review_litigation"]
-    keys15 = rev.layouts[0].leaf_keys()
-    eqs = splits.row_equations(rev, keys15)
-    t = min(_timed(lambda: splits.split_run([run7], keys15, eqs)) for _ in range(runs))
-    res = splits.split_run([run7], keys15, eqs)
-    print(f"split search, 30 digits into 15 cells (3 group sums): {t * 1e3:.1f} ms, "
-          f"{len(res.candidates)} fits, {res.nodes} nodes, bounded={res.exhausted}")
-    t = min(_timed(lambda: splits.split_run([run7], keys15, [])) for _ in range(runs))
-    res = splits.split_run([run7], keys15, [])
-    print(f"split search, 30 digits into 15 cells (no rule): {t * 1e3:.1f} ms, "
-          f"{len(res.candidates)} fits kept, {res.nodes} nodes, bounded={res.exhausted}")
+    rng = random.Random(30)
+    runs30 = ["123456789012345678901234567890", "1" * 30, "9" * 30, "10" * 15]
+    runs30 += ["".join(rng.choice("0123456789") for _ in range(30)) for _ in range(100)]
+    for name, row in (("requests", "new"), ("review_litigation", None)):
+        spec = g.tables[name]
+        keys = spec.layouts[0].row_cells(row)
+        eqs = splits.row_equations(spec, keys)
+        worst = (0.0, 0, "", False)
+        for run in runs30:
+            t = min(_timed(lambda r=run, k=keys, e=eqs: splits.split_run([r], k, e)) for _ in range(runs))
+            res = splits.split_run([run], keys, eqs)
+            worst = max(worst, (t, res.nodes, run, res.exhausted))
+        print(f"split search, 30 digits into {len(keys)} cells ({len(eqs)} rules), worst of {len(runs30)} runs: "
+              f"{worst[0] * 1e3:.1f} ms, {worst[1]} nodes, bound reached={worst[3]} ({worst[2]})")
 
 
 def _timed(fn) -> float:

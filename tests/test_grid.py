@@ -91,3 +91,25 @@ def test_label_split_over_two_cells():
         rows.append([label[:half], label[half:]] + [str(value(r, c)) for c in range(7)])
     cells = find_tables([Table.from_rows(rows, rectangular=False)], G).tables["requests"].cells
     assert {k: v for k, v in cells.items() if k.split(".")[-1] in COLS} == expected_requests()
+
+
+def test_a_row_whose_values_ran_into_one_cell_is_split_by_the_rules():
+    """A page whose row lost its inner cell borders: the seven values in one cell. The row
+    rule leaves two readings of 予以公开 220000022; the column rule (总计 = sum of outcomes)
+    picks 22|0|… because 总计 prints 22 for 自然人 and 0 for 商业企业."""
+    rows = [["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+            ["一、本年新收政府信息公开申请数量", "22", "0", "0", "0", "0", "0", "22"],
+            ["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"],
+            ["（一）予以公开", "220000022"],
+            ["（七）总计", "22", "0", "0", "0", "0", "0", "22"],
+            ["四、结转下年度继续办理", "0 0 0 0 0 0 0"]]
+    mt = find_tables([Table.from_rows(rows, rectangular=False)], G).tables["requests"]
+    assert [mt.cells[f"disclosed.{c}"] for c in COLS] == [22, 0, 0, 0, 0, 0, 22]
+    assert mt.provenance["disclosed.enterprise"]["how"] == "split"
+    assert [mt.cells[f"carried_out.{c}"] for c in COLS] == [0] * 7
+    # without the column that decides, the two readings stay open: null, never a guess
+    rows[4] = ["（七）总计", "5", "5", "0", "0", "0", "0", "10"]
+    mt = find_tables([Table.from_rows(rows, rectangular=False)], G).tables["requests"]
+    assert mt.cells["disclosed.natural_person"] is None and mt.cells["disclosed.total"] == 22
+    w = next(w for w in mt.warnings if w["code"] == "cell_ambiguous" and w["key"] == "disclosed.natural_person")
+    assert sorted(w["candidates"]) == [2, 22]

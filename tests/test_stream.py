@@ -112,3 +112,41 @@ def test_proactive_2019_negative_change_and_edition():
     cells = f.tables["proactive"].cells
     assert cells["penalty.change"] == -18 and cells["penalty.decisions"] == 538
     assert cells["fees.last_year"] == 35 and cells["fees.change"] == -15
+
+
+def test_prose_naming_the_rows_is_not_the_proactive_table():
+    """Row labels with numbers, but none of the column labels that identify the table."""
+    text = ("二、主动公开政府信息情况 本年度，我区制定规章0件，行政规范性文件12件，行政许可2629件，"
+            "行政处罚1330件，行政强制54件，行政事业性收费0万元。")
+    assert "proactive" not in find_tables([], G, [(text, 1)]).tables
+
+
+def test_numbers_that_fit_no_division_are_null_with_row_shape():
+    # nine printed numbers for the seven cells of 予以公开: no reading, no guess
+    text = requests_text(" ").replace("（一）予以公开3 0 0 0 0 0 3", "（一）予以公开3 0 0 0 0 0 3 5 5")
+    mt = stream_map(text)
+    assert all(mt.cells[f"disclosed.{c}"] is None for c in COLS)
+    assert any(w["code"] == "row_shape" and w["key"] == "disclosed" for w in mt.warnings)
+    assert mt.cells["partial.natural_person"] == 4
+
+
+def test_review_transposed_in_a_stream():
+    """A row per group (行政复议 / 未经复议直接起诉 / 复议后起诉), the outcomes as columns;
+    the last group's digits run together (1+0+1+0 = 2 is the only fit)."""
+    text = ("四、政府信息公开行政复议、行政诉讼情况 类别结果维持结果纠正其他结果尚未审结总计 行政复议 1 1 0 0 2 "
+            "行政诉讼未经复议直接起诉 4 0 0 1 5 复议后起诉10102 五、存在的主要问题")
+    mt = stream_map(text, "review_litigation")
+    assert [mt.cells[f"review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == [1, 1, 0, 0, 2]
+    assert mt.cells["suit_direct.pending"] == 1 and mt.cells["suit_after_review.other"] == 1
+    assert mt.provenance["suit_after_review.total"]["how"] == "split"
+    assert mt.provenance["review.total"]["label"] == "行政复议"
+
+
+def test_a_scrap_of_grid_gives_way_to_the_stream_that_holds_the_table():
+    from gaiextract.document import Table
+
+    scrap = Table.from_rows([["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+                             ["一、本年新收政府信息公开申请数量"] + [str(v) for v in row_values(0)]])
+    f = find_tables([scrap], G, [(requests_text(" "), 1)])
+    assert f.tables["requests"].cells == expected()
+    assert f.tables["requests"].source == "stream"

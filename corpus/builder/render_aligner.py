@@ -36,7 +36,7 @@ def _plain_numbers(spec: ReportSpec) -> bool:
     st = spec.style
     return (st["zero_style"] == "zero" and not st["thousands"] and not st["sign_words"]
             and not st["annotate"] and not st["units"] and not spec.expected["notes"]["breaks"]
-            and all(c.text.strip() for t in spec.tables() for row in t.rows for c in row))
+            and all(c.text.strip() for t in spec.tables() for row in t.rows for c in row if c.key))
 
 
 def chosen(specs: list, variant: str) -> list:
@@ -73,6 +73,9 @@ def group_path_table(table: TableSpec) -> TableSpec:
                 values.append(cell)
         n_label_cols = sum(1 for cell, _ in grid[r] if cell.key is None)
         text = "".join(labels[:-1]) + (" " if len(labels) > 1 else "") + labels[-1]
+        if r % 4 == 1 and len(labels[-1]) >= 8:  # a label the page breaks over two lines
+            cut = len(text) - len(labels[-1]) // 2
+            text = text[:cut] + "\n" + text[cut:]
         rows.append([GridCell(text, colspan=n_label_cols, header=True)] + values)
     return TableSpec(table.name, rows, table.header_rows)
 

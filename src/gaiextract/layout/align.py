@@ -15,7 +15,8 @@ from ..document import Table
 from ..grammar import TableGrammar, TableSpec
 from ..values import TEXT, parse_cell
 from . import splits
-from .mapped import MappedTable
+from .mapped import MappedTable, unsettled
+from .stream import SETTINGS as STREAM
 from .stream import (
     Anchored,
     Stream,
@@ -61,11 +62,16 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict | None = None) -
 # --------------------------------------------------------------------------- stream
 
 def map_stream(spec: TableSpec, stream: Stream, dimensions: dict | None = None) -> MappedTable:
+    """The table from a stream: each layout's best anchor chain filled; the layout whose
+    identifying labels are near its rows wins, then the one with most values."""
     best: tuple | None = None
     for lay in spec.layouts:
         for chain, targets in _chains(spec, lay, stream):
+            hits = _identify_hits(lay, chain, stream)
+            if lay.identify and not hits:
+                continue  # rows without the column labels that identify the layout: prose, not a table
             mt = _fill(spec, chain, targets, stream, dimensions)
-            mt.edition_hits = _identify_hits(lay, chain, stream)
+            mt.edition_hits = hits
             mt.edition = lay.edition
             score = (len(mt.edition_hits), sum(1 for v in mt.cells.values() if v is not None), len(mt.cells))
             if best is None or score > best[0]:
@@ -118,7 +124,7 @@ def _row_keys(a: Anchored, nxt: Anchored | None, targets: list[Target]) -> list[
 def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> dict[str, bool]:
     if not chain or not lay.identify:
         return {}
-    lo = max(0, chain[0].hit.start - 400)
+    lo = max(0, chain[0].hit.start - STREAM.identify_before)
     hi = chain[-1].hit.run.end
     return {lab: True for lab in lay.identify if any(lo <= s < hi for s, _, _ in find_label(stream, lab))}
 
@@ -167,13 +173,7 @@ def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream:
         elif k in choice.values:
             mt.put_value(k, choice.values[k], raw, how, page, label)
         else:
-            cands = choice.ambiguous.get(k, [])
-            res = next((r for r in runs if k in r.keys), None)
-            if res is not None and res.exhausted:
-                detail = f"the digits {raw!r} were not divided: the split search reached its bound"
-            elif not cands:
-                detail = f"no division of {raw!r} into {len(res.keys) if res else '?'} cells fits"
-            else:
-                detail = f"{raw!r} divides in several ways that fit every rule of the template"
-            mt.ambiguous(k, cands[:splits.SETTINGS.max_listed], raw, page, label, detail)
+            res = next(r for r in runs if k in r.keys)
+            unsettled(mt, k, res, choice.ambiguous.get(k, []), raw, page, label)
     return mt
+

@@ -22,6 +22,7 @@ from ..grammar import TableGrammar, TableSpec
 from ..textnorm import numbered_parts
 from ..values import BLANK, NUMBER, PLACEHOLDER
 from ..values import parse_cell as _parse_cell
+from . import splits
 from .grid_header import (
     SETTINGS,
     caption_node,
@@ -31,7 +32,7 @@ from .grid_header import (
     header_order,
 )
 from .labels import best_match, match_score, norm_label
-from .mapped import MappedTable
+from .mapped import MappedTable, unsettled
 
 #: the same cell texts recur in every block and every layout tried: read each once
 parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
@@ -64,6 +65,7 @@ class _GridMapper:
         self.spec, self.lay = spec, lay
         self.out = MappedTable(spec.name, edition=lay.edition)
         self.st = _State()
+        self.pending: list = []  # (SplitResult, raw, label, page) of runs divided several ways
         self.row_opts = {r.key: r.labels for r in lay.rows}
         self.group_opts = {g.id: g.labels for g in lay.groups}
         self.groups = {g.id: g for g in lay.groups}
@@ -97,6 +99,7 @@ class _GridMapper:
             if header:
                 self._read_header(table, header, start)
                 self._blank_below_header(table)
+        self._settle_splits()
         return self.out
 
     def _blank_below_header(self, table: Table) -> None:
@@ -175,6 +178,8 @@ class _GridMapper:
         order = self.st.order if self.st.order and len(self.st.order) == len(vals) else cols
         if self.allowed is not None:
             order = [k for k in order if self.lay.cell_key(row, k) in self.allowed] or cols
+        if len(vals) < len(order) and self._split_cells(row, order, vals, label):
+            return
         if len(vals) != len(order):
             self.out.warnings.append({"code": "row_shape", "table": self.spec.name,
                                       **({"key": row} if row else {}),
@@ -183,6 +188,53 @@ class _GridMapper:
                 vals = vals[-len(order):]
         for key, c in zip(order, vals):
             self._put(self.lay.cell_key(row, key), c, label)
+
+    def _split_cells(self, row: str | None, order: list[str], vals: list[Cell], label: str | None) -> bool:
+        """Fewer value cells than columns, holding runs of digits: divide them by the rules of
+        the row (settled across rows at the end of the table). False when that cannot be."""
+        tokens: list = []
+        for c in vals:
+            toks = splits.cell_tokens(c.text)
+            if toks is None:
+                return False
+            tokens += toks or [None]
+        keys = [k for k in (self.lay.cell_key(row, col) for col in order)
+                if self.allowed is None or k in self.allowed]
+        page = vals[0].page
+        if len(tokens) == len(keys):  # several values in one cell, divided by printed spaces
+            for k, tok in zip(keys, tokens):
+                self.out.put_value(k, None if tok is None else parse_cell(tok).value, tok or "", "grid",
+                                   page, label)
+            return True
+        if len(tokens) > len(keys) or not any(t and len(t) > 1 for t in tokens):
+            return False
+        eqs = splits.row_equations(self.spec, keys) if self.spec.checks else []
+        res = splits.split_run(tokens, keys, eqs)
+        if res.found == 0 and not res.exhausted and eqs:
+            res = splits.split_run(tokens, keys, [])
+        if res.found == 0 and not res.exhausted:
+            return False
+        raw = " ".join(c.text.strip() for c in vals)
+        self.pending.append((res, raw, label, page))
+        return True
+
+    def _settle_splits(self) -> None:
+
+        """Runs divided in several ways: the rules across rows choose where they can."""
+        if not self.pending:
+            return
+        runs = [p[0] for p in self.pending]
+        keys = list(self.out.cells) + [k for r in runs for k in r.keys]
+        row_sets = [set(r.keys) for r in runs]
+        cross = [e for e in splits.table_equations(self.spec, keys)
+                 if not any(set(e.keys) <= rs for rs in row_sets)] if self.spec.checks else []
+        choice = splits.choose_jointly(runs, dict(self.out.cells), cross)
+        for res, raw, label, page in self.pending:
+            for k in res.keys:
+                if k in choice.values:
+                    self.out.put_value(k, choice.values[k], raw, "split", page, label)
+                else:
+                    unsettled(self.out, k, res, choice.ambiguous.get(k, []), raw, page, label)
 
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:

@@ -11,6 +11,8 @@ from typing import Any
 
 from ..document import Cell
 from ..values import TEXT, Number, parse_cell
+from .splits import SETTINGS as SPLITS
+from .splits import SplitResult
 
 
 @dataclass
@@ -67,3 +69,21 @@ class MappedTable:
         self.put_value(key, None, raw, "split", page, label)
         self.warnings.append({"code": "cell_ambiguous", "table": self.name, "key": key,
                               "candidates": candidates, "detail": detail})
+
+
+def unsettled(mt: MappedTable, key: str, res: SplitResult, cands: list, raw: str, page: int | None,
+              label: str | None) -> None:
+    """A cell of a run the split search could not settle: null, with why. Several fits:
+    ``cell_ambiguous`` with the candidates; the bound reached: ``cell_ambiguous`` saying so;
+    no fit at all: ``row_shape`` (once per run)."""
+    if res.exhausted:
+        mt.ambiguous(key, cands[:SPLITS.max_listed], raw, page, label,
+                     f"the digits {raw!r} were not divided: the split search reached its bound")
+    elif cands:
+        mt.ambiguous(key, cands[:SPLITS.max_listed], raw, page, label,
+                     f"{raw!r} divides in several ways that fit every rule of the template")
+    else:
+        mt.put_value(key, None, raw, "split", page, label)
+        if key == res.keys[0]:
+            mt.warnings.append({"code": "row_shape", "table": mt.name, "key": key.rsplit(".", 1)[0],
+                                "detail": f"{raw!r} divides into {len(res.keys)} cells in no way"})

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..grammar import TableSpec
+from ..textnorm import nfkc
 from ..values import Number
 from .checks import _instances, _match_keys
 
@@ -38,6 +39,7 @@ class SplitSettings:
     max_candidates: int = 64        # fits kept per run (the count goes on)
     max_combinations: int = 1 << 14  # joint choices across rows tried at most
     max_listed: int = 12            # candidates named in a cell_ambiguous warning
+    max_digits: int = 15            # no cell of the template holds a longer number
 
 
 SETTINGS = SplitSettings()
@@ -119,6 +121,25 @@ _COMMA = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _NUMBER_START = re.compile(r"[+\-]?\d")
 
 
+#: a unit printed after a value (件, 万元 …): a boundary, not part of the number
+UNIT = re.compile(r"(?:万元|元|件|个|条|项|次|%)$")
+
+
+def cell_tokens(text: str) -> list | None:
+    """A grid cell's printed tokens for the split search (spaces are boundaries; None for a
+    placeholder); None when the cell holds words, not values."""
+    out: list = []
+    for tok in nfkc(text).split():
+        tok = UNIT.sub("", tok)
+        if re.fullmatch(r"[+\-]?\d[\d.,]*", tok):
+            out.append(tok.rstrip("."))
+        elif re.fullmatch(r"[—–―\-/]{1,2}", tok):
+            out.append(None)
+        else:
+            return None
+    return out
+
+
 def run_digits(token: str) -> str:
     """A printed token as the split search reads it: thousands separators dropped."""
     return _COMMA.sub("", token)
@@ -170,8 +191,9 @@ def split_run(tokens: list, keys: list, equations: list, settings: SplitSettings
     n = len(keys)
     res = SplitResult(keys=list(keys))
     toks = [None if t is None else run_digits(t) for t in tokens]
-    if n < len(toks) or n == 0 or sum(len(t) if t else 1 for t in toks) < n:
-        return res
+    chars = sum(len(t) if t else 1 for t in toks)
+    if n < len(toks) or n == 0 or chars < n or chars > n * (settings.max_digits + 2):
+        return res  # too few characters for the cells, or more than they can hold
     index = {k: i for i, k in enumerate(keys)}
     eqs = [e for e in equations if all(k in index for k in e.keys)]
     plain = not any(t and any(ch in t for ch in "+-.") for t in toks)  # sums of non-negative integers
@@ -180,7 +202,7 @@ def split_run(tokens: list, keys: list, equations: list, settings: SplitSettings
         _search(toks, keys, eqs, {}, None, res, settings)
         return res
     tail = toks[-1]
-    for t in range(1, len(tail) + 1):
+    for t in range(1, min(len(tail), settings.max_digits) + 1):
         text = tail[len(tail) - t:]
         if text.startswith("0") and t > 1:
             continue  # no leading zero
@@ -234,6 +256,7 @@ def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation 
     target_len = len(str(target)) if target is not None else 0
     tail_parts = bool(parts) and part_set == set(range(min(parts), n))
     rest_chars = [sum(len(t) if t else 1 for t in toks[i:]) for i in range(len(toks) + 1)]
+    max_len = settings.max_digits + 2  # digits, a sign and a decimal point
     if n == 0:
         if not toks:
             _found(res, tuple(values), settings)
@@ -265,12 +288,15 @@ def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation 
             room = chars - (left - 1)
             if room <= 0 or (room < target_len and s + (10 ** room - 1) + 9 * (left - 1) < target):
                 return False
+            widest = -(-chars // left)  # some part has at least this many digits
+            if widest > 1 and s + 10 ** (widest - 1) > target:
+                return False
         return True
 
     def options(tok: str, pos: int, j: int) -> list:
         other = forced.get(j)
         if other is None:
-            return _numbers_at(tok, pos)
+            return [o for o in _numbers_at(tok, pos) if o[0] - pos <= max_len]
         want = sum(values[i] or 0 for i in other)
         text = str(want)
         end = pos + len(text)
@@ -304,7 +330,7 @@ def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation 
             values[j] = v
             nti, npos = (ti + 1, 0) if end == len(tok) else (ti, end)
             s = psum + v if is_part else psum
-            if (not is_part or within_target(j, nti, npos, s)) and ok_after(j):
+            if (not is_part or within_target(j, nti, npos, s)) and (j not in last_of or ok_after(j)):
                 step(nti, npos, j + 1, s)
         values[j] = None
 

@@ -12,19 +12,22 @@ from the grammar's layout.
 """
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
 from ..grammar import TableGrammar
 from ..textnorm import matching_view, nfkc
 from .labels import norm_label
+from .splits import UNIT
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
 _SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
 _SEP = _SPACE + "|"
 #: a value token: signed/decimal digits with an optional unit, or a placeholder
 _TOKEN = re.compile(r"[+\-]?\d[\d.,]*(?:万元|元|件|个|条|项|次|%)?|[—–―－]{1,2}|-{1,2}(?![\d-])|[/／](?![\d/])")
-_UNIT = re.compile(r"(?:万元|元|件|个|条|项|次|%)$")
 _NUMBERING_AFTER = "、.．"
 
 
@@ -39,6 +42,9 @@ class StreamSettings:
     header_gap: int = 3         # characters allowed between two header labels
     fuzzy_min_len: int = 5      # labels this long may match with one misread character
     gap_penalty: float = 0.002  # per character between consecutive anchors (prefers tight chains)
+    max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
+    tail_min_label: int = 4     # labels this long may reach numbers past a label tail
+    identify_before: int = 400  # characters before the first row where a header's labels count
 
 
 SETTINGS = StreamSettings()
@@ -153,13 +159,13 @@ def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
             # "…00000002.其他法律…": the last digit numbers the next label
             body = tok.rstrip(".")
             if len(body) > 1 and body[-2].isdigit():
-                tokens.append(_UNIT.sub("", body[:-1]))
+                tokens.append(UNIT.sub("", body[:-1]))
                 raw.append(stream.raw[m.start():m.start() + len(body) - 1])
                 end = m.start() + len(body) - 1
             break
         if nxt and nxt not in _SEP and not _TOKEN.match(s, m.end()) and not _is_label_char(nxt):
             break
-        tokens.append(None if not any(c.isdigit() for c in tok) else _UNIT.sub("", tok).rstrip("."))
+        tokens.append(None if not any(c.isdigit() for c in tok) else UNIT.sub("", tok).rstrip("."))
         raw.append(stream.raw[m.start():m.end()])
         end = m.end()
         i = m.end()
@@ -264,26 +270,17 @@ def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTING
     # limit each hit's run to the next hit that carries numbers of its own
     for h in hits:
         h.run = read_run(stream, h.end, len(stream.norm))
-    with_run = [h.start for h in hits if h.run is not None]
+    with_run = sorted(h.start for h in hits if h.run is not None)
     for h in hits:
-        if h.run is None:
-            nxt = next((p for p in with_run if p >= h.end), len(stream.norm))
+        if h.run is None and h.end - h.start >= settings.tail_min_label:
+            k = bisect.bisect_left(with_run, h.end)
+            nxt = with_run[k] if k < len(with_run) else len(stream.norm)
             h.run = run_after(stream, h.end, nxt, settings)
-    hits = [h for h in hits if h.run is not None]
-    # weighted longest chain (DP over hits sorted by position)
-    best: list = [0.0] * len(hits)
-    prev: list = [-1] * len(hits)
-    for i, h in enumerate(hits):
-        best[i] = h.score
-        for j in range(i):
-            g = hits[j]
-            if g.run.end > h.start or g.target >= h.target:
-                continue
-            if targets[h.target].exclusive_of and targets[g.target].group == targets[h.target].exclusive_of:
-                continue
-            cand = best[j] + h.score - settings.gap_penalty * (h.start - g.run.end)
-            if cand > best[i]:
-                best[i], prev[i] = cand, j
+    # a row's numbers must be able to fill its cells (one character each at least)
+    hits = [h for h in hits if h.run is not None and _chars(h.run) >= len(targets[h.target].keys)]
+    best, prev = _best_chain(hits, targets, settings)
+    if not hits:
+        return []
     i = max(range(len(hits)), key=lambda k: best[k])
     chain = []
     while i >= 0:
@@ -291,6 +288,45 @@ def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTING
         i = prev[i]
     chain.reverse()
     return chain
+
+
+def _chars(run: Run) -> int:
+    return sum(len(t) if t else 1 for t in run.tokens)
+
+
+def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[list, list]:
+    """Weighted longest chain over hits sorted by position: each hit extends the best chain
+    ending, within ``max_row_gap``, at an earlier target whose numbers end before it.
+
+    ``best[j] - gap_penalty * (start - run_end_j)`` splits into a part of j and a part of
+    the current hit, so each target keeps a sliding-window maximum of
+    ``best[j] + gap_penalty * run_end_j`` (a deque per target): linear in the hits."""
+    lam = settings.gap_penalty
+    best: list = [0.0] * len(hits)
+    prev: list = [-1] * len(hits)
+    windows: list = [deque() for _ in targets]  # (run_end, value, j), values decreasing
+    pending: list = []  # (run_end, j) not yet usable: their numbers end after the current start
+    for i, h in enumerate(hits):
+        while pending and pending[0][0] <= h.start:
+            end, j = heapq.heappop(pending)
+            win = windows[hits[j].target]
+            value = best[j] + lam * end
+            while win and win[-1][1] <= value:
+                win.pop()
+            win.append((end, value, j))
+        best[i] = h.score
+        excl = targets[h.target].exclusive_of
+        for t in range(h.target):
+            win = windows[t]
+            while win and h.start - win[0][0] > settings.max_row_gap:
+                win.popleft()  # rows of one table follow each other closely: no chain across narrative
+            if not win or (excl and targets[t].group == excl):
+                continue
+            cand = win[0][1] + h.score - lam * h.start
+            if cand > best[i]:
+                best[i], prev[i] = cand, win[0][2]
+        heapq.heappush(pending, (h.run.end, i))
+    return best, prev
 
 
 def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings = SETTINGS) -> list:

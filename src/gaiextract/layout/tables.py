@@ -24,6 +24,8 @@ MIN_LABEL_HITS = 2
 #: a block this small with one label this long of a table's own is that table's
 SMALL_BLOCK_ROWS = 3
 LONG_LABEL = 6
+#: a grid that gives fewer values than this share of a table's cells is compared with the stream
+STREAM_WHEN_GRID_BELOW = 0.5
 #: how well a label must match to count (exact or a clean prefix; no fuzzy guesses)
 LABEL_HIT = 0.9
 
@@ -129,10 +131,13 @@ def find_tables(document_tables: list, grammar: Grammar, paragraphs: list | None
     for name in names:
         spec = grammar.tables[name]
         mt = map_table(spec, GridSource(groups[name], caps[name]), grammar.dimensions) if groups[name] else None
-        if (mt is None or not mt.cells) and paragraphs:
+        if paragraphs and _values(mt) < STREAM_WHEN_GRID_BELOW * _cell_count(spec):
+            # no grid survived, or only a scrap of one: the text in reading order may hold more
             if stream is None:
                 stream = build_stream(paragraphs)
-            mt = map_table(spec, StreamSource(stream), grammar.dimensions)
+            alt = map_table(spec, StreamSource(stream), grammar.dimensions)
+            if mt is None or _values(alt) > _values(mt):
+                mt = alt
         if mt is not None and mt.cells:
             tables[name] = mt
     edition = _edition(tables, grammar)
@@ -147,6 +152,19 @@ def find_tables(document_tables: list, grammar: Grammar, paragraphs: list | None
         warnings.append({"code": "edition_unknown",
                          "detail": "the proactive table's column labels match neither template edition"})
     return TableFinding(tables=tables, edition=edition, warnings=warnings)
+
+
+def _values(mt) -> int:
+    return 0 if mt is None else sum(1 for v in mt.cells.values() if v is not None)
+
+
+def _cell_count(spec) -> int:
+    """The fewest cells any layout of the table has."""
+    counts = []
+    for lay in spec.layouts:
+        rows = lay.row_sequence(group_rows=True) or [None]
+        counts.append(sum(len(lay.row_cells(r)) for r in rows))
+    return min(counts)
 
 
 def _edition(tables: dict, grammar: Grammar) -> str:
