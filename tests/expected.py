@@ -15,12 +15,21 @@ def norm_heading(s):
 def differences(out: dict, exp: dict) -> list:
     diffs = []
     skip = set(exp.get("uncertain", []))
+    # cells whose printed digits ran together with more than one valid split: right when
+    # the output has the true value, or null with a cell_ambiguous warning naming the key
+    ambiguous = set(exp.get("ambiguous_in_text", []))
+    flagged = {(w.get("table"), w.get("key")) for w in out.get("warnings") or []
+               if isinstance(w, dict) and w.get("code") == "cell_ambiguous"}
+    left_open = set()  # (table, key) of ambiguous cells the output left null
     for table, cells in exp.get("tables", {}).items():
         got = ((out.get("tables") or {}).get(table) or {}).get("cells") or {}
         for key, want in cells.items():
             if f"tables.{table}.{key}" in skip:
                 continue
             have = got.get(key, "<missing>")
+            if f"tables.{table}.{key}" in ambiguous and have is None and (table, key) in flagged:
+                left_open.add((table, key))
+                continue
             if have != want or type(have) is bool:
                 diffs.append(f"tables.{table}.{key}: want {want!r} got {have!r}")
         extra = set(got) - set(cells)
@@ -53,9 +62,12 @@ def differences(out: dict, exp: dict) -> list:
         elif not cats or cats[0] not in sub["categories"]:
             diffs.append(f"subsection {sub['heading']}: want one of {sub['categories']} first, got {cats}")
     if "failing_checks" in exp:
-        got_fail = sorted(c.get("id") for c in out.get("checks") or [] if c.get("ok") is False)
-        if got_fail != sorted(exp["failing_checks"]):
-            diffs.append(f"failing checks: want {sorted(exp['failing_checks'])} got {got_fail}")
+        got_fail = {c.get("id") for c in out.get("checks") or [] if c.get("ok") is False}
+        want_fail = set(exp["failing_checks"])
+        # a check over a cell left null as ambiguous may differ: that cell is not read
+        differ = sorted(c for c in got_fail ^ want_fail if not _touches(c, left_open))
+        if differ:
+            diffs.append(f"failing checks: want {sorted(want_fail)} got {sorted(got_fail)}")
     problems = next((s for s in out.get("sections") or [] if s.get("id") == "problems"), None)
     for field, key in (("problems_count", "problems"), ("measures_count", "measures")):
         if field in exp and "problems" in want_ids:
@@ -63,3 +75,13 @@ def differences(out: dict, exp: dict) -> list:
             if have != exp[field]:
                 diffs.append(f"{field}: want {exp[field]} got {have}")
     return diffs
+
+
+def _touches(check_id: str, cells: set) -> bool:
+    """Whether a check instance (``requests.balance.total``, ``requests.applicants.new``,
+    ``review_litigation.review``) covers one of the (table, key) cells."""
+    table = next((t for t, _ in cells if check_id.startswith(t + ".")), None)
+    if table is None:
+        return False
+    instance = check_id.rsplit(".", 1)[-1]
+    return any(t == table and instance in k.split(".") for t, k in cells)

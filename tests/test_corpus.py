@@ -38,9 +38,9 @@ def _shared_docs():
 
 def _reader_available(path: Path) -> bool:
     fmt = {".htm": "html", ".html": "html", ".shtml": "html", ".docx": "docx", ".doc": "docx",
-           ".pdf": "pdf", ".txt": "txt"}.get(path.suffix.lower())
+           ".pdf": "pdf", ".txt": "txt", ".md": "md"}.get(path.suffix.lower())
     try:
-        importlib.import_module(f"gaiextract.readers.{ {'txt': 'text'}.get(fmt, fmt) }")
+        importlib.import_module(f"gaiextract.readers.{ {'txt': 'text', 'md': 'markdown'}.get(fmt, fmt) }")
         return True
     except ModuleNotFoundError:
         return False

@@ -6,13 +6,18 @@ def test_grammar_loads_and_describes_the_contract():
     assert [s.id for s in g.sections] == ["overview", "proactive", "requests", "review_litigation",
                                           "problems", "other"]
     assert set(g.editions) == {"2021", "2019"}
-    assert len(g.proactive["2021"].keys) == 10
-    assert len(g.proactive["2019"].keys) == 22
-    assert g.requests.leaf_keys() == ["natural_person", "enterprise", "research", "nonprofit",
-                                      "legal_service", "other_org", "total"]
-    assert len(g.review_litigation.leaf_keys()) == 15
-    rows_2021 = [r.key for r in g.requests.rows]
+    assert list(g.tables) == ["proactive", "requests", "review_litigation"]
+    pro = {lay.edition: lay for lay in g.tables["proactive"].layouts}
+    assert len(pro["2021"].keys) == 10
+    assert len(pro["2019"].keys) == 22
+    req = g.tables["requests"].layout()
+    assert req.leaf_keys() == ["natural_person", "enterprise", "research", "nonprofit",
+                               "legal_service", "other_org", "total"]
+    assert len(g.tables["review_litigation"].layout().leaf_keys()) == 15
+    rows_2021 = [r.key for r in req.rows]
     assert len(rows_2021) == 25 and "other_handling.other" in rows_2021
+    assert [c.id for c in g.tables["review_litigation"].checks] == ["review_litigation.{group}"]
+    assert g.tables["review_litigation"].variants >= {"transposed", "split"}
     assert {c.id for c in g.categories} >= {"organization", "training", "platform"}
 
 

@@ -3,11 +3,17 @@ import pytest
 
 from gaiextract import grammar
 from gaiextract.document import Table
-from gaiextract.layout.tables import classify_table, find_tables, map_requests
+from gaiextract.layout.align import GridSource, map_table
+from gaiextract.layout.tables import classify_table, find_tables
 
 from templates import REQUEST_ROWS_2021, expected_requests, request_rows_merged, value
 
 G = grammar.load()
+
+
+def requests_from(blocks):
+    """The requests table from grid blocks, through the one aligner every table uses."""
+    return map_table(G.tables["requests"], GridSource(blocks))
 
 
 def ragged(rows):
@@ -18,13 +24,13 @@ def ragged(rows):
 def test_merged_requests_table():
     t = Table.from_rows(request_rows_merged())
     assert classify_table(t, G)[0] == "requests"
-    got = map_requests([t], G.requests)
+    got = requests_from([t])
     assert got.cells == expected_requests()
     assert not got.warnings
 
 
 def test_ragged_requests_table():
-    got = map_requests([ragged(request_rows_merged())], G.requests)
+    got = requests_from([ragged(request_rows_merged())])
     assert got.cells == expected_requests()
 
 
@@ -33,7 +39,7 @@ def test_flat_table_with_repeated_labels():
     for r, (_key, group, label) in enumerate(REQUEST_ROWS_2021):
         labels = [group or label, label, label] if group else [label, label, label]
         rows.append(labels + [str(value(r, c)) for c in range(7)])
-    got = map_requests([Table.from_rows(rows)], G.requests)
+    got = requests_from([Table.from_rows(rows)])
     assert got.cells == expected_requests()
 
 
@@ -44,7 +50,7 @@ def test_table_split_inside_a_merged_group(repeat_header):
     rows = request_rows_merged()
     head, body = rows[:3], rows[3:]
     cont = (head if repeat_header else []) + body[7:]
-    got = map_requests([ragged(head + body[:7]), ragged(cont)], G.requests)
+    got = requests_from([ragged(head + body[:7]), ragged(cont)])
     assert got.cells == expected_requests()
 
 
@@ -53,7 +59,7 @@ def test_typos_and_truncated_labels():
     text = repr(rows)
     rows = eval(text.replace("保护第三方合法权益", "保护第三方合法权利")
                 .replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"))
-    got = map_requests([Table.from_rows(rows)], G.requests)
+    got = requests_from([Table.from_rows(rows)])
     assert got.cells == expected_requests()
 
 
@@ -61,7 +67,7 @@ def test_2019_single_other_handling_row():
     rows = [r for r in REQUEST_ROWS_2021 if not r[0].startswith("other_handling.")]
     rows.insert(20, ("other_handling", None, "（六）其他处理"))
     grid = request_rows_merged(rows)
-    got = map_requests([Table.from_rows(grid)], G.requests)
+    got = requests_from([Table.from_rows(grid)])
     want = expected_requests(rows)
     assert got.cells == want
     assert len(got.cells) == 161
@@ -71,7 +77,7 @@ def test_placeholder_is_null_and_unreadable_cell_warns_without_shifting():
     grid = request_rows_merged()
     grid[3] = grid[3][:2] + ["—"] + grid[3][3:]          # new.enterprise → placeholder
     grid[4] = grid[4][:3] + ["x7"] + grid[4][4:]         # carried_in.research unreadable
-    got = map_requests([ragged(grid)], G.requests)
+    got = requests_from([ragged(grid)])
     assert got.cells["new.enterprise"] is None
     assert got.cells["carried_in.research"] is None
     assert got.cells["carried_in.nonprofit"] == value(1, 3)
@@ -80,7 +86,7 @@ def test_placeholder_is_null_and_unreadable_cell_warns_without_shifting():
 
 def test_full_width_digits_and_thousands():
     grid = request_rows_merged(fmt=lambda n: f"{n:,}".translate(str.maketrans("0123456789", "０１２３４５６７８９")))
-    got = map_requests([Table.from_rows(grid)], G.requests)
+    got = requests_from([Table.from_rows(grid)])
     assert got.cells == expected_requests()
 
 
@@ -179,7 +185,7 @@ def test_rectangular_continuation_without_header_maps_by_order():
     rows = request_rows_merged()
     first = Table.from_rows(rows[:3] + rows[3:10])
     second = Table.from_rows(rows[10:])  # spans of the first block run past its end
-    got = map_requests([first, second], G.requests)
+    got = requests_from([first, second])
     assert got.cells == expected_requests()
 
 

@@ -321,4 +321,7 @@ def render_all(specs, out_dir: Path) -> list:
                 paths.append(legacy)
             else:
                 print(f"soffice not found: {spec.doc_id} .doc not made")
+    from .render_aligner import render_all_docx  # the one-aligner documents (issue 11)
+
+    paths += render_all_docx(specs, out_dir)
     return paths

@@ -465,4 +465,7 @@ def render_all(specs, out_dir: Path) -> list:
     paths = [render(spec, out_dir) for spec in specs]
     if SEED_TXT.exists():
         paths.append(render_seed(specs, out_dir))
+    from .render_aligner import render_all_html  # the one-aligner documents (issue 11)
+
+    paths += render_all_html(specs, out_dir)
     return paths

@@ -128,4 +128,7 @@ def render_all(specs, out_dir: Path) -> list:
         paths += [render(spec, out_dir, "txt_cells") for spec in chosen]
     # section 六 in each of the fee wordings of fee_wordings.WORDINGS
     paths += [render(spec, out_dir, "txt_fees") for spec in fee_specs(specs)]
+    from .render_aligner import render_all_txt  # the one-aligner documents (issue 11)
+
+    paths += render_all_txt(specs, out_dir)
     return paths

@@ -264,13 +264,16 @@ class RowDef:
     labels: tuple
     group: Optional[str] = None
     strict_group: bool = False  # only matches inside its group (e.g. "3.其他")
+    #: editions whose template has this row (empty: every edition); a found row of a
+    #: single edition is evidence for it (（六）'s three sub-rows exist only in 2021)
+    editions: tuple = ()
 
 
 @dataclass(frozen=True)
 class GroupDef:
     id: str
     labels: tuple
-    row_key: Optional[str] = None
+    row_key: Optional[str] = None  # the group printed as one row (（六）其他处理)
 
 
 @dataclass(frozen=True)
@@ -283,17 +286,39 @@ class ColumnDef:
     parent: Optional[str] = None
 
 
+#: the layout variants a table grammar may declare (``variants = [...]``)
+TABLE_VARIANTS = frozenset({
+    "split",          # printed as several tables (page breaks, one table per block or group)
+    "transposed",     # a row per column group (行政复议 / 未经复议直接起诉 / 复议后起诉)
+    "colspan",        # one value spanning two grid columns (2019's 本年增/减, 采购总金额)
+    "group_as_row",   # a group printed as one row (（六）其他处理 without sub-rows)
+})
+
+
 @dataclass
 class TableGrammar:
+    """One layout of a table: its rows, groups and column tree, for one edition or all.
+
+    A cell's key is ``<row key>.<leaf column key>`` (or the leaf column key alone
+    in a table without rows, as 四); ``keys`` restricts the cells that exist.
+    """
+
     name: str
     rows: list = field(default_factory=list)       # RowDef
     groups: list = field(default_factory=list)     # GroupDef
     columns: list = field(default_factory=list)    # ColumnDef (tree via parent)
     keys: Optional[tuple] = None                   # allowed keys (proactive)
     identify: tuple = ()                           # edition-identifying labels
+    edition: str | None = None                     # None: the layout of every edition
 
     def children(self, parent_id: Optional[str]) -> list:
-        return [c for c in self.columns if c.parent == parent_id]
+        kids = self.__dict__.get("_kids")
+        if kids is None:  # the tree is fixed once loaded: index it once
+            kids = {}
+            for c in self.columns:
+                kids.setdefault(c.parent, []).append(c)
+            self.__dict__["_kids"] = kids
+        return list(kids.get(parent_id, ()))
 
     def column_path_key(self, node: ColumnDef) -> Optional[str]:
         """The dotted key of a leaf column: keys of the node and its ancestors."""
@@ -307,6 +332,9 @@ class TableGrammar:
 
     def leaf_keys(self) -> list:
         """Leaf column keys in template order (depth first)."""
+        cached = self.__dict__.get("_leaves")
+        if cached is not None:
+            return list(cached)
         out = []
 
         def walk(pid):
@@ -317,7 +345,55 @@ class TableGrammar:
                 else:
                     out.append(self.column_path_key(c))
         walk(None)
+        self.__dict__["_leaves"] = tuple(out)
         return out
+
+    def cell_key(self, row: str | None, column: str) -> str:
+        return f"{row}.{column}" if row else column
+
+    def row_cells(self, row: str | None) -> list[str]:
+        """The cell keys of one row (None: a table without rows) in printed column order."""
+        keys = [self.cell_key(row, c) for c in self.leaf_keys()]
+        if self.keys is not None:
+            allowed = set(self.keys)
+            keys = [k for k in keys if k in allowed]
+        return keys
+
+    def row_sequence(self, group_rows: bool = False) -> list:
+        """Row keys in printed order; with ``group_rows`` a group that may be printed as one
+        row stands in place of its sub-rows."""
+        out: list = []
+        done: set = set()
+        by_group = {g.id: g for g in self.groups}
+        for r in self.rows:
+            g = by_group.get(r.group) if r.group else None
+            if group_rows and g is not None and g.row_key:
+                if g.id not in done:
+                    out.append(g.row_key)
+                    done.add(g.id)
+                continue
+            out.append(r.key)
+        return out
+
+
+@dataclass
+class TableSpec:
+    """Everything the template fixes about one statistical table: its layouts (one per
+    edition, or one for all), the variants it may be printed in, the labels that identify
+    it and the checks (勾稽关系) that bind its cells. The aligner reads nothing else."""
+
+    name: str
+    layouts: list                  # TableGrammar, one per edition or one for all
+    variants: frozenset = frozenset()
+    checks: list = field(default_factory=list)  # CheckDef with table == name
+    #: labels of at least three characters that tell this table from the others
+    identify: tuple = ()
+
+    def layout(self, edition: str | None = None) -> TableGrammar:
+        for lay in self.layouts:
+            if lay.edition == edition:
+                return lay
+        return self.layouts[0]
 
 
 @dataclass
@@ -386,24 +462,38 @@ class ProblemsGrammar:
     item_strip: str
 
 
+@dataclass(frozen=True)
+class RunInGrammar:
+    """Headings inside running text (sections.toml ``[run_in]``, ``[[implicit]]``; layout/runin.py)."""
+
+    head_ends: tuple = ()     # words that end an overview sub-head (方面)
+    openers: tuple = ()       # words that open a sentence of body text after a sub-head
+    year_opens: bool = True   # "2023年" opens one too
+    implicit: tuple = ()      # (section id, start wordings as label keys) of sections without a heading
+    section_ends: tuple = ()  # words a section heading that is no variant may end with (情况, 事项)
+
+
 @dataclass
 class Grammar:
     sections: list
-    proactive: dict          # edition -> TableGrammar
-    requests: TableGrammar
-    review_litigation: TableGrammar
+    tables: dict             # name -> TableSpec, in printed order
     checks: list
     dimensions: dict
     categories: list
     category_settings: dict
     facts: FactsGrammar | None = None
     problems: ProblemsGrammar | None = None
+    run_in: RunInGrammar = field(default_factory=RunInGrammar)
     #: the user grammar directory merged over the shipped one (None: shipped only)
     user_dir: str | None = None
 
     @property
     def editions(self) -> list:
-        return list(self.proactive)
+        """Template editions named by any table layout, in grammar order."""
+        out: list = []
+        for spec in self.tables.values():
+            out += [lay.edition for lay in spec.layouts if lay.edition and lay.edition not in out]
+        return out
 
     def section_ids(self) -> list:
         return [s.id for s in self.sections]
@@ -414,9 +504,7 @@ class Grammar:
 
     def table_names(self) -> list:
         """The three tables, in template order (they are also sections of that id)."""
-        names = {"proactive": self.proactive, "requests": self.requests,
-                 "review_litigation": self.review_litigation}
-        return [s.id for s in self.sections if s.id in names]
+        return [s.id for s in self.sections if s.id in self.tables]
 
     def check_ids(self) -> list:
         """Every check id the grammar can produce: each rule over its dimension (a row
@@ -454,6 +542,15 @@ def _load_sections() -> list:
     return out
 
 
+def _load_run_in() -> RunInGrammar:
+    data = _read("sections.toml")
+    r = data.get("run_in", {})
+    implicit = tuple((item["id"], tuple(label_key(w) for w in item["starts"])) for item in data.get("implicit", []))
+    return RunInGrammar(head_ends=tuple(r.get("head_ends", ())), openers=tuple(r.get("openers", ())),
+                        year_opens=bool(r.get("year_opens", True)), implicit=implicit,
+                        section_ends=tuple(r.get("section_ends", ())))
+
+
 def _columns(items: list, where: str, child_sets: Optional[dict] = None) -> list:
     cols = []
     for i, c in enumerate(items):
@@ -475,46 +572,62 @@ def _columns(items: list, where: str, child_sets: Optional[dict] = None) -> list
     return cols
 
 
-def _load_proactive() -> dict:
-    data = _read("proactive.toml")
-    out = {}
-    for edition, d in _need(data, "edition", "proactive.toml").items():
-        where = f"proactive.toml edition {edition}"
-        rows = [RowDef(key=_need(r, "key", where), labels=_labels(r, where)) for r in _need(d, "rows", where)]
-        cols = _columns(_need(d, "columns", where), where)
-        keys = tuple(_need(d, "keys", where))
-        row_keys = {r.key for r in rows}
-        col_keys = {c.key for c in cols}
-        for k in keys:
-            r, _, c = k.partition(".")
-            if r not in row_keys or c not in col_keys:
-                raise GrammarError(f"{where}: key {k!r} names an unknown row or column")
-        out[edition] = TableGrammar(name="proactive", rows=rows, columns=cols, keys=keys,
-                                    identify=tuple(label_key(x) for x in d.get("identify", [])))
-    return out
-
-
-def _load_requests() -> TableGrammar:
-    data = _read("requests.toml")
-    groups = [GroupDef(id=_need(g, "id", "requests.toml group"), labels=_labels(g, "requests.toml group"),
-                       row_key=g.get("row_key")) for g in data.get("groups", [])]
+def _layout(name: str, d: dict, data: dict, where: str, edition: str | None) -> TableGrammar:
+    """One layout from a table grammar (or one of its ``[edition.X]`` parts)."""
+    groups = [GroupDef(id=_need(g, "id", f"{where} group"), labels=_labels(g, f"{where} group"),
+                       row_key=g.get("row_key")) for g in d.get("groups", [])]
     gids = {g.id for g in groups}
     rows = []
-    for i, r in enumerate(_need(data, "rows", "requests.toml")):
-        w = f"requests.toml row {i}"
+    for i, r in enumerate(d.get("rows", [])):
+        w = f"{where} row {i}"
         if r.get("group") and r["group"] not in gids:
             raise GrammarError(f"{w}: unknown group {r['group']!r}")
         rows.append(RowDef(key=_need(r, "key", w), labels=_labels(r, w), group=r.get("group"),
-                           strict_group=bool(r.get("strict_group"))))
-    return TableGrammar(name="requests", rows=rows, groups=groups,
-                        columns=_columns(_need(data, "columns", "requests.toml"), "requests.toml"))
+                           strict_group=bool(r.get("strict_group")), editions=tuple(r.get("editions", ()))))
+    child_sets = {c["children_of"]: data.get(c["children_of"]) for c in _need(d, "columns", where)
+                  if c.get("children_of") and data.get(c["children_of"]) is not None}
+    cols = _columns(d["columns"], where, child_sets)
+    keys = tuple(d["keys"]) if "keys" in d else None
+    lay = TableGrammar(name=name, rows=rows, groups=groups, columns=cols, keys=keys,
+                       identify=tuple(label_key(x) for x in d.get("identify", [])), edition=edition)
+    if keys is not None:
+        row_keys = {r.key for r in rows} | {g.row_key for g in groups if g.row_key}
+        leaves = set(lay.leaf_keys())
+        for k in keys:
+            r, _, c = k.partition(".")
+            if (rows and r not in row_keys) or (c if rows else k) not in leaves:
+                raise GrammarError(f"{where}: key {k!r} names an unknown row or column")
+    return lay
 
 
-def _load_review() -> TableGrammar:
-    data = _read("review_litigation.toml")
-    cols = _columns(_need(data, "columns", "review_litigation.toml"), "review_litigation.toml",
-                    {"outcome": _need(data, "outcome", "review_litigation.toml")})
-    return TableGrammar(name="review_litigation", columns=cols)
+def _load_table(name: str, checks: list) -> TableSpec:
+    """grammars/<name>.toml: one shape for every table. Top-level rows/groups/columns are the
+    layout of every edition; ``[edition.X]`` parts (each complete) are per-edition layouts."""
+    fname = f"{name}.toml"
+    data = _read(fname)
+    variants = frozenset(data.get("variants", ()))
+    unknown = variants - TABLE_VARIANTS
+    if unknown:
+        raise GrammarError(f"{fname}: unknown variants {sorted(unknown)} (known: {sorted(TABLE_VARIANTS)})")
+    if "edition" in data:
+        layouts = [_layout(name, d, data, f"{fname} edition {ed}", ed) for ed, d in data["edition"].items()]
+    else:
+        layouts = [_layout(name, data, data, fname, None)]
+    return TableSpec(name=name, layouts=layouts, variants=variants,
+                     checks=[c for c in checks if c.table == name],
+                     identify=tuple(label_key(x) for x in data.get("identify", [])))
+
+
+def _load_tables(checks: list) -> dict:
+    index = _read("tables.toml")
+    names = _need(index, "tables", "tables.toml")
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise GrammarError("tables.toml: tables must be a list of table names")
+    out = {n: _load_table(n, checks) for n in names}
+    for c in checks:
+        if c.table not in out:
+            raise GrammarError(f"checks.toml: check {c.id!r} names an unknown table {c.table!r}")
+    return out
 
 
 def _load_checks() -> tuple:
@@ -600,10 +713,9 @@ def _build() -> Grammar:
         if s.role is not None and s.role not in SECTION_ROLES:
             raise GrammarError(f"sections.toml: section {s.id!r}: role must be one of {', '.join(SECTION_ROLES)}")
     user = _USER_DIR.get()
-    return Grammar(sections=sections, proactive=_load_proactive(), requests=_load_requests(),
-                   review_litigation=_load_review(), checks=checks, dimensions=dims,
+    return Grammar(sections=sections, tables=_load_tables(checks), checks=checks, dimensions=dims,
                    categories=cats, category_settings=settings, facts=_load_facts(),
-                   problems=_load_problems(), user_dir=str(user) if user else None)
+                   problems=_load_problems(), run_in=_load_run_in(), user_dir=str(user) if user else None)
 
 
 GrammarLike = Union[None, str, "os.PathLike[str]", Grammar]
@@ -647,3 +759,8 @@ def _load_dir(user_dir: str | None) -> Grammar:
 def report_markers(grammar: GrammarLike = None) -> tuple:
     """Words one of which every report has near its start (for sniffing text files)."""
     return load(grammar).facts.markers
+
+
+def build() -> Grammar:
+    """Load and validate the shipped grammar now (uncached; ``load`` caches it)."""
+    return _build()

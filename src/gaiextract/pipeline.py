@@ -4,6 +4,8 @@ Everything after the reader works on the common document model only.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import grammar as grammar_mod
 from .document import Document, Paragraph, Table
 from .errors import ExtractError, warning
@@ -47,6 +49,8 @@ def _has_text(document: Document) -> bool:
 
 def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLike = None) -> Report:
     g = grammar_mod.load(grammar)
+    # headings inside running text (a body saved on one line) become paragraphs of their own
+    document = replace(document, blocks=sections.split_running_text(document.blocks, g))
     blocks = document.blocks
     report = Report(source={"path": src.name, "format": document.format, "sha256": src.sha256,
                             "pages": document.pages})
@@ -95,7 +99,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     if fee_texts:
         report.fees = facts.find_fees("\n".join(fee_texts), g)
 
-    found_tables = tables.find_tables(list(document.tables()), g)
+    found_tables = tables.find_tables_in(document, g)
     if not spans and not found_tables.tables and _has_text(document):
         raise ExtractError("not_a_report", "no section heading and no table of the disclosure report "
                            "template were found (is this a report?)", src.name)

@@ -91,6 +91,9 @@ def has_han(text: str) -> bool:
 CN_DIGITS = "一二三四五六七八九十"
 _CN_NUM = CN_DIGITS
 _CN_VAL = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
+#: what OCR reads for the numeral 一 in numbering ("—、总体情况", "(—)"); numeral() reads it as 一
+OCR_ONE = "—－"
+_OCR_ONE_FOLD = str.maketrans({c: "一" for c in OCR_ONE})
 #: numbering that opens a paragraph or item: 第一部分 一、 （一） (1) 1. ①
 _MARKER = (rf"(?:第[{_CN_NUM}百零〇]+(?:部分|章)|[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}\d]{{1,3}}[)）]"
            r"|\d{1,2}[.．、](?!\d)|[①-⑳])")
@@ -98,10 +101,10 @@ _MARKER = (rf"(?:第[{_CN_NUM}百零〇]+(?:部分|章)|[{_CN_NUM}]{{1,3}}[、.�
 _TOP_MARKER = rf"(?:[{_CN_NUM}]{{1,2}}[、.．]|第[{_CN_NUM}]+部分)"
 #: numbering families of headings: name -> pattern with one group for the number
 NUMBERING_FAMILIES = {
-    "dun": re.compile(rf"^\s*([{CN_DIGITS}]{{1,3}})\s*[、.．，,]\s*"),
+    "dun": re.compile(rf"^\s*([{CN_DIGITS}]{{1,3}}|[{OCR_ONE}])\s*[、.．，,]\s*"),
     "part": re.compile(rf"^\s*第([{CN_DIGITS}\d]{{1,3}})部分\s*[、.．:：，,]?\s*"),
     "arabic": re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*"),
-    "paren": re.compile(rf"^\s*[(（]([{CN_DIGITS}]{{1,3}})[)）]\s*[、.．]?\s*"),
+    "paren": re.compile(rf"^\s*[(（]([{CN_DIGITS}]{{1,3}}|[{OCR_ONE}])[)）]\s*[、.．]?\s*"),
     "paren_arabic": re.compile(r"^\s*[(（](\d{1,2})[)）]\s*[、.．]?\s*"),
 }
 #: numbering at the start of a label: 一、 (一) 1. 1、 (1) ① 第一部分 …
@@ -139,7 +142,8 @@ def split_run_on(line: str) -> list:
 
 
 def numeral(s: str) -> int:
-    """A numbering numeral as an int: '3' → 3, '十二' → 12, '二十' → 20 (0 if unknown)."""
+    """A numbering numeral as an int: '3' → 3, '十二' → 12, '二十' → 20, OCR's '—' → 1 (0 if unknown)."""
+    s = s.translate(_OCR_ONE_FOLD)
     if s.isdigit():
         return int(s)
     if s == "十":
@@ -192,3 +196,34 @@ def prose_number(text: str) -> int | float | None:
             return None
         return float(f"{total}.{''.join(str(_WORD_DIGITS[ch]) for ch in frac)}")
     return total
+
+
+# --------------------------------------------------------------- numbering inside running text
+#: a section's numbering anywhere in a line (a body saved as one line): 一、 / 第一部分 / 1.
+INLINE_SECTION_MARKER = re.compile(rf"(?:第([{CN_DIGITS}]{{1,2}})部分|([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[、.．]"
+                                   rf"|(?<![\d.])(\d{{1,2}})[ \t]*[、.．](?!\d))[ \t]*")
+#: a sub-head's numbering anywhere in a line: （一） (一) with OCR's (—)
+INLINE_PAREN_MARKER = re.compile(rf"[（(][ \t]*([{CN_DIGITS}{OCR_ONE}]{{1,2}})[ \t]*[)）][ \t]*[、.．]?[ \t]*")
+#: the other sub-head numberings, tried when a section has no （一）: 1、 1. and (1)
+INLINE_SUB_MARKERS = (
+    INLINE_PAREN_MARKER,
+    re.compile(r"(?<![\d.])(\d{1,2})[ \t]*[、.．](?!\d)[ \t]*"),
+    re.compile(r"[（(][ \t]*(\d{1,2})[ \t]*[)）][ \t]*[、.．]?[ \t]*"),
+)
+
+
+def ocr_numeral(s: str) -> int:
+    """:func:`numeral` of a numbering numeral as OCR may print it ('—' for 一)."""
+    return numeral(s)
+
+
+#: the start of each numbered item inside one label: 三、…（三）…1.…
+_NUMBERED_PART = re.compile(rf"(?={_MARKER})")
+
+
+def numbered_parts(text: str) -> list[str]:
+    """A label that carries its group path in one cell, cut at each numbering:
+    '三、本年度办理结果（三）不予公开 1.属于国家秘密' → ['三、本年度办理结果', '（三）不予公开',
+    '1.属于国家秘密']. A label with one numbering (or none) is returned whole."""
+    parts = [p.strip() for p in _NUMBERED_PART.split(text) if p.strip()]
+    return parts or [text]

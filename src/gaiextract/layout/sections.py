@@ -142,21 +142,65 @@ def _with_fuzzy(scored: list, grammar: Grammar, fuzzy) -> list:
     return out
 
 
+#: an earlier run of headings loses this much where a restarted run of the same
+#: numbering names the same sections (see :func:`_restarts`)
+RESTART_PENALTY = 0.3
+
+
 def _candidates(scored: list) -> list:
     """(candidate, section index, score) for every heading that could open a section;
     a number that fits the section's place counts for it, one that does not against."""
+    offsets, penalised = _restarts(scored)
     out = []
     for cand, _, scores in scored:
         numbered = cand.family != "none"
         limit = CLEAN_LIMIT if numbered else BARE_LIMIT
+        offset = offsets.get(id(cand), 0)
         for idx, s in enumerate(scores):
-            if numbered and cand.number == idx + 1:
+            if numbered and cand.number is not None and cand.number + offset == idx + 1:
                 s += 0.15
             elif numbered and cand.number is not None:
                 s -= 0.1
+            if (id(cand), idx) in penalised:
+                s -= RESTART_PENALTY
             if s >= limit:
                 out.append((cand, idx, s))
     return out
+
+
+def _restarts(scored: list) -> tuple[dict, set]:
+    """Numbering that starts again: a narrative numbered 一…六 in its own words, then the
+    template's parts numbered again from 一 (一、主动公开政府信息情况 …). The restart is
+    the later 一 after which most headings of its family name the section their number
+    says when counted from the section that 一 names (an offset); those headings get the
+    offset, and earlier headings of the family naming the same sections are penalised.
+    Returns (offset per candidate id, penalised (candidate id, section index) pairs)."""
+    offsets: dict = {}
+    penalised: set = set()
+
+    def best(sc: list) -> int:
+        return max(range(len(sc)), key=sc.__getitem__)
+
+    for fam in FAMILIES:
+        seq = sorted(((c, sc) for c, _, sc in scored if c.family == fam and c.number is not None
+                      and max(sc) >= CLEAN_LIMIT), key=lambda t: t[0].block)
+        chosen, chosen_fit = None, []
+        for k, (c, sc) in enumerate(seq):
+            if c.number != 1 or not any(p.number >= 3 for p, _ in seq[:k]):
+                continue
+            offset = best(sc) + 1 - c.number
+            fit = [(p, psc) for p, psc in seq[k:] if p.number + offset == best(psc) + 1]
+            if offset > 0 and len(fit) >= 3 and len(fit) > len(chosen_fit):
+                chosen, chosen_fit = (k, offset), fit
+        if chosen is None:
+            continue
+        k, offset = chosen
+        named = {best(psc) for _, psc in chosen_fit}
+        for p, _ in chosen_fit:
+            offsets[id(p)] = offset
+        for p, _ in seq[:k]:
+            penalised.update((id(p), idx) for idx in named)
+    return offsets, penalised
 
 
 def _best_chain(cands: list) -> list:
@@ -225,9 +269,66 @@ def _chain_sections(blocks: list, grammar: Grammar, cands: list) -> list:
         b = blocks[cand.block]
         spans.append(SectionSpan(id=grammar.sections[idx].id, heading=cand.heading, block=cand.block,
                                  rest=cand.rest, page=b.page, number=cand.number, family=cand.family))
+    spans = _fill_implicit(blocks, grammar, spans)
     for k, sp in enumerate(spans):
         sp.end = spans[k + 1].block if k + 1 < len(spans) else len(blocks)
     return spans
+
+
+def _fill_implicit(blocks: list, grammar: Grammar, spans: list) -> list:
+    """A section with no heading of its own that starts at a sub-head (``[[implicit]]`` in
+    sections.toml: 「（一）存在的主要问题」 after the tables of 四) opens at that sub-head,
+    when it lies between the sections found before and after it."""
+    from .runin import tolerant_prefix
+
+    ids = [sd.id for sd in grammar.sections]
+    found = {sp.id for sp in spans}
+    for sid, starts in grammar.run_in.implicit:
+        if sid in found or sid not in ids:
+            continue
+        idx = ids.index(sid)
+        before = [sp for sp in spans if ids.index(sp.id) < idx]
+        after = [sp for sp in spans if ids.index(sp.id) > idx]
+        if not before:
+            continue
+        lo, hi = before[-1].block + 1, (after[0].block if after else len(blocks))
+        for i in range(lo, hi):
+            b = blocks[i]
+            if not isinstance(b, Paragraph):
+                continue
+            for fam in ("paren", "dun", "paren_arabic", "arabic"):
+                m = FAMILIES[fam].match(b.text)
+                hit = tolerant_prefix(b.text[m.end():], starts) if m else None
+                if hit and hit[1] == 1.0:
+                    cand = split_heading(b.text, fam)
+                    heading = cand.heading if cand else b.text[:m.end() + hit[0]].strip()
+                    rest = cand.rest if cand else b.text[m.end() + hit[0]:].strip()
+                    spans.append(SectionSpan(id=sid, heading=heading, block=i, rest=rest, page=b.page,
+                                             number=numeral(m.group(1)), family=fam))
+                    break
+            else:
+                continue
+            break
+        spans.sort(key=lambda sp: sp.block)
+    return spans
+
+
+def split_running_text(blocks: list, grammar: Grammar) -> list:
+    """The blocks with headings that run inside long paragraphs cut out (see
+    :mod:`.runin`): the six section headings anywhere, the overview's sub-heads in it."""
+    from . import runin
+
+    blocks = runin.split_sections(blocks, grammar)
+    spans = find_sections(blocks, grammar)
+    # later sections first, so that the block indices of earlier ones stay valid
+    for sp in reversed(spans):
+        role = next((sd.role for sd in grammar.sections if sd.id == sp.id), None)
+        lo, hi = sp.block + 1, sp.end
+        if role == "subsections":
+            blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
+        elif role == "problems":
+            blocks = blocks[:lo] + runin.split_items(blocks, lo, hi) + blocks[hi:]
+    return blocks
 
 
 def find_subsections(blocks: list, span: SectionSpan) -> list:

@@ -1,6 +1,6 @@
 """Reader registry: choose a reader by sniffing content first, extension second.
 
-Each reader is a small class with ``format`` (pdf|docx|html|txt), ``priority``,
+Each reader is a small class with ``format`` (pdf|docx|html|md|txt), ``priority``,
 ``accepts(source) -> bool`` (cheap: looks at the first bytes and the name) and
 ``read(source) -> Document``. Readers are imported lazily so that reading a text
 file never imports pdfplumber.
@@ -34,6 +34,7 @@ class Reader:
 BUILTIN_READERS = (
     "gaiextract.readers.pdf:PdfReader",
     "gaiextract.readers.docx:DocxReader",
+    "gaiextract.readers.markdown:MarkdownReader",
     "gaiextract.readers.html:HtmlReader",
     "gaiextract.readers.text:TextReader",
 )

@@ -1,6 +1,8 @@
 """Plain text, including the flattened form of scraped web pages.
 
-In the flattened form a line holding only ``|`` starts a table row and each cell
+An archiver's header lines (标题: / 发布时间: / 原文链接: / ==== 正文 ====) go to
+``Document.meta`` and page chrome lines are dropped (:mod:`.page_meta`); the body is
+read as below. In the flattened form a line holding only ``|`` starts a table row and each cell
 is text ending in `` |``, possibly over several lines (``商业\\n企业 |``). Any
 other line is a paragraph. Text with no table markup still yields paragraphs,
 so sections can be found.
@@ -8,16 +10,17 @@ so sections can be found.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..document import Cell, Document, Paragraph, Table
-from ..values import TEXT, parse_cell
 from ..encoding import decode_text, looks_binary, replaced_warning
 from ..errors import ExtractError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..source import Source
 from ..textnorm import TOP_NUMBERED, split_run_on
+from ..values import TEXT, parse_cell
 from . import Reader
+from .markdown import looks_like_markdown, read_markdown
+from .page_meta import split_page
 
 #: a cell's text may run over at most this many lines before we decide the
 #: table has ended and the lines are ordinary paragraphs
@@ -47,9 +50,16 @@ class TextReader(Reader):
         if not text.strip():
             raise ExtractError("empty", "the text file holds no text", source.name)
         warnings = [w for w in (replaced_warning(decoded),) if w]
-        blocks = parse_flattened(text, warnings)
-        return Document(blocks=blocks, format="txt", warnings=warnings,
-                        meta={"encoding": decoded.encoding})
+        meta = {"encoding": decoded.encoding}
+        if looks_like_markdown(text[:8192]):  # a format hint "txt" on converter Markdown
+            doc = read_markdown(text, source.name, meta)
+            doc.warnings[:0] = warnings
+            return doc
+        page = split_page(text)
+        blocks = parse_lines(page.lines, warnings)
+        if not blocks:
+            raise ExtractError("empty", "the text file holds no report text", source.name)
+        return Document(blocks=blocks, format="txt", warnings=warnings, meta={**meta, **page.meta})
 
 
 def _is_row_start(line: str) -> bool:
@@ -59,18 +69,22 @@ def _is_row_start(line: str) -> bool:
 
 def _ends_cell(line: str) -> bool:
     s = line.rstrip()
-    return s.endswith(" |") or s.endswith("\u3000|")
+    return s.endswith((" |", "\u3000|"))
 
 
-def parse_flattened(text: str, warnings: Optional[list] = None, limits: Limits = DEFAULT_LIMITS) -> list:
-    """Split text into paragraphs and tables of the flattened form (at most
+def parse_flattened(text: str, warnings: list | None = None, limits: Limits = DEFAULT_LIMITS) -> list:
+    """Split text into paragraphs and tables of the flattened form."""
+    return parse_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), warnings, limits)
+
+
+def parse_lines(lines: list[str], warnings: list | None = None, limits: Limits = DEFAULT_LIMITS) -> list:
+    """Paragraphs and tables of the flattened form, from the text's lines (at most
     ``limits.max_lines`` lines; a ``truncated`` warning says when more were dropped)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > limits.max_lines:
         if warnings is not None:
             warnings.append({"code": "truncated", "detail": f"{len(lines)} lines: only the first "
                                                             f"{limits.max_lines} read"})
-        del lines[limits.max_lines:]
+        lines = lines[:limits.max_lines]
     blocks: list = []
     i, n = 0, len(lines)
     # lines before this index start no spaced table: a failed attempt from line i

@@ -1,0 +1,179 @@
+"""One aligner for every table: ``map_table(spec, source)``.
+
+The template fixes a table's rows in order, its columns in number and order, and
+the arithmetic between its cells; layouts vary. A *grid* source is the table as
+a reader rebuilt it (rows × cells; see ``grid``); a *stream* source is the
+document's text in reading order, where no grid survived (see ``stream``). Both
+end in one :class:`MappedTable`; neither knows a table by name — rows, columns,
+variants and checks come from the grammar's :class:`TableSpec`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..document import Table
+from ..grammar import TableGrammar, TableSpec
+from ..values import TEXT, parse_cell
+from . import splits
+from .mapped import MappedTable, unsettled
+from .stream import SETTINGS as STREAM
+from .stream import (
+    Anchored,
+    Stream,
+    Target,
+    align_header,
+    align_rows,
+    enough,
+    find_label,
+    group_targets,
+    row_targets,
+)
+
+
+@dataclass
+class GridSource:
+    """Table blocks a reader rebuilt, in document order (one table may span several)."""
+
+    blocks: list[Table]
+    #: the paragraph printed just above each block (a broken table's lost header), if any
+    captions: list[str | None] | None = None
+
+
+@dataclass
+class StreamSource:
+    """The document's paragraphs in reading order, where no grid of the table survived."""
+
+    stream: Stream
+
+
+Source = GridSource | StreamSource
+
+
+def map_table(spec: TableSpec, source: Source, dimensions: dict | None = None) -> MappedTable:
+    """Map one table from a grid or a stream; with several layouts (editions), the one
+    whose identifying labels the source carries, then the one that places most cells."""
+    if isinstance(source, StreamSource):
+        return map_stream(spec, source.stream, dimensions)
+    from .grid import map_grid
+
+    return map_grid(spec, source.blocks, source.captions)
+
+
+# --------------------------------------------------------------------------- stream
+
+def map_stream(spec: TableSpec, stream: Stream, dimensions: dict | None = None) -> MappedTable:
+    """The table from a stream: each layout's best anchor chain filled; the layout whose
+    identifying labels are near its rows wins, then the one with most values."""
+    best: tuple | None = None
+    for lay in spec.layouts:
+        for chain, targets in _chains(spec, lay, stream):
+            hits = _identify_hits(lay, chain, stream)
+            if lay.identify and not hits:
+                continue  # rows without the column labels that identify the layout: prose, not a table
+            mt = _fill(spec, chain, targets, stream, dimensions)
+            mt.edition_hits = hits
+            mt.edition = lay.edition
+            score = (len(mt.edition_hits), sum(1 for v in mt.cells.values() if v is not None), len(mt.cells))
+            if best is None or score > best[0]:
+                best = (score, mt)
+    if best is None:
+        return MappedTable(spec.name, source="stream")
+    return best[1]
+
+
+def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[list[Anchored], list[Target]]]:
+    """Candidate anchor chains for one layout, with the targets they were found among:
+    its rows, or for a table without rows its header (and, transposed or split, a row
+    per column group)."""
+    out = []
+    if lay.rows:
+        targets = row_targets(lay)
+        chain = align_rows(stream, targets)
+        if enough(chain, targets):
+            out.append((chain, targets))
+        return out
+    header = align_header(stream, lay)
+    if header:
+        out.append((header, [header[0].target]))
+    if spec.variants & {"transposed", "split"}:
+        targets = group_targets(lay)
+        chain = align_rows(stream, targets)
+        if enough(chain, targets):
+            out.append((chain, targets))
+    return out
+
+
+def _row_keys(a: Anchored, nxt: Anchored | None, targets: list[Target]) -> list[str]:
+    """The cells an anchor's numbers fill: its row's, and when the labels of the rows after
+    it were lost (and the count says so) theirs too."""
+    keys = list(a.target.keys)
+    n = len(a.hit.run.tokens)
+    if n <= len(keys) or nxt is None and a.hit.target + 1 >= len(targets):
+        return keys
+    stop = nxt.hit.target if nxt is not None else len(targets)
+    extra: list = []
+    for t in targets[a.hit.target + 1:stop]:
+        if t.exclusive_of or t.group:
+            continue  # a group's one-row form and its sub-rows are alternatives
+        extra += t.keys
+        if len(keys) + len(extra) >= n:  # run-together tokens may hold several cells each
+            return keys + extra
+    return keys
+
+
+def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> dict[str, bool]:
+    if not chain or not lay.identify:
+        return {}
+    lo = max(0, chain[0].hit.start - STREAM.identify_before)
+    hi = chain[-1].hit.run.end
+    return {lab: True for lab in lay.identify if any(lo <= s < hi for s, _, _ in find_label(stream, lab))}
+
+
+def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream: Stream,
+          dimensions: dict | None) -> MappedTable:
+    """Values for each anchored row: as printed when the tokens match the cells one to one,
+    else split by the template's arithmetic (within the row, then across rows)."""
+    mt = MappedTable(spec.name, source="stream")
+    fixed: dict = {}
+    runs: list = []
+    where: dict = {}  # key -> (raw, page, label, how)
+    row_sets = []
+    for i, a in enumerate(chain):
+        keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)
+        row_sets.append(set(keys))
+        run = a.hit.run
+        label = None if a.target.header else stream.raw[a.hit.start:a.hit.end]
+        page = stream.page_at(a.hit.start)
+        if len(run.tokens) == len(keys):
+            for k, tok, raw in zip(keys, run.tokens, run.raw):
+                val = parse_cell(raw)
+                if val.kind == TEXT:
+                    mt.warnings.append({"code": "cell_unparsed", "table": spec.name, "key": k,
+                                        "detail": f"cannot read {raw!r} as a number"})
+                fixed[k] = val.value
+                where[k] = (raw, page, label, "stream")
+            continue
+        raw_run = stream.raw[run.start:run.end]
+        eqs = splits.row_equations(spec, keys) if spec.checks else []
+        res = splits.split_run(run.tokens, keys, eqs)
+        if res.found == 0 and not res.exhausted and eqs:
+            # the report's own row arithmetic may be wrong: read the run without it
+            res = splits.split_run(run.tokens, keys, [])
+        runs.append(res)
+        for k in keys:
+            where[k] = (raw_run, page, label, "split")
+    all_keys = list(where)
+    cross = [e for e in splits.table_equations(spec, all_keys, dimensions)
+             if not any(set(e.keys) <= rs for rs in row_sets)] if spec.checks else []
+    choice = splits.choose_jointly(runs, fixed, cross)
+    for k in all_keys:
+        raw, page, label, how = where[k]
+        if k in fixed:
+            mt.put_value(k, fixed[k], raw, how, page, label)
+        elif k in choice.values:
+            mt.put_value(k, choice.values[k], raw, how, page, label)
+        else:
+            res = next(r for r in runs if k in r.keys)
+            unsettled(mt, k, res, choice.ambiguous.get(k, []), raw, page, label)
+    return mt
+

@@ -1,0 +1,333 @@
+"""Grid sources: a table a reader rebuilt, mapped by its labels, never by positions.
+
+Each block is read row by row as the cells that start in that row
+(``Table.row_cells``): a merged parent label (（三）不予公开) appears once and is
+carried as context to the rows below, the same whether the source had real
+merges (HTML/DOCX/PDF) or none (flattened text). Consecutive blocks of one table
+(page-split, one block per row group, 复议 | 诉讼 printed apart) share that context.
+
+A row label may carry its whole group path in one cell, be split over cells,
+cut short or misspelt; columns are matched by their header path, or by count
+and order where the header is lost (``数据1 … 数据6``). A row labelled with a
+column group is a transposed table's row; a table without rows (四) takes its
+values by column. Nothing here names a table: everything comes from the spec.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from ..document import Cell, Table
+from ..grammar import TableGrammar, TableSpec
+from ..textnorm import numbered_parts
+from ..values import BLANK, NUMBER, PLACEHOLDER
+from ..values import parse_cell as _parse_cell
+from . import splits
+from .grid_header import (
+    SETTINGS,
+    caption_node,
+    child_order,
+    column_groups,
+    header_colmap,
+    header_order,
+)
+from .labels import best_match, match_score, norm_label
+from .mapped import MappedTable, unsettled
+
+#: the same cell texts recur in every block and every layout tried: read each once
+parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
+
+
+def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None) -> MappedTable:
+    """Map the blocks with each layout of the spec; keep the layout whose identifying
+    labels the header carries, then the one that places most cells."""
+    best: tuple | None = None
+    for lay in spec.layouts:
+        mt = _GridMapper(spec, lay).map(blocks, captions or [None] * len(blocks))
+        score = (len(mt.edition_hits), len(mt.cells))
+        if best is None or score > best[0]:
+            best = (score, mt)
+    return best[1] if best else MappedTable(spec.name)
+
+
+@dataclass
+class _State:
+    """What carries over from row to row and block to block of one table."""
+
+    colmap: dict = field(default_factory=dict)   # grid column → leaf key (rectangular blocks)
+    order: list | None = None                    # leaf keys in printed order (any block)
+    children: list | None = None                 # a transposed header's child keys in order
+    group: str | None = None                     # the row group of the rows above
+
+
+class _GridMapper:
+    def __init__(self, spec: TableSpec, lay: TableGrammar):
+        self.spec, self.lay = spec, lay
+        self.out = MappedTable(spec.name, edition=lay.edition)
+        self.st = _State()
+        self.pending: list = []  # (SplitResult, raw, label, page) of runs divided several ways
+        self.row_opts = {r.key: r.labels for r in lay.rows}
+        self.group_opts = {g.id: g.labels for g in lay.groups}
+        self.groups = {g.id: g for g in lay.groups}
+        self.rows_by_key = {r.key: r for r in lay.rows}
+        self.col_groups = column_groups(lay) if "transposed" in spec.variants else {}
+        self.allowed = set(lay.keys) if lay.keys is not None else None
+        # a table without rows needs a group's worth of values in a data row
+        sizes = [len(lay.children(g.id)) for g in column_groups(lay).values()]
+        self.min_values = 1 if lay.rows else (min(sizes) if sizes else 1)
+
+    # ------------------------------------------------------------------ blocks
+
+    def map(self, blocks: list[Table], captions: list[str | None]) -> MappedTable:
+        for table, caption in zip(blocks, captions):
+            start = caption_node(caption, self.lay)
+            if caption and self.lay.groups:
+                self._label_key([caption], probe=False)  # a caption may name the row group
+            header: list = []
+            self.st.colmap = {}  # grid columns are per block; a continuation maps by order
+            for r in range(table.n_rows):
+                cells = table.row_cells(r)
+                if not cells:
+                    continue
+                if not self._is_data_row(cells):
+                    header.append(r)
+                    continue
+                if header:
+                    self._read_header(table, header, start)
+                    header = []
+                self._map_row(table, cells)
+            if header:
+                self._read_header(table, header, start)
+                self._blank_below_header(table)
+        self._settle_splits()
+        return self.out
+
+    def _blank_below_header(self, table: Table) -> None:
+        """A table without row labels printed blank: a reader may drop its empty value row,
+        leaving a header that names every cell; the cells are there, and null."""
+        if self.lay.rows or self.out.cells:
+            return
+        leaves = self.lay.leaf_keys()
+        named = set(self.st.colmap.values()) | set(self.st.order or ())
+        if set(leaves) <= named:
+            for key in leaves:
+                self.out.put_value(key, None, "", "grid", table.page)
+
+    def _read_header(self, table: Table, rows: list[int], start: str | None) -> None:
+        texts = [[norm_label(c.text) for c in table.row_cells(h)] for h in rows]
+        self.st.colmap = header_colmap(table, rows, self.lay, start)
+        self.st.order = header_order(texts, self.lay, start)
+        if self.col_groups:
+            self.st.children = child_order([c.text for c in table.row_cells(rows[-1])], self.lay) \
+                or self.st.children
+        for t in (t for row in texts for t in row if t):
+            if self.lay.identify and match_score(t, self.lay.identify) >= SETTINGS.identify_threshold:
+                self.out.edition_hits[t] = True
+
+    # ------------------------------------------------------------------ rows
+
+    def _is_data_row(self, cells: list[Cell]) -> bool:
+        kinds = [parse_cell(c.text).kind for c in cells]
+        n_values = sum(1 for k in kinds if k in (NUMBER, PLACEHOLDER))
+        if n_values >= self.min_values and n_values:
+            return True
+        # a table printed blank: its row label, then nothing but empty cells
+        if not any(k == BLANK for k in kinds):
+            return False
+        if self.lay.rows:
+            lead = [c for c, k in zip(cells, kinds) if k != BLANK]
+            trail = kinds[len(lead):]
+            return bool(lead) and all(k == BLANK for k in trail) and \
+                self._label_key(lead, probe=True) is not None
+        return all(k == BLANK for k in kinds) and len(cells) >= self.min_values
+
+    def _map_row(self, table: Table, cells: list[Cell]) -> None:
+        n_expected = len(self.st.order) if self.st.order else len(self.lay.leaf_keys())
+        run_labels, run_vals = split_row(cells, None, n_expected)
+        group = self._column_group(run_labels) if self.col_groups else None
+        if group is not None:
+            kids = [k.key for k in self.lay.children(group.id)]
+            nums = [c for c in run_vals if parse_cell(c.text).is_value]
+            if len(nums) == len(kids):
+                label = " ".join(c.text.strip() for c in run_labels if c.text.strip()) or None
+                prefix = self.lay.column_path_key(group)
+                order = self.st.children if self.st.children and len(self.st.children) == len(kids) else kids
+                for key, c in zip(order, nums):
+                    self._put(f"{prefix}.{key}", c, label)
+                return
+        labels, vals, trusted = run_labels, run_vals, False
+        if table.rectangular and self.st.colmap and len(self.st.colmap) >= len(run_vals):
+            labels, vals = split_row(cells, self.st.colmap, None)
+            trusted = all(c.col in self.st.colmap for c in vals)
+        label = " ".join(c.text.strip() for c in labels if c.text.strip()) or None
+        row = self._label_key(labels, probe=False)
+        if row is not None:
+            self._place(row, vals, trusted, label)
+        elif not self.lay.rows:
+            self._place(None, vals, trusted, label)
+        elif labels and label:
+            self.out.warnings.append({"code": "row_unmatched", "table": self.spec.name, "detail": label[:120]})
+
+    def _place(self, row: str | None, vals: list[Cell], trusted: bool, label: str | None) -> None:
+        if trusted:
+            for c in vals:
+                self._put(self.lay.cell_key(row, self.st.colmap[c.col]), c, label)
+            return
+        own = self.lay.row_cells(row)
+        cols = [k[len(row) + 1:] if row else k for k in own]
+        order = self.st.order if self.st.order and len(self.st.order) == len(vals) else cols
+        if self.allowed is not None:
+            order = [k for k in order if self.lay.cell_key(row, k) in self.allowed] or cols
+        if len(vals) < len(order) and self._split_cells(row, order, vals, label):
+            return
+        if len(vals) != len(order):
+            self.out.warnings.append({"code": "row_shape", "table": self.spec.name,
+                                      **({"key": row} if row else {}),
+                                      "detail": f"{len(vals)} values for {len(order)} columns"})
+            if len(vals) > len(order):
+                vals = vals[-len(order):]
+        for key, c in zip(order, vals):
+            self._put(self.lay.cell_key(row, key), c, label)
+
+    def _split_cells(self, row: str | None, order: list[str], vals: list[Cell], label: str | None) -> bool:
+        """Fewer value cells than columns, holding runs of digits: divide them by the rules of
+        the row (settled across rows at the end of the table). False when that cannot be."""
+        tokens: list = []
+        for c in vals:
+            toks = splits.cell_tokens(c.text)
+            if toks is None:
+                return False
+            tokens += toks or [None]
+        keys = [k for k in (self.lay.cell_key(row, col) for col in order)
+                if self.allowed is None or k in self.allowed]
+        page = vals[0].page
+        if len(tokens) == len(keys):  # several values in one cell, divided by printed spaces
+            for k, tok in zip(keys, tokens):
+                self.out.put_value(k, None if tok is None else parse_cell(tok).value, tok or "", "grid",
+                                   page, label)
+            return True
+        if len(tokens) > len(keys) or not any(t and len(t) > 1 for t in tokens):
+            return False
+        eqs = splits.row_equations(self.spec, keys) if self.spec.checks else []
+        res = splits.split_run(tokens, keys, eqs)
+        if res.found == 0 and not res.exhausted and eqs:
+            res = splits.split_run(tokens, keys, [])
+        if res.found == 0 and not res.exhausted:
+            return False
+        raw = " ".join(c.text.strip() for c in vals)
+        self.pending.append((res, raw, label, page))
+        return True
+
+    def _settle_splits(self) -> None:
+
+        """Runs divided in several ways: the rules across rows choose where they can."""
+        if not self.pending:
+            return
+        runs = [p[0] for p in self.pending]
+        keys = list(self.out.cells) + [k for r in runs for k in r.keys]
+        row_sets = [set(r.keys) for r in runs]
+        cross = [e for e in splits.table_equations(self.spec, keys)
+                 if not any(set(e.keys) <= rs for rs in row_sets)] if self.spec.checks else []
+        choice = splits.choose_jointly(runs, dict(self.out.cells), cross)
+        for res, raw, label, page in self.pending:
+            for k in res.keys:
+                if k in choice.values:
+                    self.out.put_value(k, choice.values[k], raw, "split", page, label)
+                else:
+                    unsettled(self.out, k, res, choice.ambiguous.get(k, []), raw, page, label)
+
+    def _put(self, key: str, cell: Cell, label: str | None) -> None:
+        if self.allowed is None or key in self.allowed:
+            self.out.put(key, cell, label=label)
+
+    # ------------------------------------------------------------------ labels
+
+    def _label_key(self, labels: list, probe: bool) -> str | None:
+        """The row key of a data row from its label cells (or texts), each cut at its
+        numbering so that a label carrying its group path reads as the path it is;
+        updates the group context unless probing."""
+        key = None
+        group = self.st.group
+        texts = [item.text if isinstance(item, Cell) else item for item in labels]
+        key, group = self._read_labels(texts, group)
+        if key is None and len(texts) > 1:  # one label split over cells
+            key, group = self._read_labels(["".join(t.strip() for t in texts)], group)
+        if not probe:
+            self.st.group = group
+        return key
+
+    def _read_labels(self, texts: list[str], group: str | None) -> tuple[str | None, str | None]:
+        key = None
+        for raw in texts:
+            for part in numbered_parts(raw):
+                text = norm_label(part)
+                if not text:
+                    continue
+                gm = best_match(text, self.group_opts, SETTINGS.group_threshold) if self.group_opts else None
+                rm = best_match(text, self.row_opts, SETTINGS.row_threshold) if self.row_opts else None
+                if gm and (not rm or gm[1] >= rm[1]):
+                    group = gm[0]
+                    if self.groups[gm[0]].row_key:
+                        key = self.groups[gm[0]].row_key
+                    continue
+                if rm:
+                    cand = self._disambiguate(text, group)
+                    if cand:
+                        key = cand
+                        group = self.rows_by_key[cand].group
+        return key, group
+
+    def _disambiguate(self, text: str, group: str | None) -> str | None:
+        """Prefer the row of the current group when a label fits several (3.其他)."""
+        scored = []
+        for r in self.lay.rows:
+            s = match_score(text, r.labels)
+            if s < SETTINGS.row_threshold or (r.strict_group and r.group != group):
+                continue
+            scored.append((s + (0.05 if group and r.group == group else 0.0), r.key))
+        if not scored:
+            return None
+        scored.sort(key=lambda t: -t[0])
+        return scored[0][1]
+
+    def _column_group(self, labels: list[Cell]):
+        """The column group a transposed row is labelled with, if any."""
+        best = None
+        for cell in labels:
+            m = best_match(norm_label(cell.text), {g.id: g.labels for g in self.col_groups.values()},
+                           SETTINGS.col_threshold)
+            if m and (best is None or m[1] >= best[1]):
+                best = m
+        return self.col_groups[best[0]] if best else None
+
+
+def split_row(cells: list[Cell], colmap: dict | None, n_values: int | None) -> tuple[list, list]:
+    """Split a row's cells into (label cells, value cells).
+
+    With a column map (a rectangular table whose header we understood) value cells
+    are those in mapped columns. Otherwise the values are the trailing run of
+    cells that read as numbers, placeholders or blanks; when the layout says how
+    many values a row has, a non-numeric cell inside that run is still a value
+    (it becomes null with a ``cell_unparsed`` warning, never a shifted column).
+    """
+    if colmap:
+        vals = [c for c in cells if c.col in colmap]
+        if vals:
+            first = min(c.col for c in vals)
+            labels = [c for c in cells if c.col < first and c.col not in colmap]
+            return labels, vals
+    i = len(cells)
+    while i > 0 and parse_cell(cells[i - 1].text).is_value:
+        i -= 1
+    labels, vals = cells[:i], cells[i:]
+    if n_values and len(vals) > n_values:
+        # padding cells of a ragged grid: blanks past the row's end, then before its values
+        while len(vals) > n_values and not vals[-1].text.strip():
+            vals = vals[:-1]
+        while len(vals) > n_values and not vals[0].text.strip():
+            vals = vals[1:]
+    if n_values and len(vals) < n_values < len(cells) and any(parse_cell(c.text).kind == NUMBER for c in vals):
+        labels, vals = cells[:-n_values], cells[-n_values:]
+    if labels and all(not c.text.strip() for c in labels):
+        labels = []
+    return labels, vals

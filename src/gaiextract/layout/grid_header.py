@@ -1,0 +1,172 @@
+"""Column keys from a grid's header rows, through the grammar's column tree.
+
+A rectangular grid gives each grid column a header *path* (the labels above it,
+merged cells included once), walked top-down through the tree. A ragged grid
+(flattened text) has no column positions: its header rows are read as the leaf
+order, each row's labels being children of the previous rows' open groups. A
+caption printed just above a block (``### 行政诉讼（复议后起诉）``) may stand for
+the top of the path a broken table lost.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from ..document import Table
+from ..grammar import ColumnDef, TableGrammar
+from .labels import best_match, norm_label
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    """Label-matching tolerances of the grid aligner, in one place."""
+
+    row_threshold: float = 0.72
+    col_threshold: float = 0.72
+    group_threshold: float = 0.9
+    identify_threshold: float = 0.9
+
+
+SETTINGS = GridSettings()
+
+
+def caption_node(caption: str | None, lay: TableGrammar) -> str | None:
+    """The deepest column group named in a block's caption (None when none, or unclear)."""
+    if not caption:
+        return None
+    text = norm_label(caption)
+    found: list = []
+    for c in lay.columns:
+        if lay.children(c.id) and any(lab and lab in text for lab in c.labels):
+            found.append((_depth(c, lay), c.id))
+    if not found:
+        return None
+    found.sort(reverse=True)
+    if len(found) > 1 and found[0][0] == found[1][0]:
+        return None
+    return found[0][1]
+
+
+def _depth(node: ColumnDef, lay: TableGrammar) -> int:
+    by_id = {c.id: c for c in lay.columns}
+    d = 0
+    while node.parent:
+        node = by_id[node.parent]
+        d += 1
+    return d
+
+
+def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start: str | None = None) -> dict:
+    """For a rectangular table: grid column → leaf column key, from the header path."""
+    if not table.rectangular or not header_rows:
+        return {}
+    by_id = {c.id: c for c in lay.columns}
+    colmap = {}
+    for col in range(table.n_cols):
+        path, seen = [], set()
+        for r in header_rows:
+            cell = table.grid[r][col]
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            t = norm_label(cell.text)
+            if t:
+                path.append(t)
+        key = resolve_path(path, lay, by_id, start)
+        if key:
+            colmap[col] = key
+    # a key claimed by two grid columns means the header was misread; keep the first
+    seen_keys, clean = set(), {}
+    for col in sorted(colmap):
+        if colmap[col] not in seen_keys:
+            clean[col] = colmap[col]
+            seen_keys.add(colmap[col])
+    return clean
+
+
+def resolve_path(path: list[str], lay: TableGrammar, by_id: dict, start: str | None = None) -> str | None:
+    """Walk a header path top-down through the column tree (from ``start``, a caption's node)."""
+    node_id = start
+    th = SETTINGS.col_threshold
+    for text in path:
+        kids = lay.children(node_id)
+        m = best_match(text, {k.id: k.labels for k in kids}, th)
+        if m:
+            node_id = m[0]
+        else:
+            # a label that skips a level (no 行政诉讼 cell above 未经复议直接起诉)
+            for k in kids:
+                gm = best_match(text, {g.id: g.labels for g in lay.children(k.id)}, th)
+                if gm:
+                    node_id = gm[0]
+                    break
+    if node_id is None or lay.children(node_id):
+        return None
+    return lay.column_path_key(by_id[node_id])
+
+
+def header_order(header_texts: list[list[str]], lay: TableGrammar, start: str | None = None) -> list[str] | None:
+    """For ragged (flattened) headers: rebuild the leaf order from the label rows.
+
+    Each header row's labels are children of the previous rows' open group
+    columns, in order (法人或其他组织 is followed, one row down, by its five
+    children). Returns leaf keys in printed order, or None when unsure.
+    """
+    by_id = {c.id: c for c in lay.columns}
+    open_nodes: deque = deque([by_id[start]] if start else [])
+    top: list = [by_id[start]] if start else []
+    children: dict = {}
+    th = SETTINGS.col_threshold
+    for row in header_texts:
+        next_open: deque = deque()
+        for text in row:
+            parent = open_nodes[0] if open_nodes else None
+            options = lay.children(parent.id if parent else None)
+            m = best_match(text, {k.id: k.labels for k in options}, th)
+            if not m:
+                continue
+            node = by_id[m[0]]
+            if parent:
+                children.setdefault(parent.id, []).append(node)
+                if len(children[parent.id]) >= len(lay.children(parent.id)):
+                    open_nodes.popleft()
+            else:
+                top.append(node)
+            if lay.children(node.id):
+                next_open.append(node)
+        open_nodes = deque(list(open_nodes) + list(next_open))
+    out: list = []
+
+    def walk(nodes: list) -> bool:
+        for n in nodes:
+            if lay.children(n.id):
+                if n.id not in children or not walk(children[n.id]):
+                    return False
+            else:
+                out.append(lay.column_path_key(n))
+        return True
+
+    if not top or not walk(top):
+        return None
+    return out
+
+
+def child_order(header_cells: list[str], lay: TableGrammar) -> list[str] | None:
+    """For a transposed table (a row per column group): the groups' child keys in the
+    order the header prints them (None when unsure)."""
+    groups = column_groups(lay)
+    if not groups:
+        return None
+    kids = lay.children(next(iter(groups.values())).id)
+    keys: list = []
+    for text in header_cells:
+        m = best_match(norm_label(text), {k.key: k.labels for k in kids}, SETTINGS.col_threshold)
+        if m and m[0] not in keys:
+            keys.append(m[0])
+    return keys if len(keys) == len(kids) else None
+
+
+def column_groups(lay: TableGrammar) -> dict:
+    """Column nodes whose children are all leaves (行政复议, 未经复议直接起诉, …), by id."""
+    return {c.id: c for c in lay.columns
+            if lay.children(c.id) and not any(lay.children(k.id) for k in lay.children(c.id))}

@@ -1,0 +1,363 @@
+"""Stream sources: a table read from labels and numbers in reading order.
+
+Where no grid of a table survived — a scraper's flattened page with every cell
+run together, converter Markdown whose table fell apart — the table is still
+there as text: its row labels in template order, each followed by its numbers.
+This module finds the row labels as *anchors*, in template order, tolerant of
+labels broken by spaces, numbering glued to the previous row's digits, label
+tails the grammar does not spell out and single misread characters; the numbers
+after an anchor (up to the next) belong to its row, and the template says how
+many there are. Nothing here knows a table's name: rows, groups and columns come
+from the grammar's layout.
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..grammar import TableGrammar
+from ..textnorm import matching_view, nfkc
+from .labels import norm_label
+from .splits import UNIT
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
+_SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
+_SEP = _SPACE + "|"
+#: a value token: signed/decimal digits with an optional unit, or a placeholder
+_TOKEN = re.compile(r"[+\-]?\d[\d.,]*(?:万元|元|件|个|条|项|次|%)?|[—–―－]{1,2}|-{1,2}(?![\d-])|[/／](?![\d/])")
+_NUMBERING_AFTER = "、.．"
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    """Tolerances of anchor finding, in one place."""
+
+    label_tail: int = 160       # characters (label tail, a broken table's header) skipped to reach a row's numbers
+    min_rows_fraction: float = 0.4  # of a layout's rows found as anchors before a table is believed
+    min_rows: int = 2
+    min_header_labels: int = 3  # column labels in a row for a table without row labels
+    header_gap: int = 3         # characters allowed between two header labels
+    fuzzy_min_len: int = 5      # labels this long may match with one misread character
+    gap_penalty: float = 0.002  # per character between consecutive anchors (prefers tight chains)
+    max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
+    tail_min_label: int = 4     # labels this long may reach numbers past a label tail
+    identify_before: int = 400  # characters before the first row where a header's labels count
+
+
+SETTINGS = StreamSettings()
+
+
+@dataclass
+class Stream:
+    """The text of a document's paragraphs in reading order, in two aligned views."""
+
+    raw: str
+    norm: str                 # per-character comparable form (NFKC, simplified, quotes), same length as raw
+    compact: str              # norm without whitespace, for label search
+    compact_pos: list         # compact index -> norm/raw index
+    para_starts: list = field(default_factory=list)
+    pages: list = field(default_factory=list)
+
+    def page_at(self, pos: int) -> int | None:
+        page = None
+        for start, pg in zip(self.para_starts, self.pages):
+            if start > pos:
+                break
+            page = pg
+        return page
+
+
+def build_stream(paragraphs: list) -> Stream:
+    """``paragraphs``: (text, page) pairs in reading order."""
+    parts, starts, pages = [], [], []
+    at = 0
+    for text, page in paragraphs:
+        starts.append(at)
+        pages.append(page)
+        parts.append(text)
+        at += len(text) + 1
+    raw = "\n".join(parts)
+    view = matching_view(raw)
+    norm_chars = []
+    for ch in view:
+        n = nfkc(ch).translate(_QUOTES)
+        norm_chars.append(n if len(n) == 1 else ch)
+    norm = "".join(norm_chars)
+    compact_pos = [i for i, ch in enumerate(norm) if ch not in _SPACE]
+    compact = "".join(norm[i] for i in compact_pos)
+    return Stream(raw=raw, norm=norm, compact=compact, compact_pos=compact_pos, para_starts=starts, pages=pages)
+
+
+# --------------------------------------------------------------------------- label search
+
+@dataclass
+class Hit:
+    start: int        # raw/norm index of the label's first character
+    end: int          # raw/norm index just after its last character
+    target: int       # index into the anchor targets
+    score: float
+    run: Run | None = None
+
+
+def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS) -> list:
+    """(start, end, score) of each occurrence of ``label`` (normalised, no whitespace):
+    exact, or with one misread character for long labels."""
+    out = []
+    text = stream.compact
+    seen = set()
+    i = text.find(label)
+    while i >= 0:
+        seen.add(i)
+        out.append((i, i + len(label), float(len(label))))
+        i = text.find(label, i + 1)
+    if len(label) >= settings.fuzzy_min_len:
+        half = len(label) // 2
+        for piece, offset in ((label[:half], 0), (label[half:], half)):
+            j = text.find(piece)
+            while j >= 0:
+                s = j - offset
+                if s >= 0 and s not in seen and s + len(label) <= len(text):
+                    window = text[s:s + len(label)]
+                    if sum(a != b for a, b in zip(window, label)) == 1:
+                        seen.add(s)
+                        out.append((s, s + len(label), len(label) - 1.5))
+                j = text.find(piece, j + 1)
+    return [(stream.compact_pos[s], stream.compact_pos[e - 1] + 1, sc) for s, e, sc in out]
+
+
+# --------------------------------------------------------------------------- numbers
+
+@dataclass
+class Run:
+    """The value tokens printed after an anchor: text as printed, with positions."""
+
+    tokens: list      # printed token texts (units removed), None for a placeholder
+    raw: list         # the tokens as printed
+    start: int
+    end: int
+
+
+def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
+    """The value tokens starting at ``pos`` (after separators), up to ``limit``."""
+    s = stream.norm
+    i = pos
+    while i < limit and s[i] in _SEP + ":：":
+        i += 1
+    tokens, raw = [], []
+    start = i
+    end = i
+    while i < limit:
+        m = _TOKEN.match(s, i)
+        if not m or m.end() > limit:
+            break
+        tok = m.group(0)
+        nxt = s[m.end()] if m.end() < len(s) else ""
+        if tok[-1].isdigit() and nxt and nxt in _NUMBERING_AFTER or (tok.endswith(".") and len(tok) > 1):
+            # "…00000002.其他法律…": the last digit numbers the next label
+            body = tok.rstrip(".")
+            if len(body) > 1 and body[-2].isdigit():
+                tokens.append(UNIT.sub("", body[:-1]))
+                raw.append(stream.raw[m.start():m.start() + len(body) - 1])
+                end = m.start() + len(body) - 1
+            break
+        if nxt and nxt not in _SEP and not _TOKEN.match(s, m.end()) and not _is_label_char(nxt):
+            break
+        tokens.append(None if not any(c.isdigit() for c in tok) else UNIT.sub("", tok).rstrip("."))
+        raw.append(stream.raw[m.start():m.end()])
+        end = m.end()
+        i = m.end()
+        while i < limit and s[i] in _SEP:
+            i += 1
+        if i < limit and not _TOKEN.match(s, i):
+            break
+    if not tokens:
+        return None
+    return Run(tokens=tokens, raw=raw, start=start, end=end)
+
+
+def _is_label_char(ch: str) -> bool:
+    return not ch.isascii() or ch in "()（）"
+
+
+def run_after(stream: Stream, hit_end: int, limit: int, settings: StreamSettings = SETTINGS) -> Run | None:
+    """The numbers of the row whose label ends at ``hit_end``: right after it, or after a
+    label tail the grammar does not spell (the longest run within ``label_tail``)."""
+    run = read_run(stream, hit_end, limit)
+    if run is not None:
+        return run
+    best = None
+    stop = min(limit, hit_end + settings.label_tail)
+    i = hit_end
+    s = stream.norm
+    while i < stop:
+        if s[i].isdigit() or (s[i] in "-—－/" and i > 0 and s[i - 1] in _SEP):
+            r = read_run(stream, i, limit)
+            if r is not None and any(t is not None for t in r.tokens):
+                digits = sum(len(t) for t in r.tokens if t)
+                if best is None or digits > best[0]:
+                    best = (digits, r)
+                i = max(i + 1, r.end)
+                continue
+        i += 1
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- anchors
+
+@dataclass(frozen=True)
+class Target:
+    """One row the stream may hold: its key, its labels, and the cells it carries."""
+
+    row: str | None
+    labels: tuple
+    keys: tuple
+    group: str | None = None      # a group printed as one row excludes its sub-rows
+    exclusive_of: str | None = None
+    header: bool = False          # the anchor is a column header, not a row label
+
+
+def row_targets(layout: TableGrammar) -> list:
+    """The layout's rows in printed order, a group that may be printed as one row placed
+    before its sub-rows."""
+    groups = {g.id: g for g in layout.groups}
+    out: list = []
+    done: set = set()
+    for r in layout.rows:
+        g = groups.get(r.group) if r.group else None
+        if g is not None and g.row_key and g.id not in done:
+            done.add(g.id)
+            keys = tuple(layout.row_cells(g.row_key))
+            if keys:
+                out.append(Target(g.row_key, g.labels, keys, group=g.id))
+        keys = tuple(layout.row_cells(r.key))
+        if keys:
+            out.append(Target(r.key, r.labels, keys, exclusive_of=r.group if g is not None and g.row_key else None))
+    return out
+
+
+def group_targets(layout: TableGrammar) -> list:
+    """A table without rows printed transposed: a row per column group."""
+    out = []
+    for c in layout.columns:
+        kids = layout.children(c.id)
+        if kids and not any(layout.children(k.id) for k in kids):
+            prefix = layout.column_path_key(c)
+            keys = tuple(k for k in layout.leaf_keys() if k.startswith(prefix + "."))
+            out.append(Target(None, c.labels, keys))
+    return out
+
+
+@dataclass
+class Anchored:
+    target: Target
+    hit: Hit
+
+
+def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTINGS) -> list:
+    """The best chain of anchors: targets in template order, positions increasing, each
+    followed by numbers; the chain with the most (and longest) labels, tightest first."""
+    hits: list = []
+    for ti, t in enumerate(targets):
+        for label in t.labels:
+            for s, e, sc in find_label(stream, norm_label(label) or label, settings):
+                hits.append(Hit(s, e, ti, sc))
+    if not hits:
+        return []
+    hits.sort(key=lambda h: (h.start, -h.score))
+    # limit each hit's run to the next hit that carries numbers of its own
+    for h in hits:
+        h.run = read_run(stream, h.end, len(stream.norm))
+    with_run = sorted(h.start for h in hits if h.run is not None)
+    for h in hits:
+        if h.run is None and h.end - h.start >= settings.tail_min_label:
+            k = bisect.bisect_left(with_run, h.end)
+            nxt = with_run[k] if k < len(with_run) else len(stream.norm)
+            h.run = run_after(stream, h.end, nxt, settings)
+    # a row's numbers must be able to fill its cells (one character each at least)
+    hits = [h for h in hits if h.run is not None and _chars(h.run) >= len(targets[h.target].keys)]
+    best, prev = _best_chain(hits, targets, settings)
+    if not hits:
+        return []
+    i = max(range(len(hits)), key=lambda k: best[k])
+    chain = []
+    while i >= 0:
+        chain.append(Anchored(targets[hits[i].target], hits[i]))
+        i = prev[i]
+    chain.reverse()
+    return chain
+
+
+def _chars(run: Run) -> int:
+    return sum(len(t) if t else 1 for t in run.tokens)
+
+
+def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[list, list]:
+    """Weighted longest chain over hits sorted by position: each hit extends the best chain
+    ending, within ``max_row_gap``, at an earlier target whose numbers end before it.
+
+    ``best[j] - gap_penalty * (start - run_end_j)`` splits into a part of j and a part of
+    the current hit, so each target keeps a sliding-window maximum of
+    ``best[j] + gap_penalty * run_end_j`` (a deque per target): linear in the hits."""
+    lam = settings.gap_penalty
+    best: list = [0.0] * len(hits)
+    prev: list = [-1] * len(hits)
+    windows: list = [deque() for _ in targets]  # (run_end, value, j), values decreasing
+    pending: list = []  # (run_end, j) not yet usable: their numbers end after the current start
+    for i, h in enumerate(hits):
+        while pending and pending[0][0] <= h.start:
+            end, j = heapq.heappop(pending)
+            win = windows[hits[j].target]
+            value = best[j] + lam * end
+            while win and win[-1][1] <= value:
+                win.pop()
+            win.append((end, value, j))
+        best[i] = h.score
+        excl = targets[h.target].exclusive_of
+        for t in range(h.target):
+            win = windows[t]
+            while win and h.start - win[0][0] > settings.max_row_gap:
+                win.popleft()  # rows of one table follow each other closely: no chain across narrative
+            if not win or (excl and targets[t].group == excl):
+                continue
+            cand = win[0][1] + h.score - lam * h.start
+            if cand > best[i]:
+                best[i], prev[i] = cand, win[0][2]
+        heapq.heappush(pending, (h.run.end, i))
+    return best, prev
+
+
+def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings = SETTINGS) -> list:
+    """A table without row labels (四): the numbers after its column header, a run of
+    column labels; one anchor holding every leaf cell."""
+    labels = {norm_label(lab) or lab for c in layout.columns for lab in c.labels}
+    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, settings)})
+    best = None
+    i = 0
+    while i < len(spots):
+        n, end, j = 1, spots[i][1], i + 1
+        while j < len(spots):
+            s, e = spots[j]
+            if s < end:
+                j += 1
+                continue
+            if len(stream.norm[end:s].strip(_SEP)) > settings.header_gap:
+                break
+            n, end, j = n + 1, max(end, e), j + 1
+        if n >= settings.min_header_labels:
+            run = read_run(stream, end, len(stream.norm))
+            if run is not None and (best is None or n > best[0]):
+                best = (n, spots[i][0], end, run)
+        i = max(i + 1, j)
+    if best is None:
+        return []
+    _, start, end, run = best
+    target = Target(None, (stream.raw[start:end],), tuple(layout.leaf_keys()), header=True)
+    return [Anchored(target, Hit(start, end, 0, float(best[0]), run))]
+
+
+def enough(chain: list, targets: list, settings: StreamSettings = SETTINGS) -> bool:
+    need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + 0.999))
+    return len(chain) >= min(need, len(targets))
