@@ -23,9 +23,9 @@ if "--src" in sys.argv:  # measure another checkout's code (e.g. the version bef
 else:
     sys.path.insert(0, str(ROOT / "src"))
 
-import gaiextract
-from gaiextract import grammar
-from gaiextract.layout import tables
+import gaiextract  # noqa: E402  (after the path set-up)
+from gaiextract import grammar  # noqa: E402
+from gaiextract.layout import tables  # noqa: E402
 
 
 def _docs(limit: int) -> list[Path]:

@@ -23,7 +23,7 @@ OUTCOME_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结"
 def group_path_rows(blank=False):
     """One label cell per row carrying its whole group path, as some Word/HTML tables print."""
     rows = [["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
-    for r, (key, group, label) in enumerate(REQUEST_ROWS_2021):
+    for r, (_key, group, label) in enumerate(REQUEST_ROWS_2021):
         path = label
         if group and group != "三、本年度办理结果":
             path = f"三、本年度办理结果{group} {label}"
@@ -68,7 +68,7 @@ def test_generic_headers_map_columns_by_count_and_order():
     head = ["类别", "数据1", "数据2", "数据3", "数据4", "数据5", "数据6", "总计"]
     wrong = ["项目", "本年新收件数", "上年结转件数", "予以公开", "部分公开", "不予公开", "结转下年度", "总计"]
     blocks = []
-    for r, (key, group, label) in enumerate(REQUEST_ROWS_2021):
+    for r, (_key, _group, label) in enumerate(REQUEST_ROWS_2021):
         header = wrong if r >= 21 else head
         blocks.append(Table.from_rows([header, [label] + [str(value(r, c)) for c in range(7)]]))
     cells = find_tables(blocks, G).tables["requests"].cells
@@ -86,7 +86,7 @@ def test_review_split_in_three_under_captions():
 
 def test_label_split_over_two_cells():
     rows = [list(h) for h in request_rows_merged()[:3]]
-    for r, (key, group, label) in enumerate(REQUEST_ROWS_2021):
+    for r, (_key, _group, label) in enumerate(REQUEST_ROWS_2021):
         half = len(label) // 2
         rows.append([label[:half], label[half:]] + [str(value(r, c)) for c in range(7)])
     cells = find_tables([Table.from_rows(rows, rectangular=False)], G).tables["requests"].cells

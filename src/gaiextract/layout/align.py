@@ -145,7 +145,7 @@ def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream:
         label = None if a.target.header else stream.raw[a.hit.start:a.hit.end]
         page = stream.page_at(a.hit.start)
         if len(run.tokens) == len(keys):
-            for k, tok, raw in zip(keys, run.tokens, run.raw):
+            for k, _tok, raw in zip(keys, run.tokens, run.raw):
                 val = parse_cell(raw)
                 if val.kind == TEXT:
                     mt.warnings.append({"code": "cell_unparsed", "table": spec.name, "key": k,
