@@ -376,6 +376,60 @@ class TableGrammar:
         return out
 
 
+    def leaf_chains(self) -> list[tuple[str, list[ColumnDef]]]:
+        """``(dotted leaf key, its columns root→leaf)`` for every leaf column, in printed order."""
+        by_id = {c.id: c for c in self.columns}
+        out: list[tuple[str, list[ColumnDef]]] = []
+
+        def walk(pid: str | None) -> None:
+            for c in self.children(pid):
+                if self.children(c.id):
+                    walk(c.id)
+                    continue
+                chain, n = [], c
+                while n is not None:
+                    chain.append(n)
+                    n = by_id.get(n.parent) if n.parent else None
+                out.append((self.column_path_key(c), list(reversed(chain))))
+        walk(None)
+        return out
+
+    def row_labels(self) -> list[tuple[str, str]]:
+        """``(row key, label as printed)`` in printed order, the template's first wording;
+        a group that may print as one row comes before its sub-rows, and a sub-row's label
+        carries its group's (``不予公开 · 属于国家秘密``)."""
+        by_group = {g.id: g for g in self.groups}
+        out: list[tuple[str, str]] = []
+        done: set[str] = set()
+        for r in self.rows:
+            g = by_group.get(r.group) if r.group else None
+            label = r.labels[0] if r.labels else r.key
+            if g is not None and g.row_key and g.id not in done:
+                done.add(g.id)
+                out.append((g.row_key, g.labels[0]))
+            if g is not None and r.key.startswith(g.id + "."):
+                label = f"{g.labels[0]} · {label}"
+            out.append((r.key, label))
+        return out
+
+    def key_labels(self) -> dict[str, tuple[str, str]]:
+        """Every cell key → ``(row label, column label)`` as the template prints them; in a
+        table without rows (四) the column's ancestors stand as the row label."""
+        out: dict[str, tuple[str, str]] = {}
+        chains = self.leaf_chains()
+        if not self.rows:
+            for key, chain in chains:
+                out[key] = (" · ".join(c.labels[0] for c in chain[:-1]), chain[-1].labels[0])
+            return out
+        allowed = set(self.keys) if self.keys is not None else None
+        for row, rlabel in self.row_labels():
+            for ck, chain in chains:
+                key = self.cell_key(row, ck)
+                if allowed is None or key in allowed:
+                    out[key] = (rlabel, "/".join(c.labels[0] for c in chain))
+        return out
+
+
 @dataclass
 class TableSpec:
     """Everything the template fixes about one statistical table: its layouts (one per
@@ -516,9 +570,10 @@ class Grammar:
                 continue
             values = self.dimensions.get(c.for_each)
             if values is None and c.for_each == "row":
-                tg = getattr(self, c.table, None)
-                values = [r.key for r in tg.rows] + [g.row_key for g in tg.groups if g.row_key] \
-                    if isinstance(tg, TableGrammar) else []
+                spec = self.tables.get(c.table)
+                values = [] if spec is None else [
+                    key for lay in spec.layouts
+                    for key in [r.key for r in lay.rows] + [g.row_key for g in lay.groups if g.row_key]]
             out += [c.id.format(**{c.for_each: v}) for v in dict.fromkeys(values or [])]
         return out
 

@@ -17,7 +17,12 @@ NUMBER, PLACEHOLDER, BLANK, TEXT = "number", "placeholder", "blank", "text"
 
 _PLACEHOLDERS = {"—", "——", "-", "--", "---", "–", "―", "─", "一", "/", "\\", "无", "空", "/ /",
                  "—-", "-—", "...", "…", "……", "·", "×", "x", "X", "N/A", "n/a", "NA", "不适用"}
-_UNITS = r"(?:件|条|个|项|万元|元|次|人|份|家|篇|起|宗|例|户|本|张|批)"
+#: units printed after a value (件, 万元 …); other modules build on this one pattern
+UNITS = r"(?:件|条|个|项|万元|元|次|人|份|家|篇|起|宗|例|户|本|张|批)"
+#: the units that may follow a value inside running text (flattened tables), where the
+#: wider set would eat the next label's first character (``1.本机关不掌握…``)
+RUNNING_UNITS = r"(?:万元|元|件|个|条|项|次)"
+_UNITS = UNITS
 _NUM = re.compile(
     r"^(?P<sign>[+\-±]|增加|增|减少|减|新增)?\s*(?P<num>\d+(?:\.\d+)?)\s*" + _UNITS + r"?\s*"
     r"(?P<note>[(\[【].*[)\]】])?\s*$"

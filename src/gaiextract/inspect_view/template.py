@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 
 from .. import grammar as grammar_mod
 
-TABLE_NAMES: tuple[str, ...] = ("proactive", "requests", "review_litigation")
-
-
 @dataclass
 class Block:
     """One printed header and its rows: ``cells[i][j]`` is the key at row i, column j."""
@@ -41,84 +38,56 @@ def _titles(g) -> dict[str, str]:
     return {s.id: s.heading for s in g.sections}
 
 
-def _proactive(g, edition: str, keys: list[str]) -> list[Block]:
-    tg = g.proactive.get(edition) or next(iter(g.proactive.values()))
-    cols = {c.key: _first(c.labels) for c in tg.columns if c.key}
-    allowed = set(tg.keys or ())
+def _blocks_by_rows(tg, keys: list[str]) -> list[Block]:
+    """A table with rows: one block per set of columns its rows print (table 二 has a
+    header per 第二十条 item, table 三 one for all), rows the report lacks left out."""
+    chains = tg.leaf_chains()
+    present = set(keys)
+    allowed = set(tg.keys) if tg.keys is not None else None
     blocks: list[Block] = []
     by_cols: dict[tuple, Block] = {}
-    for row in tg.rows:
-        ck = tuple(c for c in cols if f"{row.key}.{c}" in allowed)
-        if not ck:
+    for row, label in tg.row_labels():
+        cols = tuple((ck, chain) for ck, chain in chains
+                     if allowed is None or tg.cell_key(row, ck) in allowed)
+        cells = [tg.cell_key(row, ck) for ck, _chain in cols]
+        if not cols or (present and not present.intersection(cells)):
             continue
-        blk = by_cols.get(ck)
+        sig = tuple(ck for ck, _chain in cols)
+        blk = by_cols.get(sig)
         if blk is None:
-            blk = by_cols[ck] = Block(columns=[cols[c] for c in ck], rows=[], cells=[])
+            blk = by_cols[sig] = Block(columns=[_first(chain[-1].labels) for _ck, chain in cols],
+                                       rows=[], cells=[], parents=_parents([chain for _ck, chain in cols]))
             blocks.append(blk)
-        blk.rows.append(_first(row.labels))
-        blk.cells.append([f"{row.key}.{c}" for c in ck])
+        blk.rows.append(label)
+        blk.cells.append(cells)
     return blocks
 
 
-def _leaves(tg) -> list[tuple[str, list]]:
-    """(dotted key, ancestor chain root→leaf) of every leaf column."""
-    by_id = {c.id: c for c in tg.columns}
-    out = []
-    for c in tg.columns:
-        if tg.children(c.id):
-            continue
-        chain, n = [], c
-        while n is not None:
-            chain.append(n)
-            n = by_id.get(n.parent) if n.parent else None
-        out.append((tg.column_path_key(c), list(reversed(chain))))
-    return out
-
-
-def _requests(g, keys: list[str]) -> list[Block]:
-    tg = g.requests
-    leaves = _leaves(tg)
-    present_rows = {k.rsplit(".", 1)[0] for k in keys}
-    groups = {gr.id: gr for gr in tg.groups}
-    rows: list[tuple[str, str]] = []
-    placed_groups: set[str] = set()
-    for r in tg.rows:
-        grp = groups.get(r.group) if r.group else None
-        if grp is not None and grp.row_key and grp.id not in placed_groups:
-            placed_groups.add(grp.id)
-            if grp.row_key in present_rows:
-                rows.append((grp.row_key, _first(grp.labels)))
-        label = _first(r.labels)
-        if grp is not None and r.key.startswith(grp.id + "."):
-            label = f"{_first(grp.labels)} · {label}"
-        rows.append((r.key, label))
-    if present_rows:
-        rows = [r for r in rows if r[0] in present_rows]
+def _parents(chains: list[list]) -> list[tuple[str, int]]:
+    """The header row above the leaf columns: each top column label and how many leaves
+    it spans (empty when no column has a parent)."""
     parents: list[tuple[str, int]] = []
-    for _key, chain in leaves:
+    for chain in chains:
         top = _first(chain[0].labels) if len(chain) > 1 else ""
-        if parents and parents[-1][0] == top and top:
+        if parents and top and parents[-1][0] == top:
             parents[-1] = (top, parents[-1][1] + 1)
         else:
             parents.append((top, 1))
-    return [Block(columns=[_first(chain[-1].labels) for _k, chain in leaves],
-                  rows=[label for _k, label in rows],
-                  cells=[[f"{rk}.{ck}" for ck, _c in leaves] for rk, _l in rows],
-                  parents=parents if any(p for p, _n in parents) else [])]
+    return parents if any(p for p, _n in parents) else []
 
 
-def _review(g) -> list[Block]:
-    tg = g.review_litigation
-    rows: dict[str, tuple[str, list]] = {}
+def _blocks_by_columns(tg) -> list[Block]:
+    """A table without rows (四): a row per column group, its leaves as columns."""
+    rows: dict[str, tuple[str, list[str]]] = {}
     columns: list[str] = []
     col_keys: list[str] = []
-    for key, chain in _leaves(tg):
-        group, _, outcome = key.rpartition(".")
+    for key, chain in tg.leaf_chains():
+        group, _, leaf = key.rpartition(".")
         if group not in rows:
             rows[group] = (" · ".join(_first(n.labels) for n in chain[:-1]), [])
         rows[group][1].append(key)
-        if outcome not in col_keys:
-            col_keys.append(outcome)
+        if leaf not in col_keys:
+            col_keys.append(leaf)
             columns.append(_first(chain[-1].labels))
     return [Block(columns=columns, rows=[label for label, _k in rows.values()],
                   cells=[[next((k for k in ks if k.rpartition(".")[2] == c), None) for c in col_keys]
@@ -135,17 +104,11 @@ def layout(name: str, keys: list[str], edition: str = "unknown") -> CanonLayout:
     are ``keys``; keys the grammar does not place end up in a last block."""
     g = grammar_mod.load()
     title = _titles(g).get(name, name)
-    try:
-        if name == "proactive":
-            blocks = _proactive(g, edition, keys)
-        elif name == "requests":
-            blocks = _requests(g, keys)
-        elif name == "review_litigation":
-            blocks = _review(g)
-        else:
-            blocks = []
-    except (AttributeError, KeyError, TypeError, ValueError, StopIteration):  # grammar shape changed
-        blocks = []
+    spec = g.tables.get(name)
+    blocks: list[Block] = []
+    if spec is not None:
+        tg = spec.layout(edition)
+        blocks = _blocks_by_rows(tg, keys) if tg.rows else _blocks_by_columns(tg)
     placed = {k for b in blocks for row in b.cells for k in row if k}
     rest = [k for k in keys if k not in placed]
     if rest:

@@ -6,7 +6,8 @@ from html import escape
 from typing import Any
 
 from .fragments import attr_title, chip, classes, data, fmt, ref
-from .template import TABLE_NAMES, CanonLayout, layout
+from .. import grammar as grammar_mod
+from .template import CanonLayout, layout
 from .view import View
 
 
@@ -114,7 +115,8 @@ def values_pane(v: View) -> str:
     tables = v.report.get("tables") or {}
     edition = (v.report.get("report") or {}).get("edition") or "unknown"
     out = [_checks(v), _warnings(v), "<h2>Canonical tables</h2>"]
-    names = list(TABLE_NAMES) + [n for n in tables if n not in TABLE_NAMES]
+    template = list(grammar_mod.load().tables)
+    names = template + [n for n in tables if n not in template]
     for name in names:
         t = tables.get(name) or {}
         keys = list(dict.fromkeys(list(t.get("cells", {})) + list(t.get("provenance", {}))))

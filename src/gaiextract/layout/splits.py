@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..grammar import TableSpec
 from ..textnorm import nfkc
-from ..values import Number
+from ..values import RUNNING_UNITS, Number
 from .checks import _instances, _match_keys
 
 
@@ -122,7 +122,7 @@ _NUMBER_START = re.compile(r"[+\-]?\d")
 
 
 #: a unit printed after a value (件, 万元 …): a boundary, not part of the number
-UNIT = re.compile(r"(?:万元|元|件|个|条|项|次|%)$")
+UNIT = re.compile(rf"(?:{RUNNING_UNITS}|%)$")
 
 
 def cell_tokens(text: str) -> list | None:

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from ..grammar import TableGrammar
 from ..textnorm import matching_view, nfkc
 from .labels import norm_label
+from ..values import RUNNING_UNITS
 from .splits import UNIT
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
 _SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
 _SEP = _SPACE + "|"
 #: a value token: signed/decimal digits with an optional unit, or a placeholder
-_TOKEN = re.compile(r"[+\-]?\d[\d.,]*(?:万元|元|件|个|条|项|次|%)?|[—–―－]{1,2}|-{1,2}(?![\d-])|[/／](?![\d/])")
+_TOKEN = re.compile(rf"[+\-]?\d[\d.,]*(?:{RUNNING_UNITS}|%)?|[—–―－]{{1,2}}|-{{1,2}}(?![\d-])|[/／](?![\d/])")
 _NUMBERING_AFTER = "、.．"
 
 
