@@ -29,7 +29,7 @@ def user_files() -> dict:
 
 def local_report() -> bytes:
     text = REPORT.read_text(encoding="utf-8")
-    edits = [("五、存在的主要问题及改进情况", "五、短板弱项及提升举措"),
+    edits = [("六、其他需要报告的事项。", "六、补充说明。"),
              ("4.保护第三方合法权益", "4.涉及第三方正当权益"),
              ("其他对外管理服务事项", "便民服务事项"),
              ("本局本年度无其他需要报告的事项。", FEE_SENTENCE)]
@@ -51,7 +51,7 @@ def grammar_dir(tmp_path_factory):
 
 def test_the_shipped_grammar_misses_the_local_wordings():
     r = gaiextract.extract(local_report(), format="txt").to_dict()
-    assert "problems" not in [s["id"] for s in r["sections"]]
+    assert "other" not in [s["id"] for s in r["sections"]]
     assert not any(k.startswith("withheld.third_party.") for k in r["tables"]["requests"]["cells"])
     assert not any(k.startswith("other_services.") for k in r["tables"]["proactive"]["cells"])
     assert r["fees"] == {"notices": None, "amount_notified": None, "amount_collected": None}
@@ -75,9 +75,9 @@ def test_the_worked_example_reads_them_with_the_user_grammar(grammar_dir):
 def test_the_user_grammar_extends_without_copying(grammar_dir):
     shipped, user = load(), load(grammar_dir)
     assert load(grammar_dir) is user  # loaded once per directory
-    problems = next(s for s in user.sections if s.id == "problems")
-    assert problems.heading == next(s for s in shipped.sections if s.id == "problems").heading
-    assert len(problems.variants) == len(next(s for s in shipped.sections if s.id == "problems").variants) + 1
+    other = next(s for s in user.sections if s.id == "other")
+    assert other.heading == next(s for s in shipped.sections if s.id == "other").heading
+    assert len(other.variants) == len(next(s for s in shipped.sections if s.id == "other").variants) + 1
     assert len(user.facts.fees.notices) == len(shipped.facts.fees.notices) + 1
     assert [s.id for s in user.sections] == [s.id for s in shipped.sections]
 
