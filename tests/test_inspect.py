@@ -335,7 +335,7 @@ def test_rebuilt_table_marks_sit_in_the_printed_row_of_their_key(name):
 
     g = grammar.load()
     labels = {}
-    for tg in [*g.proactive.values(), g.requests]:
+    for tg in (lay for spec in g.tables.values() for lay in spec.layouts if lay.rows):
         for r in tg.rows:
             labels.setdefault((tg.name, r.key), set()).update(r.labels)
         for gr in tg.groups:

@@ -188,7 +188,7 @@ def test_pdf_library_logging_stays_off_stderr(tmp_path):
     path.write_bytes(data)
     proc = subprocess.run([sys.executable, "-m", "gaiextract", "extract", str(path)], capture_output=True,
                           text=True, env=subprocess_env(), timeout=60)
-    assert proc.returncode == 2
+    assert proc.returncode == 3  # unreadable input (docs/cli.md)
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("gaiextract: "), proc.stderr
 
 
