@@ -260,3 +260,12 @@ def test_width_ranges_are_clamped_only_when_too_wide():
     assert _clamp_ranges(normal, 3, 65536, lambda v: v) == normal
     assert _clamp_ranges([29, 10**31, 605], 3, 65536, lambda v: v) == [29, 29 + 65535, 605]
     assert _clamp_ranges([1, 10**9, 900, 0, -880], 5, 100, lambda v: v) == [1, 100, 900, 0, -880]
+
+
+def test_html_with_one_bad_byte_is_read_with_a_warning():
+    page = sorted((CORPUS / "html").glob("*.html"))[0].read_bytes()
+    i = page.index("总体情况".encode()) + 3
+    report = gaiextract.extract(page[:i] + b"\xff" + page[i:], name="x.html")
+    assert [w["detail"] for w in report.warnings if w["code"] == "bytes_replaced"] == [
+        "1 byte(s) invalid in utf-8 were replaced by U+FFFD"]
+    assert report.tables
