@@ -269,3 +269,24 @@ def test_html_with_one_bad_byte_is_read_with_a_warning():
     assert [w["detail"] for w in report.warnings if w["code"] == "bytes_replaced"] == [
         "1 byte(s) invalid in utf-8 were replaced by U+FFFD"]
     assert report.tables
+
+
+def test_pdf_page_clock_ends_in_timeout():
+    """The wall-clock guard (checked every few thousand content-stream tokens)."""
+    from hostile_pdf import op_bomb
+    from gaiextract.readers.pdf import PdfReader
+    from gaiextract.source import as_source
+    reader = PdfReader(limits=Limits(page_seconds=1e-6))
+    with pytest.raises(ExtractError) as e:
+        reader.read(as_source(op_bomb(5_000), name="slow.pdf"))
+    assert e.value.code == "timeout"
+
+
+def test_pdf_guard_is_inactive_outside_gaiextract():
+    """Other pdfminer users in the process are not limited."""
+    import pdfminer.pdffont
+    from gaiextract.readers import pdf_guard
+    with pdf_guard.guarded("x"):
+        pass  # installs the wrappers
+    widths = pdfminer.pdffont.get_widths([1, 70_000, 500])
+    assert len(widths) == 70_000
