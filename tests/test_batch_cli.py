@@ -128,8 +128,13 @@ def test_ctrl_c_stops_cleanly_with_finished_work_written(tree, tmp_path, sig):
     args = [*tree.inputs, str(slow), "--jsonl", str(jsonl), "--db", str(db), "--workers", "1",
             "--summary-json", str(summary_path), "--no-progress",
             "--plugin", "batch_support.misbehaving_readers"]
+    # Python turns SIGINT into KeyboardInterrupt only if SIGINT is not ignored when it
+    # starts; a test run launched in the background (``pytest &``, nohup) passes SIG_IGN
+    # on to its children, and the batch would then rightly ignore Ctrl-C. Give the
+    # child the default disposition an interactive shell gives it.
     proc = subprocess.Popen(CMD + args, env=subprocess_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_for(lambda: jsonl.exists() and jsonl.read_bytes().count(b"\n") >= 3, proc)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)

@@ -234,3 +234,59 @@ def test_pdf_grid_of_crossing_rules_is_bounded():
     got, secs = timed(gaiextract.extract, page_with(ops + b"BT /F1 4 Tf 30 30 Td (1) Tj ET"), name="g.pdf")
     assert isinstance(got, ExtractError) and got.code == "too_large"
     assert secs < 10
+
+
+def test_html_with_control_characters_in_text():
+    """libxml2 keeps C0 control characters in text; lxml then refused to move that
+    text when an element was dropped (ValueError). Found by the fuzz script."""
+    page = ("<html><body><script>x</script>\x01尾\x0b<p>" + "</p><p>".join(SEED_TEXT().splitlines()[:40])
+            + "\x1f</p></body></html>").encode("utf-8")
+    report = gaiextract.extract(page, name="c.html")
+    assert report.sections
+
+
+def test_pdf_font_width_range_of_1e31_codes_is_clamped():
+    """A fuzzed table_spans.pdf whose CID font /W array reads ``29 3199…9 605``:
+    pdfminer filled a dict entry per code until memory ran out (1.4 GB in 4 s)."""
+    from conftest import FIXTURES
+    got, secs = timed(gaiextract.extract, FIXTURES / "pdf" / "huge_width_range.pdf")
+    assert secs < 10
+    assert not isinstance(got, ExtractError) or got.code in ERROR_CODES
+
+
+def test_width_ranges_are_clamped_only_when_too_wide():
+    from gaiextract.readers.pdf_guard import _clamp_ranges
+    normal = [1, [500, 600], 10, 20, 250, 30, [1, 2, 3]]
+    assert _clamp_ranges(normal, 3, 65536, lambda v: v) == normal
+    assert _clamp_ranges([29, 10**31, 605], 3, 65536, lambda v: v) == [29, 29 + 65535, 605]
+    assert _clamp_ranges([1, 10**9, 900, 0, -880], 5, 100, lambda v: v) == [1, 100, 900, 0, -880]
+
+
+def test_html_with_one_bad_byte_is_read_with_a_warning():
+    page = sorted((CORPUS / "html").glob("*.html"))[0].read_bytes()
+    i = page.index("总体情况".encode()) + 3
+    report = gaiextract.extract(page[:i] + b"\xff" + page[i:], name="x.html")
+    assert [w["detail"] for w in report.warnings if w["code"] == "bytes_replaced"] == [
+        "1 byte(s) invalid in utf-8 were replaced by U+FFFD"]
+    assert report.tables
+
+
+def test_pdf_page_clock_ends_in_timeout():
+    """The wall-clock guard (checked every few thousand content-stream tokens)."""
+    from hostile_pdf import op_bomb
+    from gaiextract.readers.pdf import PdfReader
+    from gaiextract.source import as_source
+    reader = PdfReader(limits=Limits(page_seconds=1e-6))
+    with pytest.raises(ExtractError) as e:
+        reader.read(as_source(op_bomb(5_000), name="slow.pdf"))
+    assert e.value.code == "timeout"
+
+
+def test_pdf_guard_is_inactive_outside_gaiextract():
+    """Other pdfminer users in the process are not limited."""
+    import pdfminer.pdffont
+    from gaiextract.readers import pdf_guard
+    with pdf_guard.guarded("x"):
+        pass  # installs the wrappers
+    widths = pdfminer.pdffont.get_widths([1, 70_000, 500])
+    assert len(widths) == 70_000

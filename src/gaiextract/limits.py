@@ -66,6 +66,9 @@ class Limits:
     # -- PDF --------------------------------------------------------------------
     #: references followed to reach one object (a cycle is refused at once)
     max_reference_depth: int = 32
+    #: characters one font width range (/W, /W2) may cover: CIDs are 16-bit, so a
+    #: wider range is clamped (``1 1e31 500`` built a dict entry per code)
+    max_font_codes: int = 65_536
     #: decompressed bytes of one PDF stream (content streams, fonts, CMaps)
     max_stream_bytes: int = 64 * MB
     #: content-stream operations interpreted per page (drawing, text, state)

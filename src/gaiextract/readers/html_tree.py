@@ -81,6 +81,11 @@ _START_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)([^<>]{%d,})>" % (4 * LIM
 _ATTR_RE = re.compile(r"[\s\"'][^\s\"'=<>/]+\s*=")
 
 
+#: characters XML cannot hold: libxml2's HTML parser keeps them in text, but lxml
+#: then refuses to move such text between nodes (ValueError when an element is dropped)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def limit_attributes(text: str) -> tuple[str, int]:
     """Start tags with more than ``max_attributes`` attributes lose their attributes
     (libxml2 checks each new attribute against all earlier ones: 200k attributes on
@@ -112,7 +117,7 @@ def parse(text: str, name: Optional[str] = None) -> tuple:
     conditional comments) and processing instructions dropped. Returns
     ``(root, warnings)``; markup nested past the parser's depth limit even without
     inline tags is ``corrupt`` (the parser would silently stop there)."""
-    text, simplified = limit_attributes(text)
+    text, simplified = limit_attributes(_NOT_XML.sub(" ", text))
     warnings = []
     if simplified:
         warnings.append({"code": "markup_simplified",

@@ -16,7 +16,9 @@ as pdfminer goes:
   page's content streams (``max_page_operations``) and checks the page's
   wall-clock deadline (``page_seconds``) every few thousand;
 * ``PDFLayoutAnalyzer.render_char``/``paint_path``/``render_image`` count the
-  objects a page produces (``max_page_objects``).
+  objects a page produces (``max_page_objects``);
+* ``pdffont.get_widths``/``get_widths2`` see width ranges clamped to
+  ``max_font_codes`` codes (a range ``1 1e31 500`` would fill a dict for ever).
 
 A limit that is hit raises :class:`PdfLimit` (an ExtractError ``too_large`` or
 ``timeout``). Outside a :func:`guarded` block (another user of pdfminer in the
@@ -144,6 +146,19 @@ def _install() -> None:
         wrapper.__wrapped__ = method
         return wrapper
 
+    from pdfminer import pdffont
+
+    def clamped(func, group: int):
+        def wrapper(seq):
+            b = _active.get()
+            if b is not None:
+                seq = _clamp_ranges(seq, group, b.limits.max_font_codes, pdftypes.resolve1)
+            return func(seq)
+        wrapper.__wrapped__ = func
+        return wrapper
+
+    pdffont.get_widths = clamped(pdffont.get_widths, 3)
+    pdffont.get_widths2 = clamped(pdffont.get_widths2, 5)
     pdftypes.PDFObjRef.resolve = resolve
     pdftypes.PDFStream.decode = decode
     PDFContentParser.nextobject = nextobject
@@ -169,3 +184,30 @@ def _check_inflated(raw: bytes, b: _Budget) -> None:
                 break
     except zlib.error:
         return  # damaged: pdfminer's own recovery decides what is left
+
+
+def _clamp_ranges(seq, group: int, max_codes: int, resolve) -> list:
+    """A /W or /W2 array with every ``first last …`` range cut to ``max_codes`` codes.
+
+    The arrays mix ``first [w w …]`` and ``first last w`` (``first last w vx vy``
+    for /W2) entries; numbers are collected as pdfminer does, and a complete range
+    entry whose ``last`` is too far from ``first`` gets a nearer ``last``."""
+    out: list = []
+    pending: list = []
+    for v in seq:
+        v = resolve(v)
+        if isinstance(v, list):
+            out.extend(pending)
+            pending = []
+            out.append(v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            pending.append(v)
+            if len(pending) == group:
+                first, last = pending[0], pending[1]
+                if isinstance(first, int) and isinstance(last, int) and last - first >= max_codes:
+                    pending[1] = first + max_codes - 1
+                out.extend(pending)
+                pending = []
+        else:
+            out.append(v)
+    return out + pending
