@@ -15,13 +15,18 @@ from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source
 
 
 def extract(source: InputLike, format: Optional[str] = None, name: Optional[str] = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+            max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto") -> Report:
     """Extract one report from a path, bytes or binary file object.
 
-    ``format`` ("pdf", "docx", "html", "txt") skips sniffing. Raises
+    ``format`` ("pdf", "docx", "html", "txt") skips sniffing. ``ocr`` says which
+    PDF pages are read from their image: ``auto`` (pages without usable text),
+    ``always`` or ``never`` (needs the ``gaiextract[ocr]`` extra). Raises
     :class:`gaiextract.ExtractError` when the input cannot be read at all.
     """
+    if ocr not in ("auto", "always", "never"):
+        raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)
+    src.ocr = ocr
     document = read_document(src)
     return build_report(document, src)
 

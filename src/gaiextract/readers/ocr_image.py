@@ -1,0 +1,168 @@
+"""Page-image geometry for the OCR reader: ink mask, skew, sideways pages, rules.
+
+Plain numpy over a grey page image — no OpenCV calls of our own. Everything here
+uses projection profiles of the binarised page:
+
+* **skew**: text lines make the row profile (ink per pixel row) spiky; turned by
+  the right angle the spikes are sharpest. We try small angles on a reduced
+  image and keep the one whose profile has the most energy in its differences.
+* **sideways** (a page fed at 90°): the column profile is then the spiky one.
+* **rules**: table rules are long unbroken runs of ink along a row (or a
+  column); runs of text are short. Runs on neighbouring pixel rows are one rule
+  (a rule is 1–3 px thick at 150–200 dpi).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """Tolerances of the image geometry (pixels at the rendering dpi, or degrees)."""
+
+    #: largest skew looked for, and the step (degrees)
+    max_skew: float = 2.0
+    skew_step: float = 0.1
+    #: skew smaller than this is left alone (rotating blurs)
+    min_skew: float = 0.08
+    #: the skew search runs on the page reduced by this factor
+    skew_reduce: int = 3
+    #: the column profile must beat the row profile by this factor to call a page sideways
+    sideways_ratio: float = 1.5
+    #: a rule is a run of ink at least this long (points; converted with the dpi)
+    rule_min_pt: float = 40.0
+    #: beside a rule (this many pixels off it, on both sides) the page is mostly
+    #: blank; along a line of text it is not. Share of ink allowed there:
+    rule_side_px: tuple = (3, 6)
+    rule_side_ink: float = 0.4
+    #: rule pixels on rows this far apart are one rule
+    rule_join_px: int = 3
+    #: a rule may have gaps this long (pixels) from noise or JPEG
+    rule_gap_px: int = 3
+
+
+DEFAULT_IMAGE = ImageSettings()
+
+
+def ink_mask(grey: np.ndarray, lenient: bool = False) -> np.ndarray:
+    """Dark pixels (True) by Otsu's threshold on the grey histogram. ``lenient``
+    moves the threshold half way towards the paper's grey: thin rules, made
+    lighter by scanning and JPEG, stay unbroken."""
+    hist = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    levels = np.arange(256, dtype=np.float64)
+    w0 = np.cumsum(hist)
+    m0 = np.cumsum(hist * levels)
+    w1 = total - w0
+    mu = m0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mu * w0 / total - m0) ** 2 / (w0 * w1 / total)
+    between[~np.isfinite(between)] = 0
+    threshold = int(np.argmax(between))
+    if lenient:
+        threshold = (threshold + int(np.median(grey))) // 2
+    return grey < threshold
+
+
+def _profile_energy(mask: np.ndarray, axis: int) -> float:
+    prof = mask.sum(axis=axis).astype(np.float64)
+    return float(np.sum(np.diff(prof) ** 2))
+
+
+def is_sideways(mask: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> bool:
+    """Text runs up the page rather than across it."""
+    small = mask[::s.skew_reduce, ::s.skew_reduce]
+    return _profile_energy(small, 0) > s.sideways_ratio * _profile_energy(small, 1)
+
+
+def estimate_skew(mask: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> float:
+    """The angle (degrees, PIL's sense) that makes the text lines level."""
+    small = Image.fromarray((mask[::s.skew_reduce, ::s.skew_reduce] * 255).astype(np.uint8))
+    best, best_angle = -1.0, 0.0
+    n = int(round(s.max_skew / s.skew_step))
+    for k in range(-n, n + 1):
+        angle = k * s.skew_step
+        turned = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST)) > 127
+        e = _profile_energy(turned, 1)
+        if e > best:
+            best, best_angle = e, angle
+    return best_angle if abs(best_angle) >= s.min_skew else 0.0
+
+
+def _runs(mask: np.ndarray, min_len: int, gap: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of ink runs of at least ``min_len`` along each row,
+    bridging gaps up to ``gap`` pixels."""
+    m = mask
+    if gap > 0:  # close small gaps: a pixel is ink if ink lies within gap on both sides
+        left = np.zeros_like(m)
+        right = np.zeros_like(m)
+        for d in range(1, gap + 1):
+            left[:, d:] |= m[:, :-d]
+            right[:, :-d] |= m[:, d:]
+        m = m | (left & right)
+    padded = np.zeros((m.shape[0], m.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = m
+    d = np.diff(padded, axis=1)
+    rs, cs = np.nonzero(d == 1)
+    re_, ce = np.nonzero(d == -1)
+    out = []
+    for r, a, b in zip(rs, cs, ce):
+        if b - a >= min_len:
+            out.append((int(r), int(a), int(b)))
+    del re_
+    return out
+
+
+def _join(runs: list[tuple[int, int, int]], join: int) -> list[tuple[float, int, int]]:
+    """Runs on neighbouring rows that overlap: one rule (mean row, min start, max end)."""
+    rules: list[list[int]] = []  # [first_row, last_row, start, end, sum_rows, n]
+    for r, a, b in sorted(runs):
+        for rule in reversed(rules[-8:]):
+            if r - rule[1] <= join and a <= rule[3] + join and b >= rule[2] - join:
+                rule[1] = r
+                rule[2], rule[3] = min(rule[2], a), max(rule[3], b)
+                rule[4] += r
+                rule[5] += 1
+                break
+        else:
+            rules.append([r, r, a, b, r, 1])
+    return [(rule[4] / rule[5], rule[2], rule[3]) for rule in rules]
+
+
+def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE) -> tuple:
+    """Horizontal and vertical rules as ``(pos, start, end)`` in pixels."""
+    min_len = int(s.rule_min_pt * dpi / 72)
+    h = _join(_runs(mask, min_len, s.rule_gap_px), s.rule_join_px)
+    v = _join(_runs(mask.T.copy(), min_len, s.rule_gap_px), s.rule_join_px)
+    return _thin(h, mask, s), _thin(v, mask.T, s)
+
+
+def _thin(rules: list, mask: np.ndarray, s: ImageSettings) -> list:
+    """Rules with blank page on both sides (strokes of text have ink around them)."""
+    lo, hi = s.rule_side_px
+    out = []
+    for pos, a, b in rules:
+        y = int(round(pos))
+        ok = True
+        for band in (mask[max(0, y - hi):max(0, y - lo), a:b], mask[y + lo:y + hi, a:b]):
+            if band.size and band.mean() > s.rule_side_ink:
+                ok = False
+        if ok:
+            out.append((pos, a, b))
+    return out
+
+
+def erase_rules(grey: np.ndarray, h: list, v: list, width: int = 2) -> np.ndarray:
+    """A copy of the page with the rules painted white (text detection then
+    keeps cells apart and never reads a rule as 一 or 1)."""
+    out = grey.copy()
+    for pos, a, b in h:
+        y = int(round(pos))
+        out[max(0, y - width):y + width + 1, a:b] = 255
+    for pos, a, b in v:
+        x = int(round(pos))
+        out[a:b, max(0, x - width):x + width + 1] = 255
+    return out
