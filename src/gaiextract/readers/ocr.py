@@ -36,6 +36,7 @@ from .pdf_text import build_lines
 INSTALL_HINT = "install the OCR extra: pip install 'gaiextract[ocr]'"
 OCR_MODES = ("auto", "always", "never")
 _DIGIT = re.compile(r"\d")
+_LONE_DASH = re.compile(r"^[一－\-–—_]+$")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,8 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
         text = "".join(text.split())
         if not text:
             continue
+        if _LONE_DASH.match(text):  # a dash in a cell, read as the character 一
+            text = "—"
         box = (min(xs), min(ys), max(xs), max(ys))
         chars.extend(box_chars(text, *box, float(score)))
         out.scores.append((box, float(score)))

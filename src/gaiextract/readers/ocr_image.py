@@ -34,14 +34,18 @@ class ImageSettings:
     sideways_ratio: float = 1.5
     #: a rule is a run of ink at least this long (points; converted with the dpi)
     rule_min_pt: float = 40.0
+    #: vertical rules may be one table row high
+    vrule_min_pt: float = 14.0
     #: beside a rule (this many pixels off it, on both sides) the page is mostly
     #: blank; along a line of text it is not. Share of ink allowed there:
     rule_side_px: tuple = (3, 6)
     rule_side_ink: float = 0.4
     #: rule pixels on rows this far apart are one rule
     rule_join_px: int = 3
-    #: a rule may have gaps this long (pixels) from noise or JPEG
+    #: a rule may have gaps this long (pixels) from noise or JPEG; less for
+    #: vertical rules, or a stroke of a character joins the rule above it
     rule_gap_px: int = 3
+    vrule_gap_px: int = 1
 
 
 DEFAULT_IMAGE = ImageSettings()
@@ -121,7 +125,9 @@ def _join(runs: list[tuple[int, int, int]], join: int) -> list[tuple[float, int,
     rules: list[list[int]] = []  # [first_row, last_row, start, end, sum_rows, n]
     for r, a, b in sorted(runs):
         for rule in reversed(rules[-8:]):
-            if r - rule[1] <= join and a <= rule[3] + join and b >= rule[2] - join:
+            # stair steps of a slightly tilted rule abut; a stroke of text a few
+            # pixels off a rule's end does not join it
+            if r - rule[1] <= join and a <= rule[3] + 2 and b >= rule[2] - 2:
                 rule[1] = r
                 rule[2], rule[3] = min(rule[2], a), max(rule[3], b)
                 rule[4] += r
@@ -136,8 +142,20 @@ def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE) -
     """Horizontal and vertical rules as ``(pos, start, end)`` in pixels."""
     min_len = int(s.rule_min_pt * dpi / 72)
     h = _join(_runs(mask, min_len, s.rule_gap_px), s.rule_join_px)
-    v = _join(_runs(mask.T.copy(), min_len, s.rule_gap_px), s.rule_join_px)
-    return _thin(h, mask, s), _thin(v, mask.T, s)
+    v_len = int(s.vrule_min_pt * dpi / 72)
+    v = _join(_runs(mask.T.copy(), v_len, s.vrule_gap_px), s.rule_join_px)
+    h, v = _thin(h, mask, s), _thin(v, mask.T, s)
+    tol = s.rule_join_px + s.vrule_gap_px
+    return h, [r for r in v if _meets(r, h, tol, both=r[2] - r[1] < min_len)]
+
+
+def _meets(vr: tuple, h: list, tol: int, both: bool = False) -> bool:
+    """Does the vertical rule end on a horizontal one (a strut of a table, not a
+    stroke of a character)? A short one must end on one at both ends."""
+    x, top, bottom = vr
+    ends = [any(a - tol <= x <= b + tol and abs(y - end) <= tol for y, a, b in h)
+            for end in (top, bottom)]
+    return all(ends) if both else any(ends)
 
 
 def _thin(rules: list, mask: np.ndarray, s: ImageSettings) -> list:
@@ -156,9 +174,11 @@ def _thin(rules: list, mask: np.ndarray, s: ImageSettings) -> list:
 
 
 def erase_rules(grey: np.ndarray, h: list, v: list, width: int = 2) -> np.ndarray:
-    """A copy of the page with the rules painted white (text detection then
-    keeps cells apart and never reads a rule as 一 or 1)."""
+    """A copy of the page with the table rules painted white (text detection then
+    keeps cells apart and never reads a rule as 一 or 1). A horizontal rule no
+    vertical one meets may be a stroke of a line of text: it stays."""
     out = grey.copy()
+    h = [r for r in h if any(_meets(vr, [r], 4) for vr in v)]
     for pos, a, b in h:
         y = int(round(pos))
         out[max(0, y - width):y + width + 1, a:b] = 255

@@ -175,7 +175,14 @@ def _ocr_hook(source: Source, scans: list, warnings: list, settings: TableSettin
         return {}
     from . import ocr
 
-    return ocr.apply(source.data, scans, warnings, mode, garbled, table_settings=settings)
+    before = {s.number: s for s in scans}
+    pages = ocr.apply(source.data, scans, warnings, mode, garbled, table_settings=settings)
+    for n in sorted(garbled & set(pages)):
+        s = before[n]
+        warnings.append({"code": "garbled_text", "page": n,
+                         "detail": f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
+                                   f"mapping (font without ToUnicode); the page was read by OCR"})
+    return pages
 
 
 def _ocr_hint(mode: str) -> str:
