@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 import gaiextract
 from gaiextract.readers import ocr
-
-from conftest import CORPUS
 
 SCANS = sorted((CORPUS / "scan").glob("*.pdf"))
 #: the documents read in the default run (both editions, a sideways page, 3 dpis)
@@ -40,7 +39,7 @@ def _docs() -> list[Path]:
     return [p for p in SCANS if every or p.name.startswith(QUICK)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _extract(path: Path) -> dict:
     return gaiextract.extract(path).to_dict()
 

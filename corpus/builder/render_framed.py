@@ -21,7 +21,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .render_pdf import FONT, Flow, PageStyle, TableStyle, _table_rows, column_widths, save, wrap
+from .render_pdf import (
+    FONT,
+    Flow,
+    PageStyle,
+    TableStyle,
+    _table_rows,
+    column_widths,
+    save,
+    wrap,
+)
 
 #: doc ids rendered framed (both editions) and their frame style
 FRAMED = {"g04": "lines", "g05": "paras", "g08": "heading", "g09": "lines", "g12": "paras",
@@ -83,7 +92,7 @@ def draw_framed(spec, path: Path, frames: str) -> Path:
     for section in spec.sections:
         pending: list = []  # lines of the current frame
 
-        def close():
+        def close(pending: list = pending) -> None:
             if pending:
                 flow.frame(pending, every_line=frames == "lines")
                 pending.clear()
@@ -136,4 +145,4 @@ def render_all(specs, out_dir: Path) -> list:
     return paths
 
 
-__all__ = ["render_all", "draw_framed", "FONT"]
+__all__ = ["FONT", "draw_framed", "render_all"]

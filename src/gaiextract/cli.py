@@ -26,15 +26,18 @@ def main():
 @click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
               help="Skip format sniffing (needed for '-' as FILE only if sniffing fails).")
 @click.option("--indent", type=int, default=1, show_default=True, help="JSON indentation; 0 for one line.")
-def extract(file, output, fmt, indent):
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read PDF pages from their image: pages without usable text (auto), all, or none. "
+                   "Needs: pip install 'gaiextract[ocr]'.")
+def extract(file, output, fmt, indent, ocr):
     """Read FILE ('-' for standard input) and print its canonical JSON."""
     from .pipeline import extract as run
 
     try:
         if file == "-":
-            report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>")
+            report = run(sys.stdin.buffer.read(), format=fmt, name="<stdin>", ocr=ocr)
         else:
-            report = run(file, format=fmt)
+            report = run(file, format=fmt, ocr=ocr)
     except ExtractError as exc:
         click.echo(f"gaiextract: {file}: {exc.code}: {exc.message}", err=True)
         sys.exit(2)

@@ -4,6 +4,7 @@ Everything after the reader works on the common document model only.
 """
 from __future__ import annotations
 
+import os
 from typing import Optional
 
 from . import grammar as grammar_mod
@@ -15,14 +16,17 @@ from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source
 
 
 def extract(source: InputLike, format: Optional[str] = None, name: Optional[str] = None,
-            max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto") -> Report:
+            max_bytes: int = DEFAULT_MAX_BYTES, ocr: Optional[str] = None) -> Report:
     """Extract one report from a path, bytes or binary file object.
 
     ``format`` ("pdf", "docx", "html", "txt") skips sniffing. ``ocr`` says which
     PDF pages are read from their image: ``auto`` (pages without usable text),
-    ``always`` or ``never`` (needs the ``gaiextract[ocr]`` extra). Raises
+    ``always`` or ``never`` (needs the ``gaiextract[ocr]`` extra); default
+    ``$GAIEXTRACT_OCR`` or ``auto`` (how `gaiextract batch --ocr` reaches its
+    worker processes). Raises
     :class:`gaiextract.ExtractError` when the input cannot be read at all.
     """
+    ocr = ocr or os.environ.get("GAIEXTRACT_OCR", "auto")
     if ocr not in ("auto", "always", "never"):
         raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)

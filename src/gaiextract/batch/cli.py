@@ -8,6 +8,7 @@ outputs (e.g. the database is unreachable); 2 usage error; 130 interrupted
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 
@@ -47,11 +48,17 @@ def _sigterm(signum, frame):
               help="Largest document (file or archive member) read, uncompressed.")
 @click.option("--max-ratio", type=click.FloatRange(min=1), default=Limits.max_ratio, show_default=True,
               help="Largest compression ratio of an archive member (zip bomb guard).")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read PDF pages from their image (gaiextract[ocr]): pages without usable text, all, none.")
 def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, timeout, max_tasks_per_child,
                   executor, scheduler, progress, summary_json, plugins, db_batch_size, max_file_mb,
-                  max_ratio):
+                  max_ratio, ocr):
     """Convert files, folders and zip/tar archives (INPUT...) into JSONL, JSON files
     and/or a database. Bad files become error records; the batch goes on."""
+    # the worker processes inherit these: the OCR mode, and one ONNX thread per
+    # worker so OCR stays within the --workers budget (the model loads once per worker)
+    os.environ["GAIEXTRACT_OCR"] = ocr
+    os.environ.setdefault("GAIEXTRACT_OCR_THREADS", "1")
     from .runner import BatchOptions, run_batch
 
     if jsonl and out_dir:

@@ -49,6 +49,12 @@ class MappedTable:
         prov = {"page": cell.page, "raw": raw}
         if cell.bbox is not None:
             prov["bbox"] = [round(float(x), 2) for x in cell.bbox]
+        if cell.confidence is not None:  # read from a page image (readers/ocr.py)
+            prov["how"] = "ocr"
+            if cell.uncertain and val.kind == NUMBER:
+                self.warnings.append({"code": "ocr_low_confidence", "table": self.name, "key": key,
+                                      "page": cell.page,
+                                      "detail": f"OCR read {raw!r} with confidence {cell.confidence}"})
         self.provenance[key] = prov
         if self.page is None:
             self.page = cell.page

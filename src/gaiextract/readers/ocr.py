@@ -27,7 +27,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ..document import Document, Table
 from .pdf_tables import DEFAULT_SETTINGS, TableSettings, find_tables
@@ -51,9 +50,9 @@ class OcrSettings:
     min_score: float = 0.3
     #: a page whose text scores below this on average is tried upside down
     upside_down_score: float = 0.75
-    #: ONNX Runtime threads per process (-1: its default, all cores; set
-    #: GAIEXTRACT_OCR_THREADS=1 when batch workers run side by side)
-    threads: int = int(os.environ.get("GAIEXTRACT_OCR_THREADS", "-1"))
+    #: ONNX Runtime threads per process; None: $GAIEXTRACT_OCR_THREADS, else -1
+    #: (its default, all cores). `gaiextract batch` sets 1 per worker process.
+    threads: int | None = None
 
 
 DEFAULT_OCR = OcrSettings()
@@ -85,6 +84,8 @@ def engine(settings: OcrSettings = DEFAULT_OCR):
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         n = settings.threads
+        if n is None:
+            n = int(os.environ.get("GAIEXTRACT_OCR_THREADS", "-1"))
         _ENGINE = RapidOCR(text_score=settings.min_score, det_use_cuda=False,
                            intra_op_num_threads=n, inter_op_num_threads=1)
     return _ENGINE
@@ -270,7 +271,7 @@ def pages_to_read(mode: str, scans: list, garbled: set) -> list:
     return [s.number for s in scans if s.n_chars == 0 or s.number in garbled]
 
 
-def optional_ocr(mode: str) -> Optional[str]:
+def optional_ocr(mode: str) -> str | None:
     """None when OCR can run in this mode, else why not (for the warning)."""
     if mode == "never":
         return "OCR is off (ocr='never')"

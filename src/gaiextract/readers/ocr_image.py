@@ -86,7 +86,7 @@ def estimate_skew(mask: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> float:
     """The angle (degrees, PIL's sense) that makes the text lines level."""
     small = Image.fromarray((mask[::s.skew_reduce, ::s.skew_reduce] * 255).astype(np.uint8))
     best, best_angle = -1.0, 0.0
-    n = int(round(s.max_skew / s.skew_step))
+    n = round(s.max_skew / s.skew_step)
     for k in range(-n, n + 1):
         angle = k * s.skew_step
         turned = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST)) > 127
@@ -163,7 +163,7 @@ def _thin(rules: list, mask: np.ndarray, s: ImageSettings) -> list:
     lo, hi = s.rule_side_px
     out = []
     for pos, a, b in rules:
-        y = int(round(pos))
+        y = round(pos)
         ok = True
         for band in (mask[max(0, y - hi):max(0, y - lo), a:b], mask[y + lo:y + hi, a:b]):
             if band.size and band.mean() > s.rule_side_ink:
@@ -180,9 +180,9 @@ def erase_rules(grey: np.ndarray, h: list, v: list, width: int = 2) -> np.ndarra
     out = grey.copy()
     h = [r for r in h if any(_meets(vr, [r], 4) for vr in v)]
     for pos, a, b in h:
-        y = int(round(pos))
+        y = round(pos)
         out[max(0, y - width):y + width + 1, a:b] = 255
     for pos, a, b in v:
-        x = int(round(pos))
+        x = round(pos)
         out[a:b, max(0, x - width):x + width + 1] = 255
     return out
