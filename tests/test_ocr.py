@@ -20,7 +20,7 @@ import gaiextract
 from gaiextract.readers import ocr
 
 SCANS = sorted((CORPUS / "scan").glob("*.pdf"))
-#: the documents read in the default run (both editions, a sideways page, 3 dpis)
+#: the documents read in the default run (both editions, a sideways page, 160 and 170 dpi)
 QUICK = ("g03_", "g18_")
 MIN_RIGHT = 0.97
 
@@ -94,7 +94,7 @@ def test_sideways_page_is_turned():
     _need_extra()
     out = _extract(next(p for p in _docs() if p.name.startswith("g03_")))
     used = next(w for w in out["warnings"] if w["code"] == "ocr_used")
-    assert "sideways page(s) [3]" in used["detail"]  # render_scan.SCANS: g03 page 3
+    assert "sideways page(s) [2]" in used["detail"]  # render_scan.SCANS: g03 page 2
 
 
 def test_ocr_never_leaves_a_scan_unread_and_says_why():

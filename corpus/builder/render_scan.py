@@ -25,7 +25,7 @@ from pathlib import Path
 #: source documents (in corpus/pdf) and how each is scanned
 SCANS = {
     "g02": {"dpi": 150},
-    "g03": {"dpi": 170, "sideways": 2},   # its third page fed sideways
+    "g03": {"dpi": 170, "sideways": 2},   # its second page fed sideways
     "g11": {"dpi": 200},
     "g18": {"dpi": 160},
 }

@@ -40,6 +40,9 @@ class ImageSettings:
     #: blank; along a line of text it is not. Share of ink allowed there:
     rule_side_px: tuple = (3, 6)
     rule_side_ink: float = 0.4
+    #: stricter for vertical rules: a stroke of a Han character has its other
+    #: strokes beside it (measured: struts <= 0.14, strokes >= 0.28)
+    vrule_side_ink: float = 0.2
     #: rule pixels on rows this far apart are one rule
     rule_join_px: int = 3
     #: a rule may have gaps this long (pixels) from noise or JPEG; less for
@@ -144,7 +147,7 @@ def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE) -
     h = _join(_runs(mask, min_len, s.rule_gap_px), s.rule_join_px)
     v_len = int(s.vrule_min_pt * dpi / 72)
     v = _join(_runs(mask.T.copy(), v_len, s.vrule_gap_px), s.rule_join_px)
-    h, v = _thin(h, mask, s), _thin(v, mask.T, s)
+    h, v = _thin(h, mask, s.rule_side_px, s.rule_side_ink), _thin(v, mask.T, s.rule_side_px, s.vrule_side_ink)
     tol = s.rule_join_px + s.vrule_gap_px
     return h, [r for r in v if _meets(r, h, tol, both=r[2] - r[1] < min_len)]
 
@@ -158,15 +161,15 @@ def _meets(vr: tuple, h: list, tol: int, both: bool = False) -> bool:
     return all(ends) if both else any(ends)
 
 
-def _thin(rules: list, mask: np.ndarray, s: ImageSettings) -> list:
+def _thin(rules: list, mask: np.ndarray, side: tuple, most: float) -> list:
     """Rules with blank page on both sides (strokes of text have ink around them)."""
-    lo, hi = s.rule_side_px
+    lo, hi = side
     out = []
     for pos, a, b in rules:
         y = round(pos)
         ok = True
         for band in (mask[max(0, y - hi):max(0, y - lo), a:b], mask[y + lo:y + hi, a:b]):
-            if band.size and band.mean() > s.rule_side_ink:
+            if band.size and band.mean() > most:
                 ok = False
         if ok:
             out.append((pos, a, b))
