@@ -39,6 +39,12 @@ def test_one_column_list_with_counts_stays_a_table():
     assert not is_framed_prose(_one_column(["行政许可", "12", "行政处罚", "3"]))
 
 
+def test_one_column_rows_with_values_apart_stay_a_table():
+    # ruled across only, columns not (yet) rebuilt: the values stand apart in the text
+    assert not is_framed_prose(_one_column(["信息内容 上一年项目数量 本年增/减",
+                                            "行政事业性收费 5 3.26"]))
+
+
 def test_template_table_with_value_columns_stays_a_table():
     assert not is_framed_prose(_grid([["信息内容", "本年新制作数量", "本年新公开数量"],
                                       ["规章", "3", "—"], ["规范性文件", "6", "14"]]))

@@ -48,6 +48,10 @@ class OcrSettings:
     low_confidence: float = 0.85
     #: text boxes scored below this are dropped as noise (RapidOCR's own default is 0.5)
     min_score: float = 0.3
+    #: an empty table cell with at least this much ink (pixels, this far inside
+    #: its rules) is recognised on its own
+    cell_min_ink: int = 12
+    cell_inset_px: int = 3
     #: a page whose text scores below this on average is tried upside down
     upside_down_score: float = 0.75
     #: ONNX Runtime threads per process; None: $GAIEXTRACT_OCR_THREADS, else -1
@@ -183,29 +187,88 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
     for quad, text, score in result:
         xs = [p[0] * k for p in quad]
         ys = [p[1] * k for p in quad]
-        text = "".join(text.split())
-        if not text:
-            continue
-        if _LONE_DASH.match(text):  # a dash in a cell, read as the character 一
-            text = "—"
-        box = (min(xs), min(ys), max(xs), max(ys))
-        chars.extend(box_chars(text, *box, float(score)))
-        out.scores.append((box, float(score)))
-        if _DIGIT.search(text) and score < settings.low_confidence:
-            out.uncertain.append((box, float(score)))
+        _add_box(out, chars, text, (min(xs), min(ys), max(xs), max(ys)), float(score), settings)
     edges = [_edge("h", a * k, pos * k, b * k, pos * k) for pos, a, b in h_rules]
     edges += [_edge("v", pos * k, a * k, pos * k, b * k) for pos, a, b in v_rules]
     scan = out.scan
-    scan.n_chars = len(chars)
     scan.n_images = 1
-    if not chars:
-        return out
-    fake = _ImagePage(width, height)
-    tables, rest = find_tables(fake, chars, number, table_settings, edges=edges) if edges \
-        else ([], chars)
-    scan.tables = tables
-    scan.lines = build_lines(rest, number)
+    if chars:
+        fake = _ImagePage(width, height)
+        tables, rest = find_tables(fake, chars, number, table_settings, edges=edges) if edges \
+            else ([], chars)
+        erased = oi.erase_rules(grey, h_rules, v_rules)
+        if _rescue_empty_cells(eng, erased, tables, k, out, chars, settings):
+            tables, rest = find_tables(fake, chars, number, table_settings, edges=edges)
+        scan.tables = tables
+        scan.lines = build_lines(rest, number)
+    scan.n_chars = len(chars)
     return out
+
+
+def _add_box(out: OcrPage, chars: list, text: str, box: tuple, score: float,
+             settings: OcrSettings) -> None:
+    """One recognised text box: its characters, its score, and whether a number
+    in it is uncertain (low score, or letters read where digits stand)."""
+    text = "".join(text.split())
+    if not text:
+        return
+    if _LONE_DASH.match(text):  # a dash in a cell, read as the character 一
+        text = "—"
+    fixed = _digits_for_letters(text)
+    if fixed != text:
+        text, score = fixed, min(score, settings.low_confidence - 0.01)
+    chars.extend(box_chars(text, *box, score))
+    out.scores.append((box, score))
+    if _DIGIT.search(text) and score < settings.low_confidence:
+        out.uncertain.append((box, score))
+
+
+#: letters OCR reads for digits, in a box that is otherwise a number
+_LOOKALIKE = str.maketrans({"o": "0", "O": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_NUMBERISH = re.compile(r"^[+\-]?[\doODlI|]+(?:\.[\doO]+)?$")
+
+
+def _digits_for_letters(text: str) -> str:
+    """``o`` → ``0``, ``l`` → ``1`` … in a box that is only digits and such
+    letters (a value cell); the caller marks the value uncertain."""
+    if _NUMBERISH.match(text) and not text.isdigit():
+        return text.translate(_LOOKALIKE)
+    return text
+
+
+def _rescue_empty_cells(eng, grey, tables: list, k: float, out: OcrPage, chars: list,
+                        settings: OcrSettings) -> bool:
+    """Text detection misses some lone digits in table cells: a cell left empty
+    that has ink (other than a flat dash) is cropped and recognised on its own."""
+    import numpy as np
+
+    added = False
+    inset = settings.cell_inset_px
+    for t in tables:
+        for c in t.cells:
+            if c.text.strip():
+                continue
+            x0, y0 = int(c.x0 / k) + inset, int(c.top / k) + inset
+            x1, y1 = int(c.x1 / k) - inset, int(c.bottom / k) - inset
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                continue
+            crop = grey[y0:y1, x0:x1]
+            ink = np.argwhere(crop < 128)
+            if len(ink) < settings.cell_min_ink:
+                continue
+            (iy0, ix0), (iy1, ix1) = ink.min(axis=0), ink.max(axis=0)
+            if (iy1 - iy0 + 1) * 3 < (ix1 - ix0 + 1):
+                continue  # a flat mark: a dash, a placeholder
+            # the full detector + recogniser on the cell alone, with a white margin
+            # (the recogniser alone, on a tight crop, reads 0 as 回)
+            sub = np.pad(crop, ((16, 16), (16, 16)), constant_values=255)
+            res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
+            for quad, text, score in res or []:
+                xs = [(x0 - 16 + p[0]) * k for p in quad]
+                ys = [(y0 - 16 + p[1]) * k for p in quad]
+                _add_box(out, chars, text, (min(xs), min(ys), max(xs), max(ys)), float(score), settings)
+            added = True
+    return added
 
 
 def _mean_score(result: list) -> float:

@@ -338,6 +338,8 @@ def _build(page, chars: list, page_no: int, settings: TableSettings, h: list, v:
 
 
 _SENTENCE_PUNCT = re.compile(r"[，。；：、！？,;]")
+#: a number standing apart in a cell's text: columns whose rules are missing
+_APART_NUMBER = re.compile(r"(?:^|\s)[+\-]?\d[\d,]*(?:\.\d+)?(?=\s|$)")
 
 
 def is_framed_prose(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -> bool:
@@ -345,6 +347,8 @@ def is_framed_prose(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -
     cells are lines of running text — the grid has one column, or its cells are
     long or read as sentences. (A one-column list with counts keeps its numbers
     and stays a table; the template's tables have value columns.)"""
+    if any(_APART_NUMBER.search(c.text) for c in pt.cells):
+        return False  # values in columns without rules: a table
     texts = ["".join(c.text.split()) for c in pt.cells]
     texts = [t for t in texts if t]
     if not texts or pt.garbled:
