@@ -14,6 +14,7 @@ uses projection profiles of the binarised page:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from PIL import Image
@@ -34,8 +35,6 @@ class ImageSettings:
     sideways_ratio: float = 1.5
     #: a rule is a run of ink at least this long (points; converted with the dpi)
     rule_min_pt: float = 40.0
-    #: vertical rules may be one table row high
-    vrule_min_pt: float = 14.0
     #: beside a rule (this many pixels off it, on both sides) the page is mostly
     #: blank; along a line of text it is not. Share of ink allowed there:
     rule_side_px: tuple = (3, 6)
@@ -49,6 +48,10 @@ class ImageSettings:
     #: vertical rules, or a stroke of a character joins the rule above it
     rule_gap_px: int = 3
     vrule_gap_px: int = 1
+    #: struts: rows this high (pixels), inked over this share of their height
+    strut_min_px: int = 10
+    strut_max_px: int = 200
+    strut_cover: float = 0.97
 
 
 DEFAULT_IMAGE = ImageSettings()
@@ -145,11 +148,62 @@ def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE) -
     """Horizontal and vertical rules as ``(pos, start, end)`` in pixels."""
     min_len = int(s.rule_min_pt * dpi / 72)
     h = _join(_runs(mask, min_len, s.rule_gap_px), s.rule_join_px)
-    v_len = int(s.vrule_min_pt * dpi / 72)
-    v = _join(_runs(mask.T.copy(), v_len, s.vrule_gap_px), s.rule_join_px)
+    v = _join(_runs(mask.T.copy(), min_len, s.vrule_gap_px), s.rule_join_px)
     h, v = _thin(h, mask, s.rule_side_px, s.rule_side_ink), _thin(v, mask.T, s.rule_side_px, s.vrule_side_ink)
-    tol = s.rule_join_px + s.vrule_gap_px
-    return h, [r for r in v if _meets(r, h, tol, both=r[2] - r[1] < min_len)]
+    v = [r for r in (_between_rules(r, h, s.rule_join_px + s.vrule_gap_px) for r in v) if r]
+    return h, v + struts(mask, h, s)
+
+
+def _between_rules(vr: tuple, h: list, tol: int):
+    """A vertical rule cut back to the first and last horizontal rules it
+    crosses (past them it has run into a stroke of text); None if it crosses
+    fewer than two."""
+    x, top, bottom = vr
+    ys = [y for y, a, b in h if a - tol <= x <= b + tol and top - tol <= y <= bottom + tol]
+    if len(ys) < 2:
+        return None
+    return (x, round(min(ys)), round(max(ys)))
+
+
+def struts(mask: np.ndarray, h: list, s: ImageSettings) -> list:
+    """Column rules of each table row: between two horizontal rules, a pixel
+    column inked over the whole height of the row and joined to both rules (a
+    digit 1 or a stroke of a Han character stops short of them)."""
+    levels: list = []  # rules at one height (within rule_join_px), top to bottom
+    for rule in sorted(h):
+        if levels and rule[0] - levels[-1][-1][0] <= s.rule_join_px:
+            levels[-1].append(rule)
+        else:
+            levels.append([rule])
+    out = []
+    for upper, lower in pairwise(levels):
+        ya = max(y for y, _, _ in upper)
+        yb = min(y for y, _, _ in lower)
+        if not s.strut_min_px <= yb - ya <= s.strut_max_px:
+            continue
+        lo = max(min(a for _, a, _ in upper), min(a for _, a, _ in lower)) - 3
+        hi = min(max(b for _, _, b in upper), max(b for _, _, b in lower)) + 3
+        lo, hi = max(0, lo), min(mask.shape[1] - 1, hi)
+        if hi - lo < 10:
+            continue
+        band = mask[round(ya) - 1:round(yb) + 2, lo:hi + 1]
+        inner = band[3:-3]
+        full = (inner.mean(axis=0) >= s.strut_cover) & band[:3].any(axis=0) & band[-3:].any(axis=0)
+        xs = np.flatnonzero(full)
+        if not len(xs):
+            continue
+        groups = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
+        for g in groups:
+            if len(g) > 4:
+                continue
+            a, b = lo + int(g[0]), lo + int(g[-1])
+            near, far = s.rule_side_px
+            sides = [mask[round(ya) + 2:round(yb) - 1, max(0, a - far):max(0, a - near + 1)],
+                     mask[round(ya) + 2:round(yb) - 1, b + near:b + far + 1]]
+            if any(x.size and x.mean() > s.vrule_side_ink for x in sides):
+                continue  # other strokes beside it: a character, not a rule
+            out.append((lo + float(g.mean()), round(ya), round(yb)))
+    return out
 
 
 def _meets(vr: tuple, h: list, tol: int, both: bool = False) -> bool:
@@ -168,7 +222,8 @@ def _thin(rules: list, mask: np.ndarray, side: tuple, most: float) -> list:
     for pos, a, b in rules:
         y = round(pos)
         ok = True
-        for band in (mask[max(0, y - hi):max(0, y - lo), a:b], mask[y + lo:y + hi, a:b]):
+        a2, b2 = (a + hi, b - hi) if b - a > 4 * hi else (a, b)  # not the crossing rules at its ends
+        for band in (mask[max(0, y - hi):max(0, y - lo), a2:b2], mask[y + lo:y + hi, a2:b2]):
             if band.size and band.mean() > most:
                 ok = False
         if ok:
