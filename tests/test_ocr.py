@@ -132,3 +132,21 @@ def test_models_come_with_the_package():
     models = Path(rapidocr_onnxruntime.__file__).parent / "models"
     assert {p.suffix for p in models.iterdir()} >= {".onnx"}
     assert any("rec" in p.name for p in models.iterdir())
+
+
+def test_engine_is_loaded_once_per_process():
+    _need_extra()
+    assert ocr.engine() is ocr.engine()
+
+
+def test_cli_ocr_option():
+    from click.testing import CliRunner
+
+    from gaiextract.cli import main
+
+    res = CliRunner().invoke(main, ["extract", "--ocr", "never", str(SCANS[0])])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert any(w["code"] == "no_text_layer" and "ocr='never'" in w["detail"] for w in out["warnings"])
+    res = CliRunner().invoke(main, ["batch", "--help"])
+    assert "--ocr" in res.output

@@ -35,6 +35,7 @@ from .pdf_text import build_lines
 INSTALL_HINT = "install the OCR extra: pip install 'gaiextract[ocr]'"
 OCR_MODES = ("auto", "always", "never")
 _DIGIT = re.compile(r"\d")
+_SLASH_READINGS = {"1", "l", "I", "L", "/", "|", "7", "J"}
 _LONE_DASH = re.compile(r"^[一－\-–—_]+$")
 
 
@@ -183,11 +184,16 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
     width, height = pil.width * k, pil.height * k
     out = OcrPage(scan=PageScan(number=number, width=width, height=height), angle=angle,
                   sideways=sideways)
+    ink = oi.ink_mask(oi.erase_rules(grey, h_rules, v_rules))
+
+    def slash(box: tuple) -> bool:
+        return oi.is_slash(ink, tuple(v / k for v in box))
+
     chars: list = []
     for quad, text, score in result:
         xs = [p[0] * k for p in quad]
         ys = [p[1] * k for p in quad]
-        _add_box(out, chars, text, (min(xs), min(ys), max(xs), max(ys)), float(score), settings)
+        _add_box(out, chars, text, (min(xs), min(ys), max(xs), max(ys)), float(score), settings, slash)
     edges = [_edge("h", a * k, pos * k, b * k, pos * k) for pos, a, b in h_rules]
     edges += [_edge("v", pos * k, a * k, pos * k, b * k) for pos, a, b in v_rules]
     scan = out.scan
@@ -197,7 +203,7 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
         tables, rest = find_tables(fake, chars, number, table_settings, edges=edges) if edges \
             else ([], chars)
         erased = oi.erase_rules(grey, h_rules, v_rules)
-        if _rescue_empty_cells(eng, erased, tables, k, out, chars, settings):
+        if _rescue_empty_cells(eng, erased, tables, k, out, chars, settings, slash):
             tables, rest = find_tables(fake, chars, number, table_settings, edges=edges)
         scan.tables = tables
         scan.lines = build_lines(rest, number)
@@ -206,12 +212,15 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
 
 
 def _add_box(out: OcrPage, chars: list, text: str, box: tuple, score: float,
-             settings: OcrSettings) -> None:
+             settings: OcrSettings, slash=None) -> None:
     """One recognised text box: its characters, its score, and whether a number
-    in it is uncertain (low score, or letters read where digits stand)."""
+    in it is uncertain (low score, or letters read where digits stand).
+    ``slash(box)`` tells whether a lone upright-looking glyph is really "/"."""
     text = "".join(text.split())
     if not text:
         return
+    if text in _SLASH_READINGS and slash is not None and slash(box):
+        text = "/"  # the placeholder, read as 1 or L
     if _LONE_DASH.match(text):  # a dash in a cell, read as the character 一
         text = "—"
     fixed = _digits_for_letters(text)
@@ -237,7 +246,7 @@ def _digits_for_letters(text: str) -> str:
 
 
 def _rescue_empty_cells(eng, grey, tables: list, k: float, out: OcrPage, chars: list,
-                        settings: OcrSettings) -> bool:
+                        settings: OcrSettings, slash=None) -> bool:
     """Text detection misses some lone digits in table cells: a cell left empty
     that has ink (other than a flat dash) is cropped and recognised on its own."""
     import numpy as np
@@ -266,7 +275,8 @@ def _rescue_empty_cells(eng, grey, tables: list, k: float, out: OcrPage, chars: 
             for quad, text, score in res or []:
                 xs = [(x0 - 16 + p[0]) * k for p in quad]
                 ys = [(y0 - 16 + p[1]) * k for p in quad]
-                _add_box(out, chars, text, (min(xs), min(ys), max(xs), max(ys)), float(score), settings)
+                _add_box(out, chars, text, (min(xs), min(ys), max(xs), max(ys)), float(score), settings,
+                         slash)
             added = True
     return added
 

@@ -244,3 +244,17 @@ def erase_rules(grey: np.ndarray, h: list, v: list, width: int = 2) -> np.ndarra
         x = round(pos)
         out[a:b, max(0, x - width):x + width + 1] = 255
     return out
+
+
+def is_slash(mask: np.ndarray, box: tuple, slope: float = 0.25) -> bool:
+    """Is the ink in ``box`` (pixels) one slanting stroke — the placeholder "/",
+    which the recogniser reads as 1, l or L? Its ink centre moves sideways from
+    row to row; a 1 stands upright."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    crop = mask[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    rows = [(y, float(np.flatnonzero(r).mean())) for y, r in enumerate(crop) if r.any()]
+    if len(rows) < 6:
+        return False
+    ys = np.array([r[0] for r in rows], dtype=np.float64)
+    xs = np.array([r[1] for r in rows])
+    return abs(float(np.polyfit(ys, xs, 1)[0])) > slope
