@@ -150,3 +150,12 @@ def test_cli_ocr_option():
     assert any(w["code"] == "no_text_layer" and "ocr='never'" in w["detail"] for w in out["warnings"])
     res = CliRunner().invoke(main, ["batch", "--help"])
     assert "--ocr" in res.output
+
+
+def test_garbled_page_is_read_by_ocr_and_keeps_its_warning():
+    _need_extra()
+    doc = gaiextract.read(Path(__file__).parent / "fixtures" / "pdf" / "garbled.pdf")
+    codes = {w["code"]: w for w in doc.warnings}
+    assert codes["ocr_used"]["pages"] == [1]
+    assert codes["garbled_text"]["page"] == 1 and "read by OCR" in codes["garbled_text"]["detail"]
+    assert any(getattr(b, "origin", None) == "ocr" for b in doc.blocks)

@@ -216,7 +216,7 @@ def _add_box(out: OcrPage, chars: list, text: str, box: tuple, score: float,
     """One recognised text box: its characters, its score, and whether a number
     in it is uncertain (low score, or letters read where digits stand).
     ``slash(box)`` tells whether a lone upright-looking glyph is really "/"."""
-    text = "".join(text.split())
+    text = " ".join(text.split())  # Latin words keep their spaces
     if not text:
         return
     if text in _SLASH_READINGS and slash is not None and slash(box):
