@@ -74,7 +74,7 @@ def ink_mask(grey: np.ndarray, lenient: bool = False) -> np.ndarray:
     threshold = int(np.argmax(between))
     if lenient:
         threshold = (threshold + int(np.median(grey))) // 2
-    return grey < threshold
+    return grey <= threshold  # Otsu: levels up to the threshold are the dark class
 
 
 def _profile_energy(mask: np.ndarray, axis: int) -> float:
