@@ -164,3 +164,20 @@ def test_garbled_page_is_read_by_ocr_and_keeps_its_warning():
     assert codes["ocr_used"]["pages"] == [1]
     assert codes["garbled_text"]["page"] == 1 and "read by OCR" in codes["garbled_text"]["detail"]
     assert any(getattr(b, "origin", None) == "ocr" for b in doc.blocks)
+
+
+def test_auto_reads_only_the_pages_without_text(tmp_path):
+    _need_extra()
+    import pypdfium2 as pdfium
+
+    text_pdf = next((CORPUS / "pdf").glob("g18_*.pdf"))
+    scan_pdf = next(p for p in SCANS if p.name.startswith("g18_"))
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(text_pdf)), [0])
+    mixed.import_pages(pdfium.PdfDocument(str(scan_pdf)), [3])  # the scanned last page
+    path = tmp_path / "mixed.pdf"
+    mixed.save(str(path))
+    out = gaiextract.extract(path).to_dict()
+    used = next(w for w in out["warnings"] if w["code"] == "ocr_used")
+    assert used["pages"] == [2]
+    assert "no_text_layer" not in [w["code"] for w in out["warnings"]]
