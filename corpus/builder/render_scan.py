@@ -82,15 +82,15 @@ def render_all(specs, out_dir: Path) -> list:
     out_dir = Path(out_dir)
     src_dir = out_dir.parent / "pdf"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for old in list(out_dir.glob("*.pdf")) + list(out_dir.glob("*.expected.json")):
-        old.unlink()
     by_id = {s.doc_id: s for s in specs}
     paths = []
     for doc_id, opts in SCANS.items():
         found = sorted(src_dir.glob(f"{doc_id}_pdf_lo_*.pdf"))
-        if not found:
+        if not found:  # the scan already made (if any) is kept
             print(f"scan: no LibreOffice-made {doc_id} in {src_dir}, skipped")
             continue
+        for old in out_dir.glob(f"{doc_id}_*"):
+            old.unlink()
         src = found[0]
         style = ScanStyle(**opts)
         name = src.stem.replace("_pdf_", "_scan_", 1)
