@@ -268,6 +268,11 @@ def _rescue_empty_cells(eng, grey, tables: list, k: float, out: OcrPage, chars: 
             (iy0, ix0), (iy1, ix1) = ink.min(axis=0), ink.max(axis=0)
             if (iy1 - iy0 + 1) * 3 < (ix1 - ix0 + 1):
                 continue  # a flat mark: a dash, a placeholder
+            box = ((x0 + ix0) * k, (y0 + iy0) * k, (x0 + ix1 + 1) * k, (y0 + iy1 + 1) * k)
+            if slash is not None and slash(box):  # the placeholder "/": no need to read it
+                _add_box(out, chars, "/", box, 1.0, settings)
+                added = True
+                continue
             # the full detector + recogniser on the cell alone, with a white margin
             # (the recogniser alone, on a tight crop, reads 0 as 回)
             sub = np.pad(crop, ((16, 16), (16, 16)), constant_values=255)
