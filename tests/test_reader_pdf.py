@@ -25,8 +25,11 @@ sys.path.insert(0, str(FIX.parent))
 import make_pdf_fixtures as fx  # noqa: E402
 
 
-def read(name: str):
-    return PdfReader().read(as_source(FIX / name))
+def read(name: str, ocr: str = "never"):
+    """The text-layer reading (OCR is tested in test_ocr.py)."""
+    src = as_source(FIX / name)
+    src.ocr = ocr
+    return PdfReader().read(src)
 
 
 def sidecar(name: str) -> dict:

@@ -79,6 +79,10 @@ def _checked_grammar(ctx: click.Context, _param: click.Parameter, value: str | N
 
 
 READ_OPTIONS.append(click.option(
+    "--ocr", type=click.Choice(["auto", "always", "never"]), default=None,
+    help="Read PDF pages from their image (needs gaiextract[ocr]): pages without usable text "
+         "(auto, the default), all, or none."))
+READ_OPTIONS.append(click.option(
     "--grammar", type=click.Path(file_okay=False), callback=_checked_grammar,
     help="A grammar directory whose *.toml files extend the shipped grammar (docs/grammar.md)."))
 

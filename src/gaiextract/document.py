@@ -41,6 +41,10 @@ class Cell:
     colspan: int = 1
     page: Optional[int] = None
     bbox: Optional[BBox] = None
+    #: OCR only: the recogniser's lowest score (0–1) for the text in the cell, and
+    #: whether a number in it scored too low to be sure of (see readers/ocr.py)
+    confidence: Optional[float] = None
+    uncertain: bool = False
 
     def is_origin(self, r: int, c: int) -> bool:
         return r == self.row and c == self.col
@@ -56,6 +60,8 @@ class Table:
     #: False when the source gives no column geometry (flattened text): rows
     #: then hold only their own cells, left to right, and may differ in length.
     rectangular: bool = True
+    #: "ocr" when the table was read from a page image
+    origin: Optional[str] = None
 
     kind = "table"
 

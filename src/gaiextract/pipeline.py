@@ -4,6 +4,7 @@ Everything after the reader works on the common document model only.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from . import grammar as grammar_mod
@@ -16,17 +17,25 @@ from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source
 
 
 def extract(source: InputLike, format: str | None = None, name: str | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES, grammar: grammar_mod.GrammarLike = None) -> Report:
+            max_bytes: int = DEFAULT_MAX_BYTES, grammar: grammar_mod.GrammarLike = None,
+            ocr: str | None = None) -> Report:
     """Extract one report from a path, bytes or binary file object.
 
     ``format`` ("pdf", "docx", "html", "txt") skips sniffing. ``grammar`` is a user
     grammar directory merged over the shipped grammar, or a loaded
-    :class:`gaiextract.grammar.Grammar` (see docs/grammar.md). Raises
-    :class:`gaiextract.ExtractError` when the input cannot be read at all, and
-    :class:`gaiextract.grammar.GrammarError` when the grammar is invalid.
+    :class:`gaiextract.grammar.Grammar` (see docs/grammar.md). ``ocr`` says which
+    PDF pages are read from their image: ``auto`` (pages without usable text),
+    ``always`` or ``never`` (needs the ``gaiextract[ocr]`` extra); default
+    ``$GAIEXTRACT_OCR`` or ``auto``. Raises :class:`gaiextract.ExtractError` when
+    the input cannot be read at all, and :class:`gaiextract.grammar.GrammarError`
+    when the grammar is invalid.
     """
+    ocr = ocr or os.environ.get("GAIEXTRACT_OCR", "auto")
+    if ocr not in ("auto", "always", "never"):
+        raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
     g = grammar_mod.load(grammar)  # a bad grammar fails before any input is read
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)
+    src.ocr = ocr
     document = read_document(src)
     return build_report(document, src, g)
 

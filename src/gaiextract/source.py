@@ -23,6 +23,8 @@ class Source:
     data: bytes
     name: str = "<bytes>"          # path or member name, for messages and extension hints
     format_hint: Optional[str] = None
+    #: when the PDF reader reads pages from their image: auto | always | never
+    ocr: str = "auto"
     _sha256: Optional[str] = field(default=None, repr=False)
 
     @property

@@ -9,6 +9,7 @@ interrupted (Ctrl-C / SIGTERM) after writing everything finished so far.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 
@@ -74,6 +75,9 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
                   max_file_mb, max_ratio, quiet, verbose, **options):
     """Convert files, folders and zip/tar archives (INPUT...) into JSONL, JSON files
     and/or a database. Bad files become error records; the batch goes on."""
+    # the worker processes inherit this: one ONNX thread per worker, so OCR stays
+    # within the --workers budget (the model loads once per worker)
+    os.environ.setdefault("GAIEXTRACT_OCR_THREADS", "1")
     from .runner import BatchOptions, run_batch
 
     verbosity = level(quiet, verbose)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Cell
-from ..values import TEXT, Number, parse_cell
+from ..values import NUMBER, TEXT, Number, parse_cell
 from .splits import SETTINGS as SPLITS
 from .splits import SplitResult
 
@@ -45,6 +45,12 @@ class MappedTable:
             prov["label"] = label
         if cell.bbox is not None:
             prov["bbox"] = [round(float(x), 2) for x in cell.bbox]
+        if cell.confidence is not None:  # read from a page image (readers/ocr.py)
+            prov["how"] = "ocr"
+            if cell.uncertain and val.kind == NUMBER:
+                self.warnings.append({"code": "ocr_low_confidence", "table": self.name, "key": key,
+                                      "page": cell.page,
+                                      "detail": f"OCR read {raw!r} with confidence {cell.confidence}"})
         self.cells[key] = val.value
         self.provenance[key] = prov
         if self.page is None:

@@ -77,7 +77,13 @@ class PdfReader(Reader):
         if b"%PDF-" not in source.data[:1024]:
             raise ExtractError("unsupported_format", "not a PDF (no %PDF- header)", source.name)
         scans, warnings = self._scan(source)
-        return assemble(scans, warnings, self.settings)
+        pages = _ocr_hook(source, scans, warnings, self.settings)
+        doc = assemble(scans, warnings, self.settings, ocr_mode=getattr(source, "ocr", "auto"))
+        if pages:
+            from .ocr import mark_cells
+
+            mark_cells(doc, pages)
+        return doc
 
     # ------------------------------------------------------------------ parsing
     def _scan(self, source: Source):
@@ -199,25 +205,56 @@ def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS,
     return scan
 
 
-def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETTINGS) -> Document:
+def _is_garbled(s: PageScan) -> bool:
+    return s.n_garbled >= GARBLED_MIN and s.n_garbled > GARBLED_SHARE * max(1, s.n_chars)
+
+
+def _ocr_hook(source: Source, scans: list, warnings: list, settings: TableSettings) -> dict:
+    """Pages without usable text read from their image (readers/ocr.py)."""
+    mode = getattr(source, "ocr", "auto")
+    garbled = {s.number for s in scans if _is_garbled(s)}
+    if mode == "never" or (mode == "auto" and not garbled and all(s.n_chars for s in scans)):
+        return {}
+    from . import ocr
+
+    before = {s.number: s for s in scans}
+    pages = ocr.apply(source.data, scans, warnings, mode, garbled, table_settings=settings)
+    for n in sorted(garbled & set(pages)):
+        s = before[n]
+        warnings.append({"code": "garbled_text", "page": n,
+                         "detail": f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
+                                   f"mapping (font without ToUnicode); the page was read by OCR"})
+    return pages
+
+
+def _ocr_hint(mode: str) -> str:
+    if mode == "never":
+        return "OCR is needed (off: ocr='never')"
+    from .ocr import INSTALL_HINT, available
+
+    return "OCR is needed" if available() else f"OCR is needed: {INSTALL_HINT}"
+
+
+def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETTINGS,
+             ocr_mode: str = "auto") -> Document:
     """Cross-page work: running heads, paragraphs, stitched tables, warnings."""
     n_pages = len(scans)
     total = sum(s.n_chars for s in scans)
     if total == 0:
         images = sum(s.n_images for s in scans)
         warnings.append({"code": "no_text_layer",
-                         "detail": f"no text on {n_pages} page(s) ({images} image(s)); OCR is needed"})
+                         "detail": f"no text on {n_pages} page(s) ({images} image(s)); {_ocr_hint(ocr_mode)}"})
         return Document(blocks=[], format="pdf", pages=n_pages, warnings=warnings,
                         meta={"ocr_needed": True})
     for s in scans:
-        if s.n_garbled >= GARBLED_MIN and s.n_garbled > GARBLED_SHARE * max(1, s.n_chars):
+        if _is_garbled(s):
             warnings.append({"code": "garbled_text", "page": s.number,
                              "detail": f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
                                        f"mapping (font without ToUnicode)"})
     empty_pages = [s.number for s in scans if s.n_chars == 0 and s.n_images]
     if empty_pages:
         warnings.append({"code": "no_text_layer", "pages": empty_pages,
-                         "detail": f"{len(empty_pages)} page(s) are images only; OCR is needed"})
+                         "detail": f"{len(empty_pages)} page(s) are images only; {_ocr_hint(ocr_mode)}"})
 
     drop = running_lines([s.lines for s in scans], [s.height for s in scans])
     _recover_lost_rows(scans, drop, settings)

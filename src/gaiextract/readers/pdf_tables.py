@@ -53,6 +53,10 @@ class TableSettings:
     stitch_bottom: float = 0.55
     #: a continuation must start above this fraction of the next page's height
     stitch_top: float = 0.35
+    #: framed prose: cells of running text are at least this long on average …
+    prose_cell_chars: float = 12.0
+    #: … or at least this share of them have sentence punctuation
+    prose_punct_share: float = 0.5
 
     def finder_settings(self, v_edges: list, h_edges: list) -> dict:
         return {
@@ -323,13 +327,38 @@ def _build(page, chars: list, page_no: int, settings: TableSettings, h: list, v:
         pt = _fill(boxes, inside, page_no, settings)
         if settings.text_columns and len(pt.xs(settings.grid_tolerance)) == 2 and len(boxes) >= 2:
             pt = split_text_columns(pt, inside, settings) or pt
-        if len(pt.cells) < 2:
-            continue
+        if len(pt.cells) < 2 or is_framed_prose(pt, settings):
+            continue  # its text stays with the page's lines
         pt.bbox = (x0, top, x1, bottom)
         pt.page_height = float(page.height)
         tables.append(pt)
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return tables
+
+
+_SENTENCE_PUNCT = re.compile(r"[，。；：、！？,;]")
+#: a number standing apart in a cell's text: columns whose rules are missing
+_APART_NUMBER = re.compile(r"(?:^|\s)[+\-]?\d[\d,]*(?:\.\d+)?(?=\s|$)")
+
+
+def is_framed_prose(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -> bool:
+    """A frame drawn around text, not a table: no cell holds a number, and the
+    cells are lines of running text — the grid has one column, or its cells are
+    long or read as sentences. (A one-column list with counts keeps its numbers
+    and stays a table; the template's tables have value columns.)"""
+    if any(_APART_NUMBER.search(c.text) for c in pt.cells):
+        return False  # values in columns without rules: a table
+    texts = ["".join(c.text.split()) for c in pt.cells]
+    texts = [t for t in texts if t]
+    if not texts or pt.garbled:
+        return False
+    if any(parse_cell(t).kind == NUMBER for t in texts):
+        return False
+    if len(pt.xs(settings.grid_tolerance)) == 2:
+        return True
+    mean = sum(len(t) for t in texts) / len(texts)
+    punct = sum(1 for t in texts if _SENTENCE_PUNCT.search(t)) / len(texts)
+    return mean >= settings.prose_cell_chars or punct >= settings.prose_punct_share
 
 
 def _centre_in(ch: dict, bbox: tuple) -> bool:

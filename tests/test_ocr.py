@@ -1,0 +1,183 @@
+"""The OCR fallback (gaiextract[ocr]) on the scanned corpus (corpus/scan).
+
+The scanned documents are image-only PDFs made by corpus/builder/render_scan.py
+from corpus PDFs; their expected JSON is the source document's, written from the
+builder's spec. Each document is read once per session (OCR is the slow part).
+
+Without the extra these tests skip with the reason — and fail when CI=true.
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+
+import gaiextract
+from gaiextract.readers import ocr
+
+SCANS = sorted((CORPUS / "scan").glob("*.pdf"))
+#: the documents read in the default run (both editions, 160 and 200 dpi); all four
+#: with GAIEXTRACT_OCR_ALL=1 (g02 150 dpi, g03 flat tables and a sideways page)
+QUICK = ("g11_", "g18_")
+MIN_RIGHT = 0.97
+
+
+def _need_extra():
+    if ocr.available():
+        return
+    why = f"the OCR extra is not installed ({ocr.INSTALL_HINT})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+def _docs() -> list[Path]:
+    every = os.environ.get("GAIEXTRACT_OCR_ALL") == "1"
+    return [p for p in SCANS if every or p.name.startswith(QUICK)]
+
+
+@cache
+def _extract(path: Path) -> dict:
+    return gaiextract.extract(path).to_dict()
+
+
+def _cells(out: dict, exp: dict):
+    """(table, key, want, got, flagged) for every expected cell."""
+    flagged = {(w.get("table"), w.get("key")) for w in out["warnings"]
+               if w["code"] == "ocr_low_confidence"}
+    for table, cells in exp["tables"].items():
+        got = (out["tables"].get(table) or {}).get("cells") or {}
+        for key, want in cells.items():
+            yield table, key, want, got.get(key, "<missing>"), (table, key) in flagged
+
+
+@pytest.mark.parametrize("path", _docs(), ids=lambda p: p.name)
+def test_scanned_document_matches_except_flagged_cells(path):
+    _need_extra()
+    out = _extract(path)
+    exp = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    wrong = [f"{t}.{k}: want {w!r} got {g!r}" for t, k, w, g, f in _cells(out, exp)
+             if g != w and not f]
+    assert not wrong, "\n".join(wrong[:40])
+    codes = [w["code"] for w in out["warnings"]]
+    assert "ocr_used" in codes and "no_text_layer" not in codes
+    assert [s["id"] for s in out["sections"]] == exp["section_ids"]
+
+
+def test_at_least_97_percent_of_scanned_cells_are_right():
+    _need_extra()
+    right = total = 0
+    for path in _docs():
+        out = _extract(path)
+        exp = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+        for _t, _k, want, got, _f in _cells(out, exp):
+            total += 1
+            right += got == want
+    assert total > 300
+    assert right / total >= MIN_RIGHT, f"{right}/{total} cells right"
+
+
+def test_ocr_cells_keep_page_bbox_and_say_how():
+    _need_extra()
+    out = _extract(next(p for p in _docs() if p.name.startswith("g18_")))
+    prov = out["tables"]["requests"]["provenance"]
+    some = next(iter(prov.values()))
+    assert some["page"] >= 1 and len(some["bbox"]) == 4 and some.get("how") == "ocr"
+    used = next(w for w in out["warnings"] if w["code"] == "ocr_used")
+    assert used["pages"] == list(range(1, out["source"]["pages"] + 1))
+
+
+def test_sideways_page_is_turned():
+    _need_extra()
+    path = next(p for p in SCANS if p.name.startswith("g03_"))  # render_scan.SCANS: page 2 sideways
+    pages = ocr.read_pages(path.read_bytes(), [2])
+    assert pages[2].sideways
+    page = pages[2].scan
+    assert page.height > page.width  # turned back upright
+    text = "".join(ln.text for ln in page.lines) + "".join(c.text for t in page.tables for c in t.cells)
+    assert "政府信息" in text
+
+
+def test_ocr_never_leaves_a_scan_unread_and_says_why():
+    out = gaiextract.extract(SCANS[0], ocr="never").to_dict()
+    w = next(w for w in out["warnings"] if w["code"] == "no_text_layer")
+    assert "ocr='never'" in w["detail"]
+    assert all(not t["cells"] for t in out["tables"].values()) or not out["tables"]
+
+
+def test_without_the_extra_the_warning_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    out = gaiextract.extract(SCANS[0]).to_dict()
+    w = next(w for w in out["warnings"] if w["code"] == "no_text_layer")
+    assert "pip install 'gaiextract[ocr]'" in w["detail"]
+
+
+def test_bad_ocr_mode_is_refused():
+    with pytest.raises(ValueError):
+        gaiextract.extract(SCANS[0], ocr="sometimes")
+
+
+def test_text_pages_are_not_read_by_ocr_in_auto_mode(monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("OCR ran on a page with text")
+    monkeypatch.setattr(ocr, "read_pages", boom)
+    pdf = next((CORPUS / "pdf").glob("*.pdf"))
+    out = gaiextract.extract(pdf).to_dict()
+    assert "ocr_used" not in [w["code"] for w in out["warnings"]]
+
+
+def test_models_come_with_the_package():
+    _need_extra()
+    import rapidocr_onnxruntime
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    assert {p.suffix for p in models.iterdir()} >= {".onnx"}
+    assert any("rec" in p.name for p in models.iterdir())
+
+
+def test_engine_is_loaded_once_per_process():
+    _need_extra()
+    assert ocr.engine() is ocr.engine()
+
+
+def test_cli_ocr_option():
+    from click.testing import CliRunner
+
+    from gaiextract.cli import main
+
+    res = CliRunner().invoke(main, ["extract", "--ocr", "never", str(SCANS[0])])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert any(w["code"] == "no_text_layer" and "ocr='never'" in w["detail"] for w in out["warnings"])
+    res = CliRunner().invoke(main, ["batch", "--help"])
+    assert "--ocr" in res.output
+
+
+def test_garbled_page_is_read_by_ocr_and_keeps_its_warning():
+    _need_extra()
+    doc = gaiextract.read(Path(__file__).parent / "fixtures" / "pdf" / "garbled.pdf")
+    codes = {w["code"]: w for w in doc.warnings}
+    assert codes["ocr_used"]["pages"] == [1]
+    assert codes["garbled_text"]["page"] == 1 and "read by OCR" in codes["garbled_text"]["detail"]
+    assert any(getattr(b, "origin", None) == "ocr" for b in doc.blocks)
+
+
+def test_auto_reads_only_the_pages_without_text(tmp_path):
+    _need_extra()
+    import pypdfium2 as pdfium
+
+    text_pdf = next((CORPUS / "pdf").glob("g18_*.pdf"))
+    scan_pdf = next(p for p in SCANS if p.name.startswith("g18_"))
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(text_pdf)), [0])
+    mixed.import_pages(pdfium.PdfDocument(str(scan_pdf)), [3])  # the scanned last page
+    path = tmp_path / "mixed.pdf"
+    mixed.save(str(path))
+    out = gaiextract.extract(path).to_dict()
+    used = next(w for w in out["warnings"] if w["code"] == "ocr_used")
+    assert used["pages"] == [2]
+    assert "no_text_layer" not in [w["code"] for w in out["warnings"]]

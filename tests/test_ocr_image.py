@@ -1,0 +1,77 @@
+"""Page-image geometry of the OCR reader on drawn images (no OCR engine needed)."""
+from __future__ import annotations
+
+import pytest
+
+np = pytest.importorskip("numpy")
+Image = pytest.importorskip("PIL.Image")
+ImageDraw = pytest.importorskip("PIL.ImageDraw")
+
+from gaiextract.readers import ocr_image as oi
+
+
+def _text_page(w: int = 900, h: int = 1200) -> Image.Image:
+    """Lines of 'text': runs of dark blocks of uneven width with narrow gaps,
+    starting at uneven places (as characters and words do), lines apart."""
+    import random
+
+    rng = random.Random(7)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    for row in range(20):
+        y = 80 + row * 50
+        x = 60 + rng.randint(0, 40)
+        while x < w - 100:
+            cw = rng.randint(14, 26)
+            d.rectangle((x, y, x + cw, y + rng.randint(16, 22)), fill=30)
+            x += cw + rng.randint(2, 5)
+    return img
+
+
+def _grid(w: int = 900, h: int = 700) -> Image.Image:
+    img = Image.new("L", (w, h), 245)
+    d = ImageDraw.Draw(img)
+    xs = [100, 300, 420, 540, 800]
+    ys = [100, 160, 200, 240, 280]
+    for y in ys:
+        d.line((xs[0], y, xs[-1], y), fill=20, width=2)
+    for x in xs:
+        d.line((x, ys[0], x, ys[-1]), fill=20, width=2)
+    d.rectangle((330, 210, 345, 232), fill=20)  # a 'digit' in a cell: no rule
+    return img
+
+
+@pytest.mark.parametrize("angle", [-1.2, -0.5, 0.7, 1.5])
+def test_skew_is_measured(angle):
+    img = _text_page().rotate(angle, fillcolor=255)
+    found = oi.estimate_skew(oi.ink_mask(np.asarray(img)))
+    assert abs(found + angle) <= 0.15  # the angle that levels it undoes the turn
+
+
+def test_level_page_is_left_nearly_alone():
+    assert abs(oi.estimate_skew(oi.ink_mask(np.asarray(_text_page())))) <= 0.2
+
+
+def test_sideways_page_is_recognised():
+    mask = oi.ink_mask(np.asarray(_text_page()))
+    assert not oi.is_sideways(mask)
+    assert oi.is_sideways(np.ascontiguousarray(mask.T))
+
+
+def test_rules_of_a_grid_and_not_its_text():
+    mask = oi.ink_mask(np.asarray(_grid()), lenient=True)
+    h, v = oi.find_rules(mask, dpi=150)
+    assert sorted(round(y) for y, _, _ in h) == [100, 160, 200, 240, 280]
+    xs = sorted({round(x) for x, _, _ in v})
+    assert all(any(abs(x - want) <= 2 for x in xs) for want in (100, 300, 420, 540, 800))
+    assert not any(320 < x < 360 for x in xs)
+
+
+def test_slash_and_one_told_apart():
+    img = Image.new("L", (60, 60), 255)
+    d = ImageDraw.Draw(img)
+    d.line((20, 50, 40, 10), fill=0, width=3)   # /
+    d.line((45, 10, 45, 50), fill=0, width=3)   # 1 (upright)
+    mask = oi.ink_mask(np.asarray(img))
+    assert oi.is_slash(mask, (15, 8, 42, 52))
+    assert not oi.is_slash(mask, (43, 8, 48, 52))
