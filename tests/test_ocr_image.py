@@ -7,7 +7,7 @@ np = pytest.importorskip("numpy")
 Image = pytest.importorskip("PIL.Image")
 ImageDraw = pytest.importorskip("PIL.ImageDraw")
 
-from gaiextract.readers import ocr_image as oi
+from gaiextract.readers import ocr_image as oi  # noqa: E402  (after the importorskips)
 
 
 def _text_page(w: int = 900, h: int = 1200) -> Image.Image:

@@ -20,6 +20,7 @@ can be stitched into one :class:`~gaiextract.document.Table` before any mapping.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
