@@ -263,13 +263,14 @@ def test_json_of_page_counts():
     json.dumps(n)
 
 
-def test_pdf_path_draws_any_page_image(tmp_path):
+def test_pdf_path_draws_any_page_image(tmp_path, monkeypatch):
     """A scanned PDF (pages that are only images) is drawn the same way: a report whose
     provenance says ``how: ocr`` with boxes in PDF points gets its boxes over the scans."""
     import hashlib
 
     import pypdfium2 as pdfium
 
+    monkeypatch.setenv("GAIEXTRACT_OCR", "never")  # the page images are what is tested, not OCR
     src = DOCS["pdf"]
     pdf = pdfium.PdfDocument(str(src))
     scans = [pdf[i].render(scale=150 / 72).to_pil().convert("L") for i in range(len(pdf))]
@@ -361,10 +362,12 @@ def test_rebuilt_table_marks_sit_in_the_printed_row_of_their_key(name):
         assert all(v is None for kk, v in keys.items() if kk.rpartition(".")[0] == row), k
 
 
-def test_scanned_pdf_without_ocr_shows_its_pages(tmp_path):
+def test_scanned_pdf_without_ocr_shows_its_pages(tmp_path, monkeypatch):
     """A scanned report nobody has read yet: the page shows the scans and says why
     nothing was found (no_text_layer), rather than an empty page."""
     import pypdfium2 as pdfium
+
+    monkeypatch.setenv("GAIEXTRACT_OCR", "never")
 
     pdf = pdfium.PdfDocument(str(DOCS["pdf"]))
     scans = [pdf[i].render(scale=100 / 72).to_pil().convert("L") for i in range(len(pdf))]

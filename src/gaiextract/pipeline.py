@@ -4,7 +4,6 @@ Everything after the reader works on the common document model only.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 from . import grammar as grammar_mod
@@ -13,7 +12,7 @@ from .errors import ExtractError, warning
 from .layout import checks, classify, facts, problems, sections, tables
 from .readers import read_document
 from .report import Report, Section, Subsection, TableResult
-from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source
+from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source, ocr_mode
 
 
 def extract(source: InputLike, format: str | None = None, name: str | None = None,
@@ -30,9 +29,7 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
     the input cannot be read at all, and :class:`gaiextract.grammar.GrammarError`
     when the grammar is invalid.
     """
-    ocr = ocr or os.environ.get("GAIEXTRACT_OCR", "auto")
-    if ocr not in ("auto", "always", "never"):
-        raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
+    ocr = ocr_mode(ocr)
     g = grammar_mod.load(grammar)  # a bad grammar fails before any input is read
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)
     src.ocr = ocr
@@ -40,9 +37,12 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
     return build_report(document, src, g)
 
 
-def read(source: InputLike, format: str | None = None, name: str | None = None) -> Document:
+def read(source: InputLike, format: str | None = None, name: str | None = None,
+         ocr: str | None = None) -> Document:
     """Only read: the common document model, for inspection and debugging."""
-    return read_document(as_source(source, format=format, name=name))
+    src = as_source(source, format=format, name=name)
+    src.ocr = ocr_mode(ocr)
+    return read_document(src)
 
 
 def _has_text(document: Document) -> bool:

@@ -18,13 +18,27 @@ from .limits import DEFAULT_LIMITS
 DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_input_bytes
 
 
+#: the environment variable that sets the OCR mode where no caller does (how
+#: `gaiextract batch --ocr` reaches its workers, and a user's default)
+OCR_ENV = "GAIEXTRACT_OCR"
+OCR_MODES = ("auto", "always", "never")
+
+
+def ocr_mode(ocr: Optional[str] = None) -> str:
+    """``ocr`` as given, else ``$GAIEXTRACT_OCR``, else ``auto``."""
+    mode = ocr or os.environ.get(OCR_ENV) or "auto"
+    if mode not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {mode!r}")
+    return mode
+
+
 @dataclass
 class Source:
     data: bytes
     name: str = "<bytes>"          # path or member name, for messages and extension hints
     format_hint: Optional[str] = None
     #: when the PDF reader reads pages from their image: auto | always | never
-    ocr: str = "auto"
+    ocr: str = field(default_factory=ocr_mode)
     _sha256: Optional[str] = field(default=None, repr=False)
 
     @property

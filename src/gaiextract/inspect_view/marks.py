@@ -64,9 +64,9 @@ def check_views(tables: dict[str, dict], checks: list[dict]) -> list[CheckView]:
     try:
         for cdef in g.checks:
             cells = tables.get(cdef.table, {})
-            for cid, left, right in checks_mod._instances(cdef, cells, g.dimensions):
-                sides[cid] = (cdef.table, checks_mod._match_keys(left, cells),
-                              checks_mod._match_keys(right, cells))
+            for cid, left, right in checks_mod.rule_instances(cdef, cells, g.dimensions):
+                sides[cid] = (cdef.table, checks_mod.match_keys(left, cells),
+                              checks_mod.match_keys(right, cells))
     except (AttributeError, TypeError, ValueError, KeyError):  # the checks stage changed shape
         sides = {}
     out = []

@@ -12,7 +12,7 @@ def _sum(keys: list, cells: dict):
     return round(total, 4) if isinstance(total, float) else total
 
 
-def _instances(check: CheckDef, cells: dict, dims: dict) -> list:
+def rule_instances(check: CheckDef, cells: dict, dims: dict) -> list:
     """(id, left keys, right keys) for each instance of a rule."""
     if check.for_each is None:
         return [(check.id, list(check.left), list(check.right))]
@@ -35,9 +35,9 @@ def run_checks(tables: dict, grammar: Grammar) -> list:
         cells = tables.get(check.table, {})
         if not cells:
             continue
-        for cid, left, right in _instances(check, cells, grammar.dimensions):
-            lk = _match_keys(left, cells)
-            rk = _match_keys(right, cells)
+        for cid, left, right in rule_instances(check, cells, grammar.dimensions):
+            lk = match_keys(left, cells)
+            rk = match_keys(right, cells)
             if not lk or not rk:
                 continue  # all cells of one side missing: nothing to compare
             exp, act = _sum(lk, cells), _sum(rk, cells)
@@ -46,7 +46,7 @@ def run_checks(tables: dict, grammar: Grammar) -> list:
     return results
 
 
-def _match_keys(patterns: list, cells: dict) -> list:
+def match_keys(patterns: list, cells: dict) -> list:
     """Keys for patterns that may hold a '*' in the middle ('withheld.*.total')."""
     out = []
     for p in patterns:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ..grammar import TableSpec
 from ..textnorm import nfkc
 from ..values import RUNNING_UNITS, Number
-from .checks import _instances, _match_keys
+from .checks import rule_instances, match_keys
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ def table_equations(spec: TableSpec, keys: list, dimensions: dict | None = None)
     dims = dimensions if dimensions is not None else _default_dims(spec)
     out = []
     for check in spec.checks:
-        for cid, left, right in _instances(check, cells, dims):
-            lk, rk = _match_keys(left, cells), _match_keys(right, cells)
+        for cid, left, right in rule_instances(check, cells, dims):
+            lk, rk = match_keys(left, cells), match_keys(right, cells)
             if lk and rk:
                 out.append(Equation(tuple(lk), tuple(rk), cid))
     return out
