@@ -40,3 +40,18 @@ def test_null_counts_as_zero_and_missing_is_skipped():
     review = {f"review.{k}": v for k, v in cells.items()}
     res = run_checks({"review_litigation": review}, G)
     assert [(c["id"], c["ok"]) for c in res] == [("review_litigation.review", True)]
+
+
+def test_a_check_states_its_rule_the_same_whether_it_holds_or_fails():
+    good = _requests({"new": 3, "carried_in": 1, "disclosed": 2, "withheld.state_secret": 1,
+                      "other_handling": 0, "total": 3, "carried_out": 1})
+    bad = dict(good, **{"new.natural_person": 9})
+    rules = {}
+    for cells in (good, bad):
+        for c in run_checks({"requests": cells}, G):
+            assert "detail" not in c and "=" in c["rule"] and "≠" not in c["rule"]
+            rules.setdefault(c["id"], set()).add((c["ok"], c["rule"]))
+    flipped = rules["requests.balance.natural_person"]
+    assert {ok for ok, _ in flipped} == {True, False}
+    assert len({rule for _, rule in flipped}) == 1
+    assert next(iter(flipped))[1] == "新收+上年结转 = 办理结果总计+结转下年度"  # checks.toml

@@ -214,3 +214,22 @@ def test_expected_files_have_the_sample_shape():
         assert (path.parent / rec["document"]).exists()
         assert set(rec["report"]) == {"title", "agency", "year", "edition"}
         assert list(rec["section_headings"]) == rec["section_ids"]
+
+
+def test_fee_sentences_come_in_at_least_twelve_wordings():
+    from corpus.builder.fee_wordings import WORDINGS, fee_specs
+    derived = fee_specs(SPECS)
+    assert len(derived) == len(WORDINGS) >= 12
+    assert len({w[0] for w in WORDINGS}) == len({w[1] for w in WORDINGS}) == len(WORDINGS)
+    committed = sorted(p.name for p in (ROOT / "corpus" / "txt").glob("*_txt_fees.txt"))
+    assert committed == sorted(f"{s.doc_id}_txt_fees.txt" for s in derived)
+    for spec, (wid, _, values) in zip(derived, WORDINGS):
+        (other,) = [s for s in spec.sections if s.id == "other"]
+        assert len(other.body) == 1 and spec.expected["notes"]["fee_style"] == f"wording:{wid}"
+        assert tuple(spec.expected["fees"].values()) == values
+    texts = "".join(w[1] for w in WORDINGS)
+    for wording in ("万元", "涉及金额", "收费总金额", "实收", "收费通知书", "一百五十", "两件",
+                    "无收取信息处理费情况", "未发出收费通知", "０", "1,200"):
+        assert wording in texts, wording
+    # the originals keep their text: only derived documents carry the new wordings
+    assert all(s.expected["notes"]["fee_style"] != "wording" for s in SPECS)

@@ -47,3 +47,23 @@ def test_agency_and_year_from_body():
 def test_fees(text, want):
     f = find_fees(text)
     assert (f["notices"], f["amount_notified"], f["amount_collected"]) == want
+
+
+def test_title_and_agency_never_from_chrome_or_markdown_marks():
+    nav = "当前位置：首页 > 政府信息公开 > 政府信息公开工作年度报告"
+    lines = [nav, "# 沭阳县人民政府 2025 年 政府信息公开工作年度报告", "沭阳县人民政府"]
+    title, _ = find_title(lines)
+    assert title == "沭阳县人民政府2025年政府信息公开工作年度报告"
+    assert agency_from_title(title) == "沭阳县人民政府"
+    assert find_title(["首页 > 政务公开 > 政府信息公开年报 > 政府信息公开工作年度报告"]) == (None, [])
+    # the archiver's 标题 (Document.meta["title"]) wins over the body
+    assert find_title(["某局2019年政府信息公开工作年度报告"],
+                      meta_title="平潭综合实验区2020年度政府信息公开工作年度报告")[0] == \
+        "平潭综合实验区2020年度政府信息公开工作年度报告"
+    assert agency_from_title("平潭综合实验区2020年度政府信息公开工作年度报告") == "平潭综合实验区"
+
+
+def test_agency_is_not_a_slogan():
+    assert agency_from_body(["2023年，建设人民满意的服务型政府，平潭综合实验区管委会坚持公开为常态。"]) == \
+        "平潭综合实验区管委会"
+    assert agency_from_body(["2024年，全面贯彻党的二十大精神，持续深化政务公开。"]) is None

@@ -27,3 +27,21 @@ def test_grammar_error_is_loud(monkeypatch):
     monkeypatch.setattr(grammar, "_read", lambda name: {"section": [{"heading": "x"}]})
     with pytest.raises(grammar.GrammarError, match="missing 'id'"):
         grammar._load_sections()
+
+
+def test_every_shipped_grammar_file_has_a_schema_and_validates():
+    from importlib import resources
+
+    names = sorted(p.name for p in resources.files("gaiextract").joinpath("grammars").iterdir()
+                   if p.name.endswith(".toml"))
+    assert {"sections.toml", "facts.toml", "problems.toml", "checks.toml"} <= set(names)
+    for name in names:
+        assert grammar.file_schema(name) is not None, name
+        text = grammar._shipped_text(name)
+        grammar._validate(grammar._parse(text, name), name, name, text, partial=False)
+    # and the schemas are strict enough to catch a typo
+    import pytest
+    bad = grammar._parse(grammar._shipped_text("sections.toml"), "sections.toml")
+    bad["section"][0]["varients"] = ["x"]
+    with pytest.raises(grammar.GrammarError, match=r"sections.toml: line \d+: key section\[0\]"):
+        grammar._validate(bad, "sections.toml", "sections.toml", grammar._shipped_text("sections.toml"), False)

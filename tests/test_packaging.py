@@ -22,8 +22,9 @@ def wheel(tmp_path_factory):
 def test_wheel_contains_data(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for part in ("sections.toml", "proactive.toml", "requests.toml", "review_litigation.toml", "checks.toml",
-                 "categories.toml"):
+                 "categories.toml", "facts.toml", "problems.toml"):
         assert f"gaiextract/grammars/{part}" in names
+        assert f"gaiextract/grammars/schema/{part.replace('.toml', '.schema.json')}" in names
     assert "gaiextract/schema/report.schema.json" in names
 
 

@@ -28,3 +28,14 @@ def test_turn_announced_by_the_measures_sentence():
     p, m = split_problems(["2020年，本街道存在以下不足：一是栏目设置不科学；二是更新不及时。",
                            "2021年，本街道将采取以下措施加以改进：一是丰富解读；二是纳入考核；三是推进标准化。"])
     assert (len(p), len(m)) == (2, 3)
+
+
+def test_a_user_grammar_adds_a_turn_phrase_and_an_item_mark(tmp_path):
+    (tmp_path / "problems.toml").write_text(
+        "turn_patterns = ['展望来年']\nitem_patterns = ['(?:^|[。；;：])其({numeral})[，,]']\n", encoding="utf-8")
+    paras = ["其一，信息发布不够及时。其二，解读形式单一。", "展望来年：其一，完善发布机制。其二，丰富解读形式。"]
+    problems, measures = split_problems(paras)
+    assert measures == []  # the shipped grammar knows neither wording
+    problems, measures = split_problems(paras, str(tmp_path))
+    assert problems == ["一，信息发布不够及时", "二，解读形式单一"]
+    assert measures == ["一，完善发布机制", "二，丰富解读形式"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .content import write_expected
+from .fee_wordings import fee_specs
 from .model import Subsection, TableSpec
 
 #: the punctuation the seed's scraper turned into ASCII (digits and 、。“” stay as printed)
@@ -117,6 +118,8 @@ def render_all(specs, out_dir: Path) -> list:
     for edition in ("2021", "2019"):
         chosen = [s for s in specs if s.edition == edition and _no_blank_cells(s)][:CELLS_PER_EDITION]
         paths += [render(spec, out_dir, "txt_cells") for spec in chosen]
+    # section 六 in each of the fee wordings of fee_wordings.WORDINGS
+    paths += [render(spec, out_dir, "txt_fees") for spec in fee_specs(specs)]
     from .render_aligner import render_all_txt  # the one-aligner documents (issue 11)
 
     paths += render_all_txt(specs, out_dir)

@@ -15,6 +15,9 @@ def __getattr__(name):  # lazy: importing gaiextract stays cheap
     if name in ("extract", "read"):
         from . import pipeline
         return getattr(pipeline, name)
+    if name == "grammar":
+        import importlib
+        return importlib.import_module(f"{__name__}.grammar")
     if name == "Report":
         from .report import Report
         return Report

@@ -23,6 +23,7 @@ ERROR_CODES = {
     "converter_missing": "a legacy format needs an external converter that is not installed",
     "timeout": "processing took longer than allowed",
     "not_found": "the path does not exist or cannot be read",
+    "internal_error": "a bug: the batch records it for the file and goes on (never raised as ExtractError)",
 }
 
 

@@ -37,8 +37,12 @@ GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
 #: keys that identify an item of a list of tables, so that a user's item extends the
 #: shipped item with the same identity instead of being appended
 ITEM_IDS = ("id", "key")
+#: pattern lists whose patterns capture a value (group 1: a number, a year, a numeral)
+CAPTURING_PATTERNS = ("notices_patterns", "amount_notified_patterns", "amount_collected_patterns",
+                      "item_patterns", "patterns")
 #: section roles: what build_report does with a section beyond its text
-SECTION_ROLES = ("subsections", "problems", "fees")
+ROLE_SUBSECTIONS, ROLE_PROBLEMS, ROLE_FEES = "subsections", "problems", "fees"
+SECTION_ROLES = (ROLE_SUBSECTIONS, ROLE_PROBLEMS, ROLE_FEES)
 
 
 class GrammarError(ValueError):
@@ -117,8 +121,8 @@ def _read(name: str) -> dict:
         _validate(extra, name, str(user_file), text, partial=True)
         data = merge(data, extra)
         _validate(data, name, str(user_file), text, partial=False)
-    else:
-        _validate(data, name, f"grammars/{name}", _shipped_text(name), partial=False)
+    # the shipped files are validated against their schemas by the test suite
+    # (tests/test_grammar.py), so a plain run does not pay for importing jsonschema
     return data
 
 
@@ -165,12 +169,15 @@ def _check_patterns(data: Any, name: str, where: str, text: str, path: tuple = (
         for k, v in data.items():
             if k.endswith("patterns") or k == "pattern":
                 for i, pat in enumerate(v if isinstance(v, list) else [v]):
+                    p = [*path, k] + ([i] if isinstance(v, list) else [])
                     try:
-                        re.compile(expand(pat))
-                    except (re.error, KeyError, IndexError, ValueError) as exc:
-                        p = [*path, k] + ([i] if isinstance(v, list) else [])
+                        groups = re.compile(expand(pat)).groups
+                    except (re.error, KeyError, IndexError, ValueError, TypeError) as exc:
                         raise GrammarError(f"{where}: line {locate(text, p)}: key {dotted(p)}: "
                                            f"not a valid pattern: {exc}") from None
+                    if k in CAPTURING_PATTERNS and groups < 1:
+                        raise GrammarError(f"{where}: line {locate(text, p)}: key {dotted(p)}: "
+                                           f"needs a capture group for the value ({{number}} is one)")
             else:
                 _check_patterns(v, name, where, text, (*path, k))
     elif isinstance(data, list):
@@ -393,7 +400,7 @@ class TableSpec:
 class CheckDef:
     id: str
     table: str
-    for_each: Optional[str]
+    for_each: str | None
     left: tuple
     right: tuple
     rule: str  # the equation, as printed in every check result (holds or fails)
@@ -428,6 +435,7 @@ class FactsGrammar:
     title_agency_line_max: int
     title_strip_prefixes: tuple
     title_strip: re.Pattern
+    title_chrome: re.Pattern | None
     year: re.Pattern
     title_year: re.Pattern
     body_year: re.Pattern
@@ -499,14 +507,19 @@ class Grammar:
         return [s.id for s in self.sections if s.id in self.tables]
 
     def check_ids(self) -> list:
-        """Every check id the grammar can produce, with the placeholder filled where the
-        dimension is listed (rows come from the report: left as a pattern)."""
+        """Every check id the grammar can produce: each rule over its dimension (a row
+        rule over the row keys of its table)."""
         out = []
         for c in self.checks:
-            if c.for_each and c.for_each in self.dimensions:
-                out += [c.id.format(**{c.for_each: v}) for v in self.dimensions[c.for_each]]
-            else:
+            if c.for_each is None:
                 out.append(c.id)
+                continue
+            values = self.dimensions.get(c.for_each)
+            if values is None and c.for_each == "row":
+                tg = getattr(self, c.table, None)
+                values = [r.key for r in tg.rows] + [g.row_key for g in tg.groups if g.row_key] \
+                    if isinstance(tg, TableGrammar) else []
+            out += [c.id.format(**{c.for_each: v}) for v in dict.fromkeys(values or [])]
         return out
 
 
@@ -638,7 +651,10 @@ def _load_categories() -> tuple:
     for cid, d in _need(data, "category", "categories.toml").items():
         kw = {label_key(k): float(v) for k, v in _need(d, "keywords", f"categories.toml {cid}").items()}
         profiles.append(CategoryProfile(id=cid, keywords=kw))
-    return profiles, data.get("settings", {})
+    settings = data.get("settings", {})
+    if settings.get("fallback") not in {p.id for p in profiles}:
+        raise GrammarError(f"categories.toml: settings.fallback {settings.get('fallback')!r} is not a category")
+    return profiles, settings
 
 
 def _patterns(items: list) -> re.Pattern:
@@ -671,6 +687,7 @@ def _load_facts() -> FactsGrammar:
         title_agency_line_max=int(t["agency_line_max"]),
         title_strip_prefixes=tuple(t.get("strip_prefixes", [])),
         title_strip=re.compile(f"[{re.escape(t['strip_chars'])}]+"),
+        title_chrome=_patterns(t["chrome_patterns"]) if t.get("chrome_patterns") else None,
         year=_patterns(y["patterns"]), title_year=_patterns(y["title_patterns"]),
         body_year=_patterns(y["body_opening_patterns"]), body_lines=int(y["body_lines"]),
         agency_suffixes=tuple(sorted(a["suffixes"], key=len, reverse=True)),

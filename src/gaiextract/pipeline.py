@@ -55,14 +55,14 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
         sec = Section(id=sp.id, heading=sp.heading, text=sp.text(blocks),
                       location={"page": sp.page} if sp.page else {})
         role = roles.get(sp.id)
-        if role == "subsections":
+        if role == grammar_mod.ROLE_SUBSECTIONS:
             for sub in sections.find_subsections(blocks, sp):
                 body = sub.text(blocks)
                 cats, scores = classify.classify_subsection(sub.heading, body, g)
                 sec.subsections.append(Subsection(heading=sub.heading, text=body, categories=cats, scores=scores))
-        elif role == "problems":
+        elif role == grammar_mod.ROLE_PROBLEMS:
             sec.problems, sec.measures = problems.split_problems(sp.paragraphs(blocks), g)
-        elif role == "fees":
+        elif role == grammar_mod.ROLE_FEES:
             fee_texts.append(sec.text)
         report.sections.append(sec)
     found = {s.id for s in report.sections}
@@ -74,7 +74,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     # facts: title first, body second
     title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"))
     report.title = title
-    first_subsections = next((sp for sp in spans if roles.get(sp.id) == "subsections"), None)
+    first_subsections = next((sp for sp in spans if roles.get(sp.id) == grammar_mod.ROLE_SUBSECTIONS), None)
     body = first_subsections.paragraphs(blocks) if first_subsections else \
         [b.text for b in blocks if isinstance(b, Paragraph)][:g.facts.body_lines]
     body = preamble + body

@@ -16,6 +16,8 @@ _HAN = HAN
 _HAN_CH = f"[{_HAN}]"
 #: Han ideographs, CJK punctuation, kana and full-width forms: no gaps between these
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+#: East Asian wide characters (CSS Text 3 segment-break rule: no space between two)
+WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CJK = CJK
 #: whitespace (incl. ideographic space U+3000, NBSP, line breaks) between two of them
 _HAN_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n\u3000\u00a0]+(?=[{_CJK}])")

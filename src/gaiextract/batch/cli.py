@@ -8,6 +8,7 @@ outputs (e.g. the database is unreachable); 2 usage error; 130 interrupted
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 
@@ -47,13 +48,20 @@ def _sigterm(signum, frame):
               help="Largest document (file or archive member) read, uncompressed.")
 @click.option("--max-ratio", type=click.FloatRange(min=1), default=Limits.max_ratio, show_default=True,
               help="Largest compression ratio of an archive member (zip bomb guard).")
+@click.option("--grammar", "grammar_dir", type=click.Path(file_okay=False),
+              help="A grammar directory whose *.toml files extend the shipped grammar (docs/grammar.md).")
 def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, timeout, max_tasks_per_child,
                   executor, scheduler, progress, summary_json, plugins, db_batch_size, max_file_mb,
-                  max_ratio):
+                  max_ratio, grammar_dir=None):
     """Convert files, folders and zip/tar archives (INPUT...) into JSONL, JSON files
     and/or a database. Bad files become error records; the batch goes on."""
     from .runner import BatchOptions, run_batch
 
+    if grammar_dir is not None:
+        # validated here, then named to every worker process by the environment
+        from ..cli import load_grammar_option
+        from ..grammar import GRAMMAR_ENV
+        os.environ[GRAMMAR_ENV] = load_grammar_option(grammar_dir).user_dir
     if jsonl and out_dir:
         raise click.UsageError("give --jsonl or --out, not both")
     if not (jsonl or out_dir or db_url):

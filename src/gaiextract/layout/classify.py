@@ -44,7 +44,8 @@ def classify_subsection(heading: str, body: str, grammar: Grammar) -> tuple:
            for prof in grammar.categories}
     total = sum(raw.values())
     if not total or max(raw.values()) < threshold:
-        return ["other"], {"other": 1.0}
+        fallback = str(st["fallback"])
+        return [fallback], {fallback: 1.0}
     best = max(raw.values())
     # a heading that names categories decides among them; the body only breaks ties
     head_hits = {c for c, v in head_scores.items() if v > 0}

@@ -33,6 +33,16 @@ def _strip_ends(text: str, f: FactsGrammar) -> str:
     return text[start:end]
 
 
+def _chrome(view: str, f: FactsGrammar) -> bool:
+    return bool(f.title_chrome and f.title_chrome.search(view))
+
+
+def _tidy(title: str, f: FactsGrammar) -> str:
+    """A title without Markdown marks around it, nor the spaces a converter or OCR put
+    between its words ('沭阳县人民政府 2025 年 政府信息…'): Chinese titles have none."""
+    return re.sub(r"\s+", "", _strip_ends(title.strip(), f))
+
+
 def find_title(preamble: list[str], grammar: GrammarLike = None,
                meta_title: str | None = None) -> tuple[str | None, list[str]]:
     """(title, lines used): the title from the lines before the first section.
@@ -43,23 +53,24 @@ def find_title(preamble: list[str], grammar: GrammarLike = None,
     """
     f = _facts(grammar)
     if meta_title and f.title_core.search(matching_view(nfkc(meta_title))):
-        return _strip_ends(meta_title.strip(), f), []
+        return _tidy(meta_title, f), []
     lines = _lines(preamble)
     views = [matching_view(ln) for ln in lines]
     for ln, view in zip(lines, views):
         m = f.meta_line.match(view)
         if m and m.group(1) in f.title_meta_keys and f.title_core.search(m.group(2)):
-            return ln[m.start(2):].strip(), [ln]
+            return _tidy(ln[m.start(2):], f), [ln]
     for i, (ln, view) in enumerate(zip(lines, views)):
-        if f.meta_line.match(view) or len(ln) > f.title_max:
+        if f.meta_line.match(view) or len(ln) > f.title_max or _chrome(view, f):
             continue
         if f.title_core.search(view):
-            title = _strip_ends(ln, f)
+            title = _tidy(ln, f)
             used = [ln]
             prev = _strip_ends(views[i - 1], f) if i > 0 else ""
             if prev and not f.meta_line.match(prev) and len(prev) <= f.title_agency_line_max \
-                    and prev.endswith(f.agency_suffixes) and not f.title_core.search(prev):
-                title = _strip_ends(lines[i - 1], f) + title
+                    and prev.endswith(f.agency_suffixes) and not f.title_core.search(prev) \
+                    and not _chrome(prev, f):
+                title = _tidy(lines[i - 1], f) + title
                 used.insert(0, lines[i - 1])
             return title, used
     return None, []

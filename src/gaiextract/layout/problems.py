@@ -6,8 +6,16 @@ part heads and item marks are wording: they live in ``grammars/problems.toml``.
 """
 from __future__ import annotations
 
+import re
+
 from ..grammar import GrammarLike, ProblemsGrammar, load
 from ..textnorm import NUMBERED, matching_view
+
+
+def _numeral_start(m: re.Match) -> int:
+    """Where the item's numeral starts: the group that matched, whichever of the
+    grammar's alternative item patterns it belongs to."""
+    return next(m.start(i) for i in range(1, (m.re.groups or 0) + 1) if m.group(i) is not None)
 
 
 def _items(paragraphs: list[str], pg: ProblemsGrammar) -> list[str]:
@@ -18,7 +26,7 @@ def _items(paragraphs: list[str], pg: ProblemsGrammar) -> list[str]:
         out = []
         for k, m in enumerate(shi):
             end = shi[k + 1].start() + 1 if k + 1 < len(shi) else len(text)
-            out.append(text[m.start(1):end].strip(pg.item_strip))
+            out.append(text[_numeral_start(m):end].strip(pg.item_strip))
         return out
     lines = [p for p in paragraphs if NUMBERED.match(p) and not pg.part_head.match(matching_view(p))]
     if len(lines) >= 2:

@@ -13,13 +13,14 @@ from typing import Optional
 from lxml import etree
 
 from ..document import Cell, Paragraph, Table
+from ..textnorm import WIDE
 from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
 
 #: HTML's own whitespace (not NBSP, not the ideographic space) collapses to one space
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
 #: a source line break between two East Asian wide characters is removed, not made a
 #: space (CSS Text 3 segment-break rule): Word wraps its HTML source inside sentences
-_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_WIDE = WIDE
 _WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \\t]*[\\r\\n]+[ \\t]*(?=[{_WIDE}])")
 #: a real line break (<br>, block boundary) while collecting cell text
 _BREAK = "\x00"

@@ -16,6 +16,7 @@ from lxml import etree
 import lxml.html
 
 from ..errors import ExtractError
+from ..textnorm import CN_DIGITS, HAN
 
 #: elements whose content is never report text
 SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
@@ -23,7 +24,7 @@ SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "fram
              "textarea", "svg", "math", "canvas", "audio", "video", "map", "xml")
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{HAN}]")
 
 #: class/id words that name chrome (matched as whole words of the attribute)
 _CHROME_NAME = re.compile(
@@ -43,8 +44,8 @@ _CHROME_TEXT = re.compile(
     re.I)
 _CHROME_TEXT_MAX = 150
 #: report text, never chrome: a numbered heading at the start, or a full sentence
-_REPORT_TEXT = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
-                          r"|[\u4e00-\u9fff，]{12,}。")
+_REPORT_TEXT = re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
+                          rf"|[{HAN}，]{{12,}}。")
 
 #: labels of the page-metadata box government disclosure pages put above the article
 _META_LABELS = re.compile(r"索\s*引\s*号|发布机构|成文日期|发布日期|生成日期|主题分类|公开方式|"

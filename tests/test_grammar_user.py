@@ -1,0 +1,124 @@
+"""Users' own grammar directories: the generic merge, validation errors that name the
+file, line and key, and --grammar on the command line (extract and batch)."""
+import json
+import subprocess
+import sys
+
+import pytest
+from batch_support import subprocess_env
+from conftest import CORPUS
+
+from gaiextract.grammar import GRAMMAR_ENV, GrammarError, load, merge
+
+#: a 2019-edition corpus report whose 六 says only 本局本年度无其他需要报告的事项。
+REPORT = CORPUS / "txt" / "g02_txt.txt"
+FEES_TOML = "[fees]\nnotices_patterns = ['开出缴费单{number}张']\n"
+
+
+def _report_with(sentence: str, tmp_path):
+    text = REPORT.read_text(encoding="utf-8").replace("本局本年度无其他需要报告的事项。", sentence)
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _grammar(tmp_path, **files):
+    d = tmp_path / "g"
+    d.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (d / f"{name}.toml").write_text(text, encoding="utf-8")
+    return d
+
+
+def test_merge_extends_lists_by_identity_and_replaces_scalars():
+    base = {"rows": [{"key": "a", "labels": ["x"]}, {"key": "b", "labels": ["y"]}],
+            "settings": {"w": 1, "keep": 2}, "words": ["p"]}
+    extra = {"rows": [{"key": "b", "labels": ["y2"]}, {"key": "c", "labels": ["z"]}],
+             "settings": {"w": 5}, "words": ["q", "p"]}
+    assert merge(base, extra) == {
+        "rows": [{"key": "a", "labels": ["x"]}, {"key": "b", "labels": ["y", "y2"]},
+                 {"key": "c", "labels": ["z"]}],
+        "settings": {"w": 5, "keep": 2}, "words": ["p", "q"]}
+    assert base["rows"][1]["labels"] == ["y"]  # the shipped data is not changed
+
+
+def test_a_user_file_extends_the_shipped_one(tmp_path):
+    d = _grammar(tmp_path, sections='[[section]]\nid = "other"\nvariants = ["需要说明的其他事项"]\n',
+                 categories="[settings]\nthreshold = 2.5\n")
+    shipped, user = load(), load(d)
+    other = next(s for s in user.sections if s.id == "other")
+    assert other.variants[-1] == "需要说明的其他事项" and other.role == "fees"
+    assert len(user.sections) == len(shipped.sections) and user.checks == shipped.checks
+    assert user.category_settings["threshold"] == 2.5
+    assert user.category_settings["heading_boost"] == shipped.category_settings["heading_boost"]
+    assert load(str(d)) is user and load(user) is user
+
+
+@pytest.mark.parametrize("name,text,line,key,needle", [
+    ("sections", '# roles\n[[section]]\nid = "other"\nrole = "fee"\n', 4, "section[0].role", "is not one of"),
+    ("sections", '[[section]]\nid = "other"\nvarients = ["x"]\n', 1, "section[0]", "varients"),
+    ("facts", "[fees]\n\nno_collection_patterns = ['未收取(']\n", 3, "fees.no_collection_patterns[0]",
+     "not a valid pattern"),
+    ("checks", '[[check]]\nid = "x.{column}"\ntable = "requests"\nleft = ["total"]\nright = ["new"]\n',
+     1, "check[4]", "'rule' is a required property"),
+    ("facts", "[fees\nunits = 1\n", 1, "", "Expected ']'"),
+    ("facts", "[fees]\namount_collected_patterns = ['到账\\d+元']\n", 2,
+     "fees.amount_collected_patterns[0]", "needs a capture group"),
+])
+def test_an_invalid_user_grammar_names_file_line_and_key(tmp_path, name, text, line, key, needle):
+    d = _grammar(tmp_path, **{name: text})
+    with pytest.raises(GrammarError) as e:
+        load(d)
+    msg = str(e.value)
+    assert msg.startswith(str(d.resolve() / f"{name}.toml")), msg
+    assert f"line {line}" in msg and needle in msg, msg
+    if key:
+        assert f"key {key}:" in msg, msg
+
+
+def test_an_unknown_file_or_a_missing_directory_is_an_error(tmp_path):
+    d = _grammar(tmp_path, fact="[fees]\n")
+    with pytest.raises(GrammarError, match=r"fact\.toml: line 1: no shipped grammar file"):
+        load(d)
+    with pytest.raises(GrammarError, match="not a grammar directory"):
+        load(tmp_path / "nope")
+
+
+def test_extract_option_reads_a_fee_wording_only_with_the_user_grammar(tmp_path):
+    doc = _report_with("本年度共开出缴费单7张。", tmp_path)
+    d = _grammar(tmp_path, facts=FEES_TOML)
+    cmd = [sys.executable, "-m", "gaiextract", "extract", str(doc)]
+    plain = subprocess.run(cmd, capture_output=True, text=True, env=subprocess_env(), timeout=120, check=False)
+    mine = subprocess.run(cmd + ["--grammar", str(d)], capture_output=True, text=True, env=subprocess_env(), check=False,
+                          timeout=120)
+    assert plain.returncode == 0 and mine.returncode == 0, mine.stderr
+    assert json.loads(plain.stdout)["fees"]["notices"] is None
+    assert json.loads(mine.stdout)["fees"]["notices"] == 7
+
+
+def test_a_bad_grammar_on_the_command_line_is_one_line_and_status_2(tmp_path):
+    d = _grammar(tmp_path, facts="[fees]\nnotices_patterns = 3\n")
+    res = subprocess.run([sys.executable, "-m", "gaiextract", "extract", str(REPORT), "--grammar", str(d)],
+                         capture_output=True, text=True, env=subprocess_env(), timeout=120, check=False)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+    assert res.stderr.startswith(f"gaiextract: grammar: {d.resolve() / 'facts.toml'}: line 2: key fees.notices_patterns:")
+
+
+def test_batch_option_hands_the_grammar_to_the_workers(tmp_path):
+    doc = _report_with("本年度共开出缴费单4张。", tmp_path)
+    d = _grammar(tmp_path, facts=FEES_TOML)
+    out = tmp_path / "out.jsonl"
+    env = subprocess_env()
+    env.pop(GRAMMAR_ENV, None)
+    res = subprocess.run([sys.executable, "-m", "gaiextract", "batch", str(doc), "--jsonl", str(out),
+                          "--workers", "1", "--grammar", str(d), "--no-progress"],
+                         capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert res.returncode == 0, res.stderr
+    (rec,) = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert rec["fees"]["notices"] == 4
+    bad = _grammar(tmp_path, facts="[fees]\nnotices_patterns = ['(']\n")
+    res = subprocess.run([sys.executable, "-m", "gaiextract", "batch", str(doc), "--jsonl", str(tmp_path / "b.jsonl"),
+                          "--grammar", str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert res.returncode == 2 and "facts.toml: line 2: key fees.notices_patterns[0]" in res.stderr
+    assert not (tmp_path / "b.jsonl").exists()

@@ -1,0 +1,174 @@
+"""One home per concept, checked: warning and error codes in their registries (and the
+README tables and the JSON Schema agree with them), template wording and template ids
+in the grammar, never in Python.
+
+The scans read the source, so a new ``{"code": "x"}`` or a new Chinese phrase in a
+layout module fails here until it is registered or moved to the grammar.
+"""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from gaiextract.errors import ERROR_CODES, WARNING_CODES, warning
+from gaiextract.grammar import load
+from gaiextract.schema import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "gaiextract"
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+#: modules that may hold Chinese literals, and why
+WORDING_HOMES = {
+    "textnorm.py": "numerals, numbering patterns, CJK ranges",
+    "values.py": "cell values: placeholders, units, sign words",
+    "errors.py": "the registries",
+}
+#: readers deal with formats (page chrome, fonts, Word numbering), not with the template
+WORDING_HOME_DIRS = ("readers/",)
+#: single literals that are not template wording
+NOT_WORDING = {("batch/preload.py", "預熱")}  # warms the traditional→simplified converter up
+#: modules still naming tables in Python, and why (remove the entry when fixed)
+ID_EXEMPT = {
+    "grammar.py": "the loader",
+    "report.py": "the contract's output keys (a section's 'problems' list)",
+    "layout/tables.py": "rewritten around grammar TableSpecs on the aligner branch",
+}
+
+
+def _py_files():
+    for p in sorted(SRC.rglob("*.py")):
+        yield p.relative_to(SRC).as_posix(), p
+
+
+def _string_literals(path: Path):
+    """(line, value) of every str constant that is not a docstring."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docs.add(id(first.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            yield node.lineno, node.value
+
+
+# ------------------------------------------------------------------ warnings
+
+#: the ways the code emits a warning code
+EMITTERS = [re.compile(r'"code"\s*:\s*"([a-z_]+)"'), re.compile(r'\bwarning\(\s*"([a-z_]+)"'),
+            re.compile(r'\b_warn\(\s*"([a-z_]+)"')]
+
+
+def emitted_warning_codes() -> dict:
+    found = {}
+    for rel, path in _py_files():
+        if rel == "errors.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pat in EMITTERS:
+            for m in pat.finditer(text):
+                found.setdefault(m.group(1), f"{rel}:{text.count(chr(10), 0, m.start()) + 1}")
+    return found
+
+
+def test_every_emitted_warning_code_is_registered():
+    found = emitted_warning_codes()
+    assert len(found) >= 15  # the scan sees the emitters (readers, tables, pipeline)
+    missing = {c: where for c, where in found.items() if c not in WARNING_CODES}
+    assert not missing, f"register these in gaiextract.errors.WARNING_CODES: {missing}"
+
+
+def test_registries_have_one_line_meanings_and_a_typed_constructor():
+    for registry in (WARNING_CODES, ERROR_CODES):
+        for code, meaning in registry.items():
+            assert re.fullmatch(r"[a-z_]+", code) and meaning and "\n" not in meaning
+    assert warning("table_not_found", table="requests", detail="x") == \
+        {"code": "table_not_found", "table": "requests", "detail": "x"}
+    with pytest.raises(ValueError):
+        warning("no_such_code")
+
+
+def _readme_table_codes(after: str) -> set:
+    """Codes in the first markdown table after the line containing ``after``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rest = text[text.index(after):]
+    lines = rest.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("| code"))
+    codes = set()
+    for ln in lines[start + 2:]:
+        if not ln.startswith("|"):
+            break
+        codes |= set(re.findall(r"`([a-z_]+)`", ln.split("|")[1]))
+    return codes
+
+
+def test_readme_tables_list_exactly_the_registries():
+    assert _readme_table_codes("raises `gaiextract.ExtractError`") == set(ERROR_CODES)
+    assert _readme_table_codes("Findings that are not fatal") == set(WARNING_CODES)
+
+
+def test_schema_enums_agree_with_grammar_and_registries():
+    text = generate.SCHEMA.read_text(encoding="utf-8")
+    assert generate.render(text, generate.enums()) == text, \
+        "run python3 -m gaiextract.schema.generate"
+    assert generate.main(["--check"]) == 0
+
+
+# ------------------------------------------------------------------ wording and ids
+
+def test_no_template_wording_in_python():
+    hits = []
+    for rel, path in _py_files():
+        if rel in WORDING_HOMES or rel.startswith(WORDING_HOME_DIRS):
+            continue
+        for line, value in _string_literals(path):
+            if HAN.search(value) and (rel, value) not in NOT_WORDING:
+                hits.append(f"{rel}:{line}: {value[:40]!r}")
+    assert not hits, "template wording belongs in grammars/*.toml:\n" + "\n".join(hits)
+
+
+def test_no_section_id_table_or_category_named_in_python():
+    g = load()
+    ids = set(g.section_ids()) | set(g.table_names()) | {c.id for c in g.categories}
+    assert {"overview", "requests", "other"} <= ids
+    hits = []
+    for rel, path in _py_files():
+        if rel in ID_EXEMPT:
+            continue
+        for line, value in _string_literals(path):
+            if value in ids:
+                hits.append(f"{rel}:{line}: {value!r}")
+    assert not hits, "section ids, table names and categories come from the grammar:\n" + "\n".join(hits)
+
+
+def test_the_scans_can_fail(tmp_path):
+    """The literal scan sees a phrase and an id in a module (guards the scans themselves)."""
+    bad = tmp_path / "bad.py"
+    bad.write_text('"""doc 中文"""\nX = "下一步"\nY = "overview"\n', encoding="utf-8")
+    values = [v for _, v in _string_literals(bad)]
+    assert values == ["下一步", "overview"]
+
+
+#: the numbering digits and the Han range, written out
+COPIES = re.compile(r"一二三四五六七八九|\\u4e00-\\u9fff|\\u3400-\\u4dbf|\\u2e80-\\u9fff")
+#: modules that may spell them, and why
+COPY_HOMES = {
+    "textnorm.py": "the one home of numerals, numbering patterns and CJK ranges",
+    "readers/docx_numbering.py": "Word's list number formats (counting digits with 零, 甲乙丙, 壹贰叁), "
+                                 "which print numbers rather than recognise them",
+}
+
+
+def test_numerals_and_cjk_ranges_live_in_textnorm_only():
+    hits = []
+    for rel, path in _py_files():
+        if rel in COPY_HOMES:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if COPIES.search(line):
+                hits.append(f"{rel}:{n}: {line.strip()[:60]}")
+    assert not hits, "import CN_DIGITS / HAN / CJK / WIDE from gaiextract.textnorm:\n" + "\n".join(hits)
