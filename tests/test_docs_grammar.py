@@ -51,7 +51,9 @@ def grammar_dir(tmp_path_factory):
 
 def test_the_shipped_grammar_misses_the_local_wordings():
     r = gaiextract.extract(local_report(), format="txt").to_dict()
-    assert "problems" not in [s["id"] for s in r["sections"]]
+    # 五's local heading is not known (the section may still open at its sub-head
+    # （一）存在的主要问题, as a report without a heading of 五 does: docs/scraped.md)
+    assert "五、短板弱项及提升举措" not in [s["heading"] for s in r["sections"]]
     assert not any(k.startswith("withheld.third_party.") for k in r["tables"]["requests"]["cells"])
     assert not any(k.startswith("other_services.") for k in r["tables"]["proactive"]["cells"])
     assert r["fees"] == {"notices": None, "amount_notified": None, "amount_collected": None}

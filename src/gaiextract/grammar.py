@@ -468,7 +468,8 @@ class RunInGrammar:
 
     head_ends: tuple = ()     # words that end an overview sub-head (方面)
     openers: tuple = ()       # words that open a sentence of body text after a sub-head
-    year_opens: bool = True   # "2023年" opens one too
+    opener_patterns: tuple = ()  # compiled patterns that open one too ("2023年")
+    not_after: str = ""       # a numbering right after one of these is a citation (第（一）项)
     implicit: tuple = ()      # (section id, start wordings as label keys) of sections without a heading
     section_ends: tuple = ()  # words a section heading that is no variant may end with (情况, 事项)
 
@@ -516,9 +517,11 @@ class Grammar:
                 continue
             values = self.dimensions.get(c.for_each)
             if values is None and c.for_each == "row":
-                tg = getattr(self, c.table, None)
-                values = [r.key for r in tg.rows] + [g.row_key for g in tg.groups if g.row_key] \
-                    if isinstance(tg, TableGrammar) else []
+                spec = self.tables.get(c.table)
+                values = []
+                for lay in spec.layouts if spec is not None else ():
+                    values += [r.key for r in lay.rows]
+                    values += [g.row_key for g in lay.groups if getattr(g, "row_key", None)]
             out += [c.id.format(**{c.for_each: v}) for v in dict.fromkeys(values or [])]
         return out
 
@@ -542,12 +545,20 @@ def _load_sections() -> list:
     return out
 
 
+def _compiled_run_in(patterns: list) -> tuple:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except re.error as exc:
+        raise GrammarError(f"sections.toml: [run_in] opener_patterns: {exc}") from None
+
+
 def _load_run_in() -> RunInGrammar:
     data = _read("sections.toml")
     r = data.get("run_in", {})
     implicit = tuple((item["id"], tuple(label_key(w) for w in item["starts"])) for item in data.get("implicit", []))
     return RunInGrammar(head_ends=tuple(r.get("head_ends", ())), openers=tuple(r.get("openers", ())),
-                        year_opens=bool(r.get("year_opens", True)), implicit=implicit,
+                        opener_patterns=_compiled_run_in(r.get("opener_patterns", ())),
+                        not_after="".join(r.get("not_after", ())), implicit=implicit,
                         section_ends=tuple(r.get("section_ends", ())))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..document import Paragraph, Table
-from ..grammar import Grammar, SectionDef
+from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar, SectionDef
 from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
 
@@ -303,9 +303,9 @@ def split_running_text(blocks: list, grammar: Grammar) -> list:
     for sp in reversed(spans):
         role = next((sd.role for sd in grammar.sections if sd.id == sp.id), None)
         lo, hi = sp.block + 1, sp.end
-        if role == "subsections":
+        if role == ROLE_SUBSECTIONS:
             blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
-        elif role == "problems":
+        elif role == ROLE_PROBLEMS:
             blocks = blocks[:lo] + runin.split_items(blocks, lo, hi) + blocks[hi:]
     return blocks
 
