@@ -522,7 +522,8 @@ class RunInGrammar:
 
     head_ends: tuple = ()     # words that end an overview sub-head (方面)
     openers: tuple = ()       # words that open a sentence of body text after a sub-head
-    year_opens: bool = True   # "2023年" opens one too
+    opener_patterns: tuple = ()  # compiled patterns that open one too ("2023年")
+    not_after: str = ""       # a numbering right after one of these is a citation (第（一）项)
     implicit: tuple = ()      # (section id, start wordings as label keys) of sections without a heading
     section_ends: tuple = ()  # words a section heading that is no variant may end with (情况, 事项)
 
@@ -597,12 +598,20 @@ def _load_sections() -> list:
     return out
 
 
+def _compiled_run_in(patterns: list) -> tuple:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except re.error as exc:
+        raise GrammarError(f"sections.toml: [run_in] opener_patterns: {exc}") from None
+
+
 def _load_run_in() -> RunInGrammar:
     data = _read("sections.toml")
     r = data.get("run_in", {})
     implicit = tuple((item["id"], tuple(label_key(w) for w in item["starts"])) for item in data.get("implicit", []))
     return RunInGrammar(head_ends=tuple(r.get("head_ends", ())), openers=tuple(r.get("openers", ())),
-                        year_opens=bool(r.get("year_opens", True)), implicit=implicit,
+                        opener_patterns=_compiled_run_in(r.get("opener_patterns", ())),
+                        not_after="".join(r.get("not_after", ())), implicit=implicit,
                         section_ends=tuple(r.get("section_ends", ())))
 
 

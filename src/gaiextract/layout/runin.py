@@ -41,7 +41,6 @@ _STOPS = "。：:；;"
 _COMMAS = "，,"
 _SPACES = " \t\u3000\u00a0"
 _LEAD_PUNCT = "。：:；;，,、 \t\u3000"
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
 
 
@@ -124,7 +123,7 @@ def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:
             cuts.append((m.start(), end))
     starts = tuple(w for _, ws in grammar.run_in.implicit for w in ws)
     for m in INLINE_PAREN_MARKER.finditer(text):
-        if m.start() > 0 and text[m.start() - 1] == "第":
+        if m.start() > 0 and text[m.start() - 1] in grammar.run_in.not_after:
             continue
         hit = tolerant_prefix(text[m.end():], starts)
         if hit and hit[1] == 1.0:
@@ -205,7 +204,7 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
         if any(head.endswith(w) for w in r.head_ends) and \
                 not any(ch in _STOPS or ch in _SPACES for ch in tail[:settings.head_end_slack]):
             return k
-        if tail.startswith(r.openers) or (r.year_opens and _YEAR.match(tail)):
+        if tail.startswith(r.openers) or any(p.match(tail) for p in r.opener_patterns):
             return k
     return None
 
@@ -234,7 +233,7 @@ def _sub_cuts(blocks: list, marker: re.Pattern, family: str, grammar: Grammar) -
         text = b.text
         cuts = []
         for m in marker.finditer(text):
-            if ocr_numeral(m.group(1)) != expected or (m.start() > 0 and text[m.start() - 1] == "第"):
+            if ocr_numeral(m.group(1)) != expected or (m.start() > 0 and text[m.start() - 1] in grammar.run_in.not_after):
                 continue
             if m.start() == 0:
                 cand = split_heading(text, family)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..document import Paragraph
-from ..grammar import Grammar, SectionDef
+from ..document import Paragraph, Table
+from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar, SectionDef
 from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
 from ..limits import DEFAULT_LIMITS as LIMITS
@@ -324,9 +324,9 @@ def split_running_text(blocks: list, grammar: Grammar) -> list:
     for sp in reversed(spans):
         role = next((sd.role for sd in grammar.sections if sd.id == sp.id), None)
         lo, hi = sp.block + 1, sp.end
-        if role == "subsections":
+        if role == ROLE_SUBSECTIONS:
             blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
-        elif role == "problems":
+        elif role == ROLE_PROBLEMS:
             blocks = blocks[:lo] + runin.split_items(blocks, lo, hi) + blocks[hi:]
     return blocks
 

@@ -28,6 +28,7 @@ from ..document import Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
 from ..errors import ExtractError
 from ..source import Source
+from ..textnorm import NUMBERED
 from . import Reader
 from .page_meta import split_page
 
@@ -191,7 +192,7 @@ class _Parser:
     def _continues(self, part: str) -> bool:
         prev = self._open.text if self._open else ""
         return len(prev) >= JOIN_MIN_CHARS and prev[-1] not in _COMPLETE and not _ATX.match(part) \
-            and not re.match(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", part)
+            and not NUMBERED.match(part)
 
     def _add(self, block, joinable: bool) -> None:
         self.blocks.append(block)
