@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..document import Paragraph, Table
+from ..document import Paragraph
 from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar, SectionDef
 from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
