@@ -338,15 +338,17 @@ def _centre_in(box: tuple, bbox: tuple) -> bool:
 
 
 def pages_to_read(mode: str, scans: list, garbled: set) -> list:
-    """Which pages OCR reads: ``auto`` the pages with no text or garbled text,
-    ``always`` every page, ``never`` none."""
+    """Which pages OCR reads: ``auto`` the pages with no text or garbled text (not a
+    page that could not be read at all: damaged, or stopped at a limit), ``always``
+    every page, ``never`` none."""
     if mode not in OCR_MODES:
         raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {mode!r}")
     if mode == "never":
         return []
     if mode == "always":
         return [s.number for s in scans]
-    return [s.number for s in scans if s.n_chars == 0 or s.number in garbled]
+    return [s.number for s in scans
+            if (s.n_chars == 0 and not getattr(s, "failed", False)) or s.number in garbled]
 
 
 def optional_ocr(mode: str) -> str | None:

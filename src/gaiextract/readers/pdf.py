@@ -57,6 +57,9 @@ class PageScan:
     n_chars: int = 0
     n_garbled: int = 0
     n_images: int = 0
+    #: the page could not be read (damaged, or stopped at a limit): no text, but not a
+    #: scan either, so OCR in ``auto`` mode leaves it alone
+    failed: bool = False
 
 
 class PdfReader(Reader):
@@ -126,7 +129,7 @@ class PdfReader(Reader):
                         limit_hit = limit_hit or err
                     failed += 1
                     scans.append(PageScan(number=i, width=float(page.width or 0),
-                                          height=float(page.height or 0)))
+                                          height=float(page.height or 0), failed=True))
                     warnings.append({"code": "page_unreadable", "page": i,
                                      "detail": f"{type(exc).__name__}: {exc}"[:200]})
                 finally:
@@ -213,7 +216,7 @@ def _ocr_hook(source: Source, scans: list, warnings: list, settings: TableSettin
     """Pages without usable text read from their image (readers/ocr.py)."""
     mode = getattr(source, "ocr", "auto")
     garbled = {s.number for s in scans if _is_garbled(s)}
-    if mode == "never" or (mode == "auto" and not garbled and all(s.n_chars for s in scans)):
+    if mode == "never" or (mode == "auto" and not garbled and all(s.n_chars or s.failed for s in scans)):
         return {}
     from . import ocr
 
