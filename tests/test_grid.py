@@ -113,3 +113,34 @@ def test_a_row_whose_values_ran_into_one_cell_is_split_by_the_rules():
     assert mt.cells["disclosed.natural_person"] is None and mt.cells["disclosed.total"] == 22
     w = next(w for w in mt.warnings if w["code"] == "cell_ambiguous" and w["key"] == "disclosed.natural_person")
     assert sorted(w["candidates"]) == [2, 22]
+
+
+def test_a_header_spanning_two_grid_columns_is_one_column():
+    """A converter (LibreOffice from .doc) gave 行政复议's 总计 two grid columns, its value
+    cell too, while 行政诉讼 above starts at the second of them: the spanned header is one
+    template column, its value the cell below it, and no later column loses its value."""
+    rows = [[("行政复议", 1, 5), ("行政诉讼", 1, 11)],
+            [(lab, 2, 1) for lab in OUTCOME_LABELS[:4]] + [("总计", 2, 2)]
+            + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+            OUTCOME_LABELS * 2,
+            [str(v) for v in range(1, 5)] + [("5", 1, 2)] + [str(v) for v in range(6, 16)]]
+    t = Table.from_rows(rows)
+    assert t.n_cols == 16 and t.grid[0][5].text == "行政诉讼" and t.grid[1][5].text == "总计"
+    cells = find_tables([t], G).tables["review_litigation"].cells
+    want = {f"{g}.{o}": n * 5 + i + 1
+            for n, g in enumerate(["review", "suit_direct", "suit_after_review"])
+            for i, o in enumerate(OUTCOMES)}
+    assert cells == want
+
+
+def test_two_value_cells_under_one_spanned_header_are_null_not_a_guess():
+    rows = [[("行政复议", 1, 6), ("行政诉讼", 1, 10)],
+            [(lab, 2, 1) for lab in OUTCOME_LABELS[:4]] + [("总计", 2, 2)]
+            + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+            OUTCOME_LABELS * 2,
+            [str(v) for v in range(1, 17)]]
+    mt = find_tables([Table.from_rows(rows)], G).tables["review_litigation"]
+    assert mt.cells["review.total"] is None and mt.cells["review.pending"] == 4
+    assert [mt.cells[f"suit_direct.{o}"] for o in OUTCOMES] == [7, 8, 9, 10, 11]
+    assert [mt.cells[f"suit_after_review.{o}"] for o in OUTCOMES] == [12, 13, 14, 15, 16]
+    assert any(w["code"] == "row_shape" and w["key"] == "review.total" for w in mt.warnings)

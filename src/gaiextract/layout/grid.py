@@ -170,8 +170,19 @@ class _GridMapper:
 
     def _place(self, row: str | None, vals: list[Cell], trusted: bool, label: str | None) -> None:
         if trusted:
-            for c in vals:
-                self._put(self.lay.cell_key(row, self.st.colmap[c.col]), c, label)
+            by_key: dict[str, list[Cell]] = {}
+            for c in vals:  # a header spanning grid columns may cover several value cells
+                by_key.setdefault(self.lay.cell_key(row, self.st.colmap[c.col]), []).append(c)
+            for key, cs in by_key.items():
+                filled = [c for c in cs if c.text.strip()]
+                if len(filled) > 1:  # two values under one column: which is it? null, not a guess
+                    self.out.warnings.append({"code": "row_shape", "table": self.spec.name, "key": key,
+                                              "detail": f"{len(filled)} value cells under one column"})
+                    if self.allowed is None or key in self.allowed:
+                        self.out.put_value(key, None, " ".join(c.text.strip() for c in filled), "grid",
+                                           filled[0].page, label)
+                    continue
+                self._put(key, (filled or cs)[0], label)
             return
         own = self.lay.row_cells(row)
         cols = [k[len(row) + 1:] if row else k for k in own]

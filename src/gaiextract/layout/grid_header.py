@@ -57,13 +57,24 @@ def _depth(node: ColumnDef, lay: TableGrammar) -> int:
 
 
 def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start: str | None = None) -> dict:
-    """For a rectangular table: grid column → leaf column key, from the header path."""
+    """For a rectangular table: grid column → leaf column key, from the header path.
+
+    The lowest header cell above a column is its leaf label; a leaf spanning several
+    grid columns (a converter's extra grid line) is ONE template column: every column
+    it covers gets the key its leftmost resolvable path gives, so a value cell starting
+    under any of them is its value, and the path of a later grid column (where the
+    row above may already belong to the next group) never claims another key.
+    """
     if not table.rectangular or not header_rows:
         return {}
     by_id = {c.id: c for c in lay.columns}
-    colmap = {}
+    # the leaf header cell above each grid column, and the columns under each leaf
+    under: dict[int, list[int]] = {}
+    keys: dict[int, str] = {}
     for col in range(table.n_cols):
-        path, seen = [], set()
+        path: list[str] = []
+        seen: set[int] = set()
+        leaf = None
         for r in header_rows:
             cell = table.grid[r][col]
             if id(cell) in seen:
@@ -72,16 +83,23 @@ def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start
             t = norm_label(cell.text)
             if t:
                 path.append(t)
+                leaf = cell
+        under.setdefault(id(leaf) if leaf is not None else -1 - col, []).append(col)
         key = resolve_path(path, lay, by_id, start)
         if key:
-            colmap[col] = key
-    # a key claimed by two grid columns means the header was misread; keep the first
-    seen_keys, clean = set(), {}
-    for col in sorted(colmap):
-        if colmap[col] not in seen_keys:
-            clean[col] = colmap[col]
-            seen_keys.add(colmap[col])
-    return clean
+            keys[col] = key
+    # one key per leaf header cell; a key claimed by two leaf cells means the header
+    # was misread: keep the first
+    colmap: dict[int, str] = {}
+    seen_keys: set[str] = set()
+    for cols in sorted(under.values()):
+        key = next((keys[c] for c in cols if c in keys), None)
+        if key is None or key in seen_keys:
+            continue
+        seen_keys.add(key)
+        for c in cols:
+            colmap[c] = key
+    return colmap
 
 
 def resolve_path(path: list[str], lay: TableGrammar, by_id: dict, start: str | None = None) -> str | None:
