@@ -181,3 +181,21 @@ def test_auto_reads_only_the_pages_without_text(tmp_path):
     used = next(w for w in out["warnings"] if w["code"] == "ocr_used")
     assert used["pages"] == [2]
     assert "no_text_layer" not in [w["code"] for w in out["warnings"]]
+
+
+@pytest.mark.skipif(os.environ.get("GAIEXTRACT_OCR_ALL") != "1",
+                    reason="reads a scan twice (about a minute): runs with GAIEXTRACT_OCR_ALL=1")
+def test_inspect_draws_a_scanned_report_read_by_ocr():
+    """gaiextract inspect on a scanned report: its page images, with a box (how=ocr) for
+    every cell OCR placed."""
+    import lxml.html
+
+    _need_extra()
+    path = next(p for p in SCANS if p.name.startswith("g11_"))
+    out = _extract(path)
+    doc = lxml.html.fromstring(gaiextract.inspect(out).encode("utf-8"))
+    assert doc.xpath('//*[@id="doc"]//img')
+    want = {f"{t}.{k}" for t, tab in out["tables"].items() for k, prov in tab["provenance"].items()
+            if prov.get("how") == "ocr" and prov.get("bbox")}
+    boxes = {m.get("data-key") for m in doc.xpath('//*[@id="doc"]//*[@data-how="ocr"]')}
+    assert want and want <= boxes
