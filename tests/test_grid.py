@@ -144,3 +144,43 @@ def test_two_value_cells_under_one_spanned_header_are_null_not_a_guess():
     assert [mt.cells[f"suit_direct.{o}"] for o in OUTCOMES] == [7, 8, 9, 10, 11]
     assert [mt.cells[f"suit_after_review.{o}"] for o in OUTCOMES] == [12, 13, 14, 15, 16]
     assert any(w["code"] == "row_shape" and w["key"] == "review.total" for w in mt.warnings)
+
+
+def _unparsed(mt, key):
+    return [w for w in mt.warnings if w["code"] == "cell_unparsed" and w.get("key") == key]
+
+
+@pytest.mark.parametrize("rect", [True, False])
+def test_a_misread_value_is_null_with_a_warning_not_dropped(rect):
+    """OCR read 517605 as 5176O5: the only value cell of 行政许可 is text. The row is still
+    the template's row, the cell its value column: null with cell_unparsed, never absent."""
+    blocks = [
+        Table.from_rows([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                         ["规章", "1", "2", "3"], ["行政规范性文件", "4", "5", "6"]], rectangular=rect),
+        Table.from_rows([["信息内容", "本年处理决定数量"], ["行政许可", "5176O5"]], rectangular=rect),
+        Table.from_rows([["信息内容", "本年处理决定数量"], ["行政处罚", "84"], ["行政强制", "0"]],
+                        rectangular=rect),
+    ]
+    p = find_tables(blocks, G).tables["proactive"]
+    assert "licensing.decisions" in p.cells and p.cells["licensing.decisions"] is None
+    (w,) = _unparsed(p, "licensing.decisions")
+    assert w["table"] == "proactive" and "5176O5" in w["detail"]
+    assert p.provenance["licensing.decisions"]["raw"] == "5176O5"
+    assert p.cells["penalty.decisions"] == 84 and p.cells["rules.in_force"] == 3
+    assert [w for w in p.warnings if w["code"] == "cell_unparsed"] == [w]
+
+
+@pytest.mark.parametrize("rect", [True, False])
+@pytest.mark.parametrize("col", [0, 3, 6])
+def test_one_misread_cell_of_seven_is_null_and_the_others_stay_in_place(rect, col):
+    rows = request_rows_merged()
+    r = 1  # 二、上年结转政府信息公开申请数量
+    rows[3 + r][1 + col] = "1O"
+    t = Table.from_rows(rows, rectangular=rect)
+    mt = find_tables([t], G).tables["requests"]
+    want = expected_requests()
+    key = f"carried_in.{COLS[col]}"
+    want[key] = None
+    assert mt.cells == want
+    (w,) = _unparsed(mt, key)
+    assert w["table"] == "requests"

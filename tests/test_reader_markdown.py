@@ -2,7 +2,9 @@
 (ragged, broken, with <br>), HTML fragments, page footers and cut paragraphs."""
 from conftest import FIXTURES
 
+from gaiextract import grammar
 from gaiextract.document import Paragraph, Table
+from gaiextract.layout.tables import find_tables
 from gaiextract.readers import choose_reader
 from gaiextract.readers.markdown import looks_like_markdown, read_markdown
 from gaiextract.source import as_source
@@ -114,3 +116,16 @@ def test_real_ocr_markdown_reads_as_blocks():
     assert len(tables) == 4 + 3 + 8 + 1 + 3
     tail = next(t for t in tables if t.grid[0][0].text == "项目")
     assert [c.text for c in tail.grid[-1]] == ["四、结转下年度继续办理", "31", "0", "0", "0", "0", "0", "31"]
+
+
+def test_a_misread_pipe_cell_is_null_with_a_warning():
+    """OCR Markdown: | 行政许可 | 5176O5 | has no number, yet it is the 行政许可 row's value."""
+    md = ("## 二、主动公开政府信息情况\n\n"
+          "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+          "| 规章 | 1 | 2 | 3 |\n| 行政规范性文件 | 4 | 5 | 6 |\n\n"
+          "| 信息内容 | 本年处理决定数量 |\n|---|---|\n| 行政许可 | 5176O5 |\n\n"
+          "| 信息内容 | 本年处理决定数量 |\n|---|---|\n| 行政处罚 | 84 |\n| 行政强制 | 0 |\n")
+    tables = [b for b in read_markdown(md).blocks if isinstance(b, Table)]
+    p = find_tables(tables, grammar.load()).tables["proactive"]
+    assert p.cells["licensing.decisions"] is None and p.cells["penalty.decisions"] == 84
+    assert [w["key"] for w in p.warnings if w["code"] == "cell_unparsed"] == ["licensing.decisions"]

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from ..document import Cell, Table
 from ..grammar import TableGrammar, TableSpec
-from ..textnorm import numbered_parts
-from ..values import BLANK, NUMBER, PLACEHOLDER
+from ..textnorm import has_han, numbered_parts
+from ..values import BLANK, NUMBER, PLACEHOLDER, TEXT
 from ..values import parse_cell as _parse_cell
 from . import splits
 from .grid_header import (
@@ -131,6 +131,8 @@ class _GridMapper:
         n_values = sum(1 for k in kinds if k in (NUMBER, PLACEHOLDER))
         if n_values >= self.min_values and n_values:
             return True
+        if self._misread_split(cells) is not None:
+            return True
         # a table printed blank: its row label, then nothing but empty cells
         if not any(k == BLANK for k in kinds):
             return False
@@ -141,9 +143,42 @@ class _GridMapper:
                 self._label_key(lead, probe=True) is not None
         return all(k == BLANK for k in kinds) and len(cells) >= self.min_values
 
+    def _misread_split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell]] | None:
+        """(label cells, value cells) of a row holding a value OCR misread (5176O5, 1O, 12l).
+
+        Such a cell is neither a number nor a label, so neither the count of numbers nor
+        the trailing run of values finds it. The template decides instead: the row is
+        split where its label cells (each with Han text, or blank) match a template row
+        and the cells after them are as many as that row's columns (or the header's),
+        none with Han text. The misread cell is then that key's value: null with
+        ``cell_unparsed``. A header or annotation cell (Han text) never qualifies.
+        """
+        if not self.lay.rows:
+            return None
+        kinds = [parse_cell(c.text).kind for c in cells]
+        if not any(k == TEXT and not has_han(c.text) for c, k in zip(cells, kinds)):
+            return None
+        counts = {len(self.lay.row_cells(r.key)) for r in self.lay.rows}
+        if self.st.order:
+            counts.add(len(self.st.order))
+        for n in sorted(counts, reverse=True):
+            if not 0 < n < len(cells):
+                continue
+            labels, vals = cells[:-n], cells[-n:]
+            if any(has_han(c.text) for c in vals) or not any(has_han(c.text) for c in labels):
+                continue
+            if any(k != BLANK and not has_han(c.text) for c, k in zip(labels, kinds)):
+                continue
+            key = self._label_key(labels, probe=True)
+            if key is not None and n in (len(self.lay.row_cells(key)), len(self.st.order or ())):
+                return labels, vals
+        return None
+
     def _map_row(self, table: Table, cells: list[Cell]) -> None:
         n_expected = len(self.st.order) if self.st.order else len(self.lay.leaf_keys())
         run_labels, run_vals = split_row(cells, None, n_expected)
+        if len(run_vals) < n_expected:
+            run_labels, run_vals = self._misread_split(cells) or (run_labels, run_vals)
         group = self._column_group(run_labels) if self.col_groups else None
         if group is not None:
             kids = [k.key for k in self.lay.children(group.id)]
