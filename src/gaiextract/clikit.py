@@ -175,7 +175,10 @@ def open_output(path: str, overwrite: bool = False) -> Iterator[TextIO]:
     ends without an exception (removed otherwise). Raises OSError / FileExistsError
     before anything is written."""
     if is_stdout(path):
-        yield click.get_text_stream("stdout")
+        out = sys.stdout  # JSON of Chinese text: UTF-8 whatever the locale says
+        if hasattr(out, "reconfigure") and (out.encoding or "").lower().replace("-", "") != "utf8":
+            out.reconfigure(encoding="utf-8")
+        yield out
         return
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
