@@ -11,9 +11,9 @@ positions (the *same object*); ``cell.row``/``cell.col`` give its span origin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
-BBox = tuple  # (x0, top, x1, bottom) in PDF points, origin top-left
+BBox = tuple[float, float, float, float]  # (x0, top, x1, bottom) in PDF points, origin top-left
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Paragraph:
     text: str
     page: Optional[int] = None
     bbox: Optional[BBox] = None
-    hints: dict = field(default_factory=dict)
+    hints: dict[str, Any] = field(default_factory=dict)
 
     kind = "paragraph"
 
@@ -54,7 +54,7 @@ class Cell:
 class Table:
     """A rectangular grid of cells; spanned positions share one Cell object."""
 
-    grid: list  # list[list[Cell]]
+    grid: list[list[Cell]]
     page: Optional[int] = None
     bbox: Optional[BBox] = None
     #: False when the source gives no column geometry (flattened text): rows
@@ -73,7 +73,7 @@ class Table:
     def n_cols(self) -> int:
         return max((len(r) for r in self.grid), default=0)
 
-    def row_cells(self, r: int) -> list:
+    def row_cells(self, r: int) -> list[Cell]:
         """The distinct cells that *start* in row ``r``, left to right."""
         seen, out = set(), []
         for _c, cell in enumerate(self.grid[r]):
@@ -85,10 +85,10 @@ class Table:
         return out
 
     @classmethod
-    def from_rows(cls, rows: list, page: Optional[int] = None, **kw) -> "Table":
+    def from_rows(cls, rows: Sequence[Sequence[Any]], page: Optional[int] = None, **kw) -> "Table":
         """Build a grid from rows of ``(text, rowspan, colspan)`` or plain strings,
         expanding spans the way HTML tables do (occupied slots are skipped)."""
-        grid: list = []
+        grid: list[list[Any]] = []
         for r, row in enumerate(rows):
             while len(grid) <= r:
                 grid.append([])
@@ -140,14 +140,14 @@ Block = Union[Paragraph, Table]
 class Document:
     """What a reader returns: blocks in reading order plus source facts."""
 
-    blocks: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     format: str = "txt"          # pdf | docx | html | txt
     pages: Optional[int] = None  # page count where the format has pages
     #: reader findings that are not fatal (same shape as report warnings),
     #: e.g. {"code": "garbled_text", "page": 3, "detail": "…"}
-    warnings: list = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     #: format facts worth keeping, e.g. {"encoding": "gb18030"}
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def paragraphs(self) -> Iterator[Paragraph]:
         return (b for b in self.blocks if isinstance(b, Paragraph))
