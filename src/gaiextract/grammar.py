@@ -58,7 +58,7 @@ def _shipped_text(name: str) -> str:
     return resources.files("gaiextract").joinpath("grammars", name).read_text(encoding="utf-8")
 
 
-def _parse(text: str, where: str) -> dict:
+def _parse(text: str, where: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -100,7 +100,7 @@ def merge(base: Any, extra: Any) -> Any:
     return extra
 
 
-def _item_id_key(items: list) -> str | None:
+def _item_id_key(items: list[Any]) -> str | None:
     if not items or not all(isinstance(i, dict) for i in items):
         return None
     for k in ITEM_IDS:
@@ -109,7 +109,7 @@ def _item_id_key(items: list) -> str | None:
     return None
 
 
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     """One grammar file as a validated dict: the shipped file, with the current user
     grammar's file of the same name merged over it."""
     data = _parse(_shipped_text(name), f"grammars/{name}")
@@ -129,7 +129,7 @@ def _read(name: str) -> dict:
 # ------------------------------------------------------------------ validation
 
 @functools.cache
-def file_schema(name: str) -> dict | None:
+def file_schema(name: str) -> dict[str, Any] | None:
     """The JSON Schema of grammar file ``name`` (``grammars/schema/<stem>.schema.json``)."""
     path = resources.files("gaiextract").joinpath("grammars", "schema", name.replace(".toml", ".schema.json"))
     if not path.is_file():
@@ -146,7 +146,7 @@ def _without_required(schema: Any) -> Any:
     return schema
 
 
-def _validate(data: dict, name: str, where: str, text: str, partial: bool) -> None:
+def _validate(data: dict[str, Any], name: str, where: str, text: str, partial: bool) -> None:
     schema = file_schema(name)
     if schema is None:
         return
@@ -163,7 +163,7 @@ def _validate(data: dict, name: str, where: str, text: str, partial: bool) -> No
     _check_patterns(data, name, where, text)
 
 
-def _check_patterns(data: Any, name: str, where: str, text: str, path: tuple = ()) -> None:
+def _check_patterns(data: Any, name: str, where: str, text: str, path: tuple[str | int, ...] = ()) -> None:
     """Every regular expression of the grammar compiles (keys named ``*patterns``/``pattern``)."""
     if isinstance(data, dict):
         for k, v in data.items():
@@ -193,14 +193,14 @@ def expand(pattern: str) -> str:
             .replace("{numeral}", f"[{CN_DIGITS}]"))
 
 
-def dotted(path: list) -> str:
+def dotted(path: list[str | int]) -> str:
     out = ""
     for p in path:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
 
 
-def locate(text: str, path: list) -> int:
+def locate(text: str, path: list[str | int]) -> int:
     """The line (1-based) of ``path`` in a TOML file's text, found from its headers and
     keys (``[[section]]`` counted for list items; best effort, never fails)."""
     lines = text.splitlines()
@@ -235,13 +235,13 @@ def locate(text: str, path: list) -> int:
     return pos + 1
 
 
-def _need(d: dict, key: str, where: str):
+def _need(d: dict[str, Any], key: str, where: str):
     if key not in d:
         raise GrammarError(f"{where}: missing {key!r}")
     return d[key]
 
 
-def _labels(d: dict, where: str) -> tuple:
+def _labels(d: dict[str, Any], where: str) -> tuple[str, ...]:
     labels = _need(d, "labels", where)
     if not labels or not all(isinstance(x, str) and x for x in labels):
         raise GrammarError(f"{where}: labels must be non-empty strings")
@@ -252,27 +252,27 @@ def _labels(d: dict, where: str) -> tuple:
 class SectionDef:
     id: str
     heading: str
-    variants: tuple
-    all_of: tuple  # tuple of tuples of words
-    none_of: tuple
+    variants: tuple[str, ...]
+    all_of: tuple[tuple[str, ...], ...]  # tuple of tuples of words
+    none_of: tuple[str, ...]
     role: str | None = None  # subsections | problems | fees (what else is read from it)
 
 
 @dataclass(frozen=True)
 class RowDef:
     key: str
-    labels: tuple
+    labels: tuple[str, ...]
     group: Optional[str] = None
     strict_group: bool = False  # only matches inside its group (e.g. "3.其他")
     #: editions whose template has this row (empty: every edition); a found row of a
     #: single edition is evidence for it (（六）'s three sub-rows exist only in 2021)
-    editions: tuple = ()
+    editions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class GroupDef:
     id: str
-    labels: tuple
+    labels: tuple[str, ...]
     row_key: Optional[str] = None  # the group printed as one row (（六）其他处理)
 
 
@@ -281,7 +281,7 @@ class ColumnDef:
     """A node of a column-header tree; ``key`` is None for pure grouping nodes."""
 
     id: str
-    labels: tuple
+    labels: tuple[str, ...]
     key: Optional[str] = None
     parent: Optional[str] = None
 
@@ -304,14 +304,14 @@ class TableGrammar:
     """
 
     name: str
-    rows: list = field(default_factory=list)       # RowDef
-    groups: list = field(default_factory=list)     # GroupDef
-    columns: list = field(default_factory=list)    # ColumnDef (tree via parent)
-    keys: Optional[tuple] = None                   # allowed keys (proactive)
-    identify: tuple = ()                           # edition-identifying labels
+    rows: list[RowDef] = field(default_factory=list)
+    groups: list[GroupDef] = field(default_factory=list)
+    columns: list[ColumnDef] = field(default_factory=list)  # a tree via parent
+    keys: Optional[tuple[str, ...]] = None                   # allowed keys (proactive)
+    identify: tuple[str, ...] = ()                           # edition-identifying labels
     edition: str | None = None                     # None: the layout of every edition
 
-    def children(self, parent_id: Optional[str]) -> list:
+    def children(self, parent_id: Optional[str]) -> list[ColumnDef]:
         kids = self.__dict__.get("_kids")
         if kids is None:  # the tree is fixed once loaded: index it once
             kids = {}
@@ -330,7 +330,7 @@ class TableGrammar:
             n = by_id.get(n.parent) if n.parent else None
         return ".".join(reversed(parts)) or None
 
-    def leaf_keys(self) -> list:
+    def leaf_keys(self) -> list[str]:
         """Leaf column keys in template order (depth first)."""
         cached = self.__dict__.get("_leaves")
         if cached is not None:
@@ -359,11 +359,11 @@ class TableGrammar:
             keys = [k for k in keys if k in allowed]
         return keys
 
-    def row_sequence(self, group_rows: bool = False) -> list:
+    def row_sequence(self, group_rows: bool = False) -> list[str]:
         """Row keys in printed order; with ``group_rows`` a group that may be printed as one
         row stands in place of its sub-rows."""
-        out: list = []
-        done: set = set()
+        out: list[str] = []
+        done: set[str] = set()
         by_group = {g.id: g for g in self.groups}
         for r in self.rows:
             g = by_group.get(r.group) if r.group else None
@@ -437,11 +437,11 @@ class TableSpec:
     it and the checks (勾稽关系) that bind its cells. The aligner reads nothing else."""
 
     name: str
-    layouts: list                  # TableGrammar, one per edition or one for all
-    variants: frozenset = frozenset()
-    checks: list = field(default_factory=list)  # CheckDef with table == name
+    layouts: list[TableGrammar]    # one per edition or one for all
+    variants: frozenset[str] = frozenset()
+    checks: list[CheckDef] = field(default_factory=list)  # with table == name
     #: labels of at least three characters that tell this table from the others
-    identify: tuple = ()
+    identify: tuple[str, ...] = ()
 
     def layout(self, edition: str | None = None) -> TableGrammar:
         for lay in self.layouts:
@@ -455,27 +455,27 @@ class CheckDef:
     id: str
     table: str
     for_each: str | None
-    left: tuple
-    right: tuple
+    left: tuple[str, ...]
+    right: tuple[str, ...]
     rule: str  # the equation, as printed in every check result (holds or fails)
 
 
 @dataclass
 class CategoryProfile:
     id: str
-    keywords: dict  # word -> weight
+    keywords: dict[str, float]  # word -> weight
 
 
 @dataclass(frozen=True)
 class FeeGrammar:
     """Compiled fee phrases of section 六 (``facts.toml`` [fees])."""
 
-    notices: tuple             # patterns: group 1 the number of notices
-    amount_notified: tuple     # patterns: group 1 the amount, group 2 the unit
-    amount_collected: tuple
-    no_notices: tuple          # statements that no notice was issued
-    no_collection: tuple       # statements that no fee was collected
-    units: dict                # unit as printed -> factor to 元
+    notices: tuple[re.Pattern[str], ...]  # patterns: group 1 the number of notices
+    amount_notified: tuple[re.Pattern[str], ...]  # patterns: group 1 the amount, group 2 the unit
+    amount_collected: tuple[re.Pattern[str], ...]
+    no_notices: tuple[re.Pattern[str], ...]  # statements that no notice was issued
+    no_collection: tuple[re.Pattern[str], ...]  # statements that no fee was collected
+    units: dict[str, float]  # unit as printed -> factor to 元
 
 
 @dataclass(frozen=True)
@@ -484,23 +484,23 @@ class FactsGrammar:
 
     title_core: re.Pattern
     title_max: int
-    title_meta_keys: tuple
+    title_meta_keys: tuple[str, ...]
     meta_line: re.Pattern
     title_agency_line_max: int
-    title_strip_prefixes: tuple
+    title_strip_prefixes: tuple[str, ...]
     title_strip: re.Pattern
     title_chrome: re.Pattern | None
     year: re.Pattern
     title_year: re.Pattern
     body_year: re.Pattern
     body_lines: int
-    agency_suffixes: tuple
+    agency_suffixes: tuple[str, ...]
     agency_followers: re.Pattern
-    agency_not_starts: tuple
-    agency_not_names: tuple
+    agency_not_starts: tuple[str, ...]
+    agency_not_names: tuple[str, ...]
     agency_run: re.Pattern
     agency_min_len: int
-    markers: tuple
+    markers: tuple[str, ...]
     fees: FeeGrammar
 
 
@@ -520,22 +520,22 @@ class ProblemsGrammar:
 class RunInGrammar:
     """Headings inside running text (sections.toml ``[run_in]``, ``[[implicit]]``; layout/runin.py)."""
 
-    head_ends: tuple = ()     # words that end an overview sub-head (方面)
-    openers: tuple = ()       # words that open a sentence of body text after a sub-head
-    opener_patterns: tuple = ()  # compiled patterns that open one too ("2023年")
+    head_ends: tuple[str, ...] = ()  # words that end an overview sub-head (方面)
+    openers: tuple[str, ...] = ()  # words that open a sentence of body text after a sub-head
+    opener_patterns: tuple[re.Pattern[str], ...] = ()  # compiled patterns that open one too ("2023年")
     not_after: str = ""       # a numbering right after one of these is a citation (第（一）项)
-    implicit: tuple = ()      # (section id, start wordings as label keys) of sections without a heading
-    section_ends: tuple = ()  # words a section heading that is no variant may end with (情况, 事项)
+    implicit: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section id, start wordings as label keys) of sections without a heading
+    section_ends: tuple[str, ...] = ()  # words a section heading that is no variant may end with (情况, 事项)
 
 
 @dataclass
 class Grammar:
-    sections: list
-    tables: dict             # name -> TableSpec, in printed order
-    checks: list
-    dimensions: dict
-    categories: list
-    category_settings: dict
+    sections: list[SectionDef]
+    tables: dict[str, TableSpec]  # in printed order
+    checks: list[CheckDef]
+    dimensions: dict[str, list[str]]
+    categories: list[CategoryProfile]
+    category_settings: dict[str, Any]
     facts: FactsGrammar | None = None
     problems: ProblemsGrammar | None = None
     run_in: RunInGrammar = field(default_factory=RunInGrammar)
@@ -543,25 +543,25 @@ class Grammar:
     user_dir: str | None = None
 
     @property
-    def editions(self) -> list:
+    def editions(self) -> list[str]:
         """Template editions named by any table layout, in grammar order."""
-        out: list = []
+        out: list[str] = []
         for spec in self.tables.values():
             out += [lay.edition for lay in spec.layouts if lay.edition and lay.edition not in out]
         return out
 
-    def section_ids(self) -> list:
+    def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
 
-    def sections_with_role(self, role: str) -> list:
+    def sections_with_role(self, role: str) -> list[str]:
         """Ids of the sections with ``role`` (subsections | problems | fees), in order."""
         return [s.id for s in self.sections if s.role == role]
 
-    def table_names(self) -> list:
+    def table_names(self) -> list[str]:
         """The three tables, in template order (they are also sections of that id)."""
         return [s.id for s in self.sections if s.id in self.tables]
 
-    def check_ids(self) -> list:
+    def check_ids(self) -> list[str]:
         """Every check id the grammar can produce: each rule over its dimension (a row
         rule over the row keys of its table)."""
         out = []
@@ -579,7 +579,7 @@ class Grammar:
         return out
 
 
-def _load_sections() -> list:
+def _load_sections() -> list[SectionDef]:
     data = _read("sections.toml")
     out = []
     for i, s in enumerate(_need(data, "section", "sections.toml")):
@@ -598,7 +598,7 @@ def _load_sections() -> list:
     return out
 
 
-def _compiled_run_in(patterns: list) -> tuple:
+def _compiled_run_in(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     try:
         return tuple(re.compile(p) for p in patterns)
     except re.error as exc:
@@ -615,7 +615,8 @@ def _load_run_in() -> RunInGrammar:
                         section_ends=tuple(r.get("section_ends", ())))
 
 
-def _columns(items: list, where: str, child_sets: Optional[dict] = None) -> list:
+def _columns(items: list[dict[str, Any]], where: str,
+             child_sets: Optional[dict[str, list[dict[str, Any]]]] = None) -> list[ColumnDef]:
     cols = []
     for i, c in enumerate(items):
         w = f"{where} column {i}"
@@ -636,7 +637,7 @@ def _columns(items: list, where: str, child_sets: Optional[dict] = None) -> list
     return cols
 
 
-def _layout(name: str, d: dict, data: dict, where: str, edition: str | None) -> TableGrammar:
+def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edition: str | None) -> TableGrammar:
     """One layout from a table grammar (or one of its ``[edition.X]`` parts)."""
     groups = [GroupDef(id=_need(g, "id", f"{where} group"), labels=_labels(g, f"{where} group"),
                        row_key=g.get("row_key")) for g in d.get("groups", [])]
@@ -664,7 +665,7 @@ def _layout(name: str, d: dict, data: dict, where: str, edition: str | None) -> 
     return lay
 
 
-def _load_table(name: str, checks: list) -> TableSpec:
+def _load_table(name: str, checks: list[CheckDef]) -> TableSpec:
     """grammars/<name>.toml: one shape for every table. Top-level rows/groups/columns are the
     layout of every edition; ``[edition.X]`` parts (each complete) are per-edition layouts."""
     fname = f"{name}.toml"
@@ -682,7 +683,7 @@ def _load_table(name: str, checks: list) -> TableSpec:
                      identify=tuple(label_key(x) for x in data.get("identify", [])))
 
 
-def _load_tables(checks: list) -> dict:
+def _load_tables(checks: list[CheckDef]) -> dict[str, TableSpec]:
     index = _read("tables.toml")
     names = _need(index, "tables", "tables.toml")
     if not names or not all(isinstance(n, str) and n for n in names):
@@ -694,7 +695,7 @@ def _load_tables(checks: list) -> dict:
     return out
 
 
-def _load_checks() -> tuple:
+def _load_checks() -> tuple[list[CheckDef], dict[str, list[str]]]:
     data = _read("checks.toml")
     dims = data.get("dimensions", {})
     checks = []
@@ -709,7 +710,7 @@ def _load_checks() -> tuple:
     return checks, dims
 
 
-def _load_categories() -> tuple:
+def _load_categories() -> tuple[list[CategoryProfile], dict[str, Any]]:
     data = _read("categories.toml")
     profiles = []
     for cid, d in _need(data, "category", "categories.toml").items():
@@ -721,16 +722,16 @@ def _load_categories() -> tuple:
     return profiles, settings
 
 
-def _patterns(items: list) -> re.Pattern:
+def _patterns(items: list[str]) -> re.Pattern:
     """One alternation of grammar patterns (placeholders expanded)."""
     return re.compile("|".join(f"(?:{expand(p)})" for p in items))
 
 
-def _compiled(items: list) -> tuple:
+def _compiled(items: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(expand(p)) for p in items)
 
 
-def _words(words: list) -> str:
+def _words(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -820,7 +821,7 @@ def _load_dir(user_dir: str | None) -> Grammar:
         _USER_DIR.reset(token)
 
 
-def report_markers(grammar: GrammarLike = None) -> tuple:
+def report_markers(grammar: GrammarLike = None) -> tuple[str, ...]:
     """Words one of which every report has near its start (for sniffing text files)."""
     return load(grammar).facts.markers
 
