@@ -1,10 +1,12 @@
 """The template's consistency rules (勾稽关系) from ``grammars/checks.toml``."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..grammar import CheckDef, Grammar
 
 
-def _sum(keys: list, cells: dict):
+def _sum(keys: list[str], cells: dict[str, Any]):
     total = 0
     for k in keys:
         v = cells.get(k)
@@ -12,7 +14,8 @@ def _sum(keys: list, cells: dict):
     return round(total, 4) if isinstance(total, float) else total
 
 
-def rule_instances(check: CheckDef, cells: dict, dims: dict) -> list:
+def rule_instances(check: CheckDef, cells: dict[str, Any],
+                   dims: dict[str, list[str]]) -> list[tuple[str, list[str], list[str]]]:
     """(id, left keys, right keys) for each instance of a rule."""
     if check.for_each is None:
         return [(check.id, list(check.left), list(check.right))]
@@ -28,7 +31,7 @@ def rule_instances(check: CheckDef, cells: dict, dims: dict) -> list:
              [key(v, x) for x in check.right]) for v in values]
 
 
-def run_checks(tables: dict, grammar: Grammar) -> list:
+def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict[str, Any]]:
     """Evaluate every rule on the mapped tables' cells; skipped when all cells are missing."""
     results = []
     for check in grammar.checks:
@@ -46,7 +49,7 @@ def run_checks(tables: dict, grammar: Grammar) -> list:
     return results
 
 
-def match_keys(patterns: list, cells: dict) -> list:
+def match_keys(patterns: list[str], cells: dict[str, Any]) -> list[str]:
     """Keys for patterns that may hold a '*' in the middle ('withheld.*.total')."""
     out = []
     for p in patterns:

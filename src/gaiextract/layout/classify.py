@@ -12,9 +12,9 @@ from ..textnorm import label_key
 from .labels import strip_numbering
 
 
-def _profile_score(text: str, keywords: dict) -> float:
+def _profile_score(text: str, keywords: dict[str, float]) -> float:
     score = 0.0
-    covered: list = []
+    covered: list[tuple[int, int]] = []
     # longest keywords first, so "依申请公开" is not also counted as "申请"
     for kw in sorted(keywords, key=len, reverse=True):
         n, start = 0, 0
@@ -31,7 +31,7 @@ def _profile_score(text: str, keywords: dict) -> float:
     return score
 
 
-def classify_subsection(heading: str, body: str, grammar: Grammar) -> tuple:
+def classify_subsection(heading: str, body: str, grammar: Grammar) -> tuple[list[str], dict[str, float]]:
     """Return (categories best first, scores) for one subsection."""
     st = grammar.category_settings
     boost = float(st.get("heading_boost", 4.0))

@@ -153,7 +153,7 @@ def _agency_at(text: str, f: FactsGrammar) -> int | None:
 
 # --------------------------------------------------------------------------- fees
 
-def _first(patterns: tuple, text: str) -> re.Match | None:
+def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match | None:
     hits = [m for m in (p.search(text) for p in patterns) if m]
     return min(hits, key=lambda m: m.start()) if hits else None
 

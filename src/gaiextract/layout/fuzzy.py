@@ -25,7 +25,7 @@ class SectionProfiles:
     def __init__(self, grammar: Grammar):
         docs = {}
         for sdef in grammar.sections:
-            words: list = []
+            words: list[str] = []
             for text in (label_key(strip_numbering(sdef.heading)),) + sdef.variants:
                 words += tokens.cut(text)
             for group in sdef.all_of:
@@ -36,12 +36,12 @@ class SectionProfiles:
         self.idf = {w: math.log((n + 1) / (df[w] + 0.5)) for w in df}
         self.vectors = {sid: self._weigh(c) for sid, c in docs.items()}
 
-    def _weigh(self, counts: Counter) -> dict:
+    def _weigh(self, counts: Counter[str]) -> dict[str, float]:
         vec = {w: (1 + math.log(c)) * self.idf.get(w, 0.0) for w, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {w: v / norm for w, v in vec.items()}
 
-    def similarities(self, heading: str) -> dict:
+    def similarities(self, heading: str) -> dict[str, float]:
         """Cosine similarity of a heading (numbering removed) to each section."""
         toks = [t for t in tokens.cut(label_key(strip_numbering(heading))) if t in self.idf]
         if not toks:
@@ -57,7 +57,7 @@ class SectionProfiles:
         return None
 
 
-_profiles: dict = {}
+_profiles: dict[int, SectionProfiles] = {}
 
 
 def profiles(grammar: Grammar) -> SectionProfiles:

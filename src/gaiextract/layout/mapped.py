@@ -69,7 +69,7 @@ class MappedTable:
         if self.page is None:
             self.page = page
 
-    def ambiguous(self, key: str, candidates: list, raw: str, page: int | None, label: str | None,
+    def ambiguous(self, key: str, candidates: list[Number | None], raw: str, page: int | None, label: str | None,
                   detail: str) -> None:
         """A cell the template's arithmetic cannot settle: null, with its candidates."""
         self.put_value(key, None, raw, "split", page, label)
@@ -77,7 +77,7 @@ class MappedTable:
                               "candidates": candidates, "detail": detail})
 
 
-def unsettled(mt: MappedTable, key: str, res: SplitResult, cands: list, raw: str, page: int | None,
+def unsettled(mt: MappedTable, key: str, res: SplitResult, cands: list[Number | None], raw: str, page: int | None,
               label: str | None) -> None:
     """A cell of a run the split search could not settle: null, with why. Several fits:
     ``cell_ambiguous`` with the candidates; the bound reached: ``cell_ambiguous`` saying so;

@@ -49,31 +49,32 @@ SETTINGS = SplitSettings()
 class Equation:
     """sum(left) == sum(right); a null cell counts as 0 (as in the checks)."""
 
-    left: tuple
-    right: tuple
+    left: tuple[str, ...]
+    right: tuple[str, ...]
     rule: str = ""
 
     @property
-    def keys(self) -> tuple:
+    def keys(self) -> tuple[str, ...]:
         return self.left + self.right
 
 
 @dataclass
 class SplitResult:
-    keys: list
-    candidates: list = field(default_factory=list)  # tuples of values, one per key
+    keys: list[str]
+    candidates: list[tuple[Number | None, ...]] = field(default_factory=list)  # one value per key
     found: int = 0          # fits found (may exceed the candidates kept)
     nodes: int = 0          # search steps taken
     exhausted: bool = False  # the bound was reached: the candidates are incomplete
 
     @property
-    def unique(self) -> tuple | None:
+    def unique(self) -> tuple[Number | None, ...] | None:
         return self.candidates[0] if self.found == 1 and not self.exhausted else None
 
 
 # --------------------------------------------------------------------------- equations
 
-def table_equations(spec: TableSpec, keys: list, dimensions: dict | None = None) -> list:
+def table_equations(spec: TableSpec, keys: list[str],
+                    dimensions: dict[str, list[str]] | None = None) -> list[Equation]:
     """The table's checks instantiated over the cells ``keys`` (every rule instance whose
     two sides both name at least one of them)."""
     cells = dict.fromkeys(keys)
@@ -87,13 +88,13 @@ def table_equations(spec: TableSpec, keys: list, dimensions: dict | None = None)
     return out
 
 
-def row_equations(spec: TableSpec, keys: list) -> list:
+def row_equations(spec: TableSpec, keys: list[str]) -> list[Equation]:
     """The rules that bind only the cells ``keys`` (one row's, or one run's)."""
     inside = set(keys)
     return [e for e in table_equations(spec, keys) if set(e.keys) <= inside]
 
 
-def _default_dims(spec: TableSpec) -> dict:
+def _default_dims(spec: TableSpec) -> dict[str, list[str]]:
     """Check dimensions from the layout itself: columns are the leaf keys, groups the
     column groups (the grammar's ``[dimensions]`` says the same for the real tables)."""
     lay = spec.layouts[0]
@@ -102,7 +103,7 @@ def _default_dims(spec: TableSpec) -> dict:
     return {"column": [k.rsplit(".", 1)[-1] for k in leaves], "group": groups}
 
 
-def holds(eq: Equation, values: dict) -> bool | None:
+def holds(eq: Equation, values: dict[str, Number | None]) -> bool | None:
     """Whether ``eq`` holds on ``values`` (None when a side has no value at all)."""
     lk = [k for k in eq.left if k in values]
     rk = [k for k in eq.right if k in values]
@@ -125,10 +126,10 @@ _NUMBER_START = re.compile(r"[+\-]?\d")
 UNIT = re.compile(rf"(?:{RUNNING_UNITS}|%)$")
 
 
-def cell_tokens(text: str) -> list | None:
+def cell_tokens(text: str) -> list[str | None] | None:
     """A grid cell's printed tokens for the split search (spaces are boundaries; None for a
     placeholder); None when the cell holds words, not values."""
-    out: list = []
+    out: list[str | None] = []
     for tok in nfkc(text).split():
         tok = UNIT.sub("", tok)
         if re.fullmatch(r"[+\-]?\d[\d.,]*", tok):
@@ -146,7 +147,7 @@ def run_digits(token: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _numbers_at(s: str, p: int) -> tuple:
+def _numbers_at(s: str, p: int) -> tuple[tuple[int, Number], ...]:
     """(end, value) of every valid number starting at ``s[p]``: an optional sign, no
     leading zero, a decimal point only between digits; the next number must be able
     to start where this one ends."""
@@ -178,7 +179,7 @@ def _numbers_at(s: str, p: int) -> tuple:
 
 # --------------------------------------------------------------------------- search
 
-def split_run(tokens: list, keys: list, equations: list, settings: SplitSettings = SETTINGS) -> SplitResult:
+def split_run(tokens: list[str | None], keys: list[str], equations: list[Equation], settings: SplitSettings = SETTINGS) -> SplitResult:
     """Every division of ``tokens`` (printed tokens in order; ``None`` is a placeholder,
     one null cell) into ``len(keys)`` values that satisfies ``equations``.
 
@@ -213,7 +214,7 @@ def split_run(tokens: list, keys: list, equations: list, settings: SplitSettings
     return res
 
 
-def _end_total(eqs: list, index: dict, n: int) -> Equation | None:
+def _end_total(eqs: list[Equation], index: dict[str, int], n: int) -> Equation | None:
     """The rule whose total is the run's last cell and whose parts all come before it."""
     for e in eqs:
         for side, other in ((e.left, e.right), (e.right, e.left)):
@@ -222,20 +223,20 @@ def _end_total(eqs: list, index: dict, n: int) -> Equation | None:
     return None
 
 
-def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation | None,
+def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed: dict[str, Number | None], target_eq: Equation | None,
             res: SplitResult, settings: SplitSettings) -> None:
     """Backtracking over ``keys`` placed left to right in ``toks``; ``fixed`` holds cells
     already read (the end total), which complete every fit found."""
     n = len(keys)
     all_keys = res.keys
     index = {k: i for i, k in enumerate(all_keys)}
-    values: list = [None] * len(all_keys)
+    values: list[Number | None] = [None] * len(all_keys)
     for k, v in fixed.items():
         values[index[k]] = v
     plain = not any(t and any(ch in t for ch in "+-.") for t in toks)
     # each rule as index lists, checked when its last cell among keys[:n] is placed
-    last_of: dict = {}
-    forced: dict = {}
+    last_of: dict[int, list[tuple[list[int], list[int]]]] = {}
+    forced: dict[int, list[int]] = {}
     for e in eqs:
         li, ri = [index[k] for k in e.left], [index[k] for k in e.right]
         unplaced = [i for i in li + ri if i < n]
@@ -246,7 +247,7 @@ def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation 
             if plain and len(side) == 1 and side[0] < n and all(i < side[0] for i in other):
                 forced.setdefault(side[0], other)
     target = None
-    parts: list = []
+    parts: list[int] = []
     if target_eq is not None:
         li, ri = [index[k] for k in target_eq.left], [index[k] for k in target_eq.right]
         side, other = (li, ri) if len(li) == 1 and li[0] >= n else (ri, li)
@@ -293,7 +294,7 @@ def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation 
                 return False
         return True
 
-    def options(tok: str, pos: int, j: int) -> list:
+    def options(tok: str, pos: int, j: int) -> list[tuple[int, Number]]:
         other = forced.get(j)
         if other is None:
             return [o for o in _numbers_at(tok, pos) if o[0] - pos <= max_len]
@@ -337,7 +338,7 @@ def _search(toks: list, keys: list, eqs: list, fixed: dict, target_eq: Equation 
     step(0, 0, 0, 0)
 
 
-def _found(res: SplitResult, cand: tuple, settings: SplitSettings) -> None:
+def _found(res: SplitResult, cand: tuple[Number | None, ...], settings: SplitSettings) -> None:
     res.found += 1
     if len(res.candidates) < settings.max_candidates:
         res.candidates.append(cand)
@@ -349,12 +350,12 @@ def _found(res: SplitResult, cand: tuple, settings: SplitSettings) -> None:
 class Choice:
     """The outcome for the cells of several runs: values settled, and cells left open."""
 
-    values: dict = field(default_factory=dict)      # key -> value (settled)
-    ambiguous: dict = field(default_factory=dict)   # key -> candidate values (null in output)
-    unsatisfied: list = field(default_factory=list)  # cross-row rules no choice satisfies
+    values: dict[str, Number | None] = field(default_factory=dict)  # key -> value (settled)
+    ambiguous: dict[str, list[Number | None]] = field(default_factory=dict)  # key -> candidates (null in output)
+    unsatisfied: list[str] = field(default_factory=list)  # cross-row rules no choice satisfies
 
 
-def choose_jointly(runs: list, fixed: dict, equations: list,
+def choose_jointly(runs: list[SplitResult], fixed: dict[str, Number | None], equations: list[Equation],
                    settings: SplitSettings = SETTINGS) -> Choice:
     """Settle runs (SplitResults) with several fits by the rules across rows.
 
