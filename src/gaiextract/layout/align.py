@@ -10,6 +10,7 @@ variants and checks come from the grammar's :class:`TableSpec`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..document import Table
 from ..grammar import TableGrammar, TableSpec
@@ -28,6 +29,9 @@ from .stream import (
     group_targets,
     row_targets,
 )
+
+if TYPE_CHECKING:
+    from ..values import Number
 
 
 @dataclass
@@ -49,7 +53,7 @@ class StreamSource:
 Source = GridSource | StreamSource
 
 
-def map_table(spec: TableSpec, source: Source, dimensions: dict | None = None) -> MappedTable:
+def map_table(spec: TableSpec, source: Source, dimensions: dict[str, list[str]] | None = None) -> MappedTable:
     """Map one table from a grid or a stream; with several layouts (editions), the one
     whose identifying labels the source carries, then the one that places most cells."""
     if isinstance(source, StreamSource):
@@ -61,10 +65,10 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict | None = None) -
 
 # --------------------------------------------------------------------------- stream
 
-def map_stream(spec: TableSpec, stream: Stream, dimensions: dict | None = None) -> MappedTable:
+def map_stream(spec: TableSpec, stream: Stream, dimensions: dict[str, list[str]] | None = None) -> MappedTable:
     """The table from a stream: each layout's best anchor chain filled; the layout whose
     identifying labels are near its rows wins, then the one with most values."""
-    best: tuple | None = None
+    best: tuple[tuple[int, int, int], MappedTable] | None = None
     for lay in spec.layouts:
         for chain, targets in _chains(spec, lay, stream):
             hits = _identify_hits(lay, chain, stream)
@@ -111,7 +115,7 @@ def _row_keys(a: Anchored, nxt: Anchored | None, targets: list[Target]) -> list[
     if n <= len(keys) or nxt is None and a.hit.target + 1 >= len(targets):
         return keys
     stop = nxt.hit.target if nxt is not None else len(targets)
-    extra: list = []
+    extra: list[str] = []
     for t in targets[a.hit.target + 1:stop]:
         if t.exclusive_of or t.group:
             continue  # a group's one-row form and its sub-rows are alternatives
@@ -130,13 +134,13 @@ def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> 
 
 
 def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream: Stream,
-          dimensions: dict | None) -> MappedTable:
+          dimensions: dict[str, list[str]] | None) -> MappedTable:
     """Values for each anchored row: as printed when the tokens match the cells one to one,
     else split by the template's arithmetic (within the row, then across rows)."""
     mt = MappedTable(spec.name, source="stream")
-    fixed: dict = {}
-    runs: list = []
-    where: dict = {}  # key -> (raw, page, label, how)
+    fixed: dict[str, Number | None] = {}
+    runs: list[splits.SplitResult] = []
+    where: dict[str, tuple[str, int | None, str | None, str]] = {}  # key -> (raw, page, label, how)
     row_sets = []
     for i, a in enumerate(chain):
         keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)

@@ -48,7 +48,7 @@ def match_score(label: str, candidates: Iterable[str], fuzzy: bool = True) -> fl
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _match_score(label: str, candidates: tuple, fuzzy: bool) -> float:
+def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool) -> float:
     best = 0.0
     for cand in candidates:
         if label == cand:
@@ -71,7 +71,7 @@ def _match_score(label: str, candidates: tuple, fuzzy: bool) -> float:
     return best
 
 
-def best_match(label: str, options: dict, threshold: float = 0.7) -> Optional[tuple]:
+def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float = 0.7) -> Optional[tuple[str, float]]:
     """``options`` maps an id to its candidate labels; return (id, score) or None."""
     scored = [(match_score(label, cands), oid) for oid, cands in options.items()]
     scored.sort(key=lambda t: -t[0])

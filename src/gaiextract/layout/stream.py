@@ -58,9 +58,9 @@ class Stream:
     raw: str
     norm: str                 # per-character comparable form (NFKC, simplified, quotes), same length as raw
     compact: str              # norm without whitespace, for label search
-    compact_pos: list         # compact index -> norm/raw index
-    para_starts: list = field(default_factory=list)
-    pages: list = field(default_factory=list)
+    compact_pos: list[int]    # compact index -> norm/raw index
+    para_starts: list[int] = field(default_factory=list)
+    pages: list[int | None] = field(default_factory=list)
 
     def page_at(self, pos: int) -> int | None:
         page = None
@@ -71,7 +71,7 @@ class Stream:
         return page
 
 
-def build_stream(paragraphs: list) -> Stream:
+def build_stream(paragraphs: list[tuple[str, int | None]]) -> Stream:
     """``paragraphs``: (text, page) pairs in reading order."""
     parts, starts, pages = [], [], []
     at = 0
@@ -103,7 +103,7 @@ class Hit:
     run: Run | None = None
 
 
-def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS) -> list:
+def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS) -> list[tuple[int, int, float]]:
     """(start, end, score) of each occurrence of ``label`` (normalised, no whitespace):
     exact, or with one misread character for long labels."""
     out = []
@@ -135,8 +135,8 @@ def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS) 
 class Run:
     """The value tokens printed after an anchor: text as printed, with positions."""
 
-    tokens: list      # printed token texts (units removed), None for a placeholder
-    raw: list         # the tokens as printed
+    tokens: list[str | None]  # printed token texts (units removed), None for a placeholder
+    raw: list[str]    # the tokens as printed
     start: int
     end: int
 
@@ -213,19 +213,19 @@ class Target:
     """One row the stream may hold: its key, its labels, and the cells it carries."""
 
     row: str | None
-    labels: tuple
-    keys: tuple
+    labels: tuple[str, ...]
+    keys: tuple[str, ...]
     group: str | None = None      # a group printed as one row excludes its sub-rows
     exclusive_of: str | None = None
     header: bool = False          # the anchor is a column header, not a row label
 
 
-def row_targets(layout: TableGrammar) -> list:
+def row_targets(layout: TableGrammar) -> list[Target]:
     """The layout's rows in printed order, a group that may be printed as one row placed
     before its sub-rows."""
     groups = {g.id: g for g in layout.groups}
-    out: list = []
-    done: set = set()
+    out: list[Target] = []
+    done: set[str] = set()
     for r in layout.rows:
         g = groups.get(r.group) if r.group else None
         if g is not None and g.row_key and g.id not in done:
@@ -239,7 +239,7 @@ def row_targets(layout: TableGrammar) -> list:
     return out
 
 
-def group_targets(layout: TableGrammar) -> list:
+def group_targets(layout: TableGrammar) -> list[Target]:
     """A table without rows printed transposed: a row per column group."""
     out = []
     for c in layout.columns:
@@ -257,10 +257,10 @@ class Anchored:
     hit: Hit
 
 
-def align_rows(stream: Stream, targets: list, settings: StreamSettings = SETTINGS) -> list:
+def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings = SETTINGS) -> list[Anchored]:
     """The best chain of anchors: targets in template order, positions increasing, each
     followed by numbers; the chain with the most (and longest) labels, tightest first."""
-    hits: list = []
+    hits: list[Hit] = []
     for ti, t in enumerate(targets):
         for label in t.labels:
             for s, e, sc in find_label(stream, norm_label(label) or label, settings):
@@ -295,7 +295,7 @@ def _chars(run: Run) -> int:
     return sum(len(t) if t else 1 for t in run.tokens)
 
 
-def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[list, list]:
+def _best_chain(hits: list[Hit], targets: list[Target], settings: StreamSettings) -> tuple[list[float], list[int]]:
     """Weighted longest chain over hits sorted by position: each hit extends the best chain
     ending, within ``max_row_gap``, at an earlier target whose numbers end before it.
 
@@ -303,10 +303,10 @@ def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[li
     the current hit, so each target keeps a sliding-window maximum of
     ``best[j] + gap_penalty * run_end_j`` (a deque per target): linear in the hits."""
     lam = settings.gap_penalty
-    best: list = [0.0] * len(hits)
-    prev: list = [-1] * len(hits)
-    windows: list = [deque() for _ in targets]  # (run_end, value, j), values decreasing
-    pending: list = []  # (run_end, j) not yet usable: their numbers end after the current start
+    best: list[float] = [0.0] * len(hits)
+    prev: list[int] = [-1] * len(hits)
+    windows: list[deque[tuple[int, float, int]]] = [deque() for _ in targets]  # (run_end, value, j), values decreasing
+    pending: list[tuple[int, int]] = []  # (run_end, j) not yet usable: their numbers end after the current start
     for i, h in enumerate(hits):
         while pending and pending[0][0] <= h.start:
             end, j = heapq.heappop(pending)
@@ -330,7 +330,7 @@ def _best_chain(hits: list, targets: list, settings: StreamSettings) -> tuple[li
     return best, prev
 
 
-def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings = SETTINGS) -> list:
+def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings = SETTINGS) -> list[Anchored]:
     """A table without row labels (四): the numbers after its column header, a run of
     column labels; one anchor holding every leaf cell."""
     labels = {norm_label(lab) or lab for c in layout.columns for lab in c.labels}
@@ -359,6 +359,6 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
     return [Anchored(target, Hit(start, end, 0, float(best[0]), run))]
 
 
-def enough(chain: list, targets: list, settings: StreamSettings = SETTINGS) -> bool:
+def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS) -> bool:
     need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + 0.999))
     return len(chain) >= min(need, len(targets))

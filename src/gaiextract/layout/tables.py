@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Paragraph, Table
 from ..grammar import Grammar
@@ -18,6 +19,9 @@ from ..values import TEXT, parse_cell
 from .align import GridSource, StreamSource, map_table
 from .labels import match_score, norm_label
 from .stream import build_stream
+
+if TYPE_CHECKING:
+    from .mapped import MappedTable
 
 #: a block is a table's when this many of its labels are that table's own
 MIN_LABEL_HITS = 2
@@ -37,7 +41,7 @@ def _block_texts(table: Table) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _label_texts(text: str) -> tuple:
+def _label_texts(text: str) -> tuple[str, ...]:
     """The comparable label texts of one cell (none for a value), each numbered part apart."""
     out = []
     for part in numbered_parts(text):
@@ -47,7 +51,7 @@ def _label_texts(text: str) -> tuple:
     return tuple(out)
 
 
-def classify_table(table: Table, grammar: Grammar) -> tuple:
+def classify_table(table: Table, grammar: Grammar) -> tuple[str | None, dict[str, int]]:
     """Score a table block against every table's labels; return (name or None, scores)."""
     texts = _block_texts(table)
     scores = {}
@@ -65,10 +69,10 @@ def classify_table(table: Table, grammar: Grammar) -> tuple:
     return (best if scores[best] >= MIN_LABEL_HITS or scores[best] == 1 and small else None), scores
 
 
-_label_sets: dict = {}
+_label_sets: dict[tuple[int, str], tuple[str, ...]] = {}
 
 
-def _distinct_labels(name: str, grammar: Grammar) -> tuple:
+def _distinct_labels(name: str, grammar: Grammar) -> tuple[str, ...]:
     """Labels of at least three characters that identify a table (cached per grammar)."""
     key = (id(grammar), name)
     if key not in _label_sets:
@@ -89,16 +93,16 @@ def _distinct_labels(name: str, grammar: Grammar) -> tuple:
 
 @dataclass
 class TableFinding:
-    tables: dict          # name -> MappedTable
+    tables: dict[str, MappedTable]
     edition: str          # "2021" | "2019" | "unknown"
-    warnings: list
+    warnings: list[dict[str, Any]]
 
 
 def find_tables_in(document: Document, grammar: Grammar) -> TableFinding:
     """Every table of the template in a document: from the grids its reader rebuilt, and
     for a table with no grid, from the stream of its paragraphs."""
     paragraphs = [(p.text, p.page) for p in document.paragraphs()]
-    captions: list = []
+    captions: list[str | None] = []
     last: str | None = None
     for b in document.blocks:
         if isinstance(b, Paragraph):
@@ -109,14 +113,15 @@ def find_tables_in(document: Document, grammar: Grammar) -> TableFinding:
     return find_tables(list(document.tables()), grammar, paragraphs, captions)
 
 
-def find_tables(document_tables: list, grammar: Grammar, paragraphs: list | None = None,
-                captions: list | None = None) -> TableFinding:
+def find_tables(document_tables: list[Table], grammar: Grammar,
+                paragraphs: list[tuple[str, int | None]] | None = None,
+                captions: list[str | None] | None = None) -> TableFinding:
     """Classify the table blocks, map each table from its blocks (or, where none survived,
     from ``paragraphs``: (text, page) in reading order), and decide the edition.
     ``captions``: the paragraph printed just above each block (None where none)."""
     names = list(grammar.tables)
-    groups: dict = {name: [] for name in names}
-    caps: dict = {name: [] for name in names}
+    groups: dict[str, list[Table]] = {name: [] for name in names}
+    caps: dict[str, list[str | None]] = {name: [] for name in names}
     last = None
     for i, t in enumerate(document_tables):
         name, _ = classify_table(t, grammar)
@@ -126,7 +131,7 @@ def find_tables(document_tables: list, grammar: Grammar, paragraphs: list | None
             groups[name].append(t)
             caps[name].append(captions[i] if captions and i < len(captions) else None)
             last = name
-    tables: dict = {}
+    tables: dict[str, MappedTable] = {}
     stream = None
     for name in names:
         spec = grammar.tables[name]
@@ -141,7 +146,7 @@ def find_tables(document_tables: list, grammar: Grammar, paragraphs: list | None
         if mt is not None and mt.cells:
             tables[name] = mt
     edition = _edition(tables, grammar)
-    warnings: list = []
+    warnings: list[dict[str, Any]] = []
     for name in names:
         if name not in tables:
             warnings.append({"code": "table_not_found", "table": name,
@@ -167,7 +172,7 @@ def _cell_count(spec) -> int:
     return min(counts)
 
 
-def _edition(tables: dict, grammar: Grammar) -> str:
+def _edition(tables: dict[str, MappedTable], grammar: Grammar) -> str:
     """The edition whose identifying labels a table's chosen layout carries; else the one
     evidenced by rows that only one edition's template has."""
     for mt in tables.values():

@@ -62,6 +62,6 @@ def is_ready() -> bool:
 _PUNCT = set("，。、；：:;,.!！?？（）()【】[]《》“”\"'‘’—-·/ \t\n\u3000")
 
 
-def cut(text: str) -> list:
+def cut(text: str) -> list[str]:
     """Content tokens of ``text`` (punctuation and single digits dropped)."""
     return [t for t in tokenizer().lcut(text, HMM=True) if t.strip() and t not in _PUNCT and not t.isdigit()]
