@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from ..document import Cell, Table
 from ..grammar import TableGrammar, TableSpec
@@ -41,7 +42,7 @@ parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
 def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None) -> MappedTable:
     """Map the blocks with each layout of the spec; keep the layout whose identifying
     labels the header carries, then the one that places most cells."""
-    best: tuple | None = None
+    best: tuple[tuple[int, int], MappedTable] | None = None
     for lay in spec.layouts:
         mt = _GridMapper(spec, lay).map(blocks, captions or [None] * len(blocks))
         score = (len(mt.edition_hits), len(mt.cells))
@@ -54,9 +55,9 @@ def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | 
 class _State:
     """What carries over from row to row and block to block of one table."""
 
-    colmap: dict = field(default_factory=dict)   # grid column → leaf key (rectangular blocks)
-    order: list | None = None                    # leaf keys in printed order (any block)
-    children: list | None = None                 # a transposed header's child keys in order
+    colmap: dict[int, str] = field(default_factory=dict)  # grid column → leaf key (rectangular blocks)
+    order: list[str] | None = None               # leaf keys in printed order (any block)
+    children: list[str] | None = None            # a transposed header's child keys in order
     group: str | None = None                     # the row group of the rows above
 
 
@@ -65,7 +66,8 @@ class _GridMapper:
         self.spec, self.lay = spec, lay
         self.out = MappedTable(spec.name, edition=lay.edition)
         self.st = _State()
-        self.pending: list = []  # (SplitResult, raw, label, page) of runs divided several ways
+        #: (SplitResult, raw, label, page) of runs divided several ways
+        self.pending: list[tuple[splits.SplitResult, str, str | None, int | None]] = []
         self.row_opts = {r.key: r.labels for r in lay.rows}
         self.group_opts = {g.id: g.labels for g in lay.groups}
         self.groups = {g.id: g for g in lay.groups}
@@ -83,7 +85,7 @@ class _GridMapper:
             start = caption_node(caption, self.lay)
             if caption and self.lay.groups:
                 self._label_key([caption], probe=False)  # a caption may name the row group
-            header: list = []
+            header: list[int] = []
             self.st.colmap = {}  # grid columns are per block; a continuation maps by order
             for r in range(table.n_rows):
                 cells = table.row_cells(r)
@@ -238,7 +240,7 @@ class _GridMapper:
     def _split_cells(self, row: str | None, order: list[str], vals: list[Cell], label: str | None) -> bool:
         """Fewer value cells than columns, holding runs of digits: divide them by the rules of
         the row (settled across rows at the end of the table). False when that cannot be."""
-        tokens: list = []
+        tokens: list[str | None] = []
         for c in vals:
             toks = splits.cell_tokens(c.text)
             if toks is None:
@@ -288,7 +290,7 @@ class _GridMapper:
 
     # ------------------------------------------------------------------ labels
 
-    def _label_key(self, labels: list, probe: bool) -> str | None:
+    def _label_key(self, labels: Sequence[Cell | str], probe: bool) -> str | None:
         """The row key of a data row from its label cells (or texts), each cut at its
         numbering so that a label carrying its group path reads as the path it is;
         updates the group context unless probing."""
@@ -347,7 +349,8 @@ class _GridMapper:
         return self.col_groups[best[0]] if best else None
 
 
-def split_row(cells: list[Cell], colmap: dict | None, n_values: int | None) -> tuple[list, list]:
+def split_row(cells: list[Cell], colmap: dict[int, str] | None,
+              n_values: int | None) -> tuple[list[Cell], list[Cell]]:
     """Split a row's cells into (label cells, value cells).
 
     With a column map (a rectangular table whose header we understood) value cells

@@ -35,7 +35,7 @@ def caption_node(caption: str | None, lay: TableGrammar) -> str | None:
     if not caption:
         return None
     text = norm_label(caption)
-    found: list = []
+    found: list[tuple[int, str]] = []
     for c in lay.columns:
         if lay.children(c.id) and any(lab and lab in text for lab in c.labels):
             found.append((_depth(c, lay), c.id))
@@ -56,7 +56,7 @@ def _depth(node: ColumnDef, lay: TableGrammar) -> int:
     return d
 
 
-def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start: str | None = None) -> dict:
+def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start: str | None = None) -> dict[int, str]:
     """For a rectangular table: grid column → leaf column key, from the header path.
 
     The lowest header cell above a column is its leaf label; a leaf spanning several
@@ -102,7 +102,7 @@ def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start
     return colmap
 
 
-def resolve_path(path: list[str], lay: TableGrammar, by_id: dict, start: str | None = None) -> str | None:
+def resolve_path(path: list[str], lay: TableGrammar, by_id: dict[str, ColumnDef], start: str | None = None) -> str | None:
     """Walk a header path top-down through the column tree (from ``start``, a caption's node)."""
     node_id = start
     th = SETTINGS.col_threshold
@@ -131,12 +131,12 @@ def header_order(header_texts: list[list[str]], lay: TableGrammar, start: str | 
     children). Returns leaf keys in printed order, or None when unsure.
     """
     by_id = {c.id: c for c in lay.columns}
-    open_nodes: deque = deque([by_id[start]] if start else [])
-    top: list = [by_id[start]] if start else []
-    children: dict = {}
+    open_nodes: deque[ColumnDef] = deque([by_id[start]] if start else [])
+    top: list[ColumnDef] = [by_id[start]] if start else []
+    children: dict[str, list[ColumnDef]] = {}
     th = SETTINGS.col_threshold
     for row in header_texts:
-        next_open: deque = deque()
+        next_open: deque[ColumnDef] = deque()
         for text in row:
             parent = open_nodes[0] if open_nodes else None
             options = lay.children(parent.id if parent else None)
@@ -153,9 +153,9 @@ def header_order(header_texts: list[list[str]], lay: TableGrammar, start: str | 
             if lay.children(node.id):
                 next_open.append(node)
         open_nodes = deque(list(open_nodes) + list(next_open))
-    out: list = []
+    out: list[str] = []
 
-    def walk(nodes: list) -> bool:
+    def walk(nodes: list[ColumnDef]) -> bool:
         for n in nodes:
             if lay.children(n.id):
                 if n.id not in children or not walk(children[n.id]):
@@ -176,7 +176,7 @@ def child_order(header_cells: list[str], lay: TableGrammar) -> list[str] | None:
     if not groups:
         return None
     kids = lay.children(next(iter(groups.values())).id)
-    keys: list = []
+    keys: list[str] = []
     for text in header_cells:
         m = best_match(norm_label(text), {k.key: k.labels for k in kids}, SETTINGS.col_threshold)
         if m and m[0] not in keys:
@@ -184,7 +184,7 @@ def child_order(header_cells: list[str], lay: TableGrammar) -> list[str] | None:
     return keys if len(keys) == len(kids) else None
 
 
-def column_groups(lay: TableGrammar) -> dict:
+def column_groups(lay: TableGrammar) -> dict[str, ColumnDef]:
     """Column nodes whose children are all leaves (行政复议, 未经复议直接起诉, …), by id."""
     return {c.id: c for c in lay.columns
             if lay.children(c.id) and not any(lay.children(k.id) for k in lay.children(c.id))}
