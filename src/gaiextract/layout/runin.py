@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from ..document import Paragraph
 from ..grammar import Grammar
@@ -36,6 +37,9 @@ from ..textnorm import (
     nfkc,
     ocr_numeral,
 )
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 _STOPS = "。：:；;"
 _COMMAS = "，,"
@@ -83,7 +87,7 @@ def _key(text: str) -> tuple[str, list[int]]:
     return "".join(out), pos
 
 
-def tolerant_prefix(text: str, variants: tuple, settings: RunInSettings = SETTINGS) -> tuple[int, float] | None:
+def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSettings = SETTINGS) -> tuple[int, float] | None:
     """``(end, score)`` when ``text`` starts with one of the ``variants`` (comparable keys):
     ``end`` is where the variant ends in ``text``. The longest exact match scores 1.0; a
     longer variant matched with a misread or missing character (主动公开政府信息倩况 for
@@ -147,7 +151,7 @@ def _keyword_heading_end(text: str, start: int, grammar: Grammar) -> int | None:
     return None
 
 
-def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list:
+def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list[Paragraph]:
     """The paragraph cut into text before, heading, rest … at non-overlapping ``cuts``."""
     text, out, at = para.text, [], 0
     for start, end in cuts:
@@ -166,11 +170,11 @@ def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list:
     return out
 
 
-def split_sections(blocks: list, grammar: Grammar) -> list:
+def split_sections(blocks: list[Block], grammar: Grammar) -> list[Block]:
     """Blocks with long paragraphs cut where a section heading starts inside them."""
     from .sections import FAMILIES, split_heading
 
-    out: list = []
+    out: list[Block] = []
     for b in blocks:
         if isinstance(b, Paragraph):
             cuts = []
@@ -209,7 +213,7 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
     return None
 
 
-def split_sub_heads(blocks: list, start: int, end: int, grammar: Grammar) -> list:
+def split_sub_heads(blocks: list[Block], start: int, end: int, grammar: Grammar) -> list[Block]:
     """Blocks ``start:end`` (one section) with the sub-heads that run inside their
     paragraphs cut out, in sequence 1, 2, 3…; returns the replacement for that slice.
     The numbering tried first is （一）; 1、 and (1) only when it finds no run."""
@@ -220,11 +224,11 @@ def split_sub_heads(blocks: list, start: int, end: int, grammar: Grammar) -> lis
     return blocks[start:end]
 
 
-def _sub_cuts(blocks: list, marker: re.Pattern, family: str, grammar: Grammar) -> tuple[int, list]:
+def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Grammar) -> tuple[int, list[Block]]:
     """(sub-heads found, blocks with the run-in ones cut out) for one numbering."""
     from .sections import split_heading
 
-    out: list = []
+    out: list[Block] = []
     expected = 1
     for b in blocks:
         if not isinstance(b, Paragraph):
@@ -255,10 +259,10 @@ def _sub_cuts(blocks: list, marker: re.Pattern, family: str, grammar: Grammar) -
 _ITEM_AFTER = "。；;：:"
 
 
-def split_items(blocks: list, start: int, end: int) -> list:
+def split_items(blocks: list[Block], start: int, end: int) -> list[Block]:
     """Blocks ``start:end`` (one section) with enumerated items that run on after a stop
     (``…不足：（一）…。（二）…``) made paragraphs of their own; the replacement slice."""
-    out: list = []
+    out: list[Block] = []
     for b in blocks[start:end]:
         if not isinstance(b, Paragraph):
             out.append(b)
