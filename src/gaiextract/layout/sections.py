@@ -9,13 +9,16 @@ the body cannot split a section.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..document import Paragraph
 from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar, SectionDef
 from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
 from ..limits import DEFAULT_LIMITS as LIMITS
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 FAMILIES = NUMBERING_FAMILIES
 HEADING_MAX = 40       # a heading longer than this is a paragraph
@@ -75,14 +78,14 @@ class SectionSpan:
     page: Optional[int] = None
     number: Optional[int] = None
     family: str = "none"
-    subsections: list = field(default_factory=list)  # SubsectionSpan
+    subsections: list[SubsectionSpan] = field(default_factory=list)
 
-    def paragraphs(self, blocks: list) -> list:
+    def paragraphs(self, blocks: list[Block]) -> list[str]:
         out = [self.rest] if self.rest else []
         out += [b.text for b in blocks[self.block + 1:self.end] if isinstance(b, Paragraph) and b.text.strip()]
         return out
 
-    def text(self, blocks: list) -> str:
+    def text(self, blocks: list[Block]) -> str:
         return "\n".join(self.paragraphs(blocks))
 
 
@@ -93,7 +96,7 @@ class SubsectionSpan:
     end: int
     rest: str = ""
 
-    def text(self, blocks: list) -> str:
+    def text(self, blocks: list[Block]) -> str:
         parts = [self.rest] if self.rest else []
         parts += [b.text for b in blocks[self.block + 1:self.end] if isinstance(b, Paragraph) and b.text.strip()]
         return "\n".join(parts)
@@ -103,7 +106,7 @@ CLEAN_LIMIT = 0.72   # a numbered heading must score this (after the number bonu
 BARE_LIMIT = 0.9     # an unnumbered line must match a variant almost exactly
 
 
-def _scored_headings(blocks: list, grammar: Grammar) -> list:
+def _scored_headings(blocks: list[Block], grammar: Grammar) -> list[list[Any]]:
     """[candidate, head text, scores per section] for every paragraph that could be a
     heading in some numbering family, scored once by the grammar's variants and rules."""
     out = []
@@ -125,7 +128,7 @@ def _scored_headings(blocks: list, grammar: Grammar) -> list:
     return out
 
 
-def _with_fuzzy(scored: list, grammar: Grammar, fuzzy) -> list:
+def _with_fuzzy(scored: list[list[Any]], grammar: Grammar, fuzzy) -> list[list[Any]]:
     """A copy where numbered headings that matched nothing are scored by jieba-token
     similarity instead; such a match ranks below a clean one and needs the right
     number unless the similarity is high."""
@@ -147,7 +150,7 @@ def _with_fuzzy(scored: list, grammar: Grammar, fuzzy) -> list:
 RESTART_PENALTY = 0.3
 
 
-def _candidates(scored: list) -> list:
+def _candidates(scored: list[list[Any]]) -> list[tuple[HeadingCandidate, int, float]]:
     """(candidate, section index, score) for every heading that could open a section;
     a number that fits the section's place counts for it, one that does not against."""
     offsets, penalised = _restarts(scored)
@@ -168,17 +171,17 @@ def _candidates(scored: list) -> list:
     return out
 
 
-def _restarts(scored: list) -> tuple[dict, set]:
+def _restarts(scored: list[list[Any]]) -> tuple[dict[int, int], set[tuple[int, int]]]:
     """Numbering that starts again: a narrative numbered 一…六 in its own words, then the
     template's parts numbered again from 一 (一、主动公开政府信息情况 …). The restart is
     the later 一 after which most headings of its family name the section their number
     says when counted from the section that 一 names (an offset); those headings get the
     offset, and earlier headings of the family naming the same sections are penalised.
     Returns (offset per candidate id, penalised (candidate id, section index) pairs)."""
-    offsets: dict = {}
-    penalised: set = set()
+    offsets: dict[int, int] = {}
+    penalised: set[tuple[int, int]] = set()
 
-    def best(sc: list) -> int:
+    def best(sc: list[float]) -> int:
         return max(range(len(sc)), key=sc.__getitem__)
 
     for fam in FAMILIES:
@@ -203,7 +206,7 @@ def _restarts(scored: list) -> tuple[dict, set]:
     return offsets, penalised
 
 
-def _best_chain(cands: list) -> list:
+def _best_chain(cands: list[tuple[HeadingCandidate, int, float]]) -> list[tuple[HeadingCandidate, int, float]]:
     """Highest-scoring chain with strictly increasing section index and block.
 
     Dynamic programming over the candidates in (block, index) order, keeping per
@@ -211,7 +214,8 @@ def _best_chain(cands: list) -> list:
     sections) instead of comparing every pair (a text of thousands of numbered lines
     made the pairwise version take minutes). Ties go to the earliest candidate."""
     cands = sorted(cands, key=lambda t: (t[0].block, t[1]))
-    top: dict = {}  # section index -> (score, position, chain) of earlier blocks
+    # section index -> (score, position, chain) of earlier blocks
+    top: dict[int, tuple[float, int, list[tuple[HeadingCandidate, int, float]]]] = {}
     best_all = None
     k = 0
     while k < len(cands):
@@ -235,7 +239,7 @@ def _best_chain(cands: list) -> list:
     return best_all[2] if best_all else []
 
 
-def find_sections(blocks: list, grammar: Grammar) -> list:
+def find_sections(blocks: list[Block], grammar: Grammar) -> list[SectionSpan]:
     """Return the sections found, as :class:`SectionSpan` in document order.
 
     Exact and keyword matching first; only when that leaves a section missing are
@@ -252,7 +256,7 @@ def find_sections(blocks: list, grammar: Grammar) -> list:
     return spans
 
 
-def _chain_sections(blocks: list, grammar: Grammar, cands: list) -> list:
+def _chain_sections(blocks: list[Block], grammar: Grammar, cands: list[tuple[HeadingCandidate, int, float]]) -> list[SectionSpan]:
     if not cands:
         return []
     chains = {}
@@ -275,7 +279,7 @@ def _chain_sections(blocks: list, grammar: Grammar, cands: list) -> list:
     return spans
 
 
-def _fill_implicit(blocks: list, grammar: Grammar, spans: list) -> list:
+def _fill_implicit(blocks: list[Block], grammar: Grammar, spans: list[SectionSpan]) -> list[SectionSpan]:
     """A section with no heading of its own that starts at a sub-head (``[[implicit]]`` in
     sections.toml: 「（一）存在的主要问题」 after the tables of 四) opens at that sub-head,
     when it lies between the sections found before and after it."""
@@ -313,7 +317,7 @@ def _fill_implicit(blocks: list, grammar: Grammar, spans: list) -> list:
     return spans
 
 
-def split_running_text(blocks: list, grammar: Grammar) -> list:
+def split_running_text(blocks: list[Block], grammar: Grammar) -> list[Block]:
     """The blocks with headings that run inside long paragraphs cut out (see
     :mod:`.runin`): the six section headings anywhere, the overview's sub-heads in it."""
     from . import runin
@@ -331,12 +335,12 @@ def split_running_text(blocks: list, grammar: Grammar) -> list:
     return blocks
 
 
-def find_subsections(blocks: list, span: SectionSpan) -> list:
+def find_subsections(blocks: list[Block], span: SectionSpan) -> list[SubsectionSpan]:
     """Numbered subsections inside a section: the longest run 1, 2, 3… of one family."""
     families = [f for f in FAMILIES if f != span.family]
-    best: list = []
+    best: list[tuple[int, HeadingCandidate]] = []
     for fam in families:
-        run: list = []
+        run: list[tuple[int, HeadingCandidate]] = []
         for i in range(span.block + 1, span.end):
             b = blocks[i]
             if not isinstance(b, Paragraph):
