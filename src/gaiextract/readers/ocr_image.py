@@ -247,7 +247,7 @@ def erase_rules(grey: np.ndarray, h: list[tuple[float, int, int]], v: list[tuple
     return out
 
 
-def is_slash(mask: np.ndarray, box: tuple[float, float, float, float], slope: float = 0.25) -> bool:
+def is_slash(mask: np.ndarray, box: tuple[float, ...], slope: float = 0.25) -> bool:
     """Is the ink in ``box`` (pixels) one slanting stroke — the placeholder "/",
     which the recogniser reads as 1, l or L? Its ink centre moves sideways from
     row to row; a 1 stands upright."""
