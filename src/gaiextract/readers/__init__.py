@@ -21,7 +21,7 @@ class Reader:
     format: str = ""
     #: lower runs first; content sniffers before the catch-all text reader
     priority: int = 50
-    extensions: tuple = ()
+    extensions: tuple[str, ...] = ()
 
     def accepts(self, source: Source) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
@@ -39,8 +39,8 @@ BUILTIN_READERS = (
     "gaiextract.readers.text:TextReader",
 )
 
-_registry: Optional[list] = None
-_extra: list = []
+_registry: Optional[list[Reader]] = None
+_extra: list[Reader] = []
 
 
 def register(reader: Reader) -> None:
@@ -61,7 +61,7 @@ def _load(spec: str) -> Optional[Reader]:
     return getattr(module, cls)()
 
 
-def readers() -> list:
+def readers() -> list[Reader]:
     """All readers, in the order they are tried."""
     global _registry
     if _registry is None:

@@ -22,7 +22,7 @@ import io
 import posixpath
 import zipfile
 import zlib
-from typing import Optional
+from typing import Any, Optional
 
 from lxml import etree
 
@@ -143,7 +143,7 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
         body = wchild(root, "body")
         if body is None:
             raise ExtractError("corrupt", f"{main} has no w:body", name)
-        warnings: list = []
+        warnings: list[dict[str, Any]] = []
         styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings))
         numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml",
                                             warnings))
@@ -170,7 +170,7 @@ def _main_part_name(zf: zipfile.ZipFile) -> Optional[str]:
     return None
 
 
-def _is_word_package(zf: zipfile.ZipFile, names: set) -> bool:
+def _is_word_package(zf: zipfile.ZipFile, names: set[str]) -> bool:
     if "[Content_Types].xml" not in names:
         return False
     info = zf.getinfo("[Content_Types].xml")
@@ -183,7 +183,7 @@ def _is_word_package(zf: zipfile.ZipFile, names: set) -> bool:
     return any(t in ct for t in _WORD_CONTENT_TYPES)
 
 
-def _small_part(zf: zipfile.ZipFile, part: str, names: set):
+def _small_part(zf: zipfile.ZipFile, part: str, names: set[str]):
     """Parse a small relationship part; None if absent, too big or broken."""
     if part not in names:
         return None
@@ -199,7 +199,7 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set):
 
 
 def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str,
-                  warnings: list):
+                  warnings: list[dict[str, Any]]):
     """A part the main document refers to (styles, numbering), parsed; None if absent
     or broken (losing hints or list labels is better than losing the document)."""
     names = set(zf.namelist())

@@ -17,12 +17,17 @@ the XML itself:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..document import Cell, Paragraph, Table
 from ..limits import DEFAULT_LIMITS as LIMITS
 from .docx_numbering import Numbering
 from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from ..document import Block
 
 #: marks the computed list label among a paragraph's pieces (not a run: no formatting)
 _LABEL = object()
@@ -52,13 +57,13 @@ class BodyWalker:
     def __init__(self, styles: Optional[Styles] = None, numbering: Optional[Numbering] = None):
         self.styles = styles or Styles()
         self.numbering = numbering or Numbering()
-        self.warnings: list = []
-        self._fields: list = []  # open complex fields, innermost last
+        self.warnings: list[dict[str, Any]] = []
+        self._fields: list[_Field] = []  # open complex fields, innermost last
         self._in_toc = False  # text was read inside a TOC field's result
 
     # -- blocks ---------------------------------------------------------------
-    def blocks(self, container) -> list:
-        out: list = []
+    def blocks(self, container) -> list[Block]:
+        out: list[Block] = []
         for child in container:
             t = wtag(child)
             if t == "p":
@@ -75,19 +80,19 @@ class BodyWalker:
         return out
 
     # -- paragraphs -----------------------------------------------------------
-    def paragraph(self, p) -> list:
+    def paragraph(self, p) -> list[Block]:
         """The paragraph (if it has text) followed by blocks of its text boxes."""
         ppr = wchild(p, "pPr")
         style_id = self.styles.para_style(ppr)
         self._new_paragraph()
-        pieces: list = []  # (text, rpr)
-        extras: list = []
+        pieces: list[tuple[str, Any]] = []  # (text, rpr)
+        extras: list[Block] = []
         label = self._list_label(ppr, style_id)
         if label:
             pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, style_id)
         text = "".join(t for t, _ in pieces)
-        out: list = []
+        out: list[Block] = []
         if text.strip() and text.strip() != (label or "").strip():
             hints = self._hints(ppr, style_id, pieces)
             if label:
@@ -98,11 +103,11 @@ class BodyWalker:
         out.extend(extras)
         return out
 
-    def text_of(self, p) -> tuple:
+    def text_of(self, p) -> tuple[str, list[Block]]:
         """Plain text of a paragraph (for table cells) plus its extra blocks."""
         self._new_paragraph()
-        pieces: list = []
-        extras: list = []
+        pieces: list[tuple[str, Any]] = []
+        extras: list[Block] = []
         ppr = wchild(p, "pPr")
         label = self._list_label(ppr, self.styles.para_style(ppr))
         if label:
@@ -124,7 +129,7 @@ class BodyWalker:
         num_id = wattr(wchild(num_pr, "numId"), "val")
         return self.numbering.label(num_id, int_val(wchild(num_pr, "ilvl")) or 0)
 
-    def _inline(self, el, pieces: list, extras: list, style_id) -> None:
+    def _inline(self, el, pieces: list[tuple[str, Any]], extras: list[Block], style_id) -> None:
         for child in el:
             t = wtag(child)
             if t == "r":
@@ -145,7 +150,7 @@ class BodyWalker:
     def _in_instruction(self) -> bool:
         return any(f.state == "instr" for f in self._fields)
 
-    def _run(self, r, pieces: list, extras: list) -> None:
+    def _run(self, r, pieces: list[tuple[str, Any]], extras: list[Block]) -> None:
         rpr = wchild(r, "rPr")
         if on_off(wchild(rpr, "vanish")):  # hidden text is not part of the page
             return
@@ -199,7 +204,7 @@ class BodyWalker:
                            "(its content may hold a table)")
                 return
 
-    def _text_boxes(self, el, extras: list) -> None:
+    def _text_boxes(self, el, extras: list[Block]) -> None:
         """Read text boxes inside a drawing once (mc:Fallback repeats them)."""
         for node in el.iter():
             if wtag(node) == "txbxContent" and not _under_fallback(node, el):
@@ -210,9 +215,9 @@ class BodyWalker:
                     self._warn("text_box", "text box content read as blocks after its paragraph")
                 extras.extend(blocks)
 
-    def _hints(self, ppr, style_id, pieces) -> dict:
+    def _hints(self, ppr, style_id, pieces) -> dict[str, Any]:
         st = self.styles
-        hints: dict = {}
+        hints: dict[str, Any] = {}
         name = st.name(style_id) if wchild(ppr, "pStyle") is not None else None
         if name:
             hints["style"] = name
@@ -243,11 +248,11 @@ class BodyWalker:
         return hints
 
     # -- tables -----------------------------------------------------------------
-    def table(self, tbl) -> list:
+    def table(self, tbl) -> list[Block]:
         """The table followed by any tables nested in its cells."""
-        nested: list = []
-        placed: list = []  # rows of (col, colspan, vmerge, hmerge, text)
-        ends: list = []  # grid width each row claims, gridAfter included
+        nested: list[Block] = []
+        placed: list[list[tuple[int, int, Optional[str], Optional[str], str]]] = []  # rows of (col, colspan, vmerge, hmerge, text)
+        ends: list[int] = []  # grid width each row claims, gridAfter included
         for tr in _rows(tbl):
             trpr = wchild(tr, "trPr")
             if wchild(trpr, "del") is not None:  # deleted row (tracked change)
@@ -281,7 +286,7 @@ class BodyWalker:
                        f"{len(nested)} table(s) nested in table cells read as separate tables")
         return [Table(grid=grid)] + nested
 
-    def _cell_text(self, tc, nested: list) -> str:
+    def _cell_text(self, tc, nested: list[Block]) -> str:
         texts = []
         for child in _cell_blocks(tc):
             t = wtag(child)
@@ -319,7 +324,7 @@ def _clamp(value: int, least: int) -> int:
     return min(max(value, least), LIMITS.max_span)
 
 
-def _build_grid(placed: list, width: int) -> list:
+def _build_grid(placed: list[list[tuple[int, int, Optional[str], Optional[str], str]]], width: int) -> list[list[Cell]]:
     """Place cells on the table grid, extending vertical merges downwards."""
     grid = [[None] * width for _ in placed]
     for r, row in enumerate(placed):
@@ -387,7 +392,7 @@ def _cell_blocks(tc):
             yield from _cell_blocks(child)
 
 
-def _grid_cols(tbl) -> list:
+def _grid_cols(tbl) -> list[etree._Element]:
     grid = wchild(tbl, "tblGrid")
     return [] if grid is None else [g for g in grid if wtag(g) == "gridCol"]
 

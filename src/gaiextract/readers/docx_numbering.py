@@ -8,9 +8,12 @@ Bullets produce no text (they are not part of any heading or label).
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .docx_styles import int_val, wattr, wchild, wtag
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _CN_DIGITS = "零一二三四五六七八九"
 _CN_TRAD = "零壹贰叁肆伍陆柒捌玖"
@@ -93,9 +96,9 @@ class Numbering:
     """Counters for the lists of one document, advanced paragraph by paragraph."""
 
     def __init__(self, root=None):
-        self._abstract: dict = {}  # abstractNumId -> {ilvl: lvl element}
-        self._nums: dict = {}      # numId -> (abstractNumId, {ilvl: start override})
-        self._counters: dict = {}  # abstractNumId -> [count per level]
+        self._abstract: dict[Optional[str], dict[int, etree._Element]] = {}  # abstractNumId -> {ilvl: lvl element}
+        self._nums: dict[Optional[str], tuple[Optional[str], dict[int, int]]] = {}      # numId -> (abstractNumId, {ilvl: start override})
+        self._counters: dict[Optional[str], list[int]] = {}  # abstractNumId -> [count per level]
         if root is None:
             return
         for el in root:
@@ -157,7 +160,7 @@ class Numbering:
         return text + " "
 
     @staticmethod
-    def _start(levels: dict, overrides: dict, ilvl: int) -> int:
+    def _start(levels: dict[int, etree._Element], overrides: dict[int, int], ilvl: int) -> int:
         if ilvl in overrides:
             return overrides[ilvl]
         lvl = levels.get(ilvl)

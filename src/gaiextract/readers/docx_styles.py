@@ -11,7 +11,10 @@ the document defaults; :class:`Styles` resolves that chain once per property.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W_NAMESPACES = (
     "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -99,7 +102,7 @@ class Styles:
     """Paragraph/character styles of one document, with inheritance resolved."""
 
     def __init__(self, root=None):
-        self._styles: dict = {}  # styleId -> style element
+        self._styles: dict[str, etree._Element] = {}  # styleId -> style element
         self.default_para: Optional[str] = None
         self.default_char: Optional[str] = None
         self._doc_rpr = None
@@ -126,7 +129,7 @@ class Styles:
                         self.default_char = sid
 
     # -- style chains -----------------------------------------------------
-    def chain(self, style_id: Optional[str]) -> list:
+    def chain(self, style_id: Optional[str]) -> list[etree._Element]:
         """The style and those it is based on, nearest first (loops cut)."""
         out, seen = [], set()
         while style_id and style_id in self._styles and style_id not in seen:

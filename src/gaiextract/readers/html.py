@@ -19,6 +19,7 @@ warning.
 from __future__ import annotations
 
 import codecs
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from ..encoding import looks_binary
@@ -28,6 +29,9 @@ from . import Reader
 from .html_blocks import BlockWriter, join_split_tables
 from .html_decode import HTML_EXTENSIONS, decode_page, is_mhtml, looks_like_html, mhtml_html_part
 from .html_tree import PageStats, find_container, find_title, parse, remove_chrome, strip_non_content
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 
 class HtmlReader(Reader):
@@ -45,7 +49,7 @@ class HtmlReader(Reader):
         data, name = source.data, source.name
         if not data or not data.strip():
             raise ExtractError("empty", "the page is empty", name)
-        meta: dict = {}
+        meta: dict[str, Any] = {}
         charset = None
         if is_mhtml(data[:8192]):
             data, charset = mhtml_html_part(data, name)
@@ -72,7 +76,7 @@ def _binary(head: bytes) -> bool:
     return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and looks_binary(head)
 
 
-def page_blocks(root) -> tuple:
+def page_blocks(root) -> tuple[list[Block], list[dict[str, Any]]]:
     """The report's blocks from a parsed page: ``(blocks, warnings)``."""
     strip_non_content(root)
     body = root.find("body")

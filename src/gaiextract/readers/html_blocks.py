@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from lxml import etree
 
@@ -16,6 +16,9 @@ from ..document import Cell, Paragraph, Table
 from ..textnorm import WIDE
 from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
 from ..limits import DEFAULT_LIMITS as LIMITS
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 #: HTML's own whitespace (not NBSP, not the ideographic space) collapses to one space
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
@@ -95,9 +98,9 @@ class BlockWriter:
     boundaries and ``<br>``; statistical tables become :class:`Table` blocks."""
 
     def __init__(self, is_data_table):
-        self.blocks: list = []
-        self.warnings: list = []
-        self._runs: list = []  # (text, fmt)
+        self.blocks: list[Block] = []
+        self.warnings: list[dict[str, Any]] = []
+        self._runs: list[tuple[str, _Fmt]] = []  # (text, fmt)
         self._block_fmt: Optional[_Fmt] = None
         self._is_data_table = is_data_table
 
@@ -122,7 +125,7 @@ class BlockWriter:
         text = collapse("".join(t for t, _ in runs)).strip()
         if not text:
             return
-        hints: dict = {}
+        hints: dict[str, Any] = {}
         visible = [(len(t.strip()), f) for t, f in runs if t.strip()]
         if visible and all(f.bold for _, f in visible):
             hints["bold"] = True
@@ -168,10 +171,10 @@ class BlockWriter:
 
 # -- tables -------------------------------------------------------------------
 
-def cell_text(cell, nested: list) -> str:
+def cell_text(cell, nested: list[etree._Element]) -> str:
     """A cell's text with line breaks from ``<br>`` and block elements; tables
     nested in the cell are collected into ``nested`` instead."""
-    parts: list = []
+    parts: list[str] = []
     walker = etree.iterwalk(cell, events=("start", "end"))
     for event, el in walker:
         tag = tag_of(el)
@@ -194,10 +197,10 @@ def cell_text(cell, nested: list) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def table_blocks(table_el, warnings: list) -> list:
+def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
     """The table as a :class:`Table`, followed by any tables nested in its cells
     (each its own block, in document order)."""
-    nested: list = []
+    nested: list[etree._Element] = []
     rows = []
     cells = 0
     for tr in own_rows(table_el):
@@ -225,7 +228,7 @@ def table_blocks(table_el, warnings: list) -> list:
     return blocks
 
 
-def build_table(rows: list) -> Optional[Table]:
+def build_table(rows: list[list[tuple[str, int, int]]]) -> Optional[Table]:
     """Rows of ``(text, rowspan, colspan)`` → a rectangular grid, HTML style:
     occupied slots are skipped; ``rowspan=0`` or a span past the last row stops
     at the last row; columns beyond the last column any cell starts in are cut
@@ -238,7 +241,7 @@ def build_table(rows: list) -> Optional[Table]:
     max_cs = MAX_COLSPAN
     if n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
         max_cs = max(max_cells, 1)
-    occ: dict = {}
+    occ: dict[tuple[int, int], list[Any]] = {}
     placed = []  # [text, r, c, rs, cs]
     for r, row in enumerate(rows):
         c = 0
@@ -264,7 +267,7 @@ def build_table(rows: list) -> Optional[Table]:
     if not keep_rows:
         return None
     new_row = {r: i for i, r in enumerate(keep_rows)}
-    cells: dict = {}
+    cells: dict[int, Cell] = {}
     grid = []
     for r in keep_rows:
         line = []
@@ -285,12 +288,12 @@ def build_table(rows: list) -> Optional[Table]:
     return Table(grid=grid)
 
 
-def join_split_tables(blocks: list) -> list:
+def join_split_tables(blocks: list[Block]) -> list[Block]:
     """Join a table with the table right after it (no text between) when both
     have the same number of columns: pages split one statistical table into a
     header ``<table>`` and a body ``<table>``, and the layout stage maps a table
     by its labels, so it needs them together."""
-    out: list = []
+    out: list[Block] = []
     for b in blocks:
         prev = out[-1] if out else None
         if isinstance(b, Table) and isinstance(prev, Table) and b.n_cols == prev.n_cols \
@@ -304,7 +307,7 @@ def join_split_tables(blocks: list) -> list:
 def _stack(top: Table, bottom: Table) -> Table:
     off = top.n_rows
     grid = [list(line) for line in top.grid]
-    moved: dict = {}
+    moved: dict[int, Cell] = {}
     for line in bottom.grid:
         new = []
         for cell in line:

@@ -13,7 +13,7 @@ import codecs
 import email
 import email.policy
 import re
-from typing import Optional
+from typing import Any, Optional
 
 from ..encoding import canonical_encoding, decode_text, replaced_warning
 from ..errors import ExtractError
@@ -91,9 +91,9 @@ def _incomplete_tail(data: bytes, enc: str):
         return False
 
 
-def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple:
+def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple[str, str, list[dict[str, Any]], Optional[str]]:
     """Return ``(text, encoding, warnings, declared_label)`` for a page's bytes."""
-    warnings: list = []
+    warnings: list[dict[str, Any]] = []
     declared = declared or declared_charset(data)
     enc_declared = canonical_encoding(declared) if declared else None
     if enc_declared and _WESTERN.match(enc_declared) and not data.isascii():
@@ -124,7 +124,7 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
     return decoded.text, decoded.encoding, warnings, declared
 
 
-def mhtml_html_part(data: bytes, name: str) -> tuple:
+def mhtml_html_part(data: bytes, name: str) -> tuple[bytes, Optional[str]]:
     """The first text/html part of an MHTML archive: ``(bytes, charset or None)``."""
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in msg.walk():

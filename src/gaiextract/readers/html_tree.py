@@ -10,7 +10,7 @@ that sits inside the article (tool bars, 发布时间 lines).
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Optional
 
 from lxml import etree
 import lxml.html
@@ -111,7 +111,7 @@ def _check_size(root, name: Optional[str]) -> None:
                                name)
 
 
-def parse(text: str, name: Optional[str] = None) -> tuple:
+def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[dict[str, Any]]]:
     """Parse page text with libxml2's HTML parser: no network, no entity
     resolution beyond HTML's own character references, comments (incl. Word's
     conditional comments) and processing instructions dropped. Returns
@@ -166,7 +166,7 @@ def strip_non_content(root) -> None:
             drop(el)
 
 
-def own_rows(table) -> list:
+def own_rows(table) -> list[etree._Element]:
     """The <tr> elements of this table (not of tables nested in its cells)."""
     rows = []
     for child in table:
@@ -178,7 +178,7 @@ def own_rows(table) -> list:
     return rows
 
 
-def own_cells(tr) -> list:
+def own_cells(tr) -> list[etree._Element]:
     return [c for c in tr if tag_of(c) in ("td", "th")]
 
 
@@ -187,10 +187,10 @@ class PageStats:
     characters, and Chinese characters inside statistical (non-layout) tables."""
 
     def __init__(self, root):
-        self.han: dict = {}
-        self.chars: dict = {}
-        self.table_han: dict = {}
-        self.layout: dict = {}
+        self.han: dict[etree._Element, int] = {}
+        self.chars: dict[etree._Element, int] = {}
+        self.table_han: dict[etree._Element, int] = {}
+        self.layout: dict[etree._Element, bool] = {}
         for el in reversed(list(root.iter())):
             if not isinstance(el.tag, str):
                 continue

@@ -33,7 +33,7 @@ class OleFile:
 
     def __init__(self, data: bytes):
         self.data = data
-        self.streams: dict = {}  # name -> (start sector, size)
+        self.streams: dict[str, tuple[int, int]] = {}  # name -> (start sector, size)
         self.sector_size = 512
         try:
             self._parse()
@@ -59,7 +59,7 @@ class OleFile:
             vals = struct.unpack_from(f"<{ss // 4}I", d, off)
             difat.extend(vals[:-1])
             next_difat = vals[-1]
-        fat: list = []
+        fat: list[int] = []
         for sid in difat[:max(n_fat, 0) or len(difat)]:
             if sid in (_FREE, _END):
                 continue

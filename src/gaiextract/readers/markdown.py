@@ -23,6 +23,7 @@ The Document's format is ``txt`` (the canonical JSON's format); ``meta["syntax"]
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
@@ -31,6 +32,9 @@ from ..source import Source
 from ..textnorm import NUMBERED
 from . import Reader
 from .page_meta import split_page
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _DELIM_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
@@ -90,7 +94,7 @@ class MarkdownReader(Reader):
         return doc
 
 
-def read_markdown(text: str, name: str | None = None, meta: dict | None = None) -> Document:
+def read_markdown(text: str, name: str | None = None, meta: dict[str, Any] | None = None) -> Document:
     """The Document of Markdown text (also used by the text reader when it sniffs Markdown)."""
     if not text.strip():
         raise ExtractError("empty", "the file holds no text", name)
@@ -140,11 +144,11 @@ def inline_text(text: str) -> tuple[str, bool]:
 
 class _Parser:
     def __init__(self) -> None:
-        self.blocks: list = []
-        self.warnings: list = []
+        self.blocks: list[Block] = []
+        self.warnings: list[dict[str, Any]] = []
         self._open: Paragraph | None = None  # a paragraph a page break may continue
 
-    def parse(self, lines: list[str]) -> list:
+    def parse(self, lines: list[str]) -> list[Block]:
         i, n = 0, len(lines)
         while i < n:
             line = lines[i]
@@ -184,7 +188,7 @@ class _Parser:
             if k == 0 and self._open is not None and self._continues(part):
                 self._open.text += part
                 continue
-            hints: dict = {"line": i + 1}
+            hints: dict[str, Any] = {"line": i + 1}
             if bold:
                 hints["bold"] = True
             self._add(Paragraph(text=part, hints=hints), joinable=True)
@@ -235,7 +239,7 @@ class _Parser:
         return max(i + 1, start + 1)
 
 
-def html_fragment_blocks(html: str, warnings: list) -> list:
+def html_fragment_blocks(html: str, warnings: list[dict[str, Any]]) -> list[Block]:
     """Blocks of an HTML fragment, walked as the HTML reader walks a page (every table
     in a fragment is data: a converter does not write layout tables)."""
     from .html_blocks import BlockWriter

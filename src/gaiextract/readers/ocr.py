@@ -27,10 +27,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Table
 from .pdf_tables import DEFAULT_SETTINGS, TableSettings, find_tables
 from .pdf_text import build_lines
+
+if TYPE_CHECKING:
+    from .pdf import PageScan
+    from .pdf_tables import PageTable
 
 INSTALL_HINT = "install the OCR extra: pip install 'gaiextract[ocr]'"
 OCR_MODES = ("auto", "always", "never")
@@ -100,9 +105,9 @@ def engine(settings: OcrSettings = DEFAULT_OCR):
 class OcrPage:
     """What OCR makes of one page: a PageScan plus the boxes of uncertain numbers."""
 
-    scan: object  # readers.pdf.PageScan
-    uncertain: list = field(default_factory=list)  # [(bbox, score)] in points
-    scores: list = field(default_factory=list)  # (bbox, score) of every text box
+    scan: PageScan  # readers.pdf.PageScan
+    uncertain: list[tuple[tuple[float, float, float, float], float]] = field(default_factory=list)  # [(bbox, score)] in points
+    scores: list[tuple[tuple[float, float, float, float], float]] = field(default_factory=list)  # (bbox, score) of every text box
     angle: float = 0.0
     sideways: bool = False
 
@@ -113,15 +118,15 @@ class _ImagePage:
     def __init__(self, width: float, height: float):
         self.width, self.height = width, height
         self.bbox = (0.0, 0.0, width, height)
-        self.edges: list = []
-        self.chars: list = []
+        self.edges: list[dict[str, Any]] = []
+        self.chars: list[dict[str, Any]] = []
 
 
 def _text_width(ch: str) -> float:
     return 0.55 if ord(ch) < 0x2E80 else 1.0
 
 
-def box_chars(text: str, x0: float, top: float, x1: float, bottom: float, score: float) -> list:
+def box_chars(text: str, x0: float, top: float, x1: float, bottom: float, score: float) -> list[dict[str, Any]]:
     """Characters of one OCR text box, each with a share of its width (a Han
     character about twice a Latin one), as char dicts like pdfplumber's."""
     units = [_text_width(c) for c in text]
@@ -136,7 +141,7 @@ def box_chars(text: str, x0: float, top: float, x1: float, bottom: float, score:
     return out
 
 
-def _recognise(eng, grey) -> list:
+def _recognise(eng, grey) -> list[Any]:
     import numpy as np
 
     result, _ = eng(np.ascontiguousarray(grey), use_cls=False)
@@ -186,10 +191,10 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
                   sideways=sideways)
     ink = oi.ink_mask(oi.erase_rules(grey, h_rules, v_rules))
 
-    def slash(box: tuple) -> bool:
+    def slash(box: tuple[float, float, float, float]) -> bool:
         return oi.is_slash(ink, tuple(v / k for v in box))
 
-    chars: list = []
+    chars: list[dict[str, Any]] = []
     for quad, text, score in result:
         xs = [p[0] * k for p in quad]
         ys = [p[1] * k for p in quad]
@@ -211,7 +216,7 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
     return out
 
 
-def _add_box(out: OcrPage, chars: list, text: str, box: tuple, score: float,
+def _add_box(out: OcrPage, chars: list[dict[str, Any]], text: str, box: tuple[float, float, float, float], score: float,
              settings: OcrSettings, slash=None) -> None:
     """One recognised text box: its characters, its score, and whether a number
     in it is uncertain (low score, or letters read where digits stand).
@@ -245,7 +250,7 @@ def _digits_for_letters(text: str) -> str:
     return text
 
 
-def _rescue_empty_cells(eng, grey, tables: list, k: float, out: OcrPage, chars: list,
+def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPage, chars: list[dict[str, Any]],
                         settings: OcrSettings, slash=None) -> bool:
     """Text detection misses some lone digits in table cells: a cell left empty
     that has ink (other than a flat dash) is cropped and recognised on its own."""
@@ -286,18 +291,18 @@ def _rescue_empty_cells(eng, grey, tables: list, k: float, out: OcrPage, chars: 
     return added
 
 
-def _mean_score(result: list) -> float:
+def _mean_score(result: list[Any]) -> float:
     scored = [float(r[2]) for r in result if len(r[1].strip()) >= 2]
     return sum(scored) / len(scored) if scored else 0.0
 
 
-def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
     return {"object_type": "image_edge", "orientation": orientation, "x0": x0, "x1": x1,
             "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top}
 
 
-def read_pages(data: bytes, numbers: list, settings: OcrSettings = DEFAULT_OCR,
-               table_settings: TableSettings = DEFAULT_SETTINGS) -> dict:
+def read_pages(data: bytes, numbers: list[int], settings: OcrSettings = DEFAULT_OCR,
+               table_settings: TableSettings = DEFAULT_SETTINGS) -> dict[int, OcrPage]:
     """OCR the given 1-based pages of a PDF: ``{number: OcrPage}``."""
     try:
         import pypdfium2 as pdfium
@@ -311,13 +316,13 @@ def read_pages(data: bytes, numbers: list, settings: OcrSettings = DEFAULT_OCR,
         pdf.close()
 
 
-def mark_cells(doc: Document, pages: dict) -> None:
+def mark_cells(doc: Document, pages: dict[int, OcrPage]) -> None:
     """Tables on OCR pages get ``origin="ocr"``; their cells the lowest score of
     the text inside, and ``uncertain`` when a number in them scored low."""
     for table in doc.tables():
         if not isinstance(table, Table):
             continue
-        seen: set = set()
+        seen: set[int] = set()
         for row in table.grid:
             for cell in row:
                 if cell is None or id(cell) in seen or cell.page not in pages or cell.bbox is None:
@@ -332,12 +337,12 @@ def mark_cells(doc: Document, pages: dict) -> None:
                     cell.uncertain = True
 
 
-def _centre_in(box: tuple, bbox: tuple) -> bool:
+def _centre_in(box: tuple[float, float, float, float], bbox: tuple[float, float, float, float]) -> bool:
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
 
-def pages_to_read(mode: str, scans: list, garbled: set) -> list:
+def pages_to_read(mode: str, scans: list[PageScan], garbled: set[int]) -> list[int]:
     """Which pages OCR reads: ``auto`` the pages with no text or garbled text (not a
     page that could not be read at all: damaged, or stopped at a limit), ``always``
     every page, ``never`` none."""
@@ -360,9 +365,9 @@ def optional_ocr(mode: str) -> str | None:
     return None
 
 
-def apply(data: bytes, scans: list, warnings: list, mode: str, garbled: set,
+def apply(data: bytes, scans: list[PageScan], warnings: list[dict[str, Any]], mode: str, garbled: set[int],
           settings: OcrSettings = DEFAULT_OCR,
-          table_settings: TableSettings = DEFAULT_SETTINGS) -> dict:
+          table_settings: TableSettings = DEFAULT_SETTINGS) -> dict[int, OcrPage]:
     """The PDF reader's OCR hook: replace the ``PageScan`` of every page that
     needs OCR (see :func:`pages_to_read`) by what OCR reads on its image, and say
     so in an ``ocr_used`` warning. Returns ``{page: OcrPage}`` for

@@ -37,7 +37,7 @@ class ImageSettings:
     rule_min_pt: float = 40.0
     #: beside a rule (this many pixels off it, on both sides) the page is mostly
     #: blank; along a line of text it is not. Share of ink allowed there:
-    rule_side_px: tuple = (3, 6)
+    rule_side_px: tuple[int, int] = (3, 6)
     rule_side_ink: float = 0.4
     #: stricter for vertical rules: a stroke of a Han character has its other
     #: strokes beside it (measured: struts <= 0.14, strokes >= 0.28)
@@ -144,7 +144,8 @@ def _join(runs: list[tuple[int, int, int]], join: int) -> list[tuple[float, int,
     return [(rule[4] / rule[5], rule[2], rule[3]) for rule in rules]
 
 
-def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE) -> tuple:
+def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE
+               ) -> tuple[list[tuple[float, int, int]], list[tuple[float, int, int]]]:
     """Horizontal and vertical rules as ``(pos, start, end)`` in pixels."""
     min_len = int(s.rule_min_pt * dpi / 72)
     h = _join(_runs(mask, min_len, s.rule_gap_px), s.rule_join_px)
@@ -154,7 +155,7 @@ def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE) -
     return h, v + struts(mask, h, s)
 
 
-def _between_rules(vr: tuple, h: list, tol: int):
+def _between_rules(vr: tuple[float, int, int], h: list[tuple[float, int, int]], tol: int):
     """A vertical rule cut back to the first and last horizontal rules it
     crosses (past them it has run into a stroke of text); None if it crosses
     fewer than two."""
@@ -165,11 +166,11 @@ def _between_rules(vr: tuple, h: list, tol: int):
     return (x, round(min(ys)), round(max(ys)))
 
 
-def struts(mask: np.ndarray, h: list, s: ImageSettings) -> list:
+def struts(mask: np.ndarray, h: list[tuple[float, int, int]], s: ImageSettings) -> list[tuple[float, int, int]]:
     """Column rules of each table row: between two horizontal rules, a pixel
     column inked over the whole height of the row and joined to both rules (a
     digit 1 or a stroke of a Han character stops short of them)."""
-    levels: list = []  # rules at one height (within rule_join_px), top to bottom
+    levels: list[list[tuple[float, int, int]]] = []  # rules at one height (within rule_join_px), top to bottom
     for rule in sorted(h):
         if levels and rule[0] - levels[-1][-1][0] <= s.rule_join_px:
             levels[-1].append(rule)
@@ -206,7 +207,7 @@ def struts(mask: np.ndarray, h: list, s: ImageSettings) -> list:
     return out
 
 
-def _meets(vr: tuple, h: list, tol: int, both: bool = False) -> bool:
+def _meets(vr: tuple[float, int, int], h: list[tuple[float, int, int]], tol: int, both: bool = False) -> bool:
     """Does the vertical rule end on a horizontal one (a strut of a table, not a
     stroke of a character)? A short one must end on one at both ends."""
     x, top, bottom = vr
@@ -215,7 +216,7 @@ def _meets(vr: tuple, h: list, tol: int, both: bool = False) -> bool:
     return all(ends) if both else any(ends)
 
 
-def _thin(rules: list, mask: np.ndarray, side: tuple, most: float) -> list:
+def _thin(rules: list[tuple[float, int, int]], mask: np.ndarray, side: tuple[int, int], most: float) -> list[tuple[float, int, int]]:
     """Rules with blank page on both sides (strokes of text have ink around them)."""
     lo, hi = side
     out = []
@@ -231,7 +232,7 @@ def _thin(rules: list, mask: np.ndarray, side: tuple, most: float) -> list:
     return out
 
 
-def erase_rules(grey: np.ndarray, h: list, v: list, width: int = 2) -> np.ndarray:
+def erase_rules(grey: np.ndarray, h: list[tuple[float, int, int]], v: list[tuple[float, int, int]], width: int = 2) -> np.ndarray:
     """A copy of the page with the table rules painted white (text detection then
     keeps cells apart and never reads a rule as 一 or 1). A horizontal rule no
     vertical one meets may be a stroke of a line of text: it stays."""
@@ -246,7 +247,7 @@ def erase_rules(grey: np.ndarray, h: list, v: list, width: int = 2) -> np.ndarra
     return out
 
 
-def is_slash(mask: np.ndarray, box: tuple, slope: float = 0.25) -> bool:
+def is_slash(mask: np.ndarray, box: tuple[float, ...], slope: float = 0.25) -> bool:
     """Is the ink in ``box`` (pixels) one slanting stroke — the placeholder "/",
     which the recogniser reads as 1, l or L? Its ink centre moves sideways from
     row to row; a 1 stands upright."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 #: header keys as archivers print them → Document.meta key
 HEADER_KEYS = {
@@ -56,7 +57,7 @@ class PageText:
     """The lines of the body and what was taken out of them."""
 
     lines: list[str]
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def is_chrome(line: str) -> bool:
@@ -78,7 +79,7 @@ def _header_pair(line: str):
 def split_page(text: str) -> PageText:
     """Split ``text`` into body lines and meta: header pairs before the body, chrome lines."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    header: dict = {}
+    header: dict[str, str] = {}
     start = 0
     sep = next((i for i, ln in enumerate(lines[:MAX_HEADER_LINES + 1]) if _BODY_SEPARATOR.match(ln)), None)
     if sep is not None:
@@ -100,7 +101,7 @@ def split_page(text: str) -> PageText:
             start += 1
         if not header:
             start = 0
-    meta: dict = {}
+    meta: dict[str, Any] = {}
     if header:
         meta["header"] = header
         for key, value in header.items():

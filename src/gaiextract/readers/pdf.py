@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..document import Document, Paragraph
 from ..errors import ExtractError
@@ -27,6 +27,12 @@ from .pdf_tables import (DEFAULT_SETTINGS, TableSettings, compatible,
                          continue_with, find_tables, to_table)
 from .pdf_text import (Line, build_lines, dedupe_chars, draft_text, is_garbled_char,
                        paragraphs_from_lines, running_lines, text_margins, body_size)
+
+if TYPE_CHECKING:
+    from ..document import Block
+    from .ocr import OcrPage
+    from .pdf_tables import PageTable
+    from .pdf_text import Margins
 
 #: a page whose unmapped glyphs exceed this share of its characters is garbled
 GARBLED_SHARE = 0.05
@@ -52,8 +58,8 @@ class PageScan:
     number: int
     width: float
     height: float
-    lines: list = field(default_factory=list)
-    tables: list = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    tables: list[PageTable] = field(default_factory=list)
     n_chars: int = 0
     n_garbled: int = 0
     n_images: int = 0
@@ -97,13 +103,13 @@ class PdfReader(Reader):
         import pdfplumber
 
         truncated = b"%%EOF" not in source.data[-2048:]
-        warnings: list = []
+        warnings: list[dict[str, Any]] = []
         quiet_libraries()
         try:
             pdf = pdfplumber.open(source.stream(), password="")
         except Exception as exc:  # pdfminer raises many types for damaged files
             raise self._failure(source, truncated, exc) from None
-        scans: list = []
+        scans: list[PageScan] = []
         try:
             try:
                 pages = pdf.pages
@@ -178,7 +184,7 @@ class PdfReader(Reader):
         return ExtractError("corrupt", f"the PDF structure cannot be parsed{why}"[:300], source.name)
 
 
-def check_rule_grid(edges: list, number: int, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_rule_grid(edges: list[dict[str, Any]], number: int, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a page whose rules cross in more points than ``max_rule_crossings``
     before pdfplumber's cell finder compares them pairwise (150 x 150 crossing lines
     took 40 s; a real report table is a few dozen rows by at most 20 columns)."""
@@ -212,7 +218,7 @@ def _is_garbled(s: PageScan) -> bool:
     return s.n_garbled >= GARBLED_MIN and s.n_garbled > GARBLED_SHARE * max(1, s.n_chars)
 
 
-def _ocr_hook(source: Source, scans: list, warnings: list, settings: TableSettings) -> dict:
+def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[dict[str, Any]], settings: TableSettings) -> dict[int, OcrPage]:
     """Pages without usable text read from their image (readers/ocr.py)."""
     mode = getattr(source, "ocr", "auto")
     garbled = {s.number for s in scans if _is_garbled(s)}
@@ -238,7 +244,7 @@ def _ocr_hint(mode: str) -> str:
     return "OCR is needed" if available() else f"OCR is needed: {INSTALL_HINT}"
 
 
-def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETTINGS,
+def assemble(scans: list[PageScan], warnings: list[dict[str, Any]], settings: TableSettings = DEFAULT_SETTINGS,
              ocr_mode: str = "auto") -> Document:
     """Cross-page work: running heads, paragraphs, stitched tables, warnings."""
     n_pages = len(scans)
@@ -265,15 +271,15 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
     size = body_size([ln for s in scans for ln in s.lines if id(ln) not in drop])
 
     # one stream of items in reading order over all pages
-    items: list = []
+    items: list[Line | PageTable] = []
     for s in scans:
         page_items = [(ln.top, 1, ln) for ln in s.lines if id(ln) not in drop]
         page_items += [(t.bbox[1], 0, t) for t in s.tables]
         items.extend(it for _, _, it in sorted(page_items, key=lambda x: (x[0], x[1])))
 
-    blocks: list = []
-    run: list = []  # consecutive lines
-    parts: list = []  # consecutive table parts being stitched
+    blocks: list[Block] = []
+    run: list[Line] = []  # consecutive lines
+    parts: list[PageTable] = []  # consecutive table parts being stitched
 
     def flush_lines():
         if not run:
@@ -311,7 +317,7 @@ def assemble(scans: list, warnings: list, settings: TableSettings = DEFAULT_SETT
     return Document(blocks=blocks, format="pdf", pages=n_pages, warnings=warnings)
 
 
-def _recover_lost_rows(scans: list, drop: set, settings: TableSettings = DEFAULT_SETTINGS) -> None:
+def _recover_lost_rows(scans: list[PageScan], drop: set[int], settings: TableSettings = DEFAULT_SETTINGS) -> None:
     """Use a table's recovered first row (see pdf_tables.close_frame) when the
     table continues one ending the previous page: the lines above it that are
     really that row then leave the text."""
@@ -336,9 +342,9 @@ def _wkey(scan: PageScan) -> int:
     return round(scan.width)
 
 
-def _margins_by_width(scans: list, drop: set) -> dict:
+def _margins_by_width(scans: list[PageScan], drop: set[int]) -> dict[int, Margins]:
     """Text margins per page width (portrait and landscape pages differ)."""
-    by: dict = {}
+    by: dict[int, list[Line]] = {}
     for s in scans:
         by.setdefault(_wkey(s), []).extend(ln for ln in s.lines if id(ln) not in drop)
     return {k: text_margins(v) for k, v in by.items()}

@@ -31,7 +31,7 @@ import contextvars
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from ..errors import ExtractError
 from ..limits import DEFAULT_LIMITS, Limits
@@ -54,7 +54,7 @@ class _Budget:
     objects: int = 0
     deadline: Optional[float] = None
     page: Optional[int] = None
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     def where(self) -> str:
         return f" on page {self.page}" if self.page else ""
@@ -186,14 +186,14 @@ def _check_inflated(raw: bytes, b: _Budget) -> None:
         return  # damaged: pdfminer's own recovery decides what is left
 
 
-def _clamp_ranges(seq, group: int, max_codes: int, resolve) -> list:
+def _clamp_ranges(seq, group: int, max_codes: int, resolve) -> list[Any]:
     """A /W or /W2 array with every ``first last …`` range cut to ``max_codes`` codes.
 
     The arrays mix ``first [w w …]`` and ``first last w`` (``first last w vx vy``
     for /W2) entries; numbers are collected as pdfminer does, and a complete range
     entry whose ``last`` is too far from ``first`` gets a nearer ``last``."""
-    out: list = []
-    pending: list = []
+    out: list[Any] = []
+    pending: list[Any] = []
     for v in seq:
         v = resolve(v)
         if isinstance(v, list):

@@ -12,18 +12,19 @@ on them unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 
 @dataclass
 class PageObjects:
-    chars: list = field(default_factory=list)
-    edges: list = field(default_factory=list)  # horizontal ("h") and vertical ("v") rules
+    chars: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)  # horizontal ("h") and vertical ("v") rules
     n_images: int = 0
     n_paths: int = 0
 
 
-def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
     return {"object_type": kind, "orientation": orientation, "x0": x0, "x1": x1, "top": top,
             "bottom": bottom, "width": x1 - x0, "height": bottom - top}
 
@@ -58,7 +59,7 @@ def page_objects(page) -> PageObjects:
     return out
 
 
-def _rules(obj, height: float, mb_x0: float, mb_top: float, edges: list) -> None:
+def _rules(obj, height: float, mb_x0: float, mb_top: float, edges: list[dict[str, Any]]) -> None:
     """Horizontal and vertical edges of a line, rectangle or path (as pdfplumber's
     ``page.edges``: a rectangle gives its four sides, a path its straight axis-
     parallel segments)."""

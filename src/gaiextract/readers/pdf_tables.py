@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from ..document import Cell, Table
 from ..values import NUMBER, PLACEHOLDER, parse_cell
@@ -59,7 +59,7 @@ class TableSettings:
     #: … or at least this share of them have sentence punctuation
     prose_punct_share: float = 0.5
 
-    def finder_settings(self, v_edges: list, h_edges: list) -> dict:
+    def finder_settings(self, v_edges: list[dict[str, Any]], h_edges: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "vertical_strategy": "explicit",
             "horizontal_strategy": "explicit",
@@ -84,10 +84,10 @@ class RawCell:
     text: str
     page: int
     #: where the text really is, when it came from another page (a split row)
-    shown: Optional[tuple] = None  # (page, bbox)
+    shown: Optional[tuple[int, tuple[float, float, float, float]]] = None  # (page, bbox)
 
     @property
-    def bbox(self) -> tuple:
+    def bbox(self) -> tuple[float, float, float, float]:
         return (round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2))
 
 
@@ -96,29 +96,29 @@ class PageTable:
     """A table as found on one page: raw cells with their boxes."""
 
     page: int
-    bbox: tuple
-    cells: list = field(default_factory=list)
+    bbox: tuple[float, float, float, float]
+    cells: list[RawCell] = field(default_factory=list)
     page_height: float = 0.0
     garbled: bool = False
     #: columns found from text gaps (no column rules): their x edges are estimates
     text_columns: bool = False
     #: for text columns: the rows' text runs and the column separators used
-    text_rows: Optional[list] = None
-    seps: Optional[list] = None
+    text_rows: Optional[list[TextRow]] = None
+    seps: Optional[list[float]] = None
     #: the same table with a rule-less first row recovered (see close_frame)
     extended: Optional["PageTable"] = None
 
-    def xs(self, tol: float) -> list:
+    def xs(self, tol: float) -> list[float]:
         return cluster([v for c in self.cells for v in (c.x0, c.x1)], tol)
 
-    def ys(self, tol: float) -> list:
+    def ys(self, tol: float) -> list[float]:
         return cluster([v for c in self.cells for v in (c.top, c.bottom)], tol)
 
 
-def cluster(values: list, tol: float) -> list:
+def cluster(values: list[float], tol: float) -> list[float]:
     """Distinct values, merging those closer than ``tol`` (each group's mean)."""
-    out: list = []
-    group: list = []
+    out: list[float] = []
+    group: list[float] = []
     for v in sorted(values):
         if group and v - group[-1] > tol:
             out.append(sum(group) / len(group))
@@ -129,7 +129,7 @@ def cluster(values: list, tol: float) -> list:
     return out
 
 
-def _nearest(edges: list, v: float) -> int:
+def _nearest(edges: list[float], v: float) -> int:
     i = bisect_right(edges, v)
     if i == 0:
         return 0
@@ -140,13 +140,13 @@ def _nearest(edges: list, v: float) -> int:
 
 # --------------------------------------------------------------------------- edges
 
-def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
     return {"object_type": "synthetic_edge", "orientation": orientation,
             "x0": x0, "x1": x1, "top": top, "bottom": bottom,
             "width": x1 - x0, "height": bottom - top}
 
 
-def _covered(segments: list, lo: float, hi: float, tol: float) -> bool:
+def _covered(segments: list[tuple[float, float]], lo: float, hi: float, tol: float) -> bool:
     """Do the (lo, hi) intervals in ``segments`` cover [lo, hi] (up to ``tol``)?"""
     reach = lo
     for a, b in sorted(segments):
@@ -156,9 +156,9 @@ def _covered(segments: list, lo: float, hi: float, tol: float) -> bool:
     return reach >= hi - tol
 
 
-def close_frame(h: list, v: list, tol: float, max_row: float = 80.0,
-                chars: Optional[list] = None, page_top: float = 0.0, page_bottom: float = 1e9,
-                lost: Optional[list] = None) -> list:
+def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, max_row: float = 80.0,
+                chars: Optional[list[dict[str, Any]]] = None, page_top: float = 0.0, page_bottom: float = 1e9,
+                lost: Optional[list[list[dict[str, Any]]]] = None) -> list[dict[str, Any]]:
     """Synthetic rules for missing outer edges.
 
     * Vertical rules that start (end) together at a height where no horizontal
@@ -175,7 +175,7 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 80.0,
     """
     extra = []
     for key in ("top", "bottom"):
-        groups: dict = {}
+        groups: dict[int, list[dict[str, Any]]] = {}
         for e in v:
             groups.setdefault(round(e[key] / tol), []).append(e)
         for group in groups.values():
@@ -191,7 +191,7 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 80.0,
         return (e["x0"] - tol <= c["x0"] <= e["x1"] + tol
                 and c["top"] - tol <= e["top"] <= c["bottom"] + tol)
 
-    by_extent: dict = {}
+    by_extent: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for e in _merge_collinear(h, tol):
         if not page_top < e["top"] < page_bottom:
             continue  # a rule under the running header or over the footer
@@ -212,7 +212,7 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 80.0,
                 if not _covered(segs, a["top"], b["top"], tol):
                     extra.append(_edge("v", x, a["top"], x, b["top"]))
         # stacks of bare rules
-        chain: list = []
+        chain: list[dict[str, Any]] = []
         for e in bare + [None]:
             if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
                 chain.append(e)
@@ -230,9 +230,9 @@ def close_frame(h: list, v: list, tol: float, max_row: float = 80.0,
     return extra
 
 
-def _merge_collinear(h: list, tol: float) -> list:
+def _merge_collinear(h: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
     """Horizontal rules drawn cell by cell, joined into whole rules."""
-    rows: dict = {}
+    rows: dict[int, list[dict[str, Any]]] = {}
     for e in h:
         rows.setdefault(round(e["top"] / tol), []).append(e)
     out = []
@@ -251,7 +251,7 @@ def _merge_collinear(h: list, tol: float) -> list:
     return sorted(out, key=lambda e: e["top"])
 
 
-def _lost_first_row(chain: list, chars: list, page_top: float) -> Optional[float]:
+def _lost_first_row(chain: list[dict[str, Any]], chars: list[dict[str, Any]], page_top: float) -> Optional[float]:
     """Where a rule-less first row of a stack begins, if the stack is a table
     continued at the top of a page without its top rule: text sits just above the
     first rule, within about one row pitch, with nothing above it on the page
@@ -273,8 +273,8 @@ def _lost_first_row(chain: list, chars: list, page_top: float) -> Optional[float
 
 # --------------------------------------------------------------------------- finding
 
-def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAULT_SETTINGS,
-                edges: Optional[list] = None):
+def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: TableSettings = DEFAULT_SETTINGS,
+                edges: Optional[list[dict[str, Any]]] = None):
     """Tables on ``page`` (a pdfplumber page) built from ``chars`` (already deduped)
     and ``edges`` (the page's rules; default ``page.edges``).
 
@@ -287,7 +287,7 @@ def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAU
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= settings.edge_min_length]
     if len(h) < 2:
         return [], chars
-    lost: list = []
+    lost: list[list[dict[str, Any]]] = []
     if settings.close_frame:
         height = float(page.height)
         extra = close_frame(h, v, settings.snap_tolerance, chars=chars,
@@ -312,7 +312,8 @@ def find_tables(page, chars: list, page_no: int, settings: TableSettings = DEFAU
     return tables, outside
 
 
-def _build(page, chars: list, page_no: int, settings: TableSettings, h: list, v: list) -> list:
+def _build(page, chars: list[dict[str, Any]], page_no: int, settings: TableSettings,
+           h: list[dict[str, Any]], v: list[dict[str, Any]]) -> list[PageTable]:
     if len(v) < 2 or len(h) < 2:
         return []
     from pdfplumber.table import TableFinder  # imported on first use: text files never load it
@@ -362,13 +363,13 @@ def is_framed_prose(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -
     return mean >= settings.prose_cell_chars or punct >= settings.prose_punct_share
 
 
-def _centre_in(ch: dict, bbox: tuple) -> bool:
+def _centre_in(ch: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
     cx = (ch["x0"] + ch["x1"]) / 2
     cy = (ch["top"] + ch["bottom"]) / 2
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
 
-def cell_text(chars: list) -> str:
+def cell_text(chars: list[dict[str, Any]]) -> str:
     """A cell's text: rows joined by newlines, no spaces inside Han words. A cell
     holding unmapped glyphs becomes U+FFFD alone, so it can never read as a number."""
     if any(is_garbled_char(c["text"]) for c in chars):
@@ -376,19 +377,19 @@ def cell_text(chars: list) -> str:
     return "\n".join(t for t in (join_chars(r) for r in group_rows(chars)) if t)
 
 
-def _fill(boxes: list, chars: list, page_no: int, settings: TableSettings) -> PageTable:
+def _fill(boxes: list[tuple[float, float, float, float]], chars: list[dict[str, Any]], page_no: int, settings: TableSettings) -> PageTable:
     """Raw cells for cell boxes, each with the chars whose centre falls inside."""
     tol = settings.grid_tolerance
     xs = cluster([v for b in boxes for v in (b[0], b[2])], tol)
     ys = cluster([v for b in boxes for v in (b[1], b[3])], tol)
-    owner: dict = {}
+    owner: dict[tuple[int, int], int] = {}
     for i, b in enumerate(boxes):
         c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
         r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
         for r in range(r0, r1):
             for c in range(c0, c1):
                 owner.setdefault((r, c), i)
-    held: list = [[] for _ in boxes]
+    held: list[list[dict[str, Any]]] = [[] for _ in boxes]
     for ch in chars:
         cx = (ch["x0"] + ch["x1"]) / 2
         cy = (ch["top"] + ch["bottom"]) / 2
@@ -401,7 +402,7 @@ def _fill(boxes: list, chars: list, page_no: int, settings: TableSettings) -> Pa
     return pt
 
 
-def _column_starts(later: list) -> list:
+def _column_starts(later: list[list[list[dict[str, Any]]]]) -> list[float]:
     """Separators just before x positions where, in several rows, a run of text
     starts after a gap on its line (text left-aligned in its cells). ``later``
     holds, per row, those runs; a run opening its line (an indented label, a
@@ -416,7 +417,7 @@ def _column_starts(later: list) -> list:
     return seps
 
 
-def _column_gaps(multi: list, gap: float) -> list:
+def _column_gaps(multi: list[list[list[dict[str, Any]]]], gap: float) -> list[float]:
     """Separators in the middle of strips no row has text in (centred text)."""
     spans = [(r[0]["x0"], r[-1]["x1"]) for runs in multi for r in runs]
     lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
@@ -446,10 +447,10 @@ class TextRow:
     top: float
     bottom: float
     page: int
-    runs: list
+    runs: list[list[dict[str, Any]]]
 
 
-def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> Optional[PageTable]:
+def split_text_columns(pt: PageTable, chars: list[dict[str, Any]], settings: TableSettings) -> Optional[PageTable]:
     """Columns for a table ruled only horizontally, from where text runs start
     (or, for centred text, from gaps empty in every row); a run crossing a column
     boundary in some row makes that row's cell span those columns."""
@@ -479,7 +480,7 @@ def split_text_columns(pt: PageTable, chars: list, settings: TableSettings) -> O
     return assign_columns(rows, seps, pt)
 
 
-def assign_columns(rows: list, seps: list, pt: PageTable) -> PageTable:
+def assign_columns(rows: list[TextRow], seps: list[float], pt: PageTable) -> PageTable:
     """Cells of text rows cut at ``seps``."""
     x0, x1 = pt.bbox[0], pt.bbox[2]
     edges = [x0] + [x for x in seps if x0 < x < x1] + [x1]
@@ -492,7 +493,7 @@ def assign_columns(rows: list, seps: list, pt: PageTable) -> PageTable:
                 i = parent[i]
             return i
 
-        held: dict = {}
+        held: dict[int, list[dict[str, Any]]] = {}
         for r in row.runs:
             a = bisect_right(edges, r[0]["x0"] + 1) - 1
             b = bisect_right(edges, r[-1]["x1"] - 1) - 1
@@ -500,7 +501,7 @@ def assign_columns(rows: list, seps: list, pt: PageTable) -> PageTable:
             for k in range(a, b):
                 parent[find(k + 1)] = find(a)
             held.setdefault(a, []).extend(r)
-        groups: dict = {}
+        groups: dict[int, list[int]] = {}
         for k in range(len(parent)):
             groups.setdefault(find(k), []).append(k)
         for cols in groups.values():
@@ -513,9 +514,9 @@ def assign_columns(rows: list, seps: list, pt: PageTable) -> PageTable:
 
 # --------------------------------------------------------------------------- stitching
 
-def _row_texts(pt: PageTable, tol: float) -> list:
+def _row_texts(pt: PageTable, tol: float) -> list[list[str]]:
     ys = pt.ys(tol)
-    rows: list = [[] for _ in range(max(0, len(ys) - 1))]
+    rows: list[list[str]] = [[] for _ in range(max(0, len(ys) - 1))]
     for c in sorted(pt.cells, key=lambda c: c.x0):
         r = _nearest(ys, c.top)
         if r < len(rows):
@@ -642,7 +643,7 @@ def drop_repeated_header(first: PageTable, cont: PageTable, settings: TableSetti
                      cells=kept, page_height=cont.page_height, garbled=cont.garbled)
 
 
-def to_table(parts: list, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
+def to_table(parts: list[PageTable], settings: TableSettings = DEFAULT_SETTINGS) -> Table:
     """One document Table from one or more page parts (already header-deduplicated).
 
     Columns come from the x edges of all parts together; rows from each part's own
@@ -654,8 +655,8 @@ def to_table(parts: list, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
     x_tol = settings.stitch_tolerance if len(parts) > 1 else tol
     xs = cluster([v for p in parts for c in p.cells for v in (c.x0, c.x1)], x_tol)
     n_cols = max(1, len(xs) - 1)
-    grid: list = []
-    bounds: list = []  # first row index of each continuation part
+    grid: list[list[Optional[Cell]]] = []
+    bounds: list[int] = []  # first row index of each continuation part
     for part in parts:
         ys = part.ys(tol)
         base = len(grid)
@@ -685,7 +686,7 @@ def to_table(parts: list, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
                  bbox=tuple(round(v, 2) for v in first.bbox))
 
 
-def _join_split_cells(grid: list, bounds: list) -> None:
+def _join_split_cells(grid: list[list[Cell]], bounds: list[int]) -> None:
     """Re-join a row-spanning cell cut by a page break.
 
     At a part boundary, the cell ending the upper part and the cell starting the

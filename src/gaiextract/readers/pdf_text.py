@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import AbstractSet, Any, Iterable, Optional
 
 from ..textnorm import NUMBERED, strip_han_spaces
 
@@ -60,7 +60,7 @@ def is_garbled_char(text: str) -> bool:
     return 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
 
 
-def char_text(ch: dict) -> str:
+def char_text(ch: dict[str, Any]) -> str:
     """The char's text with unmapped glyphs made visible as U+FFFD (never digits)."""
     t = ch["text"]
     if len(t) > 1 and _CID.match(t):
@@ -72,13 +72,13 @@ def char_text(ch: dict) -> str:
 
 # --------------------------------------------------------------------------- dedupe
 
-def dedupe_chars(chars: list, tolerance: float = 1.0) -> tuple:
+def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> tuple[list[dict[str, Any]], set[int]]:
     """Drop a char drawn again at nearly the same place (fake bold, shadow text).
 
     Returns ``(kept, doubled)`` where ``doubled`` holds ids of kept chars that had
     a duplicate — the fake-bold signal.
     """
-    by_text: dict = defaultdict(list)
+    by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
     kept, doubled = [], set()
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
         twins = by_text[ch["text"]]
@@ -112,14 +112,14 @@ class Line:
     garbled: int = 0  # unmapped glyphs on the line
 
     @property
-    def bbox(self) -> tuple:
+    def bbox(self) -> tuple[float, float, float, float]:
         return (round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2))
 
 
-def group_rows(chars: Iterable[dict]) -> list:
+def group_rows(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Cluster chars into rows by vertical centre; each row sorted left to right."""
-    rows: list = []
-    cur: list = []
+    rows: list[list[dict[str, Any]]] = []
+    cur: list[dict[str, Any]] = []
     mid0 = h0 = 0.0
     for ch in sorted(chars, key=lambda c: c["top"] + c["bottom"]):
         mid = (ch["top"] + ch["bottom"]) / 2
@@ -135,10 +135,10 @@ def group_rows(chars: Iterable[dict]) -> list:
     return rows
 
 
-def join_chars(row: list) -> str:
+def join_chars(row: list[dict[str, Any]]) -> str:
     """Text of one row of chars: no space between CJK characters, a space where a
     visible gap separates Latin text or digits."""
-    out: list = []
+    out: list[str] = []
     prev_t = ""
     prev_x1 = None
     for ch in row:
@@ -164,7 +164,7 @@ def is_bold_font(fontname: str) -> bool:
     return bool(_BOLD_FONT.search(fontname or ""))
 
 
-def build_lines(chars: list, page: int, doubled: set = frozenset()) -> list:
+def build_lines(chars: list[dict[str, Any]], page: int, doubled: AbstractSet[int] = frozenset()) -> list[Line]:
     """Lines of a page (or of the text outside its tables), top to bottom."""
     lines = []
     for row in group_rows(chars):
@@ -198,7 +198,7 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(unicodedata.normalize("NFKC", text).strip()))
 
 
-def running_lines(pages: list, heights: list, band: float = 0.12, numbers: Optional[list] = None) -> set:
+def running_lines(pages: list[list[Line]], heights: list[float], band: float = 0.12, numbers: Optional[list[int]] = None) -> set[int]:
     """ids of lines that are running headers, footers or page numbers.
 
     ``pages[i]`` holds the body lines of page i (tables excluded), ``heights[i]`` its
@@ -262,7 +262,7 @@ class Margins:
     right: float
 
 
-def text_margins(lines: list) -> Margins:
+def text_margins(lines: list[Line]) -> Margins:
     """The most common left edge and the right edge full lines reach."""
     if not lines:
         return Margins(0, 0)
@@ -281,7 +281,7 @@ def text_margins(lines: list) -> Margins:
 
 @dataclass
 class ParagraphDraft:
-    lines: list = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
     center: bool = False
 
     def add(self, ln: Line) -> None:
@@ -322,13 +322,13 @@ def continues(prev: Line, ln: Line, m_prev: Margins, m: Margins, same_page: bool
     return True
 
 
-def paragraphs_from_lines(lines: list, margins_for, body_size: float = 0.0) -> list:
+def paragraphs_from_lines(lines: list[Line], margins_for, body_size: float = 0.0) -> list[ParagraphDraft]:
     """Group a run of lines (possibly over several pages) into paragraph drafts.
 
     ``margins_for(line)`` gives the text column of the line's page; ``body_size``
     is the usual text size (larger centred lines are titles that may wrap).
     """
-    drafts: list = []
+    drafts: list[ParagraphDraft] = []
     cur: Optional[ParagraphDraft] = None
     for ln in lines:
         m = margins_for(ln)
@@ -359,7 +359,7 @@ def draft_text(draft: ParagraphDraft) -> str:
     return out
 
 
-def body_size(lines: list) -> float:
+def body_size(lines: list[Line]) -> float:
     """The most common text size (weighted by line length)."""
     sizes: Counter = Counter()
     for ln in lines:

@@ -10,6 +10,7 @@ so sections can be found.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from ..document import Cell, Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
@@ -21,6 +22,9 @@ from ..values import TEXT, parse_cell
 from . import Reader
 from .markdown import looks_like_markdown, read_markdown
 from .page_meta import split_page
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 #: a cell's text may run over at most this many lines before we decide the
 #: table has ended and the lines are ordinary paragraphs
@@ -72,12 +76,12 @@ def _ends_cell(line: str) -> bool:
     return s.endswith((" |", "\u3000|"))
 
 
-def parse_flattened(text: str, warnings: list | None = None, limits: Limits = DEFAULT_LIMITS) -> list:
+def parse_flattened(text: str, warnings: list[dict[str, Any]] | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Block]:
     """Split text into paragraphs and tables of the flattened form."""
     return parse_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), warnings, limits)
 
 
-def parse_lines(lines: list[str], warnings: list | None = None, limits: Limits = DEFAULT_LIMITS) -> list:
+def parse_lines(lines: list[str], warnings: list[dict[str, Any]] | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Block]:
     """Paragraphs and tables of the flattened form, from the text's lines (at most
     ``limits.max_lines`` lines; a ``truncated`` warning says when more were dropped)."""
     if len(lines) > limits.max_lines:
@@ -85,7 +89,7 @@ def parse_lines(lines: list[str], warnings: list | None = None, limits: Limits =
             warnings.append({"code": "truncated", "detail": f"{len(lines)} lines: only the first "
                                                             f"{limits.max_lines} read"})
         lines = lines[:limits.max_lines]
-    blocks: list = []
+    blocks: list[Block] = []
     i, n = 0, len(lines)
     # lines before this index start no spaced table: a failed attempt from line i
     # that scanned to line j fails from every line in between too (its counts of
@@ -114,7 +118,7 @@ def parse_lines(lines: list[str], warnings: list | None = None, limits: Limits =
     return blocks
 
 
-def _read_cell(lines: list, i: int):
+def _read_cell(lines: list[str], i: int):
     """Read one cell starting at line ``i``; return (text, next_index) or None."""
     parts = []
     j = i
@@ -132,8 +136,8 @@ def _read_cell(lines: list, i: int):
     return None
 
 
-def _read_table(lines: list, i: int):
-    rows: list = []
+def _read_table(lines: list[str], i: int):
+    rows: list[list[str]] = []
     first_line = i
     while i < len(lines) and _is_row_start(lines[i]):
         i += 1
@@ -163,7 +167,7 @@ _SENTENCE = re.compile(r"[。；;！？!?]|[，,].*[，,]")
 _PARENS = re.compile(r"[（(][^（()）]*[）)]")
 
 
-def _tokens(line: str) -> list:
+def _tokens(line: str) -> list[str]:
     return [t for t in _SPACE.split(line.strip()) if t]
 
 
@@ -193,7 +197,7 @@ def _header_row(line: str) -> bool:
             and not TOP_NUMBERED.match(line.strip()) and all(parse_cell(t).kind == TEXT for t in toks))
 
 
-def _read_spaced_table(lines: list, i: int):
+def _read_spaced_table(lines: list[str], i: int):
     """A run of value rows, allowing header rows and lone short labels between them."""
     rows, j, values, headers = [], i, 0, 0
     while j < len(lines):
@@ -219,7 +223,7 @@ def _read_spaced_table(lines: list, i: int):
     return Table(grid=grid, rectangular=False), j
 
 
-def _next_is_row(lines: list, j: int) -> bool:
+def _next_is_row(lines: list[str], j: int) -> bool:
     for k in range(j + 1, min(j + 3, len(lines))):
         if lines[k].strip():
             return _value_row(lines[k]) or _header_row(lines[k])
