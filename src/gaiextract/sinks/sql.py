@@ -305,7 +305,7 @@ def _number(value):
         return None
 
 
-def _identity_values(record: dict[str, Any]) -> dict[str, str | int | None]:
+def _identity_values(record: dict[str, Any]) -> dict[str, Any]:
     src = record.get("source") or {}
     rep = record.get("report") or {}
     year = rep.get("year") if isinstance(rep.get("year"), int) else None
