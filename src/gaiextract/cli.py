@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -91,7 +92,7 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
         sys.exit(EXIT_INPUT)
 
 
-def _extract_one(run, file: str, fmt, kw: dict, many: bool, indent, verbosity: int):
+def _extract_one(run, file: str, fmt, kw: dict[str, Any], many: bool, indent, verbosity: int):
     """The output line(s) for one file; an unreadable file is its error record line
     (several files) or None (one file), after its line on stderr."""
     from .batch.worker import error_record

@@ -99,7 +99,7 @@ def read_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k in names and v not in (None, False, ())}
 
 
-def _params_of(decorator: Callable) -> list:
+def _params_of(decorator: Callable) -> list[click.Parameter]:
     def probe() -> None:
         pass
     decorator(probe)

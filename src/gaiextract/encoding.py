@@ -202,7 +202,7 @@ def decode(data: bytes, declared: Optional[str] = None, name: Optional[str] = No
     return d.text, d.encoding
 
 
-def replaced_warning(d: Decoded) -> Optional[dict]:
+def replaced_warning(d: Decoded) -> Optional[dict[str, str]]:
     """The ``bytes_replaced`` warning for a decoding that replaced bytes, else None."""
     if not d.replaced:
         return None

@@ -66,7 +66,7 @@ class ReportWarning(TypedDict, total=False):
     key: str
     section: str
     page: Any
-    candidates: list
+    candidates: list[int | float]
 
 
 def warning(code: str, **where: Any) -> ReportWarning:
@@ -93,5 +93,5 @@ class ExtractError(Exception):
         self.path = path
         super().__init__(f"{code}: {message}")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "path": self.path}

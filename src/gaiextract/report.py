@@ -102,7 +102,7 @@ class Section:
 class Report:
     """One extracted report. ``to_dict()`` is the canonical JSON object."""
 
-    source: dict
+    source: dict[str, Any]
     title: str | None = None
     agency: str | None = None
     year: int | None = None

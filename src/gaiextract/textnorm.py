@@ -122,7 +122,7 @@ _RUN_ON_BREAK = re.compile(rf"(?<=[。；！？!?”）)：:])[ \u3000\u00a0]+(?
 _HEAD_THEN_SPACE = re.compile(rf"^({_MARKER}[^。，,；;：:\s]{{1,40}})[ \u3000\u00a0]+(?=\S)")
 
 
-def split_run_on(line: str) -> list:
+def split_run_on(line: str) -> list[str]:
     """Undo a scraper that ran paragraphs together with spaces.
 
     '…编制本报告。 1.总体情况 2022年，…' → ['…编制本报告。', '1.总体情况', '2022年，…'].

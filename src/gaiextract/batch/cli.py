@@ -149,7 +149,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
     sys.exit(EXIT_INTERRUPTED if summary.interrupted else EXIT_OK)
 
 
-def commands() -> list:
+def commands() -> list[click.Command]:
     """The subcommands the main CLI group adds."""
     from .data_cli import export_command, series_command
     return [batch_command, export_command, series_command]

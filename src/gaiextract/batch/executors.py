@@ -14,8 +14,12 @@ import multiprocessing
 import os
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 
 from .worker import convert, error_record, init_worker
+
+if TYPE_CHECKING:
+    from .inputs import Item
 
 
 #: beyond the worker's own alarm, the parent waits this much longer before it
@@ -59,8 +63,8 @@ class LocalExecutor:
     """
 
     def __init__(self, workers: int = 0, timeout: float | None = None,
-                 max_tasks_per_child: int | None = 100, plugins: tuple = (),
-                 options: dict | None = None):
+                 max_tasks_per_child: int | None = 100, plugins: tuple[str, ...] = (),
+                 options: dict[str, Any] | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.timeout = timeout
         self.deadline = hard_deadline(timeout)
@@ -73,7 +77,7 @@ class LocalExecutor:
                                          *self.plugins])
         _start_forkserver()
         self.pool = None
-        self.inflight: dict = {}   # future -> (item, submitted_at)
+        self.inflight: dict[cf.Future[dict[str, Any]], tuple[Item, float]] = {}   # future -> (item, submitted_at)
         self.retry = collections.deque()     # innocent bystanders of a killed pool
         self.suspects = collections.deque()  # in flight when a worker died: retried alone
         self.restarts = 0
@@ -90,7 +94,7 @@ class LocalExecutor:
         self.retry.append(item)
         self._fill()
 
-    def poll(self, wait_s: float = 0.5) -> list:
+    def poll(self, wait_s: float = 0.5) -> list[tuple[Item, dict[str, Any]]]:
         self._fill()
         out = []
         if not self.inflight:
@@ -155,7 +159,7 @@ class LocalExecutor:
         elif item not in self.suspects:
             self.suspects.append(item)
 
-    def _enforce_deadlines(self) -> list:
+    def _enforce_deadlines(self) -> list[tuple[Item, dict[str, Any]]]:
         if not self.deadline:
             return []
         now = time.monotonic()
@@ -202,8 +206,8 @@ class DaskExecutor:
     (recorded as ``timeout``) — the worker thread itself cannot be stopped.
     """
 
-    def __init__(self, scheduler: str, timeout: float | None = None, plugins: tuple = (),
-                 workers: int = 0, options: dict | None = None):
+    def __init__(self, scheduler: str, timeout: float | None = None, plugins: tuple[str, ...] = (),
+                 workers: int = 0, options: dict[str, Any] | None = None):
         try:
             from dask.distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on the extra
@@ -217,7 +221,7 @@ class DaskExecutor:
         # no more files than threads, so a file starts when submitted and can be timed
         self._capacity = max(1, workers or threads)
         self.deadline = hard_deadline(timeout)
-        self.inflight: dict = {}
+        self.inflight: dict[Any, tuple[Item, float]] = {}  # dask future -> (item, submitted_at)
 
     @property
     def capacity(self) -> int:
@@ -231,7 +235,7 @@ class DaskExecutor:
                                  self.options, pure=False)
         self.inflight[fut] = (item, time.monotonic())
 
-    def poll(self, wait_s: float = 0.5) -> list:
+    def poll(self, wait_s: float = 0.5) -> list[tuple[Item, dict[str, Any]]]:
         from dask.distributed import wait
         out = []
         if not self.inflight:

@@ -89,7 +89,7 @@ class InputStats:
     files_seen: int = 0
     archives: int = 0
     skipped: int = 0
-    skipped_examples: list = field(default_factory=list)
+    skipped_examples: list[str] = field(default_factory=list)
 
 
 CATCH_ALL_PRIORITY = 90
@@ -251,7 +251,7 @@ class InputWalker:
         self.stats = InputStats()
         self._roots = [os.path.realpath(p) for p in self.inputs]
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[Item | Problem | Skip]:
         for path in self.inputs:
             if os.path.isdir(path):
                 yield from self._walk_dir(path)
@@ -264,7 +264,7 @@ class InputWalker:
         return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self._roots)
 
     def _walk_dir(self, root: str):
-        seen_dirs: set = set()  # (device, inode): a link loop is walked once
+        seen_dirs: set[tuple[int, int]] = set()  # (device, inode): a link loop is walked once
         for dirpath, dirnames, filenames in os.walk(root, followlinks=self.follow_symlinks):
             try:
                 st = os.stat(dirpath)

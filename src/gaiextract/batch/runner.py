@@ -15,16 +15,21 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..sinks import is_error, item_key
 from .inputs import InputWalker, Item, Limits, Problem, Skip
 from .worker import error_record, load_plugins
 
+if TYPE_CHECKING:
+    import os
+
+    from ..sinks import Sink
+
 
 @dataclass
 class BatchOptions:
-    inputs: list
+    inputs: list[str | os.PathLike[str]]
     workers: int = 0                    # 0: one per CPU
     timeout: float | None = 120.0    # seconds per file; None or 0: no limit
     max_tasks_per_child: int | None = 100
@@ -32,7 +37,7 @@ class BatchOptions:
     executor: str = "local"             # local | dask
     scheduler: str | None = None
     progress: bool | None = None     # None: only when stderr is a terminal
-    plugins: tuple = ()
+    plugins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     flush_interval: float = 2.0
     retry_errors: bool = False          # with resume: convert again what failed last time
@@ -52,13 +57,13 @@ class Summary:
     elapsed_s: float = 0.0
     files_per_s: float = 0.0
     interrupted: bool = False
-    error_codes: dict = field(default_factory=dict)
+    error_codes: dict[str, int] = field(default_factory=dict)
 
     @property
     def converted(self) -> int:
         return self.ok + self.with_warnings + self.errors
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["converted"] = self.converted
         return d
@@ -140,7 +145,7 @@ class _Progress:
             self.bar.close()
 
 
-def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Summary:
+def run_batch(opts: BatchOptions, sinks: list[Sink], executor=None, stream=None) -> Summary:
     """Convert every input into every sink; return the summary.
 
     Never raises for a bad input. ``KeyboardInterrupt`` stops the run cleanly:
@@ -156,7 +161,7 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
         s.open(opts.resume)
     progress = _Progress(False if opts.verbosity < 0 else opts.progress, stream, opts)
     walker = InputWalker(opts.inputs, opts.limits, follow_symlinks=opts.follow_symlinks)
-    seen: set = set()
+    seen: set[str] = set()
     codes = collections.Counter()
     last_flush = time.monotonic()
     ex = None
@@ -168,7 +173,7 @@ def run_batch(opts: BatchOptions, sinks: list, executor=None, stream=None) -> Su
             return False
         return not (opts.retry_errors and any(s.has_error(key) for s in sinks))
 
-    def record(rec: dict) -> None:
+    def record(rec: dict[str, Any]) -> None:
         for s in sinks:
             s.write(rec)
         if is_error(rec):

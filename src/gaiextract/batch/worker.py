@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 import traceback
+from typing import Any
 
 from ..errors import ExtractError
 from ..sinks import ERROR_SCHEMA, is_error  # noqa: F401 - re-exported
@@ -25,14 +26,14 @@ class _TimeLimit(BaseException):
     inside a reader cannot swallow it and turn it into a wrong code."""
 
 
-def error_record(path: str, sha256: str | None, code: str, message: str) -> dict:
+def error_record(path: str, sha256: str | None, code: str, message: str) -> dict[str, Any]:
     """The error record, as written to every sink."""
     return {"schema": ERROR_SCHEMA,
             "source": {"path": path, "sha256": sha256},
             "error": {"code": code, "message": message}}
 
 
-def init_worker(plugins: tuple = (), batch_pid: int | None = None) -> None:
+def init_worker(plugins: tuple[str, ...] = (), batch_pid: int | None = None) -> None:
     """Pool initializer: Ctrl-C is the parent's business; load reader plug-ins;
     exit when the batch process is gone (see :func:`_watch_parent`)."""
     try:
@@ -78,8 +79,8 @@ def _alarm(signum, frame):
     raise _TimeLimit()
 
 
-def convert(label: str, data: bytes, timeout: float | None = None, plugins: tuple = (),
-            options: dict | None = None) -> dict:
+def convert(label: str, data: bytes, timeout: float | None = None, plugins: tuple[str, ...] = (),
+            options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Convert one document; always returns a record (see module docstring).
 
     ``options`` are reading options passed on to :func:`gaiextract.extract`."""

@@ -44,7 +44,7 @@ def inspect(report_or_path: ReportLike, settings: InspectSettings | None = None,
     return render.page(_view(report, document, data, notes, settings), settings)
 
 
-def _load(obj: Any, format: str | None) -> tuple[dict, Document | None, bytes | None, list[str]]:
+def _load(obj: Any, format: str | None) -> tuple[dict[str, Any], Document | None, bytes | None, list[str]]:
     from ..pipeline import build_report
     from ..readers import read_document
     from ..source import as_source
@@ -63,7 +63,7 @@ def _load(obj: Any, format: str | None) -> tuple[dict, Document | None, bytes | 
     return report, document, src.data, []
 
 
-def _canonical_json(path: str) -> dict | None:
+def _canonical_json(path: str) -> dict[str, Any] | None:
     """The canonical report in ``path`` if it is one (a JSON file written by extract)."""
     try:
         with open(path, "rb") as fh:
@@ -76,7 +76,7 @@ def _canonical_json(path: str) -> dict | None:
     return d if isinstance(d, dict) and d.get("schema") == SCHEMA_ID else None
 
 
-def _with_source(report: dict) -> tuple[dict, Document | None, bytes | None, list[str]]:
+def _with_source(report: dict[str, Any]) -> tuple[dict[str, Any], Document | None, bytes | None, list[str]]:
     from ..readers import read_document
     from ..source import as_source
 
@@ -97,7 +97,7 @@ def _with_source(report: dict) -> tuple[dict, Document | None, bytes | None, lis
     return report, document, src.data, []
 
 
-def _view(report: dict, document: Document | None, data: bytes | None, notes: list[str],
+def _view(report: dict[str, Any], document: Document | None, data: bytes | None, notes: list[str],
           settings: InspectSettings) -> View:
     from .images import render_pages
     from .locate import find_headings, match_cells
@@ -119,11 +119,11 @@ def _view(report: dict, document: Document | None, data: bytes | None, notes: li
     return v
 
 
-def _pdf_pages(report: dict, document: Document, v: View) -> list[int]:
+def _pdf_pages(report: dict[str, Any], document: Document, v: View) -> list[int]:
     """The pages that hold a mapped cell, a table or a section heading, and the pages a
     warning names (a garbled or unreadable page); when that is none (a scanned report not
     yet read by OCR), every page, so the reader sees what the PDF holds."""
-    pages: set = {m.prov.get("page") for m in v.marks.values()}
+    pages: set[Any] = {m.prov.get("page") for m in v.marks.values()}
     pages |= {(s.get("location") or {}).get("page") for s in report.get("sections") or []}
     pages |= {document.blocks[h.block].page for h in v.headings}
     pages |= {b.page for b in document.blocks if isinstance(b, Table)}

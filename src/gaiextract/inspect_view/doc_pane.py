@@ -36,7 +36,7 @@ def _place(bbox: object, w: float, h: float, pad: float = 0.0, part: tuple[int, 
     return f"left:{pct(x0, w)};top:{pct(top, h)};width:{pct(x1 - x0, w)};height:{pct(bottom - top, h)}"
 
 
-def _bbox_key(m: CellMark) -> tuple | None:
+def _bbox_key(m: CellMark) -> tuple[float, ...] | None:
     bbox = m.prov.get("bbox")
     return tuple(bbox) if isinstance(bbox, (list, tuple)) else None
 
@@ -55,7 +55,7 @@ def _page(v: View, n: int) -> str:
     # several keys from one printed cell (a run of digits split by the template's sums):
     # each gets its slice of the cell, in key order
     sharing = Counter(_bbox_key(m) for m in on_page)
-    seen: Counter = Counter()
+    seen: Counter[tuple[float, ...] | None] = Counter()
     for m in on_page:
         bk = _bbox_key(m)
         part = (seen[bk], sharing[bk]) if bk is not None else (0, 1)

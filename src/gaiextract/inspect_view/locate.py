@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..document import Cell, Document, Paragraph, Table
 from .marks import CellMark
+
+if TYPE_CHECKING:
+    from ..document import Block
 
 _WS = re.compile(r"\s+")
 
@@ -34,7 +38,7 @@ class HeadingMark:
     block: int       # index into document.blocks
 
 
-def find_headings(document: Document, sections: list[dict]) -> list[HeadingMark]:
+def find_headings(document: Document, sections: list[dict[str, Any]]) -> list[HeadingMark]:
     """The paragraph of each section and overview subsection heading, in order."""
     blocks = document.blocks
     out: list[HeadingMark] = []
@@ -55,7 +59,7 @@ def find_headings(document: Document, sections: list[dict]) -> list[HeadingMark]
     return out
 
 
-def _find_para(blocks: list, heading: str, start: int, page: int | None) -> int | None:
+def _find_para(blocks: list[Block], heading: str, start: int, page: int | None) -> int | None:
     want = _norm(heading)
     if not want:
         return None
@@ -113,7 +117,7 @@ def _at(t: Table, m: CellMark, mode: str) -> Cell | None:
     return cell
 
 
-def _by_position(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> list[CellMark]:
+def _by_position(tables: list[Table], ms: list[CellMark], found: dict[int, list[str]], claimed: set[int]) -> list[CellMark]:
     """Place keys whose provenance has row and col; return the others.
 
     Which table a key's row/col refer to is not recorded: each canonical row goes to the
@@ -142,7 +146,8 @@ def _by_position(tables: list[Table], ms: list[CellMark], found: dict, claimed: 
     return rest
 
 
-def _by_cross(tables: list[Table], blanks: list[CellMark], ms: list[CellMark], found: dict, claimed: set) -> None:
+def _by_cross(tables: list[Table], blanks: list[CellMark], ms: list[CellMark], found: dict[int, list[str]],
+              claimed: set[int]) -> None:
     """Place blank cells (raw text empty: nothing to align by) where the printed row of a
     placed key of the same canonical row crosses the printed column of a placed key of the
     same canonical column, in the same rectangular table, when that cell is blank too."""
@@ -175,7 +180,7 @@ def _by_cross(tables: list[Table], blanks: list[CellMark], ms: list[CellMark], f
             _claim(found, claimed, cell, m)
 
 
-def _groups(items: list, key) -> list[int]:
+def _groups(items: list[Any], key) -> list[int]:
     """Sizes of the runs of equal ``key`` in ``items``."""
     sizes: list[int] = []
     prev = object()
@@ -189,7 +194,7 @@ def _groups(items: list, key) -> list[int]:
     return sizes
 
 
-def _by_gaps(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> None:
+def _by_gaps(tables: list[Table], ms: list[CellMark], found: dict[int, list[str]], claimed: set[int]) -> None:
     """Place the blank cells left between two placed keys (in mapping order) on the blank
     cells between their two document cells, only when the two agree exactly: as many
     blank cells as blank keys, in the same runs of printed rows as of canonical rows."""
@@ -222,7 +227,8 @@ def _by_gaps(tables: list[Table], ms: list[CellMark], found: dict, claimed: set)
         prev = at if at is not None else prev
 
 
-def _fill(seq: list, lo: int, hi: int, gap: list[CellMark], found: dict, claimed: set) -> None:
+def _fill(seq: list[tuple[int, Cell]], lo: int, hi: int, gap: list[CellMark], found: dict[int, list[str]],
+          claimed: set[int]) -> None:
     cells = [(ti, c) for ti, c in seq[lo + 1:hi] if not _norm(c.text) and id(c) not in claimed]
     if len(cells) != len(gap):
         return
@@ -232,7 +238,7 @@ def _fill(seq: list, lo: int, hi: int, gap: list[CellMark], found: dict, claimed
         _claim(found, claimed, cell, m)
 
 
-def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict, claimed: set) -> None:
+def _by_sequence(tables: list[Table], ms: list[CellMark], found: dict[int, list[str]], claimed: set[int]) -> None:
     """Align keys in mapping order with cells in reading order by their raw text."""
     if not ms:
         return

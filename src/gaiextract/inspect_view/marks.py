@@ -20,7 +20,7 @@ class CellMark:
     key: str
     value: Any
     how: str
-    prov: dict
+    prov: dict[str, Any]
     reasons: list[str] = field(default_factory=list)  # failing check ids, warning codes
 
     @property
@@ -46,12 +46,12 @@ class CheckView:
     right: list[str]
 
 
-def how_of(prov: dict) -> str:
+def how_of(prov: dict[str, Any]) -> str:
     how = prov.get("how") if isinstance(prov, dict) else None
     return how if isinstance(how, str) and how else DEFAULT_HOW
 
 
-def check_views(tables: dict[str, dict], checks: list[dict]) -> list[CheckView]:
+def check_views(tables: dict[str, dict[str, Any]], checks: list[dict[str, Any]]) -> list[CheckView]:
     """Every check of the report with the keys it binds, in the report's order.
 
     ``tables`` maps a table name to its cells. Keys are recomputed from the grammar's
@@ -79,7 +79,7 @@ def check_views(tables: dict[str, dict], checks: list[dict]) -> list[CheckView]:
     return out
 
 
-def cell_marks(tables: dict[str, dict], checks: list[CheckView], warnings: list[dict]) -> dict[str, CellMark]:
+def cell_marks(tables: dict[str, dict[str, Any]], checks: list[CheckView], warnings: list[dict[str, Any]]) -> dict[str, CellMark]:
     """One mark per mapped cell, keyed ``<table>.<key>``, in table and key order.
 
     ``tables`` maps a table name to its canonical dict (``cells``, ``provenance``).

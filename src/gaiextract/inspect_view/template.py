@@ -10,8 +10,12 @@ every mapped value is on the page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import grammar as grammar_mod
+
+if TYPE_CHECKING:
+    from ..grammar import ColumnDef
 
 @dataclass
 class Block:
@@ -30,7 +34,7 @@ class CanonLayout:
     blocks: list[Block]
 
 
-def _first(labels: tuple) -> str:
+def _first(labels: tuple[str, ...]) -> str:
     return labels[0] if labels else ""
 
 
@@ -45,7 +49,7 @@ def _blocks_by_rows(tg, keys: list[str]) -> list[Block]:
     present = set(keys)
     allowed = set(tg.keys) if tg.keys is not None else None
     blocks: list[Block] = []
-    by_cols: dict[tuple, Block] = {}
+    by_cols: dict[tuple[str, ...], Block] = {}
     for row, label in tg.row_labels():
         cols = tuple((ck, chain) for ck, chain in chains
                      if allowed is None or tg.cell_key(row, ck) in allowed)
@@ -63,7 +67,7 @@ def _blocks_by_rows(tg, keys: list[str]) -> list[Block]:
     return blocks
 
 
-def _parents(chains: list[list]) -> list[tuple[str, int]]:
+def _parents(chains: list[list[ColumnDef]]) -> list[tuple[str, int]]:
     """The header row above the leaf columns: each top column label and how many leaves
     it spans (empty when no column has a parent)."""
     parents: list[tuple[str, int]] = []

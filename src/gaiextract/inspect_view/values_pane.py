@@ -11,7 +11,7 @@ from .template import CanonLayout, layout
 from .view import View
 
 
-def _canon_table(v: View, lay: CanonLayout, table: dict) -> str:
+def _canon_table(v: View, lay: CanonLayout, table: dict[str, Any]) -> str:
     loc = table.get("location") or {}
     where = f" <span class=\"note\">page {escape(str(loc['page']))}</span>" if loc.get("page") else ""
     out = [(f'<section id="t-{escape(lay.name)}"><h3>{escape(lay.title)} '

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..document import Document
 from .images import PageImage
@@ -13,7 +14,7 @@ from .marks import CellMark, CheckView
 class View:
     """Everything the page shows, gathered by :func:`gaiextract.inspect_view.inspect`."""
 
-    report: dict
+    report: dict[str, Any]
     marks: dict[str, CellMark]
     checks: list[CheckView]
     document: Document | None = None

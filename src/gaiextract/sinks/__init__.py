@@ -8,15 +8,16 @@ path when the bytes could not even be read), so re-running never duplicates.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 ERROR_SCHEMA = "gaiextract.error/1"
 
 
-def is_error(record: dict) -> bool:
+def is_error(record: dict[str, Any]) -> bool:
     return record.get("schema") == ERROR_SCHEMA
 
 
-def record_key(record: dict) -> str:
+def record_key(record: dict[str, Any]) -> str:
     """The identity of a record: its content hash, else ``path:<label>``."""
     src = record.get("source") or {}
     sha = src.get("sha256")
@@ -38,14 +39,14 @@ class Sink:
     name = "sink"
 
     def __init__(self):
-        self.done: set = set()
+        self.done: set[str] = set()
         #: keys whose stored record is an error record (``--retry-errors`` converts them again)
-        self.errored: set = set()
+        self.errored: set[str] = set()
 
     def open(self, resume: bool) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def write(self, record: dict) -> None:  # pragma: no cover - interface
+    def write(self, record: dict[str, Any]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
     def has(self, key: str) -> bool:
@@ -56,7 +57,7 @@ class Sink:
         """Is the record an earlier run stored for this key an error record?"""
         return key in self.errored
 
-    def write_many(self, records: Iterable[dict]) -> None:
+    def write_many(self, records: Iterable[dict[str, Any]]) -> None:
         for r in records:
             self.write(r)
 

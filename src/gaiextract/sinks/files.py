@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from typing import Any
 
 from . import Sink, is_error, record_key
 
@@ -53,7 +54,7 @@ class DirSink(Sink):
         super().__init__()
         self.dir = os.fspath(directory)
         self.indent = indent
-        self._where: dict = {}  # key part -> existing file path
+        self._where: dict[str, list[str]] = {}  # key part -> existing file path
 
     def open(self, resume: bool) -> None:
         os.makedirs(os.path.join(self.dir, ERRORS_DIR), exist_ok=True)
@@ -86,7 +87,7 @@ class DirSink(Sink):
             return _key_part(key) in self._path_done
         return key in self.errored
 
-    def write(self, record: dict) -> None:
+    def write(self, record: dict[str, Any]) -> None:
         key = record_key(record)
         part = _key_part(key)
         sub = os.path.join(self.dir, ERRORS_DIR) if is_error(record) else self.dir

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+from typing import Any
 
 from . import Sink, record_key
 
@@ -22,7 +23,7 @@ _PATH = re.compile(rb'"path":("(?:[^"\\]|\\.)*")')
 _ERROR = b'"schema":"gaiextract.error/1"'
 
 
-def dumps(record: dict) -> str:
+def dumps(record: dict[str, Any]) -> str:
     """One compact line (the format resume relies on)."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
@@ -83,7 +84,7 @@ class JsonlSink(Sink):
                 else:
                     self.errored.discard(key)  # a later report line replaces an earlier error
 
-    def write(self, record: dict) -> None:
+    def write(self, record: dict[str, Any]) -> None:
         key = record_key(record)
         if key in self.done and key not in self.errored:
             return

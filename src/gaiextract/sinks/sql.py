@@ -26,6 +26,7 @@ import csv
 import datetime as _dt
 import json
 import os
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -87,7 +88,7 @@ class ReportRow(Base):
     warnings_count: Mapped[int] = mapped_column(Integer, default=0)
     checks_failed: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int | None] = mapped_column(Integer)
-    json: Mapped[dict] = mapped_column(_JSON)
+    json: Mapped[dict[str, Any]] = mapped_column(_JSON)
     created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     agency_key: Mapped[str | None] = mapped_column(Text)      # normalised agency
     identity: Mapped[str | None] = mapped_column(Text)        # "<agency_key>/<year>" or "sha256:<sha>"
@@ -248,7 +249,7 @@ _ADDED_COLUMNS = (("reports", "agency_key", "TEXT"), ("reports", "identity", "TE
                   ("cells", "how", "VARCHAR(16)"))
 
 
-def _schema_changes(conn) -> tuple[bool, list]:
+def _schema_changes(conn) -> tuple[bool, list[tuple[str, str, str]]]:
     """(tables missing?, columns missing) of this database."""
     from sqlalchemy import inspect
     insp = inspect(conn)
@@ -304,7 +305,7 @@ def _number(value):
         return None
 
 
-def _identity_values(record: dict) -> dict:
+def _identity_values(record: dict[str, Any]) -> dict[str, Any]:
     src = record.get("source") or {}
     rep = record.get("report") or {}
     year = rep.get("year") if isinstance(rep.get("year"), int) else None
@@ -315,7 +316,7 @@ def _identity_values(record: dict) -> dict:
             "cells_count": n_cells}
 
 
-def report_row(record: dict) -> dict:
+def report_row(record: dict[str, Any]) -> dict[str, Any]:
     src = record.get("source") or {}
     rep = record.get("report") or {}
     warns = record.get("warnings") or []
@@ -337,7 +338,7 @@ def report_row(record: dict) -> dict:
     }
 
 
-def child_rows(record: dict, report_id: int):
+def child_rows(record: dict[str, Any], report_id: int):
     """Rows for cells, sections, checks and warnings of one report."""
     out = {cells: [], sections: [], checks: [], warnings_t: []}
     for tname, table in (record.get("tables") or {}).items():
@@ -382,8 +383,8 @@ class SqlSink(Sink):
         self.url = normalize_url(url)
         self.batch_size = batch_size
         self.engine: Engine | None = None
-        self._buffer: list = []
-        self._existing: set = set()  # keys stored before this run (need replacing)
+        self._buffer: list[dict[str, Any]] = []
+        self._existing: set[str] = set()  # keys stored before this run (need replacing)
 
     def open(self, resume: bool) -> None:
         self.engine = make_engine(self.url)
@@ -398,7 +399,7 @@ class SqlSink(Sink):
         if resume:
             self.done = set(self._existing)
 
-    def write(self, record: dict) -> None:
+    def write(self, record: dict[str, Any]) -> None:
         self._buffer.append(record)
         self.done.add(record_key(record))
         if len(self._buffer) >= self.batch_size:
@@ -435,7 +436,7 @@ class SqlSink(Sink):
         for r in batch:
             self._existing.add(record_key(r))
 
-    def _replace_existing(self, conn, batch) -> set:
+    def _replace_existing(self, conn, batch) -> set[str | None]:
         """Delete earlier rows of files in this batch (same transaction as the insert).
 
         Always by key, not only for keys this run saw at start: another run may have
@@ -445,7 +446,7 @@ class SqlSink(Sink):
         keys = [record_key(r) for r in batch]
         shas = [k for k in keys if not k.startswith("path:")]
         paths = [k[5:] for k in keys if k.startswith("path:")]
-        gone: set = set()
+        gone: set[str | None] = set()
         if shas:
             gone = {i for (i,) in conn.execute(select(reports.c.identity).where(reports.c.sha256.in_(shas)))}
             ids = select(reports.c.id).where(reports.c.sha256.in_(shas)).scalar_subquery()
@@ -474,7 +475,7 @@ def mark_duplicates(conn, identities) -> None:
         rows = conn.execute(select(reports.c.id, reports.c.identity, reports.c.warnings_count,
                                    reports.c.cells_count, reports.c.duplicate_of)
                             .where(reports.c.identity.in_(chunk))).all()
-        by_ident: dict = {}
+        by_ident: dict[str | None, list[Any]] = {}
         for r in rows:
             by_ident.setdefault(r.identity, []).append(r)
         for copies in by_ident.values():
@@ -492,7 +493,7 @@ REPORT_COLUMNS = ("id", "source_path", "sha256", "format", "agency", "year", "ed
                   "status", "warnings_count", "checks_failed")
 
 
-def cell_columns(conn) -> list:
+def cell_columns(conn) -> list[tuple[str, str]]:
     """Every (table_name, key) present, in template order (table, first appearance)."""
     rows = conn.execute(select(cells.c.table_name, cells.c.key, func.min(cells.c.id))
                         .group_by(cells.c.table_name, cells.c.key)).all()
