@@ -31,15 +31,18 @@ if TYPE_CHECKING:  # what type checkers see (py.typed); at run time the imports 
     from .report import Report
     from .series import series, series_of
 
+#: public name -> the module it lives in, imported on first use
 _LAZY = {"extract": "pipeline", "read": "pipeline", "extract_many": "many", "Report": "report",
-         "series": "series", "series_of": "series", "inspect": "inspect_view",
-         "grammar": None}
+         "series": "series", "series_of": "series", "inspect": "inspect_view"}
+#: submodules reachable as attributes before they are imported (``gaiextract.grammar.load``)
+_SUBMODULES = ("grammar",)
 
 
 def __getattr__(name: str):  # lazy: importing gaiextract stays cheap
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
-        import importlib
-        if _LAZY[name] is None:  # a submodule
-            return importlib.import_module(f".{name}", __name__)
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)
