@@ -233,13 +233,13 @@ def test_cli_stdout_stdin_default_name_and_errors(tmp_path):
     assert r.returncode == 0
     assert (tmp_path / "g20_txt.txt.inspect.html").exists()
     r = run_cli(str(tmp_path / "missing.pdf"), "-o", "-")
-    assert r.returncode == 2
+    assert r.returncode == 3  # unreadable input, as for extract (docs/cli.md)
     assert r.stderr.decode().strip().endswith("not_found: No such file or directory")
     assert b"Traceback" not in r.stderr
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\n garbage")
     r = run_cli(str(bad), "-o", str(tmp_path / "x.html"))
-    assert r.returncode == 2 and b"Traceback" not in r.stderr
+    assert r.returncode == 3 and b"Traceback" not in r.stderr
     assert not (tmp_path / "x.html").exists()
 
 

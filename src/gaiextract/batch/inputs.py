@@ -436,7 +436,13 @@ def count_documents(inputs, follow_symlinks: bool = False) -> int:
     for path in walker.inputs:
         files = []
         if os.path.isdir(path):
-            for dirpath, _dirs, names in os.walk(path, followlinks=follow_symlinks):
+            seen: set[str] = set()  # a folder reached again through a link is counted once
+            for dirpath, dirs, names in os.walk(path, followlinks=follow_symlinks):
+                real = os.path.realpath(dirpath)
+                if real in seen:
+                    dirs[:] = []
+                    continue
+                seen.add(real)
                 files.extend(os.path.join(dirpath, n) for n in names)
         else:
             files.append(path)
@@ -451,8 +457,6 @@ def count_documents(inputs, follow_symlinks: bool = False) -> int:
                         total += sum(1 for i in tf if i.isreg())
                 else:
                     total += 1
-            except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError):
-                total += 1
-            except Exception:  # a damaged compressed stream: the walk reports it
+            except Exception:  # a damaged archive or stream counts as one: the walk reports it
                 total += 1
     return total

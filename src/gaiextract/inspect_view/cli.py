@@ -12,19 +12,19 @@ import tempfile
 
 import click
 
+from ..clikit import EXIT_INPUT, EXIT_OUTPUT
 from ..errors import ExtractError
 
-#: exit status when the output file exists and --force was not given
-EXIT_OUTPUT_EXISTS = 1
-#: exit status for unreadable input (same as ``gaiextract extract``)
-EXIT_UNREADABLE = 2
+#: exit statuses as for every command (docs/cli.md): an output refused, unreadable input
+EXIT_OUTPUT_EXISTS = EXIT_OUTPUT
+EXIT_UNREADABLE = EXIT_INPUT
 
 
 @click.command("inspect")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the page here ('-' for standard output; the default is FILE's name + .inspect.html).")
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--overwrite", "--force", "force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
               help="Skip format sniffing.")
 def inspect_command(file: str, output: str | None, force: bool, fmt: str | None) -> None:
