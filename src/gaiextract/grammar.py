@@ -553,9 +553,12 @@ class Grammar:
     def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
 
-    def sections_with_role(self, role: str) -> list[str]:
-        """Ids of the sections with ``role`` (subsections | problems | fees), in order."""
-        return [s.id for s in self.sections if s.role == role]
+    def role(self, section_id: str) -> str | None:
+        """What else is read from a section (subsections | problems | fees), or None."""
+        roles = self.__dict__.get("_roles")
+        if roles is None:
+            roles = self.__dict__["_roles"] = {s.id: s.role for s in self.sections}
+        return roles.get(section_id)
 
     def table_names(self) -> list[str]:
         """The three tables, in template order (they are also sections of that id)."""

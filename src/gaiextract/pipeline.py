@@ -59,22 +59,21 @@ def _has_text(document: Document) -> bool:
 def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLike = None) -> Report:
     g = grammar_mod.load(grammar)
     # headings inside running text (a body saved on one line) become paragraphs of their own
-    document = replace(document, blocks=sections.split_running_text(document.blocks, g))
+    split, spans = sections.split_and_find(document.blocks, g)
+    document = replace(document, blocks=split)
     blocks = document.blocks
     report = Report(source={"path": src.name, "format": document.format, "sha256": src.sha256,
                             "pages": document.pages})
     report.warnings.extend(dict(w) for w in document.warnings)
 
-    spans = sections.find_sections(blocks, g)
     first = spans[0].block if spans else len(blocks)
     preamble = [b.text for b in blocks[:first] if isinstance(b, Paragraph)]
-    roles = {s.id: s.role for s in g.sections}
 
     fee_texts = []
     for sp in spans:
         sec = Section(id=sp.id, heading=sp.heading, text=sp.text(blocks),
                       location={"page": sp.page} if sp.page else {})
-        role = roles.get(sp.id)
+        role = g.role(sp.id)
         if role == grammar_mod.ROLE_SUBSECTIONS:
             for sub in sections.find_subsections(blocks, sp):
                 body = sub.text(blocks)
@@ -94,7 +93,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     # facts: title first, body second
     title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"))
     report.title = title
-    first_subsections = next((sp for sp in spans if roles.get(sp.id) == grammar_mod.ROLE_SUBSECTIONS), None)
+    first_subsections = next((sp for sp in spans if g.role(sp.id) == grammar_mod.ROLE_SUBSECTIONS), None)
     body = first_subsections.paragraphs(blocks) if first_subsections else \
         [b.text for b in blocks if isinstance(b, Paragraph)][:g.facts.body_lines]
     body = preamble + body

@@ -1,17 +1,32 @@
 """The template's consistency rules (勾稽关系) from ``grammars/checks.toml``."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..grammar import CheckDef, Grammar
 
 
-def _sum(keys: list[str], cells: dict[str, Any]):
-    total = 0
-    for k in keys:
-        v = cells.get(k)
-        total += v if isinstance(v, (int, float)) else 0
-    return round(total, 4) if isinstance(total, float) else total
+#: two sides of a rule are equal when they differ by less than this
+TOLERANCE = 1e-6
+
+
+def total(values: Iterable[Any]) -> int | float:
+    """The sum of a side of a rule: null (and anything not a number) counts as 0; a
+    decimal sum is rounded to 4 places, as amounts are printed."""
+    out: int | float = 0
+    for v in values:
+        out += v if isinstance(v, (int, float)) else 0
+    return round(out, 4) if isinstance(out, float) else out
+
+
+def balanced(left: Iterable[Any], right: Iterable[Any]) -> bool:
+    """Whether a rule holds on these values (the one comparison of checks and the split search)."""
+    return abs(total(left) - total(right)) < TOLERANCE
+
+
+def _sum(keys: list[str], cells: dict[str, Any]) -> int | float:
+    return total(cells.get(k) for k in keys)
 
 
 def rule_instances(check: CheckDef, cells: dict[str, Any],
@@ -44,7 +59,7 @@ def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict
             if not lk or not rk:
                 continue  # all cells of one side missing: nothing to compare
             exp, act = _sum(lk, cells), _sum(rk, cells)
-            results.append({"id": cid, "ok": abs(exp - act) < 1e-6, "expected": exp, "actual": act,
+            results.append({"id": cid, "ok": abs(exp - act) < TOLERANCE, "expected": exp, "actual": act,
                             "rule": check.rule})
     return results
 

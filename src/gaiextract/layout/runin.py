@@ -92,7 +92,7 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     ``end`` is where the variant ends in ``text``. The longest exact match scores 1.0; a
     longer variant matched with a misread or missing character (主动公开政府信息倩况 for
     主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
-    key, pos = _key(text[:SETTINGS.window])
+    key, pos = _key(text[:settings.window])
     exact = max((len(v) for v in variants if key.startswith(v)), default=0)
     best: tuple[int, float] | None = (exact, 1.0) if exact else None
     for v in variants:

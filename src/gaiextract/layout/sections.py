@@ -320,19 +320,27 @@ def _fill_implicit(blocks: list[Block], grammar: Grammar, spans: list[SectionSpa
 def split_running_text(blocks: list[Block], grammar: Grammar) -> list[Block]:
     """The blocks with headings that run inside long paragraphs cut out (see
     :mod:`.runin`): the six section headings anywhere, the overview's sub-heads in it."""
+    return split_and_find(blocks, grammar)[0]
+
+
+def split_and_find(blocks: list[Block], grammar: Grammar) -> tuple[list[Block], list[SectionSpan]]:
+    """:func:`split_running_text` and the section spans of its result, found once more
+    only when cutting sub-heads or items changed the blocks."""
     from . import runin
 
     blocks = runin.split_sections(blocks, grammar)
     spans = find_sections(blocks, grammar)
+    before = blocks
     # later sections first, so that the block indices of earlier ones stay valid
     for sp in reversed(spans):
-        role = next((sd.role for sd in grammar.sections if sd.id == sp.id), None)
+        role = grammar.role(sp.id)
         lo, hi = sp.block + 1, sp.end
         if role == ROLE_SUBSECTIONS:
             blocks = blocks[:lo] + runin.split_sub_heads(blocks, lo, hi, grammar) + blocks[hi:]
         elif role == ROLE_PROBLEMS:
             blocks = blocks[:lo] + runin.split_items(blocks, lo, hi) + blocks[hi:]
-    return blocks
+    unchanged = len(blocks) == len(before) and all(a is b for a, b in zip(blocks, before))
+    return blocks, (spans if unchanged else find_sections(blocks, grammar))
 
 
 def find_subsections(blocks: list[Block], span: SectionSpan) -> list[SubsectionSpan]:

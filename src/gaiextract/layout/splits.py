@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ..grammar import TableSpec
 from ..textnorm import nfkc
 from ..values import RUNNING_UNITS, Number
-from .checks import rule_instances, match_keys
+from .checks import balanced, match_keys, rule_instances
 
 
 @dataclass(frozen=True)
@@ -109,11 +109,7 @@ def holds(eq: Equation, values: dict[str, Number | None]) -> bool | None:
     rk = [k for k in eq.right if k in values]
     if not lk or not rk:
         return None
-    return abs(_sum(values[k] for k in lk) - _sum(values[k] for k in rk)) < 1e-6
-
-
-def _sum(vals) -> Number:
-    return sum(v for v in vals if v is not None)
+    return balanced((values[k] for k in lk), (values[k] for k in rk))
 
 
 # --------------------------------------------------------------------------- tokens
