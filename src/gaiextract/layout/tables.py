@@ -69,14 +69,12 @@ def classify_table(table: Table, grammar: Grammar) -> tuple[str | None, dict[str
     return (best if scores[best] >= MIN_LABEL_HITS or scores[best] == 1 and small else None), scores
 
 
-_label_sets: dict[tuple[int, str], tuple[str, ...]] = {}
-
-
 def _distinct_labels(name: str, grammar: Grammar) -> tuple[str, ...]:
-    """Labels of at least three characters that identify a table (cached per grammar)."""
-    key = (id(grammar), name)
-    if key not in _label_sets:
-        spec = grammar.tables[name]
+    """Labels of at least three characters that identify a table (kept on its TableSpec,
+    which is built once per grammar)."""
+    spec = grammar.tables[name]
+    cached = spec.__dict__.get("_distinct_labels")
+    if cached is None:
         labels = set(spec.identify)
         for lay in spec.layouts:
             for r in lay.rows:
@@ -85,8 +83,8 @@ def _distinct_labels(name: str, grammar: Grammar) -> tuple[str, ...]:
                 labels.update(lab for lab in c.labels if len(lab) >= 3)
             for gr in lay.groups:
                 labels.update(gr.labels)
-        _label_sets[key] = tuple(sorted(labels))
-    return _label_sets[key]
+        cached = spec.__dict__["_distinct_labels"] = tuple(sorted(labels))
+    return cached
 
 
 # --------------------------------------------------------------------------- entry

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from .pdf_tables import PageTable
 
 INSTALL_HINT = "install the OCR extra: pip install 'gaiextract[ocr]'"
-OCR_MODES = ("auto", "always", "never")
 _DIGIT = re.compile(r"\d")
 _SLASH_READINGS = {"1", "l", "I", "L", "/", "|", "7", "J"}
 _LONE_DASH = re.compile(r"^[一－\-–—_]+$")
@@ -346,23 +345,12 @@ def pages_to_read(mode: str, scans: list[PageScan], garbled: set[int]) -> list[i
     """Which pages OCR reads: ``auto`` the pages with no text or garbled text (not a
     page that could not be read at all: damaged, or stopped at a limit), ``always``
     every page, ``never`` none."""
-    if mode not in OCR_MODES:
-        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {mode!r}")
     if mode == "never":
         return []
     if mode == "always":
         return [s.number for s in scans]
     return [s.number for s in scans
             if (s.n_chars == 0 and not getattr(s, "failed", False)) or s.number in garbled]
-
-
-def optional_ocr(mode: str) -> str | None:
-    """None when OCR can run in this mode, else why not (for the warning)."""
-    if mode == "never":
-        return "OCR is off (ocr='never')"
-    if not available():
-        return INSTALL_HINT
-    return None
 
 
 def apply(data: bytes, scans: list[PageScan], warnings: list[dict[str, Any]], mode: str, garbled: set[int],

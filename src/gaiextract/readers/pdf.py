@@ -87,7 +87,7 @@ class PdfReader(Reader):
             raise ExtractError("unsupported_format", "not a PDF (no %PDF- header)", source.name)
         scans, warnings = self._scan(source)
         pages = _ocr_hook(source, scans, warnings, self.settings)
-        doc = assemble(scans, warnings, self.settings, ocr_mode=getattr(source, "ocr", "auto"))
+        doc = assemble(scans, warnings, self.settings, ocr_mode=source.ocr)
         if pages:
             from .ocr import mark_cells
 
@@ -220,7 +220,7 @@ def _is_garbled(s: PageScan) -> bool:
 
 def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[dict[str, Any]], settings: TableSettings) -> dict[int, OcrPage]:
     """Pages without usable text read from their image (readers/ocr.py)."""
-    mode = getattr(source, "ocr", "auto")
+    mode = source.ocr
     garbled = {s.number for s in scans if _is_garbled(s)}
     if mode == "never" or (mode == "auto" and not garbled and all(s.n_chars or s.failed for s in scans)):
         return {}

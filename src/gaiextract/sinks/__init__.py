@@ -7,7 +7,6 @@ path when the bytes could not even be read), so re-running never duplicates.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 ERROR_SCHEMA = "gaiextract.error/1"
@@ -56,10 +55,6 @@ class Sink:
     def has_error(self, key: str) -> bool:
         """Is the record an earlier run stored for this key an error record?"""
         return key in self.errored
-
-    def write_many(self, records: Iterable[dict[str, Any]]) -> None:
-        for r in records:
-            self.write(r)
 
     def flush(self) -> None:
         pass

@@ -176,10 +176,6 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(normalize_url(url)).get_backend_name() == "sqlite"
-
-
 def sqlite_path(url: str) -> str | None:
     """The file of a SQLite URL (None for in-memory or other databases)."""
     u = make_url(normalize_url(url))
