@@ -24,7 +24,7 @@ def test_grammar_loads_and_describes_the_contract():
 def test_grammar_error_is_loud(monkeypatch):
     import pytest
 
-    monkeypatch.setattr(grammar, "_read", lambda name: {"section": [{"heading": "x"}]})
+    monkeypatch.setattr(grammar.loader, "_read", lambda name: {"section": [{"heading": "x"}]})
     with pytest.raises(grammar.GrammarError, match="missing 'id'"):
         grammar._load_sections()
 

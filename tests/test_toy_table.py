@@ -35,7 +35,7 @@ TOY_CHECK = {"id": "media.sum.{column}", "table": "media", "for_each": "column",
 
 @pytest.fixture()
 def toy_grammar(monkeypatch):
-    real = grammar._read
+    real = grammar.loader._read
 
     def read(name):
         if name == "tables.toml":
@@ -49,7 +49,7 @@ def toy_grammar(monkeypatch):
                                         + ["opened", "closed", "posts"]))
         return data
 
-    monkeypatch.setattr(grammar, "_read", read)
+    monkeypatch.setattr(grammar.loader, "_read", read)
     return grammar.build()
 
 

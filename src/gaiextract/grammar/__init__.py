@@ -1,0 +1,58 @@
+"""The template grammars in ``grammars/`` and users' own grammars (see docs/grammar.md).
+
+A package of three parts: :mod:`.model` (the loaded grammar's types), :mod:`.validate`
+(schemas, patterns, errors naming file, line and key) and :mod:`.loader` (reading,
+merging a user's files over the shipped ones, building the :class:`Grammar`).
+Every name is re-exported here, so ``from gaiextract.grammar import X`` keeps working.
+"""
+from __future__ import annotations
+
+from .loader import (
+    GRAMMAR_ENV,
+    ITEM_IDS,
+    GrammarLike,
+    build,
+    load,
+    merge,
+    report_markers,
+)
+from .model import (
+    ROLE_FEES,
+    ROLE_PROBLEMS,
+    ROLE_SUBSECTIONS,
+    SECTION_ROLES,
+    TABLE_VARIANTS,
+    CategoryProfile,
+    CheckDef,
+    ColumnDef,
+    FactsGrammar,
+    FeeGrammar,
+    Grammar,
+    GrammarError,
+    GroupDef,
+    ProblemsGrammar,
+    RowDef,
+    RunInGrammar,
+    SectionDef,
+    TableGrammar,
+    TableSpec,
+)
+from .validate import (
+    CAPTURING_PATTERNS,
+    dotted,
+    expand,
+    file_schema,
+    locate,
+)
+
+# private names that tests and the series/agencies modules use today
+from .loader import _load_sections, _parse, _read, _shipped_text  # noqa: F401
+from .validate import _validate  # noqa: F401
+
+__all__ = [
+    "CAPTURING_PATTERNS", "GRAMMAR_ENV", "ITEM_IDS", "ROLE_FEES", "ROLE_PROBLEMS", "ROLE_SUBSECTIONS",
+    "SECTION_ROLES", "TABLE_VARIANTS", "CategoryProfile", "CheckDef", "ColumnDef", "FactsGrammar",
+    "FeeGrammar", "Grammar", "GrammarError", "GrammarLike", "GroupDef", "ProblemsGrammar", "RowDef",
+    "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "build", "dotted", "expand",
+    "file_schema", "load", "locate", "merge", "report_markers",
+]

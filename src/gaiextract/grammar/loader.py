@@ -1,0 +1,400 @@
+"""Load and validate the template grammars in ``grammars/``, and users' own grammars.
+
+The grammars are data: the six sections and their heading variants, the table
+layouts of the 2019 and 2021 editions, the consistency checks, the category
+keyword profiles and the wording of the report's facts (title, agency, fees) and
+of section 五's turn to measures. They are read once per grammar directory and
+validated on load (JSON Schema files in ``grammars/schema/``, then the
+cross-references), so a typo in a grammar fails loudly with its file, line and key
+instead of silently matching nothing.
+
+A user's grammar directory holds only what it changes: each of its ``*.toml`` files
+is merged into the shipped file of the same name at the raw TOML level (see
+:func:`merge`) before anything reads it, so every loader below benefits unchanged.
+"""
+from __future__ import annotations
+
+import contextvars
+import functools
+import os
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional, Union
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..textnorm import label_key
+from .model import (
+    SECTION_ROLES,
+    TABLE_VARIANTS,
+    CategoryProfile,
+    CheckDef,
+    ColumnDef,
+    FactsGrammar,
+    FeeGrammar,
+    Grammar,
+    GrammarError,
+    GroupDef,
+    ProblemsGrammar,
+    RowDef,
+    RunInGrammar,
+    SectionDef,
+    TableGrammar,
+    TableSpec,
+)
+from .validate import _validate, expand
+
+#: environment variable naming a user grammar directory used when none is passed
+GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
+#: keys that identify an item of a list of tables, so that a user's item extends the
+#: shipped item with the same identity instead of being appended
+ITEM_IDS = ("id", "key")
+
+
+#: the user grammar directory being loaded (read by :func:`_read`)
+_USER_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar("gaiextract_user_grammar",
+                                                                         default=None)
+
+
+def _shipped_text(name: str) -> str:
+    return resources.files("gaiextract").joinpath("grammars", name).read_text(encoding="utf-8")
+
+
+def _parse(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise GrammarError(f"{where}: {exc}") from None
+
+
+def merge(base: Any, extra: Any) -> Any:
+    """``extra`` (a user's file) laid over ``base`` (the shipped one), generically:
+
+    * tables merge key by key, recursively;
+    * a list of tables whose items carry an ``id`` or ``key`` is merged item by item:
+      a user item with a known identity extends that item, a new one is appended;
+    * any other list (labels, variants, keywords, phrases) is extended, keeping order
+      and dropping repeats;
+    * a scalar (a heading, a weight, a setting) is replaced.
+    """
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for k, v in extra.items():
+            out[k] = merge(base[k], v) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(extra, list):
+        ident = _item_id_key(base) or _item_id_key(extra)
+        if ident:
+            out = list(base)
+            index = {item.get(ident): i for i, item in enumerate(out) if isinstance(item, dict)}
+            for item in extra:
+                key = item.get(ident) if isinstance(item, dict) else None
+                if key is not None and key in index:
+                    out[index[key]] = merge(out[index[key]], item)
+                else:
+                    out.append(item)
+            return out
+        out = list(base)
+        for item in extra:
+            if item not in out:
+                out.append(item)
+        return out
+    return extra
+
+
+def _item_id_key(items: list[Any]) -> str | None:
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for k in ITEM_IDS:
+        if any(k in i for i in items):
+            return k
+    return None
+
+
+def _read(name: str) -> dict[str, Any]:
+    """One grammar file as a validated dict: the shipped file, with the current user
+    grammar's file of the same name merged over it."""
+    data = _parse(_shipped_text(name), f"grammars/{name}")
+    user_dir = _USER_DIR.get()
+    user_file = user_dir / name if user_dir is not None else None
+    if user_file is not None and user_file.is_file():
+        text = user_file.read_text(encoding="utf-8")
+        extra = _parse(text, str(user_file))
+        _validate(extra, name, str(user_file), text, partial=True)
+        data = merge(data, extra)
+        _validate(data, name, str(user_file), text, partial=False)
+    # the shipped files are validated against their schemas by the test suite
+    # (tests/test_grammar.py), so a plain run does not pay for importing jsonschema
+    return data
+
+
+
+def _need(d: dict[str, Any], key: str, where: str):
+    if key not in d:
+        raise GrammarError(f"{where}: missing {key!r}")
+    return d[key]
+
+
+def _labels(d: dict[str, Any], where: str) -> tuple[str, ...]:
+    labels = _need(d, "labels", where)
+    if not labels or not all(isinstance(x, str) and x for x in labels):
+        raise GrammarError(f"{where}: labels must be non-empty strings")
+    return tuple(label_key(x) for x in labels)
+
+
+
+def _load_sections() -> list[SectionDef]:
+    data = _read("sections.toml")
+    out = []
+    for i, s in enumerate(_need(data, "section", "sections.toml")):
+        where = f"sections.toml section {i}"
+        out.append(SectionDef(
+            id=_need(s, "id", where),
+            heading=_need(s, "heading", where),
+            variants=tuple(label_key(v) for v in s.get("variants", [])),
+            all_of=tuple(tuple(g) for g in s.get("all_of", [])),
+            none_of=tuple(s.get("none_of", [])),
+            role=s.get("role"),
+        ))
+    ids = [s.id for s in out]
+    if len(set(ids)) != len(ids):
+        raise GrammarError("sections.toml: duplicate section ids")
+    return out
+
+
+def _compiled_run_in(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except re.error as exc:
+        raise GrammarError(f"sections.toml: [run_in] opener_patterns: {exc}") from None
+
+
+def _load_run_in() -> RunInGrammar:
+    data = _read("sections.toml")
+    r = data.get("run_in", {})
+    implicit = tuple((item["id"], tuple(label_key(w) for w in item["starts"])) for item in data.get("implicit", []))
+    return RunInGrammar(head_ends=tuple(r.get("head_ends", ())), openers=tuple(r.get("openers", ())),
+                        opener_patterns=_compiled_run_in(r.get("opener_patterns", ())),
+                        not_after="".join(r.get("not_after", ())), implicit=implicit,
+                        section_ends=tuple(r.get("section_ends", ())))
+
+
+def _columns(items: list[dict[str, Any]], where: str,
+             child_sets: Optional[dict[str, list[dict[str, Any]]]] = None) -> list[ColumnDef]:
+    cols = []
+    for i, c in enumerate(items):
+        w = f"{where} column {i}"
+        cid = c.get("id") or c.get("key")
+        if not cid:
+            raise GrammarError(f"{w}: needs an id or key")
+        cols.append(ColumnDef(id=cid, labels=_labels(c, w), key=c.get("key"), parent=c.get("parent")))
+        if c.get("children_of"):
+            kids = (child_sets or {}).get(c["children_of"])
+            if kids is None:
+                raise GrammarError(f"{w}: unknown children_of {c['children_of']!r}")
+            for k in kids:
+                cols.append(ColumnDef(id=f"{cid}.{k['key']}", labels=_labels(k, w), key=k["key"], parent=cid))
+    ids = {c.id for c in cols}
+    for c in cols:
+        if c.parent and c.parent not in ids:
+            raise GrammarError(f"{where}: column {c.id!r} has unknown parent {c.parent!r}")
+    return cols
+
+
+def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edition: str | None) -> TableGrammar:
+    """One layout from a table grammar (or one of its ``[edition.X]`` parts)."""
+    groups = [GroupDef(id=_need(g, "id", f"{where} group"), labels=_labels(g, f"{where} group"),
+                       row_key=g.get("row_key")) for g in d.get("groups", [])]
+    gids = {g.id for g in groups}
+    rows = []
+    for i, r in enumerate(d.get("rows", [])):
+        w = f"{where} row {i}"
+        if r.get("group") and r["group"] not in gids:
+            raise GrammarError(f"{w}: unknown group {r['group']!r}")
+        rows.append(RowDef(key=_need(r, "key", w), labels=_labels(r, w), group=r.get("group"),
+                           strict_group=bool(r.get("strict_group")), editions=tuple(r.get("editions", ()))))
+    child_sets = {c["children_of"]: data.get(c["children_of"]) for c in _need(d, "columns", where)
+                  if c.get("children_of") and data.get(c["children_of"]) is not None}
+    cols = _columns(d["columns"], where, child_sets)
+    keys = tuple(d["keys"]) if "keys" in d else None
+    lay = TableGrammar(name=name, rows=rows, groups=groups, columns=cols, keys=keys,
+                       identify=tuple(label_key(x) for x in d.get("identify", [])), edition=edition)
+    if keys is not None:
+        row_keys = {r.key for r in rows} | {g.row_key for g in groups if g.row_key}
+        leaves = set(lay.leaf_keys())
+        for k in keys:
+            r, _, c = k.partition(".")
+            if (rows and r not in row_keys) or (c if rows else k) not in leaves:
+                raise GrammarError(f"{where}: key {k!r} names an unknown row or column")
+    return lay
+
+
+def _load_table(name: str, checks: list[CheckDef]) -> TableSpec:
+    """grammars/<name>.toml: one shape for every table. Top-level rows/groups/columns are the
+    layout of every edition; ``[edition.X]`` parts (each complete) are per-edition layouts."""
+    fname = f"{name}.toml"
+    data = _read(fname)
+    variants = frozenset(data.get("variants", ()))
+    unknown = variants - TABLE_VARIANTS
+    if unknown:
+        raise GrammarError(f"{fname}: unknown variants {sorted(unknown)} (known: {sorted(TABLE_VARIANTS)})")
+    if "edition" in data:
+        layouts = [_layout(name, d, data, f"{fname} edition {ed}", ed) for ed, d in data["edition"].items()]
+    else:
+        layouts = [_layout(name, data, data, fname, None)]
+    return TableSpec(name=name, layouts=layouts, variants=variants,
+                     checks=[c for c in checks if c.table == name],
+                     identify=tuple(label_key(x) for x in data.get("identify", [])))
+
+
+def _load_tables(checks: list[CheckDef]) -> dict[str, TableSpec]:
+    index = _read("tables.toml")
+    names = _need(index, "tables", "tables.toml")
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise GrammarError("tables.toml: tables must be a list of table names")
+    out = {n: _load_table(n, checks) for n in names}
+    for c in checks:
+        if c.table not in out:
+            raise GrammarError(f"checks.toml: check {c.id!r} names an unknown table {c.table!r}")
+    return out
+
+
+def _load_checks() -> tuple[list[CheckDef], dict[str, list[str]]]:
+    data = _read("checks.toml")
+    dims = data.get("dimensions", {})
+    checks = []
+    for i, c in enumerate(_need(data, "check", "checks.toml")):
+        w = f"checks.toml check {i}"
+        fe = c.get("for_each")
+        if fe and fe not in ("row", "column", "group"):
+            raise GrammarError(f"{w}: for_each must be row, column or group")
+        checks.append(CheckDef(id=_need(c, "id", w), table=_need(c, "table", w), for_each=fe,
+                               left=tuple(_need(c, "left", w)), right=tuple(_need(c, "right", w)),
+                               rule=_need(c, "rule", w)))
+    return checks, dims
+
+
+def _load_categories() -> tuple[list[CategoryProfile], dict[str, Any]]:
+    data = _read("categories.toml")
+    profiles = []
+    for cid, d in _need(data, "category", "categories.toml").items():
+        kw = {label_key(k): float(v) for k, v in _need(d, "keywords", f"categories.toml {cid}").items()}
+        profiles.append(CategoryProfile(id=cid, keywords=kw))
+    settings = data.get("settings", {})
+    if settings.get("fallback") not in {p.id for p in profiles}:
+        raise GrammarError(f"categories.toml: settings.fallback {settings.get('fallback')!r} is not a category")
+    return profiles, settings
+
+
+def _patterns(items: list[str]) -> re.Pattern:
+    """One alternation of grammar patterns (placeholders expanded)."""
+    return re.compile("|".join(f"(?:{expand(p)})" for p in items))
+
+
+def _compiled(items: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(expand(p)) for p in items)
+
+
+def _words(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _load_facts() -> FactsGrammar:
+    d = _read("facts.toml")
+    t, a, y, f = d["title"], d["agency"], d["year"], d["fees"]
+    fees = FeeGrammar(notices=_compiled(f["notices_patterns"]),
+                      amount_notified=_compiled(f["amount_notified_patterns"]),
+                      amount_collected=_compiled(f["amount_collected_patterns"]),
+                      no_notices=_compiled(f["no_notices_patterns"]),
+                      no_collection=_compiled(f["no_collection_patterns"]),
+                      units={k: float(v) for k, v in f["units"].items()})
+    meta = t["meta_keys"] + d["meta"]["other_keys"]
+    return FactsGrammar(
+        title_core=_patterns(t["core_patterns"]), title_max=int(t["max_length"]),
+        title_meta_keys=tuple(t["meta_keys"]),
+        meta_line=re.compile(rf"^\s*({_words(meta)})\s*[:：]\s*(.*)$"),
+        title_agency_line_max=int(t["agency_line_max"]),
+        title_strip_prefixes=tuple(t.get("strip_prefixes", [])),
+        title_strip=re.compile(f"[{re.escape(t['strip_chars'])}]+"),
+        title_chrome=_patterns(t["chrome_patterns"]) if t.get("chrome_patterns") else None,
+        year=_patterns(y["patterns"]), title_year=_patterns(y["title_patterns"]),
+        body_year=_patterns(y["body_opening_patterns"]), body_lines=int(y["body_lines"]),
+        agency_suffixes=tuple(sorted(a["suffixes"], key=len, reverse=True)),
+        agency_followers=re.compile(f"^(?:{_words(a['followers'])}|[{re.escape(a['follower_marks'])}])"),
+        agency_not_starts=tuple(a["not_starts"]), agency_not_names=tuple(a.get("not_names", [])),
+        agency_run=_patterns(a["run_patterns"]), agency_min_len=int(a["min_length"]),
+        markers=tuple(d["report"]["markers"]), fees=fees)
+
+
+def _load_problems() -> ProblemsGrammar:
+    d = _read("problems.toml")
+    return ProblemsGrammar(turn=_patterns(d["turn_patterns"]), turn_window=int(d["turn_window"]),
+                           turn_min_offset=int(d["turn_min_offset"]),
+                           part_head=_patterns(d["part_head_patterns"]),
+                           item_shi=_patterns(d["item_patterns"]), item_strip=d["item_strip"])
+
+
+def _build() -> Grammar:
+    checks, dims = _load_checks()
+    cats, settings = _load_categories()
+    sections = _load_sections()
+    for s in sections:
+        if s.role is not None and s.role not in SECTION_ROLES:
+            raise GrammarError(f"sections.toml: section {s.id!r}: role must be one of {', '.join(SECTION_ROLES)}")
+    user = _USER_DIR.get()
+    return Grammar(sections=sections, tables=_load_tables(checks), checks=checks, dimensions=dims,
+                   categories=cats, category_settings=settings, facts=_load_facts(),
+                   problems=_load_problems(), run_in=_load_run_in(), user_dir=str(user) if user else None)
+
+
+GrammarLike = Union[None, str, "os.PathLike[str]", Grammar]
+
+
+def load(grammar: GrammarLike = None) -> Grammar:
+    """The grammar, loaded and validated once per directory.
+
+    ``grammar`` is None (the shipped grammar, or the directory named by the
+    ``GAIEXTRACT_GRAMMAR`` environment variable), a directory of user ``*.toml``
+    files merged over the shipped ones, or an already loaded :class:`Grammar`.
+    Raises :class:`GrammarError` naming the file, line and key of a bad grammar.
+    """
+    if isinstance(grammar, Grammar):
+        return grammar
+    if grammar is None:
+        grammar = os.environ.get(GRAMMAR_ENV) or None
+    if grammar is None:
+        return _load_dir(None)
+    path = Path(grammar).expanduser()
+    if not path.is_dir():
+        raise GrammarError(f"{path}: not a grammar directory")
+    return _load_dir(str(path.resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_dir(user_dir: str | None) -> Grammar:
+    if user_dir is not None:
+        known = {p.name for p in resources.files("gaiextract").joinpath("grammars").iterdir()}
+        for p in sorted(Path(user_dir).glob("*.toml")):
+            if p.name not in known:
+                raise GrammarError(f"{p}: line 1: no shipped grammar file of this name "
+                                   f"(known: {', '.join(sorted(k for k in known if k.endswith('.toml')))})")
+    token = _USER_DIR.set(Path(user_dir) if user_dir else None)
+    try:
+        return _build()
+    finally:
+        _USER_DIR.reset(token)
+
+
+def report_markers(grammar: GrammarLike = None) -> tuple[str, ...]:
+    """Words one of which every report has near its start (for sniffing text files)."""
+    return load(grammar).facts.markers
+
+
+def build() -> Grammar:
+    """Load and validate the shipped grammar now (uncached; ``load`` caches it)."""
+    return _build()
