@@ -122,3 +122,75 @@ def test_batch_option_hands_the_grammar_to_the_workers(tmp_path):
                           "--grammar", str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert res.returncode == 2 and "facts.toml: line 2: key fees.notices_patterns[0]" in res.stderr
     assert not (tmp_path / "b.jsonl").exists()
+
+
+# ------------------------------------------------------------------ agencies.toml and series.toml
+
+#: a tie of the user's own: 本年新收申请 may not fall (the shipped series.toml has no such tie)
+USER_TIE = ('[[tie]]\nid = "requests.new_grows"\ntable = "requests"\nthis = "new.total"\n'
+            'previous = "new.total"\nrelation = "ge"\n')
+
+
+def _year_record(year: int, new_total: int) -> dict:
+    return {"report": {"agency": "某市某局", "year": year}, "sections": [],
+            "tables": {"requests": {"cells": {"new.total": new_total}}}}
+
+
+def test_a_user_series_toml_is_used(tmp_path):
+    from gaiextract.series import series_of, ties
+
+    d = _grammar(tmp_path, series=USER_TIE)
+    records = [_year_record(2021, 5), _year_record(2022, 3)]
+    assert "requests.new_grows" not in {t.id for t in ties()}
+    assert not [c for c in series_of(records).checks if c.check == "requests.new_grows"]
+    mine = [c for c in series_of(records, grammar=d).checks if c.check == "requests.new_grows"]
+    assert [(c.previous_value, c.value, c.ok) for c in mine] == [(5, 3, False)]
+    # the shipped ties are still there, extended, not replaced
+    assert {t.id for t in ties()} < {t.id for t in ties(d)}
+
+
+def test_a_user_agencies_toml_is_used(tmp_path, monkeypatch):
+    from gaiextract.agencies import group_names, identity, normalise
+
+    d = _grammar(tmp_path, agencies='[normalise]\nreplace = [["委员会", "委"]]\n')
+    name = "某市发展和改革委员会"
+    assert normalise(name) == name
+    assert normalise(name, d) == "某市发展和改革委"
+    assert normalise("某市人民政府", d) == "某市政府"  # the shipped pair still applies
+    assert identity(name, 2022, grammar=d) == "某市发展和改革委/2022"
+    assert group_names([name, "某市发展和改革委"], d)[name].key == "某市发展和改革委"
+    monkeypatch.setenv(GRAMMAR_ENV, str(d))  # the default grammar named by the environment
+    assert normalise(name) == "某市发展和改革委"
+
+
+@pytest.mark.parametrize("name,text,needle", [
+    ("agencies", '"[[["', "Expected '='"),
+    ("series", '"[[["', "Expected '='"),
+    ("series", "[[[", "Invalid"),
+    ("series", '[[tie]]\nid = "x"\ntable = "requests"\nthis = "a"\nprevious = "b"\nrelation = "gt"\n',
+     "line 6: key tie[0].relation"),
+    ("series", '[[tie]]\nid = "x"\ntable = "no_such_table"\nthis = "a"\nprevious = "b"\nrelation = "eq"\n',
+     "unknown table 'no_such_table'"),
+    ("agencies", "[group]\nshort_form = '(区'\n", "missing )"),
+])
+def test_a_broken_agencies_or_series_toml_is_an_error_naming_the_file(tmp_path, name, text, needle):
+    d = _grammar(tmp_path, **{name: text})
+    with pytest.raises(GrammarError) as e:
+        load(d)
+    msg = str(e.value)
+    assert msg.startswith(str(d.resolve() / f"{name}.toml")), msg
+    assert needle in msg, msg
+
+
+def test_report_section_knows_the_ids_of_the_grammar_it_was_extracted_with(tmp_path):
+    import gaiextract
+    from gaiextract.report import Report
+
+    d = _grammar(tmp_path, sections='[[section]]\nid = "appendix"\nheading = "附件"\nvariants = ["附件"]\n')
+    report = gaiextract.extract(REPORT, grammar=d)
+    assert report.grammar is load(d)
+    assert report.section("appendix") is None  # a section of this grammar the report lacks
+    with pytest.raises(KeyError, match="appendix"):
+        gaiextract.extract(REPORT).section("appendix")  # no such id in the shipped grammar
+    with pytest.raises(KeyError):
+        Report(source={}, grammar=load(d)).section("appendx")

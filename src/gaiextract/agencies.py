@@ -8,52 +8,39 @@ front — to count as one agency. The rules are data (``grammars/agencies.toml``
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .grammar import GrammarError, _read
+from .grammar import AgencyRules, GrammarLike, load
 from .textnorm import nfkc, to_simplified
 
-
-@dataclass(frozen=True)
-class AgencyRules:
-    replace: tuple[tuple[str, str], ...]
-    division_prefix: re.Pattern[str]
-    short_form: re.Pattern[str]
+__all__ = ["AgencyGroup", "AgencyRules", "group_names", "identity", "normalise", "rules"]
 
 
-@functools.lru_cache(maxsize=1)
-def rules() -> AgencyRules:
-    data = _read("agencies.toml")
-    try:
-        pairs = tuple((str(a), str(b)) for a, b in data["normalise"]["replace"])
-        prefix = re.compile(data["group"]["division_prefix"])
-        short = re.compile(data["group"]["short_form"])
-    except (KeyError, TypeError, ValueError, re.error) as exc:
-        raise GrammarError(f"grammars/agencies.toml: {exc}") from None
-    pairs = tuple(sorted(pairs, key=lambda p: -len(p[0])))
-    return AgencyRules(replace=pairs, division_prefix=prefix, short_form=short)
+def rules(grammar: GrammarLike = None) -> AgencyRules:
+    """The agency rules of a grammar (``agencies.toml``, a user's file merged over it)."""
+    return load(grammar).agencies
 
 
 _SPACE = re.compile(r"\s+")
 
 
-def normalise(name: str | None) -> str | None:
+def normalise(name: str | None, grammar: GrammarLike = None) -> str | None:
     """The normal form of an agency name (None for no name)."""
     if not name:
         return None
     text = _SPACE.sub("", to_simplified(nfkc(name)))
-    for old, new in rules().replace:
+    for old, new in rules(grammar).replace:
         text = text.replace(old, new)
     return text or None
 
 
-def identity(agency: str | None, year: int | None, sha256: str | None = None) -> str:
+def identity(agency: str | None, year: int | None, sha256: str | None = None,
+             grammar: GrammarLike = None) -> str:
     """The report identity ``<normalised agency>/<year>``; without both, the content hash
     (a report whose agency or year is unknown is only ever the same as itself)."""
-    key = normalise(agency)
+    key = normalise(agency, grammar)
     if key and isinstance(year, int):
         return f"{key}/{year}"
     return f"sha256:{sha256}"
@@ -71,12 +58,13 @@ class AgencyGroup:
         return {"agency": self.key, "names": sorted(self.names), "forms": sorted(self.forms)}
 
 
-def group_names(names: Iterable[str]) -> dict[str, AgencyGroup]:
+def group_names(names: Iterable[str], grammar: GrammarLike = None) -> dict[str, AgencyGroup]:
     """Group agency names; returns ``name -> group`` (names without a normal form left out)."""
-    r = rules()
+    g = load(grammar)
+    r = rules(g)
     by_form: dict[str, list[str]] = {}
     for name in names:
-        form = normalise(name)
+        form = normalise(name, g)
         if form:
             by_form.setdefault(form, [])
             if name not in by_form[form]:

@@ -63,7 +63,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     document = replace(document, blocks=split)
     blocks = document.blocks
     report = Report(source={"path": src.name, "format": document.format, "sha256": src.sha256,
-                            "pages": document.pages})
+                            "pages": document.pages}, grammar=g)
     report.warnings.extend(dict(w) for w in document.warnings)
 
     first = spans[0].block if spans else len(blocks)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
+    from .grammar import Grammar
+
 SCHEMA_ID = "gaiextract.report/1"
 #: columns of ``to_frame()``: one row per cell
 FRAME_COLUMNS = ("table", "key", "value", "raw", "page", "how")
@@ -113,16 +115,18 @@ class Report:
                                                  "amount_collected": None})
     checks: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: the grammar the report was extracted with (not part of the JSON; None: the shipped one)
+    grammar: Grammar | None = field(default=None, compare=False)
 
     def section(self, sid: str) -> Section | None:
         """The section with this id, or None when the report lacks it.
 
-        Raises ``KeyError`` for an id that is not a section id of the grammar (a typo
-        would otherwise look like a missing section)."""
+        Raises ``KeyError`` for an id that is not a section id of the grammar the report
+        was extracted with (a typo would otherwise look like a missing section)."""
         found = next((s for s in self.sections if s.id == sid), None)
         if found is None:
             from .grammar import load
-            known = [d.id for d in load().sections]
+            known = load(self.grammar).section_ids()
             if sid not in known:
                 raise KeyError(f"{sid!r} is not a section id; the section ids are {', '.join(known)}")
         return found

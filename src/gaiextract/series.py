@@ -13,44 +13,22 @@ year's 尚未审结 — and no single report can check that. The ties are data
 """
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import agencies
-from .grammar import GrammarError, _read
+from .grammar import Grammar, GrammarLike, Tie
 from .grammar import load as load_grammar
 
-
-@dataclass(frozen=True)
-class Tie:
-    id: str
-    table: str
-    for_each: str | None
-    this: str
-    previous: str
-    relation: str
-    detail: str
-    when_text: tuple[str, ...]
+__all__ = ["AgencySeries", "SeriesResult", "Tie", "TieResult", "YearReport", "check_pair", "check_reports",
+           "series", "series_of", "ties"]
 
 
-@functools.lru_cache(maxsize=1)
-def ties() -> tuple[Tie, ...]:
-    data = _read("series.toml")
-    out = []
-    for i, t in enumerate(data.get("tie", [])):
-        try:
-            tie = Tie(id=t["id"], table=t["table"], for_each=t.get("for_each"), this=t["this"],
-                      previous=t["previous"], relation=t.get("relation", "eq"), detail=t.get("detail", ""),
-                      when_text=tuple(t.get("when_text", ())))
-        except KeyError as exc:
-            raise GrammarError(f"grammars/series.toml tie {i}: missing {exc}") from None
-        if tie.relation not in ("eq", "ge"):
-            raise GrammarError(f"grammars/series.toml tie {i}: relation must be eq or ge")
-        out.append(tie)
-    return tuple(out)
+def ties(grammar: GrammarLike = None) -> tuple[Tie, ...]:
+    """The ties of a grammar (``series.toml``, a user's file merged over it)."""
+    return load_grammar(grammar).ties
 
 
 @dataclass
@@ -151,11 +129,11 @@ def _fmt(v: float | None) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def _instances(tie: Tie) -> list[tuple[str, str, str]]:
+def _instances(tie: Tie, grammar: Grammar) -> list[tuple[str, str, str]]:
     """(check id, this key, previous key) for each dimension entry of the tie."""
     if not tie.for_each:
         return [(tie.id, tie.this, tie.previous)]
-    dims = load_grammar().dimensions.get(tie.for_each) or []
+    dims = grammar.dimensions.get(tie.for_each) or []
     ph = "{" + tie.for_each + "}"
     return [(tie.id.replace(ph, d), tie.this.replace(ph, d), tie.previous.replace(ph, d)) for d in dims]
 
@@ -166,15 +144,16 @@ def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) else None
 
 
-def check_pair(prev: YearReport, cur: YearReport, agency: str) -> list[TieResult]:
+def check_pair(prev: YearReport, cur: YearReport, agency: str, grammar: GrammarLike = None) -> list[TieResult]:
+    g = load_grammar(grammar)
     out = []
-    for tie in ties():
+    for tie in g.ties:
         if tie.when_text and not any(p in cur.text for p in tie.when_text):
             continue
         this_cells, prev_cells = cur.cells.get(tie.table), prev.cells.get(tie.table)
         if this_cells is None or prev_cells is None:
             continue
-        for cid, this_key, prev_key in _instances(tie):
+        for cid, this_key, prev_key in _instances(tie, g):
             if this_key not in this_cells and prev_key not in prev_cells:
                 continue  # neither report prints this column
             v, pv = _number(this_cells.get(this_key)), _number(prev_cells.get(prev_key))
@@ -190,10 +169,12 @@ def _best(reports: list[YearReport]) -> YearReport:
     return min(reports, key=lambda r: (r.warnings_count, -r.cells_count, r.report_id or 0))
 
 
-def check_reports(reports: Iterable[YearReport]) -> SeriesResult:
-    """Group by agency, keep the best-read report per year, check consecutive years."""
+def check_reports(reports: Iterable[YearReport], grammar: GrammarLike = None) -> SeriesResult:
+    """Group by agency, keep the best-read report per year, check consecutive years
+    (ties and agency rules from ``grammar``: None is the shipped one or $GAIEXTRACT_GRAMMAR)."""
+    g = load_grammar(grammar)
     reports = list(reports)
-    groups = agencies.group_names(r.agency for r in reports)
+    groups = agencies.group_names((r.agency for r in reports), g)
     by_agency: dict[str, dict[int, list[YearReport]]] = {}
     names: dict[str, list[str]] = {}
     for r in reports:
@@ -209,14 +190,14 @@ def check_reports(reports: Iterable[YearReport]) -> SeriesResult:
         result.agencies.append(AgencySeries(agency=key, names=names[key], years=years, gaps=gaps))
         for y in years:
             if y - 1 in by_agency[key]:
-                result.checks.extend(check_pair(_best(by_agency[key][y - 1]), _best(by_agency[key][y]), key))
+                result.checks.extend(check_pair(_best(by_agency[key][y - 1]), _best(by_agency[key][y]), key, g))
     return result
 
 
-def series_of(records: Iterable[dict[str, Any]]) -> SeriesResult:
+def series_of(records: Iterable[dict[str, Any]], grammar: GrammarLike = None) -> SeriesResult:
     """Series checks over canonical report dicts (error records and reports without
     an agency or year are left out)."""
-    return check_reports(r for r in (YearReport.of(rec) for rec in records) if r is not None)
+    return check_reports((r for r in (YearReport.of(rec) for rec in records) if r is not None), grammar)
 
 
 def _records_from_db(conn) -> Iterable[YearReport]:
@@ -233,9 +214,10 @@ def _records_from_db(conn) -> Iterable[YearReport]:
             yield yr
 
 
-def series(db: str, store: bool = False) -> SeriesResult:
+def series(db: str, store: bool = False, grammar: GrammarLike = None) -> SeriesResult:
     """Series checks over a batch database (a SQLite path or a database URL).
 
+    ``grammar`` supplies the ties and agency rules (see :func:`check_reports`).
     ``store`` writes the result into the database's ``series_agencies``,
     ``series_checks`` and ``series_gaps`` tables (replacing an earlier result).
     A SQLite file that does not exist raises :class:`FileNotFoundError`.
@@ -251,7 +233,7 @@ def series(db: str, store: bool = False) -> SeriesResult:
         if store:
             create_tables(engine)
         with engine.connect() as conn:
-            result = check_reports(list(_records_from_db(conn)))
+            result = check_reports(list(_records_from_db(conn)), grammar)
         if store:
             from .sinks.series_tables import store_series
             store_series(engine, result)

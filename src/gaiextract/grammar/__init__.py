@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .loader import (
     GRAMMAR_ENV,
+    GrammarFiles,
     ITEM_IDS,
     GrammarLike,
     build,
@@ -22,6 +23,7 @@ from .model import (
     ROLE_SUBSECTIONS,
     SECTION_ROLES,
     TABLE_VARIANTS,
+    AgencyRules,
     CategoryProfile,
     CheckDef,
     ColumnDef,
@@ -36,6 +38,7 @@ from .model import (
     SectionDef,
     TableGrammar,
     TableSpec,
+    Tie,
 )
 from .validate import (
     CAPTURING_PATTERNS,
@@ -45,14 +48,14 @@ from .validate import (
     locate,
 )
 
-# private names that tests and the series/agencies modules use today
-from .loader import _load_sections, _parse, _read, _shipped_text  # noqa: F401
+# private names that tests use today
+from .loader import _parse, _read, _shipped_text  # noqa: F401
 from .validate import _validate  # noqa: F401
 
 __all__ = [
     "CAPTURING_PATTERNS", "GRAMMAR_ENV", "ITEM_IDS", "ROLE_FEES", "ROLE_PROBLEMS", "ROLE_SUBSECTIONS",
-    "SECTION_ROLES", "TABLE_VARIANTS", "CategoryProfile", "CheckDef", "ColumnDef", "FactsGrammar",
-    "FeeGrammar", "Grammar", "GrammarError", "GrammarLike", "GroupDef", "ProblemsGrammar", "RowDef",
-    "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "build", "dotted", "expand",
+    "SECTION_ROLES", "TABLE_VARIANTS", "AgencyRules", "CategoryProfile", "CheckDef", "ColumnDef", "FactsGrammar",
+    "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "ProblemsGrammar", "RowDef",
+    "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "Tie", "build", "dotted", "expand",
     "file_schema", "load", "locate", "merge", "report_markers",
 ]

@@ -14,7 +14,6 @@ is merged into the shipped file of the same name at the raw TOML level (see
 """
 from __future__ import annotations
 
-import contextvars
 import functools
 import os
 import re
@@ -31,6 +30,7 @@ else:  # pragma: no cover
 from ..textnorm import label_key
 from .model import (
     SECTION_ROLES,
+    AgencyRules,
     TABLE_VARIANTS,
     CategoryProfile,
     CheckDef,
@@ -46,6 +46,7 @@ from .model import (
     SectionDef,
     TableGrammar,
     TableSpec,
+    Tie,
 )
 from .validate import _validate, expand
 
@@ -54,11 +55,6 @@ GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
 #: keys that identify an item of a list of tables, so that a user's item extends the
 #: shipped item with the same identity instead of being appended
 ITEM_IDS = ("id", "key")
-
-
-#: the user grammar directory being loaded (read by :func:`_read`)
-_USER_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar("gaiextract_user_grammar",
-                                                                         default=None)
 
 
 def _shipped_text(name: str) -> str:
@@ -116,14 +112,21 @@ def _item_id_key(items: list[Any]) -> str | None:
     return None
 
 
-def _read(name: str) -> dict[str, Any]:
-    """One grammar file as a validated dict: the shipped file, with the current user
-    grammar's file of the same name merged over it."""
-    data = _parse(_shipped_text(name), f"grammars/{name}")
-    user_dir = _USER_DIR.get()
+def _user_file(name: str, user_dir: Path | None) -> Path | None:
     user_file = user_dir / name if user_dir is not None else None
-    if user_file is not None and user_file.is_file():
-        text = user_file.read_text(encoding="utf-8")
+    return user_file if user_file is not None and user_file.is_file() else None
+
+
+def _read(name: str, user_dir: Path | None = None) -> dict[str, Any]:
+    """One grammar file as a validated dict: the shipped file, with the file of the same
+    name in the user grammar directory ``user_dir`` (if any) merged over it."""
+    data = _parse(_shipped_text(name), f"grammars/{name}")
+    user_file = _user_file(name, user_dir)
+    if user_file is not None:
+        try:
+            text = user_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GrammarError(f"{user_file}: line 1: not a readable UTF-8 file: {exc}") from None
         extra = _parse(text, str(user_file))
         _validate(extra, name, str(user_file), text, partial=True)
         data = merge(data, extra)
@@ -132,6 +135,24 @@ def _read(name: str) -> dict[str, Any]:
     # (tests/test_grammar.py), so a plain run does not pay for importing jsonschema
     return data
 
+
+class GrammarFiles:
+    """The grammar files one grammar is built from: each shipped file with the user
+    directory's file of the same name merged over it (:func:`_read`), each read once."""
+
+    def __init__(self, user_dir: Path | None = None) -> None:
+        self.user_dir = user_dir
+        self._data: dict[str, dict[str, Any]] = {}
+
+    def read(self, name: str) -> dict[str, Any]:
+        if name not in self._data:
+            self._data[name] = _read(name, self.user_dir)
+        return self._data[name]
+
+    def where(self, name: str) -> str:
+        """The file to name in an error about ``name``: the user's file when there is one."""
+        user_file = _user_file(name, self.user_dir)
+        return str(user_file) if user_file is not None else f"grammars/{name}"
 
 
 def _need(d: dict[str, Any], key: str, where: str):
@@ -148,8 +169,8 @@ def _labels(d: dict[str, Any], where: str) -> tuple[str, ...]:
 
 
 
-def _load_sections() -> list[SectionDef]:
-    data = _read("sections.toml")
+def _load_sections(files: GrammarFiles) -> list[SectionDef]:
+    data = files.read("sections.toml")
     out = []
     for i, s in enumerate(_need(data, "section", "sections.toml")):
         where = f"sections.toml section {i}"
@@ -174,8 +195,8 @@ def _compiled_run_in(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
         raise GrammarError(f"sections.toml: [run_in] opener_patterns: {exc}") from None
 
 
-def _load_run_in() -> RunInGrammar:
-    data = _read("sections.toml")
+def _load_run_in(files: GrammarFiles) -> RunInGrammar:
+    data = files.read("sections.toml")
     r = data.get("run_in", {})
     implicit = tuple((item["id"], tuple(label_key(w) for w in item["starts"])) for item in data.get("implicit", []))
     return RunInGrammar(head_ends=tuple(r.get("head_ends", ())), openers=tuple(r.get("openers", ())),
@@ -234,11 +255,11 @@ def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edit
     return lay
 
 
-def _load_table(name: str, checks: list[CheckDef]) -> TableSpec:
+def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef]) -> TableSpec:
     """grammars/<name>.toml: one shape for every table. Top-level rows/groups/columns are the
     layout of every edition; ``[edition.X]`` parts (each complete) are per-edition layouts."""
     fname = f"{name}.toml"
-    data = _read(fname)
+    data = files.read(fname)
     variants = frozenset(data.get("variants", ()))
     unknown = variants - TABLE_VARIANTS
     if unknown:
@@ -252,20 +273,20 @@ def _load_table(name: str, checks: list[CheckDef]) -> TableSpec:
                      identify=tuple(label_key(x) for x in data.get("identify", [])))
 
 
-def _load_tables(checks: list[CheckDef]) -> dict[str, TableSpec]:
-    index = _read("tables.toml")
+def _load_tables(files: GrammarFiles, checks: list[CheckDef]) -> dict[str, TableSpec]:
+    index = files.read("tables.toml")
     names = _need(index, "tables", "tables.toml")
     if not names or not all(isinstance(n, str) and n for n in names):
         raise GrammarError("tables.toml: tables must be a list of table names")
-    out = {n: _load_table(n, checks) for n in names}
+    out = {n: _load_table(files, n, checks) for n in names}
     for c in checks:
         if c.table not in out:
             raise GrammarError(f"checks.toml: check {c.id!r} names an unknown table {c.table!r}")
     return out
 
 
-def _load_checks() -> tuple[list[CheckDef], dict[str, list[str]]]:
-    data = _read("checks.toml")
+def _load_checks(files: GrammarFiles) -> tuple[list[CheckDef], dict[str, list[str]]]:
+    data = files.read("checks.toml")
     dims = data.get("dimensions", {})
     checks = []
     for i, c in enumerate(_need(data, "check", "checks.toml")):
@@ -279,8 +300,8 @@ def _load_checks() -> tuple[list[CheckDef], dict[str, list[str]]]:
     return checks, dims
 
 
-def _load_categories() -> tuple[list[CategoryProfile], dict[str, Any]]:
-    data = _read("categories.toml")
+def _load_categories(files: GrammarFiles) -> tuple[list[CategoryProfile], dict[str, Any]]:
+    data = files.read("categories.toml")
     profiles = []
     for cid, d in _need(data, "category", "categories.toml").items():
         kw = {label_key(k): float(v) for k, v in _need(d, "keywords", f"categories.toml {cid}").items()}
@@ -304,8 +325,8 @@ def _words(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _load_facts() -> FactsGrammar:
-    d = _read("facts.toml")
+def _load_facts(files: GrammarFiles) -> FactsGrammar:
+    d = files.read("facts.toml")
     t, a, y, f = d["title"], d["agency"], d["year"], d["fees"]
     fees = FeeGrammar(notices=_compiled(f["notices_patterns"]),
                       amount_notified=_compiled(f["amount_notified_patterns"]),
@@ -331,25 +352,64 @@ def _load_facts() -> FactsGrammar:
         markers=tuple(d["report"]["markers"]), fees=fees)
 
 
-def _load_problems() -> ProblemsGrammar:
-    d = _read("problems.toml")
+def _load_problems(files: GrammarFiles) -> ProblemsGrammar:
+    d = files.read("problems.toml")
     return ProblemsGrammar(turn=_patterns(d["turn_patterns"]), turn_window=int(d["turn_window"]),
                            turn_min_offset=int(d["turn_min_offset"]),
                            part_head=_patterns(d["part_head_patterns"]),
                            item_shi=_patterns(d["item_patterns"]), item_strip=d["item_strip"])
 
 
-def _build() -> Grammar:
-    checks, dims = _load_checks()
-    cats, settings = _load_categories()
-    sections = _load_sections()
+def _load_series(files: GrammarFiles, tables: dict[str, TableSpec],
+                 dims: dict[str, list[str]]) -> tuple[Tie, ...]:
+    """series.toml: the ties between consecutive years (each names a table of the grammar
+    and, when repeated, a dimension of checks.toml)."""
+    data, where = files.read("series.toml"), files.where("series.toml")
+    out = []
+    for i, t in enumerate(_need(data, "tie", where)):
+        w = f"{where}: tie {i}"
+        tie = Tie(id=_need(t, "id", w), table=_need(t, "table", w), for_each=t.get("for_each"),
+                  this=_need(t, "this", w), previous=_need(t, "previous", w),
+                  relation=t.get("relation", "eq"), detail=t.get("detail", ""),
+                  when_text=tuple(t.get("when_text", ())))
+        if tie.relation not in ("eq", "ge"):
+            raise GrammarError(f"{w}: relation must be eq or ge")
+        if tie.table not in tables:
+            raise GrammarError(f"{w}: unknown table {tie.table!r}")
+        if tie.for_each and tie.for_each not in dims:
+            raise GrammarError(f"{w}: for_each {tie.for_each!r} is not a dimension of checks.toml")
+        out.append(tie)
+    return tuple(out)
+
+
+def _load_agencies(files: GrammarFiles) -> AgencyRules:
+    """agencies.toml: the replacements that normalise a name and the patterns that group
+    a short form with the full names it ends."""
+    data, where = files.read("agencies.toml"), files.where("agencies.toml")
+    try:
+        pairs = tuple((str(a), str(b)) for a, b in data["normalise"]["replace"])
+        prefix = re.compile(data["group"]["division_prefix"])
+        short = re.compile(data["group"]["short_form"])
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise GrammarError(f"{where}: {exc}") from None
+    pairs = tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    return AgencyRules(replace=pairs, division_prefix=prefix, short_form=short)
+
+
+def _build(files: GrammarFiles) -> Grammar:
+    checks, dims = _load_checks(files)
+    cats, settings = _load_categories(files)
+    sections = _load_sections(files)
     for s in sections:
         if s.role is not None and s.role not in SECTION_ROLES:
             raise GrammarError(f"sections.toml: section {s.id!r}: role must be one of {', '.join(SECTION_ROLES)}")
-    user = _USER_DIR.get()
-    return Grammar(sections=sections, tables=_load_tables(checks), checks=checks, dimensions=dims,
-                   categories=cats, category_settings=settings, facts=_load_facts(),
-                   problems=_load_problems(), run_in=_load_run_in(), user_dir=str(user) if user else None)
+    tables = _load_tables(files, checks)
+    user = files.user_dir
+    return Grammar(sections=sections, tables=tables, checks=checks, dimensions=dims,
+                   categories=cats, category_settings=settings, facts=_load_facts(files),
+                   problems=_load_problems(files), run_in=_load_run_in(files),
+                   ties=_load_series(files, tables, dims), agencies=_load_agencies(files),
+                   user_dir=str(user) if user else None)
 
 
 GrammarLike = Union[None, str, "os.PathLike[str]", Grammar]
@@ -383,11 +443,7 @@ def _load_dir(user_dir: str | None) -> Grammar:
             if p.name not in known:
                 raise GrammarError(f"{p}: line 1: no shipped grammar file of this name "
                                    f"(known: {', '.join(sorted(k for k in known if k.endswith('.toml')))})")
-    token = _USER_DIR.set(Path(user_dir) if user_dir else None)
-    try:
-        return _build()
-    finally:
-        _USER_DIR.reset(token)
+    return _build(GrammarFiles(Path(user_dir) if user_dir else None))
 
 
 def report_markers(grammar: GrammarLike = None) -> tuple[str, ...]:
@@ -395,6 +451,7 @@ def report_markers(grammar: GrammarLike = None) -> tuple[str, ...]:
     return load(grammar).facts.markers
 
 
-def build() -> Grammar:
-    """Load and validate the shipped grammar now (uncached; ``load`` caches it)."""
-    return _build()
+def build(files: GrammarFiles | None = None) -> Grammar:
+    """Load and validate the shipped grammar now, or the one of ``files`` (uncached;
+    ``load`` caches it)."""
+    return _build(files or GrammarFiles())

@@ -77,43 +77,46 @@ class TableGrammar:
     keys: Optional[tuple[str, ...]] = None                   # allowed keys (proactive)
     identify: tuple[str, ...] = ()                           # edition-identifying labels
     edition: str | None = None                     # None: the layout of every edition
+    #: the column tree indexed once, when the layout is built (it never changes after)
+    _kids: dict[str | None, tuple[ColumnDef, ...]] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, ColumnDef] = field(init=False, repr=False, compare=False)
+    _leaves: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kids: dict[str | None, list[ColumnDef]] = {}
+        for c in self.columns:
+            kids.setdefault(c.parent, []).append(c)
+        self._kids = {k: tuple(v) for k, v in kids.items()}
+        self._by_id = {c.id: c for c in self.columns}
+        out: list[str] = []
+
+        def walk(pid: str | None) -> None:
+            for c in self.children(pid):
+                if self.children(c.id):
+                    walk(c.id)
+                else:
+                    key = self.column_path_key(c)
+                    if key is not None:
+                        out.append(key)
+        walk(None)
+        self._leaves = tuple(out)
 
     def children(self, parent_id: Optional[str]) -> list[ColumnDef]:
-        kids = self.__dict__.get("_kids")
-        if kids is None:  # the tree is fixed once loaded: index it once
-            kids = {}
-            for c in self.columns:
-                kids.setdefault(c.parent, []).append(c)
-            self.__dict__["_kids"] = kids
-        return list(kids.get(parent_id, ()))
+        return list(self._kids.get(parent_id, ()))
 
     def column_path_key(self, node: ColumnDef) -> Optional[str]:
         """The dotted key of a leaf column: keys of the node and its ancestors."""
-        parts, n = [], node
-        by_id = {c.id: c for c in self.columns}
+        parts: list[str] = []
+        n: ColumnDef | None = node
         while n is not None:
             if n.key:
                 parts.append(n.key)
-            n = by_id.get(n.parent) if n.parent else None
+            n = self._by_id.get(n.parent) if n.parent else None
         return ".".join(reversed(parts)) or None
 
     def leaf_keys(self) -> list[str]:
         """Leaf column keys in template order (depth first)."""
-        cached = self.__dict__.get("_leaves")
-        if cached is not None:
-            return list(cached)
-        out = []
-
-        def walk(pid):
-            for c in self.children(pid):
-                kids = self.children(c.id)
-                if kids:
-                    walk(c.id)
-                else:
-                    out.append(self.column_path_key(c))
-        walk(None)
-        self.__dict__["_leaves"] = tuple(out)
-        return out
+        return list(self._leaves)
 
     def cell_key(self, row: str | None, column: str) -> str:
         return f"{row}.{column}" if row else column
@@ -145,7 +148,7 @@ class TableGrammar:
 
     def leaf_chains(self) -> list[tuple[str, list[ColumnDef]]]:
         """``(dotted leaf key, its columns root→leaf)`` for every leaf column, in printed order."""
-        by_id = {c.id: c for c in self.columns}
+        by_id = self._by_id
         out: list[tuple[str, list[ColumnDef]]] = []
 
         def walk(pid: str | None) -> None:
@@ -295,6 +298,29 @@ class RunInGrammar:
     section_ends: tuple[str, ...] = ()  # words a section heading that is no variant may end with (情况, 事项)
 
 
+@dataclass(frozen=True)
+class Tie:
+    """One tie between an agency's report N and its report N-1 (``series.toml`` [[tie]])."""
+
+    id: str
+    table: str
+    for_each: str | None
+    this: str
+    previous: str
+    relation: str  # eq | ge
+    detail: str
+    when_text: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgencyRules:
+    """How agency names are normalised and grouped (``agencies.toml``)."""
+
+    replace: tuple[tuple[str, str], ...]  # longest first
+    division_prefix: re.Pattern[str]
+    short_form: re.Pattern[str]
+
+
 @dataclass
 class Grammar:
     sections: list[SectionDef]
@@ -303,11 +329,19 @@ class Grammar:
     dimensions: dict[str, list[str]]
     categories: list[CategoryProfile]
     category_settings: dict[str, Any]
+    #: what ties an agency's report to its previous year's (series.toml)
+    ties: tuple[Tie, ...]
+    #: how agency names are normalised and grouped (agencies.toml)
+    agencies: AgencyRules
     facts: FactsGrammar | None = None
     problems: ProblemsGrammar | None = None
     run_in: RunInGrammar = field(default_factory=RunInGrammar)
     #: the user grammar directory merged over the shipped one (None: shipped only)
     user_dir: str | None = None
+    _roles: dict[str, str | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._roles = {s.id: s.role for s in self.sections}
 
     @property
     def editions(self) -> list[str]:
@@ -322,10 +356,7 @@ class Grammar:
 
     def role(self, section_id: str) -> str | None:
         """What else is read from a section (subsections | problems | fees), or None."""
-        roles = self.__dict__.get("_roles")
-        if roles is None:
-            roles = self.__dict__["_roles"] = {s.id: s.role for s in self.sections}
-        return roles.get(section_id)
+        return self._roles.get(section_id)
 
     def table_names(self) -> list[str]:
         """The three tables, in template order (they are also sections of that id)."""
