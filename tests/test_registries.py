@@ -92,6 +92,83 @@ def test_registries_have_one_line_meanings_and_a_typed_constructor():
         warning("no_such_code")
 
 
+#: files that still build raw ``{"code": …}`` warning dicts, each being converted to
+#: errors.warning() on another branch (owner in the value). PENDING: the lead removes
+#: an entry when that branch is merged; an entry whose file is clean fails the test.
+PENDING_RAW_WARNINGS = {
+    "encoding.py": "hostile",
+    "readers/docx.py": "hostile",
+    "readers/docx_body.py": "hostile",
+    "readers/html_blocks.py": "hostile",
+    "readers/html_decode.py": "hostile",
+    "readers/html_tree.py": "hostile",
+    "readers/text.py": "hostile",
+    "readers/pdf.py": "pdfium",
+    "readers/ocr.py": "ocr",
+    "layout/align.py": "engine",
+    "layout/grid.py": "engine",
+    "layout/mapped.py": "engine",
+    "layout/tables.py": "engine",
+}
+#: dicts with a "code" key that are not warnings, and why
+NOT_WARNINGS = {"sinks/sql.py": "rows of the warnings and errors tables (report_id, code, …)"}
+
+
+def raw_code_dicts(path: Path) -> list:
+    """Lines of dict displays and dict(...) calls with a ``code`` key."""
+    hits = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "code"
+                                              for k in node.keys):
+            hits.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
+              and any(kw.arg == "code" for kw in node.keywords)):
+            hits.append(node.lineno)
+    return hits
+
+
+def test_no_raw_warning_dicts_outside_errors_warning():
+    found = {rel: raw_code_dicts(path) for rel, path in _py_files()
+             if rel != "errors.py" and rel not in NOT_WARNINGS}
+    raw = [f"{rel}:{line}" for rel, lines in found.items() if rel not in PENDING_RAW_WARNINGS
+           for line in lines]
+    assert not raw, "build warnings with gaiextract.errors.warning(code, **fields):\n" + "\n".join(raw)
+    clean = sorted(rel for rel in PENDING_RAW_WARNINGS if not found.get(rel))
+    assert not clean, f"no raw warning dicts left in {clean}: remove them from PENDING_RAW_WARNINGS"
+
+
+def _warning_calls(path: Path):
+    """(line, code, keyword names) of every ``warning("code", ...)`` / ``errors.warning(...)``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if not ((isinstance(f, ast.Name) and f.id == "warning")
+                or (isinstance(f, ast.Attribute) and f.attr == "warning"
+                    and isinstance(f.value, ast.Name) and f.value.id == "errors")):
+            continue
+        code = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+        yield node.lineno, code, [kw.arg for kw in node.keywords]
+
+
+def test_every_warning_call_uses_the_typed_keys():
+    from gaiextract.errors import WARNING_KEYS
+
+    calls = [(rel, c) for rel, path in _py_files() for c in _warning_calls(path)]
+    assert calls  # the scan sees the constructor's callers
+    bad = [f"{rel}:{line}: {code} {kw}" for rel, (line, code, kws) in calls for kw in kws
+           if kw is not None and kw not in WARNING_KEYS]
+    assert not bad, f"keys outside errors.ReportWarning ({sorted(WARNING_KEYS)}):\n" + "\n".join(bad)
+
+
+def test_the_warning_scans_can_fail(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text('W = {"code": "truncated", "detail": "x"}\nV = dict(code="truncated")\n'
+                   'from gaiextract.errors import warning\nU = warning("truncated", row=3)\n', encoding="utf-8")
+    assert raw_code_dicts(bad) == [1, 2]
+    assert list(_warning_calls(bad)) == [(4, "truncated", ["row"])]
+
+
 def _readme_table_codes(after: str) -> set:
     """Codes in the first markdown table after the line containing ``after``."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")

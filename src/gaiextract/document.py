@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence, Union
 
+from .errors import ReportWarning
+
 BBox = tuple[float, float, float, float]  # (x0, top, x1, bottom) in PDF points, origin top-left
 
 
@@ -143,9 +145,9 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     format: str = "txt"          # pdf | docx | html | txt
     pages: Optional[int] = None  # page count where the format has pages
-    #: reader findings that are not fatal (same shape as report warnings),
-    #: e.g. {"code": "garbled_text", "page": 3, "detail": "…"}
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: reader findings that are not fatal (report warnings, built by errors.warning),
+    #: e.g. warning("garbled_text", page=3, detail="…")
+    warnings: list[ReportWarning] = field(default_factory=list)
     #: format facts worth keeping, e.g. {"encoding": "gb18030"}
     meta: dict[str, Any] = field(default_factory=dict)
 

@@ -57,25 +57,46 @@ WARNING_CODES = {
 class ReportWarning(TypedDict, total=False):
     """One warning as it appears in the output (a plain dict in JSON).
 
-    ``code`` and ``detail`` are always there; the other keys say what it concerns.
+    ``code`` and ``detail`` are always there; the other keys say what it concerns
+    (tests/test_registries.py checks that every ``warning(...)`` call uses only these).
     """
 
     code: str
     detail: str
-    table: str
-    key: str
-    section: str
-    page: Any
-    candidates: list[int | float]
+    table: str                      # the table (requests, …)
+    key: str                        # a cell key of that table
+    section: str                    # a section id
+    page: int | None                # one page (1-based); None: a format without pages
+    pages: list[int]                # several pages (OCR'd pages, pages without text)
+    candidates: list[int | float]   # the values a run of digits may split into (cell_ambiguous)
+
+
+#: the keys a warning may carry besides ``code``
+WARNING_KEYS = frozenset(ReportWarning.__annotations__) - {"code"}
 
 
 def warning(code: str, **where: Any) -> ReportWarning:
-    """A warning dict with a registered ``code`` (ValueError for an unknown one)."""
+    """A warning dict with a registered ``code`` (ValueError for an unknown one);
+    ``where`` holds keys of :class:`ReportWarning` (``detail``, ``table``, ``page`` …)."""
     if code not in WARNING_CODES:
         raise ValueError(f"unknown warning code {code!r}")
     out: ReportWarning = {"code": code}  # type: ignore[typeddict-item]
     out.update(where)  # type: ignore[typeddict-item]
     return out
+
+
+class ErrorInfo(TypedDict):
+    """The ``error`` object of an error record: a registered code and a one-line message."""
+
+    code: str
+    message: str
+
+
+def error_info(code: str, message: str) -> ErrorInfo:
+    """The ``error`` object of an error record (ValueError for an unregistered code)."""
+    if code not in ERROR_CODES:
+        raise ValueError(f"unknown error code {code!r}")
+    return {"code": code, "message": message}
 
 
 class ExtractError(Exception):

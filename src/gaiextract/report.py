@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
+    from .errors import ReportWarning
     from .grammar import Grammar
 
 SCHEMA_ID = "gaiextract.report/1"
@@ -114,7 +115,7 @@ class Report:
     fees: dict[str, Any] = field(default_factory=lambda: {"notices": None, "amount_notified": None,
                                                  "amount_collected": None})
     checks: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[ReportWarning] = field(default_factory=list)
     #: the grammar the report was extracted with (not part of the JSON; None: the shipped one)
     grammar: Grammar | None = field(default=None, compare=False)
 

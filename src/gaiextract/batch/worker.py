@@ -17,7 +17,7 @@ import time
 import traceback
 from typing import Any
 
-from ..errors import ExtractError
+from ..errors import ExtractError, error_info
 from ..sinks import ERROR_SCHEMA, is_error  # noqa: F401 - re-exported
 
 
@@ -30,7 +30,7 @@ def error_record(path: str, sha256: str | None, code: str, message: str) -> dict
     """The error record, as written to every sink."""
     return {"schema": ERROR_SCHEMA,
             "source": {"path": path, "sha256": sha256},
-            "error": {"code": code, "message": message}}
+            "error": error_info(code, message)}
 
 
 def init_worker(plugins: tuple[str, ...] = (), batch_pid: int | None = None) -> None:
