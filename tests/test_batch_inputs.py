@@ -6,7 +6,7 @@ import tarfile
 
 import pytest
 
-from gaiextract.batch.inputs import InputWalker, Item, Limits, Problem, Skip, safe_member_label
+from gaiextract.batch.inputs import ArchiveLimits, InputWalker, Item, Problem, Skip, safe_member_label
 from batch_support import CORPUS, zip_bytes
 
 SEED = CORPUS / "txt" / "seed_000_5312fda51cfcd75e.txt"
@@ -17,7 +17,7 @@ def seed_bytes():
     return SEED.read_bytes()
 
 
-def walk(inputs, limits=Limits()):
+def walk(inputs, limits=ArchiveLimits()):
     items, problems, skips = [], [], []
     for got in InputWalker(inputs, limits):
         {Item: items, Problem: problems, Skip: skips}[type(got)].append(got)
@@ -59,7 +59,7 @@ def test_explicit_file_is_attempted_even_if_unrecognised(tmp_path):
 def test_missing_and_oversized_files_are_problems(tmp_path, seed_bytes):
     big = tmp_path / "big.txt"
     big.write_bytes(seed_bytes)
-    _, problems, _ = walk([tmp_path / "gone.pdf", big], Limits(max_member_bytes=1000))
+    _, problems, _ = walk([tmp_path / "gone.pdf", big], ArchiveLimits(max_member_bytes=1000))
     assert [(os.path.basename(p.label), p.code) for p in problems] == [("gone.pdf", "not_found"),
                                                                       ("big.txt", "too_large")]
 
@@ -119,14 +119,14 @@ def test_zip_bomb_member_is_refused(tmp_path, seed_bytes):
 def test_member_size_limit_even_when_the_header_lies(tmp_path):
     archive = tmp_path / "a.zip"
     archive.write_bytes(zip_bytes([("big.txt", os.urandom(300_000))]))
-    _, problems, _ = walk([archive], Limits(max_member_bytes=100_000))
+    _, problems, _ = walk([archive], ArchiveLimits(max_member_bytes=100_000))
     assert [p.code for p in problems] == ["too_large"]
 
 
 def test_member_count_limit(tmp_path):
     archive = tmp_path / "many.zip"
     archive.write_bytes(zip_bytes([(f"{i}.txt", b"x") for i in range(30)]))
-    items, problems, _ = walk([archive], Limits(max_members=10))
+    items, problems, _ = walk([archive], ArchiveLimits(max_members=10))
     assert not items and [p.code for p in problems] == ["too_large"]
 
 

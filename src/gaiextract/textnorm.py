@@ -19,9 +19,7 @@ CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
 #: East Asian wide characters (CSS Text 3 segment-break rule: no space between two)
 WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CJK = CJK
-#: whitespace (incl. ideographic space U+3000, NBSP, line breaks) between two of them
-_HAN_GAP = re.compile(f"(?<=[{_CJK}])[ \t\r\n\u3000\u00a0]+(?=[{_CJK}])")
-#: the same, spaces only (line breaks kept)
+#: spaces between two of them (line breaks kept)
 _HAN_SPACE = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _WS = re.compile(r"[ \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff]+")
 
@@ -34,23 +32,10 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def join_han_lines(text: str) -> str:
-    """Join lines broken inside a run of Chinese text (商业\\n企业 → 商业企业);
-    other line breaks become single spaces. Collapse runs of whitespace."""
-    text = _HAN_GAP.sub("", text)
-    return _WS.sub(" ", text).strip()
-
-
 def strip_han_spaces(text: str) -> str:
     """Remove spaces between Han characters/CJK punctuation (typeset gaps, not words);
     line breaks stay."""
     return _HAN_SPACE.sub("", text)
-
-
-def clean_text(text: str) -> str:
-    """Paragraph/cell text in display form: NFKC-free (keeps the document's own
-    punctuation), whitespace between Han characters removed, runs collapsed."""
-    return join_han_lines(text.replace("\u3000", " "))
 
 
 def label_key(text: str) -> str:

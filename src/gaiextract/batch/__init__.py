@@ -7,7 +7,7 @@ fail-soft parallel runner with resume, and the sinks it writes to.
 
 The command line is ``gaiextract batch`` (see docs/batch.md).
 """
-from .inputs import Limits
+from .inputs import ArchiveLimits
 from .runner import BatchOptions, Summary, run_batch
 
-__all__ = ["BatchOptions", "Limits", "Summary", "run_batch"]
+__all__ = ["ArchiveLimits", "BatchOptions", "Summary", "run_batch"]

@@ -27,7 +27,7 @@ from ..clikit import (
     verbosity_options,
     write_text,
 )
-from .inputs import Limits
+from .inputs import ArchiveLimits
 
 EXIT_FAILED = EXIT_OUTPUT  # the former name
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "commands"]
@@ -66,7 +66,7 @@ def _sigterm(signum, frame):
               help="Reports per database transaction.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=200.0, show_default=True,
               help="Largest document (file or archive member) read, uncompressed.")
-@click.option("--max-ratio", type=click.FloatRange(min=1), default=Limits.max_ratio, show_default=True,
+@click.option("--max-ratio", type=click.FloatRange(min=1), default=ArchiveLimits.max_ratio, show_default=True,
               help="Largest compression ratio of an archive member (zip bomb guard).")
 @verbosity_options
 @read_options
@@ -117,7 +117,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         except (ArgumentError, ImportError) as exc:
             raise click.UsageError(f"--db {db_url}: {exc}")
         sinks.append(SqlSink(db_url, batch_size=db_batch_size))
-    limits = Limits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
+    limits = ArchiveLimits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
     opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
                         max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,
                         scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits,

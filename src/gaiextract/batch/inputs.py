@@ -38,7 +38,7 @@ ARCHIVE_EXTENSIONS = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".
 
 
 @dataclass(frozen=True)
-class Limits:
+class ArchiveLimits:
     """Guards against hostile archives (zip bombs, member floods)."""
 
     #: a single document (file or member), uncompressed
@@ -244,7 +244,7 @@ def archive_kind_of_file(path: str) -> str | None:
 class InputWalker:
     """Yields :class:`Item`, :class:`Problem` and :class:`Skip` for the given inputs."""
 
-    def __init__(self, inputs, limits: Limits = Limits(), follow_symlinks: bool = False):
+    def __init__(self, inputs, limits: ArchiveLimits = ArchiveLimits(), follow_symlinks: bool = False):
         self.inputs = [os.fspath(p) for p in inputs]
         self.limits = limits
         self.follow_symlinks = follow_symlinks

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..sinks import is_error, item_key
-from .inputs import InputWalker, Item, Limits, Problem, Skip
+from .inputs import ArchiveLimits, InputWalker, Item, Problem, Skip
 from .worker import error_record, load_plugins
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class BatchOptions:
     scheduler: str | None = None
     progress: bool | None = None     # None: only when stderr is a terminal
     plugins: tuple[str, ...] = ()
-    limits: Limits = field(default_factory=Limits)
+    limits: ArchiveLimits = field(default_factory=ArchiveLimits)
     flush_interval: float = 2.0
     retry_errors: bool = False          # with resume: convert again what failed last time
     follow_symlinks: bool = False       # follow links that leave the input roots

@@ -6,39 +6,43 @@ missing inside each agency's range. Documented in docs/data.md.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Boolean, Integer, String, Text, delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..series import SeriesResult
-from .sql import _NUM, _PK, Base, begin_write
+from .sql import NUM, PK, Base, begin_write
+
+if TYPE_CHECKING:  # the series module uses this store, never the other way round
+    from ..series import SeriesResult
 
 
 class SeriesAgencyRow(Base):
     __tablename__ = "series_agencies"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     agency: Mapped[str] = mapped_column(Text, index=True)   # the group's key
     name: Mapped[str] = mapped_column(Text)                 # a name as printed in a report
 
 
 class SeriesCheckRow(Base):
     __tablename__ = "series_checks"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     agency: Mapped[str] = mapped_column(Text, index=True)
     year: Mapped[int] = mapped_column(Integer)
     previous_year: Mapped[int] = mapped_column(Integer)
     check_id: Mapped[str] = mapped_column(String(128))
-    value: Mapped[float | None] = mapped_column(_NUM)
-    previous_value: Mapped[float | None] = mapped_column(_NUM)
+    value: Mapped[float | None] = mapped_column(NUM)
+    previous_value: Mapped[float | None] = mapped_column(NUM)
     ok: Mapped[bool | None] = mapped_column(Boolean)     # null: a cell missing or null
-    report_id: Mapped[int | None] = mapped_column(_PK)
-    previous_report_id: Mapped[int | None] = mapped_column(_PK)
+    report_id: Mapped[int | None] = mapped_column(PK)
+    previous_report_id: Mapped[int | None] = mapped_column(PK)
     detail: Mapped[str | None] = mapped_column(Text)
 
 
 class SeriesGapRow(Base):
     __tablename__ = "series_gaps"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     agency: Mapped[str] = mapped_column(Text, index=True)
     year: Mapped[int] = mapped_column(Integer)              # a year with no report
 

@@ -59,9 +59,10 @@ SQLITE_BUSY_TIMEOUT_S = 300.0
 PG_WRITE_LOCK = 0x6761_6965  # "gaie"
 
 #: integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite
-_PK = BigInteger().with_variant(Integer(), "sqlite")
+PK = BigInteger().with_variant(Integer(), "sqlite")
 _JSON = JSON().with_variant(JSONB(), "postgresql")
-_NUM = Numeric(asdecimal=False)
+#: numbers of the tables' cells: floats both ways (no Decimal)
+NUM = Numeric(asdecimal=False)
 
 
 class Base(DeclarativeBase):
@@ -76,7 +77,7 @@ class ReportRow(Base):
     """One readable report per file."""
 
     __tablename__ = "reports"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     source_path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     format: Mapped[str | None] = mapped_column(String(16))
@@ -93,7 +94,7 @@ class ReportRow(Base):
     agency_key: Mapped[str | None] = mapped_column(Text)      # normalised agency
     identity: Mapped[str | None] = mapped_column(Text)        # "<agency_key>/<year>" or "sha256:<sha>"
     cells_count: Mapped[int | None] = mapped_column(Integer)  # non-null cells
-    duplicate_of: Mapped[int | None] = mapped_column(_PK)     # best copy's id; null for the best
+    duplicate_of: Mapped[int | None] = mapped_column(PK)     # best copy's id; null for the best
     __table_args__ = (Index("ix_reports_agency_year", "agency", "year"),
                       Index("ix_reports_identity", "identity"))
 
@@ -102,11 +103,11 @@ class CellRow(Base):
     """One statistical cell: ``tables.<table_name>.cells.<key>`` of a report."""
 
     __tablename__ = "cells"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     table_name: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(128))
-    value: Mapped[float | None] = mapped_column(_NUM)  # null: blank or placeholder cell
+    value: Mapped[float | None] = mapped_column(NUM)  # null: blank or placeholder cell
     raw: Mapped[str | None] = mapped_column(Text)
     page: Mapped[int | None] = mapped_column(Integer)
     how: Mapped[str | None] = mapped_column(String(16))  # provenance.how: grid, stream, split…
@@ -118,7 +119,7 @@ class SectionRow(Base):
     """Sections (level 1) and their subsections (level 2), in document order."""
 
     __tablename__ = "sections"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     ord: Mapped[int] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)
@@ -130,18 +131,18 @@ class SectionRow(Base):
 
 class CheckRow(Base):
     __tablename__ = "checks"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     check_id: Mapped[str] = mapped_column(String(128))
     ok: Mapped[bool] = mapped_column(Boolean)
-    expected: Mapped[float | None] = mapped_column(_NUM)
-    actual: Mapped[float | None] = mapped_column(_NUM)
+    expected: Mapped[float | None] = mapped_column(NUM)
+    actual: Mapped[float | None] = mapped_column(NUM)
     detail: Mapped[str | None] = mapped_column(Text)
 
 
 class WarningRow(Base):
     __tablename__ = "warnings"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     table_name: Mapped[str | None] = mapped_column(String(32))
@@ -152,7 +153,7 @@ class ErrorRow(Base):
     """One file that could not be read as a report."""
 
     __tablename__ = "errors"
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
     source_path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True)  # null: bytes unreadable
     code: Mapped[str] = mapped_column(String(32))
@@ -547,7 +548,3 @@ def export_wide(url: str, out_path, encoding: str = "utf-8-sig") -> int:
     finally:
         engine.dispose()
     return n
-
-
-def open_sink(url: str, batch_size: int = 100) -> SqlSink:
-    return SqlSink(url, batch_size=batch_size)
