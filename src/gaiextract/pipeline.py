@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import grammar as grammar_mod
-from .document import Document, Paragraph, Table
+from .document import Block, Document, Paragraph, Table
 from .errors import ExtractError, warning
 from .layout import checks, classify, facts, problems, sections, tables
 from .readers import read_document
@@ -57,18 +57,25 @@ def _has_text(document: Document) -> bool:
 
 
 def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLike = None) -> Report:
+    """The report of a read document: sections (with what their role reads), facts,
+    tables and checks."""
     g = grammar_mod.load(grammar)
     # headings inside running text (a body saved on one line) become paragraphs of their own
     split, spans = sections.split_and_find(document.blocks, g)
     document = replace(document, blocks=split)
-    blocks = document.blocks
     report = Report(source={"path": src.name, "format": document.format, "sha256": src.sha256,
                             "pages": document.pages}, grammar=g)
     report.warnings.extend(dict(w) for w in document.warnings)
+    fee_texts = _add_sections(report, document.blocks, spans, g)
+    _add_facts(report, document, spans, fee_texts, g)
+    _add_tables(report, document, src, bool(spans), g)
+    return report
 
-    first = spans[0].block if spans else len(blocks)
-    preamble = [b.text for b in blocks[:first] if isinstance(b, Paragraph)]
 
+def _add_sections(report: Report, blocks: list[Block], spans: list[sections.SectionSpan],
+                  g: grammar_mod.Grammar) -> list[str]:
+    """Each found section, read by its role; ``section_not_found`` for the others.
+    Returns the texts of the sections whose role is fees."""
     fee_texts = []
     for sp in spans:
         sec = Section(id=sp.id, heading=sp.heading, text=sp.text(blocks),
@@ -89,8 +96,15 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
         if sdef.id not in found:
             report.warnings.append(warning("section_not_found", section=sdef.id,
                                            detail=f"no heading like {sdef.heading}"))
+    return fee_texts
 
-    # facts: title first, body second
+
+def _add_facts(report: Report, document: Document, spans: list[sections.SectionSpan], fee_texts: list[str],
+               g: grammar_mod.Grammar) -> None:
+    """Title, agency and year (title first, body second) and the fees."""
+    blocks = document.blocks
+    first = spans[0].block if spans else len(blocks)
+    preamble = [b.text for b in blocks[:first] if isinstance(b, Paragraph)]
     title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"))
     report.title = title
     first_subsections = next((sp for sp in spans if g.role(sp.id) == grammar_mod.ROLE_SUBSECTIONS), None)
@@ -107,8 +121,13 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     if fee_texts:
         report.fees = facts.find_fees("\n".join(fee_texts), g)
 
+
+def _add_tables(report: Report, document: Document, src: Source, has_sections: bool,
+                g: grammar_mod.Grammar) -> None:
+    """The three tables and their checks; ``not_a_report`` for a document with text but
+    neither a section nor a table of the template."""
     found_tables = tables.find_tables_in(document, g)
-    if not spans and not found_tables.tables and _has_text(document):
+    if not has_sections and not found_tables.tables and _has_text(document):
         raise ExtractError("not_a_report", "no section heading and no table of the disclosure report "
                            "template were found (is this a report?)", src.name)
     report.edition = found_tables.edition
@@ -117,4 +136,3 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
                                           location={"page": mt.page} if mt.page else {})
     report.warnings.extend(found_tables.warnings)
     report.checks = checks.run_checks({n: t.cells for n, t in report.tables.items()}, g)
-    return report
