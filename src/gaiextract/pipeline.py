@@ -65,7 +65,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     document = replace(document, blocks=split)
     report = Report(source={"path": src.name, "format": document.format, "sha256": src.sha256,
                             "pages": document.pages}, grammar=g)
-    report.warnings.extend(dict(w) for w in document.warnings)
+    report.warnings.extend(w.copy() for w in document.warnings)
     fee_texts = _add_sections(report, document.blocks, spans, g)
     _add_facts(report, document, spans, fee_texts, g)
     _add_tables(report, document, src, bool(spans), g)

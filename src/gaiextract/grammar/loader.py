@@ -85,21 +85,20 @@ def merge(base: Any, extra: Any) -> Any:
         return out
     if isinstance(base, list) and isinstance(extra, list):
         ident = _item_id_key(base) or _item_id_key(extra)
+        items = list(base)
         if ident:
-            out = list(base)
-            index = {item.get(ident): i for i, item in enumerate(out) if isinstance(item, dict)}
+            index = {item.get(ident): i for i, item in enumerate(items) if isinstance(item, dict)}
             for item in extra:
                 key = item.get(ident) if isinstance(item, dict) else None
                 if key is not None and key in index:
-                    out[index[key]] = merge(out[index[key]], item)
+                    items[index[key]] = merge(items[index[key]], item)
                 else:
-                    out.append(item)
-            return out
-        out = list(base)
+                    items.append(item)
+            return items
         for item in extra:
-            if item not in out:
-                out.append(item)
-        return out
+            if item not in items:
+                items.append(item)
+        return items
     return extra
 
 
@@ -220,10 +219,10 @@ def _columns(items: list[dict[str, Any]], where: str,
                 raise GrammarError(f"{w}: unknown children_of {c['children_of']!r}")
             for k in kids:
                 cols.append(ColumnDef(id=f"{cid}.{k['key']}", labels=_labels(k, w), key=k["key"], parent=cid))
-    ids = {c.id for c in cols}
-    for c in cols:
-        if c.parent and c.parent not in ids:
-            raise GrammarError(f"{where}: column {c.id!r} has unknown parent {c.parent!r}")
+    ids = {col.id for col in cols}
+    for col in cols:
+        if col.parent and col.parent not in ids:
+            raise GrammarError(f"{where}: column {col.id!r} has unknown parent {col.parent!r}")
     return cols
 
 
@@ -239,8 +238,9 @@ def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edit
             raise GrammarError(f"{w}: unknown group {r['group']!r}")
         rows.append(RowDef(key=_need(r, "key", w), labels=_labels(r, w), group=r.get("group"),
                            strict_group=bool(r.get("strict_group")), editions=tuple(r.get("editions", ()))))
-    child_sets = {c["children_of"]: data.get(c["children_of"]) for c in _need(d, "columns", where)
-                  if c.get("children_of") and data.get(c["children_of"]) is not None}
+    child_sets: dict[str, list[dict[str, Any]]] = {
+        c["children_of"]: data[c["children_of"]] for c in _need(d, "columns", where)
+        if c.get("children_of") and data.get(c["children_of"]) is not None}
     cols = _columns(d["columns"], where, child_sets)
     keys = tuple(d["keys"]) if "keys" in d else None
     lay = TableGrammar(name=name, rows=rows, groups=groups, columns=cols, keys=keys,

@@ -156,7 +156,8 @@ class TableGrammar:
                 if self.children(c.id):
                     walk(c.id)
                     continue
-                chain, n = [], c
+                chain: list[ColumnDef] = []
+                n: ColumnDef | None = c
                 while n is not None:
                     chain.append(n)
                     n = by_id.get(n.parent) if n.parent else None
@@ -333,8 +334,8 @@ class Grammar:
     ties: tuple[Tie, ...]
     #: how agency names are normalised and grouped (agencies.toml)
     agencies: AgencyRules
-    facts: FactsGrammar | None = None
-    problems: ProblemsGrammar | None = None
+    facts: FactsGrammar
+    problems: ProblemsGrammar
     run_in: RunInGrammar = field(default_factory=RunInGrammar)
     #: the user grammar directory merged over the shipped one (None: shipped only)
     user_dir: str | None = None

@@ -92,14 +92,15 @@ def locate(text: str, path: list[str | int]) -> int:
     """The line (1-based) of ``path`` in a TOML file's text, found from its headers and
     keys (``[[section]]`` counted for list items; best effort, never fails)."""
     lines = text.splitlines()
-    pos, prefix = 0, []
-    i = 0
+    pos, i = 0, 0
+    prefix: list[str] = []
     while i < len(path):
         key = path[i]
         if not isinstance(key, str):
             i += 1
             continue
-        idx = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else None
+        nxt = path[i + 1] if i + 1 < len(path) else None
+        idx = nxt if isinstance(nxt, int) else None
         header = ".".join([*prefix, key])
         if idx is not None:
             heads = [n for n, ln in enumerate(lines) if re.match(rf"\s*\[\[\s*{re.escape(header)}\s*\]\]", ln)]
