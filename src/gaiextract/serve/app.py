@@ -176,9 +176,13 @@ class Server:
                 raise UploadError("bad_request", "no document: send it as the body or as a multipart file part")
             upload = got.files[0]
             label = upload.filename or "<upload>"
-            if archive_kind_of_file(upload.path):
+            # sniffed as `gaiextract extract NAME` sniffs: the name's extension counts
+            ext = os.path.splitext(label)[1] if upload.filename else ""
+            path = os.path.join(folder, "document" + ext)
+            os.replace(upload.path, path)
+            if archive_kind_of_file(path):
                 return error_response("unsupported_format", "an archive: POST it to /v1/jobs to convert the reports inside")
-            with open(upload.path, "rb") as fh:
+            with open(path, "rb") as fh:
                 data = fh.read()
             shutil.rmtree(folder, ignore_errors=True)  # the bytes are in memory: the file goes at once
             fut = self.pool.submit(Task(label, data, options=options, kind=kind))
@@ -206,7 +210,7 @@ class Server:
         try:
             got = await receive(request, os.path.join(folder, "incoming"), s.max_job_bytes, s.max_job_files)
             options = self._params(request, got.fields, JOB_PARAMS)
-            if not got.files:
+            if not any(u.size for u in got.files):
                 raise UploadError("bad_request", "no files: send an archive as the body or files as multipart parts")
             name = request.query_params.get("filename")
             uploads = [(u.path, u.filename or (name if len(got.files) == 1 else None)) for u in got.files]

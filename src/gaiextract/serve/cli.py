@@ -1,6 +1,8 @@
 """``gaiextract serve``: the HTTP service under uvicorn (needs ``gaiextract[serve]``)."""
 from __future__ import annotations
 
+import signal
+
 import click
 
 from ..clikit import _checked_grammar
@@ -22,14 +24,16 @@ from ..clikit import _checked_grammar
               help="Seconds one document may take in a worker.")
 @click.option("--max-in-flight", type=click.IntRange(min=1),
               help="Documents accepted at once, running or waiting (default: 4 per worker); beyond: 503.")
+@click.option("--max-upload", type=click.IntRange(min=1),
+              help="Largest document upload in bytes (default: the library's input limit, 200 MiB); beyond: 413.")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Allow browser pages from this origin to call the API (repeatable; none by default).")
 @click.option("--grammar", type=click.Path(file_okay=False), callback=_checked_grammar,
               help="A grammar directory every report is read with (docs/grammar.md).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flight, cors_origins, grammar,
-                  log_level):
+def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flight, max_upload, cors_origins,
+                  grammar, log_level):
     """Serve reports over HTTP: POST /v1/extract, /v1/inspect, /v1/jobs; a page at /.
 
     See docs/serve.md. Needs the serve extra: pip install 'gaiextract[serve]'.
@@ -45,11 +49,18 @@ def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flig
 
     settings = ServeSettings(host=host, port=port, workers=workers, db=db, jobs_dir=jobs_dir, token=token or None,
                              timeout=timeout, max_in_flight=max_in_flight or 0, cors_origins=tuple(cors_origins),
-                             grammar=grammar)
+                             grammar=grammar, **({"max_upload_bytes": max_upload} if max_upload else {}))
     try:
         app = create_app(settings)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"gaiextract serve: http://{'[' + host + ']' if ':' in host else host}:{port}/ "
                f"({settings.worker_count} workers{', token required' if token else ''})", err=True)
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again for the handler it found:
+    # let that be a normal exit, so that exit handlers run (multiprocessing removes its folder)
+    signal.signal(signal.SIGTERM, _exit)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
+
+
+def _exit(signum, frame):
+    raise SystemExit(0)

@@ -72,7 +72,7 @@ async def receive(request: Request, folder: str, limit: int, max_files: int) -> 
                 raise _too_large(limit)
             fh.write(chunk)
     name = clean_name(request.query_params.get("filename")) or _disposition_name(request.headers.get("content-disposition"))
-    return Received(files=[Upload(path, name, size)] if size else [], fields={})
+    return Received(files=[Upload(path, name, size)], fields={})  # empty: the library says `empty`
 
 
 def _disposition_name(value: str | None) -> str | None:
