@@ -64,8 +64,11 @@
       const d = el("details");
       d.open = true;
       d.appendChild(el("summary", name + " (" + Object.keys(t.cells || {}).length + " cells)"));
-      d.appendChild(table(["key", "value", "printed", "how"], Object.entries(t.cells || {}).map(([k, v]) =>
-        row([[k], [v, "num"], [(prov[k] || {}).raw], [(prov[k] || {}).how]], "cell"))));
+      d.appendChild(table(["key", "value", "printed", "how"], Object.entries(t.cells || {}).map(([k, v]) => {
+        const tr = row([[k], [v, "num"], [(prov[k] || {}).raw], [(prov[k] || {}).how]], "cell");
+        tr.dataset.key = name + "." + k;
+        return tr;
+      })));
       d.dataset.table = name;
       tables.appendChild(d);
     });
