@@ -45,11 +45,16 @@
     const checks = $("checks");
     checks.replaceChildren(el("p", (rep.checks || []).length + " checks, " + failing.length + " failing",
       failing.length ? "bad" : "ok"));
-    if ((rep.checks || []).length) {
-      const sorted = [...failing, ...rep.checks.filter((c) => c.ok !== false)];
-      checks.appendChild(table(["check", "ok", "expected", "actual", "rule"], sorted.map((c) =>
-        row([[c.id], [c.ok === null ? "n/a" : c.ok ? "ok" : "FAILS"], [c.expected, "num"], [c.actual, "num"],
-          [c.rule]], c.ok === false ? "bad check" : "check"))));
+    const checkTable = (list) => table(["check", "ok", "expected", "actual", "rule"], list.map((c) =>
+      row([[c.id], [c.ok === null ? "n/a" : c.ok ? "ok" : "FAILS"], [c.expected, "num"], [c.actual, "num"],
+        [c.rule]], c.ok === false ? "bad check" : "check")));
+    if (failing.length) checks.appendChild(checkTable(failing));
+    const rest = (rep.checks || []).filter((c) => c.ok !== false);
+    if (rest.length) {
+      const d = el("details");
+      d.appendChild(el("summary", rest.length + " other checks"));
+      d.appendChild(checkTable(rest));
+      checks.appendChild(d);
     }
     const warns = rep.warnings || [];
     $("warnings").replaceChildren(warns.length ? table(["code", "where", "detail"], warns.map((w) =>
