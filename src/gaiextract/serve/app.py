@@ -22,7 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -191,6 +191,8 @@ class Server:
             record = await asyncio.wrap_future(fut)
         except UploadError as exc:
             return error_response(exc.code, exc.message)
+        except ClientDisconnect:  # gone while uploading: nobody to answer, nothing to log
+            return Response(status_code=400)
         finally:
             if not handed_over:
                 self.uploading -= 1
@@ -218,6 +220,9 @@ class Server:
         except UploadError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             return error_response(exc.code, exc.message)
+        except ClientDisconnect:
+            shutil.rmtree(folder, ignore_errors=True)
+            return Response(status_code=400)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -264,7 +269,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if status == 404:
         detail = getattr(exc, "detail", None)
         return error_response("not_found", detail if detail and detail != "Not Found" else f"no {request.url.path}")
-    return JSONResponse({"code": "bad_request", "message": str(getattr(exc, "detail", exc))}, status_code=status)
+    return error_response("bad_request", str(getattr(exc, "detail", exc)))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
