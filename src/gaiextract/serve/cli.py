@@ -42,8 +42,8 @@ def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flig
         import uvicorn
 
         from .app import create_app
-    except ModuleNotFoundError as exc:
-        raise click.UsageError(f"serve needs the 'serve' extra ({exc.name} is missing): "
+    except ImportError as exc:
+        raise click.UsageError(f"serve needs the 'serve' extra ({exc.name or exc} is missing): "
                                "pip install 'gaiextract[serve]'") from None
     from .settings import ServeSettings
 
