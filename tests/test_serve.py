@@ -231,6 +231,15 @@ def test_job_over_an_archive_with_a_broken_member(server, client, cli_outputs, t
     _error(client.get(f"/v1/jobs/{job['id']}"), "not_found", 404)
 
 
+def test_a_file_name_is_only_a_label(client, server):
+    """`../` in a name never leaves the job's folder: the file keeps its last component."""
+    resp = client.post("/v1/jobs", params={"filename": "../../../escaped.txt"}, content=DOCS["txt"].read_bytes())
+    st = _wait(client, resp.json()["id"])
+    records = [json.loads(line) for line in client.get(st["results"]).text.splitlines()]
+    assert [r["source"]["path"] for r in records] == ["escaped.txt"]
+    assert not list(server.db.parent.rglob("escaped.txt"))  # and nothing of it is left once done
+
+
 def test_job_of_several_files_in_multipart(client):
     files = [("files", ("one.html", DOCS["html"].read_bytes())), ("files", ("one.html", PNG))]
     resp = client.post("/v1/jobs", files=files, data={"ocr": "never"})

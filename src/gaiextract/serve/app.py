@@ -35,7 +35,7 @@ from . import page
 from .errors import SERVE_ERROR_CODES, STATUS
 from .jobs import JobManager
 from .settings import ServeSettings
-from .uploads import UploadError, receive
+from .uploads import UploadError, clean_name, receive
 from .work import EXTRACT, INSPECT, Task, WorkPool, canonical_json
 
 #: the formats a request may name (those of ``gaiextract extract --format``)
@@ -214,7 +214,7 @@ class Server:
             options = self._params(request, got.fields, JOB_PARAMS)
             if not any(u.size for u in got.files):
                 raise UploadError("bad_request", "no files: send an archive as the body or files as multipart parts")
-            name = request.query_params.get("filename")
+            name = clean_name(request.query_params.get("filename"))  # a label, never a path
             uploads = [(u.path, u.filename or (name if len(got.files) == 1 else None)) for u in got.files]
             job = self.jobs.add(job_id, folder, uploads, options)
         except UploadError as exc:
