@@ -143,7 +143,7 @@ def raw_request(port: int, head: bytes, body: bytes = b"", read: bool = True) ->
     got = b""
     if read:
         try:
-            while b"\r\n\r\n" not in got or not _complete(got):
+            while b"\r\n\r\n" not in got or not complete(got):
                 chunk = s.recv(65536)
                 if not chunk:
                     break
@@ -153,7 +153,7 @@ def raw_request(port: int, head: bytes, body: bytes = b"", read: bool = True) ->
     return s, got
 
 
-def _complete(got: bytes) -> bool:
+def complete(got: bytes) -> bool:
     head, _, body = got.partition(b"\r\n\r\n")
     for line in head.split(b"\r\n"):
         if line.lower().startswith(b"content-length:"):

@@ -1,5 +1,5 @@
 """The bounds of `gaiextract serve` on a real uvicorn: a small server (one worker, two
-documents in flight, 1 s per document, 4 KB uploads) so each bound is reached at once."""
+documents in flight, 1 s per document, 4 KB uploads, 6 s of silence per upload) so each bound is reached at once."""
 from __future__ import annotations
 
 import threading
@@ -8,17 +8,20 @@ import time
 import pytest
 from conftest import CORPUS
 from hostile_pdf import op_bomb
-from serve_support import TOKEN, Served, leftovers, need_extra, raw_request
+from serve_support import TOKEN, Served, complete, leftovers, need_extra, raw_request
 
 httpx = need_extra()
 
 MAX_UPLOAD = 4096
+#: seconds a stalled upload keeps its place (long enough for the 503 test to fill the bound)
+IDLE_S = 6
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("serve-limits")
-    srv = Served(["--workers", "1", "--max-in-flight", "2", "--timeout", "1", "--max-upload", str(MAX_UPLOAD)],
+    srv = Served(["--workers", "1", "--max-in-flight", "2", "--timeout", "1", "--max-upload", str(MAX_UPLOAD),
+                  "--upload-idle-timeout", str(IDLE_S)],
                  base / "tmp")
     try:
         yield srv
@@ -90,3 +93,22 @@ def test_an_upload_past_the_limit_is_413_as_it_streams(server):
                      c.post("/v1/extract", files={"file": ("big.txt", b"y" * (MAX_UPLOAD + 1))})):
             assert resp.status_code == 413
             assert resp.json()["code"] == "too_large"
+
+
+def test_a_stalled_upload_is_cut_off_and_frees_its_place(server):
+    head = (f"POST /v1/extract?filename=a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+            f"Content-Length: 1000\r\n\r\n").encode()
+    sock, _ = raw_request(server.port, head, b"x" * 10, read=False)
+    try:
+        assert _until(lambda: _load(server) == 1)
+        sock.settimeout(IDLE_S * 5)
+        answer = b""
+        while not complete(answer):  # the server speaks first: it gave up on the upload
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    finally:
+        sock.close()
+    assert b" 400 " in answer.split(b"\r\n", 1)[0] and b"stalled" in answer, answer[:300]
+    assert _until(lambda: _load(server) == 0)

@@ -170,7 +170,7 @@ class Server:
         handed_over = False
         folder = tempfile.mkdtemp(dir=self.tmp_root)
         try:
-            got = await receive(request, folder, s.max_upload_bytes, max_files=1)
+            got = await receive(request, folder, s.max_upload_bytes, 1, s.upload_idle_s)
             options = self._params(request, got.fields, DOCUMENT_PARAMS)
             if not got.files:
                 raise UploadError("bad_request", "no document: send it as the body or as a multipart file part")
@@ -210,7 +210,8 @@ class Server:
             return busy(f"{s.max_open_jobs} jobs open; retry later")
         job_id, folder = self.jobs.new_folder()
         try:
-            got = await receive(request, os.path.join(folder, "incoming"), s.max_job_bytes, s.max_job_files)
+            got = await receive(request, os.path.join(folder, "incoming"), s.max_job_bytes, s.max_job_files,
+                                s.upload_idle_s)
             options = self._params(request, got.fields, JOB_PARAMS)
             if not any(u.size for u in got.files):
                 raise UploadError("bad_request", "no files: send an archive as the body or files as multipart parts")

@@ -26,14 +26,16 @@ from ..clikit import _checked_grammar
               help="Documents accepted at once, running or waiting (default: 4 per worker); beyond: 503.")
 @click.option("--max-upload", type=click.IntRange(min=1),
               help="Largest document upload in bytes (default: the library's input limit, 200 MiB); beyond: 413.")
+@click.option("--upload-idle-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds an upload may send nothing before it is cut off (400).")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Allow browser pages from this origin to call the API (repeatable; none by default).")
 @click.option("--grammar", type=click.Path(file_okay=False), callback=_checked_grammar,
               help="A grammar directory every report is read with (docs/grammar.md).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flight, max_upload, cors_origins,
-                  grammar, log_level):
+def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flight, max_upload,
+                  upload_idle_timeout, cors_origins, grammar, log_level):
     """Serve reports over HTTP: POST /v1/extract, /v1/inspect, /v1/jobs; a page at /.
 
     See docs/serve.md. Needs the serve extra: pip install 'gaiextract[serve]'.
@@ -48,8 +50,8 @@ def serve_command(host, port, workers, db, jobs_dir, token, timeout, max_in_flig
     from .settings import ServeSettings
 
     settings = ServeSettings(host=host, port=port, workers=workers, db=db, jobs_dir=jobs_dir, token=token or None,
-                             timeout=timeout, max_in_flight=max_in_flight or 0, cors_origins=tuple(cors_origins),
-                             grammar=grammar, **({"max_upload_bytes": max_upload} if max_upload else {}))
+                             timeout=timeout, max_in_flight=max_in_flight or 0, upload_idle_s=upload_idle_timeout,
+                             cors_origins=tuple(cors_origins), grammar=grammar, **({"max_upload_bytes": max_upload} if max_upload else {}))
     try:
         app = create_app(settings)
     except ValueError as exc:

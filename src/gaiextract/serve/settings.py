@@ -37,8 +37,9 @@ class ServeSettings:
     max_open_jobs: int = 16
     #: jobs that run at the same time (they share the workers with the requests)
     job_runners: int = 1
-    #: bytes read from the socket at a time while an upload is written to disk
-    chunk_bytes: int = 1024 * 1024
+    #: seconds an upload may send nothing before it is cut off (``bad_request``): a stalled
+    #: upload holds a place among the documents in flight
+    upload_idle_s: float = 30.0
     #: a bearer token every /v1/ request must carry (None: no token asked)
     token: str | None = None
     #: origins allowed to call the API from a browser (CORS); none unless asked for

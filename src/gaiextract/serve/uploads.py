@@ -8,7 +8,9 @@ only labels: a file is stored under a name of our own.
 """
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -57,16 +59,30 @@ def _declared_length(request: Request, limit: int) -> None:
         raise _too_large(limit)
 
 
-async def receive(request: Request, folder: str, limit: int, max_files: int) -> Received:
+async def _chunks(request: Request, idle_s: float) -> AsyncIterator[bytes]:
+    """The body's chunks; a client that sends nothing for ``idle_s`` seconds is cut off
+    (an upload that stalls would hold its place among the work in flight for ever)."""
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), idle_s)
+        except StopAsyncIteration:
+            return
+        except asyncio.TimeoutError:
+            raise UploadError("bad_request", f"the upload stalled: no byte for {idle_s:g} s") from None
+        yield chunk
+
+
+async def receive(request: Request, folder: str, limit: int, max_files: int, idle_s: float) -> Received:
     """The body of ``request`` as files in ``folder`` (created by the caller, private)."""
     _declared_length(request, limit)
     ctype = request.headers.get("content-type", "")
     if ctype.lower().startswith("multipart/form-data"):
-        return await _multipart(request, ctype, folder, limit, max_files)
+        return await _multipart(request, ctype, folder, limit, max_files, idle_s)
     path = os.path.join(folder, "body")
     size = 0
     with open(path, "xb") as fh:
-        async for chunk in request.stream():
+        async for chunk in _chunks(request, idle_s):
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
@@ -169,7 +185,8 @@ class _Parts:
             self._fh = None
 
 
-async def _multipart(request: Request, ctype: str, folder: str, limit: int, max_files: int) -> Received:
+async def _multipart(request: Request, ctype: str, folder: str, limit: int, max_files: int,
+                     idle_s: float) -> Received:
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     _kind, params = parse_options_header(ctype)
@@ -180,7 +197,7 @@ async def _multipart(request: Request, ctype: str, folder: str, limit: int, max_
     parser = MultipartParser(boundary, parts.callbacks())
     size = 0
     try:
-        async for chunk in request.stream():
+        async for chunk in _chunks(request, idle_s):
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
