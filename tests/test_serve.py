@@ -253,42 +253,45 @@ def test_job_of_several_files_in_multipart(client):
 
 # ------------------------------------------------------------------ restart
 
-def test_a_job_left_open_is_resumed_at_the_next_start(tmp_path):
-    """A job that was running when its server stopped: the next server with the same
-    --db finishes it, converting only what neither sink holds yet."""
-    from gaiextract.serve.jobs import RUNNING, Job
-    from gaiextract.sinks.jsonl import dumps
-    from gaiextract.sinks.sql import SqlSink
-
+def test_a_job_stopped_with_the_server_is_resumed_at_the_next_start(tmp_path):
+    """SIGTERM while a job runs: the server stops cleanly (no process, no temporary file
+    left), the job is left queued, and the next server with the same --db finishes it
+    as `batch --resume` would — what the JSONL and the database hold is not converted
+    again, and every document ends with one line and one row."""
+    n = 16
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i in range(n):  # distinct bytes: no duplicate is skipped
+            zf.writestr(f"r{i:02d}.txt", DOCS["txt"].read_bytes() + b"\n" * (i + 1))
     db = tmp_path / "r.db"
-    folder = Path(str(db) + ".jobs") / ("ab" * 16)
-    (folder / "inputs").mkdir(parents=True)
-    (folder / "inputs" / "a.txt").write_bytes(DOCS["txt"].read_bytes())
-    (folder / "inputs" / "b.html").write_bytes(DOCS["html"].read_bytes())
-    Job(id="ab" * 16, folder=str(folder), state=RUNNING, files=["a.txt", "b.html"]).save()
-    import hashlib
-    done = {"schema": "gaiextract.error/1", "error": {"code": "timeout", "message": "staged before the restart"},
-            "source": {"path": "a.txt", "sha256": hashlib.sha256(DOCS["txt"].read_bytes()).hexdigest()}}
-    (folder / "results.jsonl").write_text(dumps(done) + "\n", encoding="utf-8")
-    sink = SqlSink(str(db))
-    sink.open(False)
-    sink.write(done)
-    sink.close()
+    srv = Served(["--workers", "1", "--db", str(db)], tmp_path / "tmp")
+    try:
+        with srv.client() as c:
+            job = c.post("/v1/jobs", params={"filename": "many.zip"}, content=buf.getvalue()).json()
+            while c.get(f"/v1/jobs/{job['id']}").json()["done"] < 2:
+                time.sleep(0.05)
+            srv.note_children()
+    finally:
+        left = srv.stop()
+    assert not left and leftovers(tmp_path / "tmp") == []
+    state = json.loads((Path(str(db) + ".jobs") / job["id"] / "job.json").read_text(encoding="utf-8"))
+    assert state["state"] == "queued"  # stopped where it was, inputs kept
 
     srv = Served(["--workers", "1", "--db", str(db)], tmp_path / "tmp")
     try:
         with srv.client() as c:
-            st = _wait(c, "ab" * 16)
+            st = _wait(c, job["id"])
             lines = [json.loads(x) for x in c.get(st["results"]).text.splitlines()]
             srv.note_children()
     finally:
         left = srv.stop()
-    assert st["state"] == "done" and st["done"] == 2, st
-    assert [r["source"]["path"] for r in lines] == ["a.txt", "b.html"]
-    assert lines[0] == done  # not converted again: resumed, as `batch --resume`
-    assert lines[1]["schema"] == "gaiextract.report/1"
-    assert not (folder / "inputs").exists()
     assert not left and leftovers(tmp_path / "tmp") == []
+    assert (st["state"], st["total"], st["done"], st["ok"]) == ("done", n, n, n), st
+    assert st["summary"]["resumed"] >= 2 and st["summary"]["converted"] == n - st["summary"]["resumed"]
+    paths = [r["source"]["path"] for r in lines]
+    assert len(paths) == n and set(paths) == {f"many.zip!/r{i:02d}.txt" for i in range(n)}
+    with sqlite3.connect(db) as con:
+        assert con.execute("select count(*) from reports").fetchone() == (n,)
 
 
 def test_every_error_code_has_a_status():
