@@ -300,3 +300,30 @@ def test_every_error_code_has_a_status():
 
     assert set(STATUS) == set(ERROR_CODES) | set(SERVE_ERROR_CODES)
     assert all(400 <= s < 600 for s in STATUS.values())
+
+
+def test_cors_only_when_asked_for():
+    """--cors-origin: a browser page from that origin may call the API (preflight without
+    a token, the answer with its header); other origins get no CORS header. In process,
+    through httpx's ASGI transport: only the middleware is concerned (no lifespan, no workers)."""
+    import asyncio
+
+    from gaiextract.serve import ServeSettings, create_app
+
+    app = create_app(ServeSettings(host="0.0.0.0", token=TOKEN, cors_origins=("https://app.example",)))
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            pre = await c.options("/v1/extract", headers={
+                "Origin": "https://app.example", "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization"})
+            ours = await c.get("/health", headers={"Origin": "https://app.example"})
+            other = await c.get("/health", headers={"Origin": "https://other.example"})
+            no_token = await c.post("/v1/extract", content=b"x", headers={"Origin": "https://app.example"})
+            return pre, ours, other, no_token
+
+    pre, ours, other, no_token = asyncio.run(run())
+    assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "https://app.example"
+    assert ours.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in other.headers
+    _error(no_token, "unauthorized", 401)
