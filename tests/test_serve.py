@@ -327,3 +327,4 @@ def test_cors_only_when_asked_for():
     assert ours.headers["access-control-allow-origin"] == "https://app.example"
     assert "access-control-allow-origin" not in other.headers
     _error(no_token, "unauthorized", 401)
+    assert no_token.headers["access-control-allow-origin"] == "https://app.example"  # the page can read why

@@ -306,11 +306,10 @@ def create_app(settings: ServeSettings | None = None) -> Starlette:
         HTTPException: _http_error, Exception: _server_error}
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     app.state.server = server
-    if settings.cors_origins:
+    app.add_middleware(Guard, token=settings.token, loopback=_loopback_host(settings.host))
+    if settings.cors_origins:  # outside the guard: its refusals carry the CORS headers too (readable)
         from starlette.middleware.cors import CORSMiddleware
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"])
-    loopback = _loopback_host(settings.host)
-    app.add_middleware(Guard, token=settings.token, loopback=loopback)
     return app
 
