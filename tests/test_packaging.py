@@ -29,6 +29,7 @@ def test_wheel_contains_data(wheel):
     assert "gaiextract/schema/report.schema.json" in names
     assert "gaiextract/inspect_view/static/inspect.js" in names  # the inspect page's script and style
     assert "gaiextract/inspect_view/static/inspect.css" in names
+    assert {f"gaiextract/serve/static/{n}" for n in ("index.html", "page.js", "page.css")} <= set(names)  # serve's page
     assert {"gaiextract/py.typed", "gaiextract/grammars/agencies.toml", "gaiextract/grammars/series.toml"} <= set(names)
 
 

@@ -134,5 +134,9 @@ from .inspect_view.cli import inspect_command  # noqa: E402  (registered after t
 
 main.add_command(inspect_command)
 
+from .serve.cli import serve_command  # noqa: E402  (imports the web framework only when run)
+
+main.add_command(serve_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
