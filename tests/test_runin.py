@@ -109,7 +109,19 @@ def test_narrative_numbered_one_to_six_then_the_tables_numbered_again():
 def test_sub_head_end_needs_evidence():
     assert sub_head_end("主动公开方面平潭综合实验区切实落实", G) == 6
     assert sub_head_end("其他方面工作。全年开展自查", G) == 6     # 方面 then a stop: the stop ends it
-    assert sub_head_end("强化组织协调着力规范公开工作推动各项任务落地见效确保取得实效", G) is None
+    assert sub_head_end("强化组织协调着力推动各项任务落地见效确保取得实效", G) is None
+
+
+def test_sub_head_ends_after_its_last_heading_word():
+    # flattened pages: the sub-head runs straight into its text (issue 20)
+    assert sub_head_end("组织保障和监督考核召开专题会议研究部署政府信息公开工作", G) == 9
+    assert sub_head_end("主动公开和依申请公开情况持续做好权责清单", G) == 12
+    assert sub_head_end("政府信息公开平台建设依托微信公众号等政务新媒体", G) == 10
+    assert sub_head_end("其他方面工作本街道高度重视政府信息公开", G) == 6  # not at 方面: 工作 goes on
+    assert sub_head_end("强化组织领导，健全工作机制制定印发年度工作要点", G) == 13  # a second clause
+    assert sub_head_end("政策解讀堅持政策文件與解讀材料同步組織", G) == 4  # traditional characters
+    assert sub_head_end("公开平台建设见效。全年开展自查", G) == 8  # a stop close by ends it, not 建设
+    assert sub_head_end("围绕工作重点，扎实推进主动公开根据国家要求", G) == 15  # no clause of two characters
 
 
 def test_real_flat_pages_find_six_sections_and_the_overview_sub_heads():

@@ -13,8 +13,11 @@ finder works on paragraphs, so this stage cuts such paragraphs where a heading s
 - a section that has no heading of its own but starts at a sub-head such as
   ``（一）存在的主要问题`` (``[[implicit]]`` in sections.toml) is cut there as well;
 - the overview's **sub-heads** （一）（二）… in sequence: such a head ends at a stop
-  (。：；), after a word such as 方面, or before a word that opens a sentence of body
-  text (``[run_in]`` in sections.toml), whichever comes first.
+  (。：；), after a word sub-heads end with (方面, 情况, 建设, 培训 …) where the text
+  does not go on with another such word (主动公开和依申请公开情况), or before a word that
+  opens a sentence of body text (``[run_in]`` in sections.toml), whichever comes first.
+  A number in sequence right after a stop whose end cannot be told still counts, so
+  the sub-heads after it are found.
 
 Only paragraphs of at least ``RunInSettings.min_chars`` are cut, so an ordinary report
 (one heading per line) passes through unchanged. Nothing is dropped but the stop
@@ -197,6 +200,7 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
     """Where a sub-head that runs into its text ends (index into ``body``, the text after
     the numbering), or None when nothing says so."""
     r = grammar.run_in
+    body = matching_view(body[:settings.sub_max + settings.head_end_slack + 8])
     limit = min(len(body), settings.sub_max + 1)
     comma = next((i for i in range(limit) if body[i] in _COMMAS), None)
     for k in range(settings.sub_min, limit + 1):
@@ -205,8 +209,11 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
         if k < len(body) and (body[k] in _STOPS or body[k] in _SPACES):
             return k
         head, tail = body[:k], body[k:]
-        if any(head.endswith(w) for w in r.head_ends) and \
-                not any(ch in _STOPS or ch in _SPACES for ch in tail[:settings.head_end_slack]):
+        if any(head.endswith(w) for w in r.head_ends if len(w) > 1) \
+                and not any(head.endswith(w) for w in r.head_ends if len(w) == 1) \
+                and not tail.startswith(r.head_ends) \
+                and not any(ch in _COMMAS for ch in tail[:settings.clause_min]) \
+                and not any(ch in _STOPS or ch in _SPACES for ch in tail[:settings.head_end_slack]):
             return k
         if tail.startswith(r.openers) or any(p.match(tail) for p in r.opener_patterns):
             return k
@@ -246,6 +253,10 @@ def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Gra
                     continue
             k = sub_head_end(text[m.end():], grammar)
             if k is None:
+                # the next number in sequence after a stop is the next sub-head even when
+                # its end cannot be told: the numbers after it are still looked for
+                if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER:
+                    expected += 1
                 continue
             cuts.append((m.start(), m.end() + k))
             expected += 1
