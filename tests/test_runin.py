@@ -134,3 +134,27 @@ def test_real_flat_pages_find_six_sections_and_the_overview_sub_heads():
         assert [s.heading for s in report.section("overview").subsections] == subs
         # no heading carries the text or the table run into it
         assert all(len(s.heading) <= 30 for s in report.sections)
+
+
+def test_a_year_after_a_heading_is_not_read_as_part_of_it():
+    # a variant matched fuzzily never takes in the digits of the year that opens the text
+    hit = tolerant_prefix("存在的问题和改进措施2025年，本镇政府信息公开工作还存在以下问题", ("存在的问题和改进措施",
+                                                                     "存在的主要问题和改进措施"))
+    assert hit == (10, 1.0)
+
+
+def test_a_short_paragraph_opening_with_a_heading_that_runs_on_into_a_clause_is_cut():
+    blocks = split_running_text([Paragraph(text=t) for t in BODY.split("六、")[:1]]
+                                + [Paragraph(text="第六部分 其他需要报告事项本年度本镇未收取信息处理费，未发出收费通知。")], G)
+    assert any(b.text == "第六部分 其他需要报告事项" for b in blocks)
+    assert any(b.text.startswith("本年度本镇未收取信息处理费") for b in blocks)
+
+
+def test_the_sentence_that_opens_a_list_of_measures_is_its_own_paragraph():
+    from gaiextract.layout.runin import split_items
+
+    text = ("存在的主要问题：（一）栏目更新不及时。（二）解读形式单一。针对上述问题，下一步改进措施："
+            "（一）加强业务培训。（二）规范信息发布。")
+    out = [b.text for b in split_items([Paragraph(text=text)], 0, 1)]
+    assert "针对上述问题，下一步改进措施：" in out
+    assert "（二）解读形式单一。" in out

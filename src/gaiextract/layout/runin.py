@@ -97,6 +97,9 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
     key, pos = _key(text[:settings.window])
     exact = max((len(v) for v in variants if key.startswith(v)), default=0)
+    digit = next((i for i, ch in enumerate(key) if ch.isdigit()), None)
+    if digit is not None:  # a heading holds no digits: a year after it opens the text
+        key = key[:max(digit, exact)]
     best: tuple[int, float] | None = (exact, 1.0) if exact else None
     for v in variants:
         if len(v) < settings.fuzzy_min_len or len(v) <= exact + 1:
@@ -183,10 +186,17 @@ def split_sections(blocks: list[Block], grammar: Grammar) -> list[Block]:
             cuts = []
             if len(b.text) >= SETTINGS.min_chars:
                 cuts = _section_cuts(b.text, grammar)
-            elif not any(split_heading(b.text, fam) for fam in FAMILIES):
+            else:
                 # a shorter paragraph is cut only at a heading that opens it and that the
-                # section finder cannot tell from its text ("六、其他需要报告事项本年度…")
-                cuts = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
+                # section finder cannot tell from its text ("六、其他需要报告事项本年度…"):
+                # no numbered heading, or one that runs on into a clause after the heading
+                cands = [c for c in (split_heading(b.text, fam) for fam in FAMILIES) if c is not None]
+                opening = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
+                if opening and (not cands or any(
+                        len(c.heading) > len(b.text[:opening[0][1]].strip())
+                        and any(ch in c.heading[len(b.text[:opening[0][1]].strip()):] for ch in _COMMAS)
+                        for c in cands)):
+                    cuts = opening
             if cuts:
                 out.extend(_pieces(b, cuts))
                 continue
@@ -268,6 +278,9 @@ def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Gra
 
 #: an enumerated item glued to the sentence before it starts after one of these
 _ITEM_AFTER = "。；;：:"
+#: … and a list opens after one of these; the sentence before it ends at one of _SENTENCE_END
+_LIST_INTRO = "：:"
+_SENTENCE_END = "。；;！？!?"
 
 
 def split_items(blocks: list[Block], start: int, end: int) -> list[Block]:
@@ -279,8 +292,16 @@ def split_items(blocks: list[Block], start: int, end: int) -> list[Block]:
             out.append(b)
             continue
         text, at = b.text, 0
-        starts = sorted({m.start() for marker in INLINE_SUB_MARKERS for m in marker.finditer(text)
-                         if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER})
+        starts = {m.start() for marker in INLINE_SUB_MARKERS for m in marker.finditer(text)
+                  if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER}
+        # a sentence that introduces a list ("…。针对上述问题，下一步改进措施：（一）…")
+        # is a paragraph of its own, not the tail of the item before it
+        for pos in sorted(starts):
+            if text[pos - 1] in _LIST_INTRO:
+                stop = max(text.rfind(ch, 0, pos - 1) for ch in _SENTENCE_END)
+                if stop > 0:
+                    starts.add(stop + 1)
+        starts = sorted(starts)
         for pos in starts:
             out.append(replace(b, text=text[at:pos].strip(), hints=dict(b.hints)))
             at = pos
