@@ -91,7 +91,8 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
                                            detail=f"no heading like {sdef.heading}"))
 
     # facts: title first, body second
-    title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"))
+    title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"),
+                                page_title=document.meta.get("page_title"))
     report.title = title
     first_subsections = next((sp for sp in spans if g.role(sp.id) == grammar_mod.ROLE_SUBSECTIONS), None)
     body = first_subsections.paragraphs(blocks) if first_subsections else \
