@@ -158,3 +158,20 @@ def test_the_sentence_that_opens_a_list_of_measures_is_its_own_paragraph():
     out = [b.text for b in split_items([Paragraph(text=text)], 0, 1)]
     assert "针对上述问题，下一步改进措施：" in out
     assert "（二）解读形式单一。" in out
+
+
+def test_runin_and_sections_share_their_heading_rules_from_one_module():
+    import ast
+    import pathlib
+
+    import pytest
+
+    from gaiextract.layout import headings, runin, sections
+
+    src = pathlib.Path(runin.__file__).read_text(encoding="utf-8")
+    imported = {n.module for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ImportFrom)}
+    assert "sections" not in imported  # no cycle: sections imports runin, both import headings
+    assert runin._STOPS is headings.STOPS and runin._ITEM_AFTER is headings.STOPS
+    assert sections.RUN_IN_STOPS is headings.STOPS
+    with pytest.raises(ValueError):
+        headings.HeadingSettings(clean_limit=1.5)

@@ -40,11 +40,13 @@ from ..textnorm import (
     nfkc,
     ocr_numeral,
 )
+from .headings import FAMILIES, STOPS, score_section, split_heading
+from .headings import SETTINGS as HEADINGS
 
 if TYPE_CHECKING:
     from ..document import Block
 
-_STOPS = "。：:；;"
+_STOPS = STOPS
 _COMMAS = "，,"
 _SPACES = " \t\u3000\u00a0"
 _LEAD_PUNCT = "。：:；;，,、 \t\u3000"
@@ -144,15 +146,13 @@ def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:
 def _keyword_heading_end(text: str, start: int, grammar: Grammar) -> int | None:
     """End of a section heading at ``start`` worded like no variant: the first
     ``section_ends`` word after which the heading names one section by its keywords."""
-    from .sections import CLEAN_LIMIT, HEADING_MAX, score_section
-
-    window = text[start:start + HEADING_MAX]
+    window = text[start:start + HEADINGS.heading_max]
     ends = sorted({m.end() for w in grammar.run_in.section_ends for m in re.finditer(re.escape(w), window)})
     for end in ends:
         head = window[:end]
         if any(ch in head for ch in _STOPS) or re.search(r"\d", head) or INLINE_SECTION_MARKER.search(head):
             return None
-        if max(score_section(head, sdef) for sdef in grammar.sections) >= CLEAN_LIMIT:
+        if max(score_section(head, sdef) for sdef in grammar.sections) >= HEADINGS.clean_limit:
             return start + end
     return None
 
@@ -178,8 +178,6 @@ def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list[Paragraph]:
 
 def split_sections(blocks: list[Block], grammar: Grammar) -> list[Block]:
     """Blocks with long paragraphs cut where a section heading starts inside them."""
-    from .sections import FAMILIES, split_heading
-
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Paragraph):
@@ -243,8 +241,6 @@ def split_sub_heads(blocks: list[Block], start: int, end: int, grammar: Grammar)
 
 def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Grammar) -> tuple[int, list[Block]]:
     """(sub-heads found, blocks with the run-in ones cut out) for one numbering."""
-    from .sections import split_heading
-
     out: list[Block] = []
     expected = 1
     for b in blocks:
@@ -277,7 +273,7 @@ def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Gra
 # --------------------------------------------------------------------------- items
 
 #: an enumerated item glued to the sentence before it starts after one of these
-_ITEM_AFTER = "。；;：:"
+_ITEM_AFTER = STOPS
 #: … and a list opens after one of these; the sentence before it ends at one of _SENTENCE_END
 _LIST_INTRO = "：:"
 _SENTENCE_END = "。；;！？!?"
