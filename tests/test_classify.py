@@ -29,3 +29,25 @@ def test_two_topics_in_one_heading():
 
 def test_nothing_recognisable_is_other():
     assert classify_subsection("（七）其他", "略。", G)[0] == ["other"]
+
+
+def test_a_generic_heading_over_a_body_of_several_topics_is_other():
+    g = grammar.load()
+    cats, _ = classify_subsection("（二）主要做法", "一是加强组织领导。二是强化平台建设，及时发布政策解读。", g)
+    assert cats == ["other"]
+    cats, _ = classify_subsection("（二）主要做法", "坚持政策文件与解读方案同步部署，全年发布政策解读12篇，回应关切3次。", g)
+    assert cats[0] == "policy_interpretation"  # the one topic its paragraph is about
+
+
+def test_category_settings_are_checked():
+    import dataclasses
+
+    from gaiextract.grammar import GrammarError
+    from gaiextract.layout.classify import CategorySettings
+
+    g = grammar.load()
+    assert CategorySettings.from_grammar(g).generic_min_share == 0.5
+    for bad in ({"keep_ratio": 2}, {"fallback": "nothing"}, {"threshold": "1"}, {"body_char": 600}):
+        broken = dataclasses.replace(g, category_settings={**g.category_settings, **bad})
+        with pytest.raises(GrammarError):
+            classify_subsection("（一）组织领导", "", broken)

@@ -45,7 +45,7 @@ def _docs(fmt: str) -> list[tuple[Path, dict]]:
 def test_flat_pages_have_a_header_chrome_and_the_body_on_one_line():
     docs = _docs("flat")
     assert {r["report"]["edition"] for _, r in docs} == {"2019", "2021"}
-    assert {r["style"] for _, r in docs} == {"flat_run", "flat_spaced"}
+    assert {r["style"] for _, r in docs} == {"flat_run", "flat_spaced", "flat_run_inline", "flat_spaced_inline"}
     for path, rec in docs:
         lines = path.read_text(encoding="utf-8").splitlines()
         sep = lines.index("==================== 正文 ====================")
@@ -55,6 +55,13 @@ def test_flat_pages_have_a_header_chrome_and_the_body_on_one_line():
         assert "当前位置：" in "\n".join(lines[sep + 1:sep + 3])
         for sid, heading in rec["section_headings"].items():
             assert heading in body[0], (path.name, sid)
+    # some pages run every overview sub-head straight into its text, with no separator
+    for path, rec in docs:
+        if rec["style"].endswith("_inline"):
+            body = max(path.read_text(encoding="utf-8").splitlines(), key=len)
+            for sub in rec["subsections"]:
+                at = body.index(sub["heading"]) + len(sub["heading"])
+                assert body[at] not in "。 ：；", (path.name, sub["heading"])
     # one page lacks the heading of 五: its text starts at a sub-head
     assert any(r["section_headings"].get("problems") == "（一）存在的主要问题" for _, r in docs)
 

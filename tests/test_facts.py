@@ -67,3 +67,34 @@ def test_agency_is_not_a_slogan():
     assert agency_from_body(["2023年，建设人民满意的服务型政府，平潭综合实验区管委会坚持公开为常态。"]) == \
         "平潭综合实验区管委会"
     assert agency_from_body(["2024年，全面贯彻党的二十大精神，持续深化政务公开。"]) is None
+
+
+def test_title_from_every_candidate():
+    # over two lines: the first ends with the year, or the core wording is broken
+    assert find_title(["合肥市蜀山区人民政府办公室2019年度", "政府信息公开工作年度报告", "一、总体情况"])[0] == \
+        "合肥市蜀山区人民政府办公室2019年度政府信息公开工作年度报告"
+    assert find_title(["重庆市渝北区农业农村委员会2025年政府信息公开", "工作年度报告"])[0] == \
+        "重庆市渝北区农业农村委员会2025年政府信息公开工作年度报告"
+    # a generic heading never wins over a candidate naming the agency …
+    assert find_title(["政府信息公开工作年度报告"], page_title="某市某区审计局2023年政府信息公开工作年度报告_某区人民政府") \
+        == ("某市某区审计局2023年政府信息公开工作年度报告", [])
+    assert find_title(["海口市龙华区城西镇人民政府2025年政府信息公开工作年度报告 依据《条例》第五十条规定，编制本报告。"
+                       "本报告中所列数据的统计期限自2025年1月1日起至2025年12月31日止。"],
+                      meta_title="政府信息公开工作年度报告")[0] == "海口市龙华区城西镇人民政府2025年政府信息公开工作年度报告"
+    # … and a page title naming none is no candidate: the document prints no title
+    assert find_title(["根据《条例》编制本报告。"], page_title="政府信息公开工作年度报告_政府门户网站") == (None, [])
+    assert find_title(["政府信息公开工作年度报告"])[0] == "政府信息公开工作年度报告"
+    # a sentence mentioning the report at the start of a long line is no title
+    assert find_title(["依据《条例》规定，现公布本机关2022年政府信息公开工作年度报告。" + "本报告所列数据" * 12]) == (None, [])
+
+
+def test_html_page_title_is_kept_in_the_document_meta(tmp_path):
+    import gaiextract
+
+    page = tmp_path / "r.html"
+    page.write_text("<html><head><title>某市某区审计局2023年政府信息公开工作年度报告_某区人民政府</title></head><body>"
+                    "<div><h2>政府信息公开工作年度报告</h2><p>一、总体情况</p><p>2023年，本局持续深化政务公开。</p>"
+                    "<p>二、主动公开政府信息情况</p><p>略。</p></div></body></html>", encoding="utf-8")
+    assert gaiextract.read(page).meta["page_title"].startswith("某市某区审计局2023年")
+    report = gaiextract.extract(page)
+    assert (report.title, report.agency) == ("某市某区审计局2023年政府信息公开工作年度报告", "某市某区审计局")

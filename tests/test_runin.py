@@ -109,7 +109,19 @@ def test_narrative_numbered_one_to_six_then_the_tables_numbered_again():
 def test_sub_head_end_needs_evidence():
     assert sub_head_end("主动公开方面平潭综合实验区切实落实", G) == 6
     assert sub_head_end("其他方面工作。全年开展自查", G) == 6     # 方面 then a stop: the stop ends it
-    assert sub_head_end("强化组织协调着力规范公开工作推动各项任务落地见效确保取得实效", G) is None
+    assert sub_head_end("强化组织协调着力推动各项任务落地见效确保取得实效", G) is None
+
+
+def test_sub_head_ends_after_its_last_heading_word():
+    # flattened pages: the sub-head runs straight into its text (issue 20)
+    assert sub_head_end("组织保障和监督考核召开专题会议研究部署政府信息公开工作", G) == 9
+    assert sub_head_end("主动公开和依申请公开情况持续做好权责清单", G) == 12
+    assert sub_head_end("政府信息公开平台建设依托微信公众号等政务新媒体", G) == 10
+    assert sub_head_end("其他方面工作本街道高度重视政府信息公开", G) == 6  # not at 方面: 工作 goes on
+    assert sub_head_end("强化组织领导，健全工作机制制定印发年度工作要点", G) == 13  # a second clause
+    assert sub_head_end("政策解讀堅持政策文件與解讀材料同步組織", G) == 4  # traditional characters
+    assert sub_head_end("公开平台建设见效。全年开展自查", G) == 8  # a stop close by ends it, not 建设
+    assert sub_head_end("围绕工作重点，扎实推进主动公开根据国家要求", G) == 15  # no clause of two characters
 
 
 def test_real_flat_pages_find_six_sections_and_the_overview_sub_heads():
@@ -122,3 +134,44 @@ def test_real_flat_pages_find_six_sections_and_the_overview_sub_heads():
         assert [s.heading for s in report.section("overview").subsections] == subs
         # no heading carries the text or the table run into it
         assert all(len(s.heading) <= 30 for s in report.sections)
+
+
+def test_a_year_after_a_heading_is_not_read_as_part_of_it():
+    # a variant matched fuzzily never takes in the digits of the year that opens the text
+    hit = tolerant_prefix("存在的问题和改进措施2025年，本镇政府信息公开工作还存在以下问题", ("存在的问题和改进措施",
+                                                                     "存在的主要问题和改进措施"))
+    assert hit == (10, 1.0)
+
+
+def test_a_short_paragraph_opening_with_a_heading_that_runs_on_into_a_clause_is_cut():
+    blocks = split_running_text([Paragraph(text=t) for t in BODY.split("六、")[:1]]
+                                + [Paragraph(text="第六部分 其他需要报告事项本年度本镇未收取信息处理费，未发出收费通知。")], G)
+    assert any(b.text == "第六部分 其他需要报告事项" for b in blocks)
+    assert any(b.text.startswith("本年度本镇未收取信息处理费") for b in blocks)
+
+
+def test_the_sentence_that_opens_a_list_of_measures_is_its_own_paragraph():
+    from gaiextract.layout.runin import split_items
+
+    text = ("存在的主要问题：（一）栏目更新不及时。（二）解读形式单一。针对上述问题，下一步改进措施："
+            "（一）加强业务培训。（二）规范信息发布。")
+    out = [b.text for b in split_items([Paragraph(text=text)], 0, 1)]
+    assert "针对上述问题，下一步改进措施：" in out
+    assert "（二）解读形式单一。" in out
+
+
+def test_runin_and_sections_share_their_heading_rules_from_one_module():
+    import ast
+    import pathlib
+
+    import pytest
+
+    from gaiextract.layout import headings, runin, sections
+
+    src = pathlib.Path(runin.__file__).read_text(encoding="utf-8")
+    imported = {n.module for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ImportFrom)}
+    assert "sections" not in imported  # no cycle: sections imports runin, both import headings
+    assert runin._STOPS is headings.STOPS and runin._ITEM_AFTER is headings.STOPS
+    assert sections.RUN_IN_STOPS is headings.STOPS
+    with pytest.raises(ValueError):
+        headings.HeadingSettings(clean_limit=1.5)

@@ -15,6 +15,10 @@ Two table styles, chosen per document:
 - ``spaced``: cells separated by single spaces, header words broken by spaces
   (``商业 企业 科研 机构``) and a few long labels broken inside (``三、本年度办 理结果``).
 
+A third set (``FLAT_INLINE``, files ``*_flat_<style>_inline.txt``) runs every overview
+sub-head straight into its text with no separator at all (``（二）组织保障和监督考核召开专题
+会议…``), as pages flattened from HTML often do (issue 20).
+
 Values are printed in their plain form (``-18``, ``24252.31``), so only specs whose
 tables print every value (no blank or placeholder cells) are rendered this way: a blank
 cell leaves no trace in run-together text.
@@ -30,6 +34,8 @@ from .model import Subsection, TableSpec
 #: spec -> table style; both editions, with and without the title at the top of the body
 FLAT_DOCS = {"g01": "run", "g06": "run", "g11": "spaced", "g16": "run", "g20": "spaced", "g25": "run",
              "g26": "run", "g35": "spaced", "g36": "run"}
+#: specs whose sub-heads run straight into their text (no stop, no space), and their table style
+FLAT_INLINE = {"g05": "spaced", "g10": "run", "g21": "spaced", "g30": "run", "g31": "spaced", "g40": "run"}
 #: specs printed without the heading of 五: its text starts at （一）存在的主要问题
 NO_PROBLEMS_HEADING = ("g16",)
 #: specs whose body does not start with the title (it is only in the 标题: line)
@@ -71,16 +77,16 @@ def table_text(table: TableSpec, values: dict, style: str) -> str:
     return ("" if style == "run" else " ").join(parts)
 
 
-def _sub_join(sub: Subsection, k: int) -> str:
+def _sub_join(sub: Subsection, k: int, inline: bool = False) -> str:
     """A sub-head run into its first paragraph: with no separator when the paragraph opens
-    with a year (as real pages do), else a stop or a space."""
+    with a year (as real pages do) or ``inline``, else a stop or a space."""
     first = sub.paragraphs[0] if sub.paragraphs else ""
-    if first[:4].isdigit() and first[4:5] == "年":
+    if inline or (first[:4].isdigit() and first[4:5] == "年"):
         return ""
     return "。" if k % 2 == 0 else " "
 
 
-def body_line(spec, style: str) -> str:
+def body_line(spec, style: str, inline: bool = False) -> str:
     tables = spec.expected["tables"]
     out = []
     if spec.doc_id not in NO_BODY_TITLE and spec.title_lines:
@@ -94,14 +100,14 @@ def body_line(spec, style: str) -> str:
                 out.append(table_text(block, tables[block.name], style) + " ")
             elif isinstance(block, Subsection):
                 paras = list(block.paragraphs)
-                head = block.heading + _sub_join(block, k) + (paras[0] if paras else "")
+                head = block.heading + _sub_join(block, k, inline) + (paras[0] if paras else "")
                 out.append("".join([head] + paras[1:]))
             else:
                 out.append(block)
     return "".join(out).strip()
 
 
-def render_lines(spec, style: str) -> list[str]:
+def render_lines(spec, style: str, inline: bool = False) -> list[str]:
     title = "".join(spec.title_lines)
     year = spec.year or 2020
     page = f"{year + 1}03/t{year + 1}0305_{int(spec.doc_id[1:]) + 80000}"
@@ -109,7 +115,7 @@ def render_lines(spec, style: str) -> list[str]:
               f"发布机构: {spec.agency or ''}", "栏目: 政府信息公开年报",
               f"原文链接: https://www.example.gov.cn/zwgk/zfxxgknb/{page}.htm",
               f"本地目录: zwgk/zfxxgknb/{page}_{title}", "页面链接与图片详见 links.tsv(同目录)", SEPARATOR]
-    return header + CHROME_TOP + [body_line(spec, style)] + CHROME_BOTTOM
+    return header + CHROME_TOP + [body_line(spec, style, inline)] + CHROME_BOTTOM
 
 
 def row_runs(table: TableSpec, values: dict) -> list:
@@ -136,10 +142,11 @@ def ambiguous_keys(spec, style: str) -> list[str]:
     return out
 
 
-def render(spec, out_dir: Path, style: str) -> Path:
-    path = Path(out_dir) / f"{spec.doc_id}_flat_{style}.txt"
-    path.write_text("\n".join(render_lines(spec, style)) + "\n", encoding="utf-8")
-    exp_path = write_expected(spec, path, "txt", f"flat_{style}")
+def render(spec, out_dir: Path, style: str, inline: bool = False) -> Path:
+    name = f"flat_{style}_inline" if inline else f"flat_{style}"
+    path = Path(out_dir) / f"{spec.doc_id}_{name}.txt"
+    path.write_text("\n".join(render_lines(spec, style, inline)) + "\n", encoding="utf-8")
+    exp_path = write_expected(spec, path, "txt", name)
     rec = json.loads(exp_path.read_text(encoding="utf-8"))
     rec["ambiguous_in_text"] = ambiguous_keys(spec, style)
     if spec.doc_id in NO_PROBLEMS_HEADING:  # 五 opens at its first sub-head
@@ -147,6 +154,8 @@ def render(spec, out_dir: Path, style: str) -> Path:
         rec["section_headings"]["problems"] = problems.body[0]
     rec["notes"]["flat"] = {"table_style": style, "title_in_body": spec.doc_id not in NO_BODY_TITLE,
                             "problems_heading": spec.doc_id not in NO_PROBLEMS_HEADING}
+    if inline:
+        rec["notes"]["flat"]["sub_heads"] = "run straight into their text"
     exp_path.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -159,5 +168,7 @@ def render_all(specs, out_dir: Path) -> list:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen = [s for s in specs if s.doc_id in FLAT_DOCS]
-    assert all(_prints_every_value(s) for s in chosen), "a flat document needs every value printed"
-    return [render(s, out_dir, FLAT_DOCS[s.doc_id]) for s in chosen]
+    inline = [s for s in specs if s.doc_id in FLAT_INLINE]
+    assert all(_prints_every_value(s) for s in chosen + inline), "a flat document needs every value printed"
+    return ([render(s, out_dir, FLAT_DOCS[s.doc_id]) for s in chosen]
+            + [render(s, out_dir, FLAT_INLINE[s.doc_id], inline=True) for s in inline])

@@ -105,7 +105,8 @@ def _add_facts(report: Report, document: Document, spans: list[sections.SectionS
     blocks = document.blocks
     first = spans[0].block if spans else len(blocks)
     preamble = [b.text for b in blocks[:first] if isinstance(b, Paragraph)]
-    title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"))
+    title, _ = facts.find_title(preamble, g, meta_title=document.meta.get("title"),
+                                page_title=document.meta.get("page_title"))
     report.title = title
     first_subsections = next((sp for sp in spans if g.role(sp.id) == grammar_mod.ROLE_SUBSECTIONS), None)
     body = first_subsections.paragraphs(blocks) if first_subsections else \

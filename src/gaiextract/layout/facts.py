@@ -9,6 +9,7 @@ Numbers in fee sentences are read by :func:`gaiextract.textnorm.prose_number`
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from ..grammar import FactsGrammar, GrammarLike, load
 from ..textnorm import matching_view, nfkc, prose_number
@@ -44,36 +45,86 @@ def _tidy(title: str, f: FactsGrammar) -> str:
 
 
 def find_title(preamble: list[str], grammar: GrammarLike = None,
-               meta_title: str | None = None) -> tuple[str | None, list[str]]:
-    """(title, lines used): the title from the lines before the first section.
+               meta_title: str | None = None, page_title: str | None = None) -> tuple[str | None, list[str]]:
+    """(title, lines used): the report's title from every candidate.
 
-    A scraped page's 标题 line wins (``meta_title``, as the text reader found it, or
-    a 标题: line in the preamble); otherwise the line holding the title's core wording,
-    joined with the line before it when that line is only the agency's name.
+    Candidates, in this order: a scraped page's 标题 line (``meta_title``, as the
+    reader found it, or a 标题: line in the preamble), the page's own title
+    (``page_title``: an HTML ``<title>``, its site name cut off), then each line of
+    the preamble holding the title's core wording — joined with the line before it
+    when that line is the agency's name or ends with the year, or with the next
+    line when the core wording is broken between the two. The first candidate that
+    names an agency wins; a generic one (政府信息公开工作年度报告 alone) only when
+    no candidate names one.
     """
+    cands = list(_title_candidates(preamble, grammar, meta_title, page_title))
+    for title, used in cands:
+        if agency_from_title(title, grammar):
+            return title, used
+    return cands[0] if cands else (None, [])
+
+
+def _title_candidates(preamble: list[str], grammar: GrammarLike, meta_title: str | None,
+                      page_title: str | None) -> Iterator[tuple[str, list[str]]]:
     f = _facts(grammar)
     if meta_title and f.title_core.search(matching_view(nfkc(meta_title))):
-        return _tidy(meta_title, f), []
+        yield _tidy(meta_title, f), []
+    if page_title:  # page metadata: a candidate only when it names the agency
+        part = _titled_part(page_title, f)
+        if part and agency_from_title(_tidy(part, f), grammar):
+            yield _tidy(part, f), []
     lines = _lines(preamble)
     views = [matching_view(ln) for ln in lines]
     for ln, view in zip(lines, views):
         m = f.meta_line.match(view)
         if m and m.group(1) in f.title_meta_keys and f.title_core.search(m.group(2)):
-            return _tidy(ln[m.start(2):], f), [ln]
+            yield _tidy(ln[m.start(2):], f), [ln]
+    usable = [not f.meta_line.match(v) and len(ln) <= f.title_max and not _chrome(v, f)
+              for ln, v in zip(lines, views)]
     for i, (ln, view) in enumerate(zip(lines, views)):
-        if f.meta_line.match(view) or len(ln) > f.title_max or _chrome(view, f):
+        if len(ln) > f.title_max and not f.meta_line.match(view) and not _chrome(view, f):
+            # a page flattened onto one line opens with its title ("某局2022年…报告 依据…")
+            m = f.title_core.search(view, 0, f.title_max)
+            if m and m.start() and not _CLAUSE_MARKS.search(view[:m.start()]):
+                end = m.end()
+                year = f.title_year.match(view, end)
+                end = year.end() if year else end
+                yield _tidy(ln[:end], f), [ln]
+            continue
+        if not usable[i]:
             continue
         if f.title_core.search(view):
-            title = _tidy(ln, f)
-            used = [ln]
-            prev = _strip_ends(views[i - 1], f) if i > 0 else ""
-            if prev and not f.meta_line.match(prev) and len(prev) <= f.title_agency_line_max \
-                    and prev.endswith(f.agency_suffixes) and not f.title_core.search(prev) \
-                    and not _chrome(prev, f):
-                title = _tidy(lines[i - 1], f) + title
-                used.insert(0, lines[i - 1])
-            return title, used
-    return None, []
+            title, used = _tidy(ln, f), [ln]
+            prev = _strip_ends(views[i - 1], f) if i > 0 and usable[i - 1] else ""
+            if prev and len(prev) <= f.title_agency_line_max and not f.title_core.search(prev) \
+                    and (prev.endswith(f.agency_suffixes) or _ends_with_year(prev, f)):
+                yield _tidy(lines[i - 1], f) + title, [lines[i - 1], ln]
+            yield title, used
+        elif i + 1 < len(lines) and usable[i + 1] and not f.title_core.search(views[i + 1]) \
+                and len(ln) + len(lines[i + 1]) <= f.title_max \
+                and f.title_core.search(_tidy(view, f) + _tidy(views[i + 1], f)):
+            # the core wording broken between two lines ("…2022年政府信息公开" / "工作年度报告")
+            yield _tidy(ln, f) + _tidy(lines[i + 1], f), [ln, lines[i + 1]]
+
+
+def _ends_with_year(text: str, f: FactsGrammar) -> bool:
+    t = nfkc(text)
+    return any(m.end() == len(t) for m in f.title_year.finditer(t))
+
+
+def _titled_part(page_title: str, f: FactsGrammar) -> str | None:
+    """The part of a page title holding the core wording: sites add their own name
+    after a separator ("某局2022年政府信息公开工作年度报告_某市人民政府")."""
+    for part in _TITLE_SEPARATORS.split(page_title):
+        if f.title_core.search(matching_view(nfkc(part))):
+            return part
+    return None
+
+
+#: punctuation of a sentence: text before the title wording holding one is no title
+_CLAUSE_MARKS = re.compile(r"[，。；：、《》,;:]")
+#: what sites put between a page's own title and their name
+_TITLE_SEPARATORS = re.compile(r"\s+[-—–|｜]\s+|[_|｜]|\s[-—–]|[-—–]\s")
 
 
 def agency_from_title(title: str, grammar: GrammarLike = None) -> str | None:

@@ -13,8 +13,11 @@ finder works on paragraphs, so this stage cuts such paragraphs where a heading s
 - a section that has no heading of its own but starts at a sub-head such as
   ``（一）存在的主要问题`` (``[[implicit]]`` in sections.toml) is cut there as well;
 - the overview's **sub-heads** （一）（二）… in sequence: such a head ends at a stop
-  (。：；), after a word such as 方面, or before a word that opens a sentence of body
-  text (``[run_in]`` in sections.toml), whichever comes first.
+  (。：；), after a word sub-heads end with (方面, 情况, 建设, 培训 …) where the text
+  does not go on with another such word (主动公开和依申请公开情况), or before a word that
+  opens a sentence of body text (``[run_in]`` in sections.toml), whichever comes first.
+  A number in sequence right after a stop whose end cannot be told still counts, so
+  the sub-heads after it are found.
 
 Only paragraphs of at least ``RunInSettings.min_chars`` are cut, so an ordinary report
 (one heading per line) passes through unchanged. Nothing is dropped but the stop
@@ -37,11 +40,13 @@ from ..textnorm import (
     nfkc,
     ocr_numeral,
 )
+from .headings import FAMILIES, STOPS, score_section, split_heading
+from .headings import SETTINGS as HEADINGS
 
 if TYPE_CHECKING:
     from ..document import Block
 
-_STOPS = "。：:；;"
+_STOPS = STOPS
 _COMMAS = "，,"
 _SPACES = " \t\u3000\u00a0"
 _LEAD_PUNCT = "。：:；;，,、 \t\u3000"
@@ -94,6 +99,9 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
     key, pos = _key(text[:settings.window])
     exact = max((len(v) for v in variants if key.startswith(v)), default=0)
+    digit = next((i for i, ch in enumerate(key) if ch.isdigit()), None)
+    if digit is not None:  # a heading holds no digits: a year after it opens the text
+        key = key[:max(digit, exact)]
     best: tuple[int, float] | None = (exact, 1.0) if exact else None
     for v in variants:
         if len(v) < settings.fuzzy_min_len or len(v) <= exact + 1:
@@ -138,15 +146,13 @@ def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:
 def _keyword_heading_end(text: str, start: int, grammar: Grammar) -> int | None:
     """End of a section heading at ``start`` worded like no variant: the first
     ``section_ends`` word after which the heading names one section by its keywords."""
-    from .sections import CLEAN_LIMIT, HEADING_MAX, score_section
-
-    window = text[start:start + HEADING_MAX]
+    window = text[start:start + HEADINGS.heading_max]
     ends = sorted({m.end() for w in grammar.run_in.section_ends for m in re.finditer(re.escape(w), window)})
     for end in ends:
         head = window[:end]
         if any(ch in head for ch in _STOPS) or re.search(r"\d", head) or INLINE_SECTION_MARKER.search(head):
             return None
-        if max(score_section(head, sdef) for sdef in grammar.sections) >= CLEAN_LIMIT:
+        if max(score_section(head, sdef) for sdef in grammar.sections) >= HEADINGS.clean_limit:
             return start + end
     return None
 
@@ -172,18 +178,23 @@ def _pieces(para: Paragraph, cuts: list[tuple[int, int]]) -> list[Paragraph]:
 
 def split_sections(blocks: list[Block], grammar: Grammar) -> list[Block]:
     """Blocks with long paragraphs cut where a section heading starts inside them."""
-    from .sections import FAMILIES, split_heading
-
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Paragraph):
             cuts = []
             if len(b.text) >= SETTINGS.min_chars:
                 cuts = _section_cuts(b.text, grammar)
-            elif not any(split_heading(b.text, fam) for fam in FAMILIES):
+            else:
                 # a shorter paragraph is cut only at a heading that opens it and that the
-                # section finder cannot tell from its text ("六、其他需要报告事项本年度…")
-                cuts = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
+                # section finder cannot tell from its text ("六、其他需要报告事项本年度…"):
+                # no numbered heading, or one that runs on into a clause after the heading
+                cands = [c for c in (split_heading(b.text, fam) for fam in FAMILIES) if c is not None]
+                opening = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
+                if opening and (not cands or any(
+                        len(c.heading) > len(b.text[:opening[0][1]].strip())
+                        and any(ch in c.heading[len(b.text[:opening[0][1]].strip()):] for ch in _COMMAS)
+                        for c in cands)):
+                    cuts = opening
             if cuts:
                 out.extend(_pieces(b, cuts))
                 continue
@@ -197,6 +208,7 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
     """Where a sub-head that runs into its text ends (index into ``body``, the text after
     the numbering), or None when nothing says so."""
     r = grammar.run_in
+    body = matching_view(body[:settings.sub_max + settings.head_end_slack + 8])
     limit = min(len(body), settings.sub_max + 1)
     comma = next((i for i in range(limit) if body[i] in _COMMAS), None)
     for k in range(settings.sub_min, limit + 1):
@@ -205,8 +217,11 @@ def sub_head_end(body: str, grammar: Grammar, settings: RunInSettings = SETTINGS
         if k < len(body) and (body[k] in _STOPS or body[k] in _SPACES):
             return k
         head, tail = body[:k], body[k:]
-        if any(head.endswith(w) for w in r.head_ends) and \
-                not any(ch in _STOPS or ch in _SPACES for ch in tail[:settings.head_end_slack]):
+        if any(head.endswith(w) for w in r.head_ends if len(w) > 1) \
+                and not any(head.endswith(w) for w in r.head_ends if len(w) == 1) \
+                and not tail.startswith(r.head_ends) \
+                and not any(ch in _COMMAS for ch in tail[:settings.clause_min]) \
+                and not any(ch in _STOPS or ch in _SPACES for ch in tail[:settings.head_end_slack]):
             return k
         if tail.startswith(r.openers) or any(p.match(tail) for p in r.opener_patterns):
             return k
@@ -226,8 +241,6 @@ def split_sub_heads(blocks: list[Block], start: int, end: int, grammar: Grammar)
 
 def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Grammar) -> tuple[int, list[Block]]:
     """(sub-heads found, blocks with the run-in ones cut out) for one numbering."""
-    from .sections import split_heading
-
     out: list[Block] = []
     expected = 1
     for b in blocks:
@@ -246,6 +259,10 @@ def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Gra
                     continue
             k = sub_head_end(text[m.end():], grammar)
             if k is None:
+                # the next number in sequence after a stop is the next sub-head even when
+                # its end cannot be told: the numbers after it are still looked for
+                if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER:
+                    expected += 1
                 continue
             cuts.append((m.start(), m.end() + k))
             expected += 1
@@ -256,7 +273,10 @@ def _sub_cuts(blocks: list[Block], marker: re.Pattern, family: str, grammar: Gra
 # --------------------------------------------------------------------------- items
 
 #: an enumerated item glued to the sentence before it starts after one of these
-_ITEM_AFTER = "。；;：:"
+_ITEM_AFTER = STOPS
+#: … and a list opens after one of these; the sentence before it ends at one of _SENTENCE_END
+_LIST_INTRO = "：:"
+_SENTENCE_END = "。；;！？!?"
 
 
 def split_items(blocks: list[Block], start: int, end: int) -> list[Block]:
@@ -268,8 +288,16 @@ def split_items(blocks: list[Block], start: int, end: int) -> list[Block]:
             out.append(b)
             continue
         text, at = b.text, 0
-        starts = sorted({m.start() for marker in INLINE_SUB_MARKERS for m in marker.finditer(text)
-                         if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER})
+        starts = {m.start() for marker in INLINE_SUB_MARKERS for m in marker.finditer(text)
+                  if m.start() > 0 and text[m.start() - 1] in _ITEM_AFTER}
+        # a sentence that introduces a list ("…。针对上述问题，下一步改进措施：（一）…")
+        # is a paragraph of its own, not the tail of the item before it
+        for pos in sorted(starts):
+            if text[pos - 1] in _LIST_INTRO:
+                stop = max(text.rfind(ch, 0, pos - 1) for ch in _SENTENCE_END)
+                if stop > 0:
+                    starts.add(stop + 1)
+        starts = sorted(starts)
         for pos in starts:
             out.append(replace(b, text=text[at:pos].strip(), hints=dict(b.hints)))
             at = pos

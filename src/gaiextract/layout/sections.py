@@ -12,60 +12,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..document import Paragraph
-from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar, SectionDef
-from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
-from .labels import match_score
+from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar
 from ..limits import DEFAULT_LIMITS as LIMITS
+from ..textnorm import numeral
+from . import runin
+from .headings import FAMILIES, SETTINGS, HeadingCandidate, score_section, split_heading
+from .headings import STOPS as RUN_IN_STOPS
 
 if TYPE_CHECKING:
     from ..document import Block
 
-FAMILIES = NUMBERING_FAMILIES
-HEADING_MAX = 40       # a heading longer than this is a paragraph
-RUN_IN_STOPS = "。：:；;"
-
-
-@dataclass
-class HeadingCandidate:
-    block: int            # index into document blocks
-    family: str           # numbering family or "none"
-    number: Optional[int]
-    heading: str          # as printed, numbering included
-    rest: str             # run-in text after the heading ("" when on its own line)
-
-
-def split_heading(text: str, family: str) -> Optional[HeadingCandidate]:
-    """Split a paragraph into (numbered) heading and run-in rest, or None."""
-    stripped = text.strip()
-    if family == "none":
-        number, body, marker = None, stripped, ""
-    else:
-        m = FAMILIES[family].match(stripped)
-        if not m:
-            return None
-        number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()].lstrip()
-    if not body:
-        return None
-    if len(body) <= HEADING_MAX and not any(ch in body[:-1] for ch in RUN_IN_STOPS):
-        head, rest = body.rstrip("。：:"), ""
-    else:
-        cut = min((body.find(ch) for ch in RUN_IN_STOPS if body.find(ch) > 0), default=-1)
-        if cut <= 0 or cut > HEADING_MAX:
-            return None
-        head, rest = body[:cut], body[cut + 1:].strip()
-    return HeadingCandidate(block=-1, family=family, number=number,
-                            heading=marker + head.strip(), rest=rest)
-
-
-def score_section(heading_text: str, sdef: SectionDef) -> float:
-    """How well a heading (numbering removed) names a section, 0..1."""
-    key = label_key(heading_text)
-    score = match_score(key, sdef.variants)
-    if any(w in key for w in sdef.none_of):
-        return min(score, 0.5) if score < 1.0 else score
-    if sdef.all_of and all(any(w in key for w in group) for group in sdef.all_of):
-        score = max(score, 0.82)
-    return score
+HEADING_MAX = SETTINGS.heading_max
+CLEAN_LIMIT = SETTINGS.clean_limit
+BARE_LIMIT = SETTINGS.bare_limit
+__all__ = ["FAMILIES", "HEADING_MAX", "RUN_IN_STOPS", "HeadingCandidate", "find_sections", "find_subsections",
+           "numeral", "score_section", "split_and_find", "split_heading", "split_running_text"]
 
 
 @dataclass
@@ -102,10 +63,6 @@ class SubsectionSpan:
         return "\n".join(parts)
 
 
-CLEAN_LIMIT = 0.72   # a numbered heading must score this (after the number bonus)
-BARE_LIMIT = 0.9     # an unnumbered line must match a variant almost exactly
-
-
 def _scored_headings(blocks: list[Block], grammar: Grammar) -> list[list[Any]]:
     """[candidate, head text, scores per section] for every paragraph that could be a
     heading in some numbering family, scored once by the grammar's variants and rules."""
@@ -114,11 +71,11 @@ def _scored_headings(blocks: list[Block], grammar: Grammar) -> list[list[Any]]:
         if not isinstance(b, Paragraph):
             continue
         text = b.text.strip()
-        if not text or len(text) > 4000:
+        if not text or len(text) > SETTINGS.max_paragraph_chars:
             continue
         for fam in list(FAMILIES) + ["none"]:
             cand = split_heading(text, fam)
-            if cand is None or (fam == "none" and (cand.rest or len(text) > 24)):
+            if cand is None or (fam == "none" and (cand.rest or len(text) > SETTINGS.bare_max_chars)):
                 continue
             if len(out) >= LIMITS.max_heading_candidates:
                 return out  # a real report has a few hundred; each costs a fuzzy match
@@ -326,8 +283,6 @@ def split_running_text(blocks: list[Block], grammar: Grammar) -> list[Block]:
 def split_and_find(blocks: list[Block], grammar: Grammar) -> tuple[list[Block], list[SectionSpan]]:
     """:func:`split_running_text` and the section spans of its result, found once more
     only when cutting sub-heads or items changed the blocks."""
-    from . import runin
-
     blocks = runin.split_sections(blocks, grammar)
     spans = find_sections(blocks, grammar)
     before = blocks
@@ -354,7 +309,7 @@ def find_subsections(blocks: list[Block], span: SectionSpan) -> list[SubsectionS
             if not isinstance(b, Paragraph):
                 continue
             cand = split_heading(b.text, fam)
-            if cand is None or len(cand.heading) < 3:
+            if cand is None or len(cand.heading) < SETTINGS.sub_heading_min:
                 continue
             expected = (run[-1][1].number + 1) if run else 1
             if cand.number == expected:

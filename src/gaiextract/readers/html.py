@@ -29,6 +29,7 @@ from . import Reader
 from .html_blocks import BlockWriter, join_split_tables
 from .html_decode import HTML_EXTENSIONS, decode_page, is_mhtml, looks_like_html, mhtml_html_part
 from .html_tree import PageStats, find_container, find_title, parse, remove_chrome, strip_non_content
+from .page_meta import head_title
 
 if TYPE_CHECKING:
     from ..document import Block
@@ -64,6 +65,9 @@ class HtmlReader(Reader):
             meta["declared_encoding"] = declared
         root, more = parse(text, name)
         warnings.extend(more)
+        page_title = head_title(root)  # before page_blocks drops <head>
+        if page_title:
+            meta["page_title"] = page_title
         blocks, more = page_blocks(root)
         warnings.extend(more)
         if not blocks:

@@ -123,3 +123,18 @@ def split_page(text: str) -> PageText:
     if marks:
         meta["page_marks"] = marks
     return PageText(lines=[""] * start + body, meta=meta)
+
+
+#: a page title longer than this is no title (a page that put its text in <title>)
+PAGE_TITLE_MAX = 200
+
+
+def head_title(root: Any) -> str | None:
+    """The text of an HTML page's ``<title>`` (``root``: a parsed lxml tree), spaces
+    collapsed, or None. Kept in ``Document.meta['page_title']``: one of the
+    candidates for the report's title (layout/facts.py)."""
+    el = root.find(".//title")
+    if el is None:
+        return None
+    text = " ".join("".join(el.itertext()).split())
+    return text if 0 < len(text) <= PAGE_TITLE_MAX else None

@@ -24,9 +24,14 @@ class PageObjects:
     n_paths: int = 0
 
 
-def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
+def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float,
+          fill_only: bool = False, thickness: float = 0.0) -> dict[str, Any]:
+    """An edge; ``fill_only`` marks a side of a filled, unstroked shape whose
+    smaller dimension is ``thickness`` (a thin one is a rule drawn as a fill, a
+    thick one shading: readers/pdf_tables.py decides)."""
     return {"object_type": kind, "orientation": orientation, "x0": x0, "x1": x1, "top": top,
-            "bottom": bottom, "width": x1 - x0, "height": bottom - top}
+            "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+            "fill_only": fill_only, "thickness": thickness}
 
 
 def page_objects(page) -> PageObjects:
@@ -65,18 +70,19 @@ def _rules(obj, height: float, mb_x0: float, mb_top: float, edges: list[dict[str
     parallel segments)."""
     from pdfminer.layout import LTLine, LTRect
 
+    fill_only = bool(obj.fill) and not obj.stroke
+    thick = min(obj.width, obj.height)
     if isinstance(obj, LTRect):
         x0, x1 = obj.x0 + mb_x0, obj.x1 + mb_x0
         top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
-        edges.append(_edge("rect_edge", "h", x0, top, x1, top))
-        edges.append(_edge("rect_edge", "h", x0, bottom, x1, bottom))
-        edges.append(_edge("rect_edge", "v", x0, top, x0, bottom))
-        edges.append(_edge("rect_edge", "v", x1, top, x1, bottom))
+        for e in (("h", x0, top, x1, top), ("h", x0, bottom, x1, bottom),
+                  ("v", x0, top, x0, bottom), ("v", x1, top, x1, bottom)):
+            edges.append(_edge("rect_edge", *e, fill_only=fill_only, thickness=thick))
         return
     pts = [(x + mb_x0, height - y + mb_top) for x, y in obj.pts]
     kind = "line" if isinstance(obj, LTLine) else "curve_edge"
     for (ax, ay), (bx, by) in zip(pts, pts[1:]):
         if ay == by and ax != bx:
-            edges.append(_edge(kind, "h", min(ax, bx), ay, max(ax, bx), ay))
+            edges.append(_edge(kind, "h", min(ax, bx), ay, max(ax, bx), ay, fill_only, thick))
         elif ax == bx and ay != by:
-            edges.append(_edge(kind, "v", ax, min(ay, by), ax, max(ay, by)))
+            edges.append(_edge(kind, "v", ax, min(ay, by), ax, max(ay, by), fill_only, thick))

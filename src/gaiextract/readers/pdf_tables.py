@@ -54,6 +54,10 @@ class TableSettings:
     stitch_bottom: float = 0.55
     #: a continuation must start above this fraction of the next page's height
     stitch_top: float = 0.35
+    #: a filled, unstroked shape thinner than this is a rule drawn as a fill; the
+    #: sides of a thicker one are shading (WPS shades every line of running text
+    #: with white boxes that tile the page): not rules, unless the page has no others
+    rule_max_thickness: float = 2.0
     #: framed prose: cells of running text are at least this long on average …
     prose_cell_chars: float = 12.0
     #: … or at least this share of them have sentence punctuation
@@ -283,6 +287,7 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
     """
     if edges is None:
         edges = page.edges
+    edges = ruled_edges(edges, settings)
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= settings.edge_min_length]
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= settings.edge_min_length]
     if len(h) < 2:
@@ -312,6 +317,22 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
     return tables, outside
 
 
+def is_shading(edge: dict[str, Any], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
+    """A side of a filled, unstroked area wider than a rule (a background), not a rule."""
+    return bool(edge.get("fill_only")) and edge.get("thickness", 0.0) > settings.rule_max_thickness
+
+
+def ruled_edges(edges: list[dict[str, Any]], settings: TableSettings = DEFAULT_SETTINGS) -> list[dict[str, Any]]:
+    """The page's rules: stroked lines and thin fills. Shading sides are left out
+    when the page has rules across and down (a real ruled grid); a page drawn
+    with backgrounds only keeps them (zebra rows are then its only grid)."""
+    rules = [e for e in edges if not is_shading(e, settings)]
+    if len(rules) == len(edges):
+        return edges
+    orients = {e["orientation"] for e in rules}
+    return rules if orients == {"h", "v"} else edges
+
+
 def _build(page, chars: list[dict[str, Any]], page_no: int, settings: TableSettings,
            h: list[dict[str, Any]], v: list[dict[str, Any]]) -> list[PageTable]:
     if len(v) < 2 or len(h) < 2:
@@ -326,14 +347,19 @@ def _build(page, chars: list[dict[str, Any]], page_no: int, settings: TableSetti
             continue
         x0, top, x1, bottom = found.bbox
         inside = [c for c in chars if _centre_in(c, (x0, top, x1, bottom))]
-        pt = _fill(boxes, inside, page_no, settings)
-        if settings.text_columns and len(pt.xs(settings.grid_tolerance)) == 2 and len(boxes) >= 2:
-            pt = split_text_columns(pt, inside, settings) or pt
-        if len(pt.cells) < 2 or is_framed_prose(pt, settings):
-            continue  # its text stays with the page's lines
-        pt.bbox = (x0, top, x1, bottom)
-        pt.page_height = float(page.height)
-        tables.append(pt)
+        whole = _fill(boxes, inside, page_no, settings)
+        parts = split_prose_bands(whole, settings)
+        for pt in parts:
+            if pt is not whole:
+                x0, top, x1, bottom = pt.bbox
+                inside = [c for c in chars if _centre_in(c, pt.bbox)]
+            if settings.text_columns and len(pt.xs(settings.grid_tolerance)) == 2 and len(pt.cells) >= 2:
+                pt = split_text_columns(pt, inside, settings) or pt
+            if len(pt.cells) < 2 or is_framed_prose(pt, settings):
+                continue  # its text stays with the page's lines
+            pt.bbox = (x0, top, x1, bottom)
+            pt.page_height = float(page.height)
+            tables.append(pt)
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return tables
 
@@ -361,6 +387,51 @@ def is_framed_prose(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -
     mean = sum(len(t) for t in texts) / len(texts)
     punct = sum(1 for t in texts if _SENTENCE_PUNCT.search(t)) / len(texts)
     return mean >= settings.prose_cell_chars or punct >= settings.prose_punct_share
+
+
+def is_prose_band(text: str) -> bool:
+    """Text of a cell spanning a whole table that reads as the page's prose: several
+    lines, a heading or sub-head, or a sentence (a table's own full-width rows are
+    short captions such as a block name)."""
+    t = text.strip()
+    if not t or t == GARBLED:
+        return False
+    return "\n" in t or bool(HEADING_MARKER.match(t) or _SENTENCE_PUNCT.search(t))
+
+
+def split_prose_bands(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS) -> list[PageTable]:
+    """The ruled grids of ``pt`` without the bands of prose between or around them.
+
+    A page-wide frame (or shading that meets a table's rules) joins prose, headings
+    and one or more tables into one grid for the table finder. The table's own cell
+    grid has rows of several columns; a row that is one cell across the whole
+    width and holds prose (:func:`is_prose_band`) is the page's text. ``pt`` is cut
+    at such rows; each run of other rows is a part (``[pt]`` when there is none).
+    Only grids with several columns are cut: a one-column frame is judged whole
+    (:func:`is_framed_prose`)."""
+    tol = settings.grid_tolerance
+    xs = pt.xs(tol)
+    if len(xs) <= 2:
+        return [pt]
+    left, right = xs[0], xs[-1]
+
+    def band(c: RawCell) -> bool:
+        return abs(c.x0 - left) <= tol and abs(c.x1 - right) <= tol and is_prose_band(c.text)
+
+    bands = sorted((c for c in pt.cells if band(c)), key=lambda c: c.top)
+    if not bands:
+        return [pt]
+    cuts = [(-1e9, -1e9)] + [(c.top, c.bottom) for c in bands] + [(1e9, 1e9)]
+    parts = []
+    for (_, lo), (hi, _) in zip(cuts, cuts[1:]):
+        cells = [c for c in pt.cells if c.top >= lo - tol and c.bottom <= hi + tol and not band(c)]
+        if not cells:
+            continue
+        bbox = (min(c.x0 for c in cells), min(c.top for c in cells),
+                max(c.x1 for c in cells), max(c.bottom for c in cells))
+        parts.append(PageTable(page=pt.page, bbox=bbox, cells=cells,
+                               garbled=any(c.text == GARBLED for c in cells)))
+    return parts
 
 
 def _centre_in(ch: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
