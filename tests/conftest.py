@@ -31,6 +31,22 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def shared(*parts: str) -> Path:
+    """A path under ../shared (the samples beside the repository, not in it): skip the test
+    with the reason when it is missing (a clone of the repository alone), fail under CI=true."""
+    path = SHARED.joinpath(*parts)
+    require(path.exists(), f"{path} is missing: ../shared (samples kept beside the repository) is not here")
+    return path
+
+
+def shared_params(paths: list, ids: list[str] | None = None) -> list:
+    """Parameters for a test over files under ../shared: when there are none, one parameter
+    that makes the test skip (or fail under CI=true) with the reason, instead of an empty set."""
+    if paths:
+        return [pytest.param(p, id=i) for p, i in zip(paths, ids or [str(p) for p in paths])]
+    return [pytest.param(None, id="shared-missing")]
+
+
 def has_soffice() -> bool:
     from gaiextract.readers.legacy import find_soffice
 
