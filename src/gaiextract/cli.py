@@ -18,7 +18,11 @@ from . import __version__
 from .clikit import (
     EXIT_INPUT,
     EXIT_OUTPUT,
+    INPUT_FORMATS,
+    Group,
+    end_on_broken_pipe,
     fail,
+    is_broken_pipe,
     indent_of,
     json_options,
     level,
@@ -33,7 +37,7 @@ from .errors import ExtractError
 PROG = "gaiextract"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gaiextract")
 def main():
     """Extract 政府信息公开工作年度报告 into canonical JSON."""
@@ -49,7 +53,7 @@ def _archive_kind(path: str) -> str | None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the JSON here ('-' = standard output, the default).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file (refused otherwise).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(INPUT_FORMATS),
               help="Skip format sniffing (needed for '-' as FILE only if sniffing fails).")
 @json_options
 @verbosity_options
@@ -86,6 +90,8 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     except FileExistsError:
         fail(PROG, target, "output_exists", "exists; pass --overwrite to replace it", EXIT_OUTPUT)
     except OSError as exc:
+        if is_broken_pipe(exc) and target == "-":
+            end_on_broken_pipe()
         code, message = output_error(exc, target)
         fail(PROG, target, code, message, EXIT_OUTPUT)
     if failed:

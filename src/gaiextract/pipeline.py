@@ -20,7 +20,7 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
             ocr: str | None = None) -> Report:
     """Extract one report from a path, bytes or binary file object.
 
-    ``format`` ("pdf", "docx", "html", "txt") skips sniffing. ``grammar`` is a user
+    ``format`` ("pdf", "docx", "html", "txt", "md") skips sniffing. ``grammar`` is a user
     grammar directory merged over the shipped grammar, or a loaded
     :class:`gaiextract.grammar.Grammar` (see docs/grammar.md). ``ocr`` says which
     PDF pages are read from their image: ``auto`` (pages without usable text),

@@ -20,7 +20,11 @@ from ..clikit import (
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_USAGE,
+    display_url,
+    end_on_broken_pipe,
+    is_broken_pipe,
     level,
+    mask_secrets,
     output_error,
     read_kwargs,
     read_options,
@@ -115,7 +119,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         try:
             make_engine(db_url).dispose()
         except (ArgumentError, ImportError) as exc:
-            raise click.UsageError(f"--db {db_url}: {exc}")
+            raise click.UsageError(mask_secrets(f"--db {display_url(db_url)}: {exc}"))
         sinks.append(SqlSink(db_url, batch_size=db_batch_size))
     limits = Limits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
     opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
@@ -130,9 +134,11 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         click.echo("gaiextract batch: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - an output failed: one line with its code
+        if is_broken_pipe(exc) and "-" in (jsonl, summary_json):
+            end_on_broken_pipe()  # `batch … --jsonl - | head`: end quietly
         target = db_url if db_url and not isinstance(exc, OSError) else (jsonl or out_dir or db_url)
         code, message = output_error(exc, str(target))
-        click.echo(f"gaiextract batch: {code}: the batch could not finish: {message}", err=True)
+        click.echo(mask_secrets(f"gaiextract batch: {code}: the batch could not finish: {message}"), err=True)
         sys.exit(EXIT_OUTPUT)
     finally:
         signal.signal(signal.SIGTERM, old)

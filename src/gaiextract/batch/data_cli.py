@@ -14,7 +14,9 @@ import click
 from ..clikit import (
     EXIT_OUTPUT,
     EXIT_USAGE,
+    end_on_broken_pipe,
     fail,
+    is_broken_pipe,
     is_stdout,
     output_error,
     verbosity_options,
@@ -60,6 +62,8 @@ def export_command(db, out, shape, all_copies, overwrite, db_opt, wide_opt, quie
         fail(f"{PROG} export", out, "output_exists" if exc.code == "exists" else "output_unwritable",
              exc.message, EXIT_OUTPUT)
     except Exception as exc:  # noqa: BLE001 - the database unreachable, the disk full …: one line
+        if is_broken_pipe(exc) and is_stdout(out):
+            end_on_broken_pipe()  # `export DB - | head`: end quietly
         code, message = output_error(exc, out)
         fail(f"{PROG} export", db, code, message, EXIT_OUTPUT)
     if not quiet and not is_stdout(out):

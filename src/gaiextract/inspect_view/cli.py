@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 import click
 
-from ..clikit import EXIT_INPUT, EXIT_OUTPUT
+from ..clikit import EXIT_INPUT, EXIT_OUTPUT, INPUT_FORMATS, temp_beside
 from ..errors import ExtractError
 
 #: exit statuses as for every command (docs/cli.md): an output refused, unreadable input
@@ -25,7 +24,7 @@ EXIT_UNREADABLE = EXIT_INPUT
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the page here ('-' for standard output; the default is FILE's name + .inspect.html).")
 @click.option("--overwrite", "--force", "force", is_flag=True, help="Replace OUTPUT if it exists.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(INPUT_FORMATS),
               help="Skip format sniffing.")
 def inspect_command(file: str, output: str | None, force: bool, fmt: str | None) -> None:
     """Write a self-contained HTML page that shows where every value of FILE came from.
@@ -65,8 +64,7 @@ def _write(path: str, text: str, force: bool) -> None:
             click.echo(f"gaiextract: {path}: exists; not replaced (use --force to replace it)", err=True)
             sys.exit(EXIT_OUTPUT_EXISTS)
         return
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".inspect-", suffix=".html", dir=folder)
+    fd, tmp = temp_beside(path, prefix=".inspect-", suffix=".html")  # a file's usual permissions
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

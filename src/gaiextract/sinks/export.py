@@ -16,13 +16,13 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from ..clikit import temp_beside
 from .labels import labels_for
 from .sql import cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
 
@@ -228,7 +228,7 @@ def _target(out: str, overwrite: bool) -> Iterator[str]:
     if not os.path.isdir(folder):
         raise ExportError("output", f"{out}: no such directory {folder}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".gaiextract-export-", suffix=os.path.splitext(out)[1], dir=folder)
+        fd, tmp = temp_beside(out, prefix=".gaiextract-export-", suffix=os.path.splitext(out)[1])
     except OSError as exc:
         raise ExportError("output", f"{out}: cannot write there: {exc.strerror or exc}") from None
     os.close(fd)
