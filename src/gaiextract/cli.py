@@ -119,7 +119,18 @@ def _extract_one(run, file: str, fmt, kw: dict[str, Any], many: bool, indent, ve
     if verbosity > 0:
         click.echo(f"{file}: ok, {len(report.warnings)} warnings, "
                    f"{len(report.failing_checks)} failing checks", err=True)
+    if verbosity >= 0:
+        _say_if_ocr_missing(file, report.warnings, kw.get("ocr"))
     return report.to_json(indent=indent)
+
+
+def _say_if_ocr_missing(file: str, warnings: list[dict[str, Any]], ocr: str | None) -> None:
+    """A scanned PDF read without the OCR extra has no values: one line on stderr says
+    so and how to install it (the output's ``no_text_layer`` warning says it too)."""
+    from .source import needs_ocr_hint, ocr_install_hint, ocr_mode
+    if needs_ocr_hint(warnings, ocr_mode(ocr)):
+        click.echo(f"{PROG}: {file}: no_text_layer: scanned pages were not read (their values are null); "
+                   f"{ocr_install_hint()}", err=True)
 
 
 def _add_optional_commands():

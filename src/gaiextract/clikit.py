@@ -111,8 +111,20 @@ def _checked_grammar(ctx: click.Context, _param: click.Parameter, value: str | N
     return value
 
 
+def _checked_ocr(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--ocr always`` (or ``GAIEXTRACT_OCR=always``) without the OCR extra: one line with
+    the code ``ocr_unavailable`` and status 2, before any input is read."""
+    if value == "always":
+        from .source import ocr_available, ocr_install_hint
+        if not ocr_available():
+            click.echo(f"gaiextract: ocr_unavailable: --ocr always needs OCR: {ocr_install_hint()}", err=True)
+            ctx.exit(EXIT_USAGE)
+    return value
+
+
 READ_OPTIONS.append(click.option(
-    "--ocr", type=click.Choice(["auto", "always", "never"]), default=None,
+    "--ocr", type=click.Choice(["auto", "always", "never"]), default=None, envvar="GAIEXTRACT_OCR",
+    callback=_checked_ocr, show_envvar=True,
     help="Read PDF pages from their image (needs gaiextract[ocr]): pages without usable text "
          "(auto, the default), all, or none."))
 READ_OPTIONS.append(click.option(

@@ -1,22 +1,26 @@
 """The canonical report record (the contract in docs/canonical-json.md).
 
 Library conventions users know from other extraction tools: a short ``repr``,
-``to_dict()`` / ``to_json()``, ``to_frame()`` when pandas is installed (the
-``pandas`` extra), and ``section(id)`` that tells a typo (an id the grammar does not
-have: ``KeyError``) from a section the report lacks (``None``).
+``to_dict()`` / ``to_json()`` and ``Report.from_dict()`` back, ``to_frame()`` when
+pandas is installed (the ``pandas`` extra), ``section(id)`` like a mapping's ``[]``
+(``KeyError`` for a typo or a section the report lacks, the message says which) and
+``get_section(id)`` like ``.get`` (``None`` when the report lacks it).
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 SCHEMA_ID = "gaiextract.report/1"
-#: columns of ``to_frame()``: one row per cell
+#: columns of ``TableResult.rows()``: one row per cell
 FRAME_COLUMNS = ("table", "key", "value", "raw", "page", "how")
+#: a table cell: the number printed in it, or None (blank, placeholder, unreadable)
+CellValue = Union[int, float, None]
 
 
 def _pandas() -> Any:
@@ -29,7 +33,7 @@ def _pandas() -> Any:
 
 @dataclass(repr=False)
 class TableResult:
-    cells: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, CellValue] = field(default_factory=dict)
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     location: dict[str, Any] = field(default_factory=dict)
 
@@ -109,16 +113,23 @@ class Report:
     edition: str = "unknown"
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, TableResult] = field(default_factory=dict)
-    fees: dict[str, Any] = field(default_factory=lambda: {"notices": None, "amount_notified": None,
-                                                 "amount_collected": None})
+    fees: dict[str, CellValue] = field(default_factory=lambda: {"notices": None, "amount_notified": None,
+                                                       "amount_collected": None})
     checks: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
-    def section(self, sid: str) -> Section | None:
-        """The section with this id, or None when the report lacks it.
+    def section(self, sid: str) -> Section:
+        """The section with this id. Raises ``KeyError`` when the report lacks it (it has
+        a ``section_not_found`` warning) and, with the known ids, for an id that is not a
+        section id of the grammar (a typo). :meth:`get_section` returns None instead."""
+        found = self.get_section(sid)
+        if found is None:
+            raise KeyError(f"{sid!r}: this report has no such section (see its section_not_found warning)")
+        return found
 
-        Raises ``KeyError`` for an id that is not a section id of the grammar (a typo
-        would otherwise look like a missing section)."""
+    def get_section(self, sid: str) -> Section | None:
+        """The section with this id, or None when the report lacks it; ``KeyError`` for
+        an id that is not a section id of the grammar (a typo would look like a gap)."""
         found = next((s for s in self.sections if s.id == sid), None)
         if found is None:
             from .grammar import load
@@ -126,6 +137,32 @@ class Report:
             if sid not in known:
                 raise KeyError(f"{sid!r} is not a section id; the section ids are {', '.join(known)}")
         return found
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Report:
+        """The report of a canonical JSON object (``to_dict()``, a line of
+        ``batch --jsonl``, ``extract``'s output): ``Report.from_dict(r.to_dict()) == r``.
+        ValueError for anything else (an error record, another schema)."""
+        if not isinstance(d, Mapping) or d.get("schema") != SCHEMA_ID:
+            got = d.get("schema") if isinstance(d, Mapping) else type(d).__name__
+            raise ValueError(f"not a canonical report (schema {got!r}, expected {SCHEMA_ID!r})")
+        rep = d.get("report") or {}
+        sections = [Section(id=s["id"], heading=s.get("heading") or "", text=s.get("text") or "",
+                            location=dict(s.get("location") or {}),
+                            subsections=[Subsection(heading=u.get("heading") or "", text=u.get("text") or "",
+                                                    categories=list(u.get("categories") or []),
+                                                    scores=dict(u.get("scores") or {}))
+                                         for u in s.get("subsections") or []],
+                            problems=list(s["problems"]) if s.get("problems") is not None else None,
+                            measures=list(s.get("measures") or []) if s.get("problems") is not None else None)
+                    for s in d.get("sections") or []]
+        tables = {name: TableResult(cells=dict(t.get("cells") or {}), provenance=dict(t.get("provenance") or {}),
+                                    location=dict(t.get("location") or {}))
+                  for name, t in (d.get("tables") or {}).items()}
+        return cls(source=dict(d.get("source") or {}), title=rep.get("title"), agency=rep.get("agency"),
+                   year=rep.get("year"), edition=rep.get("edition") or "unknown", sections=sections,
+                   tables=tables, fees=dict(d.get("fees") or {}), checks=[dict(c) for c in d.get("checks") or []],
+                   warnings=[dict(w) for w in d.get("warnings") or []])
 
     def to_frame(self) -> pandas.DataFrame:
         """Every cell of the three tables as a pandas DataFrame (long form):

@@ -144,6 +144,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         signal.signal(signal.SIGTERM, old)
     if verbosity >= 0:
         click.echo(summary.text(), err=True)
+        _say_if_ocr_missing(summary.no_text_layer, opts.read_options.get("ocr"))
     if summary_json:
         text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n"
         try:
@@ -153,6 +154,13 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
             click.echo(f"gaiextract batch: {code}: {message}", err=True)
             sys.exit(EXIT_OUTPUT)
     sys.exit(EXIT_INTERRUPTED if summary.interrupted else EXIT_OK)
+
+
+def _say_if_ocr_missing(n: int, ocr: str | None) -> None:
+    from ..source import ocr_available, ocr_install_hint, ocr_mode
+    if n and ocr_mode(ocr) != "never" and not ocr_available():
+        click.echo(f"gaiextract batch: no_text_layer: {n} scanned PDF(s) were not read (their values are null); "
+                   f"{ocr_install_hint()}, then rerun them", err=True)
 
 
 def commands() -> list[click.Command]:

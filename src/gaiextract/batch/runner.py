@@ -54,6 +54,8 @@ class Summary:
     skipped: int = 0
     resumed: int = 0
     duplicates: int = 0
+    #: reports with a ``no_text_layer`` warning (scanned pages left unread)
+    no_text_layer: int = 0
     elapsed_s: float = 0.0
     files_per_s: float = 0.0
     interrupted: bool = False
@@ -181,6 +183,8 @@ def run_batch(opts: BatchOptions, sinks: list[Sink], executor=None, stream=None)
             codes[rec["error"]["code"]] += 1
         elif rec.get("warnings"):
             summary.with_warnings += 1
+            if any(w.get("code") == "no_text_layer" for w in rec["warnings"]):
+                summary.no_text_layer += 1
         else:
             summary.ok += 1
         if opts.verbosity > 0:
