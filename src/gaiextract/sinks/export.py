@@ -16,6 +16,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy import select
 
 from ..clikit import temp_beside
 from .labels import labels_for
-from .sql import cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
+from .sql import SqlSink, cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 EXTRAS = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
@@ -76,6 +77,56 @@ def check_database(url: str) -> None:
     path = sqlite_path(url)
     if path is not None and not os.path.isfile(path):
         raise ExportError("not_found", f"{path}: no such database")
+
+
+def input_kind(source: str) -> str:
+    """What ``export``/``series`` were given: ``database`` (a URL or a SQLite file),
+    ``records`` (the JSON of ``extract`` or the JSON Lines of ``batch --jsonl``),
+    ``missing``, or ``other`` (a file that is neither)."""
+    from ..records import SQLITE_MAGIC, is_records_file
+    if "://" in source:
+        return "database"
+    if not os.path.exists(source):
+        return "missing"
+    if not os.path.isfile(source):
+        return "other"
+    with open(source, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head == SQLITE_MAGIC or not head:  # an empty file is an empty SQLite database
+        return "database"
+    return "records" if is_records_file(source) else "other"
+
+
+@contextlib.contextmanager
+def database_of(source: str) -> Iterator[str]:
+    """A database URL for ``source``: itself, or for a records file a temporary SQLite
+    database the records are loaded into (through the batch's own SQL sink, so the
+    export is the same as from ``batch --db``). Raises :class:`ExportError` naming the
+    input: ``not_found``, ``unsupported_format`` (neither kind), and the code of a
+    records file that cannot be read (``corrupt`` with its line number, …)."""
+    from ..errors import ExtractError
+    from ..records import read_records
+    kind = input_kind(source)
+    if kind == "missing":
+        raise ExportError("not_found", f"{source}: no such database or records file")
+    if kind == "other":
+        raise ExportError("unsupported_format", f"{source}: neither a batch database (SQLite) nor the JSON/JSON Lines "
+                                                "that `gaiextract extract` / `batch --jsonl` write")
+    if kind == "database":
+        yield source
+        return
+    with tempfile.TemporaryDirectory(prefix="gaiextract-records-") as tmp:
+        url = os.path.join(tmp, "records.db")
+        sink = SqlSink(url, batch_size=500)
+        sink.open(resume=False)
+        try:
+            for record in read_records(source):
+                sink.write(record)
+        except ExtractError as exc:
+            raise ExportError(exc.code, f"{source}: {exc.message}") from None
+        finally:
+            sink.close()
+        yield url
 
 
 def _json(value: Any) -> Any:
@@ -242,12 +293,19 @@ def _target(out: str, overwrite: bool) -> Iterator[str]:
 
 def export(db: str, out: str, shape: str = "wide", all_copies: bool = False,
            overwrite: bool = False, stdout: io.TextIOBase | None = None) -> int:
-    """Export the database ``db`` to ``out`` (format by extension, ``-`` = CSV on stdout);
-    returns the number of rows written. Raises :class:`ExportError`."""
+    """Export ``db`` to ``out`` (format by extension, ``-`` = CSV on stdout); returns the
+    number of rows written. ``db`` is a batch database (URL or SQLite file) or a records
+    file (``batch --jsonl`` output, ``extract`` JSON). Raises :class:`ExportError`."""
     if shape not in SHAPES:
         raise ExportError("usage", f"--shape must be one of {', '.join(SHAPES)}")
     fmt = format_of(out)
     _need_extra(fmt)
+    with database_of(db) as url:
+        return _export_database(url, out, shape, all_copies, overwrite, stdout, fmt)
+
+
+def _export_database(db: str, out: str, shape: str, all_copies: bool, overwrite: bool,
+                     stdout: io.TextIOBase | None, fmt: str) -> int:
     check_database(db)
     engine = make_engine(normalize_url(db))
     try:
