@@ -8,9 +8,11 @@ pandas is installed (the ``pandas`` extra), ``section(id)`` like a mapping's ``[
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,6 +23,43 @@ SCHEMA_ID = "gaiextract.report/1"
 FRAME_COLUMNS = ("table", "key", "value", "raw", "page", "how")
 #: a table cell: the number printed in it, or None (blank, placeholder, unreadable)
 CellValue = Union[int, float, None]
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    """What :func:`content_id` reads of the text (the cells and year are read whole)."""
+
+    #: Han characters of the sections' text, from the start, that enter the id: the
+    #: opening of a report reads the same from PDF, Word, HTML and text, while the end
+    #: varies with what each reader keeps (fees sentences, footers)
+    text_chars: int = 200
+
+
+DEFAULT_IDENTITY = IdentitySettings()
+CONTENT_ID_PREFIX = "content:"
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def content_id(record: Mapping[str, Any], settings: IdentitySettings = DEFAULT_IDENTITY) -> str:
+    """A report's identity by its content, the same for its PDF, Word, HTML and text
+    copies: ``content:`` + the sha256 of the year, the normalised agency (if found),
+    every non-null table cell (table, key, value) and the first
+    ``settings.text_chars`` Han characters of its sections' text (NFKC; spaces,
+    punctuation and digits dropped). Not the file's hash: two files of one report
+    share it. See docs/data.md, *Report identity*."""
+    from .agencies import normalise
+    rep = record.get("report") or {}
+    cells = sorted([t, k, v] for t, table in (record.get("tables") or {}).items() if isinstance(table, Mapping)
+                   for k, v in (table.get("cells") or {}).items() if v is not None)
+    text = "".join(ch for s in record.get("sections") or [] for ch in unicodedata.normalize("NFKC", s.get("text") or "")
+                   if _is_han(ch))[: settings.text_chars]
+    year = rep.get("year") if isinstance(rep.get("year"), int) else None
+    key = json.dumps({"year": year, "agency": normalise(rep.get("agency")), "cells": cells, "text": text},
+                     ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return CONTENT_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _pandas() -> Any:
@@ -176,6 +215,12 @@ class Report:
         return (f"<Report {self.agency or '?'} {self.year or '?'} edition {self.edition}: "
                 f"{len(self.sections)} sections, {cells} cells, {len(self.warnings)} warnings, "
                 f"{len(self.failing_checks)} failing checks; {self.source.get('path')}>")
+
+    @property
+    def content_id(self) -> str:
+        """This report's identity by content (:func:`content_id`): one id for the PDF,
+        Word and text copies of one report, whatever their bytes."""
+        return content_id(self.to_dict())
 
     @property
     def failing_checks(self) -> list[str]:
