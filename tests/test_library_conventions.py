@@ -50,7 +50,8 @@ def test_extract_many_yields_results_and_errors_in_order(tmp_path):
 def test_to_frame(report):
     pd = pytest.importorskip("pandas", reason="pandas extra")
     frame = report.to_frame()
-    assert list(frame.columns) == ["table", "key", "value", "raw", "page", "how"]
+    assert list(frame.columns) == ["identity", "id", "sha256", "agency", "year", "edition", "table", "key", "value",
+                                   "raw", "row_label", "column_label", "label", "unit", "page", "how"]
     assert len(frame) == sum(len(t.cells) for t in report.tables.values())
     req = report.tables["requests"].to_frame()
     assert req.loc["new.total", "value"] == report.tables["requests"].cells["new.total"]

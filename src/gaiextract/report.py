@@ -62,6 +62,17 @@ def content_id(record: Mapping[str, Any], settings: IdentitySettings = DEFAULT_I
     return CONTENT_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def report_identity(record: Mapping[str, Any]) -> str:
+    """The identity batch databases and exports give a report: ``<normalised agency>/<year>``
+    when both are known, else its :func:`content_id`."""
+    from .agencies import identity, normalise
+    rep = record.get("report") or {}
+    year = rep.get("year") if isinstance(rep.get("year"), int) else None
+    if normalise(rep.get("agency")) and year is not None:
+        return identity(rep.get("agency"), year)
+    return content_id(record)
+
+
 def _pandas() -> Any:
     try:
         import pandas
@@ -204,11 +215,18 @@ class Report:
                    warnings=[dict(w) for w in d.get("warnings") or []])
 
     def to_frame(self) -> pandas.DataFrame:
-        """Every cell of the three tables as a pandas DataFrame (long form):
-        table, key, value, raw, page, how."""
+        """Every cell of the three tables as a pandas DataFrame, one row per cell, with
+        the columns of ``gaiextract export --shape long`` (identity, …, the template's
+        row/column labels, ``label`` with the unit, ``unit``, page, how); ``id`` (a
+        database row) is null. ``value`` is ``Float64`` (counts and amounts share it),
+        ``year``/``page`` are ``Int64``."""
         pd = _pandas()
-        rows = [r for name, t in self.tables.items() for r in t.rows(name)]
-        return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        from .sinks.export import LONG_COLUMNS, LONG_DTYPES, long_row
+        ident = report_identity(self.to_dict())
+        rows = [long_row(ident, None, self.source.get("sha256"), self.agency, self.year, self.edition, name, *r[1:3],
+                         r[3], r[4], r[5])
+                for name, t in self.tables.items() for r in t.rows(name)]
+        return pd.DataFrame(rows, columns=list(LONG_COLUMNS)).astype(LONG_DTYPES)
 
     def __repr__(self) -> str:
         cells = sum(len(t.cells) for t in self.tables.values())

@@ -35,12 +35,18 @@ PROG = "gaiextract"
               help="wide: one row per report identity, one column per cell; long: one row per cell.")
 @click.option("--all-copies", is_flag=True,
               help="Keep every copy of a report (by default only the best-read copy per identity).")
+@click.option("--header", type=click.Choice(["keys", "labels", "both"]), default=None,
+              help="Header of .csv/.xlsx: column keys (CSV default), the template's Chinese labels with units "
+                   "(xlsx default), or both rows (keys first).")
+@click.option("--edition", metavar="EDITION", default=None,
+              help="Only reports of this template edition, with only its columns (an .xlsx has one sheet "
+                   "per edition anyway).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUT (refused otherwise).")
 @click.option("--db", "db_opt", hidden=True, help="Deprecated: give DB as the first argument.")
 @click.option("--wide", "wide_opt", hidden=True, type=click.Path(dir_okay=False),
               help="Deprecated: gaiextract export DB OUT.csv")
 @verbosity_options
-def export_command(db, out, shape, all_copies, overwrite, db_opt, wide_opt, quiet, verbose):
+def export_command(db, out, shape, header, edition, all_copies, overwrite, db_opt, wide_opt, quiet, verbose):
     """Export DB to OUT: .csv, .xlsx or .parquet by extension; '-' writes CSV to
     standard output. DB is a batch database (SQLite file or URL) or the JSON Lines of
     `batch --jsonl` (or the JSON of `extract`); anything else is status 3.
@@ -58,7 +64,7 @@ def export_command(db, out, shape, all_copies, overwrite, db_opt, wide_opt, quie
     if not db or not out:
         raise click.UsageError("usage: gaiextract export DB OUT (OUT: .csv, .xlsx, .parquet or -)")
     try:
-        n = export(db, out, shape=shape, all_copies=all_copies, overwrite=overwrite)
+        n = export(db, out, shape=shape, all_copies=all_copies, overwrite=overwrite, header=header, edition=edition)
     except ExportError as exc:
         if exc.code in INPUT_CODES:  # the input is neither a database nor records: named, status 3
             fail(f"{PROG} export", display_url(db), exc.code, _without(exc.message, db), EXIT_INPUT)
