@@ -219,7 +219,7 @@ def test_cli_writes_refuses_to_overwrite_and_forces(tmp_path):
     r = run_cli(str(DOCS["docx"]), "-o", str(out))
     assert r.returncode == 1
     assert out.read_text(encoding="utf-8") == "user data"
-    assert r.stderr.decode().count("\n") == 1 and "--force" in r.stderr.decode()
+    assert r.stderr.decode().count("\n") == 1 and "--overwrite" in r.stderr.decode()
     r = run_cli(str(DOCS["docx"]), "-o", str(out), "--force")
     assert r.returncode == 0
     assert 'data-key="requests.new.total"' in out.read_text(encoding="utf-8")

@@ -49,7 +49,7 @@ def _archive_kind(path: str) -> str | None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the JSON here ('-' = standard output, the default).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file (refused otherwise).")
@@ -65,8 +65,14 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     an error record line). For folders and zip/tar archives use `gaiextract batch`.
     Exit status: 0 all read, 3 some input unreadable, 2 usage error, 1 output failed.
     """
+    import os
+
     from .pipeline import extract as run
 
+    folders = [f for f in files if f != "-" and os.path.isdir(f)]
+    if folders:
+        raise click.UsageError(f"{folders[0]} is a folder: for folders and archives use "
+                               f"`gaiextract batch {folders[0]} --jsonl out.jsonl` (or --db reports.db)")
     verbosity = level(quiet, verbose)
     many = len(files) > 1
     ind = indent_of(indent, compact, default=None if many else 1)

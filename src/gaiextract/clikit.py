@@ -79,10 +79,14 @@ def _options(*decorators: Callable) -> Callable:
     return apply
 
 
-verbosity_options = _options(
-    click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress, no summary)."),
-    click.option("-v", "--verbose", is_flag=True, help="Also print one line per file on stderr."),
-)
+def verbosity(quiet_help: str, verbose_help: str) -> Callable:
+    """``-q``/``-v`` with what they mean for this command."""
+    return _options(click.option("-q", "--quiet", is_flag=True, help=quiet_help),
+                    click.option("-v", "--verbose", is_flag=True, help=verbose_help))
+
+
+verbosity_options = verbosity("Print nothing but errors (no progress, no summary).",
+                              "Also print one line per file on stderr.")
 
 json_options = _options(
     click.option("--indent", type=click.IntRange(min=0), default=None,

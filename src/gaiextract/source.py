@@ -103,7 +103,7 @@ def _not_found(path: str, exc: OSError) -> str:
     """Why a str could not be opened, said for a user: a str is always a path."""
     import errno
 
-    if exc.errno in (errno.ENOENT, errno.ENAMETOOLONG) or "\n" in path:
+    if exc.errno == errno.ENAMETOOLONG or "\n" in path:
         return ("no such file (a str is read as a path; pass a report's text as bytes, "
                 "e.g. extract(text.encode(), format='txt'))")
     return exc.strerror or str(exc)

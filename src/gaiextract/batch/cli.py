@@ -59,7 +59,8 @@ def _sigterm(signum, frame):
 @click.option("--max-tasks-per-child", type=click.IntRange(min=1), default=100, show_default=True,
               help="Recycle a worker process after this many files (bounds memory growth).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", help="Dask scheduler address (with --executor dask).")
+@click.option("--scheduler", help="Dask scheduler address (with --executor dask; without it a local "
+                                   "cluster of --workers processes is started).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
 @click.option("--summary-json", type=click.Path(dir_okay=False, allow_dash=True),
@@ -97,8 +98,8 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         raise click.UsageError("give --jsonl or --out, not both")
     if not (jsonl or out_dir or db_url):
         raise click.UsageError("give at least one output: --jsonl FILE, --out DIR or --db URL")
-    if executor == "dask" and not scheduler:
-        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler goes with --executor dask")
     if plugins:
         from .worker import load_plugins
         try:
@@ -145,6 +146,9 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
     if verbosity >= 0:
         click.echo(summary.text(), err=True)
         _say_if_ocr_missing(summary.no_text_layer, opts.read_options.get("ocr"))
+        if not (summary.converted or summary.skipped or summary.resumed or summary.duplicates or summary.interrupted):
+            click.echo(f"gaiextract batch: no documents found in {', '.join(inputs)} (looked for PDF, Word, "
+                       "HTML, text and Markdown files, also inside zip/tar archives)", err=True)
     if summary_json:
         text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n"
         try:

@@ -21,7 +21,7 @@ from ..clikit import (
     is_broken_pipe,
     is_stdout,
     output_error,
-    verbosity_options,
+    verbosity,
     write_text,
 )
 
@@ -29,8 +29,8 @@ PROG = "gaiextract"
 
 
 @click.command("export")
-@click.argument("db", required=False)
-@click.argument("out", required=False)
+@click.argument("db", required=False, metavar="DB")
+@click.argument("out", required=False, metavar="OUT")
 @click.option("--shape", type=click.Choice(["wide", "long"]), default="wide", show_default=True,
               help="wide: one row per report identity, one column per cell; long: one row per cell.")
 @click.option("--all-copies", is_flag=True,
@@ -45,7 +45,8 @@ PROG = "gaiextract"
 @click.option("--db", "db_opt", hidden=True, help="Deprecated: give DB as the first argument.")
 @click.option("--wide", "wide_opt", hidden=True, type=click.Path(dir_okay=False),
               help="Deprecated: gaiextract export DB OUT.csv")
-@verbosity_options
+@verbosity("Print nothing but errors (not the row count).",
+           "Also say what DB is (database or records file) and what was written.")
 def export_command(db, out, shape, header, edition, all_copies, overwrite, db_opt, wide_opt, quiet, verbose):
     """Export DB to OUT: .csv, .xlsx or .parquet by extension; '-' writes CSV to
     standard output. DB is a batch database (SQLite file or URL) or the JSON Lines of
@@ -77,8 +78,13 @@ def export_command(db, out, shape, header, edition, all_copies, overwrite, db_op
         if is_broken_pipe(exc) and is_stdout(out):
             end_on_broken_pipe()  # `export DB - | head`: end quietly
         _database_failed("export", db, out, exc)
+    if verbose:
+        from ..sinks.export import input_kind
+        click.echo(f"{display_url(db)}: read as {'a records file' if input_kind(db) == 'records' else 'a database'}; "
+                   f"shape {shape}, {'every copy' if all_copies else 'the best copy per report'}"
+                   + (f", edition {edition}" if edition else ""), err=True)
     if not quiet and not is_stdout(out):
-        click.echo(f"{n} rows written to {out}", err=True)
+        click.echo(f"{n} row{'' if n == 1 else 's'} written to {out}", err=True)
 
 
 #: ExportError codes that say the input is not something export/series read (exit 3)
@@ -116,7 +122,7 @@ def _database_failed(command: str, db: str, out: str | None, exc: BaseException)
 @click.option("--no-store", is_flag=True,
               help="Do not write the result into the database (series_* tables).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --json file.")
-@verbosity_options
+@verbosity("Print nothing but errors (not the table).", "Also say what DB was read as and how many agencies.")
 def series_command(db, json_out, no_store, overwrite, quiet, verbose):
     """Line up each agency's reports in DB (a batch database, or `batch --jsonl` /
     `extract` JSON) by year and check what the template ties
@@ -154,4 +160,7 @@ def series_command(db, json_out, no_store, overwrite, quiet, verbose):
             fail(f"{PROG} series", json_out, code, message, EXIT_OUTPUT)
     elif not quiet:
         click.echo(result.text())
+    if verbose:
+        click.echo(f"{display_url(db)}: read as {'a records file' if kind == 'records' else 'a database'}, "
+                   f"{len(result.agencies)} agencies with a known agency and year", err=True)
     sys.exit(0)
