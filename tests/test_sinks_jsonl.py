@@ -59,7 +59,7 @@ def test_resume_keeps_and_reads_keys_without_resume_replaces(tmp_path, report):
     fresh.write(newer)
     assert path.read_bytes().count(b"\n") == 2  # appended at once (a kill loses nothing) ...
     fresh.close()
-    assert [json.loads(x)["report"]["title"] for x in lines(path)] == ["newer"]  # ... one line per file at the end
+    assert [x["report"]["title"] for x in lines(path)] == ["newer"]  # ... one line per file at the end
     assert fresh.replaced_lines == 1
 
 

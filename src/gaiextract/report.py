@@ -39,8 +39,11 @@ DEFAULT_IDENTITY = IdentitySettings()
 CONTENT_ID_PREFIX = "content:"
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+def _han_only(text: str) -> str:
+    import re
+
+    from .textnorm import HAN
+    return "".join(re.findall(f"[{HAN}]+", text))
 
 
 def content_id(record: Mapping[str, Any], settings: IdentitySettings = DEFAULT_IDENTITY) -> str:
@@ -54,8 +57,8 @@ def content_id(record: Mapping[str, Any], settings: IdentitySettings = DEFAULT_I
     rep = record.get("report") or {}
     cells = sorted([t, k, v] for t, table in (record.get("tables") or {}).items() if isinstance(table, Mapping)
                    for k, v in (table.get("cells") or {}).items() if v is not None)
-    text = "".join(ch for s in record.get("sections") or [] for ch in unicodedata.normalize("NFKC", s.get("text") or "")
-                   if _is_han(ch))[: settings.text_chars]
+    text = "".join(_han_only(unicodedata.normalize("NFKC", s.get("text") or ""))
+                   for s in record.get("sections") or [])[: settings.text_chars]
     year = rep.get("year") if isinstance(rep.get("year"), int) else None
     key = json.dumps({"year": year, "agency": normalise(rep.get("agency")), "cells": cells, "text": text},
                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))

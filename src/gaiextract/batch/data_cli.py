@@ -138,7 +138,7 @@ def series_command(db, json_out, no_store, overwrite, quiet, verbose):
     try:
         if kind == "records":  # batch --jsonl / extract output: checked in memory, nothing stored
             result = series_of(read_records(db))
-        elif kind == "other":
+        elif kind == "neither":
             raise ExtractError("unsupported_format", "neither a batch database (SQLite) nor the JSON/JSON Lines "
                                "that `gaiextract extract` / `batch --jsonl` write", db)
         else:

@@ -101,19 +101,19 @@ def check_database(url: str) -> None:
 def input_kind(source: str) -> str:
     """What ``export``/``series`` were given: ``database`` (a URL or a SQLite file),
     ``records`` (the JSON of ``extract`` or the JSON Lines of ``batch --jsonl``),
-    ``missing``, or ``other`` (a file that is neither)."""
+    ``missing``, or ``neither`` (a file that is neither)."""
     from ..records import SQLITE_MAGIC, is_records_file
     if "://" in source:
         return "database"
     if not os.path.exists(source):
         return "missing"
     if not os.path.isfile(source):
-        return "other"
+        return "neither"
     with open(source, "rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head == SQLITE_MAGIC or not head:  # an empty file is an empty SQLite database
         return "database"
-    return "records" if is_records_file(source) else "other"
+    return "records" if is_records_file(source) else "neither"
 
 
 @contextlib.contextmanager
@@ -128,7 +128,7 @@ def database_of(source: str) -> Iterator[str]:
     kind = input_kind(source)
     if kind == "missing":
         raise ExportError("not_found", f"{source}: no such database or records file")
-    if kind == "other":
+    if kind == "neither":
         raise ExportError("unsupported_format", f"{source}: neither a batch database (SQLite) nor the JSON/JSON Lines "
                                                 "that `gaiextract extract` / `batch --jsonl` write")
     if kind == "database":
