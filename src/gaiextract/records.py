@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import ExtractError
+from .errors import ERROR_CODES, ExtractError
 from .report import SCHEMA_ID, Report
 
 ERROR_SCHEMA = "gaiextract.error/1"
@@ -120,6 +120,7 @@ def load_jsonl(path: str | os.PathLike[str], latest: bool = True) -> Iterator[Re
         if record.get("schema") == ERROR_SCHEMA:
             err = record.get("error") or {}
             src = record.get("source") or {}
-            yield ExtractError(str(err.get("code")), str(err.get("message")), src.get("path"))
+            code = str(err.get("code"))
+            yield ExtractError(code if code in ERROR_CODES else "internal_error", str(err.get("message")), src.get("path"))
         else:
             yield Report.from_dict(record)

@@ -48,9 +48,21 @@ def inspect_command(file: str, output: str | None, force: bool, fmt: str | None,
         except ImportError as exc:
             raise click.UsageError(f"--plugin: {exc}") from None
     # --ocr / --grammar as for extract: the page's extraction reads them where no caller sets them
+    saved = {env: os.environ.get(env) for env in (OCR_ENV, GRAMMAR_ENV)}
     for env, value in ((OCR_ENV, options.get("ocr")), (GRAMMAR_ENV, options.get("grammar"))):
         if value:
             os.environ[env] = value
+    try:
+        _inspect(inspect, file, output, force, fmt)
+    finally:
+        for env, value in saved.items():
+            if value is None:
+                os.environ.pop(env, None)
+            else:
+                os.environ[env] = value
+
+
+def _inspect(inspect, file: str, output: str | None, force: bool, fmt: str | None) -> None:
     if output is None:
         output = "-" if file == "-" else os.path.basename(file) + ".inspect.html"
     if output != "-" and os.path.exists(output) and not force:
