@@ -19,7 +19,7 @@ def seed_path():
     return SEED
 
 
-def require(available: bool, reason: str) -> None:
+def require(available: bool, reason: str, ci_hint: str = ".ci/services.sh should have installed it") -> None:
     """Skip a test whose external tool or service is missing — but FAIL under CI=true,
     where .ci/services.sh installs everything and a skip would hide a broken set-up."""
     import os
@@ -27,7 +27,7 @@ def require(available: bool, reason: str) -> None:
     if available:
         return
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/services.sh should have installed it)")
+        pytest.fail(f"{reason} (CI=true: {ci_hint})")
     pytest.skip(reason)
 
 
@@ -35,7 +35,8 @@ def shared(*parts: str) -> Path:
     """A path under ../shared (the samples beside the repository, not in it): skip the test
     with the reason when it is missing (a clone of the repository alone), fail under CI=true."""
     path = SHARED.joinpath(*parts)
-    require(path.exists(), f"{path} is missing: ../shared (samples kept beside the repository) is not here")
+    require(path.exists(), f"{path} is missing: ../shared (samples kept beside the repository) is not here",
+            "CI must check out ../shared beside the repository")
     return path
 
 
