@@ -30,7 +30,7 @@ def tree(tmp_path_factory):
     ([], "Missing argument"),
     (["{in}"], "at least one output"),
     (["{in}", "--jsonl", "a.jsonl", "--out", "d"], "not both"),
-    (["{in}", "--jsonl", "a.jsonl", "--executor", "dask"], "--scheduler"),
+    (["{in}", "--jsonl", "a.jsonl", "--scheduler", "tcp://x:1"], "--executor dask"),  # dask alone: a local cluster
     (["/no/such/folder", "--jsonl", "a.jsonl"], "does not exist"),
     (["{in}", "--jsonl", "a.jsonl", "--workers", "0"], "--workers"),
     (["{in}", "--db", "nosuchdialect://x"], "--db"),

@@ -84,7 +84,7 @@ def test_dash_means_stdout_for_every_output(tmp_path):
     assert proc.returncode == 0, proc.stderr
     recs = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [r["report"]["year"] for r in recs] == [SEED_EXPECTED["report"]["year"]]
-    assert "1 files" in proc.stderr                  # the summary stays on stderr
+    assert "1 file in" in proc.stderr                # the summary stays on stderr
     summ = invoke("batch", folder, "--db", tmp_path / "r.db", "--summary-json", "-", "--workers", "1", "-q")
     assert summ.exit_code == 0 and json.loads(summ.stdout)["ok"] + json.loads(summ.stdout)["with_warnings"] == 1
 

@@ -12,7 +12,7 @@ import pytest
 import gaiextract
 from gaiextract.schema import errors as schema_errors
 
-from conftest import CORPUS, SHARED, has_soffice, load_json, require
+from conftest import CORPUS, SHARED, has_soffice, load_json, require, shared
 from expected import differences
 
 EXTS = {"txt": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
@@ -33,7 +33,7 @@ def _corpus_docs():
 def _shared_docs():
     base = SHARED / "corpus-sample"
     if not base.is_dir():
-        return []
+        return [pytest.param(None, None, id="shared-missing")]
     return [pytest.param(next(p for p in d.iterdir() if p.name.startswith("report.")), d / "expected.json",
                          id=f"shared/{d.name}") for d in sorted(base.iterdir()) if (d / "expected.json").exists()]
 
@@ -67,6 +67,8 @@ def test_corpus_document(doc, exp):
 
 @pytest.mark.parametrize("doc,exp", _shared_docs())
 def test_shared_sample(doc, exp):
+    if doc is None:
+        shared("corpus-sample")  # skips (fails under CI=true): ../shared is not beside this clone
     _run(doc, exp)
 
 

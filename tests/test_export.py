@@ -68,9 +68,12 @@ def test_command_runs_as_a_process(db, tmp_path):
 def load(path):
     if path.suffix == ".csv":
         return pd.read_csv(path)
-    if path.suffix == ".xlsx":
+    if path.suffix == ".xlsx":  # a sheet per edition, headed by labels; 字段说明 maps them to keys
         pytest.importorskip("openpyxl", reason="xlsx extra")
-        return pd.read_excel(path)
+        sheets = pd.read_excel(path, sheet_name=None)
+        *data, dictionary = sheets.values()
+        to_key = dict(zip(dictionary.iloc[:, 1], dictionary.iloc[:, 0]))
+        return pd.concat([d.rename(columns=to_key) for d in data], ignore_index=True)
     pytest.importorskip("pyarrow", reason="parquet extra")
     return pd.read_parquet(path)
 
@@ -114,8 +117,8 @@ def test_long_export_has_template_labels(db, tmp_path, ext):
     out = tmp_path / f"long{ext}"
     assert cli("export", db, out, "--shape", "long").returncode == 0
     frame = load(out)
-    assert list(frame.columns) == ["identity", "id", "sha256", "agency", "year", "table", "key", "value", "raw",
-                                   "row_label", "column_label", "page", "how"]
+    assert list(frame.columns) == ["identity", "id", "sha256", "agency", "year", "edition", "table", "key", "value",
+                                   "raw", "row_label", "column_label", "label", "unit", "page", "how"]
     assert frame["identity"].nunique() == 2
     exp = expected(DOCS[0])
     row = frame[(frame["year"] == exp["report"]["year"]) & (frame["table"] == "requests")

@@ -219,7 +219,7 @@ def test_cli_writes_refuses_to_overwrite_and_forces(tmp_path):
     r = run_cli(str(DOCS["docx"]), "-o", str(out))
     assert r.returncode == 1
     assert out.read_text(encoding="utf-8") == "user data"
-    assert r.stderr.decode().count("\n") == 1 and "--force" in r.stderr.decode()
+    assert r.stderr.decode().count("\n") == 1 and "--overwrite" in r.stderr.decode()
     r = run_cli(str(DOCS["docx"]), "-o", str(out), "--force")
     assert r.returncode == 0
     assert 'data-key="requests.new.total"' in out.read_text(encoding="utf-8")
@@ -303,9 +303,9 @@ def test_pdf_path_draws_any_page_image(tmp_path, monkeypatch):
 def test_blank_word_cells_are_placed_at_their_row_and_column():
     """A Word report whose blank cells are null (shared corpus sample): a blank has no text
     to align by, so it is placed where its row and column cross, in the row it belongs to."""
-    from conftest import SHARED
+    from conftest import shared
 
-    sample = SHARED / "corpus-sample" / "docx_b_2021"
+    sample = shared("corpus-sample", "docx_b_2021")
     exp = load_json(sample / "expected.json")
     doc = tree(gaiextract.inspect(str(sample / "report.docx")))
     keys = expected_keys(exp)

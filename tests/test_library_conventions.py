@@ -27,8 +27,13 @@ def test_section_unknown_id_raises_known_missing_is_none(report):
     assert report.section("overview").id == "overview"
     with pytest.raises(KeyError, match="overveiw"):
         report.section("overveiw")
+    with pytest.raises(KeyError, match="overveiw"):
+        report.get_section("overveiw")
     bare = gaiextract.Report(source={"path": "x"})
-    assert [bare.section(s) for s in SECTION_IDS] == [None] * 6
+    assert [bare.get_section(s) for s in SECTION_IDS] == [None] * 6
+    for s in SECTION_IDS:  # section() is typed Section: a missing one raises, like a mapping
+        with pytest.raises(KeyError, match="no such section"):
+            bare.section(s)
 
 
 def test_extract_many_yields_results_and_errors_in_order(tmp_path):
@@ -45,7 +50,8 @@ def test_extract_many_yields_results_and_errors_in_order(tmp_path):
 def test_to_frame(report):
     pd = pytest.importorskip("pandas", reason="pandas extra")
     frame = report.to_frame()
-    assert list(frame.columns) == ["table", "key", "value", "raw", "page", "how"]
+    assert list(frame.columns) == ["identity", "id", "sha256", "agency", "year", "edition", "table", "key", "value",
+                                   "raw", "row_label", "column_label", "label", "unit", "page", "how"]
     assert len(frame) == sum(len(t.cells) for t in report.tables.values())
     req = report.tables["requests"].to_frame()
     assert req.loc["new.total", "value"] == report.tables["requests"].cells["new.total"]

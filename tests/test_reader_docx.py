@@ -249,12 +249,10 @@ def test_bold_title_from_python_docx_run():
 
 
 # -- shared samples (real-world layouts) ------------------------------------------------
-SAMPLES = Path("/work/shared/corpus-sample")
-
-
-@pytest.mark.skipif(not (SAMPLES / "docx_a_2019").exists(), reason="shared samples absent")
 def test_sample_official_template_merges():
-    doc = DocxReader().read(as_source(SAMPLES / "docx_a_2019" / "report.docx"))
+    from conftest import shared
+
+    doc = DocxReader().read(as_source(shared("corpus-sample", "docx_a_2019") / "report.docx"))
     t = [t for t in doc.tables() if t.n_cols == 10][0]
     cells = {id(c): c for row in t.grid for c in row}.values()
     withheld = [c for c in cells if c.text == "（三）不予公开"]

@@ -63,7 +63,7 @@ def test_headings_lose_their_marks_and_keep_their_level():
     assert not any("#" in t or "**" in t for t in _paras(doc))
     bold = next(p for p in paras if p.text.startswith("（二）"))
     assert bold.text == "（二）规范化办理依申请公开。" and bold.hints.get("bold")
-    assert doc.format == "txt" and doc.meta["syntax"] == "markdown"
+    assert doc.format == "md" and doc.meta["syntax"] == "markdown"  # the CLI takes -f md too
 
 
 def test_page_footers_are_dropped_and_a_cut_paragraph_joined():

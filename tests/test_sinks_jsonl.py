@@ -36,7 +36,7 @@ def test_records_are_one_compact_line_each_and_keys_read_back(tmp_path, report):
     assert "密云区" in path.read_text(encoding="utf-8")   # not \u-escaped
 
 
-def test_resume_keeps_and_reads_keys_without_resume_appends(tmp_path, report):
+def test_resume_keeps_and_reads_keys_without_resume_replaces(tmp_path, report):
     path = tmp_path / "o.jsonl"
     sink = JsonlSink(path)
     sink.open(resume=False)
@@ -55,9 +55,12 @@ def test_resume_keeps_and_reads_keys_without_resume_appends(tmp_path, report):
     assert path.read_bytes() == before  # never truncated (issue 10: --help says "Append")
     fresh = JsonlSink(path)
     fresh.open(resume=False)
-    fresh.write(report)
+    newer = {**report, "report": {**report["report"], "title": "newer"}}
+    fresh.write(newer)
+    assert path.read_bytes().count(b"\n") == 2  # appended at once (a kill loses nothing) ...
     fresh.close()
-    assert path.read_bytes() == before * 2  # appended after it
+    assert [x["report"]["title"] for x in lines(path)] == ["newer"]  # ... one line per file at the end
+    assert fresh.replaced_lines == 1
 
 
 def test_partial_last_line_from_a_killed_run_is_repaired(tmp_path, report):

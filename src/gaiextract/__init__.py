@@ -4,6 +4,7 @@
     >>> report = gaiextract.extract("report.pdf")
     >>> report.tables["requests"].cells["new.total"]
     >>> for r in gaiextract.extract_many(paths): ...      # reports and errors, in order
+    >>> for r in gaiextract.load_jsonl("out.jsonl"): ...  # what `batch --jsonl` wrote
     >>> gaiextract.series("reports.db").failed            # year-over-year checks
 """
 from typing import TYPE_CHECKING
@@ -19,7 +20,9 @@ __all__ = [
     "extract",
     "extract_many",
     "inspect",
+    "load_jsonl",
     "read",
+    "read_records",
     "series",
     "series_of",
 ]
@@ -28,12 +31,14 @@ if TYPE_CHECKING:  # what type checkers see (py.typed); at run time the imports 
     from .many import extract_many
     from .pipeline import extract, read
     from .inspect_view import inspect
+    from .records import load_jsonl, read_records
     from .report import Report
     from .series import series, series_of
 
 #: public name -> the module it lives in, imported on first use
 _LAZY = {"extract": "pipeline", "read": "pipeline", "extract_many": "many", "Report": "report",
-         "series": "series", "series_of": "series", "inspect": "inspect_view"}
+         "series": "series", "series_of": "series", "inspect": "inspect_view",
+         "load_jsonl": "records", "read_records": "records"}
 #: submodules reachable as attributes before they are imported (``gaiextract.grammar.load``)
 _SUBMODULES = ("grammar",)
 
@@ -45,4 +50,8 @@ def __getattr__(name: str):  # lazy: importing gaiextract stays cheap
         return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:  # dir(gaiextract) and IPython completion show the lazy names too
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))

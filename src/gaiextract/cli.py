@@ -18,7 +18,11 @@ from . import __version__
 from .clikit import (
     EXIT_INPUT,
     EXIT_OUTPUT,
+    INPUT_FORMATS,
+    Group,
+    end_on_broken_pipe,
     fail,
+    is_broken_pipe,
     indent_of,
     json_options,
     level,
@@ -33,7 +37,7 @@ from .errors import ExtractError
 PROG = "gaiextract"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gaiextract")
 def main():
     """Extract 政府信息公开工作年度报告 into canonical JSON."""
@@ -45,11 +49,11 @@ def _archive_kind(path: str) -> str | None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the JSON here ('-' = standard output, the default).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file (refused otherwise).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["pdf", "docx", "html", "txt"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(INPUT_FORMATS),
               help="Skip format sniffing (needed for '-' as FILE only if sniffing fails).")
 @json_options
 @verbosity_options
@@ -61,8 +65,14 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     an error record line). For folders and zip/tar archives use `gaiextract batch`.
     Exit status: 0 all read, 3 some input unreadable, 2 usage error, 1 output failed.
     """
+    import os
+
     from .pipeline import extract as run
 
+    folders = [f for f in files if f != "-" and os.path.isdir(f)]
+    if folders:
+        raise click.UsageError(f"{folders[0]} is a folder: for folders and archives use "
+                               f"`gaiextract batch {folders[0]} --jsonl out.jsonl` (or --db reports.db)")
     verbosity = level(quiet, verbose)
     many = len(files) > 1
     ind = indent_of(indent, compact, default=None if many else 1)
@@ -86,6 +96,8 @@ def extract(files, output, overwrite, fmt, indent, compact, quiet, verbose, **op
     except FileExistsError:
         fail(PROG, target, "output_exists", "exists; pass --overwrite to replace it", EXIT_OUTPUT)
     except OSError as exc:
+        if is_broken_pipe(exc) and target == "-":
+            end_on_broken_pipe()
         code, message = output_error(exc, target)
         fail(PROG, target, code, message, EXIT_OUTPUT)
     if failed:
@@ -113,7 +125,18 @@ def _extract_one(run, file: str, fmt, kw: dict[str, Any], many: bool, indent, ve
     if verbosity > 0:
         click.echo(f"{file}: ok, {len(report.warnings)} warnings, "
                    f"{len(report.failing_checks)} failing checks", err=True)
+    if verbosity >= 0:
+        _say_if_ocr_missing(file, report.warnings, kw.get("ocr"))
     return report.to_json(indent=indent)
+
+
+def _say_if_ocr_missing(file: str, warnings: list[dict[str, Any]], ocr: str | None) -> None:
+    """A scanned PDF read without the OCR extra has no values: one line on stderr says
+    so and how to install it (the output's ``no_text_layer`` warning says it too)."""
+    from .source import needs_ocr_hint, ocr_install_hint, ocr_mode
+    if needs_ocr_hint(warnings, ocr_mode(ocr)):
+        click.echo(f"{PROG}: {file}: no_text_layer: scanned pages were not read (their values are null); "
+                   f"{ocr_install_hint()}", err=True)
 
 
 def _add_optional_commands():

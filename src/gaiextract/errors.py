@@ -24,6 +24,7 @@ ERROR_CODES = {
     "timeout": "processing took longer than allowed",
     "not_found": "the path does not exist or cannot be read",
     "not_a_report": "the file is readable but holds no part of a report (no section heading, no template table)",
+    "ocr_unavailable": "OCR was asked for (ocr='always', --ocr always) but the gaiextract[ocr] extra is not installed",
     "internal_error": "a bug: the batch records it for the file and goes on (never raised as ExtractError)",
 }
 
@@ -113,6 +114,9 @@ class ExtractError(Exception):
         self.message = message
         self.path = path
         super().__init__(f"{code}: {message}")
+
+    def __str__(self) -> str:  # with the path when known: "FILE: code: message"
+        return f"{self.path}: {self.code}: {self.message}" if self.path else f"{self.code}: {self.message}"
 
     def to_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "path": self.path}

@@ -12,7 +12,7 @@ from .errors import ExtractError, warning
 from .layout import checks, classify, facts, problems, sections, tables
 from .readers import read_document
 from .report import Report, Section, Subsection, TableResult
-from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source, ocr_mode
+from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source, ocr_mode, require_ocr
 
 
 def extract(source: InputLike, format: str | None = None, name: str | None = None,
@@ -20,7 +20,7 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
             ocr: str | None = None) -> Report:
     """Extract one report from a path, bytes or binary file object.
 
-    ``format`` ("pdf", "docx", "html", "txt") skips sniffing. ``grammar`` is a user
+    ``format`` ("pdf", "docx", "html", "txt", "md") skips sniffing. ``grammar`` is a user
     grammar directory merged over the shipped grammar, or a loaded
     :class:`gaiextract.grammar.Grammar` (see docs/grammar.md). ``ocr`` says which
     PDF pages are read from their image: ``auto`` (pages without usable text),
@@ -33,8 +33,14 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
     g = grammar_mod.load(grammar)  # a bad grammar fails before any input is read
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)
     src.ocr = ocr
-    document = read_document(src)
-    return build_report(document, src, g)
+    try:
+        require_ocr(ocr, src.name)
+        document = read_document(src)
+        return build_report(document, src, g)
+    except ExtractError as exc:  # every message names its input
+        if exc.path is None:
+            exc.path = src.name
+        raise
 
 
 def read(source: InputLike, format: str | None = None, name: str | None = None,

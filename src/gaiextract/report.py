@@ -1,15 +1,19 @@
 """The canonical report record (the contract in docs/canonical-json.md).
 
 Library conventions users know from other extraction tools: a short ``repr``,
-``to_dict()`` / ``to_json()``, ``to_frame()`` when pandas is installed (the
-``pandas`` extra), and ``section(id)`` that tells a typo (an id the grammar does not
-have: ``KeyError``) from a section the report lacks (``None``).
+``to_dict()`` / ``to_json()`` and ``Report.from_dict()`` back, ``to_frame()`` when
+pandas is installed (the ``pandas`` extra), ``section(id)`` like a mapping's ``[]``
+(``KeyError`` for a typo or a section the report lacks, the message says which) and
+``get_section(id)`` like ``.get`` (``None`` when the report lacks it).
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -18,8 +22,61 @@ if TYPE_CHECKING:  # pragma: no cover
     from .grammar import Grammar
 
 SCHEMA_ID = "gaiextract.report/1"
-#: columns of ``to_frame()``: one row per cell
+#: columns of ``TableResult.rows()``: one row per cell
 FRAME_COLUMNS = ("table", "key", "value", "raw", "page", "how")
+#: a table cell: the number printed in it, or None (blank, placeholder, unreadable)
+CellValue = Union[int, float, None]
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    """What :func:`content_id` reads of the text (the cells and year are read whole)."""
+
+    #: Han characters of the sections' text, from the start, that enter the id: the
+    #: opening of a report reads the same from PDF, Word, HTML and text, while the end
+    #: varies with what each reader keeps (fees sentences, footers)
+    text_chars: int = 200
+
+
+DEFAULT_IDENTITY = IdentitySettings()
+CONTENT_ID_PREFIX = "content:"
+
+
+def _han_only(text: str) -> str:
+    import re
+
+    from .textnorm import HAN
+    return "".join(re.findall(f"[{HAN}]+", text))
+
+
+def content_id(record: Mapping[str, Any], settings: IdentitySettings = DEFAULT_IDENTITY) -> str:
+    """A report's identity by its content, the same for its PDF, Word, HTML and text
+    copies: ``content:`` + the sha256 of the year, the normalised agency (if found),
+    every non-null table cell (table, key, value) and the first
+    ``settings.text_chars`` Han characters of its sections' text (NFKC; spaces,
+    punctuation and digits dropped). Not the file's hash: two files of one report
+    share it. See docs/data.md, *Report identity*."""
+    from .agencies import normalise
+    rep = record.get("report") or {}
+    cells = sorted([t, k, v] for t, table in (record.get("tables") or {}).items() if isinstance(table, Mapping)
+                   for k, v in (table.get("cells") or {}).items() if v is not None)
+    text = "".join(_han_only(unicodedata.normalize("NFKC", s.get("text") or ""))
+                   for s in record.get("sections") or [])[: settings.text_chars]
+    year = rep.get("year") if isinstance(rep.get("year"), int) else None
+    key = json.dumps({"year": year, "agency": normalise(rep.get("agency")), "cells": cells, "text": text},
+                     ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return CONTENT_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def report_identity(record: Mapping[str, Any]) -> str:
+    """The identity batch databases and exports give a report: ``<normalised agency>/<year>``
+    when both are known, else its :func:`content_id`."""
+    from .agencies import identity, normalise
+    rep = record.get("report") or {}
+    year = rep.get("year") if isinstance(rep.get("year"), int) else None
+    if normalise(rep.get("agency")) and year is not None:
+        return identity(rep.get("agency"), year)
+    return content_id(record)
 
 
 def _pandas() -> Any:
@@ -32,7 +89,7 @@ def _pandas() -> Any:
 
 @dataclass(repr=False)
 class TableResult:
-    cells: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, CellValue] = field(default_factory=dict)
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     location: dict[str, Any] = field(default_factory=dict)
 
@@ -112,18 +169,25 @@ class Report:
     edition: str = "unknown"
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, TableResult] = field(default_factory=dict)
-    fees: dict[str, Any] = field(default_factory=lambda: {"notices": None, "amount_notified": None,
-                                                 "amount_collected": None})
+    fees: dict[str, CellValue] = field(default_factory=lambda: {"notices": None, "amount_notified": None,
+                                                       "amount_collected": None})
     checks: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[ReportWarning] = field(default_factory=list)
     #: the grammar the report was extracted with (not part of the JSON; None: the shipped one)
     grammar: Grammar | None = field(default=None, compare=False)
 
-    def section(self, sid: str) -> Section | None:
-        """The section with this id, or None when the report lacks it.
+    def section(self, sid: str) -> Section:
+        """The section with this id. Raises ``KeyError`` when the report lacks it (it has
+        a ``section_not_found`` warning) and, with the known ids, for an id that is not a
+        section id of the grammar (a typo). :meth:`get_section` returns None instead."""
+        found = self.get_section(sid)
+        if found is None:
+            raise KeyError(f"{sid!r}: this report has no such section (see its section_not_found warning)")
+        return found
 
-        Raises ``KeyError`` for an id that is not a section id of the grammar the report
-        was extracted with (a typo would otherwise look like a missing section)."""
+    def get_section(self, sid: str) -> Section | None:
+        """The section with this id, or None when the report lacks it; ``KeyError`` for
+        an id that is not a section id of the grammar (a typo would look like a gap)."""
         found = next((s for s in self.sections if s.id == sid), None)
         if found is None:
             from .grammar import load
@@ -132,18 +196,57 @@ class Report:
                 raise KeyError(f"{sid!r} is not a section id; the section ids are {', '.join(known)}")
         return found
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Report:
+        """The report of a canonical JSON object (``to_dict()``, a line of
+        ``batch --jsonl``, ``extract``'s output): ``Report.from_dict(r.to_dict()) == r``.
+        ValueError for anything else (an error record, another schema)."""
+        if not isinstance(d, Mapping) or d.get("schema") != SCHEMA_ID:
+            got = d.get("schema") if isinstance(d, Mapping) else type(d).__name__
+            raise ValueError(f"not a canonical report (schema {got!r}, expected {SCHEMA_ID!r})")
+        rep = d.get("report") or {}
+        sections = [Section(id=s["id"], heading=s.get("heading") or "", text=s.get("text") or "",
+                            location=dict(s.get("location") or {}),
+                            subsections=[Subsection(heading=u.get("heading") or "", text=u.get("text") or "",
+                                                    categories=list(u.get("categories") or []),
+                                                    scores=dict(u.get("scores") or {}))
+                                         for u in s.get("subsections") or []],
+                            problems=list(s["problems"]) if s.get("problems") is not None else None,
+                            measures=list(s.get("measures") or []) if s.get("problems") is not None else None)
+                    for s in d.get("sections") or []]
+        tables = {name: TableResult(cells=dict(t.get("cells") or {}), provenance=dict(t.get("provenance") or {}),
+                                    location=dict(t.get("location") or {}))
+                  for name, t in (d.get("tables") or {}).items()}
+        return cls(source=dict(d.get("source") or {}), title=rep.get("title"), agency=rep.get("agency"),
+                   year=rep.get("year"), edition=rep.get("edition") or "unknown", sections=sections,
+                   tables=tables, fees=dict(d.get("fees") or {}), checks=[dict(c) for c in d.get("checks") or []],
+                   warnings=[dict(w) for w in d.get("warnings") or []])
+
     def to_frame(self) -> pandas.DataFrame:
-        """Every cell of the three tables as a pandas DataFrame (long form):
-        table, key, value, raw, page, how."""
+        """Every cell of the three tables as a pandas DataFrame, one row per cell, with
+        the columns of ``gaiextract export --shape long`` (identity, …, the template's
+        row/column labels, ``label`` with the unit, ``unit``, page, how); ``id`` (a
+        database row) is null. ``value`` is ``Float64`` (counts and amounts share it),
+        ``year``/``page`` are ``Int64``."""
         pd = _pandas()
-        rows = [r for name, t in self.tables.items() for r in t.rows(name)]
-        return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        from .sinks.export import LONG_COLUMNS, LONG_DTYPES, long_row
+        ident = report_identity(self.to_dict())
+        rows = [long_row(ident, None, self.source.get("sha256"), self.agency, self.year, self.edition, name, *r[1:3],
+                         r[3], r[4], r[5])
+                for name, t in self.tables.items() for r in t.rows(name)]
+        return pd.DataFrame(rows, columns=list(LONG_COLUMNS)).astype(LONG_DTYPES)
 
     def __repr__(self) -> str:
         cells = sum(len(t.cells) for t in self.tables.values())
         return (f"<Report {self.agency or '?'} {self.year or '?'} edition {self.edition}: "
                 f"{len(self.sections)} sections, {cells} cells, {len(self.warnings)} warnings, "
                 f"{len(self.failing_checks)} failing checks; {self.source.get('path')}>")
+
+    @property
+    def content_id(self) -> str:
+        """This report's identity by content (:func:`content_id`): one id for the PDF,
+        Word and text copies of one report, whatever their bytes."""
+        return content_id(self.to_dict())
 
     @property
     def failing_checks(self) -> list[str]:

@@ -118,9 +118,14 @@ class SeriesResult:
                     lines.append(f"    {c.previous_year}→{c.year}  {c.check:<40} "
                                  f"{_fmt(c.previous_value):>6} → {_fmt(c.value):<6} {state}")
         s = self.to_dict()["summary"]
-        lines.append(f"{s['agencies']} agencies, {s['checks']} ties checked: {s['failed']} failed, "
-                     f"{s['unknown']} unknown; {s['agencies_with_gaps']} agencies with gaps in their years")
+        lines.append(f"{_count(s['agencies'], 'agency', 'agencies')}, {_count(s['checks'], 'tie', 'ties')} checked: "
+                     f"{s['failed']} failed, {s['unknown']} unknown; "
+                     f"{_count(s['agencies_with_gaps'], 'agency', 'agencies')} with gaps in their years")
         return "\n".join(lines)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _fmt(v: float | None) -> str:

@@ -9,7 +9,7 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass, field
-from typing import BinaryIO, Optional, Union
+from typing import Any, BinaryIO, Optional, Union
 
 from .errors import ExtractError
 from .limits import DEFAULT_LIMITS
@@ -25,11 +25,41 @@ OCR_MODES = ("auto", "always", "never")
 
 
 def ocr_mode(ocr: Optional[str] = None) -> str:
-    """``ocr`` as given, else ``$GAIEXTRACT_OCR``, else ``auto``."""
+    """``ocr`` as given, else ``$GAIEXTRACT_OCR``, else ``auto`` (ValueError naming
+    where a bad value came from)."""
     mode = ocr or os.environ.get(OCR_ENV) or "auto"
     if mode not in OCR_MODES:
-        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {mode!r}")
+        where = "ocr" if ocr else OCR_ENV
+        raise ValueError(f"{where} must be one of {', '.join(OCR_MODES)}, not {mode!r}")
     return mode
+
+
+def ocr_available() -> bool:
+    """Is the OCR extra (``gaiextract[ocr]``) installed?"""
+    from .readers.ocr import available
+
+    return available()
+
+
+def ocr_install_hint() -> str:
+    from .readers.ocr import INSTALL_HINT
+
+    return INSTALL_HINT
+
+
+def require_ocr(mode: str, name: Optional[str] = None) -> None:
+    """``ocr='always'`` is a request the reader cannot honour without the extra:
+    :class:`ExtractError` ``ocr_unavailable`` instead of values silently left null.
+    (``auto`` goes on: a scanned PDF then has its ``no_text_layer`` warning.)"""
+    if mode == "always" and not ocr_available():
+        raise ExtractError("ocr_unavailable", f"ocr='always' (--ocr always) needs OCR: {ocr_install_hint()}", name)
+
+
+def needs_ocr_hint(warnings: list[dict[str, Any]], mode: str) -> bool:
+    """Did a document go unread for want of the OCR extra (a ``no_text_layer`` warning
+    while OCR was not switched off and is not installed)? Callers then tell the user
+    how to install it."""
+    return mode != "never" and any(w.get("code") == "no_text_layer" for w in warnings) and not ocr_available()
 
 
 @dataclass
@@ -60,6 +90,25 @@ class Source:
         return io.BytesIO(self.data)
 
 
+#: characters of a str argument shown in a not-found message (a str may be text passed by mistake)
+SHOWN_NAME_CHARS = 80
+
+
+def _shown(path: str) -> str:
+    one_line = path.replace("\n", " ")
+    return one_line if len(one_line) <= SHOWN_NAME_CHARS else one_line[:SHOWN_NAME_CHARS - 1] + "…"
+
+
+def _not_found(path: str, exc: OSError) -> str:
+    """Why a str could not be opened, said for a user: a str is always a path."""
+    import errno
+
+    if exc.errno == errno.ENAMETOOLONG or "\n" in path:
+        return ("no such file (a str is read as a path; pass a report's text as bytes, "
+                "e.g. extract(text.encode(), format='txt'))")
+    return exc.strerror or str(exc)
+
+
 InputLike = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, Source]
 
 
@@ -81,9 +130,10 @@ def as_source(obj: InputLike, format: Optional[str] = None, name: Optional[str] 
         except ExtractError:
             raise
         except IsADirectoryError:
-            raise ExtractError("not_found", "is a directory, not a file", path) from None
+            raise ExtractError("not_found", "is a directory, not a file (for folders: gaiextract batch)",
+                               _shown(path)) from None
         except OSError as exc:
-            raise ExtractError("not_found", exc.strerror or str(exc), path) from None
+            raise ExtractError("not_found", _not_found(path, exc), _shown(path)) from None
         return Source(data=data, name=name or path, format_hint=format)
     if isinstance(obj, (bytes, bytearray, memoryview)):
         data = bytes(obj)

@@ -20,7 +20,11 @@ from ..clikit import (
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_USAGE,
+    display_url,
+    end_on_broken_pipe,
+    is_broken_pipe,
     level,
+    mask_secrets,
     output_error,
     read_kwargs,
     read_options,
@@ -55,7 +59,8 @@ def _sigterm(signum, frame):
 @click.option("--max-tasks-per-child", type=click.IntRange(min=1), default=100, show_default=True,
               help="Recycle a worker process after this many files (bounds memory growth).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", help="Dask scheduler address (with --executor dask).")
+@click.option("--scheduler", help="Dask scheduler address (with --executor dask; without it a local "
+                                   "cluster of --workers processes is started).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
 @click.option("--summary-json", type=click.Path(dir_okay=False, allow_dash=True),
@@ -93,8 +98,8 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         raise click.UsageError("give --jsonl or --out, not both")
     if not (jsonl or out_dir or db_url):
         raise click.UsageError("give at least one output: --jsonl FILE, --out DIR or --db URL")
-    if executor == "dask" and not scheduler:
-        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler goes with --executor dask")
     if plugins:
         from .worker import load_plugins
         try:
@@ -115,7 +120,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         try:
             make_engine(db_url).dispose()
         except (ArgumentError, ImportError) as exc:
-            raise click.UsageError(f"--db {db_url}: {exc}")
+            raise click.UsageError(mask_secrets(f"--db {display_url(db_url)}: {exc}"))
         sinks.append(SqlSink(db_url, batch_size=db_batch_size))
     limits = ArchiveLimits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
     opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
@@ -130,14 +135,20 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         click.echo("gaiextract batch: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - an output failed: one line with its code
+        if is_broken_pipe(exc) and "-" in (jsonl, summary_json):
+            end_on_broken_pipe()  # `batch … --jsonl - | head`: end quietly
         target = db_url if db_url and not isinstance(exc, OSError) else (jsonl or out_dir or db_url)
         code, message = output_error(exc, str(target))
-        click.echo(f"gaiextract batch: {code}: the batch could not finish: {message}", err=True)
+        click.echo(mask_secrets(f"gaiextract batch: {code}: the batch could not finish: {message}"), err=True)
         sys.exit(EXIT_OUTPUT)
     finally:
         signal.signal(signal.SIGTERM, old)
     if verbosity >= 0:
         click.echo(summary.text(), err=True)
+        _say_if_ocr_missing(summary.no_text_layer, opts.read_options.get("ocr"))
+        if not (summary.converted or summary.skipped or summary.resumed or summary.duplicates or summary.interrupted):
+            click.echo(f"gaiextract batch: no documents found in {', '.join(inputs)} (looked for PDF, Word, "
+                       "HTML, text and Markdown files, also inside zip/tar archives)", err=True)
     if summary_json:
         text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n"
         try:
@@ -147,6 +158,13 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
             click.echo(f"gaiextract batch: {code}: {message}", err=True)
             sys.exit(EXIT_OUTPUT)
     sys.exit(EXIT_INTERRUPTED if summary.interrupted else EXIT_OK)
+
+
+def _say_if_ocr_missing(n: int, ocr: str | None) -> None:
+    from ..source import ocr_available, ocr_install_hint, ocr_mode
+    if n and ocr_mode(ocr) != "never" and not ocr_available():
+        click.echo(f"gaiextract batch: no_text_layer: {n} scanned PDF(s) were not read (their values are null); "
+                   f"{ocr_install_hint()}, then rerun them", err=True)
 
 
 def commands() -> list[click.Command]:

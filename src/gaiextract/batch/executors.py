@@ -206,13 +206,19 @@ class DaskExecutor:
     (recorded as ``timeout``) — the worker thread itself cannot be stopped.
     """
 
-    def __init__(self, scheduler: str, timeout: float | None = None, plugins: tuple[str, ...] = (),
+    def __init__(self, scheduler: str | None, timeout: float | None = None, plugins: tuple[str, ...] = (),
                  workers: int = 0, options: dict[str, Any] | None = None):
         try:
-            from dask.distributed import Client
+            from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - depends on the extra
             raise RuntimeError("--executor dask needs the 'dask' extra: "
                                "pip install 'gaiextract[dask]'") from exc
+        self.cluster = None
+        if scheduler is None:  # as Dask users expect: a local cluster of --workers processes
+            import logging
+            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            scheduler = self.cluster
         self.client = Client(scheduler)  # the default client: distributed.wait needs one
         self.timeout = timeout
         self.plugins = tuple(plugins)
@@ -265,3 +271,5 @@ class DaskExecutor:
             fut.cancel()
         self.inflight.clear()
         self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()

@@ -54,6 +54,8 @@ class Summary:
     skipped: int = 0
     resumed: int = 0
     duplicates: int = 0
+    #: reports with a ``no_text_layer`` warning (scanned pages left unread)
+    no_text_layer: int = 0
     elapsed_s: float = 0.0
     files_per_s: float = 0.0
     interrupted: bool = False
@@ -71,7 +73,8 @@ class Summary:
     def text(self) -> str:
         codes = ", ".join(f"{k} {v}" for k, v in sorted(self.error_codes.items()))
         lines = [
-            f"{self.converted} files in {self.elapsed_s:.1f} s ({self.files_per_s:.1f} files/s)"
+            f"{self.converted} file{'' if self.converted == 1 else 's'} in {self.elapsed_s:.1f} s "
+            f"({self.files_per_s:.1f} files/s)"
             + (" — interrupted" if self.interrupted else ""),
             f"  ok {self.ok}, with warnings {self.with_warnings}, errors {self.errors}"
             + (f" ({codes})" if codes else ""),
@@ -83,9 +86,7 @@ class Summary:
 
 def make_executor(opts: BatchOptions):
     from .executors import DaskExecutor, LocalExecutor
-    if opts.executor == "dask":
-        if not opts.scheduler:
-            raise ValueError("--executor dask needs --scheduler ADDRESS")
+    if opts.executor == "dask":  # no scheduler: a local cluster of opts.workers processes
         return DaskExecutor(opts.scheduler, timeout=opts.timeout, plugins=opts.plugins,
                             workers=opts.workers, options=opts.read_options)
     if opts.executor != "local":
@@ -181,6 +182,8 @@ def run_batch(opts: BatchOptions, sinks: list[Sink], executor=None, stream=None)
             codes[rec["error"]["code"]] += 1
         elif rec.get("warnings"):
             summary.with_warnings += 1
+            if any(w.get("code") == "no_text_layer" for w in rec["warnings"]):
+                summary.no_text_layer += 1
         else:
             summary.ok += 1
         if opts.verbosity > 0:

@@ -104,7 +104,7 @@ def read_markdown(text: str, name: str | None = None, meta: dict[str, Any] | Non
     if not blocks:
         raise ExtractError("empty", "the file holds no report text", name)
     meta = {**(meta or {}), "syntax": "markdown", **page.meta}
-    return Document(blocks=blocks, format="txt", warnings=parser.warnings, meta=meta)
+    return Document(blocks=blocks, format="md", warnings=parser.warnings, meta=meta)
 
 
 def _delimiter_row(line: str) -> bool:

@@ -1,12 +1,17 @@
-"""``gaiextract export DB OUT``: a batch database as CSV, Excel or Parquet.
+"""``gaiextract export DB OUT``: a batch database (or batch JSONL) as CSV, Excel or Parquet.
 
 Why a module of its own: analysts open spreadsheets and data frames, not SQL. The
 format follows OUT's extension (``-`` is CSV on standard output); ``wide`` is one
 row per report identity (the best-read copy unless ``all_copies``), ``long`` one
-row per cell with the template's Chinese labels. Excel and Parquet need the
-``xlsx`` / ``parquet`` extras. The file is written under a temporary name and
-renamed, so a failed export leaves nothing behind, and an existing OUT is refused
-unless ``overwrite`` (user data is never truncated by accident).
+row per cell. Every column has a Chinese label with its unit (:mod:`.labels`,
+``grammars/export.toml``): the long shape carries it in ``label``/``unit`` columns,
+the wide shape in its header (``header``: keys, labels or both rows; an xlsx has
+the labels, a frozen header row with filters, one sheet per template edition and
+a 字段说明 sheet), Parquet in each field's metadata. Counts are whole numbers
+(nullable integers in Parquet, ``Int64`` in pandas), amounts decimals. Excel and
+Parquet need the ``xlsx`` / ``parquet`` extras. The file is written under a
+temporary name and renamed, so a failed export leaves nothing behind, and an
+existing OUT is refused unless ``overwrite``.
 """
 from __future__ import annotations
 
@@ -17,14 +22,15 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from .labels import labels_for
-from .sql import cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
+from ..clikit import temp_beside
+from .labels import column_info, edition_sheet, labels_for, unit_of, words
+from .sql import SqlSink, cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 EXTRAS = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
@@ -34,8 +40,9 @@ WIDE_COLUMNS = ("identity", "title", "agency", "year", "edition",
                 "fees.notices", "fees.amount_notified", "fees.amount_collected",
                 "id", "source_path", "sha256", "format", "status", "warnings_count",
                 "checks_failed", "cells_count", "duplicate_of")
-LONG_COLUMNS = ("identity", "id", "sha256", "agency", "year", "table", "key", "value", "raw",
-                "row_label", "column_label", "page", "how")
+LONG_COLUMNS = ("identity", "id", "sha256", "agency", "year", "edition", "table", "key", "value", "raw",
+                "row_label", "column_label", "label", "unit", "page", "how")
+HEADERS = ("keys", "labels", "both")
 #: columns that hold whole numbers / any numbers (typed as such in Parquet); cell
 #: columns (``<table>.<key>``) and amounts are floats, since amounts may be decimal
 INTEGER = {"year", "id", "warnings_count", "checks_failed", "cells_count", "duplicate_of",
@@ -60,6 +67,19 @@ class ExportError(Exception):
 class Table:
     columns: list[str]
     rows: Iterator[list[Any]]
+    #: cell columns (``table.key``) holding a value that is not a whole number
+    decimal_cells: frozenset[str] = frozenset()
+    shape: str = "wide"
+
+
+def is_integer_column(name: str, table: Table) -> bool:
+    """Counts are whole numbers; amounts (and a count column where some report printed a
+    fraction) are not. The long shape's ``value`` holds both kinds: a decimal."""
+    if name in table.decimal_cells:
+        return False
+    if name in WIDE_COLUMNS or name in LONG_COLUMNS:
+        return name in INTEGER
+    return column_info(name).integer
 
 
 def format_of(out: str) -> str:
@@ -78,6 +98,56 @@ def check_database(url: str) -> None:
         raise ExportError("not_found", f"{path}: no such database")
 
 
+def input_kind(source: str) -> str:
+    """What ``export``/``series`` were given: ``database`` (a URL or a SQLite file),
+    ``records`` (the JSON of ``extract`` or the JSON Lines of ``batch --jsonl``),
+    ``missing``, or ``neither`` (a file that is neither)."""
+    from ..records import SQLITE_MAGIC, is_records_file
+    if "://" in source:
+        return "database"
+    if not os.path.exists(source):
+        return "missing"
+    if not os.path.isfile(source):
+        return "neither"
+    with open(source, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head == SQLITE_MAGIC or not head:  # an empty file is an empty SQLite database
+        return "database"
+    return "records" if is_records_file(source) else "neither"
+
+
+@contextlib.contextmanager
+def database_of(source: str) -> Iterator[str]:
+    """A database URL for ``source``: itself, or for a records file a temporary SQLite
+    database the records are loaded into (through the batch's own SQL sink, so the
+    export is the same as from ``batch --db``). Raises :class:`ExportError` naming the
+    input: ``not_found``, ``unsupported_format`` (neither kind), and the code of a
+    records file that cannot be read (``corrupt`` with its line number, …)."""
+    from ..errors import ExtractError
+    from ..records import read_records
+    kind = input_kind(source)
+    if kind == "missing":
+        raise ExportError("not_found", f"{source}: no such database or records file")
+    if kind == "neither":
+        raise ExportError("unsupported_format", f"{source}: neither a batch database (SQLite) nor the JSON/JSON Lines "
+                                                "that `gaiextract extract` / `batch --jsonl` write")
+    if kind == "database":
+        yield source
+        return
+    with tempfile.TemporaryDirectory(prefix="gaiextract-records-") as tmp:
+        url = os.path.join(tmp, "records.db")
+        sink = SqlSink(url, batch_size=500)
+        sink.open(resume=False)
+        try:
+            for record in read_records(source):
+                sink.write(record)
+        except ExtractError as exc:
+            raise ExportError(exc.code, f"{source}: {exc.message}") from None
+        finally:
+            sink.close()
+        yield url
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -87,8 +157,23 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _wide(conn, all_copies: bool) -> Table:
-    keys = cell_columns(conn)
+def _decimal_cells(conn) -> frozenset[str]:
+    """``table.key`` of the cells whose stored value is not a whole number."""
+    from sqlalchemy import Integer, cast
+    q = select(cells.c.table_name, cells.c.key).where(cells.c.value != cast(cells.c.value, Integer)).distinct()
+    return frozenset(f"{t}.{k}" for t, k in conn.execute(q))
+
+
+def _edition_keys(keys: list[tuple[str, str]], edition: str | None) -> list[tuple[str, str]]:
+    if edition is None:
+        return keys
+    from .labels import key_editions
+    have = key_editions()
+    return [(t, k) for t, k in keys if edition in have.get((t, k), (edition,))]
+
+
+def _wide(conn, all_copies: bool, edition: str | None = None) -> Table:
+    keys = _edition_keys(cell_columns(conn), edition)
     index = {c: i for i, c in enumerate(keys)}
     head = [c for c in WIDE_COLUMNS if not c.startswith("fees.")]
     cols = [reports.c[c] for c in head]
@@ -97,6 +182,8 @@ def _wide(conn, all_copies: bool) -> Table:
          .order_by(reports.c.identity, reports.c.id))
     if not all_copies:
         q = q.where(reports.c.duplicate_of.is_(None))
+    if edition is not None:
+        q = q.where(reports.c.edition == edition)
 
     def rows() -> Iterator[list[Any]]:
         cur_id, base, values = None, None, None
@@ -109,27 +196,42 @@ def _wide(conn, all_copies: bool) -> Table:
                 rec.update({f"fees.{k}": fees.get(k) for k in ("notices", "amount_notified", "amount_collected")})
                 cur_id, base, values = rec["id"], [rec[c] for c in WIDE_COLUMNS], [None] * len(keys)
             t, k, v = row[len(head) + 1:]
-            if t is not None:
+            if t is not None and (t, k) in index:
                 values[index[(t, k)]] = v
         if cur_id is not None:
             yield base + values
-    return Table(list(WIDE_COLUMNS) + [f"{t}.{k}" for t, k in keys], rows())
+    return Table(list(WIDE_COLUMNS) + [f"{t}.{k}" for t, k in keys], rows(), _decimal_cells(conn))
 
 
-def _long(conn, all_copies: bool) -> Table:
+#: pandas dtypes of the long shape's numeric columns (``Report.to_frame()``; Parquet restores them)
+LONG_DTYPES = {"id": "Int64", "year": "Int64", "page": "Int64", "value": "Float64"}
+
+
+def long_row(identity: Any, rid: Any, sha256: Any, agency: Any, year: Any, edition: Any, table: str, key: str,
+             value: Any, raw: Any, page: Any, how: Any) -> list[Any]:
+    """One row of the long shape (``export --shape long`` and ``Report.to_frame()``)."""
+    row_label, col_label = labels_for(table, key)
+    info = column_info(f"{table}.{key}")
+    return [identity, rid, sha256, agency, year, edition, table, key, value, raw, row_label, col_label,
+            info.label, unit_of(table, key), page, how]
+
+
+def _long(conn, all_copies: bool, edition: str | None = None) -> Table:
     q = (select(reports.c.identity, reports.c.id, reports.c.sha256, reports.c.agency, reports.c.year,
-                cells.c.table_name, cells.c.key, cells.c.value, cells.c.raw, cells.c.page, cells.c.how)
+                reports.c.edition, cells.c.table_name, cells.c.key, cells.c.value, cells.c.raw, cells.c.page,
+                cells.c.how)
          .select_from(reports.join(cells, cells.c.report_id == reports.c.id))
          .order_by(reports.c.identity, reports.c.id, cells.c.id))
     if not all_copies:
         q = q.where(reports.c.duplicate_of.is_(None))
+    if edition is not None:
+        q = q.where(reports.c.edition == edition)
 
     def rows() -> Iterator[list[Any]]:
         for r in conn.execution_options(stream_results=True).execute(q):
-            row_label, col_label = labels_for(r.table_name, r.key)
-            yield [r.identity, r.id, r.sha256, r.agency, r.year, r.table_name, r.key, r.value, r.raw,
-                   row_label, col_label, r.page, r.how]
-    return Table(list(LONG_COLUMNS), rows())
+            yield long_row(r.identity, r.id, r.sha256, r.agency, r.year, r.edition, r.table_name, r.key,
+                           r.value, r.raw, r.page, r.how)
+    return Table(list(LONG_COLUMNS), rows(), shape="long")
 
 
 def _plain(v: Any) -> Any:
@@ -143,9 +245,17 @@ def _csv_cell(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def _write_csv(table: Table, fh) -> int:
+def header_rows(columns: list[str], header: str) -> list[list[str]]:
+    """The header row(s): the keys, the Chinese labels (units included), or both (keys
+    first, so that a program reading one header row still gets the keys)."""
+    labels = [column_info(c).label for c in columns]
+    return {"keys": [list(columns)], "labels": [labels], "both": [list(columns), labels]}[header]
+
+
+def _write_csv(table: Table, fh, header: str = "keys") -> int:
     writer = csv.writer(fh)
-    writer.writerow(table.columns)
+    for h in header_rows(table.columns, header):
+        writer.writerow(h)
     n = 0
     for row in table.rows:
         writer.writerow([_csv_cell(v) for v in row])
@@ -153,20 +263,68 @@ def _write_csv(table: Table, fh) -> int:
     return n
 
 
-def _write_xlsx(table: Table, path: str) -> int:
+def _write_xlsx(table: Table, path: str, header: str = "labels") -> int:
+    """Excel: the wide shape has one sheet per template edition (with that edition's
+    columns only) and one for reports whose edition is unknown; the long shape one
+    sheet. Each sheet's header is frozen and filtered; a 字段说明 sheet lists every
+    column (key, label, unit, editions, meaning)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    w = words()["sheets"]
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("reports")
-    ws.append(table.columns)
+    heads = header_rows(table.columns, header)
+    sheets: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    picks: dict[str, list[int]] = {}
+    ed_at = table.columns.index("edition")
+
+    def sheet_for(edition: Any) -> tuple[Any, list[int], str]:
+        name = w["cells"] if table.shape == "long" else edition_sheet(str(edition) if edition else None)
+        if name not in sheets:
+            cols = list(range(len(table.columns)))
+            if table.shape == "wide" and name != w["unknown_edition"]:
+                keep = {f"{t}.{k}" for t, k in _edition_keys(_cells_of(table.columns), str(edition))}
+                cols = [i for i, c in enumerate(table.columns) if c in WIDE_COLUMNS or c in keep]
+            ws = wb.create_sheet(name)
+            ws.freeze_panes = f"A{len(heads) + 1}"
+            for h in heads:
+                ws.append([h[i] for i in cols])
+            sheets[name], picks[name], counts[name] = ws, cols, 0
+        return sheets[name], picks[name], name
+
     n = 0
     for row in table.rows:
         n += 1
-        if n > XLSX_MAX_ROWS:
+        ws, cols, name = sheet_for(row[ed_at])
+        counts[name] += 1
+        if counts[name] > XLSX_MAX_ROWS - len(heads) + 1:
             raise ExportError("too_many_rows", f"more than {XLSX_MAX_ROWS} rows do not fit an Excel sheet; "
                                                "export to .parquet or .csv instead")
-        ws.append([_plain(v) for v in row])
+        ws.append([_plain(row[i]) for i in cols])
+    if not sheets:
+        sheet_for(None if table.shape == "wide" else "")
+    for name, ws in sheets.items():
+        last = get_column_letter(len(picks[name]))
+        ws.auto_filter.ref = f"A{len(heads)}:{last}{len(heads) + counts[name]}"
+    _dictionary_sheet(wb, table, w)
     wb.save(path)
     return n
+
+
+def _cells_of(columns: list[str]) -> list[tuple[str, str]]:
+    fixed = set(WIDE_COLUMNS) | set(LONG_COLUMNS)
+    return [tuple(c.split(".", 1)) for c in columns if c not in fixed]  # type: ignore[misc]
+
+
+def _dictionary_sheet(wb: Any, table: Table, w: dict[str, Any]) -> None:
+    """字段说明: one row per column — key, label, unit, template editions, meaning."""
+    ws = wb.create_sheet(w["dictionary"])
+    ws.freeze_panes = "A2"
+    ws.append(list(w["dictionary_header"]))
+    for c in table.columns:
+        info = column_info(c)
+        ws.append([c, info.label, info.unit or "", "/".join(info.editions) or w["all_editions"], info.meaning])
+    ws.auto_filter.ref = f"A1:E{len(table.columns) + 1}"
 
 
 def _write_parquet(table: Table, path: str) -> int:
@@ -174,20 +332,29 @@ def _write_parquet(table: Table, path: str) -> int:
     import pyarrow.parquet as pq
     fixed = set(WIDE_COLUMNS) | set(LONG_COLUMNS)  # every other column is a cell: a number
     numeric_cols = {c for c in table.columns if c in NUMERIC or c not in fixed}
+    integer_cols = {c for c in numeric_cols if is_integer_column(c, table)}
 
     def arrow_type(c: str):
-        if c in INTEGER:
+        if c in integer_cols:
             return pa.int64()
         return pa.float64() if c in numeric_cols else pa.string()
 
     def convert(c: str, v: Any) -> Any:
         if v is None:
             return None
-        if c in INTEGER:
+        if c in integer_cols:
             return int(v)
         return float(v) if c in numeric_cols else str(v)
 
-    schema = pa.schema([(c, arrow_type(c)) for c in table.columns])
+    def field(c: str) -> Any:  # the Chinese label and unit travel with the column
+        info = column_info(c)
+        meta = {"label": info.label, **({"unit": info.unit} if info.unit else {})}
+        return pa.field(c, arrow_type(c), metadata={k: v.encode("utf-8") for k, v in meta.items()})
+
+    schema = pa.schema([field(c) for c in table.columns])
+    # pandas metadata: counts come back as nullable integers (Int64), not float64 with NaN
+    schema = schema.with_metadata({b"pandas": json.dumps(_pandas_metadata(table.columns, integer_cols, numeric_cols))
+                                   .encode("utf-8")})
     n = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[list[Any]] = []
@@ -209,6 +376,20 @@ def _write_parquet(table: Table, path: str) -> int:
     return n
 
 
+def _pandas_metadata(columns: list[str], integer_cols: set[str], numeric_cols: set[str]) -> dict[str, Any]:
+    """What ``pandas.read_parquet`` reads to restore dtypes: ``Int64`` for counts."""
+    def col(c: str) -> dict[str, Any]:
+        if c in integer_cols:
+            kind, numpy = "int64", "Int64"
+        elif c in numeric_cols:
+            kind, numpy = "float64", "float64"
+        else:
+            kind, numpy = "unicode", "object"
+        return {"name": c, "field_name": c, "pandas_type": kind, "numpy_type": numpy, "metadata": None}
+    return {"index_columns": [], "column_indexes": [], "columns": [col(c) for c in columns],
+            "creator": {"library": "gaiextract"}, "pandas_version": "2.0.0"}
+
+
 def _need_extra(fmt: str) -> None:
     if fmt not in EXTRAS:
         return
@@ -228,7 +409,7 @@ def _target(out: str, overwrite: bool) -> Iterator[str]:
     if not os.path.isdir(folder):
         raise ExportError("output", f"{out}: no such directory {folder}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".gaiextract-export-", suffix=os.path.splitext(out)[1], dir=folder)
+        fd, tmp = temp_beside(out, prefix=".gaiextract-export-", suffix=os.path.splitext(out)[1])
     except OSError as exc:
         raise ExportError("output", f"{out}: cannot write there: {exc.strerror or exc}") from None
     os.close(fd)
@@ -241,31 +422,50 @@ def _target(out: str, overwrite: bool) -> Iterator[str]:
 
 
 def export(db: str, out: str, shape: str = "wide", all_copies: bool = False,
-           overwrite: bool = False, stdout: io.TextIOBase | None = None) -> int:
-    """Export the database ``db`` to ``out`` (format by extension, ``-`` = CSV on stdout);
-    returns the number of rows written. Raises :class:`ExportError`."""
+           overwrite: bool = False, stdout: io.TextIOBase | None = None, header: str | None = None,
+           edition: str | None = None) -> int:
+    """Export ``db`` to ``out`` (format by extension, ``-`` = CSV on stdout); returns the
+    number of rows written. ``db`` is a batch database (URL or SQLite file) or a records
+    file (``batch --jsonl`` output, ``extract`` JSON). Raises :class:`ExportError`."""
     if shape not in SHAPES:
         raise ExportError("usage", f"--shape must be one of {', '.join(SHAPES)}")
+    if edition is not None:
+        from ..grammar import load
+        if edition not in load().editions:
+            raise ExportError("usage", f"--edition must be one of {', '.join(load().editions)}, not {edition!r}")
+    if header is not None and header not in HEADERS:
+        raise ExportError("usage", f"--header must be one of {', '.join(HEADERS)}")
     fmt = format_of(out)
     _need_extra(fmt)
+    with database_of(db) as url:
+        return _export_database(url, out, shape, all_copies, overwrite, stdout, fmt, header, edition)
+
+
+def _export_database(db: str, out: str, shape: str, all_copies: bool, overwrite: bool,
+                     stdout: io.TextIOBase | None, fmt: str, header: str | None, edition: str | None) -> int:
     check_database(db)
     engine = make_engine(normalize_url(db))
     try:
         from .sql import create_tables
         create_tables(engine)  # an older database gains the identity columns
         with engine.connect() as conn:
-            table = (_wide if shape == "wide" else _long)(conn, all_copies)
+            table = (_wide if shape == "wide" else _long)(conn, all_copies, edition)
             if out == "-":
-                return _write_csv(table, stdout or sys.stdout)
-            writer: Callable[[Table, str], int] = {"xlsx": _write_xlsx, "parquet": _write_parquet}.get(
-                fmt, _write_csv_file)
+                return _write_csv(table, stdout or sys.stdout, header or "keys")
             with _target(out, overwrite) as tmp:
-                return writer(table, tmp)
+                if fmt == "xlsx":
+                    return _write_xlsx(table, tmp, header or "labels")
+                if fmt == "parquet":
+                    if header not in (None, "keys"):
+                        raise ExportError("usage", "Parquet columns are named by key; the labels are in each "
+                                                   "field's metadata (--header applies to .csv and .xlsx)")
+                    return _write_parquet(table, tmp)
+                return _write_csv_file(table, tmp, header or "keys")
     finally:
         engine.dispose()
 
 
-def _write_csv_file(table: Table, path: str) -> int:
+def _write_csv_file(table: Table, path: str, header: str = "keys") -> int:
     # utf-8-sig: spreadsheet programs recognise the Chinese text
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        return _write_csv(table, fh)
+        return _write_csv(table, fh, header)

@@ -51,6 +51,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .. import agencies
+from ..report import report_identity
 from . import Sink, is_error, record_key
 
 #: seconds a writer waits for another run's transaction on the same SQLite file
@@ -303,13 +304,13 @@ def _number(value):
 
 
 def _identity_values(record: dict[str, Any]) -> dict[str, Any]:
-    src = record.get("source") or {}
     rep = record.get("report") or {}
-    year = rep.get("year") if isinstance(rep.get("year"), int) else None
     n_cells = sum(1 for t in (record.get("tables") or {}).values() if isinstance(t, dict)
                   for v in (t.get("cells") or {}).values() if v is not None)
+    # agency + year when both are known; else the content (not the file's hash: the PDF,
+    # Word and text copies of a report without a readable agency are still one report)
     return {"agency_key": agencies.normalise(rep.get("agency")),
-            "identity": agencies.identity(rep.get("agency"), year, src.get("sha256")),
+            "identity": report_identity(record),
             "cells_count": n_cells}
 
 
