@@ -159,7 +159,7 @@ def test_4_an_input_that_is_neither_names_the_input_exit_3(tmp_path, content, co
 
 # 5 -------------------------------------------------------------------------------------
 
-WITHOUT_OCR = ("import sys, gaiextract.readers.ocr as o; o.available = lambda: False; "
+WITHOUT_OCR = ("import sys, gaiextract.source as s; s.ocr_available = lambda: False; "
                "from gaiextract.cli import main; sys.argv[0] = 'gaiextract'; main()")
 
 
@@ -185,9 +185,9 @@ def test_5_ocr_always_without_the_extra_is_an_error_with_a_documented_code(monke
     assert "ocr_unavailable" in res.stderr and "gaiextract[ocr]" in res.stderr and "Traceback" not in res.stderr
     assert run_without_ocr("extract", SCAN, GAIEXTRACT_OCR="always").returncode == 2
     from gaiextract.errors import ERROR_CODES
-    from gaiextract.readers import ocr
+    from gaiextract import source
     assert "ocr_unavailable" in ERROR_CODES
-    monkeypatch.setattr(ocr, "available", lambda: False)
+    monkeypatch.setattr(source, "ocr_available", lambda: False)
     with pytest.raises(gaiextract.ExtractError) as e:
         gaiextract.extract(SCAN, ocr="always")
     assert e.value.code == "ocr_unavailable" and str(SCAN) in str(e.value)

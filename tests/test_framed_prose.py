@@ -15,7 +15,7 @@ from gaiextract.document import Table
 from gaiextract.readers.pdf_tables import (PageTable, RawCell, is_framed_prose, is_shading, ruled_edges,
                                           split_prose_bands)
 
-from conftest import SHARED, load_json
+from conftest import FIXTURES, load_json
 
 FRAMED = Path(__file__).resolve().parents[1] / "corpus" / "framed"
 
@@ -129,14 +129,11 @@ def test_one_column_frames_are_judged_whole():
     assert split_prose_bands(pt) == [pt]
 
 
-REAL_WPS = SHARED / "real-sample" / "022_hongze_district_2023.pdf"
-
-
-@pytest.mark.skipif(not REAL_WPS.exists(), reason="../shared/real-sample not present")
 def test_real_wps_pdf_with_line_shading_is_exact():
     from test_real_samples import compare
 
-    out = gaiextract.extract(REAL_WPS).to_dict()
-    exp = load_json(REAL_WPS.with_name("022_hongze_district_2023.expected.json"))
+    real_wps = FIXTURES / "real" / "022_hongze_district_2023.pdf"
+    out = gaiextract.extract(real_wps).to_dict()
+    exp = load_json(real_wps.with_name("022_hongze_district_2023.expected.json"))
     diffs = compare(out, exp)
     assert not diffs, "\n".join(diffs[:40])

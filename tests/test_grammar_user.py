@@ -189,7 +189,7 @@ def test_report_section_knows_the_ids_of_the_grammar_it_was_extracted_with(tmp_p
     d = _grammar(tmp_path, sections='[[section]]\nid = "appendix"\nheading = "附件"\nvariants = ["附件"]\n')
     report = gaiextract.extract(REPORT, grammar=d)
     assert report.grammar is load(d)
-    assert report.section("appendix") is None  # a section of this grammar the report lacks
+    assert report.get_section("appendix") is None  # a section of this grammar the report lacks
     with pytest.raises(KeyError, match="appendix"):
         gaiextract.extract(REPORT).section("appendix")  # no such id in the shipped grammar
     with pytest.raises(KeyError):

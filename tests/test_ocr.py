@@ -110,7 +110,8 @@ def test_ocr_never_leaves_a_scan_unread_and_says_why():
 
 
 def test_without_the_extra_the_warning_says_how_to_install(monkeypatch):
-    monkeypatch.setattr(ocr, "available", lambda: False)
+    from gaiextract import source
+    monkeypatch.setattr(source, "ocr_available", lambda: False)
     out = gaiextract.extract(SCANS[0]).to_dict()
     w = next(w for w in out["warnings"] if w["code"] == "no_text_layer")
     assert "pip install 'gaiextract[ocr]'" in w["detail"]

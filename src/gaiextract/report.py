@@ -229,7 +229,7 @@ class Report:
         database row) is null. ``value`` is ``Float64`` (counts and amounts share it),
         ``year``/``page`` are ``Int64``."""
         pd = _pandas()
-        from .sinks.export import LONG_COLUMNS, LONG_DTYPES, long_row
+        from .sinks.labels import LONG_COLUMNS, LONG_DTYPES, long_row
         ident = report_identity(self.to_dict())
         rows = [long_row(ident, None, self.source.get("sha256"), self.agency, self.year, self.edition, name, *r[1:3],
                          r[3], r[4], r[5])

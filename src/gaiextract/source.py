@@ -34,17 +34,23 @@ def ocr_mode(ocr: Optional[str] = None) -> str:
     return mode
 
 
-def ocr_available() -> bool:
-    """Is the OCR extra (``gaiextract[ocr]``) installed?"""
-    from .readers.ocr import available
+#: how to get OCR, for messages (readers/ocr.py and the commands say it)
+OCR_INSTALL_HINT = "install the OCR extra: pip install 'gaiextract[ocr]'"
+#: the packages of the OCR extra
+OCR_PACKAGES = ("pypdfium2", "rapidocr_onnxruntime")
 
-    return available()
+
+def ocr_available() -> bool:
+    """Is the OCR extra (``gaiextract[ocr]``) installed? (Looks the packages up without
+    importing them.) Kept here, below the readers, so that checking a request for OCR
+    does not import the OCR reader."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in OCR_PACKAGES)
 
 
 def ocr_install_hint() -> str:
-    from .readers.ocr import INSTALL_HINT
-
-    return INSTALL_HINT
+    return OCR_INSTALL_HINT
 
 
 def require_ocr(mode: str, name: Optional[str] = None) -> None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Table
+from .. import source
+from ..source import OCR_INSTALL_HINT as INSTALL_HINT
 from .pdf_tables import DEFAULT_SETTINGS, TableSettings, find_tables
 from .pdf_text import build_lines
 
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from .pdf import PageScan
     from .pdf_tables import PageTable
 
-INSTALL_HINT = "install the OCR extra: pip install 'gaiextract[ocr]'"
 _DIGIT = re.compile(r"\d")
 _SLASH_READINGS = {"1", "l", "I", "L", "/", "|", "7", "J"}
 _LONE_DASH = re.compile(r"^[一－\-–—_]+$")
@@ -67,15 +68,13 @@ class OcrSettings:
 DEFAULT_OCR = OcrSettings()
 
 
+def available() -> bool:
+    """Is the OCR extra installed? (:func:`gaiextract.source.ocr_available`)"""
+    return source.ocr_available()
+
+
 class OcrUnavailable(RuntimeError):
     """The OCR extra is not installed."""
-
-
-def available() -> bool:
-    """Is the extra installed? (Looks the packages up without importing them.)"""
-    from importlib.util import find_spec
-
-    return all(find_spec(m) is not None for m in ("pypdfium2", "rapidocr_onnxruntime"))
 
 
 _ENGINE = None
@@ -362,7 +361,7 @@ def apply(data: bytes, scans: list[PageScan], warnings: list[dict[str, Any]], mo
     :func:`mark_cells`. Without the extra, nothing is replaced (the reader's
     ``no_text_layer`` warning then says how to install it)."""
     numbers = pages_to_read(mode, scans, garbled)
-    if not numbers or not available():
+    if not numbers or not source.ocr_available():
         return {}
     pages = read_pages(data, numbers, settings, table_settings)
     for n, page in pages.items():

@@ -239,9 +239,9 @@ def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[dict[str, An
 def _ocr_hint(mode: str) -> str:
     if mode == "never":
         return "OCR is needed (off: ocr='never')"
-    from .ocr import INSTALL_HINT, available
+    from .. import source
 
-    return "OCR is needed" if available() else f"OCR is needed: {INSTALL_HINT}"
+    return "OCR is needed" if source.ocr_available() else f"OCR is needed: {source.OCR_INSTALL_HINT}"
 
 
 def assemble(scans: list[PageScan], warnings: list[dict[str, Any]], settings: TableSettings = DEFAULT_SETTINGS,

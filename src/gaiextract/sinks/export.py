@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..clikit import temp_beside
-from .labels import column_info, edition_sheet, labels_for, unit_of, words
+from .labels import LONG_COLUMNS, column_info, edition_sheet, long_row, words
 from .sql import SqlSink, cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -40,8 +40,6 @@ WIDE_COLUMNS = ("identity", "title", "agency", "year", "edition",
                 "fees.notices", "fees.amount_notified", "fees.amount_collected",
                 "id", "source_path", "sha256", "format", "status", "warnings_count",
                 "checks_failed", "cells_count", "duplicate_of")
-LONG_COLUMNS = ("identity", "id", "sha256", "agency", "year", "edition", "table", "key", "value", "raw",
-                "row_label", "column_label", "label", "unit", "page", "how")
 HEADERS = ("keys", "labels", "both")
 #: columns that hold whole numbers / any numbers (typed as such in Parquet); cell
 #: columns (``<table>.<key>``) and amounts are floats, since amounts may be decimal
@@ -204,18 +202,6 @@ def _wide(conn, all_copies: bool, edition: str | None = None) -> Table:
 
 
 #: pandas dtypes of the long shape's numeric columns (``Report.to_frame()``; Parquet restores them)
-LONG_DTYPES = {"id": "Int64", "year": "Int64", "page": "Int64", "value": "Float64"}
-
-
-def long_row(identity: Any, rid: Any, sha256: Any, agency: Any, year: Any, edition: Any, table: str, key: str,
-             value: Any, raw: Any, page: Any, how: Any) -> list[Any]:
-    """One row of the long shape (``export --shape long`` and ``Report.to_frame()``)."""
-    row_label, col_label = labels_for(table, key)
-    info = column_info(f"{table}.{key}")
-    return [identity, rid, sha256, agency, year, edition, table, key, value, raw, row_label, col_label,
-            info.label, unit_of(table, key), page, how]
-
-
 def _long(conn, all_copies: bool, edition: str | None = None) -> Table:
     q = (select(reports.c.identity, reports.c.id, reports.c.sha256, reports.c.agency, reports.c.year,
                 reports.c.edition, cells.c.table_name, cells.c.key, cells.c.value, cells.c.raw, cells.c.page,

@@ -123,3 +123,19 @@ def edition_sheet(edition: str | None) -> str:
     if edition in load().editions:
         return str(sheets["edition"]).format(edition=edition)
     return str(sheets["unknown_edition"])
+
+
+#: columns of the long shape (``export --shape long`` and ``Report.to_frame()``)
+LONG_COLUMNS = ("identity", "id", "sha256", "agency", "year", "edition", "table", "key", "value", "raw",
+                "row_label", "column_label", "label", "unit", "page", "how")
+#: pandas dtypes of the long shape
+LONG_DTYPES = {"id": "Int64", "year": "Int64", "page": "Int64", "value": "Float64"}
+
+
+def long_row(identity: Any, rid: Any, sha256: Any, agency: Any, year: Any, edition: Any, table: str, key: str,
+             value: Any, raw: Any, page: Any, how: Any) -> list[Any]:
+    """One row of the long shape (``export --shape long`` and ``Report.to_frame()``)."""
+    row_label, col_label = labels_for(table, key)
+    info = column_info(f"{table}.{key}")
+    return [identity, rid, sha256, agency, year, edition, table, key, value, raw, row_label, col_label,
+            info.label, unit_of(table, key), page, how]
