@@ -29,6 +29,8 @@ STATUS: dict[str, int] = {
     "timeout": 504,
     "not_found": 404,
     "not_a_report": 422,
+    # ocr=always on a server without the OCR extra: the server cannot do what was asked
+    "ocr_unavailable": 501,
     "internal_error": 500,
     "busy": 503,
     "unauthorized": 401,
