@@ -24,8 +24,10 @@ document); here the objects a page yields and its wall clock are counted as we g
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import re
+import struct
 import time
 from typing import Any, Optional
 
@@ -36,12 +38,27 @@ from .pdf_precheck import FontFacts, base_name
 #: Form XObjects nested deeper than this are not walked (pdfium stops far earlier)
 _MAX_FORM_DEPTH = 16
 _SUBPATH = re.compile(r"m[^m]+")
+_F32 = struct.Struct("f")
+#: what pdfium may insert between words and lines (FPDFText_IsGenerated tells)
+_GENERATED = frozenset((0x20, 0x0A, 0x0D, 0x02, 0xFFFE))
 
 Matrix = tuple[float, float, float, float, float, float]
 
 
 class PdfiumRefused(Exception):
     """pdfium cannot open the file (the reader falls back to pdfminer)."""
+
+
+@functools.lru_cache(maxsize=65_536)
+def decimal_of(v: float) -> float:
+    """The shortest decimal that pdfium's 32-bit float ``v`` stands for (``102.085``
+    for 102.08499908…): pdfium keeps numbers in 32 bits, pdfminer parses the same
+    decimals into 64, and a cell's box rounded to 0.01 must not differ between them."""
+    for digits in (6, 7, 8):
+        d = float(f"{v:.{digits}g}")
+        if _F32.unpack(_F32.pack(d))[0] == v:
+            return d
+    return v
 
 
 def _mult(m: Matrix, n: Matrix) -> Matrix:
@@ -95,7 +112,7 @@ class PdfiumDocument:
             rot = R.FPDFPage_GetRotation(raw_page) * 90 % 360
             box = [ctypes.c_float() for _ in range(4)]
             if R.FPDFPage_GetMediaBox(raw_page, *(ctypes.byref(v) for v in box)):
-                l, b, r, t = (float(v.value) for v in box)
+                l, b, r, t = (decimal_of(v.value) for v in box)
             else:  # pdfium's default: US Letter
                 l, b, r, t = 0.0, 0.0, float(R.FPDF_GetPageWidthF(raw_page)), float(R.FPDF_GetPageHeightF(raw_page))
             x0, x1 = sorted((l, r))
@@ -120,63 +137,86 @@ class PdfiumDocument:
             n = R.FPDFText_CountChars(tp)
             counter.add(n, "characters")
             ox, oy = ctypes.c_double(), ctypes.c_double()
+            origin = (ctypes.byref(ox), ctypes.byref(oy))
             m = R.FS_MATRIX()
-            loose = R.FS_RECTF()
             descent = ctypes.c_float()
+            void_p = ctypes.c_void_p
+            # per text object: (font key, font, fontname, descent, size, a, b, c, d)
+            objects: dict[int, tuple[Any, ...]] = {}
             fonts: dict[int, tuple[str, float]] = {}
+            advances: dict[tuple[int, int], float] = {}
+            get_unicode, get_object = R.FPDFText_GetUnicode, R.FPDFText_GetTextObject
+            get_origin, map_error = R.FPDFText_GetCharOrigin, R.FPDFText_HasUnicodeMapError
+            chars = out.chars
+            ca, cb, cc, cd, ce, cf = ctm
+            plain = cb == 0 and cc == 0
             for i in range(n):
                 if i % 512 == 0:
                     counter.clock()
-                if R.FPDFText_IsGenerated(tp, i) == 1:
+                u = get_unicode(tp, i)
+                # pdfium adds spaces and line breaks of its own between words and lines
+                if u in _GENERATED and R.FPDFText_IsGenerated(tp, i) == 1:
                     continue
-                u = R.FPDFText_GetUnicode(tp, i)
-                if u in (0xFFFE, 0xFFFF) or R.FPDFText_HasUnicodeMapError(tp, i) == 1:
-                    text = "\ufffd"
-                elif u == 0 or 0xD800 <= u <= 0xDFFF or u > 0x10FFFF:
+                if map_error(tp, i) == 1 or u in (0, 0xFFFE, 0xFFFF) or 0xD800 <= u <= 0xDFFF or u > 0x10FFFF:
                     text = "\ufffd"
                 else:
                     text = chr(u)
-                obj = R.FPDFText_GetTextObject(tp, i)
-                font = R.FPDFTextObj_GetFont(obj) if obj else None
-                key = ctypes.cast(font, ctypes.c_void_p).value or 0 if font else 0
-                info = fonts.get(key)
+                obj = get_object(tp, i)
+                okey = ctypes.cast(obj, void_p).value or 0
+                info = objects.get(okey)
                 if info is None:
-                    name, desc = "", 0.0
-                    if font:
-                        if R.FPDFFont_GetBaseFontName(font, self._buf, 256):
-                            name = self._buf.value.decode("latin-1")
-                        facts = known.get(base_name(name))
-                        if facts is not None:
-                            name, desc = facts.fontname, facts.descent
-                        elif R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), ctypes.byref(descent)):
-                            desc = -abs(float(descent.value))
-                    info = fonts[key] = (name, desc)
-                fontname, desc = info
-                R.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
-                R.FPDFText_GetMatrix(tp, i, ctypes.byref(m))
-                size = float(R.FPDFText_GetFontSize(tp, i))
-                R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
-                a, b, c, d = m.a, m.b, m.c, m.d
-                adv = self._advance(font, u, loose, a, b)
-                full = _mult((a, b, c, d, ox.value, oy.value), ctm)
-                lo_y = desc * size
+                    font = R.FPDFTextObj_GetFont(obj) if okey else None
+                    fkey = (ctypes.cast(font, void_p).value or 0) if font else 0
+                    named = fonts.get(fkey)
+                    if named is None:
+                        name, desc = "", 0.0
+                        if font:
+                            if R.FPDFFont_GetBaseFontName(font, self._buf, 256):
+                                name = self._buf.value.decode("latin-1")
+                            facts = known.get(base_name(name))
+                            if facts is not None:
+                                name, desc = facts.fontname, facts.descent
+                            elif R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), ctypes.byref(descent)):
+                                desc = -abs(float(descent.value))
+                        named = fonts[fkey] = (name, desc)
+                    R.FPDFText_GetMatrix(tp, i, ctypes.byref(m))
+                    info = objects[okey] = (fkey, font, named[0], named[1], float(R.FPDFText_GetFontSize(tp, i)),
+                                            m.a, m.b, m.c, m.d)
+                fkey, font, fontname, desc, size, a, b, c, d = info
+                adv = advances.get((fkey, u))
+                if adv is None:
+                    adv = advances[(fkey, u)] = self._advance(tp, i, font, u, a, b)
+                get_origin(tp, i, *origin)
                 adv *= size
-                corners = [_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, lo_y + size),
-                           _pt(full, 0.0, lo_y + size)]
-                xs = [p[0] for p in corners]
-                ys = [p[1] for p in corners]
-                cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
-                fa, fb, fc, fd = full[:4]
+                lo_y = desc * size
+                hi_y = lo_y + size
+                if plain and b == 0 and c == 0:  # upright text on an unrotated page: two corners do
+                    fa, fd = a * ca, d * cd
+                    x = ox.value * ca + ce
+                    y = oy.value * cd + cf
+                    xa, xb = x, x + adv * fa
+                    ya, yb = y + lo_y * fd, y + hi_y * fd
+                    cx0, cx1 = (xa, xb) if xa <= xb else (xb, xa)
+                    cy0, cy1 = (ya, yb) if ya <= yb else (yb, ya)
+                    upright = fa * fd > 0
+                else:
+                    full = _mult((a, b, c, d, ox.value, oy.value), ctm)
+                    corners = (_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, hi_y),
+                               _pt(full, 0.0, hi_y))
+                    xs = [p[0] for p in corners]
+                    ys = [p[1] for p in corners]
+                    cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
+                    fa, fb, fc, fd = full[:4]
+                    upright = fa * fd > 0 and fb * fc <= 0
                 ch = {"text": text, "x0": cx0 + mb_x0, "x1": cx1 + mb_x0,
                       "top": height - cy1 + mb_top, "bottom": height - cy0 + mb_top,
-                      "size": cy1 - cy0, "fontname": fontname,
-                      "upright": fa * fd > 0 and fb * fc <= 0}
+                      "size": cy1 - cy0, "fontname": fontname, "upright": upright}
                 if keep_char(ch):
-                    out.chars.append(ch)
+                    chars.append(ch)
         finally:
             textpage.close()
 
-    def _advance(self, font, u: int, loose, a: float, b: float) -> float:
+    def _advance(self, tp, i: int, font, u: int, a: float, b: float) -> float:
         """The char's advance in text space per unit of font size: its width in the
         font's /Widths or /W (pdfium maps the Unicode back to the char code), else
         the loose box's extent along the baseline."""
@@ -184,6 +224,8 @@ class PdfiumDocument:
         w = ctypes.c_float()
         if font and u and R.FPDFFont_GetGlyphWidth(font, u, ctypes.c_float(1.0), ctypes.byref(w)):
             return float(w.value)
+        loose = R.FS_RECTF()
+        R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
         span = abs(loose.right - loose.left)
         if abs(a) > 1e-9 and abs(b) <= 1e-9:
             return span / abs(a)
@@ -201,7 +243,8 @@ class PdfiumDocument:
         def matrix(obj) -> Matrix:
             if not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
                 return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-            return (m.a, m.b, m.c, m.d, m.e, m.f)
+            return (decimal_of(m.a), decimal_of(m.b), decimal_of(m.c), decimal_of(m.d), decimal_of(m.e),
+                    decimal_of(m.f))
 
         def walk(get, count: int, outer: Matrix, depth: int) -> None:
             for j in range(count):
@@ -215,7 +258,7 @@ class PdfiumDocument:
                     for k in range(R.FPDFPath_CountSegments(obj)):
                         seg = R.FPDFPath_GetPathSegment(obj, k)
                         R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-                        segs.append((R.FPDFPathSegment_GetType(seg), x.value, y.value,
+                        segs.append((R.FPDFPathSegment_GetType(seg), decimal_of(x.value), decimal_of(y.value),
                                      bool(R.FPDFPathSegment_GetClose(seg))))
                     counter.add(len(segs) // 8, "path segments")
                     _paint(segs, full, height, mb_x0, mb_top, out.edges, R)
