@@ -146,7 +146,9 @@ def test_pdf_reference_cycles_end(kind):
     got, secs = timed(gaiextract.extract, data, name="c.pdf")
     assert secs < 10
     if isinstance(got, ExtractError):
-        assert got.code in ("corrupt", "empty", "truncated")
+        # pdfium reads through some cycles pdfminer refuses: the page's text is then
+        # simply no report
+        assert got.code in ("corrupt", "empty", "truncated", "not_a_report")
 
 
 @pytest.mark.parametrize("data,code", [

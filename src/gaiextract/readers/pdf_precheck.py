@@ -70,6 +70,8 @@ class Structure:
         self._pages = PDFPage.create_pages(self.doc)
         self._fonts: dict[Any, tuple[tuple[str, FontFacts], ...]] = {}
         self._forms: dict[Any, int] = {}
+        #: (operations, ``Do`` count) of each content stream, by object number (pages may share one)
+        self._streams: dict[Any, tuple[int, int]] = {}
         self.total = 0
 
     def pages(self) -> Iterator[Any]:
@@ -81,17 +83,23 @@ class Structure:
         out = PageFacts()
         ops = 0
         for strm in page.contents or ():
-            data = _data(strm)
-            ops += estimate_operations(data) + data.count(b"Do") * self._max_form(page.resources, 0, set())
+            key = getattr(strm, "objid", None)
+            counted = self._streams.get(key) if key is not None else None
+            if counted is None:
+                data = _data(strm)
+                counted = (estimate_operations(data), data.count(b"Do"))
+                if key is not None:
+                    self._streams[key] = counted
+            ops += counted[0] + (counted[1] * self._max_form(page.resources, 0, set()) if counted[1] else 0)
         out.operations = ops
         lim = self.limits
-        if ops > lim.max_page_operations:
-            raise PdfLimit("too_large", f"more than {lim.max_page_operations} content-stream operations "
-                                        f"on page {number}")
-        self.total += ops
+        self.total += ops  # a page refused below counts too: 2,000 such pages are no document
         if self.total > lim.max_document_operations:
             raise DocumentLimit("too_large", f"more than {lim.max_document_operations} content-stream "
                                              f"operations in the document (page {number})")
+        if ops > lim.max_page_operations:
+            raise PdfLimit("too_large", f"more than {lim.max_page_operations} content-stream operations "
+                                        f"on page {number}")
         seen: dict[str, Optional[FontFacts]] = {}
         self._collect_fonts(page.resources, seen, 0, set())
         out.fonts = {k: v for k, v in seen.items() if v is not None}
