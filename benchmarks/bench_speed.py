@@ -93,8 +93,8 @@ def ratio(files: list[Path], mine: Callable[[Path], None], base: Callable[[Path]
     for f in files:
         mine(f)  # warm: imports, grammar, caches
         base(f)
-        t_ours += _median_time(lambda: mine(f), repeat)
-        t_base += _median_time(lambda: base(f), repeat)
+        t_ours += _median_time(lambda f=f: mine(f), repeat)
+        t_base += _median_time(lambda f=f: base(f), repeat)
     return {"files": len(files), "ours_s": round(t_ours, 3), "baseline_s": round(t_base, 3),
             "ratio": round(t_ours / t_base, 2) if t_base else None}
 

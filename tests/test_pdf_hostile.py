@@ -15,7 +15,7 @@ import time
 import pytest
 
 from gaiextract.errors import ERROR_CODES, ExtractError
-from gaiextract.limits import Limits
+from gaiextract.limits import DEFAULT_LIMITS, Limits
 from gaiextract.readers.pdf import PdfReader
 from gaiextract.source import as_source
 
@@ -26,7 +26,7 @@ from hostile_pdf import infinite_coordinate, many_pages, shared_content, wide_to
 ENGINES = ("pdfium", "pdfminer")
 
 
-def read(data: bytes, engine: str, limits: Limits = Limits()):
+def read(data: bytes, engine: str, limits: Limits = DEFAULT_LIMITS):
     src = as_source(data, name="h.pdf")
     src.pdf_engine = engine
     src.ocr = "never"

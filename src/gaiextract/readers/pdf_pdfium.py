@@ -112,16 +112,18 @@ class PdfiumDocument:
             rot = R.FPDFPage_GetRotation(raw_page) * 90 % 360
             box = [ctypes.c_float() for _ in range(4)]
             if R.FPDFPage_GetMediaBox(raw_page, *(ctypes.byref(v) for v in box)):
-                l, b, r, t = (decimal_of(v.value) for v in box)
+                left, b, r, t = (decimal_of(v.value) for v in box)
             else:  # pdfium's default: US Letter
-                l, b, r, t = 0.0, 0.0, float(R.FPDF_GetPageWidthF(raw_page)), float(R.FPDF_GetPageHeightF(raw_page))
-            x0, x1 = sorted((l, r))
+                left, b, r, t = 0.0, 0.0, float(R.FPDF_GetPageWidthF(raw_page)), float(R.FPDF_GetPageHeightF(raw_page))
+            x0, x1 = sorted((left, r))
             y0, y1 = sorted((b, t))
             ctm, width, height, mb_x0, mb_top = _page_frame(rot, x0, y0, x1, y1)
             out = PageObjects()
             counter = _Counter(limits, deadline, index + 1)
-            self._paths(raw_page, ctm, height, mb_x0, mb_top, out, counter)
-            self._chars(page, ctm, height, mb_x0, mb_top, out, counter, fonts or {})
+            counter.clock()
+            texts: list[tuple[Any, Matrix]] = []
+            self._paths(raw_page, ctm, height, mb_x0, mb_top, out, counter, texts)
+            self._chars(page, ctm, height, mb_x0, mb_top, out, counter, fonts or {}, texts)
             out.edges = finite_edges(out.edges)
             return out, width, height
         finally:
@@ -129,7 +131,7 @@ class PdfiumDocument:
 
     # ------------------------------------------------------------------ text
     def _chars(self, page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
-               counter: _Counter, known: dict[str, FontFacts]) -> None:
+               counter: _Counter, known: dict[str, FontFacts], texts: list[tuple[Any, Matrix]]) -> None:
         R = self._raw
         textpage = page.get_textpage()
         try:
@@ -148,6 +150,8 @@ class PdfiumDocument:
             get_unicode, get_object = R.FPDFText_GetUnicode, R.FPDFText_GetTextObject
             get_origin, map_error = R.FPDFText_GetCharOrigin, R.FPDFText_HasUnicodeMapError
             chars = out.chars
+            by_object: dict[int, list[dict[str, Any]]] = {}
+            where: dict[int, tuple[float, float]] = {}
             ca, cb, cc, cd, ce, cf = ctm
             plain = cb == 0 and cc == 0
             for i in range(n):
@@ -182,6 +186,7 @@ class PdfiumDocument:
                     R.FPDFText_GetMatrix(tp, i, ctypes.byref(m))
                     info = objects[okey] = (fkey, font, named[0], named[1], float(R.FPDFText_GetFontSize(tp, i)),
                                             m.a, m.b, m.c, m.d)
+                    where[okey] = (m.e, m.f)
                 fkey, font, fontname, desc, size, a, b, c, d = info
                 adv = advances.get((fkey, u))
                 if adv is None:
@@ -213,8 +218,58 @@ class PdfiumDocument:
                       "size": cy1 - cy0, "fontname": fontname, "upright": upright}
                 if keep_char(ch):
                     chars.append(ch)
+                    by_object.setdefault(okey, []).append(ch)
+            self._twins(tp, texts, by_object, where, ctm, chars, counter)
         finally:
             textpage.close()
+
+    def _twins(self, tp, texts: list[tuple[Any, Matrix]], by_object: dict[int, list[dict[str, Any]]],
+               where: dict[int, tuple[float, float]], ctm: Matrix, chars: list[dict[str, Any]],
+               counter: _Counter) -> None:
+        """Put back the text objects pdfium's text page leaves out as duplicates.
+
+        Fake bold draws a line twice, a hair apart; pdfium keeps one copy, pdfminer
+        both (and our dedupe_chars takes the second copy as the bold signal). A text
+        object none of whose chars reached the text page, with the same text as one
+        that did within one em, gets that object's chars again, moved by the offset."""
+        R = self._raw
+        missing = [(obj, outer) for obj, outer in texts
+                   if (ctypes.cast(obj, ctypes.c_void_p).value or 0) not in by_object]
+        if not missing or not by_object:
+            return
+        m = R.FS_MATRIX()
+        box = [ctypes.c_float() for _ in range(4)]
+        refs = [ctypes.byref(v) for v in box]
+
+        def bounds(obj) -> Optional[tuple[float, float]]:
+            if not R.FPDFPageObj_GetBounds(obj, *refs):
+                return None
+            return box[2].value - box[0].value, box[3].value - box[1].value
+
+        kept: list[tuple[int, tuple[float, float], tuple[float, float], float]] = []
+        handles = {(ctypes.cast(obj, ctypes.c_void_p).value or 0): obj for obj, _ in texts}
+        for okey, cs in by_object.items():
+            obj = handles.get(okey)
+            wh = bounds(obj) if obj is not None else None
+            if wh is not None and okey in where:
+                kept.append((okey, where[okey], wh, max(c["size"] for c in cs)))
+        ca, cb, cc, cd = ctm[:4]
+        for obj, outer in missing:
+            wh = bounds(obj)
+            if wh is None or not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+                continue
+            e, f = _pt(outer, m.e, m.f)
+            for okey, (ex, fy), kwh, size in kept:
+                dx, dy = e - ex, f - fy
+                # the same drawing (same box) within one em: a copy pdfium dropped
+                if abs(dx) <= size and abs(dy) <= size and abs(kwh[0] - wh[0]) <= 0.01 \
+                        and abs(kwh[1] - wh[1]) <= 0.01:
+                    sx, sy = dx * ca + dy * cc, dx * cb + dy * cd
+                    copies = [{**c, "x0": c["x0"] + sx, "x1": c["x1"] + sx, "top": c["top"] - sy,
+                               "bottom": c["bottom"] - sy} for c in by_object[okey]]
+                    counter.add(len(copies), "characters")
+                    chars.extend(copies)
+                    break
 
     def _advance(self, tp, i: int, font, u: int, a: float, b: float) -> float:
         """The char's advance in text space per unit of font size: its width in the
@@ -235,7 +290,9 @@ class PdfiumDocument:
 
     # ------------------------------------------------------------------ paths
     def _paths(self, raw_page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
-               counter: _Counter) -> None:
+               counter: _Counter, texts: list[tuple[Any, Matrix]]) -> None:
+        """Rules of the page's paths (inside Form XObjects too); its text objects go to
+        ``texts`` with the matrix of the forms around them."""
         R = self._raw
         m = R.FS_MATRIX()
         x, y = ctypes.c_float(), ctypes.c_float()
@@ -262,6 +319,8 @@ class PdfiumDocument:
                                      bool(R.FPDFPathSegment_GetClose(seg))))
                     counter.add(len(segs) // 8, "path segments")
                     _paint(segs, full, height, mb_x0, mb_top, out.edges, R)
+                elif kind == R.FPDF_PAGEOBJ_TEXT:
+                    texts.append((obj, outer))
                 elif kind == R.FPDF_PAGEOBJ_IMAGE:
                     out.n_images += 1
                 elif kind == R.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:

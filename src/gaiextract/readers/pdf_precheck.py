@@ -122,14 +122,16 @@ class Structure:
             if key is not None and key in self._forms:
                 best = max(best, self._forms[key])
                 continue
-            if key is not None and key in path:
-                continue
             x = resolve1(ref)
             if not isinstance(x, PDFStream) or _name(x.get("Subtype")) != "Form":
                 continue
+            if key is not None and key in path:
+                # pdfminer refuses a form that draws itself (a cycle); so does this engine
+                raise PdfLimit("corrupt", f"Form XObject {key} draws itself")
             data = _data(x)
             inner = path | ({key} if key is not None else set())
-            n = estimate_operations(data) + data.count(b"Do") * self._max_form(x.get("Resources"), depth + 1, inner)
+            dos = data.count(b"Do")
+            n = estimate_operations(data) + (dos * self._max_form(x.get("Resources"), depth + 1, inner) if dos else 0)
             n = min(n, self.limits.max_document_operations + 1)
             if key is not None:
                 self._forms[key] = n
