@@ -303,27 +303,33 @@ class PdfiumDocument:
             return (decimal_of(m.a), decimal_of(m.b), decimal_of(m.c), decimal_of(m.d), decimal_of(m.e),
                     decimal_of(m.f))
 
+        get_type, count_segs, get_seg = R.FPDFPageObj_GetType, R.FPDFPath_CountSegments, R.FPDFPath_GetPathSegment
+        seg_point, seg_type, seg_close = R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
+        xy = (ctypes.byref(x), ctypes.byref(y))
+        PATH, TEXT, IMAGE, FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+
         def walk(get, count: int, outer: Matrix, depth: int) -> None:
             for j in range(count):
                 obj = get(j)
-                kind = R.FPDFPageObj_GetType(obj)
+                kind = get_type(obj)
+                if kind == TEXT:  # its chars are counted from the text page
+                    texts.append((obj, outer))
+                    continue
                 counter.add(1, "objects")
-                if kind == R.FPDF_PAGEOBJ_PATH:
+                if kind == PATH:
                     out.n_paths += 1
                     full = _mult(matrix(obj), outer)
                     segs = []
-                    for k in range(R.FPDFPath_CountSegments(obj)):
-                        seg = R.FPDFPath_GetPathSegment(obj, k)
-                        R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-                        segs.append((R.FPDFPathSegment_GetType(seg), decimal_of(x.value), decimal_of(y.value),
-                                     bool(R.FPDFPathSegment_GetClose(seg))))
-                    counter.add(len(segs) // 8, "path segments")
+                    for k in range(count_segs(obj)):
+                        seg = get_seg(obj, k)
+                        seg_point(seg, *xy)
+                        segs.append((seg_type(seg), decimal_of(x.value), decimal_of(y.value), seg_close(seg) != 0))
+                    if len(segs) > 8:
+                        counter.add(len(segs) // 8, "path segments")
                     _paint(segs, full, height, mb_x0, mb_top, out.edges, R)
-                elif kind == R.FPDF_PAGEOBJ_TEXT:
-                    texts.append((obj, outer))
-                elif kind == R.FPDF_PAGEOBJ_IMAGE:
+                elif kind == IMAGE:
                     out.n_images += 1
-                elif kind == R.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+                elif kind == FORM and depth < _MAX_FORM_DEPTH:
                     inner = _mult(matrix(obj), outer)
                     walk(lambda i, f=obj: R.FPDFFormObj_GetObject(f, i), R.FPDFFormObj_CountObjects(obj),
                          inner, depth + 1)
