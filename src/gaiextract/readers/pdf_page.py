@@ -61,9 +61,11 @@ def _finite(*values: float) -> bool:
     return all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in values)
 
 
-def keep_char(ch: dict[str, Any]) -> bool:
-    """A char at a usable place and size (not at infinity, not NaN)."""
-    return _finite(ch["x0"], ch["x1"], ch["top"], ch["bottom"], ch["size"])
+def keep_char(ch: dict[str, Any], _lo: float = -MAX_COORDINATE, _hi: float = MAX_COORDINATE) -> bool:
+    """A char at a usable place and size (not at infinity, not NaN: a comparison
+    with NaN is false)."""
+    return (_lo <= ch["x0"] <= _hi and _lo <= ch["x1"] <= _hi and _lo <= ch["top"] <= _hi
+            and _lo <= ch["bottom"] <= _hi and _lo <= ch["size"] <= _hi)
 
 
 def finite_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
