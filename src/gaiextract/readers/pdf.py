@@ -12,6 +12,7 @@ all gives an empty document with a ``no_text_layer`` warning (OCR is needed).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -147,19 +148,21 @@ class PdfReader(Reader):
             raise self._failure(source, truncated, exc) from None
         try:
             try:
-                # pages are built one at a time: pdfplumber's ``pdf.pages`` builds them
-                # all first (150,000 pages: 637 MB before max_pages could cut)
-                n_pages = sum(1 for _ in PDFPage.create_pages(pdf.doc))
-                minerpages = PDFPage.create_pages(pdf.doc)
+                # pdfplumber's ``pdf.pages`` builds every page first (150,000 pages: 637 MB
+                # before max_pages could cut); only the first max_pages + 1 are walked to
+                minerpages = list(itertools.islice(PDFPage.create_pages(pdf.doc), self.limits.max_pages + 1))
             except Exception as exc:
                 raise self._failure(source, truncated, exc) from None
+            n_pages = len(minerpages)
+            if n_pages > self.limits.max_pages:
+                n_pages = max(n_pages, _declared_pages(pdf.doc))
             current: list[Any] = []
 
             def read(i: int) -> tuple[PageObjects, float, float]:
                 for old in current:
                     old.close()
                 current.clear()
-                page = Page(pdf, next(minerpages), page_number=i + 1, initial_doctop=0)
+                page = Page(pdf, minerpages[i], page_number=i + 1, initial_doctop=0)
                 current.append(page)
                 return page_objects(page), float(page.width), float(page.height)
 
@@ -254,6 +257,17 @@ class PdfReader(Reader):
             return ExtractError("truncated", f"the PDF ends early and no page could be read{why}"[:300],
                                 source.name)
         return ExtractError("corrupt", f"the PDF structure cannot be parsed{why}"[:300], source.name)
+
+
+def _declared_pages(doc: Any) -> int:
+    """The page count the page tree's root declares (0 when it declares none)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
+    except Exception:
+        return 0
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def check_rule_grid(edges: list[ReportWarning], number: int, limits: Limits = DEFAULT_LIMITS) -> None:
