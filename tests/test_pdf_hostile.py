@@ -130,7 +130,7 @@ def test_150k_pages_stay_under_500_mb(engine):
     """#15: pages are built one at a time; only max_pages are read."""
     out, rss, secs = in_subprocess("many_pages(150_000)", engine, timeout=240)
     assert out in ("not_a_report",) or "truncated" in out, out
-    assert rss < 500 * 1024, rss
+    assert rss < 300 * 1024, rss  # the contract is 500 MB; both engines stay near 150 MB
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -177,10 +177,9 @@ class PdfReader(Reader):
                 for old in current:
                     old.close()
         finally:
-            try:
-                pdf.close()
-            except Exception:
-                pass
+            # not pdf.close(): it builds every page (``pdf.pages``) to close them; ours
+            # are closed already and the stream is our BytesIO
+            pdf.flush_cache()
 
     def _scan_pages(self, source: Source, budget: Budget, truncated: bool, n_pages: int,
                     read: Callable[[int], tuple[PageObjects, float, float]],
