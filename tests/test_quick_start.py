@@ -53,7 +53,16 @@ def test_extracting_a_pdf_does_load_the_pdf_engine():
     assert proc.stdout.strip() == "True", proc.stderr[-2000:]
 
 
-def test_jieba_dictionary_is_built_once_per_process():
+def test_jieba_dictionary_is_built_once_per_process_and_cached_on_disk():
+    """One tokenizer per process; jieba keeps the parsed dictionary in its cache file
+    (named after the dictionary's path), so the next process loads it, not rebuilds it."""
+    import hashlib
+    import os
+    import tempfile
+
     from gaiextract.layout import tokens
     first = tokens.tokenizer()
     assert tokens.tokenizer() is first
+    path = os.path.abspath(first.dictionary)
+    name = first.cache_file or "jieba.u%s.cache" % hashlib.md5(path.encode("utf-8", "replace")).hexdigest()
+    assert os.path.exists(os.path.join(first.tmp_dir or tempfile.gettempdir(), name))
