@@ -132,6 +132,9 @@ READ_OPTIONS.append(click.option(
     help="Read PDF pages from their image (needs gaiextract[ocr]): pages without usable text "
          "(auto, the default), all, or none."))
 READ_OPTIONS.append(click.option(
+    "--pdf-engine", type=click.Choice(["pdfium", "pdfminer"]), default=None,
+    help="Library that reads PDF pages: pdfium (fast, the default) or pdfminer (under pdfplumber)."))
+READ_OPTIONS.append(click.option(
     "--grammar", type=click.Path(file_okay=False), callback=_checked_grammar,
     help="A grammar directory whose *.toml files extend the shipped grammar (docs/grammar.md)."))
 

@@ -83,6 +83,13 @@ class Limits:
     max_pages: int = 2_000
     #: wall-clock guard for one PDF page (seconds), checked while it is interpreted
     page_seconds: float = 60.0
+    #: content-stream operations of all pages together (2,000 pages drawing one
+    #: stream of a million operations took minutes); pages after the limit are
+    #: dropped with a ``truncated`` warning. A 300-page real report holds about 1M
+    max_document_operations: int = 5_000_000
+    #: codes one embedded CMap (ToUnicode or encoding) may map; ranges past it are
+    #: cut (a ``bfrange`` over 16.7M codes took 2.4 GB; 2-byte codes hold 65,536)
+    max_cmap_codes: int = 131_072
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -13,11 +13,12 @@ from .layout import checks, classify, facts, problems, sections, tables
 from .readers import read_document
 from .report import Report, Section, Subsection, TableResult
 from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source, ocr_mode, require_ocr
+from .source import pdf_engine as pdf_engine_mode
 
 
 def extract(source: InputLike, format: str | None = None, name: str | None = None,
             max_bytes: int = DEFAULT_MAX_BYTES, grammar: grammar_mod.GrammarLike = None,
-            ocr: str | None = None) -> Report:
+            ocr: str | None = None, pdf_engine: str | None = None) -> Report:
     """Extract one report from a path, bytes or binary file object.
 
     ``format`` ("pdf", "docx", "html", "txt", "md") skips sniffing. ``grammar`` is a user
@@ -25,14 +26,18 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
     :class:`gaiextract.grammar.Grammar` (see docs/grammar.md). ``ocr`` says which
     PDF pages are read from their image: ``auto`` (pages without usable text),
     ``always`` or ``never`` (needs the ``gaiextract[ocr]`` extra); default
-    ``$GAIEXTRACT_OCR`` or ``auto``. Raises :class:`gaiextract.ExtractError` when
+    ``$GAIEXTRACT_OCR`` or ``auto``. ``pdf_engine`` says which library reads PDF
+    pages: ``pdfium`` (fast; the default, or ``$GAIEXTRACT_PDF_ENGINE``) or
+    ``pdfminer`` (under pdfplumber; also used for a file pdfium refuses). Raises :class:`gaiextract.ExtractError` when
     the input cannot be read at all, and :class:`gaiextract.grammar.GrammarError`
     when the grammar is invalid.
     """
     ocr = ocr_mode(ocr)
+    engine = pdf_engine_mode(pdf_engine)
     g = grammar_mod.load(grammar)  # a bad grammar fails before any input is read
     src = as_source(source, format=format, name=name, max_bytes=max_bytes)
     src.ocr = ocr
+    src.pdf_engine = engine
     try:
         require_ocr(ocr, src.name)
         document = read_document(src)
@@ -44,10 +49,11 @@ def extract(source: InputLike, format: str | None = None, name: str | None = Non
 
 
 def read(source: InputLike, format: str | None = None, name: str | None = None,
-         ocr: str | None = None) -> Document:
+         ocr: str | None = None, pdf_engine: str | None = None) -> Document:
     """Only read: the common document model, for inspection and debugging."""
     src = as_source(source, format=format, name=name)
     src.ocr = ocr_mode(ocr)
+    src.pdf_engine = pdf_engine_mode(pdf_engine)
     return read_document(src)
 
 

@@ -68,6 +68,19 @@ def needs_ocr_hint(warnings: list[dict[str, Any]], mode: str) -> bool:
     return mode != "never" and any(w.get("code") == "no_text_layer" for w in warnings) and not ocr_available()
 
 
+#: the environment variable that sets the PDF engine where no caller does
+PDF_ENGINE_ENV = "GAIEXTRACT_PDF_ENGINE"
+PDF_ENGINES = ("pdfium", "pdfminer")
+
+
+def pdf_engine(engine: Optional[str] = None) -> str:
+    """``engine`` as given, else ``$GAIEXTRACT_PDF_ENGINE``, else ``pdfium``."""
+    name = engine or os.environ.get(PDF_ENGINE_ENV) or "pdfium"
+    if name not in PDF_ENGINES:
+        raise ValueError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}, not {name!r}")
+    return name
+
+
 @dataclass
 class Source:
     data: bytes
@@ -75,6 +88,8 @@ class Source:
     format_hint: Optional[str] = None
     #: when the PDF reader reads pages from their image: auto | always | never
     ocr: str = field(default_factory=ocr_mode)
+    #: which library reads PDF pages: pdfium (default) or pdfminer (under pdfplumber)
+    pdf_engine: str = field(default_factory=pdf_engine)
     _sha256: Optional[str] = field(default=None, repr=False)
 
     @property

@@ -12,17 +12,17 @@ all gives an empty document with a ``no_text_layer`` warning (OCR is needed).
 """
 from __future__ import annotations
 
+import itertools
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..document import Document, Paragraph
-from ..errors import ExtractError
+from ..errors import ExtractError, ReportWarning, warning
 from ..limits import DEFAULT_LIMITS, Limits
-from ..source import Source
+from ..source import Source, pdf_engine
 from . import Reader
-from .pdf_guard import PdfLimit, guarded, start_page
-from .pdf_page import page_objects
+from .pdf_guard import Budget, DocumentLimit, PdfLimit, guarded, start_page
+from .pdf_page import PageObjects, PageScan, page_objects
 from .pdf_tables import (DEFAULT_SETTINGS, TableSettings, compatible,
                          continue_with, find_tables, to_table)
 from .pdf_text import (Line, build_lines, dedupe_chars, draft_text, is_garbled_char,
@@ -51,21 +51,16 @@ def quiet_libraries() -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-@dataclass
-class PageScan:
-    """What one page yields before cross-page work."""
+class PageFrame:
+    """The page as pdfplumber's table finder sees it when its lines are explicit: a box."""
 
-    number: int
-    width: float
-    height: float
-    lines: list[Line] = field(default_factory=list)
-    tables: list[PageTable] = field(default_factory=list)
-    n_chars: int = 0
-    n_garbled: int = 0
-    n_images: int = 0
-    #: the page could not be read (damaged, or stopped at a limit): no text, but not a
-    #: scan either, so OCR in ``auto`` mode leaves it alone
-    failed: bool = False
+    def __init__(self, width: float, height: float):
+        self.width, self.height = width, height
+        self.bbox = (0.0, 0.0, width, height)
+
+
+class _EnginesDisagree(Exception):
+    """pdfium and pdfminer's structure reader see different pages: pdfminer reads the file."""
 
 
 class PdfReader(Reader):
@@ -95,64 +90,143 @@ class PdfReader(Reader):
         return doc
 
     # ------------------------------------------------------------------ parsing
-    def _scan(self, source: Source):
-        with guarded(source.name, self.limits) as budget:
-            return self._scan_guarded(source, budget)
-
-    def _scan_guarded(self, source: Source, budget):
-        import pdfplumber
-
-        truncated = b"%%EOF" not in source.data[-2048:]
-        warnings: list[dict[str, Any]] = []
+    def _scan(self, source: Source) -> tuple[list[PageScan], list[ReportWarning]]:
         quiet_libraries()
+        truncated = b"%%EOF" not in source.data[-2048:]
+        engine = pdf_engine(getattr(source, "pdf_engine", None))
+        with guarded(source.name, self.limits) as budget:
+            if engine == "pdfium":
+                got = self._scan_pdfium(source, budget, truncated)
+                if got is not None:
+                    return got
+            return self._scan_pdfminer(source, budget, truncated)
+
+    def _scan_pdfium(self, source: Source, budget: Budget, truncated: bool
+                     ) -> Optional[tuple[list[PageScan], list[ReportWarning]]]:
+        """Pages through pdfium (None: pdfium or pdfminer's structure reader refuses
+        the file, and the pdfminer engine reads it, with its own diagnosis)."""
+        from .pdf_pdfium import PdfiumDocument, PdfiumRefused
+        from .pdf_precheck import Structure
+
+        try:
+            doc = PdfiumDocument(source.data)
+        except PdfiumRefused:
+            return None
+        try:
+            try:
+                structure = Structure(source.stream(), self.limits)
+            except Exception:  # damaged beyond pdfminer's structure reader: its engine diagnoses it
+                return None
+            n_pages = len(doc)
+            if not n_pages:
+                return None
+            pages = structure.pages()
+
+            def read(i: int) -> tuple[PageObjects, float, float]:
+                try:
+                    minerpage = next(pages)
+                except StopIteration:
+                    raise _EnginesDisagree() from None
+                facts = structure.facts(minerpage, i + 1)
+                return doc.page_objects(i, self.limits, budget.deadline, facts.fonts)
+
+            return self._scan_pages(source, budget, truncated, n_pages, read, lambda i: doc.page_size(i))
+        except _EnginesDisagree:
+            return None
+        finally:
+            doc.close()
+
+    def _scan_pdfminer(self, source: Source, budget: Budget, truncated: bool
+                       ) -> tuple[list[PageScan], list[ReportWarning]]:
+        import pdfplumber
+        from pdfminer.pdfpage import PDFPage
+        from pdfplumber.page import Page
+
         try:
             pdf = pdfplumber.open(source.stream(), password="")
         except Exception as exc:  # pdfminer raises many types for damaged files
             raise self._failure(source, truncated, exc) from None
-        scans: list[PageScan] = []
         try:
             try:
-                pages = pdf.pages
+                # pdfplumber's ``pdf.pages`` builds every page first (150,000 pages: 637 MB
+                # before max_pages could cut); only the first max_pages + 1 are walked to
+                minerpages = list(itertools.islice(PDFPage.create_pages(pdf.doc), self.limits.max_pages + 1))
             except Exception as exc:
                 raise self._failure(source, truncated, exc) from None
-            if not pages:
-                raise ExtractError("empty", "the PDF has no pages", source.name)
-            failed = 0
-            limit_hit: Optional[ExtractError] = None
-            if len(pages) > self.limits.max_pages:
-                warnings.append({"code": "truncated", "detail": f"{len(pages)} pages: only the first "
-                                                                f"{self.limits.max_pages} read"})
-                pages = pages[: self.limits.max_pages]
-            for i, page in enumerate(pages, start=1):
-                try:
-                    start_page(budget, i)
-                    scans.append(scan_page(page, i, self.settings, self.limits))
-                except Exception as exc:
-                    err = self._failure(source, truncated, exc)
-                    if err.code == "encrypted":
-                        raise err from None
-                    if isinstance(err, PdfLimit):
-                        limit_hit = limit_hit or err
-                    failed += 1
-                    scans.append(PageScan(number=i, width=float(page.width or 0),
-                                          height=float(page.height or 0), failed=True))
-                    warnings.append({"code": "page_unreadable", "page": i,
-                                     "detail": f"{type(exc).__name__}: {exc}"[:200]})
-                finally:
-                    try:
-                        page.close()
-                    except Exception:
-                        pass
-            if failed == len(scans):
-                raise limit_hit or self._damaged(source, truncated, None)
-        finally:
+            n_pages = len(minerpages)
+            if n_pages > self.limits.max_pages:
+                n_pages = max(n_pages, _declared_pages(pdf.doc))
+            current: list[Any] = []
+
+            def read(i: int) -> tuple[PageObjects, float, float]:
+                for old in current:
+                    old.close()
+                current.clear()
+                page = Page(pdf, minerpages[i], page_number=i + 1, initial_doctop=0)
+                current.append(page)
+                return page_objects(page), float(page.width), float(page.height)
+
+            def size(i: int) -> tuple[float, float]:
+                if current:
+                    return float(current[0].width or 0), float(current[0].height or 0)
+                return 0.0, 0.0
+
             try:
-                pdf.close()
-            except Exception:
-                pass
+                return self._scan_pages(source, budget, truncated, n_pages, read, size)
+            finally:
+                for old in current:
+                    old.close()
+        finally:
+            # not pdf.close(): it builds every page (``pdf.pages``) to close them; ours
+            # are closed already and the stream is our BytesIO
+            pdf.flush_cache()
+
+    def _scan_pages(self, source: Source, budget: Budget, truncated: bool, n_pages: int,
+                    read: Callable[[int], tuple[PageObjects, float, float]],
+                    size: Callable[[int], tuple[float, float]]) -> tuple[list[PageScan], list[ReportWarning]]:
+        """Scan the pages one at a time, whichever engine reads them."""
+        warnings: list[ReportWarning] = []
+        if not n_pages:
+            raise ExtractError("empty", "the PDF has no pages", source.name)
+        if n_pages > self.limits.max_pages:
+            warnings.append(warning("truncated", detail=f"{n_pages} pages: only the first "
+                                                        f"{self.limits.max_pages} read"))
+            n_pages = self.limits.max_pages
+        scans: list[PageScan] = []
+        failed = 0
+        limit_hit: Optional[ExtractError] = None
+        for i in range(n_pages):
+            number = i + 1
+            try:
+                start_page(budget, number)
+                objs, width, height = read(i)
+                scans.append(scan_objects(objs, width, height, number, self.settings, self.limits))
+            except _EnginesDisagree:
+                raise
+            except Exception as exc:
+                err = self._failure(source, truncated, exc)
+                if err.code == "encrypted":
+                    raise err from None
+                if isinstance(err, DocumentLimit):
+                    if not scans:
+                        raise err from None
+                    warnings.append(warning("truncated", detail=f"{err.message}: pages {number}-{n_pages} "
+                                                                f"not read"))
+                    break
+                if isinstance(err, PdfLimit):
+                    limit_hit = limit_hit or err
+                failed += 1
+                try:
+                    width, height = size(i)
+                except Exception:
+                    width = height = 0.0
+                scans.append(PageScan(number=number, width=width, height=height, failed=True))
+                warnings.append(warning("page_unreadable", page=number,
+                                        detail=f"{type(exc).__name__}: {exc}"[:200]))
+        if failed == len(scans):
+            raise limit_hit or self._damaged(source, truncated, None)
         if truncated:
-            warnings.append({"code": "truncated",
-                             "detail": "the file ends early (no %%EOF); read the pages that parse"})
+            warnings.append(warning("truncated", detail="the file ends early (no %%EOF); read the pages that parse"))
         return scans, warnings
 
     @classmethod
@@ -184,7 +258,18 @@ class PdfReader(Reader):
         return ExtractError("corrupt", f"the PDF structure cannot be parsed{why}"[:300], source.name)
 
 
-def check_rule_grid(edges: list[dict[str, Any]], number: int, limits: Limits = DEFAULT_LIMITS) -> None:
+def _declared_pages(doc: Any) -> int:
+    """The page count the page tree's root declares (0 when it declares none)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
+    except Exception:
+        return 0
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def check_rule_grid(edges: list[ReportWarning], number: int, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a page whose rules cross in more points than ``max_rule_crossings``
     before pdfplumber's cell finder compares them pairwise (150 x 150 crossing lines
     took 40 s; a real report table is a few dozen rows by at most 20 columns)."""
@@ -197,18 +282,23 @@ def check_rule_grid(edges: list[dict[str, Any]], number: int, limits: Limits = D
 
 def scan_page(page, number: int, settings: TableSettings = DEFAULT_SETTINGS,
               limits: Limits = DEFAULT_LIMITS) -> PageScan:
-    """Parse one page once: chars → (dedupe) → tables → lines outside tables."""
-    objs = page_objects(page)
+    """Parse one pdfplumber page once (the pdfminer engine)."""
+    return scan_objects(page_objects(page), float(page.width), float(page.height), number, settings, limits)
+
+
+def scan_objects(objs: PageObjects, width: float, height: float, number: int,
+                 settings: TableSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS) -> PageScan:
+    """One page's objects (either engine): chars → (dedupe) → tables → lines outside tables."""
     chars, doubled = dedupe_chars(objs.chars)
-    scan = PageScan(number=number, width=float(page.width), height=float(page.height))
+    scan = PageScan(number=number, width=width, height=height)
     scan.n_chars = sum(1 for c in chars if not c["text"].isspace())
     scan.n_garbled = sum(1 for c in chars if is_garbled_char(c["text"]))
     scan.n_images = objs.n_images
     if not chars:
         return scan
     check_rule_grid(objs.edges, number, limits)
-    tables, rest = find_tables(page, chars, number, settings, edges=objs.edges) if objs.edges \
-        else ([], chars)
+    tables, rest = find_tables(PageFrame(width, height), chars, number, settings, edges=objs.edges) \
+        if objs.edges else ([], chars)
     scan.tables = tables
     scan.lines = build_lines(rest, number, doubled)
     return scan
@@ -218,7 +308,7 @@ def _is_garbled(s: PageScan) -> bool:
     return s.n_garbled >= GARBLED_MIN and s.n_garbled > GARBLED_SHARE * max(1, s.n_chars)
 
 
-def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[dict[str, Any]], settings: TableSettings) -> dict[int, OcrPage]:
+def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[ReportWarning], settings: TableSettings) -> dict[int, OcrPage]:
     """Pages without usable text read from their image (readers/ocr.py)."""
     mode = source.ocr
     garbled = {s.number for s in scans if _is_garbled(s)}
@@ -230,9 +320,9 @@ def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[dict[str, An
     pages = ocr.apply(source.data, scans, warnings, mode, garbled, table_settings=settings)
     for n in sorted(garbled & set(pages)):
         s = before[n]
-        warnings.append({"code": "garbled_text", "page": n,
-                         "detail": f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
-                                   f"mapping (font without ToUnicode); the page was read by OCR"})
+        warnings.append(warning("garbled_text", page=n,
+                                detail=f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
+                                       f"mapping (font without ToUnicode); the page was read by OCR"))
     return pages
 
 
@@ -244,26 +334,26 @@ def _ocr_hint(mode: str) -> str:
     return "OCR is needed" if source.ocr_available() else f"OCR is needed: {source.OCR_INSTALL_HINT}"
 
 
-def assemble(scans: list[PageScan], warnings: list[dict[str, Any]], settings: TableSettings = DEFAULT_SETTINGS,
+def assemble(scans: list[PageScan], warnings: list[ReportWarning], settings: TableSettings = DEFAULT_SETTINGS,
              ocr_mode: str = "auto") -> Document:
     """Cross-page work: running heads, paragraphs, stitched tables, warnings."""
     n_pages = len(scans)
     total = sum(s.n_chars for s in scans)
     if total == 0:
         images = sum(s.n_images for s in scans)
-        warnings.append({"code": "no_text_layer",
-                         "detail": f"no text on {n_pages} page(s) ({images} image(s)); {_ocr_hint(ocr_mode)}"})
+        warnings.append(warning("no_text_layer",
+                                detail=f"no text on {n_pages} page(s) ({images} image(s)); {_ocr_hint(ocr_mode)}"))
         return Document(blocks=[], format="pdf", pages=n_pages, warnings=warnings,
                         meta={"ocr_needed": True})
     for s in scans:
         if _is_garbled(s):
-            warnings.append({"code": "garbled_text", "page": s.number,
-                             "detail": f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
-                                       f"mapping (font without ToUnicode)"})
+            warnings.append(warning("garbled_text", page=s.number,
+                                    detail=f"{s.n_garbled} of {s.n_chars} characters have no Unicode "
+                                           f"mapping (font without ToUnicode)"))
     empty_pages = [s.number for s in scans if s.n_chars == 0 and s.n_images]
     if empty_pages:
-        warnings.append({"code": "no_text_layer", "pages": empty_pages,
-                         "detail": f"{len(empty_pages)} page(s) are images only; {_ocr_hint(ocr_mode)}"})
+        warnings.append(warning("no_text_layer", pages=empty_pages,
+                                detail=f"{len(empty_pages)} page(s) are images only; {_ocr_hint(ocr_mode)}"))
 
     drop = running_lines([s.lines for s in scans], [s.height for s in scans])
     _recover_lost_rows(scans, drop, settings)

@@ -18,7 +18,13 @@ as pdfminer goes:
 * ``PDFLayoutAnalyzer.render_char``/``paint_path``/``render_image`` count the
   objects a page produces (``max_page_objects``);
 * ``pdffont.get_widths``/``get_widths2`` see width ranges clamped to
-  ``max_font_codes`` codes (a range ``1 1e31 500`` would fill a dict for ever).
+  ``max_font_codes`` codes (a range ``1 1e31 500`` would fill a dict for ever);
+* ``CMapParser.do_keyword`` sees ``bfrange``/``cidrange`` entries cut so that one
+  embedded CMap maps at most ``max_cmap_codes`` codes (a range over 16.7M codes
+  built a dict entry per code, 2.4 GB);
+* the content-stream tokens of all pages are counted against
+  ``max_document_operations`` (:class:`DocumentLimit`: the reader keeps the pages
+  read so far and warns ``truncated``).
 
 A limit that is hit raises :class:`PdfLimit` (an ExtractError ``too_large`` or
 ``timeout``). Outside a :func:`guarded` block (another user of pdfminer in the
@@ -46,11 +52,17 @@ class PdfLimit(ExtractError):
     """A limit of :class:`~gaiextract.limits.Limits` was hit while pdfminer worked."""
 
 
+class DocumentLimit(PdfLimit):
+    """A limit on the whole document was hit: no later page is read."""
+
+
 @dataclass
-class _Budget:
+class Budget:
     limits: Limits
     name: str
     tokens: int = 0
+    #: tokens of all pages so far
+    total_tokens: int = 0
     objects: int = 0
     deadline: Optional[float] = None
     page: Optional[int] = None
@@ -60,16 +72,16 @@ class _Budget:
         return f" on page {self.page}" if self.page else ""
 
 
-_active: contextvars.ContextVar[Optional[_Budget]] = contextvars.ContextVar("gaiextract_pdf_budget",
+_active: contextvars.ContextVar[Optional[Budget]] = contextvars.ContextVar("gaiextract_pdf_budget",
                                                                             default=None)
 _installed = False
 
 
 @contextlib.contextmanager
-def guarded(name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[_Budget]:
+def guarded(name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Budget]:
     """Apply ``limits`` to everything pdfminer does inside the block."""
     _install()
-    budget = _Budget(limits=limits, name=name)
+    budget = Budget(limits=limits, name=name)
     token = _active.set(budget)
     try:
         yield budget
@@ -77,14 +89,14 @@ def guarded(name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[_Budget]:
         _active.reset(token)
 
 
-def start_page(budget: _Budget, number: int) -> None:
+def start_page(budget: Budget, number: int) -> None:
     """Reset the per-page counters and start the page's clock."""
     budget.page = number
     budget.tokens = budget.objects = 0
     budget.deadline = time.monotonic() + budget.limits.page_seconds
 
 
-def _too_large(b: _Budget, what: str) -> PdfLimit:
+def _too_large(b: Budget, what: str) -> PdfLimit:
     return PdfLimit("too_large", f"{what}{b.where()}", b.name)
 
 
@@ -127,6 +139,10 @@ def _install() -> None:
         b = _active.get()
         if b is not None:
             b.tokens += 1
+            b.total_tokens += 1
+            if b.total_tokens > b.limits.max_document_operations:
+                raise DocumentLimit("too_large", f"more than {b.limits.max_document_operations} content-stream "
+                                                 f"operations in the document{b.where()}", b.name)
             if b.tokens > b.limits.max_page_operations:
                 raise _too_large(b, f"more than {b.limits.max_page_operations} content-stream operations")
             if b.tokens % _CLOCK_EVERY == 0 and b.deadline and time.monotonic() > b.deadline:
@@ -157,6 +173,20 @@ def _install() -> None:
         wrapper.__wrapped__ = func
         return wrapper
 
+    from pdfminer.cmapdb import CMapParser
+
+    orig_keyword = CMapParser.do_keyword
+
+    def do_keyword(self, pos, token):
+        b = _active.get()
+        if b is not None and token in (self.KEYWORD_ENDBFRANGE, self.KEYWORD_ENDCIDRANGE):
+            left = b.limits.max_cmap_codes - getattr(self, "_gaiextract_codes", 0)
+            self.curstack[:], used = _clamp_cmap_ranges(self.curstack, max(0, left))
+            self._gaiextract_codes = getattr(self, "_gaiextract_codes", 0) + used
+        return orig_keyword(self, pos, token)
+
+    do_keyword.__wrapped__ = orig_keyword
+    CMapParser.do_keyword = do_keyword
     pdffont.get_widths = clamped(pdffont.get_widths, 3)
     pdffont.get_widths2 = clamped(pdffont.get_widths2, 5)
     pdftypes.PDFObjRef.resolve = resolve
@@ -167,7 +197,7 @@ def _install() -> None:
     _installed = True
 
 
-def _check_inflated(raw: bytes, b: _Budget) -> None:
+def _check_inflated(raw: bytes, b: Budget) -> None:
     """Inflate ``raw`` in bounded chunks, only to measure it (constant memory)."""
     limit = b.limits.max_stream_bytes
     d = zlib.decompressobj()
@@ -184,6 +214,30 @@ def _check_inflated(raw: bytes, b: _Budget) -> None:
                 break
     except zlib.error:
         return  # damaged: pdfminer's own recovery decides what is left
+
+
+def _clamp_cmap_ranges(stack: list[Any], left: int) -> tuple[list[Any], int]:
+    """The ``(pos, obj)`` operand stack of a ``bfrange``/``cidrange`` block with every
+    ``<start> <end> dst`` range cut so that all of them map at most ``left`` codes
+    (a range left with none is dropped); returns it and the codes it maps."""
+    out: list[Any] = []
+    used = 0
+    whole = len(stack) - len(stack) % 3
+    for i in range(0, whole, 3):
+        (p0, start), (p1, end), dst = stack[i], stack[i + 1], stack[i + 2]
+        if not (isinstance(start, bytes) and isinstance(end, bytes) and len(start) == len(end) and start):
+            out += stack[i:i + 3]
+            continue
+        lo, hi = int.from_bytes(start, "big"), int.from_bytes(end, "big")
+        n = max(0, hi - lo + 1)
+        if n > left - used:
+            n = left - used
+            if n <= 0:
+                continue
+            end = (lo + n - 1).to_bytes(len(start), "big")
+        used += n
+        out += [(p0, start), (p1, end), dst]
+    return out + stack[whole:], used
 
 
 def _clamp_ranges(seq, group: int, max_codes: int, resolve) -> list[Any]:

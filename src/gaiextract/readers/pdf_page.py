@@ -1,4 +1,12 @@
-"""The objects of one PDF page, read once and kept light.
+"""The page model of the PDF reader: the objects of one page, read once and kept
+light, and what one page yields (:class:`PageScan`).
+
+Two engines fill :class:`PageObjects`: pdfium (:mod:`.pdf_pdfium`, the default)
+and pdfminer under pdfplumber (:func:`page_objects` here). Both give the same
+char dicts and rule edges; a char or rule at a non-finite or absurd coordinate (a
+310-digit number in ``Tm``/``cm``/``Tf``) is dropped here, so nothing after the
+page model does arithmetic on infinity.
+
 
 pdfplumber's ``page.chars``/``page.edges`` turn every pdfminer object into a
 dict of some thirty attributes (colours, graphic state, matrices), which costs
@@ -11,9 +19,17 @@ on them unchanged.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from .pdf_tables import PageTable
+    from .pdf_text import Line
+
+#: coordinates beyond this many points from the origin are no page's (the PDF spec's
+#: own implementation limit for real numbers is about 32,767)
+MAX_COORDINATE = 1e6
 
 
 @dataclass
@@ -24,8 +40,41 @@ class PageObjects:
     n_paths: int = 0
 
 
-def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float,
-          fill_only: bool = False, thickness: float = 0.0) -> dict[str, Any]:
+@dataclass
+class PageScan:
+    """What one page yields before cross-page work (also made by OCR, readers/ocr.py)."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[PageTable] = field(default_factory=list)
+    n_chars: int = 0
+    n_garbled: int = 0
+    n_images: int = 0
+    #: the page could not be read (damaged, or stopped at a limit): no text, but not a
+    #: scan either, so OCR in ``auto`` mode leaves it alone
+    failed: bool = False
+
+
+def _finite(*values: float) -> bool:
+    return all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in values)
+
+
+def keep_char(ch: dict[str, Any], _lo: float = -MAX_COORDINATE, _hi: float = MAX_COORDINATE) -> bool:
+    """A char at a usable place and size (not at infinity, not NaN: a comparison
+    with NaN is false)."""
+    return (_lo <= ch["x0"] <= _hi and _lo <= ch["x1"] <= _hi and _lo <= ch["top"] <= _hi
+            and _lo <= ch["bottom"] <= _hi and _lo <= ch["size"] <= _hi)
+
+
+def finite_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules at usable places (see :func:`keep_char`)."""
+    return [e for e in edges if _finite(e["x0"], e["x1"], e["top"], e["bottom"])]
+
+
+def edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float,
+         fill_only: bool = False, thickness: float = 0.0) -> dict[str, Any]:
     """An edge; ``fill_only`` marks a side of a filled, unstroked shape whose
     smaller dimension is ``thickness`` (a thin one is a rule drawn as a fill, a
     thick one shading: readers/pdf_tables.py decides)."""
@@ -46,12 +95,14 @@ def page_objects(page) -> PageObjects:
     def walk(objs):
         for obj in objs:
             if isinstance(obj, LTChar):
-                chars.append({
+                ch = {
                     "text": obj.get_text(),
                     "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
                     "top": height - obj.y1 + mb_top, "bottom": height - obj.y0 + mb_top,
                     "size": obj.size, "fontname": obj.fontname, "upright": obj.upright,
-                })
+                }
+                if keep_char(ch):
+                    chars.append(ch)
             elif isinstance(obj, LTCurve):  # LTLine and LTRect are curves too
                 out.n_paths += 1
                 _rules(obj, height, mb_x0, mb_top, edges)
@@ -61,6 +112,7 @@ def page_objects(page) -> PageObjects:
                 walk(obj._objs)
 
     walk(page.layout._objs)
+    out.edges = finite_edges(edges)
     return out
 
 
@@ -77,12 +129,12 @@ def _rules(obj, height: float, mb_x0: float, mb_top: float, edges: list[dict[str
         top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
         for e in (("h", x0, top, x1, top), ("h", x0, bottom, x1, bottom),
                   ("v", x0, top, x0, bottom), ("v", x1, top, x1, bottom)):
-            edges.append(_edge("rect_edge", *e, fill_only=fill_only, thickness=thick))
+            edges.append(edge("rect_edge", *e, fill_only=fill_only, thickness=thick))
         return
     pts = [(x + mb_x0, height - y + mb_top) for x, y in obj.pts]
     kind = "line" if isinstance(obj, LTLine) else "curve_edge"
     for (ax, ay), (bx, by) in zip(pts, pts[1:]):
         if ay == by and ax != bx:
-            edges.append(_edge(kind, "h", min(ax, bx), ay, max(ax, bx), ay, fill_only, thick))
+            edges.append(edge(kind, "h", min(ax, bx), ay, max(ax, bx), ay, fill_only, thick))
         elif ax == bx and ay != by:
-            edges.append(_edge(kind, "v", ax, min(ay, by), ax, max(ay, by), fill_only, thick))
+            edges.append(edge(kind, "v", ax, min(ay, by), ax, max(ay, by), fill_only, thick))

@@ -12,6 +12,7 @@ opening a PDF.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -39,6 +40,37 @@ _PAGE_NO = re.compile(
     r"|\d+\s*/\s*\d+|\d+|page\s*\d+(?:\s*of\s*\d+)?)(?:\s*[-—–－])?$",
     re.I,
 )
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """The tolerances of lines and paragraphs, in units of the text's height or size."""
+
+    #: chars whose vertical centres differ by at most this share of the taller one's
+    #: height sit on one row
+    row_band: float = 0.45
+    #: a gap wider than this many font sizes between CJK characters is a space
+    cjk_gap: float = 1.5
+    #: ... and between Latin letters or digits
+    latin_gap: float = 0.25
+    #: a running head or foot stands apart from the body by at least this many line heights
+    running_gap: float = 0.8
+    #: a line starting this many font sizes right of the margin is indented (a new paragraph)
+    indent: float = 0.8
+    #: a line reaching within this many font sizes of the right margin is full
+    full_slack: float = 2.5
+    #: lines further apart than this many line heights are separate paragraphs
+    paragraph_gap: float = 1.2
+    #: sizes differing by more than this (points) are not one paragraph
+    size_step: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"TextSettings.{name} must be a positive number, not {value!r}")
+
+
+DEFAULT_TEXT = TextSettings()
 
 
 def is_cjk(ch: str) -> bool:
@@ -116,7 +148,7 @@ class Line:
         return (round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2))
 
 
-def group_rows(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def group_rows(chars: Iterable[dict[str, Any]], settings: TextSettings = DEFAULT_TEXT) -> list[list[dict[str, Any]]]:
     """Cluster chars into rows by vertical centre; each row sorted left to right."""
     rows: list[list[dict[str, Any]]] = []
     cur: list[dict[str, Any]] = []
@@ -124,7 +156,7 @@ def group_rows(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     for ch in sorted(chars, key=lambda c: c["top"] + c["bottom"]):
         mid = (ch["top"] + ch["bottom"]) / 2
         h = ch["bottom"] - ch["top"]
-        if cur and abs(mid - mid0) <= max(h, h0) * 0.45:
+        if cur and abs(mid - mid0) <= max(h, h0) * settings.row_band:
             cur.append(ch)
             continue
         if cur:
@@ -135,7 +167,7 @@ def group_rows(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return rows
 
 
-def join_chars(row: list[dict[str, Any]]) -> str:
+def join_chars(row: list[dict[str, Any]], settings: TextSettings = DEFAULT_TEXT) -> str:
     """Text of one row of chars: no space between CJK characters, a space where a
     visible gap separates Latin text or digits."""
     out: list[str] = []
@@ -152,7 +184,7 @@ def join_chars(row: list[dict[str, Any]]) -> str:
             gap = ch["x0"] - prev_x1
             size = ch.get("size") or (ch["bottom"] - ch["top"])
             cjk = is_cjk(prev_t[-1:]) or is_cjk(t[:1])
-            if gap > (1.5 * size if cjk else 0.25 * size):
+            if gap > (settings.cjk_gap * size if cjk else settings.latin_gap * size):
                 out.append(" ")
         out.append(t)
         prev_t, prev_x1 = t, ch["x1"]
@@ -243,13 +275,13 @@ def running_lines(pages: list[list[Line]], heights: list[float], band: float = 0
     return drop
 
 
-def _apart(ln: Line, inner: Optional[Line], where: str) -> bool:
+def _apart(ln: Line, inner: Optional[Line], where: str, settings: TextSettings = DEFAULT_TEXT) -> bool:
     """Is the running line set apart from the body by more than line spacing?
     (Body text repeated near a page edge is not a running head.)"""
     if inner is None:
         return True
     gap = inner.top - ln.bottom if where == "top" else ln.top - inner.bottom
-    return gap >= 0.8 * max(ln.bottom - ln.top, inner.bottom - inner.top)
+    return gap >= settings.running_gap * max(ln.bottom - ln.top, inner.bottom - inner.top)
 
 
 # --------------------------------------------------------------------------- paragraphs
@@ -264,6 +296,7 @@ class Margins:
 
 def text_margins(lines: list[Line]) -> Margins:
     """The most common left edge and the right edge full lines reach."""
+    lines = [ln for ln in lines if math.isfinite(ln.x0) and math.isfinite(ln.x1)]
     if not lines:
         return Margins(0, 0)
     # the leftmost edge several lines share (not the most common one: in a list of
@@ -288,10 +321,10 @@ class ParagraphDraft:
         self.lines.append(ln)
 
 
-def _is_full(ln: Line, m: Margins) -> bool:
+def _is_full(ln: Line, m: Margins, settings: TextSettings = DEFAULT_TEXT) -> bool:
     """Reaches the right margin, give or take two characters pushed over by
     line-breaking rules (no closing punctuation at a line start, etc.)."""
-    return ln.x1 >= m.right - 2.5 * ln.size
+    return ln.x1 >= m.right - settings.full_slack * ln.size
 
 
 def _is_centered(ln: Line, m: Margins) -> bool:
@@ -301,13 +334,13 @@ def _is_centered(ln: Line, m: Margins) -> bool:
 
 
 def continues(prev: Line, ln: Line, m_prev: Margins, m: Margins, same_page: bool,
-              body_size: float = 0.0) -> bool:
+              body_size: float = 0.0, settings: TextSettings = DEFAULT_TEXT) -> bool:
     """Does ``ln`` continue the paragraph whose last line is ``prev``?"""
-    if abs(prev.size - ln.size) > 1.0 or prev.bold != ln.bold:
+    if abs(prev.size - ln.size) > settings.size_step or prev.bold != ln.bold:
         return False
     if HEADING_MARKER.match(ln.text):
         return False
-    if same_page and ln.top - prev.bottom > 1.2 * max(prev.bottom - prev.top, ln.size):
+    if same_page and ln.top - prev.bottom > settings.paragraph_gap * max(prev.bottom - prev.top, ln.size):
         return False
     wide = (prev.x1 - prev.x0) > 0.6 * (m_prev.right - m_prev.left)
     if _is_centered(ln, m) and (_is_centered(prev, m_prev) or prev.size > body_size + 0.5):
@@ -315,9 +348,9 @@ def continues(prev: Line, ln: Line, m_prev: Margins, m: Margins, same_page: bool
         return same_page and wide
     if _is_centered(prev, m_prev):
         return False
-    if not _is_full(prev, m_prev):
+    if not _is_full(prev, m_prev, settings):
         return False
-    if ln.x0 > m.left + 0.8 * ln.size:  # first-line indent or a centred line
+    if ln.x0 > m.left + settings.indent * ln.size:  # first-line indent or a centred line
         return False
     return True
 

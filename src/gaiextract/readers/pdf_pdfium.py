@@ -1,0 +1,473 @@
+"""PDF pages read through pdfium (pypdfium2): the default engine of the PDF reader.
+
+pdfium parses content streams in C++, some 10-30 times faster than pdfminer in
+pure Python. This module builds the same page model as :mod:`.pdf_page` does
+from pdfminer — char dicts (``text``, ``x0``, ``x1``, ``top``, ``bottom``,
+``size``, ``fontname``, ``upright``) and rule edges in pdfplumber's coordinates
+— so everything after it (lines, running heads, the table finder, stitching,
+the OCR page scan) works unchanged. The geometry follows pdfminer's on purpose:
+
+* a char's box is its advance width across and the font size high, standing on
+  the font's descent below the baseline (pdfminer's ``LTChar``), not the glyph's
+  ink box;
+* a path is split at each ``m`` into subpaths; ``m l`` (``m l h``) is a line,
+  ``m l l l h`` / ``m l l l l`` with axis-parallel sides a rectangle (four
+  edges), anything else a curve whose axis-parallel straight pieces are rules
+  (pdfminer's ``paint_path``), inside Form XObjects too;
+* the page's rotation and media box map user space as pdfminer's page matrix
+  does.
+
+Limits (:mod:`gaiextract.limits`): what pdfium is handed is checked first by
+:mod:`.pdf_precheck` (content sizes and operations, per page and for the whole
+document); here the objects a page yields and its wall clock are counted as we go.
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+import math
+import re
+import struct
+import time
+from typing import Any, Optional
+
+from ..limits import DEFAULT_LIMITS, Limits
+from .pdf_page import PageObjects, edge, finite_edges, keep_char
+from .pdf_precheck import FontFacts, base_name
+
+#: Form XObjects nested deeper than this are not walked (pdfium stops far earlier)
+_MAX_FORM_DEPTH = 16
+_SUBPATH = re.compile(r"m[^m]+")
+_F32 = struct.Struct("f")
+#: what pdfium may insert between words and lines (FPDFText_IsGenerated tells)
+_GENERATED = frozenset((0x20, 0x0A, 0x0D, 0x02, 0xFFFE))
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+class PdfiumRefused(Exception):
+    """pdfium cannot open the file (the reader falls back to pdfminer)."""
+
+
+@functools.lru_cache(maxsize=65_536)
+def decimal_of(v: float) -> float:
+    """The shortest decimal that pdfium's 32-bit float ``v`` stands for (``102.085``
+    for 102.08499908…): pdfium keeps numbers in 32 bits, pdfminer parses the same
+    decimals into 64, and a cell's box rounded to 0.01 must not differ between them."""
+    for digits in (6, 7, 8):
+        d = float(f"{v:.{digits}g}")
+        if _F32.unpack(_F32.pack(d))[0] == v:
+            return d
+    return v
+
+
+def _mult(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (PDF row-vector convention, as pdfminer's mult_matrix)."""
+    a1, b1, c1, d1, e1, f1 = m
+    a0, b0, c0, d0, e0, f0 = n
+    return (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1,
+            a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
+
+
+def _pt(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _fast(fn, restype, *argtypes):
+    """The same pdfium function with plain argument types (an address for a handle):
+    ctypes converts ints far faster than its typed pointers (4 µs → 1 µs a call)."""
+    addr = ctypes.cast(fn, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(addr)
+
+
+class PdfiumDocument:
+    """An open pdfium document; pages are loaded one at a time and closed."""
+
+    def __init__(self, data: bytes):
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+
+        self._raw = raw
+        self._data = data  # pdfium reads from this buffer for the document's lifetime
+        try:
+            self._pdf = pdfium.PdfDocument(data, password="")
+        except pdfium.PdfiumError as exc:
+            raise PdfiumRefused(str(exc)) from None
+        self._buf = ctypes.create_string_buffer(256)
+        vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
+        self._unicode = _fast(raw.FPDFText_GetUnicode, ctypes.c_uint, vp, i)
+        self._object = _fast(raw.FPDFText_GetTextObject, vp, vp, i)
+        self._origin = _fast(raw.FPDFText_GetCharOrigin, ctypes.c_int, vp, i, d, d)
+        self._map_error = _fast(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, vp, i)
+
+    def __len__(self) -> int:
+        return len(self._pdf)
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def page_size(self, index: int) -> tuple[float, float]:
+        w, h = self._pdf.get_page_size(index)
+        return float(w), float(h)
+
+    def page_objects(self, index: int, limits: Limits = DEFAULT_LIMITS, deadline: Optional[float] = None,
+                     fonts: Optional[dict[str, FontFacts]] = None) -> tuple[PageObjects, float, float]:
+        """(objects, width, height) of page ``index`` in pdfplumber's coordinates.
+
+        ``fonts`` (from :mod:`.pdf_precheck`) gives each font's descriptor name and
+        descent by base name, as pdfminer sees them."""
+        R = self._raw
+        page = self._pdf[index]
+        try:
+            raw_page = page.raw
+            rot = R.FPDFPage_GetRotation(raw_page) * 90 % 360
+            box = [ctypes.c_float() for _ in range(4)]
+            if R.FPDFPage_GetMediaBox(raw_page, *(ctypes.byref(v) for v in box)):
+                left, b, r, t = (decimal_of(v.value) for v in box)
+            else:  # pdfium's default: US Letter
+                left, b, r, t = 0.0, 0.0, float(R.FPDF_GetPageWidthF(raw_page)), float(R.FPDF_GetPageHeightF(raw_page))
+            x0, x1 = sorted((left, r))
+            y0, y1 = sorted((b, t))
+            ctm, width, height, mb_x0, mb_top = _page_frame(rot, x0, y0, x1, y1)
+            out = PageObjects()
+            counter = _Counter(limits, deadline, index + 1)
+            counter.clock()
+            texts: list[tuple[Any, Matrix]] = []
+            self._paths(raw_page, ctm, height, mb_x0, mb_top, out, counter, texts)
+            self._chars(page, ctm, height, mb_x0, mb_top, out, counter, fonts or {}, texts)
+            out.edges = finite_edges(out.edges)
+            return out, width, height
+        finally:
+            page.close()
+
+    # ------------------------------------------------------------------ text
+    def _chars(self, page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
+               counter: _Counter, known: dict[str, FontFacts], texts: list[tuple[Any, Matrix]]) -> None:
+        R = self._raw
+        textpage = page.get_textpage()
+        try:
+            tp = textpage.raw
+            n = R.FPDFText_CountChars(tp)
+            counter.add(n, "characters")
+            ox, oy = ctypes.c_double(), ctypes.c_double()
+            origin = (ctypes.byref(ox), ctypes.byref(oy))
+            m = R.FS_MATRIX()
+            descent = ctypes.c_float()
+            void_p = ctypes.c_void_p
+            # per text object: (font key, font, fontname, descent, size, a, b, c, d)
+            objects: dict[int, tuple[Any, ...]] = {}
+            fonts: dict[int, tuple[str, float]] = {}
+            advances: dict[tuple[int, int], float] = {}
+            get_unicode, get_object = self._unicode, self._object
+            get_origin, map_error = self._origin, self._map_error
+            tpv = ctypes.cast(tp, ctypes.c_void_p).value
+            chars = out.chars
+            by_object: dict[int, list[dict[str, Any]]] = {}
+            where: dict[int, tuple[float, float]] = {}
+            ca, cb, cc, cd, ce, cf = ctm
+            plain = cb == 0 and cc == 0
+            # all code points in one call when each char is one UTF-16 unit (no
+            # surrogate pairs); otherwise one call per char
+            units = (ctypes.c_ushort * (n + 1))()
+            got = R.FPDFText_GetText(tp, 0, n, units) if n else 0
+            bulk = got == n + 1 and not any(0xD800 <= v <= 0xDFFF for v in units[:n])
+            codes = units[:n] if bulk else None
+            for i in range(n):
+                if i % 512 == 0:
+                    counter.clock()
+                u = codes[i] if codes is not None else get_unicode(tpv, i)
+                # pdfium adds spaces and line breaks of its own between words and lines
+                if u in _GENERATED and R.FPDFText_IsGenerated(tp, i) == 1:
+                    continue
+                if map_error(tpv, i) == 1 or u in (0, 0xFFFE, 0xFFFF) or 0xD800 <= u <= 0xDFFF or u > 0x10FFFF:
+                    text = "\ufffd"
+                else:
+                    text = chr(u)
+                okey = get_object(tpv, i) or 0
+                info = objects.get(okey)
+                if info is None:
+                    obj = R.FPDFText_GetTextObject(tp, i)
+                    font = R.FPDFTextObj_GetFont(obj) if okey else None
+                    fkey = (ctypes.cast(font, void_p).value or 0) if font else 0
+                    named = fonts.get(fkey)
+                    if named is None:
+                        name, desc = "", 0.0
+                        if font:
+                            if R.FPDFFont_GetBaseFontName(font, self._buf, 256):
+                                name = self._buf.value.decode("latin-1")
+                            facts = known.get(base_name(name))
+                            if facts is not None:
+                                name, desc = facts.fontname, facts.descent
+                            elif R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), ctypes.byref(descent)):
+                                desc = -abs(float(descent.value))
+                        named = fonts[fkey] = (name, desc)
+                    R.FPDFText_GetMatrix(tp, i, ctypes.byref(m))
+                    info = objects[okey] = (fkey, font, named[0], named[1], float(R.FPDFText_GetFontSize(tp, i)),
+                                            m.a, m.b, m.c, m.d)
+                    where[okey] = (m.e, m.f)
+                fkey, font, fontname, desc, size, a, b, c, d = info
+                adv = advances.get((fkey, u))
+                if adv is None:
+                    adv = advances[(fkey, u)] = self._advance(tp, i, font, u, a, b)
+                get_origin(tpv, i, *origin)
+                adv *= size
+                lo_y = desc * size
+                hi_y = lo_y + size
+                if plain and b == 0 and c == 0:  # upright text on an unrotated page: two corners do
+                    fa, fd = a * ca, d * cd
+                    x = ox.value * ca + ce
+                    y = oy.value * cd + cf
+                    xa, xb = x, x + adv * fa
+                    ya, yb = y + lo_y * fd, y + hi_y * fd
+                    cx0, cx1 = (xa, xb) if xa <= xb else (xb, xa)
+                    cy0, cy1 = (ya, yb) if ya <= yb else (yb, ya)
+                    upright = fa * fd > 0
+                else:
+                    full = _mult((a, b, c, d, ox.value, oy.value), ctm)
+                    corners = (_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, hi_y),
+                               _pt(full, 0.0, hi_y))
+                    xs = [p[0] for p in corners]
+                    ys = [p[1] for p in corners]
+                    cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
+                    fa, fb, fc, fd = full[:4]
+                    upright = fa * fd > 0 and fb * fc <= 0
+                ch = {"text": text, "x0": cx0 + mb_x0, "x1": cx1 + mb_x0,
+                      "top": height - cy1 + mb_top, "bottom": height - cy0 + mb_top,
+                      "size": cy1 - cy0, "fontname": fontname, "upright": upright}
+                if keep_char(ch):
+                    chars.append(ch)
+                    by_object.setdefault(okey, []).append(ch)
+            self._twins(tp, texts, by_object, where, ctm, chars, counter)
+        finally:
+            textpage.close()
+
+    def _twins(self, tp, texts: list[tuple[Any, Matrix]], by_object: dict[int, list[dict[str, Any]]],
+               where: dict[int, tuple[float, float]], ctm: Matrix, chars: list[dict[str, Any]],
+               counter: _Counter) -> None:
+        """Put back the text objects pdfium's text page leaves out as duplicates.
+
+        Fake bold draws a line twice, a hair apart; pdfium keeps one copy, pdfminer
+        both (and our dedupe_chars takes the second copy as the bold signal). A text
+        object none of whose chars reached the text page, with the same text as one
+        that did within one em, gets that object's chars again, moved by the offset."""
+        R = self._raw
+        missing = [(obj, outer) for obj, outer in texts
+                   if (ctypes.cast(obj, ctypes.c_void_p).value or 0) not in by_object]
+        if not missing or not by_object:
+            return
+        m = R.FS_MATRIX()
+        box = [ctypes.c_float() for _ in range(4)]
+        refs = [ctypes.byref(v) for v in box]
+
+        def bounds(obj) -> Optional[tuple[float, float]]:
+            if not R.FPDFPageObj_GetBounds(obj, *refs):
+                return None
+            return box[2].value - box[0].value, box[3].value - box[1].value
+
+        kept: list[tuple[int, tuple[float, float], tuple[float, float], float]] = []
+        handles = {(ctypes.cast(obj, ctypes.c_void_p).value or 0): obj for obj, _ in texts}
+        for okey, cs in by_object.items():
+            obj = handles.get(okey)
+            wh = bounds(obj) if obj is not None else None
+            if wh is not None and okey in where:
+                kept.append((okey, where[okey], wh, max(c["size"] for c in cs)))
+        ca, cb, cc, cd = ctm[:4]
+        for obj, outer in missing:
+            wh = bounds(obj)
+            if wh is None or not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+                continue
+            e, f = _pt(outer, m.e, m.f)
+            for okey, (ex, fy), kwh, size in kept:
+                dx, dy = e - ex, f - fy
+                # the same drawing (same box) within one em: a copy pdfium dropped
+                if abs(dx) <= size and abs(dy) <= size and abs(kwh[0] - wh[0]) <= 0.01 \
+                        and abs(kwh[1] - wh[1]) <= 0.01:
+                    sx, sy = dx * ca + dy * cc, dx * cb + dy * cd
+                    copies = [{**c, "x0": c["x0"] + sx, "x1": c["x1"] + sx, "top": c["top"] - sy,
+                               "bottom": c["bottom"] - sy} for c in by_object[okey]]
+                    counter.add(len(copies), "characters")
+                    chars.extend(copies)
+                    break
+
+    def _advance(self, tp, i: int, font, u: int, a: float, b: float) -> float:
+        """The char's advance in text space per unit of font size: its width in the
+        font's /Widths or /W (pdfium maps the Unicode back to the char code), else
+        the loose box's extent along the baseline."""
+        R = self._raw
+        w = ctypes.c_float()
+        if font and u and R.FPDFFont_GetGlyphWidth(font, u, ctypes.c_float(1.0), ctypes.byref(w)):
+            return float(w.value)
+        loose = R.FS_RECTF()
+        R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
+        span = abs(loose.right - loose.left)
+        if abs(a) > 1e-9 and abs(b) <= 1e-9:
+            return span / abs(a)
+        if abs(b) > 1e-9 and abs(a) <= 1e-9:
+            return abs(loose.top - loose.bottom) / abs(b)
+        return span / math.hypot(a, b) if (a or b) else 0.0
+
+    # ------------------------------------------------------------------ paths
+    def _paths(self, raw_page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
+               counter: _Counter, texts: list[tuple[Any, Matrix]]) -> None:
+        """Rules of the page's paths (inside Form XObjects too); its text objects go to
+        ``texts`` with the matrix of the forms around them."""
+        R = self._raw
+        m = R.FS_MATRIX()
+        x, y = ctypes.c_float(), ctypes.c_float()
+
+        def matrix(obj) -> Matrix:
+            if not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+                return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+            return (decimal_of(m.a), decimal_of(m.b), decimal_of(m.c), decimal_of(m.d), decimal_of(m.e),
+                    decimal_of(m.f))
+
+        get_type, count_segs, get_seg = R.FPDFPageObj_GetType, R.FPDFPath_CountSegments, R.FPDFPath_GetPathSegment
+        seg_point, seg_type, seg_close = R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
+        xy = (ctypes.byref(x), ctypes.byref(y))
+        fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+        PATH, TEXT, IMAGE, FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+
+        def walk(get, count: int, outer: Matrix, depth: int) -> None:
+            for j in range(count):
+                obj = get(j)
+                kind = get_type(obj)
+                if kind == TEXT:  # its chars are counted from the text page
+                    texts.append((obj, outer))
+                    continue
+                counter.add(1, "objects")
+                if kind == PATH:
+                    out.n_paths += 1
+                    full = _mult(matrix(obj), outer)
+                    segs = []
+                    for k in range(count_segs(obj)):
+                        seg = get_seg(obj, k)
+                        seg_point(seg, *xy)
+                        segs.append((seg_type(seg), decimal_of(x.value), decimal_of(y.value), seg_close(seg) != 0))
+                    if len(segs) > 8:
+                        counter.add(len(segs) // 8, "path segments")
+                    # a filled, unstroked shape (shading, or a rule drawn as a fill):
+                    # pdfminer's ``fill and not stroke``
+                    fill_only = (bool(R.FPDFPath_GetDrawMode(obj, ctypes.byref(fillmode), ctypes.byref(stroke)))
+                                 and fillmode.value != 0 and not stroke.value)
+                    _paint(segs, full, height, mb_x0, mb_top, out.edges, R, fill_only)
+                elif kind == IMAGE:
+                    out.n_images += 1
+                elif kind == FORM and depth < _MAX_FORM_DEPTH:
+                    inner = _mult(matrix(obj), outer)
+                    walk(lambda i, f=obj: R.FPDFFormObj_GetObject(f, i), R.FPDFFormObj_CountObjects(obj),
+                         inner, depth + 1)
+
+        walk(lambda i: R.FPDFPage_GetObject(raw_page, i), R.FPDFPage_CountObjects(raw_page), ctm, 0)
+
+
+def _page_frame(rot: int, x0: float, y0: float, x1: float, y1: float
+                ) -> tuple[Matrix, float, float, float, float]:
+    """pdfminer's page matrix for this rotation and media box, and pdfplumber's page
+    height and media-box offsets (``Page.mediabox`` after _normalize_box/_invert_box)."""
+    if rot == 90:
+        ctm: Matrix = (0, -1, 1, 0, -y0, x1)
+    elif rot == 180:
+        ctm = (-1, 0, 0, -1, x1, y1)
+    elif rot == 270:
+        ctm = (0, 1, -1, 0, y1, -x0)
+    else:
+        ctm = (1, 0, 0, 1, -x0, -y0)
+    if rot in (90, 270):
+        bx0, by0, bx1, by1 = y0, x0, y1, x1
+    else:
+        bx0, by0, bx1, by1 = x0, y0, x1, y1
+    mb_height = by1 - by0
+    return ctm, bx1 - bx0, mb_height, bx0, mb_height - by1
+
+
+class _Counter:
+    """Objects a page yields and its wall clock, against the limits."""
+
+    def __init__(self, limits: Limits, deadline: Optional[float], page: int):
+        self.limits, self.deadline, self.page = limits, deadline, page
+        self.n = 0
+
+    def add(self, k: int, what: str) -> None:
+        from .pdf_guard import PdfLimit
+
+        self.n += k
+        if self.n > self.limits.max_page_objects:
+            raise PdfLimit("too_large", f"more than {self.limits.max_page_objects} characters, "
+                                        f"paths and images on page {self.page}")
+
+    def clock(self) -> None:
+        from .pdf_guard import PdfLimit
+
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise PdfLimit("timeout", f"reading the page took more than {self.limits.page_seconds:g} s "
+                                      f"on page {self.page}")
+
+
+def _paint(segs: list[tuple[int, float, float, bool]], full: Matrix, height: float, mb_x0: float,
+           mb_top: float, edges: list[dict[str, Any]], R, fill_only: bool = False) -> None:
+    """pdfminer's ``paint_path`` and our ``_rules`` over pdfium's segments."""
+    ops: list[tuple[str, float, float]] = []
+    bez = 0
+    for kind, x, y, close in segs:
+        px, py = _pt(full, x, y)
+        if kind == R.FPDF_SEGMENT_MOVETO:
+            ops.append(("m", px, py))
+            bez = 0
+        elif kind == R.FPDF_SEGMENT_LINETO:
+            ops.append(("l", px, py))
+            bez = 0
+        elif kind == R.FPDF_SEGMENT_BEZIERTO:
+            bez += 1
+            if bez == 3:  # pdfium gives a curve as its two control points and its end
+                ops.append(("c", px, py))
+                bez = 0
+        else:
+            continue
+        if close:
+            ops.append(("h", px, py))
+    shape = "".join(o[0] for o in ops)
+    if shape[:1] != "m":
+        return
+    for sub in _SUBPATH.finditer(shape):
+        _paint_subpath(ops[sub.start():sub.end()], height, mb_x0, mb_top, edges, fill_only)
+
+
+def _paint_subpath(path: list[tuple[str, float, float]], height: float, mb_x0: float, mb_top: float,
+                   edges: list[dict[str, Any]], fill_only: bool = False) -> None:
+    shape = "".join(o[0] for o in path)
+    pts = [(o[1], o[2]) if o[0] != "h" else (path[0][1], path[0][2]) for o in path]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    thick = min(max(xs) - min(xs), max(ys) - min(ys))  # pdfminer's min(width, height) of the shape
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+
+    def tl(p: tuple[float, float]) -> tuple[float, float]:
+        return p[0] + mb_x0, height - p[1] + mb_top
+
+    if shape in ("mlh", "ml"):
+        _segments([tl(pts[0]), tl(pts[1])], "line", edges, fill_only, thick)
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            ax0, ax1 = sorted((pts[0][0], pts[2][0]))
+            ay0, ay1 = sorted((pts[0][1], pts[2][1]))
+            left, right = ax0 + mb_x0, ax1 + mb_x0
+            top, bottom = height - ay1 + mb_top, height - ay0 + mb_top
+            for e in (("h", left, top, right, top), ("h", left, bottom, right, bottom),
+                      ("v", left, top, left, bottom), ("v", right, top, right, bottom)):
+                edges.append(edge("rect_edge", *e, fill_only=fill_only, thickness=thick))
+            return
+    _segments([tl(p) for p in pts], "curve_edge", edges, fill_only, thick)
+
+
+def _segments(pts: list[tuple[float, float]], kind: str, edges: list[dict[str, Any]], fill_only: bool = False,
+              thick: float = 0.0) -> None:
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        if ay == by and ax != bx:
+            edges.append(edge(kind, "h", min(ax, bx), ay, max(ax, bx), ay, fill_only, thick))
+        elif ax == bx and ay != by:
+            edges.append(edge(kind, "v", ax, min(ay, by), ax, max(ay, by), fill_only, thick))
