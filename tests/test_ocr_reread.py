@@ -183,3 +183,27 @@ def test_a_huge_page_is_read_within_the_bound_and_says_so():
     assert pages[1].dpi < 20
     assert abs(pages[1].scan.height - 14400) < 20  # points stay points
     assert "max_ocr_pixels" in warnings[0]["detail"]
+
+
+AMOUNT = CORPUS / "html" / "g05_html_gov.html"  # 2021 edition: fees.amount 3.26 (万元)
+
+
+def _amount_cell(doc):
+    from unicodedata import normalize
+
+    return next(c for t in doc.tables() for row in t.grid for c in row
+                if normalize("NFKC", c.text).strip() == "3.26")  # printed full-width
+
+
+@pytest.mark.parametrize("second, want, flagged", [("1892.3471", 1892.3471, False),
+                                                    ("18923471", 18923471, True)])
+def test_an_amount_that_lost_its_decimal_point_is_caught_by_its_unit(second, want, flagged):
+    doc = gaiextract.read(AMOUNT)
+    _as_if_ocr(doc)
+    cell = _amount_cell(doc)
+    cell.text = "18923471"  # 1892.3471 (万元) as OCR read it: 1,892 亿元
+    doc.reread = lambda page, bbox, dpi: second if tuple(bbox) == cell.bbox else "?"
+    out = build_report(doc, as_source(AMOUNT)).to_dict()
+    assert out["tables"]["proactive"]["cells"]["fees.amount"] == want
+    suspects = [(w["table"], w["key"]) for w in out["warnings"] if w["code"] == "ocr_suspect"]
+    assert suspects == ([("proactive", "fees.amount")] if flagged else [])

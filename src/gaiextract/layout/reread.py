@@ -40,14 +40,40 @@ class RereadSettings:
     max_cells: int = 40
     #: combinations of readings tried at most; more: the cells are only flagged
     max_combinations: int = 4096
+    #: cells whose printed unit binds them (keys ``<row>.<column>`` of amount
+    #: columns, printed in 万元) and the largest amount that unit allows: an OCR
+    #: amount above it lost its decimal point (18923471 for 1892.3471) and breaks
+    #: this rule like a sum
+    amount_keys: tuple[str, ...] = ("fees.amount", "procurement.amount")
+    max_amount: float = 1_000_000.0
 
 
 DEFAULT_REREAD = RereadSettings()
 
 
-def _instances(name: str, cells: dict[str, Any], grammar: Grammar) -> list[tuple[list[str], list[str]]]:
-    """(left keys, right keys) of every rule instance of table ``name`` that has
-    cells on both sides (as :func:`checks.run_checks` compares them)."""
+@dataclass(frozen=True)
+class Rule:
+    """One rule instance on a table's cells: ``left`` sums to ``right`` (a check of
+    grammars/checks.toml), or, with ``bound``, the one key of ``left`` is at most
+    that (an amount bound by its printed unit)."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...] = ()
+    bound: float | None = None
+
+    def keys(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+    def holds(self, cells: dict[str, Any]) -> bool:
+        if self.bound is not None:
+            v = cells.get(self.left[0])
+            return not isinstance(v, (int, float)) or abs(v) <= self.bound
+        return balanced((cells.get(k) for k in self.left), (cells.get(k) for k in self.right))
+
+
+def _rules(name: str, cells: dict[str, Any], grammar: Grammar, settings: RereadSettings) -> list[Rule]:
+    """Every rule instance of table ``name`` that has cells on both sides (as
+    :func:`checks.run_checks` compares them), and the bounds of its amounts."""
     out = []
     for check in grammar.checks:
         if check.table != name:
@@ -55,12 +81,9 @@ def _instances(name: str, cells: dict[str, Any], grammar: Grammar) -> list[tuple
         for _cid, left, right in rule_instances(check, cells, grammar.dimensions):
             lk, rk = match_keys(left, cells), match_keys(right, cells)
             if lk and rk:
-                out.append((lk, rk))
+                out.append(Rule(tuple(lk), tuple(rk)))
+    out += [Rule((k,), bound=settings.max_amount) for k in settings.amount_keys if k in cells]
     return out
-
-
-def _holds(inst: tuple[list[str], list[str]], cells: dict[str, Any]) -> bool:
-    return balanced((cells.get(k) for k in inst[0]), (cells.get(k) for k in inst[1]))
 
 
 def _reading(text: str) -> tuple[bool, Number | None]:
@@ -82,10 +105,9 @@ def reread_broken_rules(tables: dict[str, Any], reread: Reread, grammar: Grammar
     for name, table in tables.items():
         cells: dict[str, Any] = table.cells
         prov: dict[str, dict[str, Any]] = table.provenance
-        instances = _instances(name, cells, grammar)
-        failing = [inst for inst in instances if not _holds(inst, cells)]
-        involved = list(dict.fromkeys(k for inst in failing for k in inst[0] + inst[1]
-                                      if _ocr_placed(prov.get(k))))
+        rules = _rules(name, cells, grammar, settings)
+        failing = [rule for rule in rules if not rule.holds(cells)]
+        involved = list(dict.fromkeys(k for rule in failing for k in rule.keys() if _ocr_placed(prov.get(k))))
         if not involved:
             continue
         if len(involved) > settings.max_cells:
@@ -101,7 +123,7 @@ def reread_broken_rules(tables: dict[str, Any], reread: Reread, grammar: Grammar
             ok, value = _reading(text)
             if ok and value != cells.get(k):
                 choices[k] = [cells.get(k), value]
-        fits = _fitting(cells, choices, instances, settings)
+        fits = _fitting(cells, choices, rules, settings)
         if len(fits) == 1 and any(v != cells.get(k) for k, v in fits[0].items()):
             for k, v in fits[0].items():
                 if v != cells.get(k):
@@ -125,21 +147,20 @@ def _suspect(table: str, key: str, p: dict[str, Any], detail: str) -> dict[str, 
                    detail=f"OCR read {p.get('raw')!r}: {detail}")
 
 
-def _fitting(cells: dict[str, Any], choices: dict[str, list[Number | None]],
-             instances: list[tuple[list[str], list[str]]],
+def _fitting(cells: dict[str, Any], choices: dict[str, list[Number | None]], rules: list[Rule],
              settings: RereadSettings) -> list[dict[str, Number | None]]:
-    """Every assignment of the readings in ``choices`` under which all rule
-    instances hold (an empty list when the search would pass its bound)."""
+    """Every assignment of the readings in ``choices`` under which all rules hold
+    (an empty list when the search would pass its bound)."""
     keys = list(choices)
     if not keys or 2 ** len(keys) > settings.max_combinations:
         return []
-    relevant = [inst for inst in instances if set(inst[0] + inst[1]) & set(keys)]
-    if not all(_holds(inst, cells) for inst in instances if inst not in relevant):
+    relevant = [rule for rule in rules if set(rule.keys()) & set(keys)]
+    if not all(rule.holds(cells) for rule in rules if rule not in relevant):
         return []  # a rule fails on cells no re-read changed: no reading can mend the table
     trial = dict(cells)
     fits = []
     for values in product(*(choices[k] for k in keys)):
         trial.update(zip(keys, values))
-        if all(_holds(inst, trial) for inst in relevant):
+        if all(rule.holds(trial) for rule in relevant):
             fits.append(dict(zip(keys, values)))
     return fits

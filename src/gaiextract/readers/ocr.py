@@ -60,9 +60,13 @@ class OcrSettings:
     cell_inset_px: int = 3
     #: a page whose text scores below this on average is tried upside down
     upside_down_score: float = 0.75
-    #: ONNX Runtime threads per process; None: $GAIEXTRACT_OCR_THREADS, else -1
-    #: (its default, all cores). `gaiextract batch` sets 1 per worker process.
+    #: the cores OCR may use in this process; None: $GAIEXTRACT_OCR_THREADS, else
+    #: every core. `gaiextract batch` sets 1 per worker process.
     threads: int | None = None
+    #: read a document's pages in parallel, one page per core of ``threads`` (each
+    #: with one ONNX Runtime thread: a page's Python and numpy work then overlaps
+    #: another's inference); False: one page at a time with ``threads`` ONNX threads
+    parallel_pages: bool = True
     #: text detection runs on the page image reduced to this longer side (pixels;
     #: 0: the full image); the recogniser still reads every line at full resolution
     det_max_side: int = 1280
@@ -100,12 +104,24 @@ def engine(settings: OcrSettings = DEFAULT_OCR):
         import logging
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        n = settings.threads
-        if n is None:
-            n = int(os.environ.get("GAIEXTRACT_OCR_THREADS", "-1"))
+        n = 1 if settings.parallel_pages else cores(settings)
         _ENGINE = RapidOCR(text_score=settings.min_score, det_use_cuda=False,
                            intra_op_num_threads=n, inter_op_num_threads=1)
     return _ENGINE
+
+
+def cores(settings: OcrSettings = DEFAULT_OCR) -> int:
+    """The cores OCR may use: ``settings.threads``, else $GAIEXTRACT_OCR_THREADS,
+    else all of this process's."""
+    n = settings.threads
+    if n is None:
+        try:
+            n = int(os.environ.get("GAIEXTRACT_OCR_THREADS", "0"))
+        except ValueError:
+            n = 0
+    if n is None or n <= 0:
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, n)
 
 
 @dataclass
@@ -242,13 +258,20 @@ def turn(pil, how: PageTurn):
 def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
               table_settings: TableSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS):
     """OCR page ``index`` (0-based) of an open pypdfium2 document."""
+    pil, dpi = render_page(pdf, index, settings.dpi, limits)
+    return read_image(pil, dpi, number, settings, table_settings)
+
+
+def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR,
+               table_settings: TableSettings = DEFAULT_SETTINGS) -> OcrPage:
+    """OCR a rendered page image (grey PIL image at ``dpi``) as page ``number``.
+    Thread-safe: pdfium is not, so pages are rendered first, one at a time."""
     import numpy as np
     from PIL import Image
 
     from . import ocr_image as oi
     from .pdf import PageScan
 
-    pil, dpi = render_page(pdf, index, settings.dpi, limits)
     grey = np.asarray(pil)
     mask = oi.ink_mask(grey)
     sideways = oi.is_sideways(mask)
@@ -400,9 +423,22 @@ def read_pages(data: bytes, numbers: list[int], settings: OcrSettings = DEFAULT_
     except ImportError as exc:
         raise OcrUnavailable(INSTALL_HINT) from exc
     engine(settings)
+    workers = min(cores(settings), len(numbers)) if settings.parallel_pages else 1
+    pages: dict[int, OcrPage] = {}
     pdf = pdfium.PdfDocument(data)
     try:
-        pages = {n: read_page(pdf, n - 1, n, settings, table_settings, limits) for n in numbers}
+        if workers <= 1:
+            pages = {n: read_page(pdf, n - 1, n, settings, table_settings, limits) for n in numbers}
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers, thread_name_prefix="gaiextract-ocr") as pool:
+                for i in range(0, len(numbers), workers):  # a few page images alive at a time
+                    chunk = numbers[i:i + workers]
+                    images = [render_page(pdf, n - 1, settings.dpi, limits) for n in chunk]
+                    done = pool.map(lambda job: read_image(job[1][0], job[1][1], job[0], settings,
+                                                           table_settings), zip(chunk, images))
+                    pages.update(zip(chunk, done))
     finally:
         pdf.close()
     for page in pages.values():
