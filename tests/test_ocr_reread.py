@@ -207,3 +207,24 @@ def test_an_amount_that_lost_its_decimal_point_is_caught_by_its_unit(second, wan
     assert out["tables"]["proactive"]["cells"]["fees.amount"] == want
     suspects = [(w["table"], w["key"]) for w in out["warnings"] if w["code"] == "ocr_suspect"]
     assert suspects == ([("proactive", "fees.amount")] if flagged else [])
+
+
+def test_a_rule_the_report_itself_breaks_does_not_stop_a_mend():
+    """The report's own new.total is wrong (68 printed as 75: no reading can make
+    the row add up) and OCR misread new.natural_person 56 as 58: the re-read 56
+    mends the column's balance; the row's rule stays failing and its cells are flagged."""
+    doc = gaiextract.read(HTML)
+    _as_if_ocr(doc)
+    t3 = next(t for t in doc.tables() if t.n_cols == 10)
+    new = t3.grid[3]
+    assert [new[3].text, new[9].text] == ["56", "68"]
+    new[9].text = "75"   # printed so
+    new[3].text = "58"   # read so
+    doc.reread = lambda page, bbox, dpi: {new[3].bbox: "56", new[9].bbox: "75"}.get(tuple(bbox), "?")
+    out = _report(doc)
+    cells = out["tables"]["requests"]["cells"]
+    assert (cells["new.natural_person"], cells["new.total"]) == (56, 75)
+    failing = {c["id"] for c in out["checks"] if not c["ok"]}
+    assert "requests.applicants.new" in failing and "requests.balance.natural_person" not in failing
+    flagged = {w["key"] for w in out["warnings"] if w["code"] == "ocr_suspect"}
+    assert {"new.natural_person", "new.total"} <= flagged

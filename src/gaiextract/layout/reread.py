@@ -124,16 +124,19 @@ def reread_broken_rules(tables: dict[str, Any], reread: Reread, grammar: Grammar
             if ok and value != cells.get(k):
                 choices[k] = [cells.get(k), value]
         fits = _fitting(cells, choices, rules, settings)
-        if len(fits) == 1 and any(v != cells.get(k) for k, v in fits[0].items()):
+        mended = len(fits) == 1 and any(v != cells.get(k) for k, v in fits[0].items())
+        if mended:
             for k, v in fits[0].items():
                 if v != cells.get(k):
                     cells[k] = v
                     prov[k] = {**prov[k], "raw": texts[k], "reread_dpi": settings.dpi}
-            continue
-        why = "several readings of its cells fit every rule" if len(fits) > 1 else \
-            f"breaks a rule of the template; a re-read at {settings.dpi} dpi did not mend it"
-        for k in involved:
-            extra = f" (re-read as {texts[k]!r})" if texts[k] and k in choices else ""
+        why = "several readings of its cells fit the rules" if len(fits) > 1 else \
+            f"breaks a rule of the template even after a re-read at {settings.dpi} dpi"
+        still = list(dict.fromkeys(k for rule in rules if not rule.holds(cells) for k in rule.keys()
+                                   if _ocr_placed(prov.get(k))))
+        for k in (still if mended or len(fits) <= 1 else involved):
+            extra = f" (re-read as {texts[k]!r})" if texts.get(k) and k in choices and cells.get(k) != \
+                choices[k][1] else ""
             warnings.append(_suspect(name, k, prov[k], why + extra))
     return warnings
 
@@ -149,18 +152,18 @@ def _suspect(table: str, key: str, p: dict[str, Any], detail: str) -> dict[str, 
 
 def _fitting(cells: dict[str, Any], choices: dict[str, list[Number | None]], rules: list[Rule],
              settings: RereadSettings) -> list[dict[str, Number | None]]:
-    """Every assignment of the readings in ``choices`` under which all rules hold
-    (an empty list when the search would pass its bound)."""
+    """Every assignment of the readings in ``choices`` under which every rule that
+    some assignment satisfies holds (a rule no reading satisfies is the report's
+    own error — printed totals that do not add up — and decides nothing); an empty
+    list when the search would pass its bound."""
     keys = list(choices)
     if not keys or 2 ** len(keys) > settings.max_combinations:
         return []
     relevant = [rule for rule in rules if set(rule.keys()) & set(keys)]
-    if not all(rule.holds(cells) for rule in rules if rule not in relevant):
-        return []  # a rule fails on cells no re-read changed: no reading can mend the table
     trial = dict(cells)
-    fits = []
+    held: list[tuple[dict[str, Number | None], list[bool]]] = []
     for values in product(*(choices[k] for k in keys)):
         trial.update(zip(keys, values))
-        if all(rule.holds(trial) for rule in relevant):
-            fits.append(dict(zip(keys, values)))
-    return fits
+        held.append((dict(zip(keys, values)), [rule.holds(trial) for rule in relevant]))
+    satisfiable = [any(h[i] for _, h in held) for i in range(len(relevant))]
+    return [assign for assign, h in held if all(ok or not sat for ok, sat in zip(h, satisfiable))]

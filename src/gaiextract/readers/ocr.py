@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,9 @@ def available() -> bool:
 
 
 _ENGINE = None
+#: one text detection at a time: its activations are the largest allocation of a
+#: page (hundreds of MB); pages read in parallel overlap everything else
+_DETECTING = threading.Lock()
 
 
 def engine(settings: OcrSettings = DEFAULT_OCR):
@@ -193,7 +197,8 @@ def _recognise(eng, grey, settings: OcrSettings = DEFAULT_OCR) -> list[Any]:
     prepared = DetPreProcess(limit, "max", det.mean, det.std)(img)
     if prepared is None:
         return []
-    preds = det.infer(prepared)[0]
+    with _DETECTING:
+        preds = det.infer(prepared)[0]
     boxes, _ = det.postprocess_op(preds, img.shape[:2])
     boxes = det.filter_tag_det_res(boxes, img.shape[:2])
     if boxes is None or not len(boxes):
@@ -285,14 +290,14 @@ def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR
         pil = pil.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
         grey = np.asarray(pil)
     eng = engine(settings)
-    h_rules, v_rules = oi.find_rules(oi.ink_mask(grey, lenient=True), dpi)
+    h_rules, v_rules = oi.find_rules(oi.ink_mask(oi.unshade(grey), lenient=True), dpi)
     erased = oi.erase_rules(grey, h_rules, v_rules)
     result = _recognise(eng, erased, settings)
     flipped = False
     if result and _mean_score(result) < settings.upside_down_score:
         turned = pil.rotate(180, fillcolor=255)
         g2 = np.asarray(turned)
-        h2, v2 = oi.find_rules(oi.ink_mask(g2, lenient=True), dpi)
+        h2, v2 = oi.find_rules(oi.ink_mask(oi.unshade(g2), lenient=True), dpi)
         e2 = oi.erase_rules(g2, h2, v2)
         r2 = _recognise(eng, e2, settings)
         if _mean_score(r2) > _mean_score(result):
