@@ -64,9 +64,10 @@ class OcrSettings:
     #: the cores OCR may use in this process; None: $GAIEXTRACT_OCR_THREADS, else
     #: every core. `gaiextract batch` sets 1 per worker process.
     threads: int | None = None
-    #: read a document's pages in parallel, one page per core of ``threads`` (each
-    #: with one ONNX Runtime thread: a page's Python and numpy work then overlaps
-    #: another's inference); False: one page at a time with ``threads`` ONNX threads
+    #: read a document's pages in parallel threads, one per core of ``threads``: a
+    #: page's rendering, straightening, rules and tables (Python and numpy) overlap
+    #: another's inference, which runs one at a time on ``threads`` ONNX threads
+    #: (its activations are a page's largest allocation); False: one page at a time
     parallel_pages: bool = True
     #: text detection runs on the page image reduced to this longer side (pixels;
     #: 0: the full image); the recogniser still reads every line at full resolution
@@ -92,9 +93,10 @@ def available() -> bool:
 
 
 _ENGINE = None
-#: one text detection at a time: its activations are the largest allocation of a
-#: page (hundreds of MB); pages read in parallel overlap everything else
-_DETECTING = threading.Lock()
+#: one inference at a time, on every core of OcrSettings.threads: the models'
+#: activations are the largest allocations of a page (hundreds of MB); pages read
+#: in parallel overlap everything else (rendering, straightening, rules, tables)
+_INFERRING = threading.Lock()
 
 
 def engine(settings: OcrSettings = DEFAULT_OCR):
@@ -108,7 +110,7 @@ def engine(settings: OcrSettings = DEFAULT_OCR):
         import logging
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        n = 1 if settings.parallel_pages else cores(settings)
+        n = cores(settings)
         _ENGINE = RapidOCR(text_score=settings.min_score, det_use_cuda=False,
                            intra_op_num_threads=n, inter_op_num_threads=1)
     return _ENGINE
@@ -191,20 +193,23 @@ def _recognise(eng, grey, settings: OcrSettings = DEFAULT_OCR) -> list[Any]:
     try:
         from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
     except ImportError:  # another layout of the package: its own call
-        result, _ = eng(img, use_cls=False)
+        with _INFERRING:
+            result, _ = eng(img, use_cls=False)
         return result or []
     limit = settings.det_max_side or max(img.shape[:2])
     prepared = DetPreProcess(limit, "max", det.mean, det.std)(img)
     if prepared is None:
         return []
-    with _DETECTING:
+    with _INFERRING:
         preds = det.infer(prepared)[0]
     boxes, _ = det.postprocess_op(preds, img.shape[:2])
     boxes = det.filter_tag_det_res(boxes, img.shape[:2])
     if boxes is None or not len(boxes):
         return []
     boxes = eng.sorted_boxes(np.asarray(boxes, dtype=np.float32))
-    rec, _ = eng.text_rec(eng.get_crop_img_list(img, boxes))
+    crops = eng.get_crop_img_list(img, boxes)
+    with _INFERRING:
+        rec, _ = eng.text_rec(crops)
     return [[box.tolist(), r[0], float(r[1])] for box, r in zip(boxes, rec)
             if r[0] and float(r[1]) >= eng.text_score]
 
@@ -399,7 +404,8 @@ def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPa
             # the full detector + recogniser on the cell alone, with a white margin
             # (the recogniser alone, on a tight crop, reads 0 as 回)
             sub = np.pad(crop, ((16, 16), (16, 16)), constant_values=255)
-            res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
+            with _INFERRING:
+                res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
             for quad, text, score in res or []:
                 xs = [(x0 - 16 + p[0]) * k for p in quad]
                 ys = [(y0 - 16 + p[1]) * k for p in quad]
@@ -505,7 +511,8 @@ class Rereader:
             return ""
         pad = self.settings.reread_pad_px
         crop = np.pad(grey[y0:y1, x0:x1], ((pad, pad), (pad, pad)), constant_values=255)
-        res, _ = engine(self.settings)(np.ascontiguousarray(crop), use_cls=False)
+        with _INFERRING:
+            res, _ = engine(self.settings)(np.ascontiguousarray(crop), use_cls=False)
         boxes = sorted(res or [], key=lambda r: min(p[0] for p in r[0]))
         return "".join(_digits_for_letters(" ".join(str(r[1]).split())) for r in boxes)
 
