@@ -104,7 +104,7 @@ def render_wps_scans(specs, out_dir: Path) -> list:
             path = scan_pdf(src, out_dir / f"{name}.pdf", style, seed=name)
         write_expected(by_id[doc_id], path, "pdf", f"scan_wps_{style.dpi}dpi")
         paths.append(path)
-    return paths + render_wps_scans(specs, out_dir)
+    return paths
 
 
 def render_all(specs, out_dir: Path) -> list:
