@@ -108,3 +108,13 @@ def test_rules_on_the_edges_of_shaded_rows_are_found():
     assert all(any(abs(f - y) <= 2 for f in found) for y in ys), found
     assert len({round(y) for y, a, b in h_plain if b - a > 600}) < len(ys)  # the test can fail
     assert (oi.unshade(np.full((50, 50), 240, np.uint8)) == 240).all()  # no shading: unchanged
+
+
+def test_a_dash_read_as_one_is_flat():
+    img = Image.new("L", (60, 60), 255)
+    d = ImageDraw.Draw(img)
+    d.line((15, 30, 45, 30), fill=0, width=3)   # —
+    d.line((52, 10, 52, 50), fill=0, width=3)   # 1
+    mask = oi.ink_mask(np.asarray(img))
+    assert oi.is_flat(mask, (10, 20, 48, 40)) and not oi.is_slash(mask, (10, 20, 48, 40))
+    assert not oi.is_flat(mask, (49, 8, 56, 52))

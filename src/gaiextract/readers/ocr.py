@@ -69,6 +69,10 @@ class OcrSettings:
     #: another's inference, which runs one at a time on ``threads`` ONNX threads
     #: (its activations are a page's largest allocation); False: one page at a time
     parallel_pages: bool = True
+    #: give the heap ONNX Runtime freed back to the system after each page (glibc's
+    #: malloc_trim; elsewhere nothing): without it a process keeps ~350 MB it no
+    #: longer uses after its first page, and the next page's peak comes on top
+    trim_memory: bool = True
     #: text detection runs on the page image reduced to this longer side (pixels;
     #: 0: the full image); the recogniser still reads every line at full resolution
     det_max_side: int = 1280
@@ -315,8 +319,11 @@ def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR
                   sideways=sideways, dpi=dpi, turn=PageTurn(sideways, angle, flipped))
     ink = oi.ink_mask(erased)
 
-    def slash(box: tuple[float, float, float, float]) -> bool:
-        return oi.is_slash(ink, tuple(v / k for v in box))
+    def slash(box: tuple[float, float, float, float]) -> str | None:
+        """The placeholder a lone 1-like glyph really is, from its ink: "/" for a
+        slanting stroke, "—" for a flat one; None for a digit."""
+        px = tuple(v / k for v in box)
+        return "/" if oi.is_slash(ink, px) else "—" if oi.is_flat(ink, px) else None
 
     chars: list[dict[str, Any]] = []
     for quad, text, score in result:
@@ -336,19 +343,42 @@ def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR
         scan.tables = tables
         scan.lines = build_lines(rest, number)
     scan.n_chars = len(chars)
+    if settings.trim_memory:
+        trim_heap()
     return out
+
+
+def trim_heap() -> None:
+    """Return freed heap memory to the system (glibc ``malloc_trim``; a no-op
+    where there is no glibc)."""
+    global _LIBC
+    if _LIBC is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # noqa: B018  (AttributeError where it is missing)
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: Any = None
 
 
 def _add_box(out: OcrPage, chars: list[dict[str, Any]], text: str, box: tuple[float, float, float, float], score: float,
              settings: OcrSettings, slash=None) -> None:
     """One recognised text box: its characters, its score, and whether a number
     in it is uncertain (low score, or letters read where digits stand).
-    ``slash(box)`` tells whether a lone upright-looking glyph is really "/"."""
+    ``slash(box)`` tells whether a lone upright-looking glyph is really the
+    placeholder "/" or a dash (its ink slants, or lies flat)."""
     text = " ".join(text.split())  # Latin words keep their spaces
     if not text:
         return
-    if text in _SLASH_READINGS and slash is not None and slash(box):
-        text = "/"  # the placeholder, read as 1 or L
+    if text in _SLASH_READINGS and slash is not None:
+        text = slash(box) or text  # the placeholder "/" or a dash, read as 1 or L
     if _LONE_DASH.match(text):  # a dash in a cell, read as the character 一
         text = "—"
     fixed = _digits_for_letters(text)
@@ -397,7 +427,7 @@ def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPa
             if (iy1 - iy0 + 1) * 3 < (ix1 - ix0 + 1):
                 continue  # a flat mark: a dash, a placeholder
             box = ((x0 + ix0) * k, (y0 + iy0) * k, (x0 + ix1 + 1) * k, (y0 + iy1 + 1) * k)
-            if slash is not None and slash(box):  # the placeholder "/": no need to read it
+            if slash is not None and slash(box) == "/":  # the placeholder "/": no need to read it
                 _add_box(out, chars, "/", box, 1.0, settings)
                 added = True
                 continue

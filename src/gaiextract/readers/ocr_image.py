@@ -280,6 +280,17 @@ def erase_rules(grey: np.ndarray, h: list[tuple[float, int, int]], v: list[tuple
     return out
 
 
+def is_flat(mask: np.ndarray, box: tuple[float, ...], ratio: float = 2.5) -> bool:
+    """Is the ink in ``box`` (pixels) a flat mark — a dash the recogniser read as
+    1 or l — at least ``ratio`` times as wide as it is high?"""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    crop = mask[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    ys, xs = np.nonzero(crop)
+    if len(xs) < 4:
+        return False
+    return int(xs.max() - xs.min() + 1) >= ratio * int(ys.max() - ys.min() + 1)
+
+
 def _top_bar(crop: np.ndarray, share: float = 0.25, wide: float = 2.5) -> bool:
     """Does a horizontal bar cap the ink (the top ``share`` of its rows holds a row
     ``wide`` times as wide as the stroke's median row)?"""
