@@ -67,8 +67,11 @@ class OcrSettings:
     #: read a document's pages in parallel threads, one per core of ``threads``: a
     #: page's rendering, straightening, rules and tables (Python and numpy) overlap
     #: another's inference, which runs one at a time on ``threads`` ONNX threads
-    #: (its activations are a page's largest allocation); False: one page at a time
-    parallel_pages: bool = True
+    #: (its activations are a page's largest allocation). Off by default: measured
+    #: (benchmarks/bench_ocr.py) it costs ~160 MB more at its peak (two pages'
+    #: images and masks) for a gain lost in the noise of a loaded 2-core machine;
+    #: one page at a time, inference already runs on every core
+    parallel_pages: bool = False
     #: give the heap ONNX Runtime freed back to the system after each page (glibc's
     #: malloc_trim; elsewhere nothing): without it a process keeps ~350 MB it no
     #: longer uses after its first page, and the next page's peak comes on top
