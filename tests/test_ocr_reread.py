@@ -228,3 +228,28 @@ def test_a_rule_the_report_itself_breaks_does_not_stop_a_mend():
     assert "requests.applicants.new" in failing and "requests.balance.natural_person" not in failing
     flagged = {w["key"] for w in out["warnings"] if w["code"] == "ocr_suspect"}
     assert {"new.natural_person", "new.total"} <= flagged
+
+
+def test_pages_read_in_parallel_come_back_in_order():
+    from gaiextract.readers import ocr
+
+    if not ocr.available():
+        pytest.skip(ocr.INSTALL_HINT)
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(200, 100))
+    for n in ("31", "74", "58"):
+        c.setFont("Helvetica", 18)
+        c.drawString(60, 40, n)
+        c.showPage()
+    c.save()
+    def texts(settings):
+        pages = ocr.read_pages(buf.getvalue(), [1, 2, 3], settings)
+        assert list(pages) == [1, 2, 3] and [p.scan.number for p in pages.values()] == [1, 2, 3]
+        return ["".join(ln.text for ln in p.scan.lines) for p in pages.values()]
+
+    parallel = texts(ocr.OcrSettings(parallel_pages=True, threads=2))
+    assert parallel == texts(ocr.OcrSettings(parallel_pages=False))
+    assert parallel[1:] == ["74", "58"]
