@@ -92,7 +92,13 @@ def test_a_page_of_a_scanned_wps_layout(name, index, table, prefixes, tmp_path):
     path = CORPUS / "scan" / f"{name}.pdf"
     exp = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))["tables"][table]
     want = {k: v for k, v in exp.items() if k.startswith(prefixes)}
-    out = gaiextract.extract(_one_page(path, index, tmp_path)).to_dict()
+    from gaiextract.pipeline import build_report
+    from gaiextract.source import as_source
+
+    one = _one_page(path, index, tmp_path)
+    doc = gaiextract.read(one)
+    doc.reread = None  # the page holds part of table 三, whose rules then fail: no re-reads here
+    out = build_report(doc, as_source(one)).to_dict()
     got = (out["tables"].get(table) or {}).get("cells") or {}
     assert {k: got.get(k, "<missing>") for k in want} == want
 
