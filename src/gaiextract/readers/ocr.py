@@ -67,10 +67,10 @@ class OcrSettings:
     #: read a document's pages in parallel threads, one per core of ``threads``: a
     #: page's rendering, straightening, rules and tables (Python and numpy) overlap
     #: another's inference, which runs one at a time on ``threads`` ONNX threads
-    #: (its activations are a page's largest allocation). Off by default: measured
-    #: (benchmarks/bench_ocr.py) it costs ~160 MB more at its peak (two pages'
-    #: images and masks) for a gain lost in the noise of a loaded 2-core machine;
-    #: one page at a time, inference already runs on every core
+    #: (its activations are a page's largest allocation). Off by default, for
+    #: memory: measured with benchmarks/bench_ocr.py on a shared 2-core machine,
+    #: 6.8 against 9.2 s/page but 719 against 655 MB at the peak (two pages' images
+    #: and masks; under heavier load one run showed no gain at all)
     parallel_pages: bool = False
     #: give the heap ONNX Runtime freed back to the system after each page (glibc's
     #: malloc_trim; elsewhere nothing): without it a process keeps ~350 MB it no
