@@ -1,11 +1,23 @@
 #!/usr/bin/env python3
-"""OCR cost: python3 benchmarks/bench_ocr.py [--dpi 150] [--threads -1] [--docs 2]
+"""OCR cost: python3 benchmarks/bench_ocr.py [--docs 2] [--threads N] [--det 960 1280 0]
 
-Reads scanned corpus documents (corpus/scan/*.pdf, image-only) with
-``gaiextract.extract(path, ocr="auto")`` in a fresh subprocess per setting, and
-reports seconds per page (model loading counted separately), the share of it in
-the recogniser, and the subprocess's peak RSS. Needs ``gaiextract[ocr]``.
-Writes benchmarks/out/bench_ocr.json.
+Each setting runs in a fresh subprocess over the same scanned corpus documents
+(corpus/scan/*.pdf, image-only) and reports seconds per page (model loading
+counted apart), peak RSS, and the ratio to a **baseline measured in the same run**:
+RapidOCR's own call (``RapidOCR()(image)``, its defaults: every core, detection
+at the full page image) on the same page images at the same dpi — what reading
+those pages costs anyone, before our straightening, rules, tables and re-reads.
+
+Settings:
+* ``before``: what the reader did before this benchmark's issue (detection at the
+  full image, one page at a time, ONNX Runtime on every core, no heap trimming);
+* ``now``: the defaults (detection at ``OcrSettings.det_max_side``, one page at a
+  time, inference on every core, heap trimmed after each page);
+* ``parallel``: the defaults with a document's pages read in parallel threads;
+* ``det=N``: the defaults with another detection size (0: the full image).
+
+Needs ``gaiextract[ocr]``. Not a test: figures depend on the machine and its
+load, ratios less so. Writes benchmarks/out/bench_ocr.json.
 """
 from __future__ import annotations
 
@@ -21,49 +33,64 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
 from gaiextract.readers import ocr
-settings = ocr.OcrSettings(dpi={dpi}, threads={threads})
-ocr.DEFAULT_OCR = settings
-t0 = time.perf_counter(); ocr.engine(settings); load = time.perf_counter() - t0
-spent = [0.0]
-orig = ocr._recognise
-def timed(eng, grey):
-    t = time.perf_counter(); r = orig(eng, grey); spent[0] += time.perf_counter() - t; return r
-ocr._recognise = timed
-import gaiextract
-from gaiextract.readers import pdf as pdf_reader
+kind, kw, paths = {kind!r}, {kw!r}, {paths!r}
+settings = ocr.OcrSettings(**kw)
+t0 = time.perf_counter()
+if kind == "baseline":
+    import numpy as np, pypdfium2 as pdfium
+    from rapidocr_onnxruntime import RapidOCR
+    eng = RapidOCR()
+else:
+    ocr.engine(settings)
+load = time.perf_counter() - t0
 pages = 0
 t0 = time.perf_counter()
-for path in {paths!r}:
-    src = gaiextract.source.as_source(path)
-    scans, warnings = pdf_reader.PdfReader()._scan(src)
-    got = ocr.apply(src.data, scans, warnings, "auto", set(), settings)
-    pages += len(got)
+for path in paths:
+    data = open(path, "rb").read()
+    n = len(__import__("pypdfium2").PdfDocument(data))
+    if kind == "baseline":
+        pdf = pdfium.PdfDocument(data)
+        for i in range(n):
+            img, _ = ocr.render_page(pdf, i, settings.dpi)
+            eng(np.asarray(img.convert("RGB")))
+        pdf.close()
+    else:
+        ocr.read_pages(data, list(range(1, n + 1)), settings)
+    pages += n
 total = time.perf_counter() - t0
-print(json.dumps({{"dpi": {dpi}, "threads": {threads}, "pages": pages, "load_s": round(load, 2),
+print(json.dumps({{"setting": {name!r}, "pages": pages, "load_s": round(load, 2),
                   "s_per_page": round(total / max(1, pages), 2),
-                  "recogniser_share": round(spent[0] / total, 2) if total else 0,
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
 """
 
 
-def run(dpi: int, threads: int, paths: list[str]) -> dict:
-    code = CHILD.format(src=str(ROOT / "src"), dpi=dpi, threads=threads, paths=paths)
+def run(name: str, kind: str, kw: dict, paths: list[str]) -> dict:
+    code = CHILD.format(src=str(ROOT / "src"), kind=kind, kw=kw, paths=paths, name=name)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dpi", type=int, nargs="+", default=[150])
-    ap.add_argument("--threads", type=int, default=-1)
-    ap.add_argument("--docs", type=int, default=2)
+    ap.add_argument("--docs", type=int, default=2, help="scanned corpus documents read (sorted by name)")
+    ap.add_argument("--threads", type=int, default=None, help="cores OCR may use (default: all)")
+    ap.add_argument("--det", type=int, nargs="*", default=[], help="extra detection sizes to try")
     args = ap.parse_args(argv)
     paths = [str(p) for p in sorted((ROOT / "corpus" / "scan").glob("*.pdf"))[: args.docs]]
-    results = [run(dpi, args.threads, paths) for dpi in args.dpi]
+    common = {"threads": args.threads}
+    settings = [("baseline", "baseline", common),
+                ("before", "ours", {**common, "det_max_side": 0, "trim_memory": False}),
+                ("now", "ours", common),
+                ("parallel", "ours", {**common, "parallel_pages": True})]
+    settings += [(f"det={n}", "ours", {**common, "det_max_side": n}) for n in args.det]
+    results = [run(name, kind, kw, paths) for name, kind, kw in settings]
+    base = results[0]["s_per_page"] or 1e-9
     for r in results:
-        print(f"{r['dpi']} dpi, {r['threads']} thread(s): {r['s_per_page']} s/page over {r['pages']} pages "
-              f"(recogniser {r['recogniser_share']:.0%}), model load {r['load_s']} s, "
-              f"peak RSS {r['peak_rss_mb']} MB")
+        r["ratio_to_baseline"] = round(r["s_per_page"] / base, 2)
+    print(f"{'setting':<10} {'s/page':>7} {'x baseline':>10} {'peak MB':>8} {'load s':>7}  ({results[0]['pages']} pages)")
+    for r in results:
+        print(f"{r['setting']:<10} {r['s_per_page']:>7} {r['ratio_to_baseline']:>10} {r['peak_rss_mb']:>8} "
+              f"{r['load_s']:>7}")
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     (out / "bench_ocr.json").write_text(json.dumps(results, indent=1) + "\n")

@@ -11,7 +11,6 @@ SRC = ROOT / "src" / "gaiextract"
 #: cycles being removed on other branches (owner in the value). PENDING: the lead removes
 #: an entry when that branch is merged; an entry that is no longer a cycle fails the test.
 PENDING_CYCLES = {
-    frozenset({"gaiextract.readers.ocr", "gaiextract.readers.pdf"}): "pdfium/ocr (PageScan with the page model)",
 }
 
 

@@ -75,3 +75,46 @@ def test_slash_and_one_told_apart():
     mask = oi.ink_mask(np.asarray(img))
     assert oi.is_slash(mask, (15, 8, 42, 52))
     assert not oi.is_slash(mask, (43, 8, 48, 52))
+
+
+def test_a_seven_is_not_a_slash():
+    img = Image.new("L", (60, 60), 255)
+    d = ImageDraw.Draw(img)
+    d.line((18, 10, 42, 10), fill=0, width=3)   # the bar of a 7
+    d.line((42, 10, 26, 50), fill=0, width=3)   # its slanting stroke
+    mask = oi.ink_mask(np.asarray(img))
+    assert not oi.is_slash(mask, (15, 7, 45, 52))
+
+
+def test_rules_on_the_edges_of_shaded_rows_are_found():
+    """WPS shades its 第二十条 block rows light blue: scanned, a mid grey that is half
+    'ink' to the lenient threshold, so the rules along it looked like text strokes."""
+    rng = np.random.default_rng(3)
+    img = Image.new("L", (900, 500), 240)
+    d = ImageDraw.Draw(img)
+    ys = [100, 170, 240, 310, 380]
+    d.rectangle((100, 170, 800, 240), fill=203)  # a shaded row
+    for y in ys:
+        d.line((100, y, 800, y), fill=20, width=2)
+    for x in (100, 800):
+        d.line((x, ys[0], x, ys[-1]), fill=20, width=2)
+    for x in range(120, 780, 24):  # lines of grey 'text' strokes: Otsu's threshold rises
+        for y in (120, 260, 330):
+            d.rectangle((x, y, x + 14, y + 30), fill=150)
+    arr = np.clip(np.asarray(img, dtype=np.float64) + rng.normal(0, 7, (500, 900)), 0, 255).astype(np.uint8)
+    h_plain, _ = oi.find_rules(oi.ink_mask(arr, lenient=True), dpi=150)
+    h, _ = oi.find_rules(oi.ink_mask(oi.unshade(arr), lenient=True), dpi=150)
+    found = {round(y) for y, a, b in h if b - a > 600}
+    assert all(any(abs(f - y) <= 2 for f in found) for y in ys), found
+    assert len({round(y) for y, a, b in h_plain if b - a > 600}) < len(ys)  # the test can fail
+    assert (oi.unshade(np.full((50, 50), 240, np.uint8)) == 240).all()  # no shading: unchanged
+
+
+def test_a_dash_read_as_one_is_flat():
+    img = Image.new("L", (60, 60), 255)
+    d = ImageDraw.Draw(img)
+    d.line((15, 30, 45, 30), fill=0, width=3)   # —
+    d.line((52, 10, 52, 50), fill=0, width=3)   # 1
+    mask = oi.ink_mask(np.asarray(img))
+    assert oi.is_flat(mask, (10, 20, 48, 40)) and not oi.is_slash(mask, (10, 20, 48, 40))
+    assert not oi.is_flat(mask, (49, 8, 56, 52))

@@ -30,6 +30,15 @@ SCANS = {
     "g18": {"dpi": 160},
 }
 
+#: specs drawn in a WPS-made layout first (render_wps.py), then scanned: real
+#: reports' tables (shaded 第二十条 blocks, table 四's 15-column header), not the
+#: corpus' own PDFs; both editions, merged and one flat-blank table style
+WPS_SCANS = {
+    "g13": {"dpi": 150},
+    "g20": {"dpi": 160},
+    "g25": {"dpi": 150, "max_angle": 0.5},
+}
+
 
 @dataclass(frozen=True)
 class ScanStyle:
@@ -75,8 +84,32 @@ def scan_pdf(src: Path, out: Path, style: ScanStyle, seed: str) -> Path:
     return out
 
 
+def render_wps_scans(specs, out_dir: Path) -> list:
+    """Draw the WPS_SCANS specs in the WPS layout and scan them into ``out_dir``."""
+    import tempfile
+
+    from .content import write_expected
+    from .render_wps import draw_spec, font_available
+
+    if not font_available():
+        print("scan: the WenQuanYi font for the WPS layout is missing; WPS scans kept as they are")
+        return []
+    by_id = {s.doc_id: s for s in specs}
+    paths = []
+    for doc_id, opts in WPS_SCANS.items():
+        style = ScanStyle(**opts)
+        name = f"{doc_id}_scan_wps"
+        with tempfile.TemporaryDirectory(prefix="wps-") as tmp:
+            src = draw_spec(by_id[doc_id], Path(tmp) / f"{name}.pdf")
+            path = scan_pdf(src, out_dir / f"{name}.pdf", style, seed=name)
+        write_expected(by_id[doc_id], path, "pdf", f"scan_wps_{style.dpi}dpi")
+        paths.append(path)
+    return paths
+
+
 def render_all(specs, out_dir: Path) -> list:
-    """Scan the chosen corpus PDFs (built first by render_pdf) into ``out_dir``."""
+    """Scan the chosen corpus PDFs (built first by render_pdf) into ``out_dir``,
+    and the WPS-layout documents (:func:`render_wps_scans`)."""
     from .content import write_expected
 
     out_dir = Path(out_dir)
@@ -89,7 +122,7 @@ def render_all(specs, out_dir: Path) -> list:
         if not found:  # the scan already made (if any) is kept
             print(f"scan: no LibreOffice-made {doc_id} in {src_dir}, skipped")
             continue
-        for old in out_dir.glob(f"{doc_id}_*"):
+        for old in out_dir.glob(f"{doc_id}_scan_lo_*"):
             old.unlink()
         src = found[0]
         style = ScanStyle(**opts)
@@ -97,4 +130,4 @@ def render_all(specs, out_dir: Path) -> list:
         path = scan_pdf(src, out_dir / f"{name}.pdf", style, seed=name)
         write_expected(by_id[doc_id], path, "pdf", f"scan_{style.dpi}dpi")
         paths.append(path)
-    return paths
+    return paths + render_wps_scans(specs, out_dir)

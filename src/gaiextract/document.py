@@ -11,7 +11,7 @@ positions (the *same object*); ``cell.row``/``cell.col`` give its span origin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 from .errors import ReportWarning
 
@@ -150,6 +150,9 @@ class Document:
     warnings: list[ReportWarning] = field(default_factory=list)
     #: format facts worth keeping, e.g. {"encoding": "gb18030"}
     meta: dict[str, Any] = field(default_factory=dict)
+    #: OCR pages only: ``reread(page, bbox, dpi) -> text`` reads a box of a page
+    #: again at another resolution (readers/ocr.py ``Rereader``; not serialised)
+    reread: Optional[Callable[[int, BBox, int], str]] = field(default=None, repr=False, compare=False)
 
     def paragraphs(self) -> Iterator[Paragraph]:
         return (b for b in self.blocks if isinstance(b, Paragraph))

@@ -41,6 +41,7 @@ WARNING_CODES = {
     "no_text_layer": "a scanned PDF (or scanned pages) and OCR off or not installed (the detail says how to install it)",
     "ocr_used": "pages read from images by OCR (listed)",
     "ocr_low_confidence": "a number OCR read with low confidence (table, key): check it against the page",
+    "ocr_suspect": "a number OCR read that breaks a rule of the template even after a re-read (table, key): it keeps its value",
     "garbled_text": "a PDF page whose font has no Unicode map; its table cells never become numbers",
     "page_unreadable": "a PDF page that could not be parsed",
     "truncated": "a file that ends early (read as far as it goes)",

@@ -91,6 +91,12 @@ class Limits:
     #: cut (a ``bfrange`` over 16.7M codes took 2.4 GB; 2-byte codes hold 65,536)
     max_cmap_codes: int = 131_072
 
+    # -- OCR --------------------------------------------------------------------
+    #: pixels of one page image rendered for OCR (an A4 page at 150 dpi is 2.2 M,
+    #: at 300 dpi 8.7 M); a larger page is rendered at the dpi that fits, so a
+    #: 14,400-point page costs what an A4 page does, not gigabytes
+    max_ocr_pixels: int = 9_000_000
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from . import grammar as grammar_mod
 from .document import Block, Document, Paragraph, Table
 from .errors import ExtractError, warning
-from .layout import checks, classify, facts, problems, sections, tables
+from .layout import checks, classify, facts, problems, reread, sections, tables
 from .readers import read_document
 from .report import Report, Section, Subsection, TableResult
 from .source import DEFAULT_MAX_BYTES, InputLike, Source, as_source, ocr_mode, require_ocr
@@ -148,4 +148,6 @@ def _add_tables(report: Report, document: Document, src: Source, has_sections: b
         report.tables[name] = TableResult(cells=mt.cells, provenance=mt.provenance,
                                           location={"page": mt.page} if mt.page else {})
     report.warnings.extend(found_tables.warnings)
+    if document.reread is not None:  # OCR numbers that break a rule are read again
+        report.warnings.extend(reread.reread_broken_rules(report.tables, document.reread, g))
     report.checks = checks.run_checks({n: t.cells for n, t in report.tables.items()}, g)

@@ -10,7 +10,7 @@ nothing is downloaded at run time.
 The result is made to look like a born-digital page: every OCR text box becomes
 characters with boxes in PDF points, the rules become edges, and the page goes
 through the same table finder, line builder and cross-page assembly as any PDF
-page (:func:`gaiextract.readers.pdf.scan_page`'s data, a ``PageScan``). So tables
+page (:func:`gaiextract.readers.pdf.scan_page`'s data, a ``readers.pdf_page.PageScan``). So tables
 crossing pages are stitched, running heads dropped and headings found exactly as
 on text pages, and provenance keeps page + bbox.
 
@@ -26,17 +26,20 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..document import Document, Table
 from .. import source
+from ..document import Document, Table
+from ..errors import warning
+from ..limits import DEFAULT_LIMITS, Limits
 from ..source import OCR_INSTALL_HINT as INSTALL_HINT
 from .pdf_tables import DEFAULT_SETTINGS, TableSettings, find_tables
 from .pdf_text import build_lines
 
 if TYPE_CHECKING:
-    from .pdf import PageScan
+    from .pdf_page import PageScan
     from .pdf_tables import PageTable
 
 _DIGIT = re.compile(r"\d")
@@ -60,9 +63,28 @@ class OcrSettings:
     cell_inset_px: int = 3
     #: a page whose text scores below this on average is tried upside down
     upside_down_score: float = 0.75
-    #: ONNX Runtime threads per process; None: $GAIEXTRACT_OCR_THREADS, else -1
-    #: (its default, all cores). `gaiextract batch` sets 1 per worker process.
+    #: the cores OCR may use in this process; None: $GAIEXTRACT_OCR_THREADS, else
+    #: every core. `gaiextract batch` sets 1 per worker process.
     threads: int | None = None
+    #: read a document's pages in parallel threads, one per core of ``threads``: a
+    #: page's rendering, straightening, rules and tables (Python and numpy) overlap
+    #: another's inference, which runs one at a time on ``threads`` ONNX threads
+    #: (its activations are a page's largest allocation). Off by default, for
+    #: memory: measured with benchmarks/bench_ocr.py on a shared 2-core machine,
+    #: 6.8 against 9.2 s/page but 719 against 655 MB at the peak (two pages' images
+    #: and masks; under heavier load one run showed no gain at all)
+    parallel_pages: bool = False
+    #: give the heap ONNX Runtime freed back to the system after each page (glibc's
+    #: malloc_trim; elsewhere nothing): without it a process keeps ~350 MB it no
+    #: longer uses after its first page, and the next page's peak comes on top
+    trim_memory: bool = True
+    #: text detection runs on the page image reduced to this longer side (pixels;
+    #: 0: the full image); the recogniser still reads every line at full resolution
+    det_max_side: int = 1280
+    #: resolution of a re-read (cells whose numbers break a rule of the template)
+    reread_dpi: int = 300
+    #: white margin around a re-read cell (pixels): the detector needs one
+    reread_pad_px: int = 24
 
 
 DEFAULT_OCR = OcrSettings()
@@ -78,6 +100,10 @@ class OcrUnavailable(RuntimeError):
 
 
 _ENGINE = None
+#: one inference at a time, on every core of OcrSettings.threads: the models'
+#: activations are the largest allocations of a page (hundreds of MB); pages read
+#: in parallel overlap everything else (rendering, straightening, rules, tables)
+_INFERRING = threading.Lock()
 
 
 def engine(settings: OcrSettings = DEFAULT_OCR):
@@ -91,23 +117,41 @@ def engine(settings: OcrSettings = DEFAULT_OCR):
         import logging
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        n = settings.threads
-        if n is None:
-            n = int(os.environ.get("GAIEXTRACT_OCR_THREADS", "-1"))
+        n = cores(settings)
         _ENGINE = RapidOCR(text_score=settings.min_score, det_use_cuda=False,
                            intra_op_num_threads=n, inter_op_num_threads=1)
     return _ENGINE
+
+
+def cores(settings: OcrSettings = DEFAULT_OCR) -> int:
+    """The cores OCR may use: ``settings.threads``, else $GAIEXTRACT_OCR_THREADS,
+    else all of this process's."""
+    n = settings.threads
+    if n is None:
+        try:
+            n = int(os.environ.get("GAIEXTRACT_OCR_THREADS", "0"))
+        except ValueError:
+            n = 0
+    if n is None or n <= 0:
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, n)
 
 
 @dataclass
 class OcrPage:
     """What OCR makes of one page: a PageScan plus the boxes of uncertain numbers."""
 
-    scan: PageScan  # readers.pdf.PageScan
+    scan: PageScan  # readers.pdf_page.PageScan
     uncertain: list[tuple[tuple[float, float, float, float], float]] = field(default_factory=list)  # [(bbox, score)] in points
     scores: list[tuple[tuple[float, float, float, float], float]] = field(default_factory=list)  # (bbox, score) of every text box
     angle: float = 0.0
     sideways: bool = False
+    #: the dpi the page was rendered at (below OcrSettings.dpi for a page over
+    #: Limits.max_ocr_pixels) and how its image was straightened (for re-reads)
+    dpi: float = 150.0
+    turn: PageTurn = field(default_factory=lambda: PageTurn())
+    #: the PDF the page is in (for re-reads; the caller's bytes, not a copy)
+    data: bytes = field(default=b"", repr=False)
 
 
 class _ImagePage:
@@ -139,27 +183,112 @@ def box_chars(text: str, x0: float, top: float, x1: float, bottom: float, score:
     return out
 
 
-def _recognise(eng, grey) -> list[Any]:
+def _recognise(eng, grey, settings: OcrSettings = DEFAULT_OCR) -> list[Any]:
+    """Text boxes of a grey page image: ``[(quad, text, score)]`` in its pixels.
+
+    Detection runs on the image reduced so that its longer side is at most
+    ``settings.det_max_side`` and never enlarged (RapidOCR's own call enlarges
+    the shorter side to 736 pixels: a tall narrow page became a detector input
+    of tens of megapixels); the recogniser reads each line from the
+    full-resolution image, where the digits are sharp."""
     import numpy as np
 
-    result, _ = eng(np.ascontiguousarray(grey), use_cls=False)
-    return result or []
+    img = np.ascontiguousarray(grey)
+    if img.ndim == 2:
+        img = np.stack([img] * 3, axis=-1)
+    det = eng.text_det
+    try:
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+    except ImportError:  # another layout of the package: its own call
+        with _INFERRING:
+            result, _ = eng(img, use_cls=False)
+        return result or []
+    limit = settings.det_max_side or max(img.shape[:2])
+    prepared = DetPreProcess(limit, "max", det.mean, det.std)(img)
+    if prepared is None:
+        return []
+    with _INFERRING:
+        preds = det.infer(prepared)[0]
+    boxes, _ = det.postprocess_op(preds, img.shape[:2])
+    boxes = det.filter_tag_det_res(boxes, img.shape[:2])
+    if boxes is None or not len(boxes):
+        return []
+    boxes = eng.sorted_boxes(np.asarray(boxes, dtype=np.float32))
+    crops = eng.get_crop_img_list(img, boxes)
+    with _INFERRING:
+        rec, _ = eng.text_rec(crops)
+    return [[box.tolist(), r[0], float(r[1])] for box, r in zip(boxes, rec)
+            if r[0] and float(r[1]) >= eng.text_score]
+
+
+def render_dpi(width_pt: float, height_pt: float, dpi: float, limits: Limits = DEFAULT_LIMITS) -> float:
+    """``dpi``, or the lower one at which the page image holds at most
+    ``limits.max_ocr_pixels`` pixels (counted as pdfium rounds them, up)."""
+    import math
+
+    def pixels(d: float) -> float:
+        s = d / 72
+        return math.ceil(max(1.0, width_pt) * s) * math.ceil(max(1.0, height_pt) * s)
+
+    got = float(dpi)
+    while pixels(got) > limits.max_ocr_pixels and got > 1e-3:
+        got *= min(0.999, (limits.max_ocr_pixels / pixels(got)) ** 0.5)
+    return got
+
+
+@dataclass(frozen=True)
+class PageTurn:
+    """How a page image was straightened: turned sideways, levelled by ``angle``
+    degrees, turned upside down (applied in that order)."""
+
+    sideways: bool = False
+    angle: float = 0.0
+    flipped: bool = False
+
+
+def render_page(pdf, index: int, dpi: float, limits: Limits = DEFAULT_LIMITS):
+    """Page ``index`` of an open pypdfium2 document as a grey PIL image, and the dpi
+    it was rendered at (lower than ``dpi`` for a page over ``limits.max_ocr_pixels``)."""
+    page = pdf[index]
+    try:
+        w, h = page.get_size()
+        dpi = render_dpi(w, h, dpi, limits)
+        pil = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        page.close()
+    return pil, dpi
+
+
+def turn(pil, how: PageTurn):
+    """The page image straightened as ``how`` says."""
+    from PIL import Image
+
+    if how.sideways:
+        pil = pil.rotate(-90, expand=True, fillcolor=255)
+    if how.angle:
+        pil = pil.rotate(how.angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    if how.flipped:
+        pil = pil.rotate(180, fillcolor=255)
+    return pil
 
 
 def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
-              table_settings: TableSettings = DEFAULT_SETTINGS):
+              table_settings: TableSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS):
     """OCR page ``index`` (0-based) of an open pypdfium2 document."""
+    pil, dpi = render_page(pdf, index, settings.dpi, limits)
+    return read_image(pil, dpi, number, settings, table_settings)
+
+
+def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR,
+               table_settings: TableSettings = DEFAULT_SETTINGS) -> OcrPage:
+    """OCR a rendered page image (grey PIL image at ``dpi``) as page ``number``.
+    Thread-safe: pdfium is not, so pages are rendered first, one at a time."""
     import numpy as np
     from PIL import Image
 
     from . import ocr_image as oi
-    from .pdf import PageScan
+    from .pdf_page import PageScan
 
-    page = pdf[index]
-    try:
-        pil = page.render(scale=settings.dpi / 72, grayscale=True).to_pil().convert("L")
-    finally:
-        page.close()
     grey = np.asarray(pil)
     mask = oi.ink_mask(grey)
     sideways = oi.is_sideways(mask)
@@ -168,29 +297,36 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
         grey = np.asarray(pil)
         mask = oi.ink_mask(grey)
     angle = oi.estimate_skew(mask)
+    del mask
     if angle:
         pil = pil.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
         grey = np.asarray(pil)
-        mask = oi.ink_mask(grey)
     eng = engine(settings)
-    h_rules, v_rules = oi.find_rules(oi.ink_mask(grey, lenient=True), settings.dpi)
-    result = _recognise(eng, oi.erase_rules(grey, h_rules, v_rules))
+    h_rules, v_rules = oi.find_rules(oi.ink_mask(oi.unshade(grey), lenient=True), dpi)
+    erased = oi.erase_rules(grey, h_rules, v_rules)
+    result = _recognise(eng, erased, settings)
+    flipped = False
     if result and _mean_score(result) < settings.upside_down_score:
-        flipped = pil.rotate(180, fillcolor=255)
-        g2 = np.asarray(flipped)
-        h2, v2 = oi.find_rules(oi.ink_mask(g2, lenient=True), settings.dpi)
-        r2 = _recognise(eng, oi.erase_rules(g2, h2, v2))
+        turned = pil.rotate(180, fillcolor=255)
+        g2 = np.asarray(turned)
+        h2, v2 = oi.find_rules(oi.ink_mask(oi.unshade(g2), lenient=True), dpi)
+        e2 = oi.erase_rules(g2, h2, v2)
+        r2 = _recognise(eng, e2, settings)
         if _mean_score(r2) > _mean_score(result):
-            pil, grey, result, h_rules, v_rules = flipped, g2, r2, h2, v2
+            pil, grey, erased, result, h_rules, v_rules = turned, g2, e2, r2, h2, v2
+            flipped = True
 
-    k = 72.0 / settings.dpi
+    k = 72.0 / dpi
     width, height = pil.width * k, pil.height * k
     out = OcrPage(scan=PageScan(number=number, width=width, height=height), angle=angle,
-                  sideways=sideways)
-    ink = oi.ink_mask(oi.erase_rules(grey, h_rules, v_rules))
+                  sideways=sideways, dpi=dpi, turn=PageTurn(sideways, angle, flipped))
+    ink = oi.ink_mask(erased)
 
-    def slash(box: tuple[float, float, float, float]) -> bool:
-        return oi.is_slash(ink, tuple(v / k for v in box))
+    def slash(box: tuple[float, float, float, float]) -> str | None:
+        """The placeholder a lone 1-like glyph really is, from its ink: "/" for a
+        slanting stroke, "—" for a flat one; None for a digit."""
+        px = tuple(v / k for v in box)
+        return "/" if oi.is_slash(ink, px) else "—" if oi.is_flat(ink, px) else None
 
     chars: list[dict[str, Any]] = []
     for quad, text, score in result:
@@ -205,25 +341,47 @@ def read_page(pdf, index: int, number: int, settings: OcrSettings = DEFAULT_OCR,
         fake = _ImagePage(width, height)
         tables, rest = find_tables(fake, chars, number, table_settings, edges=edges) if edges \
             else ([], chars)
-        erased = oi.erase_rules(grey, h_rules, v_rules)
         if _rescue_empty_cells(eng, erased, tables, k, out, chars, settings, slash):
             tables, rest = find_tables(fake, chars, number, table_settings, edges=edges)
         scan.tables = tables
         scan.lines = build_lines(rest, number)
     scan.n_chars = len(chars)
+    if settings.trim_memory:
+        trim_heap()
     return out
+
+
+def trim_heap() -> None:
+    """Return freed heap memory to the system (glibc ``malloc_trim``; a no-op
+    where there is no glibc)."""
+    global _LIBC
+    if _LIBC is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # noqa: B018  (AttributeError where it is missing)
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: Any = None
 
 
 def _add_box(out: OcrPage, chars: list[dict[str, Any]], text: str, box: tuple[float, float, float, float], score: float,
              settings: OcrSettings, slash=None) -> None:
     """One recognised text box: its characters, its score, and whether a number
     in it is uncertain (low score, or letters read where digits stand).
-    ``slash(box)`` tells whether a lone upright-looking glyph is really "/"."""
+    ``slash(box)`` tells whether a lone upright-looking glyph is really the
+    placeholder "/" or a dash (its ink slants, or lies flat)."""
     text = " ".join(text.split())  # Latin words keep their spaces
     if not text:
         return
-    if text in _SLASH_READINGS and slash is not None and slash(box):
-        text = "/"  # the placeholder, read as 1 or L
+    if text in _SLASH_READINGS and slash is not None:
+        text = slash(box) or text  # the placeholder "/" or a dash, read as 1 or L
     if _LONE_DASH.match(text):  # a dash in a cell, read as the character 一
         text = "—"
     fixed = _digits_for_letters(text)
@@ -272,14 +430,15 @@ def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPa
             if (iy1 - iy0 + 1) * 3 < (ix1 - ix0 + 1):
                 continue  # a flat mark: a dash, a placeholder
             box = ((x0 + ix0) * k, (y0 + iy0) * k, (x0 + ix1 + 1) * k, (y0 + iy1 + 1) * k)
-            if slash is not None and slash(box):  # the placeholder "/": no need to read it
+            if slash is not None and slash(box) == "/":  # the placeholder "/": no need to read it
                 _add_box(out, chars, "/", box, 1.0, settings)
                 added = True
                 continue
             # the full detector + recogniser on the cell alone, with a white margin
             # (the recogniser alone, on a tight crop, reads 0 as 回)
             sub = np.pad(crop, ((16, 16), (16, 16)), constant_values=255)
-            res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
+            with _INFERRING:
+                res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
             for quad, text, score in res or []:
                 xs = [(x0 - 16 + p[0]) * k for p in quad]
                 ys = [(y0 - 16 + p[1]) * k for p in quad]
@@ -300,23 +459,104 @@ def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> 
 
 
 def read_pages(data: bytes, numbers: list[int], settings: OcrSettings = DEFAULT_OCR,
-               table_settings: TableSettings = DEFAULT_SETTINGS) -> dict[int, OcrPage]:
+               table_settings: TableSettings = DEFAULT_SETTINGS,
+               limits: Limits = DEFAULT_LIMITS) -> dict[int, OcrPage]:
     """OCR the given 1-based pages of a PDF: ``{number: OcrPage}``."""
     try:
         import pypdfium2 as pdfium
     except ImportError as exc:
         raise OcrUnavailable(INSTALL_HINT) from exc
     engine(settings)
+    workers = min(cores(settings), len(numbers)) if settings.parallel_pages else 1
+    pages: dict[int, OcrPage] = {}
     pdf = pdfium.PdfDocument(data)
     try:
-        return {n: read_page(pdf, n - 1, n, settings, table_settings) for n in numbers}
+        if workers <= 1:
+            pages = {n: read_page(pdf, n - 1, n, settings, table_settings, limits) for n in numbers}
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers, thread_name_prefix="gaiextract-ocr") as pool:
+                for i in range(0, len(numbers), workers):  # a few page images alive at a time
+                    chunk = numbers[i:i + workers]
+                    images = [render_page(pdf, n - 1, settings.dpi, limits) for n in chunk]
+                    done = pool.map(lambda job: read_image(job[1][0], job[1][1], job[0], settings,
+                                                           table_settings), zip(chunk, images))
+                    pages.update(zip(chunk, done))
     finally:
         pdf.close()
+    for page in pages.values():
+        page.data = data
+    return pages
+
+
+class Rereader:
+    """What the OCR reader attaches to its Document as ``Document.reread``: read a
+    box of an OCR page again from a fresh rendering at another resolution.
+
+    ``reader(page, bbox, dpi) -> text``: ``bbox`` in the page's points as the
+    first reading placed it (the straightened image's frame), ``dpi`` the new
+    resolution (bounded by ``Limits.max_ocr_pixels``). The page is rendered again
+    and straightened the way the first reading straightened it; the box, inset
+    from its rules and padded with white, goes through detection and recognition
+    on its own. The last rendered page is kept, so the cells of one page cost one
+    rendering. Readers know nothing of the template: what to re-read is decided
+    after the table checks (:mod:`gaiextract.layout.reread`)."""
+
+    def __init__(self, data: bytes, pages: dict[int, OcrPage], settings: OcrSettings = DEFAULT_OCR,
+                 limits: Limits = DEFAULT_LIMITS):
+        self._data = data
+        self._turns = {n: (p.turn, p.dpi) for n, p in pages.items()}
+        self.settings = settings
+        self.limits = limits
+        self._cached: tuple[tuple[int, float], Any, float] | None = None
+
+    def pages(self) -> set[int]:
+        return set(self._turns)
+
+    def _image(self, number: int, dpi: float):
+        import numpy as np
+        import pypdfium2 as pdfium
+
+        if self._cached is not None and self._cached[0] == (number, dpi):
+            return self._cached[1], self._cached[2]
+        how, first_dpi = self._turns[number]
+        pdf = pdfium.PdfDocument(self._data)
+        try:
+            pil, got = render_page(pdf, number - 1, dpi, self.limits)
+        finally:
+            pdf.close()
+        grey = np.asarray(turn(pil, how))
+        self._cached = ((number, dpi), grey, got)
+        return grey, got
+
+    def __call__(self, page: int, bbox: tuple[float, float, float, float], dpi: int) -> str:
+        import numpy as np
+
+        if page not in self._turns:
+            return ""
+        grey, got = self._image(page, float(dpi))
+        s = got / 72.0
+        inset = self.settings.cell_inset_px * got / self._turns[page][1]
+        x0, y0 = max(0, int(bbox[0] * s + inset)), max(0, int(bbox[1] * s + inset))
+        x1, y1 = min(grey.shape[1], int(bbox[2] * s - inset)), min(grey.shape[0], int(bbox[3] * s - inset))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return ""
+        pad = self.settings.reread_pad_px
+        crop = np.pad(grey[y0:y1, x0:x1], ((pad, pad), (pad, pad)), constant_values=255)
+        with _INFERRING:
+            res, _ = engine(self.settings)(np.ascontiguousarray(crop), use_cls=False)
+        boxes = sorted(res or [], key=lambda r: min(p[0] for p in r[0]))
+        return "".join(_digits_for_letters(" ".join(str(r[1]).split())) for r in boxes)
 
 
 def mark_cells(doc: Document, pages: dict[int, OcrPage]) -> None:
     """Tables on OCR pages get ``origin="ocr"``; their cells the lowest score of
-    the text inside, and ``uncertain`` when a number in them scored low."""
+    the text inside, and ``uncertain`` when a number in them scored low. The
+    document gets its re-read capability (:class:`Rereader`)."""
+    data = next((p.data for p in pages.values() if p.data), b"")
+    if data:
+        doc.reread = Rereader(data, pages)
     for table in doc.tables():
         if not isinstance(table, Table):
             continue
@@ -354,7 +594,8 @@ def pages_to_read(mode: str, scans: list[PageScan], garbled: set[int]) -> list[i
 
 def apply(data: bytes, scans: list[PageScan], warnings: list[dict[str, Any]], mode: str, garbled: set[int],
           settings: OcrSettings = DEFAULT_OCR,
-          table_settings: TableSettings = DEFAULT_SETTINGS) -> dict[int, OcrPage]:
+          table_settings: TableSettings = DEFAULT_SETTINGS,
+          limits: Limits = DEFAULT_LIMITS) -> dict[int, OcrPage]:
     """The PDF reader's OCR hook: replace the ``PageScan`` of every page that
     needs OCR (see :func:`pages_to_read`) by what OCR reads on its image, and say
     so in an ``ocr_used`` warning. Returns ``{page: OcrPage}`` for
@@ -363,12 +604,16 @@ def apply(data: bytes, scans: list[PageScan], warnings: list[dict[str, Any]], mo
     numbers = pages_to_read(mode, scans, garbled)
     if not numbers or not source.ocr_available():
         return {}
-    pages = read_pages(data, numbers, settings, table_settings)
+    pages = read_pages(data, numbers, settings, table_settings, limits)
     for n, page in pages.items():
         scans[n - 1] = page.scan
     turned = [n for n, p in pages.items() if p.sideways]
     detail = f"{len(numbers)} page(s) read from their image by OCR at {settings.dpi} dpi"
     if turned:
         detail += f"; turned sideways page(s) {turned}"
-    warnings.append({"code": "ocr_used", "pages": numbers, "detail": detail})
+    lower = {n: round(p.dpi) for n, p in pages.items() if p.dpi < settings.dpi - 0.5}
+    if lower:
+        detail += (f"; page(s) over Limits.max_ocr_pixels ({limits.max_ocr_pixels}) rendered at a "
+                   f"lower dpi: {lower}")
+    warnings.append(warning("ocr_used", pages=numbers, detail=detail))
     return pages

@@ -52,6 +52,14 @@ class ImageSettings:
     strut_min_px: int = 10
     strut_max_px: int = 200
     strut_cover: float = 0.97
+    #: shaded cells (WPS's light-blue block rows scan as mid grey, and half their
+    #: pixels pass the lenient ink threshold): a pixel between the ink threshold
+    #: and this many levels under the paper, whose neighbourhood (a window this
+    #: wide) is as grey, is shading, and is made paper before rules are looked for
+    shade_margin: int = 12
+    shade_window: int = 5
+    #: ... only on a page where at least this share of pixels is shading
+    shade_min_share: float = 0.002
 
 
 DEFAULT_IMAGE = ImageSettings()
@@ -61,6 +69,34 @@ def ink_mask(grey: np.ndarray, lenient: bool = False) -> np.ndarray:
     """Dark pixels (True) by Otsu's threshold on the grey histogram. ``lenient``
     moves the threshold half way towards the paper's grey: thin rules, made
     lighter by scanning and JPEG, stay unbroken."""
+    threshold = _otsu(grey)
+    if lenient:
+        threshold = (threshold + int(np.median(grey))) // 2
+    return grey <= threshold  # Otsu: levels up to the threshold are the dark class
+
+
+def unshade(grey: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> np.ndarray:
+    """The page with shaded areas turned to paper (for finding rules: a rule on the
+    edge of a shaded cell then has blank page on both sides, like any other).
+    Dark pixels — text, rules, their blurred edges — are kept."""
+    from PIL import ImageFilter
+
+    paper = int(np.median(grey))
+    lo = _otsu(grey)
+    hi = paper - s.shade_margin
+    if hi <= lo:
+        return grey
+    grey_mid = (grey > lo) & (grey <= hi)
+    around = np.asarray(Image.fromarray(grey).filter(ImageFilter.MedianFilter(s.shade_window)))
+    shade = grey_mid & (around > lo) & (around <= hi)
+    if shade.mean() < s.shade_min_share:
+        return grey
+    out = grey.copy()
+    out[shade] = paper
+    return out
+
+
+def _otsu(grey: np.ndarray) -> int:
     hist = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
     levels = np.arange(256, dtype=np.float64)
@@ -71,10 +107,7 @@ def ink_mask(grey: np.ndarray, lenient: bool = False) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (mu * w0 / total - m0) ** 2 / (w0 * w1 / total)
     between[~np.isfinite(between)] = 0
-    threshold = int(np.argmax(between))
-    if lenient:
-        threshold = (threshold + int(np.median(grey))) // 2
-    return grey <= threshold  # Otsu: levels up to the threshold are the dark class
+    return int(np.argmax(between))
 
 
 def _profile_energy(mask: np.ndarray, axis: int) -> float:
@@ -247,6 +280,27 @@ def erase_rules(grey: np.ndarray, h: list[tuple[float, int, int]], v: list[tuple
     return out
 
 
+def is_flat(mask: np.ndarray, box: tuple[float, ...], ratio: float = 2.5) -> bool:
+    """Is the ink in ``box`` (pixels) a flat mark — a dash the recogniser read as
+    1 or l — at least ``ratio`` times as wide as it is high?"""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    crop = mask[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    ys, xs = np.nonzero(crop)
+    if len(xs) < 4:
+        return False
+    return int(xs.max() - xs.min() + 1) >= ratio * int(ys.max() - ys.min() + 1)
+
+
+def _top_bar(crop: np.ndarray, share: float = 0.25, wide: float = 2.5) -> bool:
+    """Does a horizontal bar cap the ink (the top ``share`` of its rows holds a row
+    ``wide`` times as wide as the stroke's median row)?"""
+    widths = [int(r.sum()) for r in crop if r.any()]
+    if len(widths) < 6:
+        return False
+    top = widths[:max(1, round(len(widths) * share))]
+    return max(top) >= wide * float(np.median(widths))
+
+
 def is_slash(mask: np.ndarray, box: tuple[float, ...], slope: float = 0.25) -> bool:
     """Is the ink in ``box`` (pixels) one slanting stroke — the placeholder "/",
     which the recogniser reads as 1, l or L? Its ink centre moves sideways from
@@ -256,6 +310,8 @@ def is_slash(mask: np.ndarray, box: tuple[float, ...], slope: float = 0.25) -> b
     rows = [(y, float(np.flatnonzero(r).mean())) for y, r in enumerate(crop) if r.any()]
     if len(rows) < 6:
         return False
+    if _top_bar(crop):
+        return False  # a 7: its slanting stroke hangs from a bar
     ys = np.array([r[0] for r in rows], dtype=np.float64)
     xs = np.array([r[1] for r in rows])
     return abs(float(np.polyfit(ys, xs, 1)[0])) > slope

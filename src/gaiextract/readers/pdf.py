@@ -81,7 +81,7 @@ class PdfReader(Reader):
         if b"%PDF-" not in source.data[:1024]:
             raise ExtractError("unsupported_format", "not a PDF (no %PDF- header)", source.name)
         scans, warnings = self._scan(source)
-        pages = _ocr_hook(source, scans, warnings, self.settings)
+        pages = _ocr_hook(source, scans, warnings, self.settings, self.limits)
         doc = assemble(scans, warnings, self.settings, ocr_mode=source.ocr)
         if pages:
             from .ocr import mark_cells
@@ -308,7 +308,8 @@ def _is_garbled(s: PageScan) -> bool:
     return s.n_garbled >= GARBLED_MIN and s.n_garbled > GARBLED_SHARE * max(1, s.n_chars)
 
 
-def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[ReportWarning], settings: TableSettings) -> dict[int, OcrPage]:
+def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[ReportWarning], settings: TableSettings,
+              limits: Limits = DEFAULT_LIMITS) -> dict[int, OcrPage]:
     """Pages without usable text read from their image (readers/ocr.py)."""
     mode = source.ocr
     garbled = {s.number for s in scans if _is_garbled(s)}
@@ -317,7 +318,7 @@ def _ocr_hook(source: Source, scans: list[PageScan], warnings: list[ReportWarnin
     from . import ocr
 
     before = {s.number: s for s in scans}
-    pages = ocr.apply(source.data, scans, warnings, mode, garbled, table_settings=settings)
+    pages = ocr.apply(source.data, scans, warnings, mode, garbled, table_settings=settings, limits=limits)
     for n in sorted(garbled & set(pages)):
         s = before[n]
         warnings.append(warning("garbled_text", page=n,
