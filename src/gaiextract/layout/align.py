@@ -10,13 +10,11 @@ variants and checks come from the grammar's :class:`TableSpec`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..document import Table
 from ..grammar import TableGrammar, TableSpec
-from ..values import TEXT, parse_cell
-from . import splits
-from .mapped import MappedTable, unsettled
+from .anchor import AnchoredRow, Placer, choose_layout
+from .mapped import MappedTable
 from .stream import SETTINGS as STREAM
 from .stream import (
     Anchored,
@@ -29,9 +27,6 @@ from .stream import (
     group_targets,
     row_targets,
 )
-
-if TYPE_CHECKING:
-    from ..values import Number
 
 
 @dataclass
@@ -60,7 +55,7 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict[str, list[str]] 
         return map_stream(spec, source.stream, dimensions)
     from .grid import map_grid
 
-    return map_grid(spec, source.blocks, source.captions)
+    return map_grid(spec, source.blocks, source.captions, dimensions)
 
 
 # --------------------------------------------------------------------------- stream
@@ -68,7 +63,7 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict[str, list[str]] 
 def map_stream(spec: TableSpec, stream: Stream, dimensions: dict[str, list[str]] | None = None) -> MappedTable:
     """The table from a stream: each layout's best anchor chain filled; the layout whose
     identifying labels are near its rows wins, then the one with most values."""
-    best: tuple[tuple[int, int, int], MappedTable] | None = None
+    candidates = []
     for lay in spec.layouts:
         for chain, targets in _chains(spec, lay, stream):
             hits = _identify_hits(lay, chain, stream)
@@ -77,12 +72,8 @@ def map_stream(spec: TableSpec, stream: Stream, dimensions: dict[str, list[str]]
             mt = _fill(spec, chain, targets, stream, dimensions)
             mt.edition_hits = hits
             mt.edition = lay.edition
-            score = (len(mt.edition_hits), sum(1 for v in mt.cells.values() if v is not None), len(mt.cells))
-            if best is None or score > best[0]:
-                best = (score, mt)
-    if best is None:
-        return MappedTable(spec.name, source="stream")
-    return best[1]
+            candidates.append(mt)
+    return choose_layout(candidates, spec.name, "stream")
 
 
 def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[list[Anchored], list[Target]]]:
@@ -135,49 +126,13 @@ def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> 
 
 def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream: Stream,
           dimensions: dict[str, list[str]] | None) -> MappedTable:
-    """Values for each anchored row: as printed when the tokens match the cells one to one,
-    else split by the template's arithmetic (within the row, then across rows)."""
-    mt = MappedTable(spec.name, source="stream")
-    fixed: dict[str, Number | None] = {}
-    runs: list[splits.SplitResult] = []
-    where: dict[str, tuple[str, int | None, str | None, str]] = {}  # key -> (raw, page, label, how)
-    row_sets = []
+    """Each anchor is an anchored row of the one engine (``anchor.Placer``)."""
+    placer = Placer(spec, MappedTable(spec.name, source="stream"), dimensions)
     for i, a in enumerate(chain):
         keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)
-        row_sets.append(set(keys))
         run = a.hit.run
-        label = None if a.target.header else stream.raw[a.hit.start:a.hit.end]
-        page = stream.page_at(a.hit.start)
-        if len(run.tokens) == len(keys):
-            for k, _tok, raw in zip(keys, run.tokens, run.raw):
-                val = parse_cell(raw)
-                if val.kind == TEXT:
-                    mt.warnings.append({"code": "cell_unparsed", "table": spec.name, "key": k,
-                                        "detail": f"cannot read {raw!r} as a number"})
-                fixed[k] = val.value
-                where[k] = (raw, page, label, "stream")
-            continue
-        raw_run = stream.raw[run.start:run.end]
-        eqs = splits.row_equations(spec, keys) if spec.checks else []
-        res = splits.split_run(run.tokens, keys, eqs)
-        if res.found == 0 and not res.exhausted and eqs:
-            # the report's own row arithmetic may be wrong: read the run without it
-            res = splits.split_run(run.tokens, keys, [])
-        runs.append(res)
-        for k in keys:
-            where[k] = (raw_run, page, label, "split")
-    all_keys = list(where)
-    cross = [e for e in splits.table_equations(spec, all_keys, dimensions)
-             if not any(set(e.keys) <= rs for rs in row_sets)] if spec.checks else []
-    choice = splits.choose_jointly(runs, fixed, cross)
-    for k in all_keys:
-        raw, page, label, how = where[k]
-        if k in fixed:
-            mt.put_value(k, fixed[k], raw, how, page, label)
-        elif k in choice.values:
-            mt.put_value(k, choice.values[k], raw, how, page, label)
-        else:
-            res = next(r for r in runs if k in r.keys)
-            unsettled(mt, k, res, choice.ambiguous.get(k, []), raw, page, label)
-    return mt
-
+        placer.place(AnchoredRow(
+            keys=keys, tokens=list(run.tokens), raw=list(run.raw), page=stream.page_at(a.hit.start),
+            label=None if a.target.header else stream.raw[a.hit.start:a.hit.end], how="stream",
+            run_text=stream.raw[run.start:run.end]))
+    return placer.settle()

@@ -33,22 +33,19 @@ from .grid_header import (
     header_order,
 )
 from .labels import best_match, match_score, norm_label
-from .mapped import MappedTable, unsettled
+from .anchor import AnchoredRow, Placer, choose_layout
+from .mapped import MappedTable
 
 #: the same cell texts recur in every block and every layout tried: read each once
 parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
 
 
-def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None) -> MappedTable:
-    """Map the blocks with each layout of the spec; keep the layout whose identifying
-    labels the header carries, then the one that places most cells."""
-    best: tuple[tuple[int, int], MappedTable] | None = None
-    for lay in spec.layouts:
-        mt = _GridMapper(spec, lay).map(blocks, captions or [None] * len(blocks))
-        score = (len(mt.edition_hits), len(mt.cells))
-        if best is None or score > best[0]:
-            best = (score, mt)
-    return best[1] if best else MappedTable(spec.name)
+def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None,
+             dimensions: dict[str, list[str]] | None = None) -> MappedTable:
+    """Map the blocks with each layout of the spec; keep the layout ``anchor.choose_layout``
+    prefers (its identifying labels in the header, then most values)."""
+    return choose_layout([_GridMapper(spec, lay, dimensions).map(blocks, captions or [None] * len(blocks))
+                          for lay in spec.layouts], spec.name, "grid")
 
 
 @dataclass
@@ -62,12 +59,12 @@ class _State:
 
 
 class _GridMapper:
-    def __init__(self, spec: TableSpec, lay: TableGrammar):
+    def __init__(self, spec: TableSpec, lay: TableGrammar, dimensions: dict[str, list[str]] | None = None):
         self.spec, self.lay = spec, lay
         self.out = MappedTable(spec.name, edition=lay.edition)
         self.st = _State()
-        #: (SplitResult, raw, label, page) of runs divided several ways
-        self.pending: list[tuple[splits.SplitResult, str, str | None, int | None]] = []
+        #: the one engine: grid rows are anchored rows of the template
+        self.placer = Placer(spec, self.out, dimensions)
         self.row_opts = {r.key: r.labels for r in lay.rows}
         self.group_opts = {g.id: g.labels for g in lay.groups}
         self.groups = {g.id: g for g in lay.groups}
@@ -101,8 +98,7 @@ class _GridMapper:
             if header:
                 self._read_header(table, header, start)
                 self._blank_below_header(table)
-        self._settle_splits()
-        return self.out
+        return self.placer.settle()
 
     def _blank_below_header(self, table: Table) -> None:
         """A table without row labels printed blank: a reader may drop its empty value row,
@@ -193,7 +189,9 @@ class _GridMapper:
                     self._put(f"{prefix}.{key}", c, label)
                 return
         labels, vals, trusted = run_labels, run_vals, False
-        if table.rectangular and self.st.colmap and len(self.st.colmap) >= len(run_vals):
+        # the header's column hint: trusted when every value printed lies under a column it names
+        stray = [c for c in run_vals if c.col not in self.st.colmap and c.text.strip()]
+        if table.rectangular and self.st.colmap and not stray:
             labels, vals = split_row(cells, self.st.colmap, None)
             trusted = all(c.col in self.st.colmap for c in vals)
         label = " ".join(c.text.strip() for c in labels if c.text.strip()) or None
@@ -226,63 +224,28 @@ class _GridMapper:
         order = self.st.order if self.st.order and len(self.st.order) == len(vals) else cols
         if self.allowed is not None:
             order = [k for k in order if self.lay.cell_key(row, k) in self.allowed] or cols
-        if len(vals) < len(order) and self._split_cells(row, order, vals, label):
+        keys = [self.lay.cell_key(row, col) for col in order]
+        page = vals[0].page if vals else None
+        if len(vals) == len(keys):
+            pairs = [(k, c) for k, c in zip(keys, vals) if self.allowed is None or k in self.allowed]
+            self.placer.place(AnchoredRow(keys=[k for k, _ in pairs], tokens=[c.text for _, c in pairs],
+                                          raw=[c.text for _, c in pairs], page=page, label=label, how="grid",
+                                          cells=[c for _, c in pairs]))
             return
-        if len(vals) != len(order):
-            self.out.warnings.append({"code": "row_shape", "table": self.spec.name,
-                                      **({"key": row} if row else {}),
-                                      "detail": f"{len(vals)} values for {len(order)} columns"})
-            if len(vals) > len(order):
-                vals = vals[-len(order):]
-        for key, c in zip(order, vals):
-            self._put(self.lay.cell_key(row, key), c, label)
-
-    def _split_cells(self, row: str | None, order: list[str], vals: list[Cell], label: str | None) -> bool:
-        """Fewer value cells than columns, holding runs of digits: divide them by the rules of
-        the row (settled across rows at the end of the table). False when that cannot be."""
+        # another count of value cells: the cells' printed tokens, divided by the template
+        keys = [k for k in keys if self.allowed is None or k in self.allowed]
         tokens: list[str | None] = []
+        raws: list[str] = []
         for c in vals:
             toks = splits.cell_tokens(c.text)
-            if toks is None:
-                return False
+            if toks is None:  # words among the values: no reading places them
+                tokens = []
+                break
             tokens += toks or [None]
-        keys = [k for k in (self.lay.cell_key(row, col) for col in order)
-                if self.allowed is None or k in self.allowed]
-        page = vals[0].page
-        if len(tokens) == len(keys):  # several values in one cell, divided by printed spaces
-            for k, tok in zip(keys, tokens):
-                self.out.put_value(k, None if tok is None else parse_cell(tok).value, tok or "", "grid",
-                                   page, label)
-            return True
-        if len(tokens) > len(keys) or not any(t and len(t) > 1 for t in tokens):
-            return False
-        eqs = splits.row_equations(self.spec, keys) if self.spec.checks else []
-        res = splits.split_run(tokens, keys, eqs)
-        if res.found == 0 and not res.exhausted and eqs:
-            res = splits.split_run(tokens, keys, [])
-        if res.found == 0 and not res.exhausted:
-            return False
-        raw = " ".join(c.text.strip() for c in vals)
-        self.pending.append((res, raw, label, page))
-        return True
-
-    def _settle_splits(self) -> None:
-
-        """Runs divided in several ways: the rules across rows choose where they can."""
-        if not self.pending:
-            return
-        runs = [p[0] for p in self.pending]
-        keys = list(self.out.cells) + [k for r in runs for k in r.keys]
-        row_sets = [set(r.keys) for r in runs]
-        cross = [e for e in splits.table_equations(self.spec, keys)
-                 if not any(set(e.keys) <= rs for rs in row_sets)] if self.spec.checks else []
-        choice = splits.choose_jointly(runs, dict(self.out.cells), cross)
-        for res, raw, label, page in self.pending:
-            for k in res.keys:
-                if k in choice.values:
-                    self.out.put_value(k, choice.values[k], raw, "split", page, label)
-                else:
-                    unsettled(self.out, k, res, choice.ambiguous.get(k, []), raw, page, label)
+            raws += [t or c.text.strip() for t in toks] or [c.text.strip()]
+        run_text = " ".join(c.text.strip() for c in vals)
+        self.placer.place(AnchoredRow(keys=keys, tokens=tokens, raw=raws, page=page, label=label, how="grid",
+                                      run_text=run_text))
 
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:
