@@ -69,3 +69,57 @@ def test_random_label_and_value_grids_never_raise():
 
 def _request_rows():
     return [HEAD] + [[lab] + [str(value(r, c)) for c in range(7)] for r, (_k, _g, lab) in enumerate(REQUEST_ROWS_2021)]
+
+
+# --------------------------------------------------------------------------- placeholder marks
+
+def _marked_values(r):
+    """A row whose zeros are printed as marks: [r+1, mark, mark, mark, x, mark, total]."""
+    x = (r // 3) % 2
+    return [r + 1, None, None, None, x or None, None, r + 1 + x]
+
+
+def _marked_text(mark: str) -> str:
+    """Flattened text: numbers separated by a space, marks run together with nothing between."""
+    parts = ["三、收到和处理政府信息公开申请情况", "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]
+    for r, (_key, group, text) in enumerate(REQUEST_ROWS_2021):
+        if group and (r == 0 or REQUEST_ROWS_2021[r - 1][1] != group):
+            parts.append(group)
+        printed = ""
+        for v in _marked_values(r):
+            if v is None:
+                printed += mark
+            else:
+                printed += (" " if printed and printed[-1].isdigit() else "") + str(v)
+        parts.append(text + printed)
+    return "".join(parts) + "四、政府信息公开行政复议、行政诉讼情况"
+
+
+@pytest.mark.parametrize("mark", ["/", "／", "—", "－"])
+def test_placeholder_marks_run_together_are_one_null_cell_each(mark):
+    from gaiextract.layout.align import StreamSource, map_table
+    from gaiextract.layout.stream import build_stream
+
+    mt = map_table(G.tables["requests"], StreamSource(build_stream([(_marked_text(mark), 1)])), G.dimensions)
+    cols = ["natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total"]
+    wrong, placed = [], 0
+    for r, (key, _g, _t) in enumerate(REQUEST_ROWS_2021):
+        for c, want in zip(cols, _marked_values(r)):
+            have = mt.cells.get(f"{key}.{c}", "<missing>")
+            if have == "<missing>" or (have is not None and have != want):
+                wrong.append((key, c, want, have))
+            placed += have is not None
+    assert wrong == []
+    # a run of slashes is exact; a run of dashes may be fewer cells, settled by the count
+    assert placed == sum(1 for r in range(len(REQUEST_ROWS_2021)) for v in _marked_values(r) if v is not None)
+
+
+def test_marks_the_count_cannot_settle_are_null_and_said():
+    """``5——5`` for three cells: one dash pair is one or two cells; two cells fit 5|—|—|5
+    in no way, so the row is null with row_shape, never shifted."""
+    from gaiextract.layout import splits
+
+    assert splits.split_run(["5", "——", "5"], ["a", "b", "c"], []).candidates == [(5, None, 5)]
+    assert splits.split_run(["5", "——", "5"], ["a", "b", "c", "d"], []).candidates == [(5, None, None, 5)]
+    res = splits.split_run(["5", "————", "5"], ["a", "b", "c"], [])
+    assert res.found == 0

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..errors import warning
 from ..grammar import TableSpec
+from ..values import mark_cells
 from . import splits
 from .mapped import MappedTable, unsettled
 
@@ -63,17 +64,29 @@ class Placer:
     #: the key sets of rows placed, so cross-row rules exclude a row's own
     row_sets: list[set[str]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        cols = {c.key for lay in self.spec.layouts for c in lay.columns if c.signed and c.key}
+        self._signed_cols = frozenset(cols)
+
+    def signed(self, key: str) -> bool:
+        """Whether the template lets this cell be negative (本年增/减)."""
+        return key.rsplit(".", 1)[-1] in self._signed_cols
+
     def place(self, row: AnchoredRow) -> None:
-        keys, toks = row.keys, row.tokens
+        keys = row.keys
         if not keys:
             return
+        if row.cells is None and not any(self.signed(k) for k in keys):
+            row = _unsigned(row)  # a minus where no column may be negative is a placeholder mark
+        toks = row.tokens
         self.row_sets.append(set(keys))
-        if len(toks) == len(keys):
+        if len(toks) == len(keys) and not any(t and (mark_cells(t) or (1, 1))[0] > 1 for t in toks):
             for i, k in enumerate(keys):
                 if row.cells is not None:
                     self.out.put(k, row.cells[i], label=row.label)
                 else:
                     self.out.put_raw(k, row.raw[i], row.how, row.page, row.label)
+                self.sign_check(k)
             return
         raw_run = row.run_text or " ".join(r.strip() for r in row.raw)
         if not toks:
@@ -84,12 +97,22 @@ class Placer:
             self.out.put_value(k, None, raw_run, "split", row.page, row.label)
         self.pending.append(_Pending(res, raw_run, row.label, row.page))
 
+    def sign_check(self, key: str) -> None:
+        """A negative value printed where the template allows none: null, said."""
+        v = self.out.cells.get(key)
+        if v is not None and v < 0 and not self.signed(key):
+            raw = self.out.provenance.get(key, {}).get("raw", "")
+            self.out.cells[key] = None
+            self.out.warnings.append(warning("cell_unparsed", table=self.spec.name, key=key,
+                                             detail=f"{raw!r} is negative where the column cannot be"))
+
     def _split(self, toks: list[str | None], keys: list[str]) -> splits.SplitResult:
         eqs = splits.row_equations(self.spec, keys) if self.spec.checks else []
-        res = splits.split_run(toks, keys, eqs)
+        signed = frozenset(k for k in keys if self.signed(k))
+        res = splits.split_run(toks, keys, eqs, signed=signed)
         if res.found == 0 and not res.exhausted and eqs:
             # the report's own row arithmetic may be wrong: read the run without it
-            res = splits.split_run(toks, keys, [])
+            res = splits.split_run(toks, keys, [], signed=signed)
         return res
 
     def _shape(self, keys: list[str], raw: str, row: AnchoredRow, detail: str) -> None:
@@ -116,6 +139,25 @@ class Placer:
                     unsettled(self.out, k, p.res, choice.ambiguous.get(k, []), p.raw, p.page, p.label)
         self.pending = []
         return self.out
+
+
+def _unsigned(row: AnchoredRow) -> AnchoredRow:
+    """``20-80`` in a row no column of which may be negative: ``20 | - | 80``."""
+    toks: list[str | None] = []
+    raws: list[str] = []
+    changed = False
+    for tok, raw in zip(row.tokens, row.raw):
+        if tok and tok[0] == "-" and len(tok) > 1 and tok[1].isdigit():
+            toks += [None, tok[1:]]
+            raws += [raw[:1], raw[1:]]
+            changed = True
+        else:
+            toks.append(tok)
+            raws.append(raw)
+    if not changed:
+        return row
+    return AnchoredRow(keys=row.keys, tokens=toks, raw=raws, page=row.page, label=row.label, how=row.how,
+                       run_text=row.run_text or " ".join(row.raw))
 
 
 def _row_of(keys: Sequence[str]) -> str:

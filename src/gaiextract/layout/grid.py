@@ -250,6 +250,7 @@ class _GridMapper:
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:
             self.out.put(key, cell, label=label)
+            self.placer.sign_check(key)
 
     # ------------------------------------------------------------------ labels
 

@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from ..grammar import TableGrammar
 from ..textnorm import matching_view, nfkc
 from .labels import norm_label
-from ..values import RUNNING_UNITS
+from ..values import RUNNING_UNITS, SIGN_WORDS, mark_cells
 from .splits import UNIT
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
 _SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
 _SEP = _SPACE + "|"
 #: a value token: signed/decimal digits with an optional unit, or a placeholder
-_TOKEN = re.compile(rf"[+\-]?\d[\d.,]*(?:{RUNNING_UNITS}|%)?|[—–―－]{{1,2}}|-{{1,2}}(?![\d-])|[/／](?![\d/])")
+_SIGNS = "|".join(re.escape(w) for w in SIGN_WORDS)
+_TOKEN = re.compile(rf"(?:[+\-]|{_SIGNS})?\d[\d.,]*(?:{RUNNING_UNITS}|%)?|[—–―－─]+|-{{2,}}|-(?![\d-])|[/／]+")
 _NUMBERING_AFTER = "、.．"
 
 
@@ -166,7 +167,10 @@ def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
             break
         if nxt and nxt not in _SEP and not _TOKEN.match(s, m.end()) and not _is_label_char(nxt):
             break
-        tokens.append(None if not any(c.isdigit() for c in tok) else UNIT.sub("", tok).rstrip("."))
+        if not any(c.isdigit() for c in tok):  # placeholder marks: one null cell, or a run of them
+            tokens.append(None if mark_cells(tok) in (None, (1, 1)) else tok)
+        else:
+            tokens.append(UNIT.sub("", tok).rstrip("."))
         raw.append(stream.raw[m.start():m.end()])
         end = m.end()
         i = m.end()
