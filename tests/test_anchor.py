@@ -123,3 +123,47 @@ def test_marks_the_count_cannot_settle_are_null_and_said():
     assert splits.split_run(["5", "——", "5"], ["a", "b", "c", "d"], []).candidates == [(5, None, None, 5)]
     res = splits.split_run(["5", "————", "5"], ["a", "b", "c"], [])
     assert res.found == 0
+
+
+# --------------------------------------------------------------------------- signs
+
+PROACTIVE_2019 = ("二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年新制作数量 本年新公开数量 对外公开总数量 "
+                  "规章 2 2 30 规范性文件 5 5 80 第二十条第（五）项 信息内容 上一年项目数量 本年增/减 处理决定数量 "
+                  "行政许可 {licensing} 其他对外管理服务事项 10 增加2 50 第二十条第（六）项 信息内容 上一年项目数量 本年增/减 "
+                  "处理决定数量 行政处罚 12-80 300 行政强制 4 0 1 第二十条第（八）项 信息内容 上一年项目数量 本年增/减 "
+                  "行政事业性收费 3 0 第二十二条 信息内容 采购项目数量 采购总金额 政府集中采购 7 120.5 "
+                  "三、收到和处理政府信息公开申请情况")
+
+
+def _proactive(licensing: str):
+    from gaiextract.layout.align import StreamSource, map_table
+    from gaiextract.layout.stream import build_stream
+
+    text = PROACTIVE_2019.format(licensing=licensing)
+    return map_table(G.tables["proactive"], StreamSource(build_stream([(text, 1)])), G.dimensions)
+
+
+def test_sign_words_are_tokens_in_a_signed_column():
+    mt = _proactive("20减少3 328")
+    assert mt.edition == "2019"
+    assert (mt.cells["licensing.last_year"], mt.cells["licensing.change"], mt.cells["licensing.decisions"]) == (20, -3, 328)
+    assert mt.cells["other_services.change"] == 2 and mt.cells["penalty.change"] == -80
+    # run together, the sign word still bounds a number: never 3 | 2 | 8
+    mt = _proactive("20减少3328")
+    assert mt.cells["licensing.last_year"] == 20
+    for key in ("licensing.change", "licensing.decisions"):
+        assert mt.cells[key] is None
+        assert any(w["code"] == "cell_ambiguous" and w["key"] == key for w in mt.warnings)
+
+
+def test_a_minus_where_no_column_may_be_negative_is_a_placeholder_mark():
+    """``20-80`` in table 三 (no negative column): 20 | - | 80, never -80."""
+    from gaiextract.layout.align import StreamSource, map_table
+    from gaiextract.layout.stream import build_stream
+
+    text = _marked_text("/").replace("1/////1", "20-///1 21", 1)  # 20 | - | / | / | / | 1 | 21
+    mt = map_table(G.tables["requests"], StreamSource(build_stream([(text, 1)])), G.dimensions)
+    got = [mt.cells[f"new.{c}"] for c in ("natural_person", "enterprise", "research", "nonprofit",
+                                          "legal_service", "other_org", "total")]
+    assert got == [20, None, None, None, None, 1, 21]
+    assert all(v is None or v >= 0 for v in mt.cells.values())

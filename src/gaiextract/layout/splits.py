@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..grammar import TableSpec
 from ..textnorm import nfkc
-from ..values import RUNNING_UNITS, Number, mark_cells
+from ..values import NEGATIVE_WORDS, RUNNING_UNITS, SIGN_WORDS, Number, mark_cells
 from .checks import balanced, match_keys, rule_instances
 
 
@@ -138,7 +138,12 @@ def cell_tokens(text: str) -> list[str | None] | None:
 
 
 def run_digits(token: str) -> str:
-    """A printed token as the split search reads it: thousands separators dropped."""
+    """A printed token as the split search reads it: thousands separators dropped, a sign
+    word (减少/增加 …) read as the sign it is."""
+    for word in SIGN_WORDS:
+        if token.startswith(word):
+            token = ("-" if word in NEGATIVE_WORDS else "+") + token[len(word):]
+            break
     return _COMMA.sub("", token)
 
 
