@@ -167,3 +167,167 @@ def test_a_minus_where_no_column_may_be_negative_is_a_placeholder_mark():
                                           "legal_service", "other_org", "total")]
     assert got == [20, None, None, None, None, 1, 21]
     assert all(v is None or v >= 0 for v in mt.cells.values())
+
+
+# --------------------------------------------------------------------------- misread labels
+
+MISREAD = {"（一）予以公开": "（一）子以公开", "1.属于国家秘密": "1.属于国家袐密", "2.重复申请": "2.重复审请",
+           "3.补正后申请内容仍不明确": "3.补正后申请内容仍不明碓"}
+
+
+@pytest.mark.parametrize("rect", [True, False])
+def test_row_labels_with_one_misread_character_match_their_row(rect):
+    from templates import expected_requests
+
+    rows = [HEAD] + [[MISREAD.get(lab, lab)] + [str(value(r, c)) for c in range(7)]
+                     for r, (_k, _g, lab) in enumerate(REQUEST_ROWS_2021)]
+    mt = find_tables([Table.from_rows(rows, rectangular=rect)], G).tables["requests"]
+    assert mt.cells == expected_requests()
+    assert not [w for w in mt.warnings if w["code"] == "row_unmatched"]
+
+
+def test_column_headers_with_one_misread_character():
+    labels = ["结果雏持", "结果纠正", "其他结果", "尚未宙结", "总计"]
+    rows = [[("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+            [(lab, 2, 1) for lab in labels] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+            labels * 2,
+            [str(i + 1) for i in range(15)]]
+    cells = find_tables([Table.from_rows(rows)], G).tables["review_litigation"].cells
+    assert cells["review.upheld"] == 1 and cells["review.pending"] == 4
+    assert cells["suit_direct.upheld"] == 6 and cells["suit_after_review.pending"] == 14
+
+
+def test_misread_labels_in_a_stream():
+    from gaiextract.layout.align import StreamSource, map_table
+    from gaiextract.layout.stream import build_stream
+
+    text = _marked_text("/")
+    for good, bad in MISREAD.items():
+        text = text.replace(good.split(".")[-1].replace("（一）", ""), bad.split(".")[-1].replace("（一）", ""))
+    mt = map_table(G.tables["requests"], StreamSource(build_stream([(text, 1)])), G.dimensions)
+    assert mt.cells["disclosed.natural_person"] == 3 and mt.cells["withheld.state_secret.total"] == 6
+    assert mt.cells["not_processed.repeated.natural_person"] == 17
+
+
+def test_a_misread_label_equally_near_two_labels_matches_neither():
+    from gaiextract.layout.labels import best_match
+
+    assert best_match("结果雏持", {"a": ("结果维持",), "b": ("结果纠正",)}, 0.72) == ("a", 0.88)
+    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}, 0.72) is None
+
+
+# --------------------------------------------------------------------------- labels torn from values
+
+def _torn_blocks(torn: set[int], extra: int | None = None):
+    """Table 三 as a converter prints it: the rows in ``torn`` as pipe tables of values
+    alone (their labels went to loose prose lines), ``extra`` a row printed twice."""
+    blocks, current = [], [HEAD]
+    for r, (_k, _g, lab) in enumerate(REQUEST_ROWS_2021):
+        vals = [str(value(r, c)) for c in range(7)]
+        if r in torn:
+            blocks.append(Table.from_rows(current))
+            blocks.append(Table.from_rows([vals]))
+            if r == extra:
+                blocks.append(Table.from_rows([vals]))
+            current = [HEAD]
+        else:
+            current.append([lab] + vals)
+    blocks.append(Table.from_rows(current))
+    return blocks
+
+
+def test_label_less_value_rows_fill_the_template_rows_between_their_anchors():
+    from templates import expected_requests
+
+    mt = find_tables(_torn_blocks({3, 4}), G).tables["requests"]
+    assert mt.cells == expected_requests()
+
+
+def test_label_less_rows_of_another_count_than_the_gap_are_null_and_said():
+    from templates import expected_requests
+
+    mt = find_tables(_torn_blocks({3}, extra=3), G).tables["requests"]
+    want = expected_requests()
+    assert all(mt.cells[k] is None for k in want if k.startswith("partial."))
+    assert all(mt.cells[k] == v for k, v in want.items() if not k.startswith("partial."))
+    assert any(w["code"] == "row_unmatched" and "without a label" in w["detail"] for w in mt.warnings)
+
+
+# --------------------------------------------------------------------------- headers that name too little
+
+GENERIC = ["类别", "数据1", "数据2", "数据3", "数据4", "数据5", "数据6", "总计"]
+
+
+def test_a_row_of_another_count_under_a_generic_header_is_never_filled_left_to_right():
+    """Under 数据1…数据6 | 总计 a converter dropped two blank cells of a row: which columns
+    the five printed values are is unknown — null with row_shape, not 自然人 first."""
+    from templates import expected_requests
+
+    rows = [GENERIC] + [[lab] + [str(value(r, c)) for c in range(7)] for r, (_k, _g, lab) in enumerate(REQUEST_ROWS_2021)]
+    rows[1] = [rows[1][0], "5", "3", "1", "1", "10"]  # new: five values for seven columns
+    mt = find_tables([Table.from_rows(rows, rectangular=False)], G).tables["requests"]
+    want = expected_requests()
+    for key, v in mt.cells.items():
+        assert v is None or v == want.get(key, v) or key.startswith("new."), key
+    assert all(mt.cells.get(f"new.{c}") is None for c in ("natural_person", "enterprise", "research"))
+    assert any(w["code"] == "row_shape" and w.get("key") == "new" for w in mt.warnings)
+    assert mt.cells["carried_in.total"] == want["carried_in.total"]
+
+
+# --------------------------------------------------------------------------- blank rows and parts
+
+def test_a_blank_for_zero_value_row_of_table_four_is_data_not_a_header():
+    labels = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    rows = [[("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+            [(lab, 2, 1) for lab in labels] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+            labels * 2,
+            ["1", "", "", "", "1"] + [""] * 10]
+    cells = find_tables([Table.from_rows(rows)], G).tables["review_litigation"].cells
+    assert cells["review.upheld"] == 1 and cells["review.total"] == 1
+    assert len(cells) == 15 and sum(v is not None for v in cells.values()) == 2
+
+
+def test_blank_rows_after_a_page_break_are_found_with_null_cells():
+    """The rows after a page break, printed blank, with blank label columns before their
+    labels (merged group cells that the break cut)."""
+    grid = _request_rows()
+    head, body = grid[:5], grid[5:]
+    second = [["", "（三）不予公开" if i == 0 else "", row[0]] + [""] * 7 for i, row in enumerate(body[:4])]
+    second += [["", "", row[0]] + row[1:] for row in body[4:]]
+    mt = find_tables([Table.from_rows(head), Table.from_rows(second)], G).tables["requests"]
+    for r in range(4, 8):
+        key = REQUEST_ROWS_2021[r][0]
+        assert all(mt.cells[f"{key}.{c}"] is None for c in ("natural_person", "total")), key
+    assert mt.cells["unavailable.not_held.total"] == value(12, 6)
+
+
+# --------------------------------------------------------------------------- the text fallback
+
+def test_the_text_fallback_stays_in_its_section_and_never_replaces_grid_rows():
+    from gaiextract.document import Document, Paragraph
+    from gaiextract.layout import sections
+    from gaiextract.layout.tables import find_tables_in
+
+    scrap = Table.from_rows([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "0", "5"]])
+    blocks = [Paragraph("一、总体情况"), Paragraph("本年度制发行政规范性文件243件，废止规范性文件12件。"),
+              Paragraph("二、主动公开政府信息情况"), scrap,
+              Paragraph("信息内容 本年制发件数 本年废止件数 现行有效件数 规章 2 4 3 行政规范性文件 7 2 40 "
+                        "行政许可 15 行政处罚 3 行政强制 0 行政事业性收费 0"),
+              Paragraph("三、收到和处理政府信息公开申请情况")]
+    split, spans = sections.split_and_find(blocks, G)
+    f = find_tables_in(Document(blocks=split), G, spans)
+    cells = f.tables["proactive"].cells
+    assert (cells["rules.issued"], cells["rules.repealed"], cells["rules.in_force"]) == (1, 0, 5)
+    assert cells["normative_documents.issued"] == 7 and cells["normative_documents.in_force"] == 40
+    assert 243 not in cells.values() and 2 not in [cells.get("normative_documents.issued")]
+
+
+def test_a_sentence_quoting_a_row_label_is_not_the_row():
+    from gaiextract.layout.align import StreamSource, map_table
+    from gaiextract.layout.stream import build_stream
+
+    text = ("二、主动公开政府信息情况 本年制发行政规范性文件243件，其他略。 信息内容 本年制发件数 本年废止件数 现行有效件数 "
+            "规章 1 0 5 行政规范性文件 7 2 40 行政许可 15 行政处罚 3 行政强制 0 行政事业性收费 0")
+    mt = map_table(G.tables["proactive"], StreamSource(build_stream([(text, 1)])), G.dimensions)
+    assert mt.cells["normative_documents.issued"] == 7
+    assert 243 not in mt.cells.values() and 4 not in mt.cells.values()

@@ -107,7 +107,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     if fee_texts:
         report.fees = facts.find_fees("\n".join(fee_texts), g)
 
-    found_tables = tables.find_tables_in(document, g)
+    found_tables = tables.find_tables_in(document, g, spans)
     if not spans and not found_tables.tables and _has_text(document):
         raise ExtractError("not_a_report", "no section heading and no table of the disclosure report "
                            "template were found (is this a report?)", src.name)

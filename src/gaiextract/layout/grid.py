@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..document import Cell, Table
+from ..errors import warning
 from ..grammar import TableGrammar, TableSpec
 from ..textnorm import has_han, numbered_parts
 from ..values import BLANK, NUMBER, PLACEHOLDER, TEXT
@@ -35,6 +36,7 @@ from .grid_header import (
 from .labels import best_match, match_score, norm_label
 from .anchor import AnchoredRow, Placer, choose_layout
 from .mapped import MappedTable
+from .stream import row_targets
 
 #: the same cell texts recur in every block and every layout tried: read each once
 parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
@@ -65,6 +67,13 @@ class _GridMapper:
         self.st = _State()
         #: the one engine: grid rows are anchored rows of the template
         self.placer = Placer(spec, self.out, dimensions)
+        #: the row targets the stream anchors against, in printed order
+        self.targets = row_targets(lay) if lay.rows else []
+        self.target_at: dict[str | None, int] = {}
+        for i, t in enumerate(self.targets):
+            self.target_at.setdefault(t.row, i)
+        self.last_anchor: int | None = None
+        self.orphans: list[list[Cell]] = []  # label-less value rows since the last anchored row
         self.row_opts = {r.key: r.labels for r in lay.rows}
         self.group_opts = {g.id: g.labels for g in lay.groups}
         self.groups = {g.id: g for g in lay.groups}
@@ -86,8 +95,8 @@ class _GridMapper:
             self.st.colmap = {}  # grid columns are per block; a continuation maps by order
             for r in range(table.n_rows):
                 cells = table.row_cells(r)
-                if not cells:
-                    continue
+                if not cells or self.lay.rows and not any(c.text.strip() for c in cells):
+                    continue  # an all-blank row of a table with row labels is nobody's header
                 if not self._is_data_row(cells):
                     header.append(r)
                     continue
@@ -98,6 +107,8 @@ class _GridMapper:
             if header:
                 self._read_header(table, header, start)
                 self._blank_below_header(table)
+        if self.orphans:
+            self._fill_gap(self.last_anchor, None)
         return self.placer.settle()
 
     def _blank_below_header(self, table: Table) -> None:
@@ -131,14 +142,17 @@ class _GridMapper:
             return True
         if self._misread_split(cells) is not None:
             return True
-        # a table printed blank: its row label, then nothing but empty cells
+        if not self.lay.rows and n_values and len(cells) >= self.min_values and TEXT not in kinds:
+            return True  # a value row printed with blanks for zeros (1 | | | | 1): no label, no header text
+        # a table printed blank: its row label (after blank label cells), then nothing but empty cells
         if not any(k == BLANK for k in kinds):
             return False
         if self.lay.rows:
-            lead = [c for c, k in zip(cells, kinds) if k != BLANK]
-            trail = kinds[len(lead):]
-            return bool(lead) and all(k == BLANK for k in trail) and \
-                self._label_key(lead, probe=True) is not None
+            filled = [i for i, k in enumerate(kinds) if k != BLANK]
+            if not filled or filled[-1] == len(kinds) - 1:
+                return False
+            lead = [cells[i] for i in filled]
+            return self._label_key(lead, probe=True) is not None
         return all(k == BLANK for k in kinds) and len(cells) >= self.min_values
 
     def _misread_split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell]] | None:
@@ -190,18 +204,53 @@ class _GridMapper:
                 return
         labels, vals, trusted = run_labels, run_vals, False
         # the header's column hint: trusted when every value printed lies under a column it names
-        stray = [c for c in run_vals if c.col not in self.st.colmap and c.text.strip()]
+        # (a blank cell left of the first named column is label padding; one among them is a
+        # value cell the header did not name)
+        first = min(self.st.colmap, default=0)
+        stray = [c for c in run_vals if c.col not in self.st.colmap and (c.text.strip() or c.col > first)]
         if table.rectangular and self.st.colmap and not stray:
             labels, vals = split_row(cells, self.st.colmap, None)
             trusted = all(c.col in self.st.colmap for c in vals)
         label = " ".join(c.text.strip() for c in labels if c.text.strip()) or None
         row = self._label_key(labels, probe=False)
         if row is not None:
+            self._anchor(row)
             self._place(row, vals, trusted, label)
         elif not self.lay.rows:
             self._place(None, vals, trusted, label)
         elif labels and label:
-            self.out.warnings.append({"code": "row_unmatched", "table": self.spec.name, "detail": label[:120]})
+            self.out.warnings.append(warning("row_unmatched", table=self.spec.name, detail=label[:120]))
+        elif any(parse_cell(c.text).kind == NUMBER for c in vals):
+            self.orphans.append(vals)  # values whose label was printed elsewhere: placed by order
+
+    # ------------------------------------------------------------------ rows without labels
+
+    def _anchor(self, row: str) -> None:
+        """A row found by its label: label-less value rows since the previous anchored row
+        fill the template rows between the two, in order, when their count is the gap's."""
+        idx = self.target_at.get(row)
+        if idx is None:
+            return
+        if self.orphans:
+            self._fill_gap(self.last_anchor, idx)
+        self.last_anchor = idx
+
+    def _fill_gap(self, a: int | None, b: int | None) -> None:
+        orphans, self.orphans = self.orphans, []
+        if a is not None and b is not None and b > a + 1:
+            span = self.targets[a + 1:b]
+            for gap in ([t for t in span if not t.group], [t for t in span if not t.exclusive_of]):
+                if len(gap) == len(orphans):
+                    for t, vals in zip(gap, orphans):
+                        self._place(t.row, vals, False, None)
+                    return
+            for t in span:  # the rows between are there, but which values are whose is not known
+                for key in t.keys:
+                    self.out.put_value(key, None, "", "grid")
+        self.out.warnings.append(warning(
+            "row_unmatched", table=self.spec.name,
+            detail=f"{len(orphans)} value rows without a label, not placed: the template rows between "
+                   f"their anchored neighbours are {'none' if a is None or b is None else b - a - 1}"))
 
     def _place(self, row: str | None, vals: list[Cell], trusted: bool, label: str | None) -> None:
         if trusted:

@@ -1,0 +1,345 @@
+"""Degraded layouts (issue 20): the template's positions must settle what the layout lost.
+
+Each variant is made from the same specs as the rest of the corpus, in the formats
+where its damage occurs; the expected JSON is the spec's own content (a cell printed as
+a mark or a blank is null), never gaiextract's output.
+
+- ``txt_marks`` — a scraper's text, each table on one line: numbers separated by a
+  space, zeros printed as placeholder marks run together with nothing between them
+  (``198————27``, ``3／／／／／3``); a run of dashes may be read as fewer cells (a
+  doubled dash is one mark), so the builder enumerates the readings of every row itself
+  and lists the cells the template's arithmetic cannot settle in ``ambiguous_in_text``.
+  Table 二 of 2019 prints 本年增/减 with sign words (``减少3`` / ``增加5``) or a minus,
+  and the overview quotes a figure with a row label in a sentence
+  (``制发行政规范性文件243件，``) that is not the table's row.
+- ``misread`` — one character of some short row labels and column headers misread
+  (子以公开, 国家袐密, 尚未宙结, 结果雏持, 重复审请) in HTML, Markdown, text and DOCX.
+- ``blankzero`` — every zero printed as an empty cell (a row ``1 | | | | 1`` in table 四)
+  in HTML, Markdown and DOCX; in Markdown and split HTML the table 三 breaks over a page
+  with the rows after the break starting all blank.
+- ``md_torn`` — a PDF-to-Markdown converter: some rows of table 三 printed as a pipe row
+  of values with no label, the label landing as a loose line between the tables.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+from pathlib import Path
+
+from . import render_docx, render_html, render_md, render_txt
+from .expected import failing_checks, write_expected
+from .model import GridCell, ReportSpec, Subsection, TableSpec
+from .splits import _holds, cross_rules, row_rules
+
+#: specs of each edition each variant is made from (offsets into the edition's specs)
+CHOICE = {"txt_marks": (0, 4), "misread": (4, 3), "blankzero": (7, 3), "md_torn": (10, 2)}
+#: placeholder marks, cycled over documents; dashes may be doubled for one cell
+MARKS = ["／", "—", "/", "―"]
+#: (template text, misread text) in labels
+MISREADS = [("予以公开", "子以公开"), ("国家秘密", "国家袐密"), ("尚未审结", "尚未宙结"),
+            ("结果维持", "结果雏持"), ("重复申请", "重复审请")]
+#: the overview sentence quoting a row label with a figure (not a table row)
+PROSE = "全年制发{label}243件，清理规范性文件12件。"
+DASHES = "—―－"
+
+
+def _chosen(specs: list[ReportSpec], variant: str) -> list[ReportSpec]:
+    start, n = CHOICE[variant]
+    out = []
+    for edition in ("2021", "2019"):
+        pool = [s for s in specs if s.edition == edition and not s.expected["notes"].get("breaks")]
+        out += pool[start:start + n]
+    return out
+
+
+def _with_expected(spec: ReportSpec, tables: dict) -> ReportSpec:
+    expected = json.loads(json.dumps(spec.expected))
+    expected["tables"] = tables
+    expected["failing_checks"] = failing_checks(tables)
+    return dataclasses.replace(spec, expected=expected)
+
+
+def _map_tables(spec: ReportSpec, change) -> ReportSpec:
+    sections = [dataclasses.replace(s, body=[change(b) if isinstance(b, TableSpec) else b for b in s.body])
+                for s in spec.sections]
+    return dataclasses.replace(spec, sections=sections)
+
+
+# --------------------------------------------------------------------------- marks run together
+
+def _printed_value(v, key: str, mark: str, k: int):
+    """(text, is_mark) of one value as the scraper prints it."""
+    if v is None or v == 0:
+        return mark, True
+    if key.endswith(".change"):  # 本年增/减: sign words or a minus
+        if v < 0:
+            return (f"减少{-v}" if k % 2 else str(v)), False
+        return (f"增加{v}" if k % 2 else str(v)), False
+    if isinstance(v, float):
+        return f"{v:.2f}".rstrip("0").rstrip("."), False
+    return str(v), False
+
+
+def _row_text(keys: list[str], values: dict, mark: str, k: int) -> tuple[str, list]:
+    """The printed values of one row, and its tokens for the builder's own enumeration:
+    ("n", value) or ("m", fewest, most)."""
+    out, tokens = "", []
+    for key in keys:
+        text, is_mark = _printed_value(values[key], key, mark, k)
+        if is_mark:
+            out += mark
+            if tokens and tokens[-1][0] == "m":
+                tokens[-1] = ("m", tokens[-1][1] + len(mark), tokens[-1][2] + len(mark))
+            else:
+                tokens.append(("m", len(mark), len(mark)))
+        else:
+            out += (" " if out and out[-1] not in MARKS else "") + text
+            tokens.append(("n", values[key]))
+    # a run of k dashes stands for between ceil(k/2) and k cells
+    fixed = []
+    for t in tokens:
+        if t[0] == "m" and mark in DASHES:
+            fixed.append(("m", (t[2] + 1) // 2, t[2]))
+        else:
+            fixed.append(t)
+    return out, fixed
+
+
+def _readings(tokens: list, n: int) -> list[tuple]:
+    """Every placement of a row's tokens into n cells (marks: null cells)."""
+    runs = [i for i, t in enumerate(tokens) if t[0] == "m"]
+    out = []
+    for counts in itertools.product(*(range(tokens[i][1], tokens[i][2] + 1) for i in runs)):
+        cells: list = []
+        it = iter(counts)
+        for t in tokens:
+            cells += [None] * next(it) if t[0] == "m" else [t[1]]
+        if len(cells) == n:
+            out.append(tuple(cells))
+    return out
+
+
+def _ambiguous(table: str, rows: list, truth: dict) -> list[str]:
+    """Keys the printed rows leave open, by the template's rules (as splits.ambiguous_cells)."""
+    cands = []
+    for keys, tokens in rows:
+        fits = [f for f in _readings(tokens, len(keys))
+                if all(_holds(r, dict(zip(keys, f))) for r in row_rules(table, keys))]
+        want = tuple(truth[k] for k in keys)
+        if want not in fits:
+            raise ValueError(f"{table} {keys[0]}: cannot be read back as {want}")
+        cands.append((keys, fits))
+    fixed = {k: v for keys, fits in cands if len(fits) == 1 for k, v in zip(keys, fits[0])}
+    open_rows = [(keys, fits) for keys, fits in cands if len(fits) > 1]
+    if not open_rows:
+        return []
+    combos = [dict(itertools.chain.from_iterable(zip(keys, f) for (keys, _), f in zip(open_rows, pick)))
+              for pick in itertools.product(*(fits for _, fits in open_rows))]
+    names = list(dict.fromkeys(k.rsplit(".", 1)[0] for keys, _ in rows for k in keys))
+    open_keys = {k for keys, _ in open_rows for k in keys}
+    for rule in cross_rules(table, names):
+        if open_keys & set(rule[0] + rule[1]):
+            kept = [c for c in combos if _holds(rule, {**fixed, **c})]
+            combos = kept or combos
+    return [k for keys, _ in open_rows for k in keys if len({c[k] for c in combos}) > 1]
+
+
+def _marks_table_line(table: TableSpec, values: dict, mark: str, k: int) -> tuple[str, list]:
+    parts, rows = [], []
+    for row in table.rows:
+        labels = " ".join("".join(c.text.split()) for c in row if c.key is None and c.text.strip())
+        keys = [c.key for c in row if c.key is not None]
+        text = labels
+        if keys:
+            printed, tokens = _row_text(keys, values, mark, k)
+            text = (labels + " " if labels else "") + printed
+            rows.append((keys, tokens))
+        if text:
+            parts.append(text)
+    return " ".join(parts), rows
+
+
+def render_marks(spec: ReportSpec, out_dir: Path, k: int) -> Path:
+    mark = MARKS[k % len(MARKS)]
+    if spec.edition == "2019" and mark in DASHES:
+        mark = "／"  # a minus printed for 本年增/减 must stay a sign: no dash marks in that table
+    truth = json.loads(json.dumps(spec.expected["tables"]))
+    for cells in truth.values():
+        for key, v in cells.items():
+            if v == 0:
+                cells[key] = None
+    label = "行政规范性文件" if spec.edition == "2021" else "规范性文件"
+    lines = list(spec.meta_lines) + list(spec.title_lines) + list(spec.preamble)
+    ambiguous: list[str] = []
+    for section in spec.sections:
+        blocks = section.printed_blocks()
+        lines.append(blocks[0])
+        if section.id == "overview":
+            lines.append(PROSE.format(label=label))
+        for block in blocks[1:]:
+            if isinstance(block, TableSpec):
+                text, rows = _marks_table_line(block, truth[block.name], mark, k)
+                lines.append(text)
+                ambiguous += [f"tables.{block.name}.{key}" for key in _ambiguous(block.name, rows, truth[block.name])]
+            elif isinstance(block, Subsection):
+                lines += block.printed_paragraphs()
+            else:
+                lines.append(block)
+    out = _with_expected(spec, truth)
+    path = Path(out_dir) / f"{spec.doc_id}_txt_marks.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    exp_path = write_expected(out, path, "txt", "txt_marks")
+    rec = json.loads(exp_path.read_text(encoding="utf-8"))
+    rec["ambiguous_in_text"] = ambiguous
+    rec["notes"]["degraded"] = {"mark": mark, "prose_sentence": PROSE.format(label=label)}
+    exp_path.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- misread labels
+
+def misread_table(table: TableSpec) -> TableSpec:
+    def cell(c: GridCell) -> GridCell:
+        if c.key is not None:
+            return c
+        text = c.text
+        for good, bad in MISREADS:
+            text = text.replace(good, bad)
+        return dataclasses.replace(c, text=text)
+
+    return TableSpec(table.name, [[cell(c) for c in row] for row in table.rows], table.header_rows)
+
+
+# --------------------------------------------------------------------------- blank for zero
+
+def blankzero_spec(spec: ReportSpec) -> ReportSpec:
+    """Zeros printed as empty cells; the first review group forced to ``1 | | | | 1``."""
+    truth = json.loads(json.dumps(spec.expected["tables"]))
+    review = truth.get("review_litigation")
+    if review is not None:
+        for part, v in (("upheld", 1), ("corrected", 0), ("other", 0), ("pending", 0), ("total", 1)):
+            review[f"review.{part}"] = v
+    for cells in truth.values():
+        for key, v in cells.items():
+            if v == 0:
+                cells[key] = None
+
+    def change(table: TableSpec) -> TableSpec:
+        values = truth[table.name]
+        rows = []
+        for row in table.rows:
+            out = []
+            for c in row:
+                if c.key is None:
+                    out.append(c)
+                elif values[c.key] is None:
+                    out.append(dataclasses.replace(c, text=""))
+                elif table.name == "review_litigation" and c.key.startswith("review."):
+                    out.append(dataclasses.replace(c, text=str(values[c.key])))
+                else:
+                    out.append(c)
+            rows.append(out)
+        return TableSpec(table.name, rows, table.header_rows)
+
+    return _with_expected(_map_tables(spec, change), truth)
+
+
+def _blank_break_md(spec: ReportSpec) -> list[str]:
+    """Markdown of the grid, table 三 broken over a page before its first all-blank row."""
+    lines = render_md.render_lines(spec, "md_grid")
+    out, in_requests = [], False
+    for i, line in enumerate(lines):
+        if line.startswith("|") and ("申请人情况" in line or "自然人" in line):
+            in_requests = True
+        if in_requests and line.startswith("|") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            label_cells = [c for c in cells if c and not c.isdigit()]
+            if i > 0 and lines[i - 1].startswith("|") and not lines[i - 1].startswith("|---") \
+                    and label_cells and all(not c for c in cells[-7:]) and "自然人" not in line:
+                out += ["", "— 2 —", ""]
+                out.append(line)
+                out.append("|" + "---|" * len(cells))
+                in_requests = False
+                continue
+        out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------- torn labels
+
+def _torn_md(spec: ReportSpec) -> list[str]:
+    """Markdown grid; rows 3 and 4 of table 三's data (部分公开, 国家秘密) printed as label-less
+    value rows, their labels as loose lines before them."""
+    lines = render_md.render_lines(spec, "md_grid")
+    out, data_row, in_requests = [], 0, False
+    torn = (3, 4)
+    for line in lines:
+        if line.startswith("|") and "申请人情况" in line:
+            in_requests, data_row = True, 0
+        if in_requests and not line.startswith("|"):
+            in_requests = False
+        if in_requests and line.startswith("|") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if any(c.startswith(("一、", "二、", "三、", "四、", "（")) for c in cells):
+                data_row += 1
+                if data_row in torn:
+                    labels = [c for c in cells[:-7] if c]
+                    values = cells[-7:]
+                    out += ["", labels[-1] if labels else "", "",
+                            "| " + " | ".join(values) + " |", "|" + "---|" * 7, ""]
+                    if data_row == torn[-1]:
+                        out.append("| " + " | ".join(["", "", ""] + [""] * 7) + " |")
+                        out.append("|" + "---|" * 10)
+                    continue
+        out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+def _write(spec: ReportSpec, out_dir: Path, style: str, fmt: str, ext: str, lines: list[str] | None = None,
+           data: bytes | None = None) -> Path:
+    path = Path(out_dir) / f"{spec.doc_id}_{style}.{ext}"
+    if data is not None:
+        path.write_bytes(data)
+    elif lines is not None:
+        path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    write_expected(spec, path, fmt, style)
+    return path
+
+
+def render_all(specs: list[ReportSpec], out_dir: Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [render_marks(s, out_dir, k) for k, s in enumerate(_chosen(specs, "txt_marks"))]
+    for k, s in enumerate(_chosen(specs, "misread")):
+        m = _map_tables(s, misread_table)
+        n = int(s.doc_id[1:])
+        paths.append(_write(m, out_dir, "misread", "html", "html",
+                            data=render_html.render_gov(m, render_html.report_blocks(m), "merged", n)))
+        paths.append(_write(m, out_dir, "misread", "txt", "md", lines=render_md.render_lines(m, "md_grid")))
+        if k % 2 == 0:
+            paths.append(_write(m, out_dir, "misread_txt", "txt", "txt",
+                                lines=render_txt.render_lines(m, render_txt.style_for(m))))
+        else:
+            path = Path(out_dir) / f"{m.doc_id}_misread.docx"
+            render_docx.render_docx(m, path, "docx_official")
+            write_expected(m, path, "docx", "misread")
+            paths.append(path)
+    for k, s in enumerate(_chosen(specs, "blankzero")):
+        b = blankzero_spec(s)
+        n = int(s.doc_id[1:])
+        blocks = render_html.report_blocks(b)
+        paths.append(_write(b, out_dir, "blankzero", "html", "html",
+                            data=(render_html.render_split if k % 2 else render_html.render_gov)(b, blocks, "merged", n)))
+        paths.append(_write(b, out_dir, "blankzero", "txt", "md", lines=_blank_break_md(b)))
+        if k % 2 == 0:
+            path = Path(out_dir) / f"{b.doc_id}_blankzero.docx"
+            render_docx.render_docx(b, path, "docx_official")
+            write_expected(b, path, "docx", "blankzero")
+            paths.append(path)
+    for s in _chosen(specs, "md_torn"):
+        paths.append(_write(s, out_dir, "md_torn", "txt", "md", lines=_torn_md(s)))
+    return paths
+
