@@ -10,13 +10,16 @@ a mark or a blank is null), never gaiextract's output.
   doubled dash is one mark), so the builder enumerates the readings of every row itself
   and lists the cells the template's arithmetic cannot settle in ``ambiguous_in_text``.
   Table 二 of 2019 prints 本年增/减 with sign words (``减少3`` / ``增加5``) or a minus,
-  and the overview quotes a figure with a row label in a sentence
+  some long labels are broken by a space, and the overview quotes a figure with a row label in a sentence
   (``制发行政规范性文件243件，``) that is not the table's row.
 - ``misread`` — one character of some short row labels and column headers misread
-  (子以公开, 国家袐密, 尚未宙结, 结果雏持, 重复审请) in HTML, Markdown, text and DOCX.
+  (子以公开, 国家袐密, 尚未宙结, 结果雏持, 重复审请) in HTML, Markdown, text, DOCX and PDF.
 - ``blankzero`` — every zero printed as an empty cell (a row ``1 | | | | 1`` in table 四)
-  in HTML, Markdown and DOCX; in Markdown and split HTML the table 三 breaks over a page
+  in HTML, Markdown, DOCX and PDF (ruled tables broken over pages); in Markdown and split HTML the table 三 breaks over a page
   with the rows after the break starting all blank.
+- ``md_dropped`` — converter Markdown under generic headers (``类别 | 数据1 … 数据6 | 总计``)
+  with blanks for zeros, the empty cells of a row dropped: a row of another count than
+  the template is placed only where exactly one placement fits every rule.
 - ``md_torn`` — a PDF-to-Markdown converter: some rows of table 三 printed as a pipe row
   of values with no label, the label landing as a loose line between the tables.
 """
@@ -27,13 +30,15 @@ import itertools
 import json
 from pathlib import Path
 
-from . import render_docx, render_html, render_md, render_txt
+from . import render_docx, render_html, render_md, render_pdf, render_txt
 from .expected import failing_checks, write_expected
 from .model import GridCell, ReportSpec, Subsection, TableSpec
+from .render_aligner import _plain_numbers
 from .splits import _holds, cross_rules, row_rules
+from .splits import splits as builder_splits
 
 #: specs of each edition each variant is made from (offsets into the edition's specs)
-CHOICE = {"txt_marks": (0, 4), "misread": (4, 3), "blankzero": (7, 3), "md_torn": (10, 2)}
+CHOICE = {"txt_marks": (0, 4), "misread": (4, 3), "blankzero": (7, 3), "md_torn": (10, 2), "md_dropped": (0, 3)}
 #: placeholder marks, cycled over documents; dashes may be doubled for one cell
 MARKS = ["／", "—", "/", "―"]
 #: (template text, misread text) in labels
@@ -42,6 +47,8 @@ MISREADS = [("予以公开", "子以公开"), ("国家秘密", "国家袐密"), 
 #: the overview sentence quoting a row label with a figure (not a table row)
 PROSE = "全年制发{label}243件，清理规范性文件12件。"
 DASHES = "—―－"
+#: joint readings across rows enumerated at most (beyond: each open cell listed as open)
+MAX_JOINT = 20_000
 
 
 def _chosen(specs: list[ReportSpec], variant: str) -> list[ReportSpec]:
@@ -49,6 +56,9 @@ def _chosen(specs: list[ReportSpec], variant: str) -> list[ReportSpec]:
     out = []
     for edition in ("2021", "2019"):
         pool = [s for s in specs if s.edition == edition and not s.expected["notes"].get("breaks")]
+        if variant == "md_dropped":  # values that read back as printed, and a table 三 with some
+            pool = [s for s in pool if _plain_numbers(s)
+                    and sum(1 for v in s.expected["tables"]["requests"].values() if v) >= 12]
         out += pool[start:start + n]
     return out
 
@@ -122,10 +132,16 @@ def _readings(tokens: list, n: int) -> list[tuple]:
 
 def _ambiguous(table: str, rows: list, truth: dict) -> list[str]:
     """Keys the printed rows leave open, by the template's rules (as splits.ambiguous_cells)."""
+    return _open_keys(table, [(keys, _readings(tokens, len(keys))) for keys, tokens in rows], truth)
+
+
+def _open_keys(table: str, readings: list, truth: dict) -> list[str]:
+    """Keys left open by rows read several ways: [(keys, every reading)], rules within a
+    row first, then across rows (a cross-row rule no choice satisfies is ignored)."""
     cands = []
-    for keys, tokens in rows:
-        fits = [f for f in _readings(tokens, len(keys))
-                if all(_holds(r, dict(zip(keys, f))) for r in row_rules(table, keys))]
+    for keys, all_fits in readings:
+        fits = list(dict.fromkeys(f for f in all_fits
+                                  if all(_holds(r, dict(zip(keys, f))) for r in row_rules(table, keys))))
         want = tuple(truth[k] for k in keys)
         if want not in fits:
             raise ValueError(f"{table} {keys[0]}: cannot be read back as {want}")
@@ -134,9 +150,14 @@ def _ambiguous(table: str, rows: list, truth: dict) -> list[str]:
     open_rows = [(keys, fits) for keys, fits in cands if len(fits) > 1]
     if not open_rows:
         return []
+    size = 1
+    for _, fits in open_rows:
+        size *= len(fits)
+    if size > MAX_JOINT:  # too many joint readings to settle: every open cell may stay open
+        return [k for keys, fits in open_rows for i, k in enumerate(keys) if len({f[i] for f in fits}) > 1]
     combos = [dict(itertools.chain.from_iterable(zip(keys, f) for (keys, _), f in zip(open_rows, pick)))
               for pick in itertools.product(*(fits for _, fits in open_rows))]
-    names = list(dict.fromkeys(k.rsplit(".", 1)[0] for keys, _ in rows for k in keys))
+    names = list(dict.fromkeys(k.rsplit(".", 1)[0] for keys, _ in readings for k in keys))
     open_keys = {k for keys, _ in open_rows for k in keys}
     for rule in cross_rules(table, names):
         if open_keys & set(rule[0] + rule[1]):
@@ -145,10 +166,19 @@ def _ambiguous(table: str, rows: list, truth: dict) -> list[str]:
     return [k for keys, _ in open_rows for k in keys if len({c[k] for c in combos}) > 1]
 
 
+def _broken_label(text: str, k: int, n: int) -> str:
+    """A long label a scraper broke with a space (odd documents, every third label)."""
+    if k % 2 == 0 or n % 3 or len(text) < 8:
+        return text
+    mid = len(text) // 2 + 1
+    return text[:mid] + " " + text[mid:]
+
+
 def _marks_table_line(table: TableSpec, values: dict, mark: str, k: int) -> tuple[str, list]:
     parts, rows = [], []
-    for row in table.rows:
-        labels = " ".join("".join(c.text.split()) for c in row if c.key is None and c.text.strip())
+    for n, row in enumerate(table.rows):
+        labels = " ".join(_broken_label("".join(c.text.split()), k, n)
+                          for c in row if c.key is None and c.text.strip())
         keys = [c.key for c in row if c.key is not None]
         text = labels
         if keys:
@@ -296,6 +326,66 @@ def _torn_md(spec: ReportSpec) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- blank cells dropped
+
+def _gap_readings(values: list, n: int) -> list[tuple]:
+    """Every placement of the printed values, in order, into n cells (the rest null)."""
+    out = []
+    for pos in itertools.combinations(range(n), len(values)):
+        cells: list = [None] * n
+        for p, v in zip(pos, values):
+            cells[p] = v
+        out.append(tuple(cells))
+    return out
+
+
+def render_dropped(spec: ReportSpec, out_dir: Path) -> Path:
+    """md_broken (table 三 one small table per row block under 数据1…数据6 | 总计 headers)
+    printed with blanks for zeros, the converter dropping the empty cells of a row: a row
+    with fewer cells than its columns. The builder reads each such row every way (blank
+    cells anywhere, or values run together) and lists what the rules leave open."""
+    b = blankzero_spec(spec)
+    truth = b.expected["tables"]["requests"]
+    table = next(t for t in b.tables() if t.name == "requests")
+    value_rows = [[c for c in row if c.key] for row in table.rows if any(c.key for c in row)]
+    lines = render_md.render_lines(b, "md_broken")
+    heads = {render_md._pipe(render_md.GENERIC), render_md._pipe(render_md.WRONG_HEADER)}
+    out, under, k = [], False, 0
+    readings = []
+    for line in lines:
+        if line in heads:
+            under = True
+            out.append(line)
+            continue
+        if under and not line.startswith("|"):
+            under = False
+        if under and line.startswith("|") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            vals = cells[1:]
+            row = value_rows[k]
+            keys = [c.key for c in row]
+            k += 1
+            printed = [v for v in vals if v]
+            if len(printed) < len(vals):
+                line = "| " + " | ".join([cells[0]] + printed) + " |"
+                values = [truth[c.key] for c in row if c.text.strip()]
+                fits = _gap_readings(values, len(keys)) + [
+                    f for f in builder_splits(" ".join(printed), len(keys))]
+                readings.append((keys, fits))
+            else:
+                readings.append((keys, [tuple(truth[key] for key in keys)]))
+        out.append(line)
+    if k != len(value_rows):
+        raise ValueError(f"{spec.doc_id}: {k} of {len(value_rows)} rows of table 三 found in the Markdown")
+    path = Path(out_dir) / f"{spec.doc_id}_md_dropped.md"
+    path.write_text("\n".join(render_md._ocr(ln) for ln in out).rstrip() + "\n", encoding="utf-8")
+    exp_path = write_expected(b, path, "txt", "md_dropped", render_md._ocr)
+    rec = json.loads(exp_path.read_text(encoding="utf-8"))
+    rec["ambiguous_in_text"] = [f"tables.requests.{key}" for key in _open_keys("requests", readings, truth)]
+    exp_path.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 # --------------------------------------------------------------------------- writing
 
 def _write(spec: ReportSpec, out_dir: Path, style: str, fmt: str, ext: str, lines: list[str] | None = None,
@@ -339,6 +429,16 @@ def render_all(specs: list[ReportSpec], out_dir: Path) -> list[Path]:
             render_docx.render_docx(b, path, "docx_official")
             write_expected(b, path, "docx", "blankzero")
             paths.append(path)
+    paths += [render_dropped(s, out_dir) for s in _chosen(specs, "md_dropped")]
+    # PDF: drawn with reportlab, tables ruled and broken over pages (blank rows continue them)
+    for k, s in enumerate(_chosen(specs, "misread")[:1] + _chosen(specs, "blankzero")[:2]):
+        spec = _map_tables(s, misread_table) if k == 0 else blankzero_spec(s)
+        style = "misread" if k == 0 else "blankzero"
+        path = Path(out_dir) / f"{s.doc_id}_{style}_pdf.pdf"
+        render_pdf.draw_spec(spec, path, render_pdf.drawn_style(spec, k + 1))
+        path.write_bytes(render_pdf.pin_metadata(path.read_bytes()))
+        write_expected(spec, path, "pdf", f"{style}_pdf")
+        paths.append(path)
     for s in _chosen(specs, "md_torn"):
         paths.append(_write(s, out_dir, "md_torn", "txt", "md", lines=_torn_md(s)))
     return paths

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..errors import warning
 from ..grammar import TableSpec
-from ..values import mark_cells
+from ..values import mark_cells, parse_cell
 from . import splits
 from .mapped import MappedTable, unsettled
 
@@ -43,6 +43,8 @@ class AnchoredRow:
     how: str = "stream"             # "grid" | "stream"
     cells: list[Cell] | None = None  # grid cells, one per token, when the row came from a grid
     run_text: str = ""              # the whole run as printed (provenance of a divided run)
+    #: each token is one whole cell as printed (a grid cell), never a run of several
+    whole: bool = False
 
 
 @dataclass
@@ -93,6 +95,10 @@ class Placer:
             self._shape(keys, raw_run, row, "no readable value printed for the row")
             return
         res = self._split(toks, keys)
+        if row.whole and len(toks) < len(keys):
+            # whole cells, fewer than the columns: blank cells a reader dropped, or values that
+            # ran together — every reading of either kind is a candidate
+            res = _union(res, self._gaps(row, keys))
         for k in keys:  # the cells' places in the output, settled below
             self.out.put_value(k, None, raw_run, "split", row.page, row.label)
         self.pending.append(_Pending(res, raw_run, row.label, row.page))
@@ -114,6 +120,13 @@ class Placer:
             # the report's own row arithmetic may be wrong: read the run without it
             res = splits.split_run(toks, keys, [], signed=signed)
         return res
+
+    def _gaps(self, row: AnchoredRow, keys: list[str]) -> splits.SplitResult:
+        """A grid row with fewer value cells than columns (blank cells a reader dropped):
+        the placements of its values that every rule binding the row allows."""
+        values = [parse_cell(r).value for r in row.raw]
+        eqs = splits.row_equations(self.spec, keys) if self.spec.checks else []
+        return splits.place_with_gaps(values, keys, eqs, signed=frozenset(k for k in keys if self.signed(k)))
 
     def _shape(self, keys: list[str], raw: str, row: AnchoredRow, detail: str) -> None:
         for k in keys:
@@ -139,6 +152,18 @@ class Placer:
                     unsettled(self.out, k, p.res, choice.ambiguous.get(k, []), p.raw, p.page, p.label)
         self.pending = []
         return self.out
+
+
+def _union(a: splits.SplitResult, b: splits.SplitResult) -> splits.SplitResult:
+    """The readings of two searches over the same keys, each once."""
+    out = splits.SplitResult(keys=a.keys, nodes=a.nodes + b.nodes, exhausted=a.exhausted or b.exhausted)
+    seen: set[tuple[object, ...]] = set()
+    for cand in a.candidates + b.candidates:
+        if cand not in seen:
+            seen.add(cand)
+            out.candidates.append(cand)
+    out.found = len(seen) + max(0, a.found - len(a.candidates)) + max(0, b.found - len(b.candidates))
+    return out
 
 
 def _unsigned(row: AnchoredRow) -> AnchoredRow:

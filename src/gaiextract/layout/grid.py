@@ -109,7 +109,23 @@ class _GridMapper:
                 self._blank_below_header(table)
         if self.orphans:
             self._fill_gap(self.last_anchor, None)
-        return self.placer.settle()
+        self.placer.settle()
+        self._drop_empty_group_rows()
+        return self.out
+
+    def _drop_empty_group_rows(self) -> None:
+        """A group label printed alone on its row (（六）其他处理 above its sub-rows) read as the
+        group's one-row form: its null cells go when the sub-rows are there."""
+        for g in self.lay.groups:
+            if not g.row_key:
+                continue
+            own = [k for k in self.lay.row_cells(g.row_key) if k in self.out.cells]
+            subs = {r.key for r in self.lay.rows if r.group == g.id}
+            if own and all(self.out.cells[k] is None for k in own) and \
+                    any(k.rsplit(".", 1)[0] in subs for k in self.out.cells if k not in own):
+                for k in own:
+                    del self.out.cells[k]
+                    self.out.provenance.pop(k, None)
 
     def _blank_below_header(self, table: Table) -> None:
         """A table without row labels printed blank: a reader may drop its empty value row,
@@ -144,6 +160,12 @@ class _GridMapper:
             return True
         if not self.lay.rows and n_values and len(cells) >= self.min_values and TEXT not in kinds:
             return True  # a value row printed with blanks for zeros (1 | | | | 1): no label, no header text
+        if self.lay.rows and not n_values and all(k in (TEXT, BLANK) for k in kinds):
+            # a row whose label is a template row's is data however few numbers it prints
+            # (a converter dropped its blank cells): its cells are there, and null
+            key = self._label_key([c for c in cells if c.text.strip()], probe=True)
+            if key is not None and self._names_a_row_only(cells):
+                return True
         # a table printed blank: its row label (after blank label cells), then nothing but empty cells
         if not any(k == BLANK for k in kinds):
             return False
@@ -154,6 +176,15 @@ class _GridMapper:
             lead = [cells[i] for i in filled]
             return self._label_key(lead, probe=True) is not None
         return all(k == BLANK for k in kinds) and len(cells) >= self.min_values
+
+    def _names_a_row_only(self, cells: list[Cell]) -> bool:
+        """Every text cell is a row or group label (a header row holds column labels)."""
+        for c in cells:
+            text = norm_label(c.text)
+            if text and best_match(text, self.row_opts, SETTINGS.row_threshold) is None \
+                    and best_match(text, self.group_opts, SETTINGS.group_threshold) is None:
+                return False
+        return True
 
     def _misread_split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell]] | None:
         """(label cells, value cells) of a row holding a value OCR misread (5176O5, 1O, 12l).
@@ -285,16 +316,18 @@ class _GridMapper:
         keys = [k for k in keys if self.allowed is None or k in self.allowed]
         tokens: list[str | None] = []
         raws: list[str] = []
+        whole = True  # each cell one value (not a run of several)
         for c in vals:
             toks = splits.cell_tokens(c.text)
             if toks is None:  # words among the values: no reading places them
                 tokens = []
                 break
+            whole = whole and len(toks) <= 1
             tokens += toks or [None]
             raws += [t or c.text.strip() for t in toks] or [c.text.strip()]
         run_text = " ".join(c.text.strip() for c in vals)
         self.placer.place(AnchoredRow(keys=keys, tokens=tokens, raw=raws, page=page, label=label, how="grid",
-                                      run_text=run_text))
+                                      run_text=run_text, whole=whole))
 
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:

@@ -20,6 +20,7 @@ _NUMBERING = LABEL_NUMBERING
 class LabelSettings:
     """The one label-matching policy of grid and stream alike, in one place."""
 
+    prefix_score: float = 0.92        # one label a clean prefix of the other (truncated, annotated)
     substitution_min_len: int = 4     # labels this long may match with one misread character
     substitution_score: float = 0.8   # a one-character substitution (under a clean prefix's 0.92)
     confusion_score: float = 0.88     # a substitution the grammar lists ([label_confusions])
@@ -89,7 +90,7 @@ def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool) -> float:
         if len(label) >= 2 and len(cand) >= 2 and (label.startswith(cand) or cand.startswith(label)):
             short, long_ = sorted((label, cand), key=len)
             # a short prefix of a long label is weak evidence ("其他" vs "其他法律…")
-            score = 0.92 if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
+            score = SETTINGS.prefix_score if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
         elif len(cand) >= 3 and cand in label:
             score = 0.85
         elif fuzzy and substitution(label, cand):
@@ -112,6 +113,6 @@ def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][0] < threshold:
         return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0] < 0.92:
+    if len(scored) > 1 and scored[1][0] == scored[0][0] < SETTINGS.prefix_score:
         return None  # a misread label that fits two options equally: not unique
     return scored[0][1], scored[0][0]

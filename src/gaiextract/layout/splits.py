@@ -351,6 +351,34 @@ def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed:
     step(0, 0, 0, 0)
 
 
+def place_with_gaps(values: list[Number | None], keys: list[str], equations: list[Equation],
+                    settings: SplitSettings = SETTINGS, signed: frozenset[str] = frozenset()) -> SplitResult:
+    """Every placement of ``values`` (whole cells, in printed order) into ``keys`` with the
+    cells a reader dropped (blank ones) null, that satisfies ``equations`` — a row printed
+    with fewer cells than its columns. Without a rule binding the row nothing fits: an
+    unbound placement is a guess."""
+    n, m = len(keys), len(values)
+    res = SplitResult(keys=list(keys))
+    index = {k: i for i, k in enumerate(keys)}
+    eqs = [e for e in equations if all(k in index for k in e.keys)]
+    if not eqs or m > n or m == 0:
+        return res
+    for pos in itertools.combinations(range(n), m):
+        res.nodes += 1
+        if res.nodes > settings.max_nodes:
+            res.exhausted = True
+            return res
+        cand: list[Number | None] = [None] * n
+        for p, v in zip(pos, values):
+            cand[p] = v
+        if any(v is not None and v < 0 and keys[i] not in signed for i, v in enumerate(cand)):
+            continue
+        placed = dict(zip(keys, cand))
+        if all(holds(e, placed) is not False for e in eqs):
+            _found(res, tuple(cand), settings)
+    return res
+
+
 def _found(res: SplitResult, cand: tuple[Number | None, ...], settings: SplitSettings) -> None:
     res.found += 1
     if len(res.candidates) < settings.max_candidates:
@@ -408,10 +436,13 @@ def choose_jointly(runs: list[SplitResult], fixed: dict[str, Number | None], equ
             else:
                 out.unsatisfied.append(e.rule)
     for r in open_runs:
+        complete = r.found == len(r.candidates)
         for i, k in enumerate(r.keys):
             vals = ([c[k] for c in combos] if combos is not None else [cand[i] for cand in r.candidates])
             distinct = list(dict.fromkeys(vals))
-            if len(distinct) == 1 and combos is not None:
+            # one value in every reading left (or, too many to combine, in every reading of
+            # its own row, all of them listed): settled whatever the other rows are
+            if len(distinct) == 1 and (combos is not None or complete):
                 out.values[k] = distinct[0]
             else:
                 out.ambiguous[k] = distinct
