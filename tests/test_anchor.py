@@ -346,3 +346,16 @@ def test_a_sentence_quoting_a_row_label_is_not_the_row():
     mt = map_table(G.tables["proactive"], StreamSource(build_stream([(text, 1)])), G.dimensions)
     assert mt.cells["normative_documents.issued"] == 7
     assert 243 not in mt.cells.values() and 4 not in mt.cells.values()
+
+
+def test_a_cell_every_reading_of_its_row_agrees_on_is_settled_even_when_rows_cannot_be_combined():
+    from gaiextract.layout import splits
+
+    a = splits.split_run(["7", "123"], ["a", "b", "c"], [])  # 7|1|23 or 7|12|3
+    b = splits.split_run(["4", "567"], ["d", "e", "f"], [])
+    assert a.found > 1 and b.found > 1
+    tight = splits.SplitSettings(max_combinations=1)
+    choice = splits.choose_jointly([a, b], {}, [], tight)
+    agreed = {k for i, k in enumerate(a.keys) if len({c[i] for c in a.candidates}) == 1}
+    assert agreed and all(choice.values[k] == a.candidates[0][a.keys.index(k)] for k in agreed)
+    assert all(k in choice.ambiguous for k in a.keys if k not in agreed)
