@@ -359,3 +359,18 @@ def test_a_cell_every_reading_of_its_row_agrees_on_is_settled_even_when_rows_can
     agreed = {k for i, k in enumerate(a.keys) if len({c[i] for c in a.candidates}) == 1}
     assert agreed and all(choice.values[k] == a.candidates[0][a.keys.index(k)] for k in agreed)
     assert all(k in choice.ambiguous for k in a.keys if k not in agreed)
+
+
+def test_rows_printed_blank_in_a_stream_are_found_with_null_cells():
+    """Flattened text: a row label followed by no number (its cells were blank) between
+    two anchored rows."""
+    from gaiextract.layout.align import StreamSource, map_table
+    from gaiextract.layout.stream import build_stream
+
+    text = _marked_text("/")
+    start = text.index("二、上年结转政府信息公开申请数量")
+    end = text.index("三、本年度办理结果")
+    text = text[:start] + "二、上年结转政府信息公开申请数量 " + text[end:]
+    mt = map_table(G.tables["requests"], StreamSource(build_stream([(text, 1)])), G.dimensions)
+    assert all(mt.cells[f"carried_in.{c}"] is None for c in ("natural_person", "enterprise", "total"))
+    assert mt.cells["new.total"] == 1 and mt.cells["disclosed.total"] == 3

@@ -10,7 +10,8 @@ a mark or a blank is null), never gaiextract's output.
   doubled dash is one mark), so the builder enumerates the readings of every row itself
   and lists the cells the template's arithmetic cannot settle in ``ambiguous_in_text``.
   Table 二 of 2019 prints 本年增/减 with sign words (``减少3`` / ``增加5``) or a minus,
-  some long labels are broken by a space, and the overview quotes a figure with a row label in a sentence
+  some long labels are broken by a space, in some documents a row whose cells are all zero
+  leaves nothing but its label, and the overview quotes a figure with a row label in a sentence
   (``制发行政规范性文件243件，``) that is not the table's row.
 - ``misread`` — one character of some short row labels and column headers misread
   (子以公开, 国家袐密, 尚未宙结, 结果雏持, 重复审请) in HTML, Markdown, text, DOCX and PDF.
@@ -181,7 +182,9 @@ def _marks_table_line(table: TableSpec, values: dict, mark: str, k: int) -> tupl
                           for c in row if c.key is None and c.text.strip())
         keys = [c.key for c in row if c.key is not None]
         text = labels
-        if keys:
+        if keys and k % 3 == 1 and labels and all(not values[key] for key in keys):
+            rows.append((keys, [("m", len(keys), len(keys))]))  # a blank row leaves only its label
+        elif keys:
             printed, tokens = _row_text(keys, values, mark, k)
             text = (labels + " " if labels else "") + printed
             rows.append((keys, tokens))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..document import Table
 from ..grammar import TableGrammar, TableSpec
 from .anchor import AnchoredRow, Placer, choose_layout
+from .labels import norm_label
 from .mapped import MappedTable
 from .stream import SETTINGS as STREAM
 from .stream import (
@@ -25,6 +26,7 @@ from .stream import (
     enough,
     find_label,
     group_targets,
+    read_run,
     row_targets,
 )
 
@@ -84,7 +86,8 @@ def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[li
     if lay.rows:
         targets = row_targets(lay)
         chain = align_rows(stream, targets)
-        if enough(chain, targets):
+        # rows printed blank count as found (a table of mostly zeros left blank)
+        if enough(chain, targets) or chain and enough(chain, targets, found=len(_blank_rows(chain, targets, stream))):
             out.append((chain, targets))
         return out
     header = align_header(stream, lay)
@@ -128,11 +131,54 @@ def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream:
           dimensions: dict[str, list[str]] | None) -> MappedTable:
     """Each anchor is an anchored row of the one engine (``anchor.Placer``)."""
     placer = Placer(spec, MappedTable(spec.name, source="stream"), dimensions)
+    placed: set[str] = set()
     for i, a in enumerate(chain):
-        keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)
+        nxt = chain[i + 1] if i + 1 < len(chain) else None
+        keys = _row_keys(a, nxt, targets)
         run = a.hit.run
         placer.place(AnchoredRow(
             keys=keys, tokens=list(run.tokens), raw=list(run.raw), page=stream.page_at(a.hit.start),
             label=None if a.target.header else stream.raw[a.hit.start:a.hit.end], how="stream",
             run_text=stream.raw[run.start:run.end]))
+        placed |= set(keys)
+    for ti, (label, pos) in _blank_rows(chain, targets, stream).items():
+        if not set(targets[ti].keys) & placed:  # cells the numbers of a row before already filled
+            for k in targets[ti].keys:
+                placer.out.put_value(k, None, "", "stream", stream.page_at(pos), label)
     return placer.settle()
+
+
+def _blank_rows(chain: list[Anchored], targets: list[Target], stream: Stream) -> dict[int, tuple[str, int]]:
+    """Template rows printed blank around and between a chain's anchors: their label is
+    printed (before the first anchor, between two, or after the last, within a row gap)
+    with no number after it. Target index -> (label as printed, position)."""
+    if not chain or chain[0].target.header:
+        return {}
+    # (first target, stop target, lo, hi, hi/lo for a short label): between two anchors any
+    # label; before the first and after the last a short one only next to them
+    spans: list[tuple[int, int, int, int, int]] = []
+    first, last = chain[0].hit, chain[-1].hit
+    end = len(stream.norm)
+    spans.append((0, first.target, max(0, first.start - STREAM.max_row_gap), first.start,
+                  max(0, first.start - STREAM.label_tail)))
+    for a, b in zip(chain, chain[1:]):
+        spans.append((a.hit.target + 1, b.hit.target, a.hit.run.end, b.hit.start, a.hit.run.end))
+    spans.append((last.target + 1, len(targets), last.run.end, min(end, last.run.end + STREAM.max_row_gap),
+                  -min(end, last.run.end + STREAM.label_tail)))
+    out: dict[int, tuple[str, int]] = {}
+    for t0, t1, lo, hi, short in spans:
+        for ti in range(t0, t1):
+            t = targets[ti]
+            if t.group:
+                continue  # a group's one-row form: its sub-rows say more
+            for lab in t.labels:
+                text = norm_label(lab) or lab
+                a_lo, a_hi = lo, hi
+                if len(text) < STREAM.tail_min_label:
+                    a_lo, a_hi = (short, hi) if short >= 0 else (lo, -short)
+                found = [(s_, e_) for s_, e_, _ in find_label(stream, text, fuzzy=False) if a_lo <= s_
+                         and e_ <= a_hi and read_run(stream, e_, hi) is None]
+                if found:
+                    out[ti] = (stream.raw[found[0][0]:found[0][1]], found[0][0])
+                    break
+    return out

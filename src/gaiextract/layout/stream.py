@@ -105,7 +105,7 @@ class Hit:
 
 
 def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
-               others: frozenset[str] = frozenset()) -> list[tuple[int, int, float]]:
+               others: frozenset[str] = frozenset(), fuzzy: bool = True) -> list[tuple[int, int, float]]:
     """(start, end, score) of each occurrence of ``label`` (normalised, no whitespace):
     exact, or with one misread character (the one label policy, ``labels.substitution``)
     where the printed text is no other label of ``others`` and within one character of
@@ -118,7 +118,7 @@ def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
         seen.add(i)
         out.append((i, i + len(label), float(len(label))))
         i = text.find(label, i + 1)
-    if len(label) >= LABELS.substitution_min_len:
+    if fuzzy and len(label) >= LABELS.substitution_min_len:
         half = len(label) // 2
         rivals = [o for o in others if len(o) == len(label) and o != label]
         for piece, offset in ((label[:half], 0), (label[half:], half)):
@@ -386,6 +386,9 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
     return [Anchored(target, Hit(start, end, 0, float(best[0]), run))]
 
 
-def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS) -> bool:
+def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS, found: int = 0) -> bool:
+    """Enough of a layout's rows anchored (``found``: more rows found printed blank) to
+    believe the table is there."""
     need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + 0.999))
-    return len(chain) >= min(need, len(targets))
+    return len(chain) >= settings.min_rows and len(chain) + found >= min(need, len(targets)) \
+        if found else len(chain) >= min(need, len(targets))
