@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate the corpus: python3 corpus/build.py [--formats txt,html,docx,pdf,flat,md,framed,titles,runin,scan] [--out corpus]
+"""Regenerate the corpus: python3 corpus/build.py [--formats txt,html,docx,pdf,flat,md,framed,titles,runin,scan,degraded] [--out corpus]
 
 The specs are generated once (deterministically) and handed to each format's
 ``corpus/builder/render_<fmt>.py`` ``render_all(specs, out_dir)``; a format whose
@@ -22,7 +22,7 @@ from corpus.builder.content import generate_specs  # noqa: E402
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--formats", default="txt,html,docx,pdf,flat,md,framed,titles,runin,scan")  # scan: from pdf
+    ap.add_argument("--formats", default="txt,html,docx,pdf,flat,md,framed,titles,runin,scan,degraded")  # scan: from pdf
     ap.add_argument("--out", default=str(ROOT / "corpus"))
     args = ap.parse_args(argv)
     specs = generate_specs()

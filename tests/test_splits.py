@@ -57,10 +57,14 @@ def test_no_split_without_a_rule_is_unique_when_several_fit():
 
 
 def test_negative_and_decimal_values():
-    res = split_run(["35-15"], ["last_year", "change"], [])
+    res = split_run(["35-15"], ["last_year", "change"], [], signed=frozenset({"change"}))
     assert res.unique == (35, -15)
-    res = split_run(["2648-18538"], ["a", "b", "c"], [])
+    res = split_run(["2648-18538"], ["a", "b", "c"], [], signed=frozenset({"b", "c"}))
     assert (2648, -18, 538) in res.candidates and (2648, -185, 38) in res.candidates
+    # a sign only where the template allows one: no negative candidate elsewhere
+    assert split_run(["35-15"], ["last_year", "change"], []).found == 0
+    assert all(v is None or v >= 0 for c in split_run(["2648-18538"], ["a", "b", "c"], [], signed=frozenset({"c"})).candidates
+               for v in c[:2])
     res = split_run(["5949.088667"], ["amount"], [])
     assert res.unique == (5949.088667,)
     res = split_run(["39573802895.90"], ["items", "amount"], [])

@@ -149,4 +149,6 @@ def test_a_scrap_of_grid_gives_way_to_the_stream_that_holds_the_table():
                              ["一、本年新收政府信息公开申请数量"] + [str(v) for v in row_values(0)]])
     f = find_tables([scrap], G, [(requests_text(" "), 1)])
     assert f.tables["requests"].cells == expected()
-    assert f.tables["requests"].source == "stream"
+    # the text fills what the grid did not place; the row the grid mapped stays the grid's
+    prov = f.tables["requests"].provenance
+    assert prov["new.total"]["how"] == "grid" and prov["carried_in.total"]["how"] == "stream"

@@ -80,7 +80,7 @@ def build_report(document: Document, src: Source, grammar: grammar_mod.GrammarLi
     report.warnings.extend(w.copy() for w in document.warnings)
     fee_texts = _add_sections(report, document.blocks, spans, g)
     _add_facts(report, document, spans, fee_texts, g)
-    _add_tables(report, document, src, bool(spans), g)
+    _add_tables(report, document, src, spans, g)
     return report
 
 
@@ -135,12 +135,12 @@ def _add_facts(report: Report, document: Document, spans: list[sections.SectionS
         report.fees = facts.find_fees("\n".join(fee_texts), g)
 
 
-def _add_tables(report: Report, document: Document, src: Source, has_sections: bool,
+def _add_tables(report: Report, document: Document, src: Source, spans: list[sections.SectionSpan],
                 g: grammar_mod.Grammar) -> None:
     """The three tables and their checks; ``not_a_report`` for a document with text but
     neither a section nor a table of the template."""
-    found_tables = tables.find_tables_in(document, g)
-    if not has_sections and not found_tables.tables and _has_text(document):
+    found_tables = tables.find_tables_in(document, g, spans)
+    if not spans and not found_tables.tables and _has_text(document):
         raise ExtractError("not_a_report", "no section heading and no table of the disclosure report "
                            "template were found (is this a report?)", src.name)
     report.edition = found_tables.edition

@@ -17,6 +17,30 @@ NUMBER, PLACEHOLDER, BLANK, TEXT = "number", "placeholder", "blank", "text"
 
 _PLACEHOLDERS = {"—", "——", "-", "--", "---", "–", "―", "─", "一", "/", "\\", "无", "空", "/ /",
                  "—-", "-—", "...", "…", "……", "·", "×", "x", "X", "N/A", "n/a", "NA", "不适用"}
+#: placeholder marks that may stand for a zero/empty cell one mark per cell: a run of
+#: them printed together (``198————27``, ``／／／``) is several null cells, as many as the
+#: template's column count leaves room for. A dash may also be printed doubled for one
+#: cell (``——``), so a run of k dashes is between ceil(k/2) and k cells; a slash is one.
+DASH_MARKS = "—–―－─-"
+SLASH_MARKS = "/／"
+PLACEHOLDER_MARKS = DASH_MARKS + SLASH_MARKS
+
+
+def mark_cells(token: str) -> tuple[int, int] | None:
+    """(fewest, most) null cells a run of placeholder marks stands for; None when the
+    token is not a run of marks."""
+    if not token or any(ch not in PLACEHOLDER_MARKS for ch in token):
+        return None
+    dashes = sum(1 for ch in token if ch in DASH_MARKS)
+    return len(token) - dashes + (dashes + 1) // 2, len(token)
+
+
+#: words printed for a sign before a number (``减少328`` is -328 where the column is signed)
+SIGN_WORDS = ("增加", "减少", "新增", "增", "减")
+_SIGN_WORDS = "|".join(SIGN_WORDS)
+NEGATIVE_WORDS = ("减少", "减")
+
+
 #: units printed after a value (件, 万元 …); other modules build on this one pattern
 UNITS = r"(?:件|条|个|项|万元|元|次|人|份|家|篇|起|宗|例|户|本|张|批)"
 #: the units that may follow a value inside running text (flattened tables), where the
@@ -24,7 +48,7 @@ UNITS = r"(?:件|条|个|项|万元|元|次|人|份|家|篇|起|宗|例|户|本|
 RUNNING_UNITS = r"(?:万元|元|件|个|条|项|次)"
 _UNITS = UNITS
 _NUM = re.compile(
-    r"^(?P<sign>[+\-±]|增加|增|减少|减|新增)?\s*(?P<num>\d+(?:\.\d+)?)\s*" + _UNITS + r"?\s*"
+    r"^(?P<sign>[+\-±]|" + _SIGN_WORDS + r")?\s*(?P<num>\d+(?:\.\d+)?)\s*" + _UNITS + r"?\s*"
     r"(?P<note>[(\[【].*[)\]】])?\s*$"
 )
 _ZERO_WORDS = {"〇": 0, "零": 0, "0": 0}
@@ -69,6 +93,6 @@ def parse_cell(text: Optional[str]) -> CellValue:
     num = m.group("num")
     value: Number = float(num) if "." in num else int(num)
     sign = m.group("sign") or ""
-    if sign in ("-", "减少", "减"):
+    if sign == "-" or sign in NEGATIVE_WORDS:
         value = -value
     return CellValue(value, NUMBER)

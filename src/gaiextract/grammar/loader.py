@@ -212,7 +212,8 @@ def _columns(items: list[dict[str, Any]], where: str,
         cid = c.get("id") or c.get("key")
         if not cid:
             raise GrammarError(f"{w}: needs an id or key")
-        cols.append(ColumnDef(id=cid, labels=_labels(c, w), key=c.get("key"), parent=c.get("parent")))
+        cols.append(ColumnDef(id=cid, labels=_labels(c, w), key=c.get("key"), parent=c.get("parent"),
+                              signed=bool(c.get("signed", False))))
         if c.get("children_of"):
             kids = (child_sets or {}).get(c["children_of"])
             if kids is None:

@@ -51,6 +51,8 @@ class ColumnDef:
     labels: tuple[str, ...]
     key: Optional[str] = None
     parent: Optional[str] = None
+    #: a column whose values may be negative (本年增/减); elsewhere a minus is a placeholder mark
+    signed: bool = False
 
 
 #: the layout variants a table grammar may declare (``variants = [...]``)

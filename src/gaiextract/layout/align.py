@@ -10,13 +10,12 @@ variants and checks come from the grammar's :class:`TableSpec`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..document import Table
 from ..grammar import TableGrammar, TableSpec
-from ..values import TEXT, parse_cell
-from . import splits
-from .mapped import MappedTable, unsettled
+from .anchor import AnchoredRow, Placer, choose_layout
+from .labels import norm_label
+from .mapped import MappedTable
 from .stream import SETTINGS as STREAM
 from .stream import (
     Anchored,
@@ -27,11 +26,9 @@ from .stream import (
     enough,
     find_label,
     group_targets,
+    read_run,
     row_targets,
 )
-
-if TYPE_CHECKING:
-    from ..values import Number
 
 
 @dataclass
@@ -60,7 +57,7 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict[str, list[str]] 
         return map_stream(spec, source.stream, dimensions)
     from .grid import map_grid
 
-    return map_grid(spec, source.blocks, source.captions)
+    return map_grid(spec, source.blocks, source.captions, dimensions)
 
 
 # --------------------------------------------------------------------------- stream
@@ -68,7 +65,7 @@ def map_table(spec: TableSpec, source: Source, dimensions: dict[str, list[str]] 
 def map_stream(spec: TableSpec, stream: Stream, dimensions: dict[str, list[str]] | None = None) -> MappedTable:
     """The table from a stream: each layout's best anchor chain filled; the layout whose
     identifying labels are near its rows wins, then the one with most values."""
-    best: tuple[tuple[int, int, int], MappedTable] | None = None
+    candidates = []
     for lay in spec.layouts:
         for chain, targets in _chains(spec, lay, stream):
             hits = _identify_hits(lay, chain, stream)
@@ -77,12 +74,8 @@ def map_stream(spec: TableSpec, stream: Stream, dimensions: dict[str, list[str]]
             mt = _fill(spec, chain, targets, stream, dimensions)
             mt.edition_hits = hits
             mt.edition = lay.edition
-            score = (len(mt.edition_hits), sum(1 for v in mt.cells.values() if v is not None), len(mt.cells))
-            if best is None or score > best[0]:
-                best = (score, mt)
-    if best is None:
-        return MappedTable(spec.name, source="stream")
-    return best[1]
+            candidates.append(mt)
+    return choose_layout(candidates, spec.name, "stream")
 
 
 def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[list[Anchored], list[Target]]]:
@@ -93,7 +86,8 @@ def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[li
     if lay.rows:
         targets = row_targets(lay)
         chain = align_rows(stream, targets)
-        if enough(chain, targets):
+        # rows printed blank count as found (a table of mostly zeros left blank)
+        if enough(chain, targets) or chain and enough(chain, targets, found=len(_blank_rows(chain, targets, stream))):
             out.append((chain, targets))
         return out
     header = align_header(stream, lay)
@@ -135,49 +129,56 @@ def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> 
 
 def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream: Stream,
           dimensions: dict[str, list[str]] | None) -> MappedTable:
-    """Values for each anchored row: as printed when the tokens match the cells one to one,
-    else split by the template's arithmetic (within the row, then across rows)."""
-    mt = MappedTable(spec.name, source="stream")
-    fixed: dict[str, Number | None] = {}
-    runs: list[splits.SplitResult] = []
-    where: dict[str, tuple[str, int | None, str | None, str]] = {}  # key -> (raw, page, label, how)
-    row_sets = []
+    """Each anchor is an anchored row of the one engine (``anchor.Placer``)."""
+    placer = Placer(spec, MappedTable(spec.name, source="stream"), dimensions)
+    placed: set[str] = set()
     for i, a in enumerate(chain):
-        keys = _row_keys(a, chain[i + 1] if i + 1 < len(chain) else None, targets)
-        row_sets.append(set(keys))
+        nxt = chain[i + 1] if i + 1 < len(chain) else None
+        keys = _row_keys(a, nxt, targets)
         run = a.hit.run
-        label = None if a.target.header else stream.raw[a.hit.start:a.hit.end]
-        page = stream.page_at(a.hit.start)
-        if len(run.tokens) == len(keys):
-            for k, _tok, raw in zip(keys, run.tokens, run.raw):
-                val = parse_cell(raw)
-                if val.kind == TEXT:
-                    mt.warnings.append({"code": "cell_unparsed", "table": spec.name, "key": k,
-                                        "detail": f"cannot read {raw!r} as a number"})
-                fixed[k] = val.value
-                where[k] = (raw, page, label, "stream")
-            continue
-        raw_run = stream.raw[run.start:run.end]
-        eqs = splits.row_equations(spec, keys) if spec.checks else []
-        res = splits.split_run(run.tokens, keys, eqs)
-        if res.found == 0 and not res.exhausted and eqs:
-            # the report's own row arithmetic may be wrong: read the run without it
-            res = splits.split_run(run.tokens, keys, [])
-        runs.append(res)
-        for k in keys:
-            where[k] = (raw_run, page, label, "split")
-    all_keys = list(where)
-    cross = [e for e in splits.table_equations(spec, all_keys, dimensions)
-             if not any(set(e.keys) <= rs for rs in row_sets)] if spec.checks else []
-    choice = splits.choose_jointly(runs, fixed, cross)
-    for k in all_keys:
-        raw, page, label, how = where[k]
-        if k in fixed:
-            mt.put_value(k, fixed[k], raw, how, page, label)
-        elif k in choice.values:
-            mt.put_value(k, choice.values[k], raw, how, page, label)
-        else:
-            res = next(r for r in runs if k in r.keys)
-            unsettled(mt, k, res, choice.ambiguous.get(k, []), raw, page, label)
-    return mt
+        placer.place(AnchoredRow(
+            keys=keys, tokens=list(run.tokens), raw=list(run.raw), page=stream.page_at(a.hit.start),
+            label=None if a.target.header else stream.raw[a.hit.start:a.hit.end], how="stream",
+            run_text=stream.raw[run.start:run.end]))
+        placed |= set(keys)
+    for ti, (label, pos) in _blank_rows(chain, targets, stream).items():
+        if not set(targets[ti].keys) & placed:  # cells the numbers of a row before already filled
+            for k in targets[ti].keys:
+                placer.out.put_value(k, None, "", "stream", stream.page_at(pos), label)
+    return placer.settle()
 
+
+def _blank_rows(chain: list[Anchored], targets: list[Target], stream: Stream) -> dict[int, tuple[str, int]]:
+    """Template rows printed blank around and between a chain's anchors: their label is
+    printed (before the first anchor, between two, or after the last, within a row gap)
+    with no number after it. Target index -> (label as printed, position)."""
+    if not chain or chain[0].target.header:
+        return {}
+    # (first target, stop target, lo, hi, hi/lo for a short label): between two anchors any
+    # label; before the first and after the last a short one only next to them
+    spans: list[tuple[int, int, int, int, int]] = []
+    first, last = chain[0].hit, chain[-1].hit
+    end = len(stream.norm)
+    spans.append((0, first.target, max(0, first.start - STREAM.max_row_gap), first.start,
+                  max(0, first.start - STREAM.label_tail)))
+    for a, b in zip(chain, chain[1:]):
+        spans.append((a.hit.target + 1, b.hit.target, a.hit.run.end, b.hit.start, a.hit.run.end))
+    spans.append((last.target + 1, len(targets), last.run.end, min(end, last.run.end + STREAM.max_row_gap),
+                  -min(end, last.run.end + STREAM.label_tail)))
+    out: dict[int, tuple[str, int]] = {}
+    for t0, t1, lo, hi, short in spans:
+        for ti in range(t0, t1):
+            t = targets[ti]
+            if t.group:
+                continue  # a group's one-row form: its sub-rows say more
+            for lab in t.labels:
+                text = norm_label(lab) or lab
+                a_lo, a_hi = lo, hi
+                if len(text) < STREAM.tail_min_label:
+                    a_lo, a_hi = (short, hi) if short >= 0 else (lo, -short)
+                found = [(s_, e_) for s_, e_, _ in find_label(stream, text, fuzzy=False) if a_lo <= s_
+                         and e_ <= a_hi and read_run(stream, e_, hi) is None]
+                if found:
+                    out[ti] = (stream.raw[found[0][0]:found[0][1]], found[0][0])
+                    break
+    return out

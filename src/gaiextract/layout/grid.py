@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..document import Cell, Table
+from ..errors import warning
 from ..grammar import TableGrammar, TableSpec
 from ..textnorm import has_han, numbered_parts
 from ..values import BLANK, NUMBER, PLACEHOLDER, TEXT
@@ -33,22 +34,20 @@ from .grid_header import (
     header_order,
 )
 from .labels import best_match, match_score, norm_label
-from .mapped import MappedTable, unsettled
+from .anchor import AnchoredRow, Placer, choose_layout
+from .mapped import MappedTable
+from .stream import row_targets
 
 #: the same cell texts recur in every block and every layout tried: read each once
 parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
 
 
-def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None) -> MappedTable:
-    """Map the blocks with each layout of the spec; keep the layout whose identifying
-    labels the header carries, then the one that places most cells."""
-    best: tuple[tuple[int, int], MappedTable] | None = None
-    for lay in spec.layouts:
-        mt = _GridMapper(spec, lay).map(blocks, captions or [None] * len(blocks))
-        score = (len(mt.edition_hits), len(mt.cells))
-        if best is None or score > best[0]:
-            best = (score, mt)
-    return best[1] if best else MappedTable(spec.name)
+def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None,
+             dimensions: dict[str, list[str]] | None = None) -> MappedTable:
+    """Map the blocks with each layout of the spec; keep the layout ``anchor.choose_layout``
+    prefers (its identifying labels in the header, then most values)."""
+    return choose_layout([_GridMapper(spec, lay, dimensions).map(blocks, captions or [None] * len(blocks))
+                          for lay in spec.layouts], spec.name, "grid")
 
 
 @dataclass
@@ -62,12 +61,19 @@ class _State:
 
 
 class _GridMapper:
-    def __init__(self, spec: TableSpec, lay: TableGrammar):
+    def __init__(self, spec: TableSpec, lay: TableGrammar, dimensions: dict[str, list[str]] | None = None):
         self.spec, self.lay = spec, lay
         self.out = MappedTable(spec.name, edition=lay.edition)
         self.st = _State()
-        #: (SplitResult, raw, label, page) of runs divided several ways
-        self.pending: list[tuple[splits.SplitResult, str, str | None, int | None]] = []
+        #: the one engine: grid rows are anchored rows of the template
+        self.placer = Placer(spec, self.out, dimensions)
+        #: the row targets the stream anchors against, in printed order
+        self.targets = row_targets(lay) if lay.rows else []
+        self.target_at: dict[str | None, int] = {}
+        for i, t in enumerate(self.targets):
+            self.target_at.setdefault(t.row, i)
+        self.last_anchor: int | None = None
+        self.orphans: list[list[Cell]] = []  # label-less value rows since the last anchored row
         self.row_opts = {r.key: r.labels for r in lay.rows}
         self.group_opts = {g.id: g.labels for g in lay.groups}
         self.groups = {g.id: g for g in lay.groups}
@@ -89,8 +95,8 @@ class _GridMapper:
             self.st.colmap = {}  # grid columns are per block; a continuation maps by order
             for r in range(table.n_rows):
                 cells = table.row_cells(r)
-                if not cells:
-                    continue
+                if not cells or self.lay.rows and not any(c.text.strip() for c in cells):
+                    continue  # an all-blank row of a table with row labels is nobody's header
                 if not self._is_data_row(cells):
                     header.append(r)
                     continue
@@ -101,8 +107,25 @@ class _GridMapper:
             if header:
                 self._read_header(table, header, start)
                 self._blank_below_header(table)
-        self._settle_splits()
+        if self.orphans:
+            self._fill_gap(self.last_anchor, None)
+        self.placer.settle()
+        self._drop_empty_group_rows()
         return self.out
+
+    def _drop_empty_group_rows(self) -> None:
+        """A group label printed alone on its row (（六）其他处理 above its sub-rows) read as the
+        group's one-row form: its null cells go when the sub-rows are there."""
+        for g in self.lay.groups:
+            if not g.row_key:
+                continue
+            own = [k for k in self.lay.row_cells(g.row_key) if k in self.out.cells]
+            subs = {r.key for r in self.lay.rows if r.group == g.id}
+            if own and all(self.out.cells[k] is None for k in own) and \
+                    any(k.rsplit(".", 1)[0] in subs for k in self.out.cells if k not in own):
+                for k in own:
+                    del self.out.cells[k]
+                    self.out.provenance.pop(k, None)
 
     def _blank_below_header(self, table: Table) -> None:
         """A table without row labels printed blank: a reader may drop its empty value row,
@@ -135,15 +158,33 @@ class _GridMapper:
             return True
         if self._misread_split(cells) is not None:
             return True
-        # a table printed blank: its row label, then nothing but empty cells
+        if not self.lay.rows and n_values and len(cells) >= self.min_values and TEXT not in kinds:
+            return True  # a value row printed with blanks for zeros (1 | | | | 1): no label, no header text
+        if self.lay.rows and not n_values and all(k in (TEXT, BLANK) for k in kinds):
+            # a row whose label is a template row's is data however few numbers it prints
+            # (a converter dropped its blank cells): its cells are there, and null
+            key = self._label_key([c for c in cells if c.text.strip()], probe=True)
+            if key is not None and self._names_a_row_only(cells):
+                return True
+        # a table printed blank: its row label (after blank label cells), then nothing but empty cells
         if not any(k == BLANK for k in kinds):
             return False
         if self.lay.rows:
-            lead = [c for c, k in zip(cells, kinds) if k != BLANK]
-            trail = kinds[len(lead):]
-            return bool(lead) and all(k == BLANK for k in trail) and \
-                self._label_key(lead, probe=True) is not None
+            filled = [i for i, k in enumerate(kinds) if k != BLANK]
+            if not filled or filled[-1] == len(kinds) - 1:
+                return False
+            lead = [cells[i] for i in filled]
+            return self._label_key(lead, probe=True) is not None
         return all(k == BLANK for k in kinds) and len(cells) >= self.min_values
+
+    def _names_a_row_only(self, cells: list[Cell]) -> bool:
+        """Every text cell is a row or group label (a header row holds column labels)."""
+        for c in cells:
+            text = norm_label(c.text)
+            if text and best_match(text, self.row_opts, SETTINGS.row_threshold) is None \
+                    and best_match(text, self.group_opts, SETTINGS.group_threshold) is None:
+                return False
+        return True
 
     def _misread_split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell]] | None:
         """(label cells, value cells) of a row holding a value OCR misread (5176O5, 1O, 12l).
@@ -193,17 +234,54 @@ class _GridMapper:
                     self._put(f"{prefix}.{key}", c, label)
                 return
         labels, vals, trusted = run_labels, run_vals, False
-        if table.rectangular and self.st.colmap and len(self.st.colmap) >= len(run_vals):
+        # the header's column hint: trusted when every value printed lies under a column it names
+        # (a blank cell left of the first named column is label padding; one among them is a
+        # value cell the header did not name)
+        first = min(self.st.colmap, default=0)
+        stray = [c for c in run_vals if c.col not in self.st.colmap and (c.text.strip() or c.col > first)]
+        if table.rectangular and self.st.colmap and not stray:
             labels, vals = split_row(cells, self.st.colmap, None)
             trusted = all(c.col in self.st.colmap for c in vals)
         label = " ".join(c.text.strip() for c in labels if c.text.strip()) or None
         row = self._label_key(labels, probe=False)
         if row is not None:
+            self._anchor(row)
             self._place(row, vals, trusted, label)
         elif not self.lay.rows:
             self._place(None, vals, trusted, label)
         elif labels and label:
-            self.out.warnings.append({"code": "row_unmatched", "table": self.spec.name, "detail": label[:120]})
+            self.out.warnings.append(warning("row_unmatched", table=self.spec.name, detail=label[:120]))
+        elif any(parse_cell(c.text).kind == NUMBER for c in vals):
+            self.orphans.append(vals)  # values whose label was printed elsewhere: placed by order
+
+    # ------------------------------------------------------------------ rows without labels
+
+    def _anchor(self, row: str) -> None:
+        """A row found by its label: label-less value rows since the previous anchored row
+        fill the template rows between the two, in order, when their count is the gap's."""
+        idx = self.target_at.get(row)
+        if idx is None:
+            return
+        if self.orphans:
+            self._fill_gap(self.last_anchor, idx)
+        self.last_anchor = idx
+
+    def _fill_gap(self, a: int | None, b: int | None) -> None:
+        orphans, self.orphans = self.orphans, []
+        if a is not None and b is not None and b > a + 1:
+            span = self.targets[a + 1:b]
+            for gap in ([t for t in span if not t.group], [t for t in span if not t.exclusive_of]):
+                if len(gap) == len(orphans):
+                    for t, vals in zip(gap, orphans):
+                        self._place(t.row, vals, False, None)
+                    return
+            for t in span:  # the rows between are there, but which values are whose is not known
+                for key in t.keys:
+                    self.out.put_value(key, None, "", "grid")
+        self.out.warnings.append(warning(
+            "row_unmatched", table=self.spec.name,
+            detail=f"{len(orphans)} value rows without a label, not placed: the template rows between "
+                   f"their anchored neighbours are {'none' if a is None or b is None else b - a - 1}"))
 
     def _place(self, row: str | None, vals: list[Cell], trusted: bool, label: str | None) -> None:
         if trusted:
@@ -226,67 +304,35 @@ class _GridMapper:
         order = self.st.order if self.st.order and len(self.st.order) == len(vals) else cols
         if self.allowed is not None:
             order = [k for k in order if self.lay.cell_key(row, k) in self.allowed] or cols
-        if len(vals) < len(order) and self._split_cells(row, order, vals, label):
+        keys = [self.lay.cell_key(row, col) for col in order]
+        page = vals[0].page if vals else None
+        if len(vals) == len(keys):
+            pairs = [(k, c) for k, c in zip(keys, vals) if self.allowed is None or k in self.allowed]
+            self.placer.place(AnchoredRow(keys=[k for k, _ in pairs], tokens=[c.text for _, c in pairs],
+                                          raw=[c.text for _, c in pairs], page=page, label=label, how="grid",
+                                          cells=[c for _, c in pairs]))
             return
-        if len(vals) != len(order):
-            self.out.warnings.append({"code": "row_shape", "table": self.spec.name,
-                                      **({"key": row} if row else {}),
-                                      "detail": f"{len(vals)} values for {len(order)} columns"})
-            if len(vals) > len(order):
-                vals = vals[-len(order):]
-        for key, c in zip(order, vals):
-            self._put(self.lay.cell_key(row, key), c, label)
-
-    def _split_cells(self, row: str | None, order: list[str], vals: list[Cell], label: str | None) -> bool:
-        """Fewer value cells than columns, holding runs of digits: divide them by the rules of
-        the row (settled across rows at the end of the table). False when that cannot be."""
+        # another count of value cells: the cells' printed tokens, divided by the template
+        keys = [k for k in keys if self.allowed is None or k in self.allowed]
         tokens: list[str | None] = []
+        raws: list[str] = []
+        whole = True  # each cell one value (not a run of several)
         for c in vals:
             toks = splits.cell_tokens(c.text)
-            if toks is None:
-                return False
+            if toks is None:  # words among the values: no reading places them
+                tokens = []
+                break
+            whole = whole and len(toks) <= 1
             tokens += toks or [None]
-        keys = [k for k in (self.lay.cell_key(row, col) for col in order)
-                if self.allowed is None or k in self.allowed]
-        page = vals[0].page
-        if len(tokens) == len(keys):  # several values in one cell, divided by printed spaces
-            for k, tok in zip(keys, tokens):
-                self.out.put_value(k, None if tok is None else parse_cell(tok).value, tok or "", "grid",
-                                   page, label)
-            return True
-        if len(tokens) > len(keys) or not any(t and len(t) > 1 for t in tokens):
-            return False
-        eqs = splits.row_equations(self.spec, keys) if self.spec.checks else []
-        res = splits.split_run(tokens, keys, eqs)
-        if res.found == 0 and not res.exhausted and eqs:
-            res = splits.split_run(tokens, keys, [])
-        if res.found == 0 and not res.exhausted:
-            return False
-        raw = " ".join(c.text.strip() for c in vals)
-        self.pending.append((res, raw, label, page))
-        return True
-
-    def _settle_splits(self) -> None:
-
-        """Runs divided in several ways: the rules across rows choose where they can."""
-        if not self.pending:
-            return
-        runs = [p[0] for p in self.pending]
-        keys = list(self.out.cells) + [k for r in runs for k in r.keys]
-        row_sets = [set(r.keys) for r in runs]
-        cross = [e for e in splits.table_equations(self.spec, keys)
-                 if not any(set(e.keys) <= rs for rs in row_sets)] if self.spec.checks else []
-        choice = splits.choose_jointly(runs, dict(self.out.cells), cross)
-        for res, raw, label, page in self.pending:
-            for k in res.keys:
-                if k in choice.values:
-                    self.out.put_value(k, choice.values[k], raw, "split", page, label)
-                else:
-                    unsettled(self.out, k, res, choice.ambiguous.get(k, []), raw, page, label)
+            raws += [t or c.text.strip() for t in toks] or [c.text.strip()]
+        run_text = " ".join(c.text.strip() for c in vals)
+        self.placer.place(AnchoredRow(keys=keys, tokens=tokens, raw=raws, page=page, label=label, how="grid",
+                                      run_text=run_text, whole=whole))
 
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:
             self.out.put(key, cell, label=label)
+            self.placer.sign_check(key)
 
     # ------------------------------------------------------------------ labels
 

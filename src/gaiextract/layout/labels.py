@@ -7,12 +7,46 @@ normalised key and falls back from exact to prefix to fuzzy similarity.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Optional
 
 from ..textnorm import LABEL_NUMBERING, label_key
 
 _NUMBERING = LABEL_NUMBERING
+
+
+@dataclass(frozen=True)
+class LabelSettings:
+    """The one label-matching policy of grid and stream alike, in one place."""
+
+    prefix_score: float = 0.92        # one label a clean prefix of the other (truncated, annotated)
+    substitution_min_len: int = 4     # labels this long may match with one misread character
+    substitution_score: float = 0.8   # a one-character substitution (under a clean prefix's 0.92)
+    confusion_score: float = 0.88     # a substitution the grammar lists ([label_confusions])
+
+
+SETTINGS = LabelSettings()
+
+
+@functools.lru_cache(maxsize=1)
+def confusions() -> frozenset[tuple[str, str]]:
+    """The grammar's pairs of characters misread for one another, both ways."""
+    from ..grammar import _read
+
+    pairs = _read("tables.toml").get("label_confusions", {}).get("pairs", [])
+    return frozenset((p[0], p[1]) for p in pairs if len(p) == 2) | frozenset((p[1], p[0]) for p in pairs if len(p) == 2)
+
+
+def substitution(printed: str, label: str, settings: LabelSettings = SETTINGS) -> float:
+    """The score of ``printed`` as ``label`` with exactly one character misread (0 when
+    they differ otherwise, or the label is shorter than the setting allows)."""
+    if len(printed) != len(label) or len(label) < settings.substitution_min_len:
+        return 0.0
+    diff = [(a, b) for a, b in zip(printed, label) if a != b]
+    if len(diff) != 1:
+        return 0.0
+    return settings.confusion_score if diff[0] in confusions() else settings.substitution_score
 
 
 def strip_numbering(text: str) -> str:
@@ -56,9 +90,11 @@ def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool) -> float:
         if len(label) >= 2 and len(cand) >= 2 and (label.startswith(cand) or cand.startswith(label)):
             short, long_ = sorted((label, cand), key=len)
             # a short prefix of a long label is weak evidence ("其他" vs "其他法律…")
-            score = 0.92 if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
+            score = SETTINGS.prefix_score if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
         elif len(cand) >= 3 and cand in label:
             score = 0.85
+        elif fuzzy and substitution(label, cand):
+            score = substitution(label, cand)
         elif fuzzy:
             sm = SequenceMatcher(None, label, cand, autojunk=False)
             # cheap upper bounds first: most pairs are nowhere near each other
@@ -77,4 +113,6 @@ def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][0] < threshold:
         return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0] < SETTINGS.prefix_score:
+        return None  # a misread label that fits two options equally: not unique
     return scored[0][1], scored[0][0]

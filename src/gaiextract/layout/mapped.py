@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Cell
+from ..errors import warning
 from ..values import NUMBER, TEXT, Number, parse_cell
 from .splits import SETTINGS as SPLITS
 from .splits import SplitResult
@@ -37,9 +38,7 @@ class MappedTable:
         val = parse_cell(raw)
         if key in self.cells and self.cells[key] is not None and val.value is None:
             return  # a repeated header/continuation never erases a value
-        if val.kind == TEXT:
-            self.warnings.append({"code": "cell_unparsed", "table": self.name, "key": key,
-                                  "detail": f"cannot read {raw!r} as a number"})
+        self._unparsed(key, raw, val.kind)
         prov: dict[str, Any] = {"page": cell.page, "raw": raw, "row": cell.row, "col": cell.col, "how": "grid"}
         if label:
             prov["label"] = label
@@ -55,6 +54,21 @@ class MappedTable:
         self.provenance[key] = prov
         if self.page is None:
             self.page = cell.page
+
+    def _unparsed(self, key: str, raw: str, kind: str) -> None:
+        """The one place ``cell_unparsed`` is said: a value cell holding text."""
+        if kind == TEXT:
+            self.warnings.append(warning("cell_unparsed", table=self.name, key=key,
+                                         detail=f"cannot read {raw!r} as a number"))
+
+    def put_raw(self, key: str, raw: str, how: str, page: int | None = None, label: str | None = None) -> None:
+        """A value printed as one token outside a grid cell (a stream, or one of several
+        values in one grid cell): read as printed."""
+        val = parse_cell(raw)
+        if key in self.cells and self.cells[key] is not None and val.value is None:
+            return
+        self._unparsed(key, raw, val.kind)
+        self.put_value(key, val.value, raw, how, page, label)
 
     def put_value(self, key: str, value: Number | None, raw: str, how: str, page: int | None = None,
                   label: str | None = None) -> None:

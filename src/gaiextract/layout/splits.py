@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..grammar import TableSpec
 from ..textnorm import nfkc
-from ..values import RUNNING_UNITS, Number
+from ..values import NEGATIVE_WORDS, RUNNING_UNITS, SIGN_WORDS, Number, mark_cells
 from .checks import balanced, match_keys, rule_instances
 
 
@@ -130,15 +130,20 @@ def cell_tokens(text: str) -> list[str | None] | None:
         tok = UNIT.sub("", tok)
         if re.fullmatch(r"[+\-]?\d[\d.,]*", tok):
             out.append(tok.rstrip("."))
-        elif re.fullmatch(r"[—–―\-/]{1,2}", tok):
-            out.append(None)
+        elif mark_cells(tok) is not None:
+            out.append(None if mark_cells(tok) == (1, 1) else tok)  # a run of marks: one or more null cells
         else:
             return None
     return out
 
 
 def run_digits(token: str) -> str:
-    """A printed token as the split search reads it: thousands separators dropped."""
+    """A printed token as the split search reads it: thousands separators dropped, a sign
+    word (减少/增加 …) read as the sign it is."""
+    for word in SIGN_WORDS:
+        if token.startswith(word):
+            token = ("-" if word in NEGATIVE_WORDS else "+") + token[len(word):]
+            break
     return _COMMA.sub("", token)
 
 
@@ -175,9 +180,11 @@ def _numbers_at(s: str, p: int) -> tuple[tuple[int, Number], ...]:
 
 # --------------------------------------------------------------------------- search
 
-def split_run(tokens: list[str | None], keys: list[str], equations: list[Equation], settings: SplitSettings = SETTINGS) -> SplitResult:
+def split_run(tokens: list[str | None], keys: list[str], equations: list[Equation], settings: SplitSettings = SETTINGS,
+              signed: frozenset[str] = frozenset()) -> SplitResult:
     """Every division of ``tokens`` (printed tokens in order; ``None`` is a placeholder,
-    one null cell) into ``len(keys)`` values that satisfies ``equations``.
+    one null cell) into ``len(keys)`` values that satisfies ``equations``; a negative value
+    only in a key of ``signed`` (a column the template lets be negative).
 
     Each token gives at least one value and a token's values are read left to right;
     an equation is checked as soon as its last cell is placed. A total printed last
@@ -187,16 +194,16 @@ def split_run(tokens: list[str | None], keys: list[str], equations: list[Equatio
     """
     n = len(keys)
     res = SplitResult(keys=list(keys))
-    toks = [None if t is None else run_digits(t) for t in tokens]
+    toks = [None if t is None else t if mark_cells(t) else run_digits(t) for t in tokens]
     chars = sum(len(t) if t else 1 for t in toks)
     if n < len(toks) or n == 0 or chars < n or chars > n * (settings.max_digits + 2):
         return res  # too few characters for the cells, or more than they can hold
     index = {k: i for i, k in enumerate(keys)}
     eqs = [e for e in equations if all(k in index for k in e.keys)]
-    plain = not any(t and any(ch in t for ch in "+-.") for t in toks)  # sums of non-negative integers
-    last_total = _end_total(eqs, index, n) if plain and toks[-1] is not None else None
+    plain = not any(t and not mark_cells(t) and any(ch in t for ch in "+-.") for t in toks)  # non-negative integers
+    last_total = _end_total(eqs, index, n) if plain and toks[-1] is not None and not mark_cells(toks[-1]) else None
     if last_total is None:
-        _search(toks, keys, eqs, {}, None, res, settings)
+        _search(toks, keys, eqs, {}, None, res, settings, signed)
         return res
     tail = toks[-1]
     for t in range(1, min(len(tail), settings.max_digits) + 1):
@@ -204,7 +211,7 @@ def split_run(tokens: list[str | None], keys: list[str], equations: list[Equatio
         if text.startswith("0") and t > 1:
             continue  # no leading zero
         head = toks[:-1] + ([tail[:-t]] if t < len(tail) else [])
-        _search(head, keys[:-1], eqs, {keys[-1]: int(text)}, last_total, res, settings)
+        _search(head, keys[:-1], eqs, {keys[-1]: int(text)}, last_total, res, settings, signed)
         if res.exhausted:
             break
     return res
@@ -220,7 +227,7 @@ def _end_total(eqs: list[Equation], index: dict[str, int], n: int) -> Equation |
 
 
 def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed: dict[str, Number | None], target_eq: Equation | None,
-            res: SplitResult, settings: SplitSettings) -> None:
+            res: SplitResult, settings: SplitSettings, signed: frozenset[str] = frozenset()) -> None:
     """Backtracking over ``keys`` placed left to right in ``toks``; ``fixed`` holds cells
     already read (the end total), which complete every fit found."""
     n = len(keys)
@@ -229,7 +236,8 @@ def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed:
     values: list[Number | None] = [None] * len(all_keys)
     for k, v in fixed.items():
         values[index[k]] = v
-    plain = not any(t and any(ch in t for ch in "+-.") for t in toks)
+    plain = not any(t and not mark_cells(t) and any(ch in t for ch in "+-.") for t in toks)
+    marks = {i: mark_cells(t) for i, t in enumerate(toks) if t is not None and mark_cells(t)}
     # each rule as index lists, checked when its last cell among keys[:n] is placed
     last_of: dict[int, list[tuple[list[int], list[int]]]] = {}
     forced: dict[int, list[int]] = {}
@@ -293,7 +301,7 @@ def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed:
     def options(tok: str, pos: int, j: int) -> list[tuple[int, Number]]:
         other = forced.get(j)
         if other is None:
-            return [o for o in _numbers_at(tok, pos) if o[0] - pos <= max_len]
+            return [o for o in _numbers_at(tok, pos) if o[0] - pos <= max_len and (o[1] >= 0 or keys[j] in signed)]
         want = sum(values[i] or 0 for i in other)
         text = str(want)
         end = pos + len(text)
@@ -320,6 +328,15 @@ def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed:
             if ok_after(j):
                 step(ti + 1, 0, j + 1, psum)
             return
+        if ti in marks:  # a run of marks: as many null cells as the count leaves room for
+            lo, hi = marks[ti]
+            for m in range(lo, hi + 1):
+                if j + m > n:
+                    break
+                values[j + m - 1] = None
+                if all(ok_after(x) for x in range(j, j + m)):
+                    step(ti + 1, 0, j + m, psum)
+            return
         is_part = target is not None and j in part_set
         for end, v in options(tok, pos, j):
             if is_part and end - pos > target_len:
@@ -332,6 +349,34 @@ def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed:
         values[j] = None
 
     step(0, 0, 0, 0)
+
+
+def place_with_gaps(values: list[Number | None], keys: list[str], equations: list[Equation],
+                    settings: SplitSettings = SETTINGS, signed: frozenset[str] = frozenset()) -> SplitResult:
+    """Every placement of ``values`` (whole cells, in printed order) into ``keys`` with the
+    cells a reader dropped (blank ones) null, that satisfies ``equations`` — a row printed
+    with fewer cells than its columns. Without a rule binding the row nothing fits: an
+    unbound placement is a guess."""
+    n, m = len(keys), len(values)
+    res = SplitResult(keys=list(keys))
+    index = {k: i for i, k in enumerate(keys)}
+    eqs = [e for e in equations if all(k in index for k in e.keys)]
+    if not eqs or m > n or m == 0:
+        return res
+    for pos in itertools.combinations(range(n), m):
+        res.nodes += 1
+        if res.nodes > settings.max_nodes:
+            res.exhausted = True
+            return res
+        cand: list[Number | None] = [None] * n
+        for p, v in zip(pos, values):
+            cand[p] = v
+        if any(v is not None and v < 0 and keys[i] not in signed for i, v in enumerate(cand)):
+            continue
+        placed = dict(zip(keys, cand))
+        if all(holds(e, placed) is not False for e in eqs):
+            _found(res, tuple(cand), settings)
+    return res
 
 
 def _found(res: SplitResult, cand: tuple[Number | None, ...], settings: SplitSettings) -> None:
@@ -391,10 +436,13 @@ def choose_jointly(runs: list[SplitResult], fixed: dict[str, Number | None], equ
             else:
                 out.unsatisfied.append(e.rule)
     for r in open_runs:
+        complete = r.found == len(r.candidates)
         for i, k in enumerate(r.keys):
             vals = ([c[k] for c in combos] if combos is not None else [cand[i] for cand in r.candidates])
             distinct = list(dict.fromkeys(vals))
-            if len(distinct) == 1 and combos is not None:
+            # one value in every reading left (or, too many to combine, in every reading of
+            # its own row, all of them listed): settled whatever the other rows are
+            if len(distinct) == 1 and (combos is not None or complete):
                 out.values[k] = distinct[0]
             else:
                 out.ambiguous[k] = distinct

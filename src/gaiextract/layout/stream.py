@@ -20,15 +20,17 @@ from dataclasses import dataclass, field
 
 from ..grammar import TableGrammar
 from ..textnorm import matching_view, nfkc
-from .labels import norm_label
-from ..values import RUNNING_UNITS
+from .labels import SETTINGS as LABELS
+from .labels import norm_label, substitution
+from ..values import RUNNING_UNITS, SIGN_WORDS, mark_cells
 from .splits import UNIT
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
 _SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
 _SEP = _SPACE + "|"
 #: a value token: signed/decimal digits with an optional unit, or a placeholder
-_TOKEN = re.compile(rf"[+\-]?\d[\d.,]*(?:{RUNNING_UNITS}|%)?|[—–―－]{{1,2}}|-{{1,2}}(?![\d-])|[/／](?![\d/])")
+_SIGNS = "|".join(re.escape(w) for w in SIGN_WORDS)
+_TOKEN = re.compile(rf"(?:[+\-]|{_SIGNS})?\d[\d.,]*(?:{RUNNING_UNITS}|%)?|[—–―－─]+|-{{2,}}|-(?![\d-])|[/／]+")
 _NUMBERING_AFTER = "、.．"
 
 
@@ -41,7 +43,6 @@ class StreamSettings:
     min_rows: int = 2
     min_header_labels: int = 3  # column labels in a row for a table without row labels
     header_gap: int = 3         # characters allowed between two header labels
-    fuzzy_min_len: int = 5      # labels this long may match with one misread character
     gap_penalty: float = 0.002  # per character between consecutive anchors (prefers tight chains)
     max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
     tail_min_label: int = 4     # labels this long may reach numbers past a label tail
@@ -103,9 +104,12 @@ class Hit:
     run: Run | None = None
 
 
-def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS) -> list[tuple[int, int, float]]:
+def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
+               others: frozenset[str] = frozenset(), fuzzy: bool = True) -> list[tuple[int, int, float]]:
     """(start, end, score) of each occurrence of ``label`` (normalised, no whitespace):
-    exact, or with one misread character for long labels."""
+    exact, or with one misread character (the one label policy, ``labels.substitution``)
+    where the printed text is no other label of ``others`` and within one character of
+    no other one (the match is unique)."""
     out = []
     text = stream.compact
     seen = set()
@@ -114,16 +118,17 @@ def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS) 
         seen.add(i)
         out.append((i, i + len(label), float(len(label))))
         i = text.find(label, i + 1)
-    if len(label) >= settings.fuzzy_min_len:
+    if fuzzy and len(label) >= LABELS.substitution_min_len:
         half = len(label) // 2
+        rivals = [o for o in others if len(o) == len(label) and o != label]
         for piece, offset in ((label[:half], 0), (label[half:], half)):
             j = text.find(piece)
             while j >= 0:
                 s = j - offset
                 if s >= 0 and s not in seen and s + len(label) <= len(text):
                     window = text[s:s + len(label)]
-                    if sum(a != b for a, b in zip(window, label)) == 1:
-                        seen.add(s)
+                    seen.add(s)
+                    if substitution(window, label) and not any(window == o or substitution(window, o) for o in rivals):
                         out.append((s, s + len(label), len(label) - 1.5))
                 j = text.find(piece, j + 1)
     return [(stream.compact_pos[s], stream.compact_pos[e - 1] + 1, sc) for s, e, sc in out]
@@ -166,7 +171,10 @@ def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
             break
         if nxt and nxt not in _SEP and not _TOKEN.match(s, m.end()) and not _is_label_char(nxt):
             break
-        tokens.append(None if not any(c.isdigit() for c in tok) else UNIT.sub("", tok).rstrip("."))
+        if not any(c.isdigit() for c in tok):  # placeholder marks: one null cell, or a run of them
+            tokens.append(None if mark_cells(tok) in (None, (1, 1)) else tok)
+        else:
+            tokens.append(UNIT.sub("", tok).rstrip("."))
         raw.append(stream.raw[m.start():m.end()])
         end = m.end()
         i = m.end()
@@ -261,9 +269,10 @@ def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings =
     """The best chain of anchors: targets in template order, positions increasing, each
     followed by numbers; the chain with the most (and longest) labels, tightest first."""
     hits: list[Hit] = []
+    every = frozenset(norm_label(lab) or lab for t in targets for lab in t.labels)
     for ti, t in enumerate(targets):
         for label in t.labels:
-            for s, e, sc in find_label(stream, norm_label(label) or label, settings):
+            for s, e, sc in find_label(stream, norm_label(label) or label, settings, every):
                 hits.append(Hit(s, e, ti, sc))
     if not hits:
         return []
@@ -277,8 +286,10 @@ def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings =
             k = bisect.bisect_left(with_run, h.end)
             nxt = with_run[k] if k < len(with_run) else len(stream.norm)
             h.run = run_after(stream, h.end, nxt, settings)
-    # a row's numbers must be able to fill its cells (one character each at least)
-    hits = [h for h in hits if h.run is not None and _chars(h.run) >= len(targets[h.target].keys)]
+    # a row's numbers must be able to fill its cells (one character each at least), and a
+    # sentence is not a row (``……行政规范性文件243件，``)
+    hits = [h for h in hits if h.run is not None and _chars(h.run) >= len(targets[h.target].keys)
+            and not _in_sentence(stream, h.run, len(targets[h.target].keys))]
     best, prev = _best_chain(hits, targets, settings)
     if not hits:
         return []
@@ -289,6 +300,22 @@ def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings =
         i = prev[i]
     chain.reverse()
     return chain
+
+
+#: punctuation that ends a clause of prose: a row's numbers are never followed by it
+_CLAUSE_END = "，。；;,"
+
+
+def _in_sentence(stream: Stream, run: Run, n_keys: int) -> bool:
+    """A run of fewer tokens than its row has cells that a clause of prose continues
+    (its number followed by a comma or full stop): a sentence quoting a figure."""
+    if len(run.tokens) >= n_keys:
+        return False
+    i = run.end
+    s = stream.norm
+    while i < len(s) and s[i] in _SPACE:
+        i += 1
+    return i < len(s) and s[i] in _CLAUSE_END
 
 
 def _chars(run: Run) -> int:
@@ -333,8 +360,8 @@ def _best_chain(hits: list[Hit], targets: list[Target], settings: StreamSettings
 def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings = SETTINGS) -> list[Anchored]:
     """A table without row labels (四): the numbers after its column header, a run of
     column labels; one anchor holding every leaf cell."""
-    labels = {norm_label(lab) or lab for c in layout.columns for lab in c.labels}
-    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, settings)})
+    labels = frozenset(norm_label(lab) or lab for c in layout.columns for lab in c.labels)
+    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, settings, labels)})
     best = None
     i = 0
     while i < len(spots):
@@ -359,6 +386,9 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
     return [Anchored(target, Hit(start, end, 0, float(best[0]), run))]
 
 
-def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS) -> bool:
+def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS, found: int = 0) -> bool:
+    """Enough of a layout's rows anchored (``found``: more rows found printed blank) to
+    believe the table is there."""
     need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + 0.999))
-    return len(chain) >= min(need, len(targets))
+    return len(chain) >= settings.min_rows and len(chain) + found >= min(need, len(targets)) \
+        if found else len(chain) >= min(need, len(targets))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..document import Document, Paragraph, Table
 from ..grammar import Grammar
@@ -22,6 +22,7 @@ from .stream import build_stream
 
 if TYPE_CHECKING:
     from .mapped import MappedTable
+    from .sections import SectionSpan
 
 #: a block is a table's when this many of its labels are that table's own
 MIN_LABEL_HITS = 2
@@ -96,10 +97,16 @@ class TableFinding:
     warnings: list[dict[str, Any]]
 
 
-def find_tables_in(document: Document, grammar: Grammar) -> TableFinding:
+def find_tables_in(document: Document, grammar: Grammar, spans: Sequence[SectionSpan] | None = None) -> TableFinding:
     """Every table of the template in a document: from the grids its reader rebuilt, and
-    for a table with no grid, from the stream of its paragraphs."""
+    for a table with no grid, from the stream of its paragraphs — those of the table's own
+    section (the section span whose id is the table's name, from its heading to the next
+    section's) where ``spans`` finds it."""
     paragraphs = [(p.text, p.page) for p in document.paragraphs()]
+    own: dict[str, list[tuple[str, int | None]]] = {}
+    for sp in spans or ():
+        if sp.id in grammar.tables and sp.id not in own:
+            own[sp.id] = [(b.text, b.page) for b in document.blocks[sp.block:sp.end] if isinstance(b, Paragraph)]
     captions: list[str | None] = []
     last: str | None = None
     for b in document.blocks:
@@ -108,12 +115,13 @@ def find_tables_in(document: Document, grammar: Grammar) -> TableFinding:
         elif isinstance(b, Table):
             captions.append(last)
             last = None
-    return find_tables(list(document.tables()), grammar, paragraphs, captions)
+    return find_tables(list(document.tables()), grammar, paragraphs, captions, own)
 
 
 def find_tables(document_tables: list[Table], grammar: Grammar,
                 paragraphs: list[tuple[str, int | None]] | None = None,
-                captions: list[str | None] | None = None) -> TableFinding:
+                captions: list[str | None] | None = None,
+                section_paragraphs: dict[str, list[tuple[str, int | None]]] | None = None) -> TableFinding:
     """Classify the table blocks, map each table from its blocks (or, where none survived,
     from ``paragraphs``: (text, page) in reading order), and decide the edition.
     ``captions``: the paragraph printed just above each block (None where none)."""
@@ -130,17 +138,21 @@ def find_tables(document_tables: list[Table], grammar: Grammar,
             caps[name].append(captions[i] if captions and i < len(captions) else None)
             last = name
     tables: dict[str, MappedTable] = {}
-    stream = None
+    whole = None
     for name in names:
         spec = grammar.tables[name]
         mt = map_table(spec, GridSource(groups[name], caps[name]), grammar.dimensions) if groups[name] else None
         if paragraphs and _values(mt) < STREAM_WHEN_GRID_BELOW * _cell_count(spec):
-            # no grid survived, or only a scrap of one: the text in reading order may hold more
-            if stream is None:
-                stream = build_stream(paragraphs)
+            # no grid survived, or only a scrap of one: the text in reading order may hold more,
+            # read in the table's own section where it was found
+            own = (section_paragraphs or {}).get(name)
+            if own:
+                stream = build_stream(own)
+            else:
+                whole = whole or build_stream(paragraphs)
+                stream = whole
             alt = map_table(spec, StreamSource(stream), grammar.dimensions)
-            if mt is None or _values(alt) > _values(mt):
-                mt = alt
+            mt = alt if mt is None else _merge(mt, alt)
         if mt is not None and mt.cells:
             tables[name] = mt
     edition = _edition(tables, grammar)
@@ -155,6 +167,28 @@ def find_tables(document_tables: list[Table], grammar: Grammar,
         warnings.append({"code": "edition_unknown",
                          "detail": "the proactive table's column labels match neither template edition"})
     return TableFinding(tables=tables, edition=edition, warnings=warnings)
+
+
+def _merge(grid: MappedTable, text: MappedTable) -> MappedTable:
+    """A grid that gave a scrap of its table, and the table read from the text: the text
+    fills only the cells the grid did not place — it never replaces a grid-mapped row.
+    Read with different layouts (editions), the one with more values is kept whole."""
+    if grid.edition != text.edition and grid.edition is not None and text.edition is not None:
+        return text if _values(text) > _values(grid) else grid
+    added = [k for k in text.cells if k not in grid.cells]
+    if not added:
+        return grid
+    rows = {k.rsplit(".", 1)[0] for k in grid.cells}
+    added = [k for k in added if k.rsplit(".", 1)[0] not in rows]
+    for k in added:
+        grid.cells[k] = text.cells[k]
+        grid.provenance[k] = text.provenance[k]
+    keep = set(added)
+    grid.warnings += [w for w in text.warnings if w.get("key") is None or w.get("key") in keep
+                      or any(k.startswith(str(w.get("key")) + ".") for k in keep)]
+    if not grid.edition_hits and text.edition_hits:
+        grid.edition_hits = text.edition_hits
+    return grid
 
 
 def _values(mt) -> int:
