@@ -103,7 +103,6 @@ PENDING_RAW_WARNINGS = {
     "readers/html_decode.py": "hostile",
     "readers/html_tree.py": "hostile",
     "readers/text.py": "hostile",
-    "layout/align.py": "engine",
     "layout/grid.py": "engine",
     "layout/mapped.py": "engine",
     "layout/tables.py": "engine",
