@@ -61,6 +61,28 @@ def canonical_encoding(label: str) -> Optional[str]:
     return _WIDEN.get(name, name)
 
 
+#: pseudo-encodings of the WHATWG list that decode no text (``replacement`` stands for
+#: ISO-2022-KR, HZ and the like, whose declaration must not be trusted)
+_NOT_TEXT = ("replacement", "x-user-defined")
+
+
+def declared_encoding(label: str) -> Optional[str]:
+    """The Python codec of a charset a *document* declares, or None when the label
+    names no text encoding of the web. Python's codec registry also knows
+    ``undefined``, ``palmos``, ``unicode_escape``, ``rot13`` … — a page declaring
+    one of those is decoded as if it declared nothing. The labels are the WHATWG
+    Encoding Standard's (the ``webencodings`` table) plus the Chinese aliases of
+    :data:`_WIDEN` (``cp936``, ``euc-cn``)."""
+    key = label.strip().strip("\"'").lower()
+    if key not in _WIDEN:
+        import webencodings
+
+        found = webencodings.lookup(key)
+        if found is None or found.name in _NOT_TEXT:
+            return None
+    return canonical_encoding(key)
+
+
 # -- counting replacement --------------------------------------------------------
 _state = threading.local()
 
@@ -165,7 +187,7 @@ def decode_text(data: bytes, declared: Optional[str] = None, name: Optional[str]
             cap = _cap(data, limits)
             break
     if declared:
-        enc = canonical_encoding(declared)
+        enc = declared_encoding(declared)
         if enc:
             text = _strict(data, enc)
             if text is not None:

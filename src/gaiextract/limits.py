@@ -30,6 +30,14 @@ class Limits:
     ratio_check_bytes: int = 4 * MB
     #: zip-bomb guard: XML deflates 5-30x, runs of zeros 1000x
     max_ratio: int = 100
+    #: styles followed up one ``basedOn`` chain (real documents: under 10); the rest
+    #: of a longer chain is ignored with a ``markup_simplified`` warning
+    max_style_depth: int = 64
+    #: characters of one automatic list label (``w:lvl``); Word's lowerLetter repeats
+    #: the letter n/26 times and upperRoman writes n/1000 Ms, so a list starting at
+    #: 1e9 would print 38M characters: a longer label is not printed
+    #: (``markup_simplified`` warning)
+    max_list_label_chars: int = 32
 
     # -- tables (all formats) ---------------------------------------------------
     #: widest span one cell may claim (Word allows 63 grid columns, HTML colspan
@@ -54,9 +62,18 @@ class Limits:
     #: attributes one HTML/XML start tag may carry before its attributes are dropped
     #: (libxml2 checks duplicate attributes in quadratic time)
     max_attributes: int = 256
+    #: multipart containers of an MHTML archive (a saved page has one; each nests the
+    #: next, and Python's email parser recurses once per level): more is ``too_large``
+    max_mime_multiparts: int = 64
     #: elements of a parsed HTML page (real report pages hold a few thousand);
     #: more is ``too_large`` before any of our per-element work starts
     max_html_elements: int = 200_000
+
+    #: digits of one number read from a cell or a sentence (integer and fraction
+    #: together). A report's largest figures (fees in yuan, case counts) have under
+    #: ten; beyond 15 a float no longer holds every digit and beyond 308 it is
+    #: infinite, so a longer number is no value: the cell is ``cell_unparsed``
+    max_number_digits: int = 15
 
     # -- layout ---------------------------------------------------------------------
     #: numbered lines scored as possible section headings (each costs a fuzzy

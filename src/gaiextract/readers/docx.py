@@ -150,6 +150,7 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
     walker = BodyWalker(styles, numbering)
     walker.warnings.extend(warnings)
     blocks = walker.blocks(body)
+    walker.warnings.extend(styles.warnings + numbering.warnings)
     return Document(blocks=blocks, format="docx", pages=None, warnings=walker.warnings,
                     meta={"main_part": main})
 

@@ -440,6 +440,8 @@ def _symbol(el) -> str:
         n = int(code, 16)
     except (TypeError, ValueError):
         return ""
+    if not 0 <= n <= 0x10FFFF or 0xD800 <= n <= 0xDFFF:
+        return ""  # no Unicode character (w:char is a 2-byte hex code; Word shows nothing)
     if n in _SYMBOLS:
         return _SYMBOLS[n]
     if 0xF020 <= n <= 0xF0FF and (wattr(el, "font") or "").lower() == "symbol":

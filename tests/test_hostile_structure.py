@@ -1,0 +1,169 @@
+"""Issue 24, hostile structure: every input built to an extreme ends in a report or
+one documented error, within bounded time and memory. The inputs are built here by
+tests/hostile_structure.py, small versions of the worst cases (the full-size ones are
+``python3 tests/fuzz/worst_cases.py``)."""
+from __future__ import annotations
+
+import json
+import time
+import tracemalloc
+
+import pytest
+
+import gaiextract
+from gaiextract.errors import ERROR_CODES, ExtractError
+from gaiextract.limits import DEFAULT_LIMITS
+from gaiextract.readers import read_document
+from gaiextract.readers.docx_styles import INT32_MAX
+from gaiextract.source import as_source
+
+import hostile_structure as hs
+
+
+def read(data: bytes, name: str):
+    return read_document(as_source(data, name=name))
+
+
+def outcome(data: bytes, name: str):
+    """The report, or the ExtractError (whose code must be documented)."""
+    try:
+        return gaiextract.extract(data, name=name)
+    except ExtractError as exc:
+        assert exc.code in ERROR_CODES
+        return exc
+
+
+def texts(doc) -> list[str]:
+    return [getattr(b, "text", "") for b in doc.blocks]
+
+
+# -- DOCX -------------------------------------------------------------------------------
+@pytest.mark.parametrize("val", ["inf", "-inf", "1e400", "nan", "9" * 5000, "x"])
+def test_docx_integer_properties_out_of_any_range_are_read(val):
+    doc = read(hs.docx_number_value(val), "r.docx")
+    assert texts(doc)[0] == hs.TITLE
+
+
+def test_docx_integer_is_clamped_to_32_bits():
+    from gaiextract.readers.docx_styles import int_text
+
+    assert int_text("1e400") == INT32_MAX and int_text("-inf") == -INT32_MAX - 1
+    assert int_text("12") == 12 and int_text(" 3.0 ") == 3
+    assert int_text("nan") is None and int_text("x") is None
+
+
+@pytest.mark.parametrize("code", ["110000", "FFFFFFFFFFFF", "D800", "zz"])
+def test_docx_symbol_beyond_unicode_is_no_character(code):
+    doc = read(hs.docx_symbol(code), "r.docx")
+    assert texts(doc)[0] == hs.TITLE  # and no ValueError from chr()
+
+
+def test_docx_list_level_that_is_no_number_is_ignored():
+    doc = read(hs.docx_list_level("x"), "r.docx")
+    # the only level of the list is unreadable: the items carry no label
+    assert texts(doc)[1:4] == ["item 0", "item 1", "item 2"]
+
+
+def test_docx_list_override_level_that_is_a_number_still_applies():
+    doc = read(hs.docx_list_level("0"), "r.docx")
+    assert texts(doc)[1:4] == ["2.item 0", "3.item 1", "4.item 2"]  # startOverride 2
+
+
+@pytest.mark.parametrize("fmt,start", [("lowerLetter", 10**9), ("upperRoman", 10**12), ("upperLetter", 2**31)])
+def test_docx_list_label_of_a_huge_start_is_not_printed(fmt, start):
+    tracemalloc.start()
+    doc = read(hs.docx_list_start(fmt, start, paragraphs=5), "r.docx")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50 * 2**20
+    assert texts(doc)[1:3] == ["item 0", "item 1"]
+    simplified = [w for w in doc.warnings if w["code"] == "markup_simplified"]
+    assert len(simplified) == 1 and str(DEFAULT_LIMITS.max_list_label_chars) in simplified[0]["detail"]
+
+
+def test_docx_list_labels_within_the_bound_are_as_word_prints_them():
+    # Word: 27 in lowerLetter is "aa", 1994 in upperRoman "MCMXCIV"
+    assert texts(read(hs.docx_list_start("lowerLetter", 27, paragraphs=2), "r.docx"))[1:3] == ["aa.item 0", "bb.item 1"]
+    assert texts(read(hs.docx_list_start("upperRoman", 1994, paragraphs=1), "r.docx"))[1] == "MCMXCIV.item 0"
+
+
+def test_docx_deep_based_on_chain_is_cut_and_memoised():
+    depth = 2_000
+    t0 = time.monotonic()
+    doc = read(hs.docx_style_chain(depth, 1_000), "r.docx")
+    secs = time.monotonic() - t0
+    assert texts(doc)[1] == "run 0" and len(doc.blocks) == 1_001
+    cut = [w for w in doc.warnings if w["code"] == "markup_simplified"]
+    assert cut and f"more than {DEFAULT_LIMITS.max_style_depth} styles" in cut[0]["detail"]
+    # unmemoised, 1,000 runs x a 2,000-deep chain x a dozen properties took minutes
+    assert secs < 20
+
+
+# -- HTML and MHTML -------------------------------------------------------------------------
+@pytest.mark.parametrize("label", ["undefined", "palmos", "unicode_escape", "rot13", "x-user-defined"])
+def test_html_charset_that_names_no_text_encoding_is_ignored(label):
+    report = gaiextract.extract(hs.html_charset(label), name="r.html")
+    # the GBK page is read as GBK: the same title and tables as the UTF-8 original
+    original = gaiextract.extract(hs.CORPUS / "html" / "g01_html_gov.html")
+    assert report.title == original.title
+    assert report.to_dict()["tables"] == original.to_dict()["tables"]
+
+
+def test_html_chinese_charset_aliases_are_still_honoured():
+    from gaiextract.encoding import declared_encoding
+
+    assert declared_encoding("GB2312") == "gb18030" and declared_encoding("cp936") == "gb18030"
+    assert declared_encoding("big5") == "big5hkscs" and declared_encoding("UTF8") == "utf-8"
+    assert declared_encoding("undefined") is None and declared_encoding("palmos") is None
+
+
+def test_mhtml_nested_thousands_deep_is_too_large():
+    err = outcome(hs.mhtml_nested(3_000), "r.mht")
+    assert isinstance(err, ExtractError) and err.code == "too_large"
+
+
+def test_mhtml_nested_a_few_levels_is_read():
+    report = gaiextract.extract(hs.mhtml_nested(5), name="r.mht")
+    assert report.title
+
+
+def test_html_many_tiny_tables_read_in_linear_time():
+    def secs(n):
+        t0 = time.monotonic()
+        read(hs.html_tiny_tables(n), "r.html")
+        return time.monotonic() - t0
+
+    small, large = secs(500), secs(4_000)
+    assert large < 8 * small + 1.0  # 8x the tables; quadratic was 64x
+
+
+def test_html_huge_spans_are_bounded():
+    tracemalloc.start()
+    doc = read(hs.html_spans(300, 100_000), "r.html")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 200 * 2**20
+    tables = list(doc.tables())
+    assert len(tables) == 1
+    assert sum(len(row) for row in tables[0].grid) <= DEFAULT_LIMITS.max_table_cells
+    assert "truncated" in [w["code"] for w in doc.warnings]
+
+
+# -- numbers ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("digits,decimal", [(5_000, False), (400, True), (16, False)])
+def test_giant_number_is_cell_unparsed_and_the_json_is_valid(digits, decimal):
+    report = gaiextract.extract(hs.giant_number_text(digits, decimal), name="r.txt")
+    text = report.to_json()
+    json.loads(text, parse_constant=lambda c: pytest.fail(f"non-finite {c} in the JSON"))
+    unparsed = [w for w in report.warnings if w["code"] == "cell_unparsed"]
+    assert [w["key"] for w in unparsed] == ["penalty.decisions"]
+    assert report.tables["proactive"].cells["penalty.decisions"] is None
+    assert report.fees["amount_notified"] is None  # the fee sentence's giant amount
+
+
+def test_number_of_fifteen_digits_is_still_a_number():
+    from gaiextract.values import parse_cell
+
+    assert parse_cell("9" * 15).value == int("9" * 15)
+    assert parse_cell("1234567890123.45").value == 1234567890123.45
+    assert parse_cell("9" * 16).kind == "text"
