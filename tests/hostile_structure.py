@@ -187,8 +187,9 @@ def pipe_table_text(rows: int) -> bytes:
     return (corpus_text() + "\n".join(lines)).encode("utf-8")
 
 
-def heading_lines_text(lines: int) -> bytes:
-    """#18: ``lines`` lines that look like numbered headings (``一、…``)."""
+def heading_lines_text(lines: int, report: bool = True) -> bytes:
+    """#18: ``lines`` lines that look like numbered headings (``一、…``), after the
+    corpus text report (``report``) or alone."""
     heads = "\u4e00\u4e8c\u4e09\u56db\u4e94\u516d"
     out = [f"{heads[i % 6]}\u3001\u603b\u4f53\u60c5\u51b5{i}" for i in range(lines)]
-    return (corpus_text() + "\n".join(out)).encode("utf-8")
+    return ((corpus_text() if report else "") + "\n".join(out)).encode("utf-8")

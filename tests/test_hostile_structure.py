@@ -167,3 +167,80 @@ def test_number_of_fifteen_digits_is_still_a_number():
     assert parse_cell("9" * 15).value == int("9" * 15)
     assert parse_cell("1234567890123.45").value == 1234567890123.45
     assert parse_cell("9" * 16).kind == "text"
+
+
+# -- inspect ------------------------------------------------------------------------------------
+def _tall_pdf(box: bytes) -> bytes:
+    from hostile_pdf import pdf_bytes
+
+    return pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                      b"<< /Type /Page /Parent 2 0 R /MediaBox " + box + b" >>"])
+
+
+@pytest.mark.parametrize("box,size", [(b"[0 0 1 14400]", (1, 14400)), (b"[0 0 14400 1]", (14400, 1)),
+                                      (b"[0 0 595 842]", (595, 842))])
+def test_inspect_page_image_pixels_are_bounded(box, size):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from gaiextract.inspect_view.images import render_pages
+    from gaiextract.inspect_view.settings import DEFAULT_SETTINGS
+
+    tracemalloc.start()
+    img = render_pages(_tall_pdf(box), [1], DEFAULT_SETTINGS)[1]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    w, h = Image.open(io.BytesIO(base64.b64decode(img.data_uri.split(",", 1)[1]))).size
+    assert w * h <= DEFAULT_LIMITS.max_inspect_pixels and max(w, h) <= 65_535
+    assert peak < 100 * 2**20
+    if size == (595, 842):  # an ordinary page keeps the configured width
+        assert w == DEFAULT_SETTINGS.page_width_px
+
+
+def _report_dict() -> dict:
+    return gaiextract.extract(hs.CORPUS / "txt" / "g01_txt_cells.txt").to_dict()
+
+
+@pytest.mark.parametrize("edit,where", [
+    (lambda d: d.__setitem__("tables", "x"), "tables"),
+    (lambda d: d["tables"]["proactive"].__setitem__("cells", [1]), "tables/proactive/cells"),
+    (lambda d: d.__setitem__("warnings", [{"code": 5}]), "warnings/0"),
+    (lambda d: d.pop("sections"), "sections"),
+])
+def test_inspect_refuses_a_report_json_of_the_wrong_shape_in_one_line(tmp_path, edit, where):
+    from gaiextract.inspect_view import inspect
+
+    d = _report_dict()
+    edit(d)
+    with pytest.raises(ExtractError) as e:
+        inspect(d)
+    assert e.value.code == "corrupt" and "\n" not in e.value.message and where in e.value.message
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ExtractError) as e:
+        inspect(path)
+    assert e.value.code == "corrupt"
+
+
+def test_inspect_of_a_valid_report_json_still_works():
+    from gaiextract.inspect_view import inspect
+
+    assert "<html" in inspect(_report_dict())
+
+
+def test_inspect_cli_says_what_is_wrong_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from batch_support import subprocess_env
+
+    d = _report_dict()
+    d["tables"] = 5
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "gaiextract", "inspect", str(path), "-o", str(tmp_path / "o.html")],
+                         capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    assert run.returncode == 3
+    assert len(run.stderr.strip().splitlines()) == 1 and "corrupt" in run.stderr and "tables" in run.stderr

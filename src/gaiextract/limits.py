@@ -75,6 +75,13 @@ class Limits:
     #: infinite, so a longer number is no value: the cell is ``cell_unparsed``
     max_number_digits: int = 15
 
+    # -- rendering -------------------------------------------------------------------
+    #: pixels of one page image drawn by ``inspect`` (a page is drawn at a fixed width,
+    #: so a narrow page of PDF's largest height, 14,400 pt, would be millions of pixels
+    #: tall): the scale is lowered to stay within this, and neither side exceeds
+    #: JPEG's 65,535 pixels
+    max_inspect_pixels: int = 16_000_000
+
     # -- layout ---------------------------------------------------------------------
     #: numbered lines scored as possible section headings (each costs a fuzzy
     #: match against every heading variant); later ones are not candidates

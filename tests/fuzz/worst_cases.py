@@ -57,6 +57,7 @@ CASES: list[Case] = [
     Case("17 html 1000 rows span 100000", ".html", lambda: hs.html_spans(1_000, 100_000)),
     Case("18 text 199k-row pipe table", ".md", lambda: hs.pipe_table_text(199_000)),
     Case("18 text 199k heading lines", ".txt", lambda: hs.heading_lines_text(199_000)),
+    Case("18 text 199k heading lines alone", ".txt", lambda: hs.heading_lines_text(199_000, report=False)),
 ]
 
 
