@@ -175,6 +175,8 @@ class BlockWriter:
 def cell_text(cell, nested: list[etree._Element]) -> str:
     """A cell's text with line breaks from ``<br>`` and block elements; tables
     nested in the cell are collected into ``nested`` instead."""
+    if not len(cell):  # text only (most cells): no walk
+        return collapse(cell.text).strip() if cell.text else ""
     parts: list[str] = []
     walker = etree.iterwalk(cell, events=("start", "end"))
     for event, el in walker:

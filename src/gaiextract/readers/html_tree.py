@@ -13,7 +13,6 @@ import re
 from typing import Any, Optional
 
 from lxml import etree
-import lxml.html
 
 from ..errors import ExtractError
 from ..limits import DEFAULT_LIMITS as LIMITS
@@ -68,11 +67,19 @@ _INLINE_TAGS = re.compile(r"</?(?:font|span|b|strong|i|u|em|small|big|strike|s|s
 
 
 def _parse_once(text: str):
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                  no_network=True, huge_tree=True, default_doctype=False)
-    root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    # lxml's plain elements, not lxml.html's: those look up a Python element class for
+    # every node the walk touches (a third of the reader's time on a large page)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              no_network=True, huge_tree=True, default_doctype=False)
+    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    if root is None:
+        raise etree.ParserError("Document is empty")
     too_deep = any("Excessive depth" in e.message for e in parser.error_log)
     return root, too_deep
+
+
+#: the text of an element and all its descendants (lxml.html's ``text_content``)
+text_content = etree.XPath("string()", smart_strings=False)
 
 
 #: a start tag long enough to hold more attributes than allowed (each takes at least
@@ -102,13 +109,12 @@ def limit_attributes(text: str) -> tuple[str, int]:
     return _START_TAG_RE.sub(fix, text), n
 
 
+_COUNT = etree.XPath("count(//*)")
+
+
 def _check_size(root, name: Optional[str]) -> None:
-    n = 0
-    for _ in root.iter():
-        n += 1
-        if n > LIMITS.max_html_elements:
-            raise ExtractError("too_large", f"the page has more than {LIMITS.max_html_elements} elements",
-                               name)
+    if _COUNT(root) > LIMITS.max_html_elements:
+        raise ExtractError("too_large", f"the page has more than {LIMITS.max_html_elements} elements", name)
 
 
 def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[dict[str, Any]]]:
@@ -141,28 +147,45 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
 
 
 def tag_of(el) -> str:
+    """The element's tag ('' for a comment or other non-element); libxml2's HTML parser
+    gives lower-case names without namespaces (``o:p`` stays ``o:p``)."""
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    return tag if isinstance(tag, str) else ""
 
 
 def han_count(text: Optional[str]) -> int:
-    return len(_HAN.findall(text)) if text else 0
+    if not text or text.isascii():  # most text nodes are whitespace between tags
+        return 0
+    return len(_HAN.findall(text))
 
 
 def drop(el) -> None:
     """Remove an element but keep its tail text (it belongs to the parent)."""
-    if el.getparent() is not None:
-        el.drop_tree()
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+#: the elements that may be non-content, found by libxml2 in one query (document order):
+#: the skipped tags, ``hidden``, and a style naming none/hidden/all in any case (the
+#: regular expression then decides)
+_LOWER = "translate(@style, 'NOEHIDAL', 'noehidal')"
+_NON_CONTENT = etree.XPath("|".join(
+    [f"//{t}" for t in SKIP_TAGS] + ["//*[@hidden]", f"//*[@style][contains({_LOWER}, 'none') or "
+                                                     f"contains({_LOWER}, 'hidden') or contains({_LOWER}, 'all')]"]))
 
 
 def strip_non_content(root) -> None:
     """Remove scripts, styles, form controls and hidden elements (keeping tails)."""
-    for el in list(root.iter()):
-        tag = tag_of(el)
-        if tag in SKIP_TAGS or (tag and (el.get("hidden") is not None or
-                                         _HIDDEN_STYLE.search(el.get("style") or ""))):
+    for el in _NON_CONTENT(root):
+        if el.tag in SKIP_TAGS or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             drop(el)
 
 
@@ -191,27 +214,30 @@ class PageStats:
         self.chars: dict[etree._Element, int] = {}
         self.table_han: dict[etree._Element, int] = {}
         self.layout: dict[etree._Element, bool] = {}
-        for el in reversed(list(root.iter())):
-            if not isinstance(el.tag, str):
-                continue
-            tag = tag_of(el)
-            link = tag == "a"
-            han = 0 if link else han_count(el.text)
-            chars = len(el.text or "")
+        han_of, chars_of, than_of = self.han, self.chars, self.table_han
+        # children before parents (reverse document order), elements only
+        for el in reversed(list(root.iter(etree.Element))):
+            text = el.text
+            link = el.tag == "a"
+            han = 0 if link else han_count(text)
+            chars = len(text) if text else 0
             than = 0
-            for ch in el:
-                if not isinstance(ch.tag, str):
-                    continue
-                tail_han = han_count(ch.tail)
-                han += (0 if link else self.han[ch] + tail_han)
-                chars += self.chars[ch] + len(ch.tail or "")
-                than += self.table_han[ch]
-            self.han[el], self.chars[el] = han, chars
-            if tag == "table":
+            for ch in el.iterchildren(etree.Element):
+                tail = ch.tail
+                if tail:
+                    chars += len(tail)
+                    if not link:
+                        han += han_count(tail)
+                if not link:
+                    han += han_of[ch]
+                chars += chars_of[ch]
+                than += than_of[ch]
+            han_of[el], chars_of[el] = han, chars
+            if el.tag == "table":
                 self.layout[el] = is_layout_table(el, self)
                 if not self.layout[el]:
                     than = max(than, han)
-            self.table_han[el] = than
+            than_of[el] = than
 
     def forget(self, el) -> None:
         """Take a subtree about to be dropped out of its ancestors' counts."""
@@ -274,7 +300,7 @@ def remove_chrome(root, stats: PageStats) -> None:
         if not tag or el is root:
             continue
         if stats.is_data_table(el):
-            if len(set(_META_LABELS.findall(el.text_content()))) >= 2:
+            if len(set(_META_LABELS.findall(text_content(el)))) >= 2:
                 doomed.append(el)  # the 索引号/发布机构 box of 政府信息公开 pages
             walker.skip_subtree()
             continue
@@ -285,12 +311,12 @@ def remove_chrome(root, stats: PageStats) -> None:
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
         if names and _CHROME_NAME.search(names) and han < 0.2 * total \
-                and not _REPORT_TEXT.search(el.text_content()):
+                and not _REPORT_TEXT.search(text_content(el)):
             doomed.append(el)
             walker.skip_subtree()
             continue
         if stats.chars.get(el, 0) <= _CHROME_TEXT_MAX:
-            text = el.text_content()
+            text = text_content(el)
             if not _CHROME_TEXT.search(text):
                 walker.skip_subtree()
             elif not _REPORT_TEXT.search(text):
@@ -309,7 +335,7 @@ def _link_dense(el, stats: PageStats) -> bool:
     links = [a for a in el.iter("a")]
     if len(links) < 2:
         return False
-    link_han = sum(han_count(a.text_content()) for a in links)
+    link_han = sum(han_count(text_content(a)) for a in links)
     return link_han >= 4 * stats.han.get(el, 0)  # ≥ 80% of the Chinese text is links
 
 
@@ -367,7 +393,7 @@ def _title_in(el, stats: PageStats):
             continue
         if not tag or stats.chars.get(cand, 0) > 80:
             continue  # too long to be a title; look inside
-        text = cand.text_content().strip()
+        text = text_content(cand).strip()
         if 6 <= len(text) <= 80 and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
                 and not text.startswith("标题") and cand.find(".//a") is None:
             return cand
