@@ -97,8 +97,8 @@ def measure(repeat: int = 5, reader_only: bool = False) -> dict[str, Any]:
     rows = []
     for p in files:
         data = _page_bytes(p)
-        base = _median(lambda: lxml_pass(data), repeat)
-        mine = _median(lambda: ours(p), repeat)
+        base = _median(lambda data=data: lxml_pass(data), repeat)
+        mine = _median(lambda p=p: ours(p), repeat)
         rows.append({"file": str(p.relative_to(ROOT)), "bytes": p.stat().st_size, "lxml_s": base, "ours_s": mine,
                      "ratio": mine / base if base else None})
     total_base = sum(r["lxml_s"] for r in rows)
