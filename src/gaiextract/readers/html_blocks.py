@@ -46,9 +46,19 @@ MAX_COLSPAN = LIMITS.max_span
 MAX_GRID = 200_000
 
 
+_LEADING_INT = re.compile(r"\s*(\d+)")
+
+
 def _span(value: Optional[str], default: int = 1) -> int:
-    m = re.match(r"\s*(\d+)", value or "")
-    return int(m.group(1)) if m else default
+    """A span or size attribute's leading digits (more than 9 are 10**9: as large as
+    any span, clamped later; ``int()`` of 5,000 digits would be refused)."""
+    if not value:
+        return default
+    m = _LEADING_INT.match(value)
+    if not m:
+        return default
+    digits = m.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else 10**9
 
 
 class _Fmt:

@@ -19,9 +19,9 @@ from ..limits import DEFAULT_LIMITS as LIMITS
 from ..textnorm import CN_DIGITS, HAN
 
 #: elements whose content is never report text
-SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
              "embed", "applet", "head", "title", "input", "select", "option", "button",
-             "textarea", "svg", "math", "canvas", "audio", "video", "map", "xml")
+             "textarea", "svg", "math", "canvas", "audio", "video", "map", "xml"))
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _HAN = re.compile(f"[{HAN}]")
@@ -173,20 +173,12 @@ def drop(el) -> None:
     parent.remove(el)
 
 
-#: the elements that may be non-content, found by libxml2 in one query (document order):
-#: the skipped tags, ``hidden``, and a style naming none/hidden/all in any case (the
-#: regular expression then decides)
-_LOWER = "translate(@style, 'NOEHIDAL', 'noehidal')"
-_NON_CONTENT = etree.XPath("|".join(
-    [f"//{t}" for t in SKIP_TAGS] + ["//*[@hidden]", f"//*[@style][contains({_LOWER}, 'none') or "
-                                                     f"contains({_LOWER}, 'hidden') or contains({_LOWER}, 'all')]"]))
-
-
 def strip_non_content(root) -> None:
     """Remove scripts, styles, form controls and hidden elements (keeping tails)."""
-    for el in _NON_CONTENT(root):
-        if el.tag in SKIP_TAGS or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
-            drop(el)
+    doomed = [el for el in root.iter(etree.Element) if el.tag in SKIP_TAGS or el.get("hidden") is not None
+              or _HIDDEN_STYLE.search(el.get("style") or "")]
+    for el in doomed:
+        drop(el)
 
 
 def own_rows(table) -> list[etree._Element]:
