@@ -244,3 +244,25 @@ def test_inspect_cli_says_what_is_wrong_in_one_line(tmp_path):
                          capture_output=True, text=True, env=subprocess_env(), timeout=120)
     assert run.returncode == 3
     assert len(run.stderr.strip().splitlines()) == 1 and "corrupt" in run.stderr and "tables" in run.stderr
+
+
+# -- settings ------------------------------------------------------------------------------------
+def test_html_settings_are_validated():
+    from gaiextract.readers.html_tree import HtmlSettings
+
+    with pytest.raises(ValueError):
+        HtmlSettings(container_han_share=1.5)
+    with pytest.raises(ValueError):
+        HtmlSettings(layout_cell_han=0)
+    with pytest.raises(ValueError):
+        HtmlSettings(title_min_chars=90)
+    assert HtmlSettings().container_table_share == 0.8
+
+
+def test_new_limits_are_validated():
+    from gaiextract.limits import Limits
+
+    for name in ("max_style_depth", "max_list_label_chars", "max_mime_multiparts", "max_number_digits",
+                 "max_inspect_pixels"):
+        with pytest.raises(ValueError):
+            Limits(**{name: 0})

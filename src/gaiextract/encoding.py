@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import ExtractError
+from .errors import ExtractError, ReportWarning, warning
 from .limits import DEFAULT_LIMITS, Limits
 
 _BOMS = (
@@ -224,12 +224,11 @@ def decode(data: bytes, declared: Optional[str] = None, name: Optional[str] = No
     return d.text, d.encoding
 
 
-def replaced_warning(d: Decoded) -> Optional[dict[str, str]]:
+def replaced_warning(d: Decoded) -> Optional[ReportWarning]:
     """The ``bytes_replaced`` warning for a decoding that replaced bytes, else None."""
     if not d.replaced:
         return None
-    return {"code": "bytes_replaced",
-            "detail": f"{d.replaced} byte(s) invalid in {d.encoding} were replaced by U+FFFD"}
+    return warning("bytes_replaced", detail=f"{d.replaced} byte(s) invalid in {d.encoding} were replaced by U+FFFD")
 
 
 def decode_member_name(raw: bytes) -> str:

@@ -27,7 +27,7 @@ from typing import Any, Optional
 from lxml import etree
 
 from ..document import Document
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS
 from ..source import Source
 from . import Reader
@@ -222,9 +222,9 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
-        warnings.append({"code": "part_unreadable", "page": None,
-                         "detail": f"{target} could not be read ({exc.code}); "
-                                   "formatting hints or list numbers may be missing"})
+        warnings.append(warning("part_unreadable", page=None,
+                                detail=f"{target} could not be read ({exc.code}); "
+                                       "formatting hints or list numbers may be missing"))
         return None
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..document import Cell, Paragraph, Table
+from ..errors import warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from .docx_numbering import Numbering
 from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
@@ -299,7 +300,7 @@ class BodyWalker:
         return "\n".join(texts).strip()
 
     def _warn(self, code: str, detail: str) -> None:
-        w = {"code": code, "page": None, "detail": detail}
+        w = warning(code, page=None, detail=detail)
         if w not in self.warnings:
             self.warnings.append(w)
 

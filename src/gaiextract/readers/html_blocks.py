@@ -221,8 +221,8 @@ def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
                for td in own_cells(tr)]
         cells += len(row)
         if cells > LIMITS.max_table_cells:
-            warnings.append({"code": "truncated", "detail": f"a table of more than {LIMITS.max_table_cells} "
-                                                            f"cells: only the first {len(rows)} rows read"})
+            warnings.append(warning("truncated", detail=f"a table of more than {LIMITS.max_table_cells} "
+                                                        f"cells: only the first {len(rows)} rows read"))
             break
         rows.append(row)
     blocks = []
@@ -235,8 +235,7 @@ def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
     if table is not None:
         blocks.append(table)
     for inner in nested:
-        warnings.append({"code": "nested_table",
-                         "detail": "a table inside a table cell is read as a table of its own"})
+        warnings.append(warning("nested_table", detail="a table inside a table cell is read as a table of its own"))
         blocks.extend(table_blocks(inner, warnings))
     return blocks
 

@@ -16,7 +16,7 @@ import re
 from typing import Any, Optional
 
 from ..encoding import declared_encoding, decode_text, replaced_warning
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS
 
 #: how much of the page is scanned for a charset declaration
@@ -113,9 +113,8 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
                 break
             if cut:
                 data = data[:-cut]
-                warnings.append({"code": "truncated_input",
-                                 "detail": f"the page ends inside a {enc} character; "
-                                           f"{cut} trailing byte(s) dropped"})
+                warnings.append(warning("truncated_input", detail=f"the page ends inside a {enc} character; "
+                                                                  f"{cut} trailing byte(s) dropped"))
                 break
         try:  # valid UTF-8 with non-ASCII text wins over any declaration
             text = data.decode("utf-8")
@@ -124,9 +123,9 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
         except UnicodeDecodeError:
             pass
     decoded = decode_text(data, declared=declared, name=name)
-    warning = replaced_warning(decoded)
-    if warning:
-        warnings.append(warning)
+    replaced = replaced_warning(decoded)
+    if replaced:
+        warnings.append(replaced)
     return decoded.text, decoded.encoding, warnings, declared
 
 

@@ -10,13 +10,60 @@ that sits inside the article (tool bars, 发布时间 lines).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from typing import Any, Optional
 
 from lxml import etree
 
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from ..textnorm import CN_DIGITS, HAN
+
+@dataclass(frozen=True)
+class HtmlSettings:
+    """The tolerances of page cleaning, in one place (validated when built)."""
+
+    #: a table cell with more Chinese characters of its own is a text box: the table lays out the page
+    layout_cell_han: int = 200
+    #: ... or with this many ``<br>``
+    layout_cell_breaks: int = 6
+    #: ... or a nested table next to more Chinese text of its own than this
+    layout_nested_han: int = 60
+    #: a paragraph/div/list item/heading with more Chinese characters than this is a block of text
+    layout_block_han: int = 20
+    #: ... and a cell holding this many such blocks is a text box
+    layout_blocks: int = 4
+    #: an element named like chrome (nav, footer …) is dropped only when it holds less
+    #: than this share of the page's non-link Chinese text
+    chrome_name_share: float = 0.2
+    #: an element at most this many characters long that holds a chrome phrase is dropped whole
+    chrome_text_max: int = 150
+    #: a list is navigation when its link text has at least this many times the
+    #: Chinese characters of its other text (4: 80 % links)
+    link_ratio: float = 4.0
+    #: the content container holds at least this share of the page's non-link Chinese text
+    container_han_share: float = 0.6
+    #: ... and this share of the Chinese text of its statistical tables
+    container_table_share: float = 0.8
+    #: a title is looked for before the container and up to this many of its ancestors
+    title_levels: int = 4
+    #: a title line is this long (characters), at least and at most
+    title_min_chars: int = 6
+    title_max_chars: int = 80
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"HtmlSettings.{f.name} must be a positive number, not {value!r}")
+        for share in ("chrome_name_share", "container_han_share", "container_table_share"):
+            if getattr(self, share) > 1:
+                raise ValueError(f"HtmlSettings.{share} is a share: at most 1")
+        if self.title_min_chars > self.title_max_chars:
+            raise ValueError("HtmlSettings.title_min_chars must not exceed title_max_chars")
+
+
+SETTINGS = HtmlSettings()
 
 #: elements whose content is never report text
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
@@ -33,8 +80,8 @@ _CHROME_NAME = re.compile(
     r"tools?|toolbar|related|relate|xglj|xgwz|xgxx|sidebar|side|topbar|top-bar|search|"
     r"pager|pagination|fontsize|font-size|article-info|hits)(?:$|[\s_-])", re.I)
 
-#: texts that only chrome has; an element at most _CHROME_TEXT_MAX chars long that
-#: contains one of these is dropped whole
+#: texts that only chrome has; an element at most ``HtmlSettings.chrome_text_max`` chars
+#: long that contains one of these is dropped whole
 _CHROME_TEXT = re.compile(
     r"当前位置|您的位置|您现在的位置|所在位置|打印本页|打印此页|关闭窗口|关闭本页|[【\[]\s*(?:打印|关闭|收藏)\s*[】\]]|"
     r"(?:字体|字号)\s*[:：]?\s*[\[【(（]?\s*大\s*中\s*小|分享到|ICP\s*备|网站标识码|版权所有|"
@@ -42,7 +89,6 @@ _CHROME_TEXT = re.compile(
     r"上一篇\s*[:：]|下一篇\s*[:：]|扫一扫|我要纠错|发布时间\s*[:：]|来源\s*[:：].{0,30}(?:发布时间|浏览)|"
     r"^\s*相关(?:链接|文章|阅读|新闻|信息|附件|文件)\s*[:：]?\s*$",
     re.I)
-_CHROME_TEXT_MAX = 150
 #: report text, never chrome: a numbered heading at the start, or a full sentence
 _REPORT_TEXT = re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
                           rf"|[{HAN}，]{{12,}}。")
@@ -126,9 +172,9 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
     text, simplified = limit_attributes(_NOT_XML.sub(" ", text))
     warnings = []
     if simplified:
-        warnings.append({"code": "markup_simplified",
-                         "detail": f"{simplified} tag(s) with more than {LIMITS.max_attributes} attributes "
-                                   "read without their attributes"})
+        warnings.append(warning("markup_simplified",
+                                detail=f"{simplified} tag(s) with more than {LIMITS.max_attributes} attributes "
+                                       "read without their attributes"))
     try:
         root, too_deep = _parse_once(text)
     except etree.LxmlError as exc:  # only a page with no elements at all gets here
@@ -141,9 +187,9 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
     root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
     if too_deep:
         raise ExtractError("corrupt", "markup nested deeper than the HTML parser allows (2048 levels)", name)
-    return root, warnings + [{"code": "markup_simplified",
-                   "detail": "markup nested deeper than the parser allows; inline formatting "
-                             "tags were ignored to read the whole page"}]
+    return root, warnings + [warning("markup_simplified",
+                                     detail="markup nested deeper than the parser allows; inline formatting "
+                                            "tags were ignored to read the whole page")]
 
 
 def tag_of(el) -> str:
@@ -247,7 +293,7 @@ class PageStats:
         return tag_of(el) == "table" and not self.layout.get(el, True)
 
 
-def is_layout_table(table, stats: "PageStats") -> bool:
+def is_layout_table(table, stats: "PageStats", st: HtmlSettings = SETTINGS) -> bool:
     """A table used to lay out the page (or a single text box), not a report table:
     one column, or a cell holding a long text / many paragraphs, or a nested table
     next to text of its own or holding most of the table's text."""
@@ -261,13 +307,13 @@ def is_layout_table(table, stats: "PageStats") -> bool:
             nested = list(cell.iter("table"))
             nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
             own_han = stats.han.get(cell, 0) - nested_han
-            if own_han > 200 or sum(1 for _ in cell.iter("br")) >= 6:
+            if own_han > st.layout_cell_han or sum(1 for _ in cell.iter("br")) >= st.layout_cell_breaks:
                 return True
-            if nested and (own_han > 60 or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
+            if nested and (own_han > st.layout_nested_han or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
                 return True
             blocks = sum(1 for b in cell.iter("p", "div", "li", "h1", "h2", "h3", "h4")
-                         if han_count(b.text) > 20)
-            if blocks >= 4:
+                         if han_count(b.text) > st.layout_block_han)
+            if blocks >= st.layout_blocks:
                 return True
     return False
 
@@ -282,7 +328,7 @@ def _outermost(table, cell) -> bool:
     return True
 
 
-def remove_chrome(root, stats: PageStats) -> None:
+def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
     """Drop elements that are site chrome by name, text or link density."""
     total = max(stats.han.get(root, 0), 1)
     doomed = []
@@ -302,12 +348,12 @@ def remove_chrome(root, stats: PageStats) -> None:
             continue
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
-        if names and _CHROME_NAME.search(names) and han < 0.2 * total \
+        if names and _CHROME_NAME.search(names) and han < st.chrome_name_share * total \
                 and not _REPORT_TEXT.search(text_content(el)):
             doomed.append(el)
             walker.skip_subtree()
             continue
-        if stats.chars.get(el, 0) <= _CHROME_TEXT_MAX:
+        if stats.chars.get(el, 0) <= st.chrome_text_max:
             text = text_content(el)
             if not _CHROME_TEXT.search(text):
                 walker.skip_subtree()
@@ -315,7 +361,7 @@ def remove_chrome(root, stats: PageStats) -> None:
                 doomed.append(el)
                 walker.skip_subtree()
             continue  # chrome words next to report text: look at the parts
-        if tag in _LINK_LISTS and _link_dense(el, stats):
+        if tag in _LINK_LISTS and _link_dense(el, stats, st):
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
@@ -323,12 +369,12 @@ def remove_chrome(root, stats: PageStats) -> None:
         drop(el)
 
 
-def _link_dense(el, stats: PageStats) -> bool:
+def _link_dense(el, stats: PageStats, st: HtmlSettings = SETTINGS) -> bool:
     links = [a for a in el.iter("a")]
     if len(links) < 2:
         return False
     link_han = sum(han_count(text_content(a)) for a in links)
-    return link_han >= 4 * stats.han.get(el, 0)  # ≥ 80% of the Chinese text is links
+    return link_han >= st.link_ratio * stats.han.get(el, 0)
 
 
 #: elements that can hold an article (a <p> or heading is a part of one, never the whole)
@@ -337,9 +383,9 @@ _CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "th", "t
                              "span", "body"))
 
 
-def find_container(body, stats: PageStats):
-    """The deepest block container with ≥ 60 % of the page's non-link Chinese text
-    and ≥ 80 % of the text of its statistical tables."""
+def find_container(body, stats: PageStats, st: HtmlSettings = SETTINGS):
+    """The deepest block container with a share of the page's non-link Chinese text
+    (60 %) and of the text of its statistical tables (80 %): see :class:`HtmlSettings`."""
     total, total_t = stats.han.get(body, 0), stats.table_han.get(body, 0)
     if not total:
         return body  # no Chinese text to go by: keep the whole page
@@ -349,7 +395,8 @@ def find_container(body, stats: PageStats):
         for ch in node:
             if tag_of(ch) not in _CONTAINER_TAGS:
                 continue
-            if stats.han.get(ch, 0) >= 0.6 * total and stats.table_han.get(ch, 0) >= 0.8 * total_t:
+            if stats.han.get(ch, 0) >= st.container_han_share * total \
+                    and stats.table_han.get(ch, 0) >= st.container_table_share * total_t:
                 nxt = ch
                 break
         if nxt is None or stats.is_data_table(nxt):
@@ -357,15 +404,15 @@ def find_container(body, stats: PageStats):
         node = nxt
 
 
-def find_title(container, body, stats: PageStats):
+def find_title(container, body, stats: PageStats, st: HtmlSettings = SETTINGS):
     """A short title line (…年…报告) just before the container, outside it: pages
     often print the title in a heading above the article body."""
     node, levels = container, 0
-    while node is not None and node is not body and levels < 4:
+    while node is not None and node is not body and levels < st.title_levels:
         sib = node.getprevious()
         while sib is not None:
             if isinstance(sib.tag, str):
-                found = _title_in(sib, stats)
+                found = _title_in(sib, stats, st)
                 if found is not None:
                     return found
             sib = sib.getprevious()
@@ -376,17 +423,17 @@ def find_title(container, body, stats: PageStats):
 _TITLE_TEXT = re.compile(r"(?:19|20)\d\d.*报告|报告.*(?:19|20)\d\d", re.S)
 
 
-def _title_in(el, stats: PageStats):
+def _title_in(el, stats: PageStats, st: HtmlSettings = SETTINGS):
     walker = etree.iterwalk(el, events=("start",))
     for _, cand in walker:
         tag = tag_of(cand)
         if tag in ("a", "ul", "ol", "li", "select") or stats.is_data_table(cand):
             walker.skip_subtree()
             continue
-        if not tag or stats.chars.get(cand, 0) > 80:
+        if not tag or stats.chars.get(cand, 0) > st.title_max_chars:
             continue  # too long to be a title; look inside
         text = text_content(cand).strip()
-        if 6 <= len(text) <= 80 and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
+        if st.title_min_chars <= len(text) <= st.title_max_chars and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
                 and not text.startswith("标题") and cand.find(".//a") is None:
             return cand
         walker.skip_subtree()

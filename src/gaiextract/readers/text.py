@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Cell, Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS, Limits
 from ..source import Source
 from ..textnorm import TOP_NUMBERED, split_run_on
@@ -86,8 +86,8 @@ def parse_lines(lines: list[str], warnings: list[dict[str, Any]] | None = None, 
     ``limits.max_lines`` lines; a ``truncated`` warning says when more were dropped)."""
     if len(lines) > limits.max_lines:
         if warnings is not None:
-            warnings.append({"code": "truncated", "detail": f"{len(lines)} lines: only the first "
-                                                            f"{limits.max_lines} read"})
+            warnings.append(warning("truncated", detail=f"{len(lines)} lines: only the first "
+                                                        f"{limits.max_lines} read"))
         lines = lines[:limits.max_lines]
     blocks: list[Block] = []
     i, n = 0, len(lines)
