@@ -18,6 +18,7 @@ from lxml import etree
 from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from ..textnorm import CN_DIGITS, HAN
+from .chrome import CHROME_NAME, CHROME_TEXT, META_LABELS
 
 @dataclass(frozen=True)
 class HtmlSettings:
@@ -73,29 +74,15 @@ SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "fra
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _HAN = re.compile(f"[{HAN}]")
 
-#: class/id words that name chrome (matched as whole words of the attribute)
-_CHROME_NAME = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|"
-    r"footer|foot|bottom|copyright|banquan|share|bdshare|jiathis|fenxiang|print|dayin|"
-    r"tools?|toolbar|related|relate|xglj|xgwz|xgxx|sidebar|side|topbar|top-bar|search|"
-    r"pager|pagination|fontsize|font-size|article-info|hits)(?:$|[\s_-])", re.I)
-
-#: texts that only chrome has; an element at most ``HtmlSettings.chrome_text_max`` chars
-#: long that contains one of these is dropped whole
-_CHROME_TEXT = re.compile(
-    r"当前位置|您的位置|您现在的位置|所在位置|打印本页|打印此页|关闭窗口|关闭本页|[【\[]\s*(?:打印|关闭|收藏)\s*[】\]]|"
-    r"(?:字体|字号)\s*[:：]?\s*[\[【(（]?\s*大\s*中\s*小|分享到|ICP\s*备|网站标识码|版权所有|"
-    r"公网安备|主办单位\s*[:：]|承办单位\s*[:：]|浏览次数|访问次数|阅读次数|点击数\s*[:：]|"
-    r"上一篇\s*[:：]|下一篇\s*[:：]|扫一扫|我要纠错|发布时间\s*[:：]|来源\s*[:：].{0,30}(?:发布时间|浏览)|"
-    r"^\s*相关(?:链接|文章|阅读|新闻|信息|附件|文件)\s*[:：]?\s*$",
-    re.I)
+#: class/id words and texts that only chrome has (grammars/chrome.toml); an element at
+#: most ``HtmlSettings.chrome_text_max`` chars long that contains a text is dropped whole
+_CHROME_NAME, _CHROME_TEXT = CHROME_NAME, CHROME_TEXT
 #: report text, never chrome: a numbered heading at the start, or a full sentence
 _REPORT_TEXT = re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
                           rf"|[{HAN}，]{{12,}}。")
 
 #: labels of the page-metadata box government disclosure pages put above the article
-_META_LABELS = re.compile(r"索\s*引\s*号|发布机构|成文日期|发布日期|生成日期|主题分类|公开方式|"
-                          r"发文机关|发文字号|有效性|公开范围|信息来源")
+_META_LABELS = META_LABELS
 
 #: a list whose text is mostly link text is navigation or related links
 _LINK_LISTS = ("ul", "ol", "dl", "div", "nav", "menu", "section", "aside")
