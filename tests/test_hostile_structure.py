@@ -266,3 +266,21 @@ def test_new_limits_are_validated():
                  "max_inspect_pixels"):
         with pytest.raises(ValueError):
             Limits(**{name: 0})
+
+
+# -- text and Markdown at the input-size limit -----------------------------------------------------
+def test_pipe_table_beyond_the_cell_limit_is_cut_while_read():
+    rows = DEFAULT_LIMITS.max_table_cells // 3 + 500  # 3 cells a row
+    doc = read(hs.pipe_table_text(rows), "r.md")
+    big = max(doc.tables(), key=lambda t: len(t.grid))
+    assert sum(len(r) for r in big.grid) <= DEFAULT_LIMITS.max_table_cells
+    assert big.grid[0][0].text == "a" and big.grid[1][0].text == "row 0"
+    assert any(w["code"] == "truncated" for w in doc.warnings)
+
+
+def test_text_table_beyond_the_cell_limit_is_cut():
+    cells = DEFAULT_LIMITS.max_table_cells + 100
+    text = hs.corpus_text() + "\n|\n" + "".join(f"c{i} |\n" for i in range(cells))
+    doc = read(text.encode("utf-8"), "r.txt")
+    assert max(sum(len(r) for r in t.grid) for t in doc.tables()) <= DEFAULT_LIMITS.max_table_cells
+    assert any(w["code"] == "truncated" for w in doc.warnings)
