@@ -284,3 +284,10 @@ def test_text_table_beyond_the_cell_limit_is_cut():
     doc = read(text.encode("utf-8"), "r.txt")
     assert max(sum(len(r) for r in t.grid) for t in doc.tables()) <= DEFAULT_LIMITS.max_table_cells
     assert any(w["code"] == "truncated" for w in doc.warnings)
+
+
+def test_text_beyond_the_line_limit_is_truncated():
+    doc = read(hs.heading_lines_text(DEFAULT_LIMITS.max_lines + 1_000, report=False), "r.txt")
+    assert sum(1 for _ in doc.blocks) <= DEFAULT_LIMITS.max_lines
+    assert any(w["code"] == "truncated" and f"{DEFAULT_LIMITS.max_lines + 1_000} lines" in w["detail"]
+               for w in doc.warnings)

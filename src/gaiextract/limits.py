@@ -50,8 +50,10 @@ class Limits:
     max_table_cells: int = 50_000
 
     # -- text and HTML ----------------------------------------------------------
-    #: lines of a text file read; the rest is dropped with a ``truncated`` warning
-    max_lines: int = 200_000
+    #: lines of a text file read; the rest is dropped with a ``truncated`` warning (a
+    #: long report, OCR'd, is a few thousand lines; the layout's text matching costs
+    #: memory in proportion to the text: 199k heading-like lines took 509 MB)
+    max_lines: int = 50_000
     #: bytes of a text or HTML file that may be invalid in its encoding and are
     #: replaced (``bytes_replaced`` warning); more is ``decode_failed``
     max_replaced_bytes: int = 256
