@@ -291,6 +291,10 @@ def is_layout_table(table, stats: "PageStats", st: HtmlSettings = SETTINGS) -> b
         return True
     for r in rows:
         for cell in own_cells(r):
+            if not len(cell):  # text only (most cells): its own Chinese text is all that counts
+                if stats.han.get(cell, 0) > st.layout_cell_han:
+                    return True
+                continue
             nested = list(cell.iter("table"))
             nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
             own_han = stats.han.get(cell, 0) - nested_han
