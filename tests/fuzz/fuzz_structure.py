@@ -11,7 +11,9 @@ Mutators (fixed seed, so a failure is reproducible by its number and seed):
   random sizes, and corpus pages with random spans, charsets and nesting;
 * ``numbers``     — the corpus text report with giant numbers in cells and sentences;
 * ``report_json`` — canonical report JSON edited at random (keys dropped, values of
-  the wrong type, huge and non-finite numbers) and fed to ``inspect``.
+  the wrong type, huge and non-finite numbers) and fed to ``inspect``;
+* ``pdf_objects`` — PDF pages whose text matrix, transform, font size, page box or
+  page count holds giant or non-finite numbers.
 
 Every outcome must be a Report (or an inspection page) or an ExtractError with a
 documented code, with stdout-safe JSON (no NaN/Infinity), within a time bound per
@@ -210,14 +212,50 @@ def report_json(rng: random.Random) -> Input:
     return "inspect", f"{name}.json", json.dumps(d, ensure_ascii=False).encode("utf-8")
 
 
+# -- PDF at the object level ---------------------------------------------------------------
+#: numbers a content-stream operand or a dictionary value is set to
+HOSTILE_REALS = [b"1e400", b"9" * 310 + b".5", b"-" + b"9" * 310, b"1" + b"0" * 400, b"nan", b"inf", b"0",
+                 b"-0", b"4294967296", b"99999999999999999999"]
+
+
+def pdf_objects(rng: random.Random) -> Input:
+    """A page whose content stream, page box, font size or text matrix holds giant or
+    non-finite numbers, or a page tree claiming a huge count (tests/hostile_pdf.py)."""
+    from hostile_pdf import FONT, page_with, pdf_bytes
+
+    big = rng.choice(HOSTILE_REALS)
+    kind = rng.choice(["tm", "cm", "tf", "td", "mediabox", "count", "re"])
+    if kind in ("mediabox", "count"):
+        box = b"[0 0 %s 842]" % big if kind == "mediabox" else b"[0 0 595 842]"
+        count = big if kind == "count" else b"1"
+        return "pdf", f"{kind}.pdf", pdf_bytes([
+            b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count %s >>" % count,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox " + box + b" /Resources << /Font << /F1 5 0 R >> >>"
+            b" /Contents 4 0 R >>",
+            b"<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 720 Td (hello) Tj ET\nendstream", FONT])
+    ops = {
+        "tm": b"BT /F1 12 Tf %s 0 0 1 72 720 Tm (x) Tj ET" % big,
+        "cm": b"q %s 0 0 1 0 0 cm BT /F1 12 Tf 72 720 Td (x) Tj ET Q" % big,
+        "tf": b"BT /F1 %s Tf 72 720 Td (x) Tj ET" % big,
+        "td": b"BT /F1 12 Tf %s 720 Td (x) Tj ET" % big,
+        "re": b"0 0 m %s 10 l S 10 10 %s 20 re f" % (big, big),
+    }
+    return "pdf", f"{kind}.pdf", page_with(ops[kind] * rng.randint(1, 50))
+
+
 MUTATORS: dict[str, Callable[[random.Random], Input]] = {
     "docx_xml": docx_xml, "html": html, "numbers": numbers, "report_json": report_json,
+    "pdf_objects": pdf_objects,
 }
+#: the mutators CI runs (tests/test_fuzz.py); pdf_objects waits for the PDF text-position
+#: fix of issue 24 #1 (readers/pdf_text.py, another branch)
+CI_MUTATORS = ("docx_xml", "html", "numbers", "report_json")
 
 
-def cases(seed: int, only: Optional[str] = None) -> Iterator[tuple[int, str, Input]]:
+def cases(seed: int, only: Optional[str] = None,
+          names: Optional[tuple[str, ...]] = None) -> Iterator[tuple[int, str, Input]]:
     rng = random.Random(seed)
-    names = [only] if only else sorted(MUTATORS)
+    names = [only] if only else sorted(names or MUTATORS)
     n = 0
     while True:
         mut = names[n % len(names)]  # round robin: a short budget still tries every kind
@@ -258,8 +296,8 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(budget_s: float, seed: int, only: Optional[str] = None,
-        count: Optional[int] = None) -> tuple[int, list[str], dict[str, float]]:
+def run(budget_s: float, seed: int, only: Optional[str] = None, count: Optional[int] = None,
+        names: Optional[tuple[str, ...]] = None) -> tuple[int, list[str], dict[str, float]]:
     """``(inputs run, failures, worst seconds per mutator)``: inputs until the budget is
     spent, or exactly ``count`` inputs (a reproducible set, as CI runs)."""
     deadline = time.monotonic() + budget_s
@@ -268,7 +306,7 @@ def run(budget_s: float, seed: int, only: Optional[str] = None,
     done = 0
     # ru_maxrss is a peak: measure growth over what the process had already used
     rss_limit = rss_mb() + MAX_RSS_MB
-    for n, mut, inp in cases(seed, only):
+    for n, mut, inp in cases(seed, only, names):
         if (count is None and time.monotonic() > deadline) or (count is not None and n >= count):
             break
         t0 = time.monotonic()
