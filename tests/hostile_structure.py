@@ -115,6 +115,12 @@ def docx_style_chain(depth: int, runs: int) -> bytes:
     return docx(body, styles="".join(styles))
 
 
+def docx_heading_paragraphs(n: int) -> bytes:
+    """#18 in Word: ``n`` paragraphs that look like numbered headings (``一、…``)."""
+    heads = "一二三四五六"
+    return docx(para(TITLE) + "".join(para(f"{heads[i % 6]}、总体情况{i}") for i in range(n)))
+
+
 # -- HTML ---------------------------------------------------------------------------
 def html_page(body: str, head: str = "") -> str:
     """The corpus web report with ``body`` added before ``</body>`` (and ``head`` in

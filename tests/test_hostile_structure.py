@@ -263,7 +263,7 @@ def test_new_limits_are_validated():
     from gaiextract.limits import Limits
 
     for name in ("max_style_depth", "max_list_label_chars", "max_mime_multiparts", "max_number_digits",
-                 "max_inspect_pixels"):
+                 "max_inspect_pixels", "max_blocks"):
         with pytest.raises(ValueError):
             Limits(**{name: 0})
 
@@ -291,3 +291,10 @@ def test_text_beyond_the_line_limit_is_truncated():
     assert sum(1 for _ in doc.blocks) <= DEFAULT_LIMITS.max_lines
     assert any(w["code"] == "truncated" and f"{DEFAULT_LIMITS.max_lines + 1_000} lines" in w["detail"]
                for w in doc.warnings)
+
+
+def test_docx_beyond_the_block_limit_is_truncated():
+    n = DEFAULT_LIMITS.max_blocks + 100
+    doc = read(hs.docx_heading_paragraphs(n), "r.docx")
+    assert len(doc.blocks) == DEFAULT_LIMITS.max_blocks
+    assert any(w["code"] == "truncated" and f"{n + 1} paragraphs" in w["detail"] for w in doc.warnings)

@@ -14,6 +14,9 @@ values are validated when the object is built.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MB = 1024 * 1024
 
@@ -54,6 +57,11 @@ class Limits:
     #: long report, OCR'd, is a few thousand lines; the layout's text matching costs
     #: memory in proportion to the text: 199k heading-like lines took 509 MB)
     max_lines: int = 50_000
+    #: paragraphs and tables of a Word document (the layout's text matching costs
+    #: memory in proportion: 199k heading paragraphs took 568 MB); the rest is dropped
+    #: with a ``truncated`` warning. Web pages are bounded by ``max_html_elements``
+    #: (a 20 MB page of 115k paragraphs is read whole: tests/test_reader_html.py)
+    max_blocks: int = 50_000
     #: bytes of a text or HTML file that may be invalid in its encoding and are
     #: replaced (``bytes_replaced`` warning); more is ``decode_failed``
     max_replaced_bytes: int = 256
@@ -122,3 +130,15 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def bounded_blocks(blocks: list[T], warnings: list[Any], limits: Limits = DEFAULT_LIMITS) -> list[T]:
+    """The first ``limits.max_blocks`` blocks of a document, with a ``truncated`` warning
+    when there were more."""
+    if len(blocks) <= limits.max_blocks:
+        return blocks
+    from .errors import warning
+
+    warnings.append(warning("truncated", page=None, detail=f"{len(blocks)} paragraphs and tables: only the first "
+                                                           f"{limits.max_blocks} read"))
+    return blocks[:limits.max_blocks]

@@ -58,6 +58,7 @@ CASES: list[Case] = [
     Case("18 text 199k-row pipe table", ".md", lambda: hs.pipe_table_text(199_000)),
     Case("18 text 199k heading lines", ".txt", lambda: hs.heading_lines_text(199_000)),
     Case("18 text 199k heading lines alone", ".txt", lambda: hs.heading_lines_text(199_000, report=False)),
+    Case("18 docx 199k heading paragraphs", ".docx", lambda: hs.docx_heading_paragraphs(199_000)),
 ]
 
 

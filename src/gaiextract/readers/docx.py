@@ -28,7 +28,7 @@ from lxml import etree
 
 from ..document import Document
 from ..errors import ExtractError, warning
-from ..limits import DEFAULT_LIMITS
+from ..limits import DEFAULT_LIMITS, bounded_blocks
 from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
@@ -149,7 +149,7 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
                                             warnings))
     walker = BodyWalker(styles, numbering)
     walker.warnings.extend(warnings)
-    blocks = walker.blocks(body)
+    blocks = bounded_blocks(walker.blocks(body), walker.warnings)
     walker.warnings.extend(styles.warnings + numbering.warnings)
     return Document(blocks=blocks, format="docx", pages=None, warnings=walker.warnings,
                     meta={"main_part": main})
