@@ -293,8 +293,16 @@ def test_text_beyond_the_line_limit_is_truncated():
                for w in doc.warnings)
 
 
-def test_docx_beyond_the_block_limit_is_truncated():
-    n = DEFAULT_LIMITS.max_blocks + 100
-    doc = read(hs.docx_heading_paragraphs(n), "r.docx")
-    assert len(doc.blocks) == DEFAULT_LIMITS.max_blocks
-    assert any(w["code"] == "truncated" and f"{n + 1} paragraphs" in w["detail"] for w in doc.warnings)
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_document_beyond_the_block_limit_is_truncated(monkeypatch, kind):
+    import gaiextract.limits
+
+    monkeypatch.setattr(gaiextract.limits, "DEFAULT_LIMITS", gaiextract.limits.Limits(max_blocks=50))
+    n = 80
+    if kind == "docx":
+        data = hs.docx_heading_paragraphs(n)
+    else:
+        data = hs.bare_page("".join(f"<p>p{i}</p>" for i in range(n))).encode("utf-8")
+    doc = read(data, f"r.{kind}")
+    assert len(doc.blocks) == 50
+    assert any(w["code"] == "truncated" and "only the first 50 read" in w["detail"] for w in doc.warnings)

@@ -57,11 +57,11 @@ class Limits:
     #: long report, OCR'd, is a few thousand lines; the layout's text matching costs
     #: memory in proportion to the text: 199k heading-like lines took 509 MB)
     max_lines: int = 50_000
-    #: paragraphs and tables of a Word document (the layout's text matching costs
-    #: memory in proportion: 199k heading paragraphs took 568 MB); the rest is dropped
-    #: with a ``truncated`` warning. Web pages are bounded by ``max_html_elements``
-    #: (a 20 MB page of 115k paragraphs is read whole: tests/test_reader_html.py)
-    max_blocks: int = 50_000
+    #: paragraphs and tables of a Word document or web page (the layout's text matching
+    #: costs memory in proportion: 199k heading paragraphs took 568 MB in a DOCX, 508 MB
+    #: in a page); the rest is dropped with a ``truncated`` warning. A 20 MB page of
+    #: 102k paragraphs is still read whole (tests/test_reader_html.py)
+    max_blocks: int = 120_000
     #: bytes of a text or HTML file that may be invalid in its encoding and are
     #: replaced (``bytes_replaced`` warning); more is ``decode_failed``
     max_replaced_bytes: int = 256
@@ -132,9 +132,10 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def bounded_blocks(blocks: list[T], warnings: list[Any], limits: Limits = DEFAULT_LIMITS) -> list[T]:
-    """The first ``limits.max_blocks`` blocks of a document, with a ``truncated`` warning
-    when there were more."""
+def bounded_blocks(blocks: list[T], warnings: list[Any], limits: Limits | None = None) -> list[T]:
+    """The first ``limits.max_blocks`` blocks of a document (default: ``DEFAULT_LIMITS``
+    as it is when called), with a ``truncated`` warning when there were more."""
+    limits = limits or DEFAULT_LIMITS
     if len(blocks) <= limits.max_blocks:
         return blocks
     from .errors import warning
