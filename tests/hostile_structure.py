@@ -155,6 +155,12 @@ def mhtml_nested(depth: int) -> bytes:
     return (head + "".join(opening) + html + "".join(reversed(closing))).encode("utf-8")
 
 
+def html_heading_paragraphs(n: int) -> bytes:
+    """#18 on the web: ``n`` paragraphs that look like numbered headings (``一、…``)."""
+    heads = "一二三四五六"
+    return bare_page("".join(f"<p>{heads[i % 6]}、总体情况{i}</p>" for i in range(n))).encode("utf-8")
+
+
 def html_tiny_tables(n: int) -> bytes:
     """#13: ``n`` one-cell tables."""
     return bare_page("".join(f"<table><tr><td>{i}</td></tr></table>" for i in range(n))).encode("utf-8")

@@ -59,6 +59,7 @@ CASES: list[Case] = [
     Case("18 text 199k heading lines", ".txt", lambda: hs.heading_lines_text(199_000)),
     Case("18 text 199k heading lines alone", ".txt", lambda: hs.heading_lines_text(199_000, report=False)),
     Case("18 docx 199k heading paragraphs", ".docx", lambda: hs.docx_heading_paragraphs(199_000)),
+    Case("18 html 199k heading paragraphs", ".html", lambda: hs.html_heading_paragraphs(199_000)),
 ]
 
 
