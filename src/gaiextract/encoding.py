@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import ExtractError
+from .errors import ExtractError, ReportWarning, warning
 from .limits import DEFAULT_LIMITS, Limits
 
 _BOMS = (
@@ -59,6 +59,28 @@ def canonical_encoding(label: str) -> Optional[str]:
     except LookupError:
         return None
     return _WIDEN.get(name, name)
+
+
+#: pseudo-encodings of the WHATWG list that decode no text (``replacement`` stands for
+#: ISO-2022-KR, HZ and the like, whose declaration must not be trusted)
+_NOT_TEXT = ("replacement", "x-user-defined")
+
+
+def declared_encoding(label: str) -> Optional[str]:
+    """The Python codec of a charset a *document* declares, or None when the label
+    names no text encoding of the web. Python's codec registry also knows
+    ``undefined``, ``palmos``, ``unicode_escape``, ``rot13`` … — a page declaring
+    one of those is decoded as if it declared nothing. The labels are the WHATWG
+    Encoding Standard's (the ``webencodings`` table) plus the Chinese aliases of
+    :data:`_WIDEN` (``cp936``, ``euc-cn``)."""
+    key = label.strip().strip("\"'").lower()
+    if key not in _WIDEN:
+        import webencodings
+
+        found = webencodings.lookup(key)
+        if found is None or found.name in _NOT_TEXT:
+            return None
+    return canonical_encoding(key)
 
 
 # -- counting replacement --------------------------------------------------------
@@ -165,7 +187,7 @@ def decode_text(data: bytes, declared: Optional[str] = None, name: Optional[str]
             cap = _cap(data, limits)
             break
     if declared:
-        enc = canonical_encoding(declared)
+        enc = declared_encoding(declared)
         if enc:
             text = _strict(data, enc)
             if text is not None:
@@ -202,12 +224,11 @@ def decode(data: bytes, declared: Optional[str] = None, name: Optional[str] = No
     return d.text, d.encoding
 
 
-def replaced_warning(d: Decoded) -> Optional[dict[str, str]]:
+def replaced_warning(d: Decoded) -> Optional[ReportWarning]:
     """The ``bytes_replaced`` warning for a decoding that replaced bytes, else None."""
     if not d.replaced:
         return None
-    return {"code": "bytes_replaced",
-            "detail": f"{d.replaced} byte(s) invalid in {d.encoding} were replaced by U+FFFD"}
+    return warning("bytes_replaced", detail=f"{d.replaced} byte(s) invalid in {d.encoding} were replaced by U+FFFD")
 
 
 def decode_member_name(raw: bytes) -> str:

@@ -14,6 +14,9 @@ values are validated when the object is built.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MB = 1024 * 1024
 
@@ -30,6 +33,14 @@ class Limits:
     ratio_check_bytes: int = 4 * MB
     #: zip-bomb guard: XML deflates 5-30x, runs of zeros 1000x
     max_ratio: int = 100
+    #: styles followed up one ``basedOn`` chain (real documents: under 10); the rest
+    #: of a longer chain is ignored with a ``markup_simplified`` warning
+    max_style_depth: int = 64
+    #: characters of one automatic list label (``w:lvl``); Word's lowerLetter repeats
+    #: the letter n/26 times and upperRoman writes n/1000 Ms, so a list starting at
+    #: 1e9 would print 38M characters: a longer label is not printed
+    #: (``markup_simplified`` warning)
+    max_list_label_chars: int = 32
 
     # -- tables (all formats) ---------------------------------------------------
     #: widest span one cell may claim (Word allows 63 grid columns, HTML colspan
@@ -42,8 +53,15 @@ class Limits:
     max_table_cells: int = 50_000
 
     # -- text and HTML ----------------------------------------------------------
-    #: lines of a text file read; the rest is dropped with a ``truncated`` warning
-    max_lines: int = 200_000
+    #: lines of a text file read; the rest is dropped with a ``truncated`` warning (a
+    #: long report, OCR'd, is a few thousand lines; the layout's text matching costs
+    #: memory in proportion to the text: 199k heading-like lines took 509 MB)
+    max_lines: int = 50_000
+    #: paragraphs and tables of a Word document or web page (the layout's text matching
+    #: costs memory in proportion: 199k heading paragraphs took 568 MB in a DOCX, 508 MB
+    #: in a page); the rest is dropped with a ``truncated`` warning. A 20 MB page of
+    #: 102k paragraphs is still read whole (tests/test_reader_html.py)
+    max_blocks: int = 120_000
     #: bytes of a text or HTML file that may be invalid in its encoding and are
     #: replaced (``bytes_replaced`` warning); more is ``decode_failed``
     max_replaced_bytes: int = 256
@@ -54,9 +72,25 @@ class Limits:
     #: attributes one HTML/XML start tag may carry before its attributes are dropped
     #: (libxml2 checks duplicate attributes in quadratic time)
     max_attributes: int = 256
+    #: multipart containers of an MHTML archive (a saved page has one; each nests the
+    #: next, and Python's email parser recurses once per level): more is ``too_large``
+    max_mime_multiparts: int = 64
     #: elements of a parsed HTML page (real report pages hold a few thousand);
     #: more is ``too_large`` before any of our per-element work starts
     max_html_elements: int = 200_000
+
+    #: digits of one number read from a cell or a sentence (integer and fraction
+    #: together). A report's largest figures (fees in yuan, case counts) have under
+    #: ten; beyond 15 a float no longer holds every digit and beyond 308 it is
+    #: infinite, so a longer number is no value: the cell is ``cell_unparsed``
+    max_number_digits: int = 15
+
+    # -- rendering -------------------------------------------------------------------
+    #: pixels of one page image drawn by ``inspect`` (a page is drawn at a fixed width,
+    #: so a narrow page of PDF's largest height, 14,400 pt, would be millions of pixels
+    #: tall): the scale is lowered to stay within this, and neither side exceeds
+    #: JPEG's 65,535 pixels
+    max_inspect_pixels: int = 16_000_000
 
     # -- layout ---------------------------------------------------------------------
     #: numbered lines scored as possible section headings (each costs a fuzzy
@@ -109,3 +143,16 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def bounded_blocks(blocks: list[T], warnings: list[Any], limits: Limits | None = None) -> list[T]:
+    """The first ``limits.max_blocks`` blocks of a document (default: ``DEFAULT_LIMITS``
+    as it is when called), with a ``truncated`` warning when there were more."""
+    limits = limits or DEFAULT_LIMITS
+    if len(blocks) <= limits.max_blocks:
+        return blocks
+    from .errors import warning
+
+    warnings.append(warning("truncated", page=None, detail=f"{len(blocks)} paragraphs and tables: only the first "
+                                                           f"{limits.max_blocks} read"))
+    return blocks[:limits.max_blocks]

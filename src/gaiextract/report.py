@@ -265,4 +265,5 @@ class Report:
         }
 
     def to_json(self, indent: int | None = 1) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        # allow_nan=False: a non-finite number is a bug, never "Infinity" on stdout
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)

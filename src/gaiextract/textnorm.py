@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .limits import DEFAULT_LIMITS
+
 #: Han ideographs (CJK Extension A, the unified block, compatibility ideographs): a
 #: character class body, for patterns elsewhere (``f"[{HAN}]"``)
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -161,6 +163,8 @@ def prose_number(text: str) -> int | float | None:
     if not text:
         return None
     if text[0].isdigit():
+        if sum(ch.isdigit() for ch in text) > DEFAULT_LIMITS.max_number_digits:
+            return None  # no printed figure is that long (and a float of it may be inf)
         try:
             return float(text) if "." in text else int(text)
         except ValueError:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from .limits import DEFAULT_LIMITS
 from .textnorm import nfkc
 
 Number = Union[int, float]
@@ -91,6 +92,10 @@ def parse_cell(text: Optional[str]) -> CellValue:
     if not m:
         return CellValue(None, TEXT)
     num = m.group("num")
+    if len(num) - ("." in num) > DEFAULT_LIMITS.max_number_digits:
+        # more digits than any printed figure: no value (never an infinite float, nor
+        # Python's 4,300-digit int limit); the value columns make it cell_unparsed
+        return CellValue(None, TEXT)
     value: Number = float(num) if "." in num else int(num)
     sign = m.group("sign") or ""
     if sign == "-" or sign in NEGATIVE_WORDS:

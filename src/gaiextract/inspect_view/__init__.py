@@ -52,11 +52,11 @@ def _load(obj: Any, format: str | None) -> tuple[dict[str, Any], Document | None
     if isinstance(obj, Report):
         return _with_source(obj.to_dict())
     if isinstance(obj, dict):
-        return _with_source(obj)
+        return _with_source(_valid(obj, None))
     if isinstance(obj, (str, os.PathLike)):
         loaded = _canonical_json(os.fspath(obj))
         if loaded is not None:
-            return _with_source(loaded)
+            return _with_source(_valid(loaded, os.fspath(obj)))
     src = as_source(obj, format=format)
     document = read_document(src)
     report = build_report(document, src).to_dict()
@@ -70,10 +70,32 @@ def _canonical_json(path: str) -> dict[str, Any] | None:
             head = fh.read(512).lstrip()
             if not head.startswith(b"{") or b'"schema"' not in head:
                 return None
-            d = json.loads(head + fh.read())
-    except (OSError, ValueError):
+            d = json.loads(head + fh.read(), parse_constant=_no_constant)
+    except (OSError, ValueError, RecursionError):
         return None
     return d if isinstance(d, dict) and d.get("schema") == SCHEMA_ID else None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _valid(report: dict[str, Any], path: str | None) -> dict[str, Any]:
+    """``report`` if it keeps the package's JSON Schema (the contract every view of the
+    page relies on); else ``corrupt``, saying in one line what is wrong."""
+    from ..schema import errors
+
+    try:
+        problems = errors(report)
+    except RecursionError:
+        problems = ["<root>: nested too deep"]
+    if not problems:
+        return report
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    first = " ".join(problems[0].split())
+    if len(first) > 200:
+        first = first[:199] + "…"
+    raise ExtractError("corrupt", f"not a canonical report (JSON Schema): {first}{more}", path)
 
 
 def _with_source(report: dict[str, Any]) -> tuple[dict[str, Any], Document | None, bytes | None, list[str]]:

@@ -11,6 +11,7 @@ import base64
 import io
 from dataclasses import dataclass
 
+from ..limits import DEFAULT_LIMITS, Limits
 from .settings import InspectSettings
 
 
@@ -36,16 +37,31 @@ def render_pages(data: bytes, numbers: list[int], settings: InspectSettings) -> 
                 continue
             try:
                 out[n] = _render(pdf[n - 1], n, settings)
-            except pdfium.PdfiumError:
-                continue
+            except (pdfium.PdfiumError, OSError, ValueError, MemoryError):
+                continue  # the page says it has no image
     finally:
         pdf.close()
     return out
 
 
+#: the widest and tallest image JPEG can hold
+_JPEG_SIDE = 65_000
+
+
+def render_scale(width_pt: float, height_pt: float, settings: InspectSettings,
+                 limits: Limits = DEFAULT_LIMITS) -> float:
+    """Pixels per point: the page at ``settings.page_width_px`` wide, lowered so that the
+    image holds at most ``Limits.max_inspect_pixels`` pixels and neither side is longer
+    than JPEG allows (a 1 x 14,400 pt page would otherwise be 1100 x 15.8M pixels)."""
+    w, h = max(width_pt, 1.0), max(height_pt, 1.0)
+    scale = settings.page_width_px / w
+    scale = min(scale, (limits.max_inspect_pixels / (w * h)) ** 0.5, _JPEG_SIDE / w, _JPEG_SIDE / h)
+    return max(scale, 1e-3)
+
+
 def _render(page, number: int, settings: InspectSettings) -> PageImage:
     width_pt, height_pt = page.get_size()
-    scale = settings.page_width_px / max(width_pt, 1.0)
+    scale = render_scale(width_pt, height_pt, settings)
     bitmap = page.render(scale=scale, grayscale=settings.grayscale)
     img = bitmap.to_pil()
     if settings.grayscale and img.mode != "L":

@@ -27,8 +27,8 @@ from typing import Any, Optional
 from lxml import etree
 
 from ..document import Document
-from ..errors import ExtractError
-from ..limits import DEFAULT_LIMITS
+from ..errors import ExtractError, warning
+from ..limits import DEFAULT_LIMITS, bounded_blocks
 from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
@@ -149,7 +149,8 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
                                             warnings))
     walker = BodyWalker(styles, numbering)
     walker.warnings.extend(warnings)
-    blocks = walker.blocks(body)
+    blocks = bounded_blocks(walker.blocks(body), walker.warnings)
+    walker.warnings.extend(styles.warnings + numbering.warnings)
     return Document(blocks=blocks, format="docx", pages=None, warnings=walker.warnings,
                     meta={"main_part": main})
 
@@ -221,9 +222,9 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
-        warnings.append({"code": "part_unreadable", "page": None,
-                         "detail": f"{target} could not be read ({exc.code}); "
-                                   "formatting hints or list numbers may be missing"})
+        warnings.append(warning("part_unreadable", page=None,
+                                detail=f"{target} could not be read ({exc.code}); "
+                                       "formatting hints or list numbers may be missing"))
         return None
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..document import Cell, Paragraph, Table
+from ..errors import warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from .docx_numbering import Numbering
 from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
@@ -299,7 +300,7 @@ class BodyWalker:
         return "\n".join(texts).strip()
 
     def _warn(self, code: str, detail: str) -> None:
-        w = {"code": code, "page": None, "detail": detail}
+        w = warning(code, page=None, detail=detail)
         if w not in self.warnings:
             self.warnings.append(w)
 
@@ -440,6 +441,8 @@ def _symbol(el) -> str:
         n = int(code, 16)
     except (TypeError, ValueError):
         return ""
+    if not 0 <= n <= 0x10FFFF or 0xD800 <= n <= 0xDFFF:
+        return ""  # no Unicode character (w:char is a 2-byte hex code; Word shows nothing)
     if n in _SYMBOLS:
         return _SYMBOLS[n]
     if 0xF020 <= n <= 0xF0FF and (wattr(el, "font") or "").lower() == "symbol":

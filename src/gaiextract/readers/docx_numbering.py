@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from .docx_styles import int_val, wattr, wchild, wtag
+from ..errors import ReportWarning, warning
+from ..limits import DEFAULT_LIMITS, Limits
+from .docx_styles import int_text, int_val, wattr, wchild, wtag
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -42,6 +44,22 @@ def chinese_number(n: int, digits: str = _CN_DIGITS, units: str = "十百千") -
         elif parts:
             zero = True
     return "".join(parts)
+
+
+def _level(v: Optional[str]) -> Optional[int]:
+    """A ``w:ilvl`` attribute: a list level 0-8, or None when it is no number."""
+    n = int_text(v or "0")
+    return None if n is None else max(0, min(n, 8))
+
+
+def _label_length(n: int, fmt: str) -> int:
+    """A lower bound of the characters of ``n`` in ``fmt``, computed without printing
+    it (lowerLetter repeats a letter n/26 times, upperRoman writes n/1000 Ms)."""
+    if fmt in ("upperLetter", "lowerLetter"):
+        return (n - 1) // 26 + 1
+    if fmt in ("upperRoman", "lowerRoman"):
+        return n // 1000
+    return len(str(abs(n)))
 
 
 def _roman(n: int) -> str:
@@ -95,7 +113,9 @@ def format_number(n: int, fmt: str) -> Optional[str]:
 class Numbering:
     """Counters for the lists of one document, advanced paragraph by paragraph."""
 
-    def __init__(self, root=None):
+    def __init__(self, root=None, limits: Limits = DEFAULT_LIMITS):
+        self._max_label = limits.max_list_label_chars
+        self.warnings: list[ReportWarning] = []
         self._abstract: dict[Optional[str], dict[int, etree._Element]] = {}  # abstractNumId -> {ilvl: lvl element}
         self._nums: dict[Optional[str], tuple[Optional[str], dict[int, int]]] = {}      # numId -> (abstractNumId, {ilvl: start override})
         self._counters: dict[Optional[str], list[int]] = {}  # abstractNumId -> [count per level]
@@ -106,16 +126,18 @@ class Numbering:
             if t == "abstractNum":
                 levels = {}
                 for lvl in el:
-                    if wtag(lvl) == "lvl":
-                        levels[int(wattr(lvl, "ilvl") or 0)] = lvl
+                    ilvl = _level(wattr(lvl, "ilvl")) if wtag(lvl) == "lvl" else None
+                    if ilvl is not None:
+                        levels[ilvl] = lvl
                 self._abstract[wattr(el, "abstractNumId")] = levels
             elif t == "num":
                 overrides = {}
                 for ov in el:
                     if wtag(ov) == "lvlOverride":
                         start = int_val(wchild(ov, "startOverride"))
-                        if start is not None:
-                            overrides[int(wattr(ov, "ilvl") or 0)] = start
+                        ilvl = _level(wattr(ov, "ilvl"))
+                        if start is not None and ilvl is not None:
+                            overrides[ilvl] = start
                 self._nums[wattr(el, "numId")] = (wattr(wchild(el, "abstractNumId"), "val"), overrides)
 
     def label(self, num_id: Optional[str], ilvl: int) -> Optional[str]:
@@ -150,14 +172,29 @@ class Numbering:
             k_fmt = "decimal" if legal and k != ilvl else (
                 wattr(wchild(k_lvl, "numFmt"), "val") if k_lvl is not None else "decimal")
             count = counters[k] or self._start(levels, overrides, k)
+            if _label_length(count, k_fmt or "decimal") > self._max_label:
+                return self._too_long(num_id, count, k_fmt or "decimal")
             shown = format_number(count, k_fmt or "decimal")
             text = text.replace(token, shown or "")
+            if len(text) > self._max_label:
+                return self._too_long(num_id, count, k_fmt or "decimal")
+        if len(text) > self._max_label:
+            return self._too_long(num_id, counters[ilvl], fmt)
         if not text.strip():
             return None
         suff = wattr(wchild(lvl, "suff"), "val") or "tab"
         if suff == "nothing" or (suff == "tab" and text[-1] in "、.．)）:："):
             return text
         return text + " "
+
+    def _too_long(self, num_id: str, count: int, fmt: str) -> Optional[str]:
+        """A label longer than ``Limits.max_list_label_chars`` is not printed (said once per list)."""
+        w = warning("markup_simplified", page=None,
+                    detail=f"list {num_id} numbers its items from {count} in {fmt}: a label longer than "
+                           f"{self._max_label} characters is not printed")
+        if not any(x.get("detail", "").startswith(f"list {num_id} ") for x in self.warnings):
+            self.warnings.append(w)
+        return None
 
     @staticmethod
     def _start(levels: dict[int, etree._Element], overrides: dict[int, int], ilvl: int) -> int:

@@ -11,7 +11,10 @@ the document defaults; :class:`Styles` resolves that chain once per property.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+from ..errors import ReportWarning, warning
+from ..limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -74,17 +77,28 @@ def on_off(el) -> Optional[bool]:
     return val is None or val.strip().lower() not in _FALSE
 
 
-def int_val(el) -> Optional[int]:
-    v = wattr(el, "val")
+#: ST_DecimalNumber is a 32-bit signed integer: larger values are clamped to it
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def int_text(v: Optional[str]) -> Optional[int]:
+    """An ST_DecimalNumber attribute as an int clamped to 32 bits (``1e400``, ``inf``
+    and 5,000 digits are the largest int, never an OverflowError); None when it
+    is no number (``x``, ``nan``)."""
     if v is None:
         return None
     try:
-        return int(v.strip())
+        f = float(v.strip())  # float() reads any length of digits; int() stops at 4,300
     except ValueError:
-        try:
-            return int(float(v.strip()))
-        except ValueError:
-            return None
+        return None
+    if f != f:  # nan
+        return None
+    return int(max(INT32_MIN, min(INT32_MAX, f)))
+
+
+def int_val(el) -> Optional[int]:
+    """The ``w:val`` of a property element as an int (see :func:`int_text`)."""
+    return int_text(wattr(el, "val"))
 
 
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
@@ -101,8 +115,13 @@ def display_style_name(name: str) -> str:
 class Styles:
     """Paragraph/character styles of one document, with inheritance resolved."""
 
-    def __init__(self, root=None):
+    def __init__(self, root=None, limits: Limits = DEFAULT_LIMITS):
         self._styles: dict[str, etree._Element] = {}  # styleId -> style element
+        self._max_depth = limits.max_style_depth
+        self._chains: dict[Optional[str], tuple[etree._Element, ...]] = {}
+        #: (styleId, "pPr"/"rPr", property) -> the element found up its chain, or None
+        self._props: dict[tuple[Optional[str], str, str], Any] = {}
+        self.warnings: list[ReportWarning] = []
         self.default_para: Optional[str] = None
         self.default_char: Optional[str] = None
         self._doc_rpr = None
@@ -129,15 +148,42 @@ class Styles:
                         self.default_char = sid
 
     # -- style chains -----------------------------------------------------
-    def chain(self, style_id: Optional[str]) -> list[etree._Element]:
-        """The style and those it is based on, nearest first (loops cut)."""
-        out, seen = [], set()
-        while style_id and style_id in self._styles and style_id not in seen:
-            seen.add(style_id)
-            el = self._styles[style_id]
+    def chain(self, style_id: Optional[str]) -> tuple[etree._Element, ...]:
+        """The style and those it is based on, nearest first (loops cut; at most
+        ``Limits.max_style_depth`` styles). Built once per style."""
+        got = self._chains.get(style_id)
+        if got is not None:
+            return got
+        out: list[etree._Element] = []
+        seen: set[str] = set()
+        sid = style_id
+        while sid and sid in self._styles and sid not in seen:
+            if len(out) == self._max_depth:
+                self.warnings.append(warning(
+                    "markup_simplified", page=None,
+                    detail=f"style {style_id!r} is based on a chain of more than {self._max_depth} styles; "
+                           "the styles beyond them are ignored"))
+                break
+            seen.add(sid)
+            el = self._styles[sid]
             out.append(el)
-            style_id = wattr(wchild(el, "basedOn"), "val")
-        return out
+            sid = wattr(wchild(el, "basedOn"), "val")
+        self._chains[style_id] = chain = tuple(out)
+        return chain
+
+    def _style_prop(self, style_id: Optional[str], container: str, prop: str):
+        """The first ``container``/``prop`` element up the chain of ``style_id`` (memoised:
+        a document asks the same few questions of the same few styles for every run)."""
+        key = (style_id, container, prop)
+        if key in self._props:
+            return self._props[key]
+        found = None
+        for st in self.chain(style_id):
+            found = wchild(wchild(st, container), prop)
+            if found is not None:
+                break
+        self._props[key] = found
+        return found
 
     def para_style(self, ppr) -> Optional[str]:
         sid = wattr(wchild(ppr, "pStyle"), "val")
@@ -158,10 +204,9 @@ class Styles:
         el = wchild(ppr, prop)
         if el is not None:
             return el
-        for st in self.chain(style_id):
-            el = wchild(wchild(st, "pPr"), prop)
-            if el is not None:
-                return el
+        el = self._style_prop(style_id, "pPr", prop)
+        if el is not None:
+            return el
         return wchild(self._doc_ppr, prop)
 
     def run_prop(self, rpr, para_style: Optional[str], prop: str):
@@ -171,12 +216,8 @@ class Styles:
         if el is not None:
             return el
         char_style = wattr(wchild(rpr, "rStyle"), "val")
-        for st in self.chain(char_style):
-            el = wchild(wchild(st, "rPr"), prop)
-            if el is not None:
-                return el
-        for st in self.chain(para_style):
-            el = wchild(wchild(st, "rPr"), prop)
+        for sid in (char_style, para_style):
+            el = self._style_prop(sid, "rPr", prop)
             if el is not None:
                 return el
         return wchild(self._doc_rpr, prop)

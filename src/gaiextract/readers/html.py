@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..document import Document
 from ..encoding import looks_binary
 from ..errors import ExtractError
+from ..limits import bounded_blocks
 from ..source import Source
 from . import Reader
 from .html_blocks import BlockWriter, join_split_tables
@@ -95,4 +96,4 @@ def page_blocks(root) -> tuple[list[Block], list[dict[str, Any]]]:
     if title is not None:
         writer.walk(title)
     writer.walk(container)
-    return join_split_tables(writer.blocks), writer.warnings
+    return bounded_blocks(join_split_tables(writer.blocks), writer.warnings), writer.warnings

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from lxml import etree
 
 from ..document import Cell, Paragraph, Table
+from ..errors import warning
 from ..textnorm import WIDE
 from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
 from ..limits import DEFAULT_LIMITS as LIMITS
@@ -45,9 +46,19 @@ MAX_COLSPAN = LIMITS.max_span
 MAX_GRID = 200_000
 
 
+_LEADING_INT = re.compile(r"\s*(\d+)")
+
+
 def _span(value: Optional[str], default: int = 1) -> int:
-    m = re.match(r"\s*(\d+)", value or "")
-    return int(m.group(1)) if m else default
+    """A span or size attribute's leading digits (more than 9 are 10**9: as large as
+    any span, clamped later; ``int()`` of 5,000 digits would be refused)."""
+    if not value:
+        return default
+    m = _LEADING_INT.match(value)
+    if not m:
+        return default
+    digits = m.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else 10**9
 
 
 class _Fmt:
@@ -174,6 +185,8 @@ class BlockWriter:
 def cell_text(cell, nested: list[etree._Element]) -> str:
     """A cell's text with line breaks from ``<br>`` and block elements; tables
     nested in the cell are collected into ``nested`` instead."""
+    if not len(cell):  # text only (most cells): no walk
+        return collapse(cell.text).strip() if cell.text else ""
     parts: list[str] = []
     walker = etree.iterwalk(cell, events=("start", "end"))
     for event, el in walker:
@@ -208,8 +221,8 @@ def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
                for td in own_cells(tr)]
         cells += len(row)
         if cells > LIMITS.max_table_cells:
-            warnings.append({"code": "truncated", "detail": f"a table of more than {LIMITS.max_table_cells} "
-                                                            f"cells: only the first {len(rows)} rows read"})
+            warnings.append(warning("truncated", detail=f"a table of more than {LIMITS.max_table_cells} "
+                                                        f"cells: only the first {len(rows)} rows read"))
             break
         rows.append(row)
     blocks = []
@@ -218,22 +231,24 @@ def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
         text = cell_text(caption, nested).replace("\n", " ")
         if text:
             blocks.append(Paragraph(text=text, hints={"style": "caption"}))
-    table = build_table(rows)
+    table = build_table(rows, warnings)
     if table is not None:
         blocks.append(table)
     for inner in nested:
-        warnings.append({"code": "nested_table",
-                         "detail": "a table inside a table cell is read as a table of its own"})
+        warnings.append(warning("nested_table", detail="a table inside a table cell is read as a table of its own"))
         blocks.extend(table_blocks(inner, warnings))
     return blocks
 
 
-def build_table(rows: list[list[tuple[str, int, int]]]) -> Optional[Table]:
+def build_table(rows: list[list[tuple[str, int, int]]],
+                warnings: Optional[list[dict[str, Any]]] = None) -> Optional[Table]:
     """Rows of ``(text, rowspan, colspan)`` → a rectangular grid, HTML style:
     occupied slots are skipped; ``rowspan=0`` or a span past the last row stops
     at the last row; columns beyond the last column any cell starts in are cut
     (a title cell with ``colspan=20`` over a 9-column table); rows with no text
-    and no span (Word's ``<tr height=0>`` spacer) are dropped."""
+    and no span (Word's ``<tr height=0>`` spacer) are dropped. A grid that would
+    hold more than ``Limits.max_table_cells`` positions (rows x columns, spans
+    counted) ends at the row that reaches it, with a ``truncated`` warning."""
     n = len(rows)
     # a span can only be as wide as the table: when the widest row claims a grid far
     # larger than its cells need (colspan=1000 on a title), cap spans at the widest row
@@ -243,6 +258,8 @@ def build_table(rows: list[list[tuple[str, int, int]]]) -> Optional[Table]:
         max_cs = max(max_cells, 1)
     occ: dict[tuple[int, int], list[Any]] = {}
     placed = []  # [text, r, c, rs, cs]
+    limit = LIMITS.max_table_cells
+    width = 0
     for r, row in enumerate(rows):
         c = 0
         for text, rs, cs in row:
@@ -250,12 +267,23 @@ def build_table(rows: list[list[tuple[str, int, int]]]) -> Optional[Table]:
                 c += 1
             rs = n - r if rs <= 0 else min(rs, n - r)
             cs = max(1, min(cs, max_cs))
+            width = max(width, c + cs)
+            if len(occ) + rs * cs > limit or (r + 1) * width > limit:
+                break
             item = [text, r, c, rs, cs]
             placed.append(item)
             for dr in range(rs):
                 for dc in range(cs):
                     occ.setdefault((r + dr, c + dc), item)
             c += cs
+        else:
+            continue
+        if warnings is not None:  # rows (and spans) from row r on are not read
+            warnings.append(warning("truncated", detail=f"a table grid of more than {limit} positions "
+                                                        f"(spans counted): only its first {r} rows read"))
+        n = r
+        placed = [it for it in placed if it[1] < r]
+        break
     if not placed:
         return None
     width = max(item[2] for item in placed) + 1

@@ -15,8 +15,9 @@ import email.policy
 import re
 from typing import Any, Optional
 
-from ..encoding import canonical_encoding, decode_text, replaced_warning
-from ..errors import ExtractError
+from ..encoding import declared_encoding, decode_text, replaced_warning
+from ..errors import ExtractError, warning
+from ..limits import DEFAULT_LIMITS
 
 #: how much of the page is scanned for a charset declaration
 CHARSET_SCAN_BYTES = 8192
@@ -36,6 +37,9 @@ _MHTML = re.compile(r"^(?:[\w-]+:[^\n]*\n|[ \t][^\n]*\n)*?(?:mime-version:|conte
 
 #: single-byte Western codecs (Python names) that cannot hold a Chinese page
 _WESTERN = re.compile(r"^(?:ascii|latin-1|iso8859-\d+|cp125\d|cp437|cp850|mac-roman)$")
+
+#: a multipart content type (each one a container the email parser nests into)
+_MULTIPART = re.compile(rb"content-type:\s*multipart/", re.I)
 
 HTML_EXTENSIONS = ("html", "htm", "shtml", "xhtml", "mht", "mhtml")
 
@@ -95,7 +99,9 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
     """Return ``(text, encoding, warnings, declared_label)`` for a page's bytes."""
     warnings: list[dict[str, Any]] = []
     declared = declared or declared_charset(data)
-    enc_declared = canonical_encoding(declared) if declared else None
+    enc_declared = declared_encoding(declared) if declared else None
+    if declared and enc_declared is None:
+        declared = None  # a label that names no text encoding (undefined, palmos): ignored
     if enc_declared and _WESTERN.match(enc_declared) and not data.isascii():
         # a Chinese report is never Latin-1/cp1252: a CMS default, not a fact
         declared = enc_declared = None
@@ -107,9 +113,8 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
                 break
             if cut:
                 data = data[:-cut]
-                warnings.append({"code": "truncated_input",
-                                 "detail": f"the page ends inside a {enc} character; "
-                                           f"{cut} trailing byte(s) dropped"})
+                warnings.append(warning("truncated_input", detail=f"the page ends inside a {enc} character; "
+                                                                  f"{cut} trailing byte(s) dropped"))
                 break
         try:  # valid UTF-8 with non-ASCII text wins over any declaration
             text = data.decode("utf-8")
@@ -118,18 +123,25 @@ def decode_page(data: bytes, name: str, declared: Optional[str] = None) -> tuple
         except UnicodeDecodeError:
             pass
     decoded = decode_text(data, declared=declared, name=name)
-    warning = replaced_warning(decoded)
-    if warning:
-        warnings.append(warning)
+    replaced = replaced_warning(decoded)
+    if replaced:
+        warnings.append(replaced)
     return decoded.text, decoded.encoding, warnings, declared
 
 
 def mhtml_html_part(data: bytes, name: str) -> tuple[bytes, Optional[str]]:
     """The first text/html part of an MHTML archive: ``(bytes, charset or None)``."""
-    msg = email.message_from_bytes(data, policy=email.policy.compat32)
-    for part in msg.walk():
-        if part.get_content_type() == "text/html":
-            payload = part.get_payload(decode=True)
-            if payload:
-                return payload, part.get_content_charset()
+    multiparts = len(_MULTIPART.findall(data))
+    if multiparts > DEFAULT_LIMITS.max_mime_multiparts:
+        raise ExtractError("too_large", f"MHTML archive with {multiparts} multipart containers (more than "
+                                        f"{DEFAULT_LIMITS.max_mime_multiparts})", name)
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+        for part in msg.walk():
+            if part.get_content_type() == "text/html":
+                payload = part.get_payload(decode=True)
+                if payload:
+                    return payload, part.get_content_charset()
+    except RecursionError:  # nesting the count above did not see (folded headers)
+        raise ExtractError("too_large", "MHTML archive nested too deep", name) from None
     raise ExtractError("unsupported_format", "MHTML archive without a text/html part", name)

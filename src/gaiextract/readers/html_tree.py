@@ -10,47 +10,79 @@ that sits inside the article (tool bars, 发布时间 lines).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from typing import Any, Optional
 
 from lxml import etree
-import lxml.html
 
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from ..textnorm import CN_DIGITS, HAN
+from .chrome import CHROME_NAME, CHROME_TEXT, META_LABELS
+
+@dataclass(frozen=True)
+class HtmlSettings:
+    """The tolerances of page cleaning, in one place (validated when built)."""
+
+    #: a table cell with more Chinese characters of its own is a text box: the table lays out the page
+    layout_cell_han: int = 200
+    #: ... or with this many ``<br>``
+    layout_cell_breaks: int = 6
+    #: ... or a nested table next to more Chinese text of its own than this
+    layout_nested_han: int = 60
+    #: a paragraph/div/list item/heading with more Chinese characters than this is a block of text
+    layout_block_han: int = 20
+    #: ... and a cell holding this many such blocks is a text box
+    layout_blocks: int = 4
+    #: an element named like chrome (nav, footer …) is dropped only when it holds less
+    #: than this share of the page's non-link Chinese text
+    chrome_name_share: float = 0.2
+    #: an element at most this many characters long that holds a chrome phrase is dropped whole
+    chrome_text_max: int = 150
+    #: a list is navigation when its link text has at least this many times the
+    #: Chinese characters of its other text (4: 80 % links)
+    link_ratio: float = 4.0
+    #: the content container holds at least this share of the page's non-link Chinese text
+    container_han_share: float = 0.6
+    #: ... and this share of the Chinese text of its statistical tables
+    container_table_share: float = 0.8
+    #: a title is looked for before the container and up to this many of its ancestors
+    title_levels: int = 4
+    #: a title line is this long (characters), at least and at most
+    title_min_chars: int = 6
+    title_max_chars: int = 80
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"HtmlSettings.{f.name} must be a positive number, not {value!r}")
+        for share in ("chrome_name_share", "container_han_share", "container_table_share"):
+            if getattr(self, share) > 1:
+                raise ValueError(f"HtmlSettings.{share} is a share: at most 1")
+        if self.title_min_chars > self.title_max_chars:
+            raise ValueError("HtmlSettings.title_min_chars must not exceed title_max_chars")
+
+
+SETTINGS = HtmlSettings()
 
 #: elements whose content is never report text
-SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
              "embed", "applet", "head", "title", "input", "select", "option", "button",
-             "textarea", "svg", "math", "canvas", "audio", "video", "map", "xml")
+             "textarea", "svg", "math", "canvas", "audio", "video", "map", "xml"))
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _HAN = re.compile(f"[{HAN}]")
 
-#: class/id words that name chrome (matched as whole words of the attribute)
-_CHROME_NAME = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|"
-    r"footer|foot|bottom|copyright|banquan|share|bdshare|jiathis|fenxiang|print|dayin|"
-    r"tools?|toolbar|related|relate|xglj|xgwz|xgxx|sidebar|side|topbar|top-bar|search|"
-    r"pager|pagination|fontsize|font-size|article-info|hits)(?:$|[\s_-])", re.I)
-
-#: texts that only chrome has; an element at most _CHROME_TEXT_MAX chars long that
-#: contains one of these is dropped whole
-_CHROME_TEXT = re.compile(
-    r"当前位置|您的位置|您现在的位置|所在位置|打印本页|打印此页|关闭窗口|关闭本页|[【\[]\s*(?:打印|关闭|收藏)\s*[】\]]|"
-    r"(?:字体|字号)\s*[:：]?\s*[\[【(（]?\s*大\s*中\s*小|分享到|ICP\s*备|网站标识码|版权所有|"
-    r"公网安备|主办单位\s*[:：]|承办单位\s*[:：]|浏览次数|访问次数|阅读次数|点击数\s*[:：]|"
-    r"上一篇\s*[:：]|下一篇\s*[:：]|扫一扫|我要纠错|发布时间\s*[:：]|来源\s*[:：].{0,30}(?:发布时间|浏览)|"
-    r"^\s*相关(?:链接|文章|阅读|新闻|信息|附件|文件)\s*[:：]?\s*$",
-    re.I)
-_CHROME_TEXT_MAX = 150
+#: class/id words and texts that only chrome has (grammars/chrome.toml); an element at
+#: most ``HtmlSettings.chrome_text_max`` chars long that contains a text is dropped whole
+_CHROME_NAME, _CHROME_TEXT = CHROME_NAME, CHROME_TEXT
 #: report text, never chrome: a numbered heading at the start, or a full sentence
 _REPORT_TEXT = re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
                           rf"|[{HAN}，]{{12,}}。")
 
 #: labels of the page-metadata box government disclosure pages put above the article
-_META_LABELS = re.compile(r"索\s*引\s*号|发布机构|成文日期|发布日期|生成日期|主题分类|公开方式|"
-                          r"发文机关|发文字号|有效性|公开范围|信息来源")
+_META_LABELS = META_LABELS
 
 #: a list whose text is mostly link text is navigation or related links
 _LINK_LISTS = ("ul", "ol", "dl", "div", "nav", "menu", "section", "aside")
@@ -68,11 +100,19 @@ _INLINE_TAGS = re.compile(r"</?(?:font|span|b|strong|i|u|em|small|big|strike|s|s
 
 
 def _parse_once(text: str):
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                  no_network=True, huge_tree=True, default_doctype=False)
-    root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    # lxml's plain elements, not lxml.html's: those look up a Python element class for
+    # every node the walk touches (a third of the reader's time on a large page)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              no_network=True, huge_tree=True, default_doctype=False)
+    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    if root is None:
+        raise etree.ParserError("Document is empty")
     too_deep = any("Excessive depth" in e.message for e in parser.error_log)
     return root, too_deep
+
+
+#: the text of an element and all its descendants (lxml.html's ``text_content``)
+text_content = etree.XPath("string()", smart_strings=False)
 
 
 #: a start tag long enough to hold more attributes than allowed (each takes at least
@@ -102,13 +142,12 @@ def limit_attributes(text: str) -> tuple[str, int]:
     return _START_TAG_RE.sub(fix, text), n
 
 
+_COUNT = etree.XPath("count(//*)")
+
+
 def _check_size(root, name: Optional[str]) -> None:
-    n = 0
-    for _ in root.iter():
-        n += 1
-        if n > LIMITS.max_html_elements:
-            raise ExtractError("too_large", f"the page has more than {LIMITS.max_html_elements} elements",
-                               name)
+    if _COUNT(root) > LIMITS.max_html_elements:
+        raise ExtractError("too_large", f"the page has more than {LIMITS.max_html_elements} elements", name)
 
 
 def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[dict[str, Any]]]:
@@ -120,9 +159,9 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
     text, simplified = limit_attributes(_NOT_XML.sub(" ", text))
     warnings = []
     if simplified:
-        warnings.append({"code": "markup_simplified",
-                         "detail": f"{simplified} tag(s) with more than {LIMITS.max_attributes} attributes "
-                                   "read without their attributes"})
+        warnings.append(warning("markup_simplified",
+                                detail=f"{simplified} tag(s) with more than {LIMITS.max_attributes} attributes "
+                                       "read without their attributes"))
     try:
         root, too_deep = _parse_once(text)
     except etree.LxmlError as exc:  # only a page with no elements at all gets here
@@ -135,35 +174,44 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
     root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
     if too_deep:
         raise ExtractError("corrupt", "markup nested deeper than the HTML parser allows (2048 levels)", name)
-    return root, warnings + [{"code": "markup_simplified",
-                   "detail": "markup nested deeper than the parser allows; inline formatting "
-                             "tags were ignored to read the whole page"}]
+    return root, warnings + [warning("markup_simplified",
+                                     detail="markup nested deeper than the parser allows; inline formatting "
+                                            "tags were ignored to read the whole page")]
 
 
 def tag_of(el) -> str:
+    """The element's tag ('' for a comment or other non-element); libxml2's HTML parser
+    gives lower-case names without namespaces (``o:p`` stays ``o:p``)."""
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    return tag if isinstance(tag, str) else ""
 
 
 def han_count(text: Optional[str]) -> int:
-    return len(_HAN.findall(text)) if text else 0
+    if not text or text.isascii():  # most text nodes are whitespace between tags
+        return 0
+    return len(_HAN.findall(text))
 
 
 def drop(el) -> None:
     """Remove an element but keep its tail text (it belongs to the parent)."""
-    if el.getparent() is not None:
-        el.drop_tree()
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def strip_non_content(root) -> None:
     """Remove scripts, styles, form controls and hidden elements (keeping tails)."""
-    for el in list(root.iter()):
-        tag = tag_of(el)
-        if tag in SKIP_TAGS or (tag and (el.get("hidden") is not None or
-                                         _HIDDEN_STYLE.search(el.get("style") or ""))):
-            drop(el)
+    doomed = [el for el in root.iter(etree.Element) if el.tag in SKIP_TAGS or el.get("hidden") is not None
+              or _HIDDEN_STYLE.search(el.get("style") or "")]
+    for el in doomed:
+        drop(el)
 
 
 def own_rows(table) -> list[etree._Element]:
@@ -191,27 +239,30 @@ class PageStats:
         self.chars: dict[etree._Element, int] = {}
         self.table_han: dict[etree._Element, int] = {}
         self.layout: dict[etree._Element, bool] = {}
-        for el in reversed(list(root.iter())):
-            if not isinstance(el.tag, str):
-                continue
-            tag = tag_of(el)
-            link = tag == "a"
-            han = 0 if link else han_count(el.text)
-            chars = len(el.text or "")
+        han_of, chars_of, than_of = self.han, self.chars, self.table_han
+        # children before parents (reverse document order), elements only
+        for el in reversed(list(root.iter(etree.Element))):
+            text = el.text
+            link = el.tag == "a"
+            han = 0 if link else han_count(text)
+            chars = len(text) if text else 0
             than = 0
-            for ch in el:
-                if not isinstance(ch.tag, str):
-                    continue
-                tail_han = han_count(ch.tail)
-                han += (0 if link else self.han[ch] + tail_han)
-                chars += self.chars[ch] + len(ch.tail or "")
-                than += self.table_han[ch]
-            self.han[el], self.chars[el] = han, chars
-            if tag == "table":
+            for ch in el.iterchildren(etree.Element):
+                tail = ch.tail
+                if tail:
+                    chars += len(tail)
+                    if not link:
+                        han += han_count(tail)
+                if not link:
+                    han += han_of[ch]
+                chars += chars_of[ch]
+                than += than_of[ch]
+            han_of[el], chars_of[el] = han, chars
+            if el.tag == "table":
                 self.layout[el] = is_layout_table(el, self)
                 if not self.layout[el]:
                     than = max(than, han)
-            self.table_han[el] = than
+            than_of[el] = than
 
     def forget(self, el) -> None:
         """Take a subtree about to be dropped out of its ancestors' counts."""
@@ -229,7 +280,7 @@ class PageStats:
         return tag_of(el) == "table" and not self.layout.get(el, True)
 
 
-def is_layout_table(table, stats: "PageStats") -> bool:
+def is_layout_table(table, stats: "PageStats", st: HtmlSettings = SETTINGS) -> bool:
     """A table used to lay out the page (or a single text box), not a report table:
     one column, or a cell holding a long text / many paragraphs, or a nested table
     next to text of its own or holding most of the table's text."""
@@ -240,16 +291,20 @@ def is_layout_table(table, stats: "PageStats") -> bool:
         return True
     for r in rows:
         for cell in own_cells(r):
+            if not len(cell):  # text only (most cells): its own Chinese text is all that counts
+                if stats.han.get(cell, 0) > st.layout_cell_han:
+                    return True
+                continue
             nested = list(cell.iter("table"))
             nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
             own_han = stats.han.get(cell, 0) - nested_han
-            if own_han > 200 or sum(1 for _ in cell.iter("br")) >= 6:
+            if own_han > st.layout_cell_han or sum(1 for _ in cell.iter("br")) >= st.layout_cell_breaks:
                 return True
-            if nested and (own_han > 60 or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
+            if nested and (own_han > st.layout_nested_han or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
                 return True
             blocks = sum(1 for b in cell.iter("p", "div", "li", "h1", "h2", "h3", "h4")
-                         if han_count(b.text) > 20)
-            if blocks >= 4:
+                         if han_count(b.text) > st.layout_block_han)
+            if blocks >= st.layout_blocks:
                 return True
     return False
 
@@ -264,7 +319,7 @@ def _outermost(table, cell) -> bool:
     return True
 
 
-def remove_chrome(root, stats: PageStats) -> None:
+def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
     """Drop elements that are site chrome by name, text or link density."""
     total = max(stats.han.get(root, 0), 1)
     doomed = []
@@ -274,7 +329,7 @@ def remove_chrome(root, stats: PageStats) -> None:
         if not tag or el is root:
             continue
         if stats.is_data_table(el):
-            if len(set(_META_LABELS.findall(el.text_content()))) >= 2:
+            if len(set(_META_LABELS.findall(text_content(el)))) >= 2:
                 doomed.append(el)  # the 索引号/发布机构 box of 政府信息公开 pages
             walker.skip_subtree()
             continue
@@ -284,20 +339,20 @@ def remove_chrome(root, stats: PageStats) -> None:
             continue
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
-        if names and _CHROME_NAME.search(names) and han < 0.2 * total \
-                and not _REPORT_TEXT.search(el.text_content()):
+        if names and _CHROME_NAME.search(names) and han < st.chrome_name_share * total \
+                and not _REPORT_TEXT.search(text_content(el)):
             doomed.append(el)
             walker.skip_subtree()
             continue
-        if stats.chars.get(el, 0) <= _CHROME_TEXT_MAX:
-            text = el.text_content()
+        if stats.chars.get(el, 0) <= st.chrome_text_max:
+            text = text_content(el)
             if not _CHROME_TEXT.search(text):
                 walker.skip_subtree()
             elif not _REPORT_TEXT.search(text):
                 doomed.append(el)
                 walker.skip_subtree()
             continue  # chrome words next to report text: look at the parts
-        if tag in _LINK_LISTS and _link_dense(el, stats):
+        if tag in _LINK_LISTS and _link_dense(el, stats, st):
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
@@ -305,12 +360,12 @@ def remove_chrome(root, stats: PageStats) -> None:
         drop(el)
 
 
-def _link_dense(el, stats: PageStats) -> bool:
+def _link_dense(el, stats: PageStats, st: HtmlSettings = SETTINGS) -> bool:
     links = [a for a in el.iter("a")]
     if len(links) < 2:
         return False
-    link_han = sum(han_count(a.text_content()) for a in links)
-    return link_han >= 4 * stats.han.get(el, 0)  # ≥ 80% of the Chinese text is links
+    link_han = sum(han_count(text_content(a)) for a in links)
+    return link_han >= st.link_ratio * stats.han.get(el, 0)
 
 
 #: elements that can hold an article (a <p> or heading is a part of one, never the whole)
@@ -319,9 +374,9 @@ _CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "th", "t
                              "span", "body"))
 
 
-def find_container(body, stats: PageStats):
-    """The deepest block container with ≥ 60 % of the page's non-link Chinese text
-    and ≥ 80 % of the text of its statistical tables."""
+def find_container(body, stats: PageStats, st: HtmlSettings = SETTINGS):
+    """The deepest block container with a share of the page's non-link Chinese text
+    (60 %) and of the text of its statistical tables (80 %): see :class:`HtmlSettings`."""
     total, total_t = stats.han.get(body, 0), stats.table_han.get(body, 0)
     if not total:
         return body  # no Chinese text to go by: keep the whole page
@@ -331,7 +386,8 @@ def find_container(body, stats: PageStats):
         for ch in node:
             if tag_of(ch) not in _CONTAINER_TAGS:
                 continue
-            if stats.han.get(ch, 0) >= 0.6 * total and stats.table_han.get(ch, 0) >= 0.8 * total_t:
+            if stats.han.get(ch, 0) >= st.container_han_share * total \
+                    and stats.table_han.get(ch, 0) >= st.container_table_share * total_t:
                 nxt = ch
                 break
         if nxt is None or stats.is_data_table(nxt):
@@ -339,15 +395,15 @@ def find_container(body, stats: PageStats):
         node = nxt
 
 
-def find_title(container, body, stats: PageStats):
+def find_title(container, body, stats: PageStats, st: HtmlSettings = SETTINGS):
     """A short title line (…年…报告) just before the container, outside it: pages
     often print the title in a heading above the article body."""
     node, levels = container, 0
-    while node is not None and node is not body and levels < 4:
+    while node is not None and node is not body and levels < st.title_levels:
         sib = node.getprevious()
         while sib is not None:
             if isinstance(sib.tag, str):
-                found = _title_in(sib, stats)
+                found = _title_in(sib, stats, st)
                 if found is not None:
                     return found
             sib = sib.getprevious()
@@ -358,17 +414,17 @@ def find_title(container, body, stats: PageStats):
 _TITLE_TEXT = re.compile(r"(?:19|20)\d\d.*报告|报告.*(?:19|20)\d\d", re.S)
 
 
-def _title_in(el, stats: PageStats):
+def _title_in(el, stats: PageStats, st: HtmlSettings = SETTINGS):
     walker = etree.iterwalk(el, events=("start",))
     for _, cand in walker:
         tag = tag_of(cand)
         if tag in ("a", "ul", "ol", "li", "select") or stats.is_data_table(cand):
             walker.skip_subtree()
             continue
-        if not tag or stats.chars.get(cand, 0) > 80:
+        if not tag or stats.chars.get(cand, 0) > st.title_max_chars:
             continue  # too long to be a title; look inside
-        text = cand.text_content().strip()
-        if 6 <= len(text) <= 80 and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
+        text = text_content(cand).strip()
+        if st.title_min_chars <= len(text) <= st.title_max_chars and _TITLE_TEXT.search(text) and not _CHROME_TEXT.search(text) \
                 and not text.startswith("标题") and cand.find(".//a") is None:
             return cand
         walker.skip_subtree()

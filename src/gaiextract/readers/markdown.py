@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
+from ..limits import DEFAULT_LIMITS as LIMITS
 from ..source import Source
 from ..textnorm import NUMBERED
 from . import Reader
@@ -205,9 +206,18 @@ class _Parser:
     # -- tables ---------------------------------------------------------------
     def _pipe_table(self, lines: list[str], i: int) -> int:
         rows: list[list[str]] = []
+        cells, cut = 0, False
         while i < len(lines) and (_is_table_line(lines[i]) or _delimiter_row(lines[i])):
-            if not _delimiter_row(lines[i]):
-                rows.append([inline_text(c)[0] for c in _split_row(lines[i])])
+            if not cut and not _delimiter_row(lines[i]):
+                row = _split_row(lines[i])
+                cells += len(row)
+                if cells > LIMITS.max_table_cells:  # the rest of the table is read past, not kept
+                    cut = True
+                    self.warnings.append(warning(
+                        "truncated", detail=f"a table of more than {LIMITS.max_table_cells} cells: "
+                                            f"only the first {len(rows)} rows read"))
+                else:
+                    rows.append([inline_text(c)[0] for c in row])
             i += 1
         if rows:
             rectangular = len({len(r) for r in rows}) == 1

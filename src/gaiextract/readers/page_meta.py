@@ -16,35 +16,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-#: header keys as archivers print them → Document.meta key
-HEADER_KEYS = {
-    "标题": "title", "题目": "title", "名称": "title",
-    "发布时间": "published", "发布日期": "published", "成文日期": "written", "日期": "published",
-    "原文链接": "url", "原文地址": "url", "链接": "url", "网址": "url", "URL": "url", "url": "url",
-    "来源链接": "url", "发布机构": "publisher", "发文机关": "publisher", "来源": "source",
-    "信息来源": "source", "文号": "doc_number", "索引号": "index_number", "栏目": "column",
-    "分类": "column", "主题分类": "column", "本地目录": "local_path", "作者": "author",
-    "浏览次数": "views", "访问量": "views", "点击数": "views", "阅读次数": "views",
-}
+from . import chrome
+
+#: header keys as archivers print them → Document.meta key (grammars/chrome.toml)
+HEADER_KEYS = chrome.HEADER_KEYS
 #: the line that separates an archiver's header from the body
 _BODY_SEPARATOR = re.compile(r"^\s*[=＝\-—]{3,}\s*(?:正\s*文|内\s*容|body)\s*[=＝\-—]{3,}\s*$", re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^\s*([^\s:：]{1,8})\s*[:：]\s*(.*?)\s*$")
 #: how many lines before a separator can still be header (a longer "header" is body)
 MAX_HEADER_LINES = 40
 
-#: whole lines of page chrome (matched on the stripped line)
-_CHROME = [re.compile(p) for p in (
-    r"^当前(?:位置|所在位置|页面)\s*[:：]",                   # breadcrumb
-    r"^您(?:现在)?的?(?:当前)?位置\s*[:：]",
-    (r"^(?:[【\[]?\s*(?:全真版|文字版|打印(?:本页)?|关闭(?:窗口|本页)?|分享(?:到)?|收藏|返回顶部|字号|字体|"
-     r"大|中|小)\s*[】\]]?\s*[:：]?\s*){1,8}$"),               # buttons, alone or together
-    r"^附件(?:下载)?\s*[:：]?\s*$",
-    r"^附件下载\s*[:：]",
-    r"^相关(?:链接|文章|阅读|附件|信息)\s*[:：]?\s*$",
-    r"^(?:扫一扫在手机(?:上)?打开当前页|【?\s*我要纠错\s*】?|浏览次数\s*[:：]\s*\d*|访问量\s*[:：]\s*\d*)$",
-    r"^页面链接与图片详见",
-    r"^(?:首页|网站首页)(?:\s*[|｜>»/·]?\s*[^\s|｜>»/·，。；]{2,8}){3,}$",   # a navigation bar
-)]
+#: whole lines of page chrome (matched on the stripped line; grammars/chrome.toml)
+_CHROME = chrome.LINE_CHROME
 #: a chrome line is short; a long line starting the same way is body text
 CHROME_MAX_CHARS = 160
 #: a page footer or header that a converter or OCR kept: — 1 —, - 2 -, 第 3 页, 3/10

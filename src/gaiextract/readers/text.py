@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Cell, Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
-from ..errors import ExtractError
+from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS, Limits
 from ..source import Source
 from ..textnorm import TOP_NUMBERED, split_run_on
@@ -86,8 +86,8 @@ def parse_lines(lines: list[str], warnings: list[dict[str, Any]] | None = None, 
     ``limits.max_lines`` lines; a ``truncated`` warning says when more were dropped)."""
     if len(lines) > limits.max_lines:
         if warnings is not None:
-            warnings.append({"code": "truncated", "detail": f"{len(lines)} lines: only the first "
-                                                            f"{limits.max_lines} read"})
+            warnings.append(warning("truncated", detail=f"{len(lines)} lines: only the first "
+                                                        f"{limits.max_lines} read"))
         lines = lines[:limits.max_lines]
     blocks: list[Block] = []
     i, n = 0, len(lines)
@@ -99,12 +99,12 @@ def parse_lines(lines: list[str], warnings: list[dict[str, Any]] | None = None, 
         if _is_row_start(lines[i]):
             table, i = _read_table(lines, i)  # past the lone "|" when no row followed
             if table is not None:
-                blocks.append(table)
+                blocks.append(_bounded(table, warnings, limits))
             continue
         if i >= no_spaced_table_before and (_value_row(lines[i]) or _header_row(lines[i])):
             table, j = _read_spaced_table(lines, i)
             if table is not None:
-                blocks.append(table)
+                blocks.append(_bounded(table, warnings, limits))
                 i = j
                 continue
             no_spaced_table_before = j
@@ -116,6 +116,22 @@ def parse_lines(lines: list[str], warnings: list[dict[str, Any]] | None = None, 
             blocks.append(Paragraph(text=line, hints={"line": i + 1}))
         i += 1
     return blocks
+
+
+def _bounded(table: Table, warnings: list[dict[str, Any]] | None, limits: Limits) -> Table:
+    """The table's first rows holding at most ``limits.max_table_cells`` cells (``truncated``)."""
+    total, keep = 0, len(table.grid)
+    for r, row in enumerate(table.grid):
+        total += len(row)
+        if total > limits.max_table_cells:
+            keep = r
+            break
+    if keep == len(table.grid):
+        return table
+    if warnings is not None:
+        warnings.append(warning("truncated", detail=f"a table of more than {limits.max_table_cells} cells: "
+                                                    f"only the first {keep} rows read"))
+    return Table(grid=table.grid[:keep], rectangular=False)
 
 
 def _read_cell(lines: list[str], i: int):
