@@ -96,13 +96,6 @@ def test_registries_have_one_line_meanings_and_a_typed_constructor():
 #: errors.warning() on another branch (owner in the value). PENDING: the lead removes
 #: an entry when that branch is merged; an entry whose file is clean fails the test.
 PENDING_RAW_WARNINGS = {
-    "encoding.py": "hostile",
-    "readers/docx.py": "hostile",
-    "readers/docx_body.py": "hostile",
-    "readers/html_blocks.py": "hostile",
-    "readers/html_decode.py": "hostile",
-    "readers/html_tree.py": "hostile",
-    "readers/text.py": "hostile",
     "layout/grid.py": "engine",
     "layout/mapped.py": "engine",
     "layout/tables.py": "engine",
