@@ -18,9 +18,9 @@ def test_fuzz_small_budget():
 
 
 def test_fuzz_structure_small_fixed_set():
-    # 12 inputs, three of each mutator (XML-level DOCX, HTML extremes, giant numbers,
-    # mutated report JSON for inspect); run() fails an input past its time bound or
-    # when the peak RSS grew more than fuzz_structure.MAX_RSS_MB
-    done, failures, worst = fuzz_structure.run(budget_s=0, seed=5, count=12, names=fuzz_structure.CI_MUTATORS)
-    assert done == 12 and set(worst) == set(fuzz_structure.CI_MUTATORS)
+    # 15 inputs, three of each mutator (XML-level DOCX, HTML extremes, giant numbers,
+    # mutated report JSON for inspect, object-level PDF); run() fails an input past its
+    # time bound or when the peak RSS grew more than fuzz_structure.MAX_RSS_MB
+    done, failures, worst = fuzz_structure.run(budget_s=0, seed=5, count=15, names=fuzz_structure.CI_MUTATORS)
+    assert done == 15 and set(worst) == set(fuzz_structure.CI_MUTATORS)
     assert not failures, "\n".join(failures)

@@ -247,9 +247,8 @@ MUTATORS: dict[str, Callable[[random.Random], Input]] = {
     "docx_xml": docx_xml, "html": html, "numbers": numbers, "report_json": report_json,
     "pdf_objects": pdf_objects,
 }
-#: the mutators CI runs (tests/test_fuzz.py); pdf_objects waits for the PDF text-position
-#: fix of issue 24 #1 (readers/pdf_text.py, another branch)
-CI_MUTATORS = ("docx_xml", "html", "numbers", "report_json")
+#: the mutators CI runs (tests/test_fuzz.py)
+CI_MUTATORS = ("docx_xml", "html", "numbers", "report_json", "pdf_objects")
 
 
 def cases(seed: int, only: Optional[str] = None,
