@@ -75,7 +75,8 @@ def leftovers(tmp: Path) -> list[str]:
 class Served:
     """One server process; ``tmp`` is its TMPDIR (every temporary file it makes is there)."""
 
-    def __init__(self, args: list[str], tmp: Path, token: str | None = TOKEN, start_timeout: float = 60.0):
+    def __init__(self, args: list[str], tmp: Path, token: str | None = TOKEN, start_timeout: float = 60.0,
+                 extra_env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = tmp
@@ -84,6 +85,7 @@ class Served:
         env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=os.pathsep.join(
             [str(ROOT / "src")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
         env.pop("GAIEXTRACT_TOKEN", None)
+        env.update(extra_env or {})
         cmd = [sys.executable, "-m", "gaiextract", "serve", "--port", str(self.port), "--log-level", "warning", *args]
         if token:
             cmd += ["--token", token]

@@ -115,8 +115,8 @@ def test_wrong_numbers_over_the_corpus():
     judged = 0
     for param in _corpus_docs() + _shared_docs():
         doc, exp = param.values
-        if not _reader_available(doc) or doc.suffix.lower() in (".doc", ".wps"):
-            continue
+        if doc is None or not _reader_available(doc) or doc.suffix.lower() in (".doc", ".wps"):
+            continue  # ../shared missing (its own tests say so), or a legacy file for LibreOffice
         out = _extract(doc)
         judged += 1
         wrong += [f"{param.id}: {w}" for w in wrong_numbers(out, load_json(exp))]

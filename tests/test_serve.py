@@ -258,7 +258,7 @@ def test_a_job_stopped_with_the_server_is_resumed_at_the_next_start(tmp_path):
     left), the job is left queued, and the next server with the same --db finishes it
     as `batch --resume` would — what the JSONL and the database hold is not converted
     again, and every document ends with one line and one row."""
-    n = 16
+    n = 48
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for i in range(n):  # distinct bytes: no duplicate is skipped

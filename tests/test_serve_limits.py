@@ -13,6 +13,8 @@ from serve_support import TOKEN, Served, complete, leftovers, need_extra, raw_re
 httpx = need_extra()
 
 MAX_UPLOAD = 4096
+#: drawing operations of the slow PDF (under max_page_objects; about 4 s with pdfminer)
+SLOW_OPS = 40_000
 #: seconds a stalled upload keeps its place (long enough for the 503 test to fill the bound)
 IDLE_S = 6
 
@@ -22,7 +24,10 @@ def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("serve-limits")
     srv = Served(["--workers", "1", "--max-in-flight", "2", "--timeout", "1", "--max-upload", str(MAX_UPLOAD),
                   "--upload-idle-timeout", str(IDLE_S)],
-                 base / "tmp")
+                 base / "tmp",
+                 # the pdfminer engine interprets a content stream in Python: SLOW_OPS drawing
+                 # operations take seconds on any machine (pdfium: about 1 s on a quiet one)
+                 extra_env={"GAIEXTRACT_PDF_ENGINE": "pdfminer"})
     try:
         yield srv
     finally:
@@ -47,15 +52,15 @@ def _until(pred, seconds: float = 60) -> bool:
 
 
 def test_a_slow_pdf_times_out_and_never_blocks_health(server):
-    """A PDF of 20 000 drawing operations takes seconds to interpret: past the 1 s limit
+    """A PDF of SLOW_OPS drawing operations takes seconds to interpret: past the 1 s limit
     it is a `timeout` (504), and /health answers all the while."""
     answer = {}
 
     def slow():
         with server.client() as c:
-            answer["r"] = c.post("/v1/extract", params={"filename": "slow.pdf"}, content=op_bomb(20_000))
+            answer["r"] = c.post("/v1/extract", params={"filename": "slow.pdf"}, content=op_bomb(SLOW_OPS))
 
-    assert len(op_bomb(20_000)) <= MAX_UPLOAD
+    assert len(op_bomb(SLOW_OPS)) <= MAX_UPLOAD
     t = threading.Thread(target=slow)
     t.start()
     assert _until(lambda: _load(server) >= 1)  # health answered while the worker is busy
