@@ -291,8 +291,8 @@ class _GridMapper:
             for key, cs in by_key.items():
                 filled = [c for c in cs if c.text.strip()]
                 if len(filled) > 1:  # two values under one column: which is it? null, not a guess
-                    self.out.warnings.append({"code": "row_shape", "table": self.spec.name, "key": key,
-                                              "detail": f"{len(filled)} value cells under one column"})
+                    self.out.warnings.append(warning("row_shape", table=self.spec.name, key=key,
+                                                      detail=f"{len(filled)} value cells under one column"))
                     if self.allowed is None or key in self.allowed:
                         self.out.put_value(key, None, " ".join(c.text.strip() for c in filled), "grid",
                                            filled[0].page, label)

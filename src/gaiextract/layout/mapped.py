@@ -47,9 +47,8 @@ class MappedTable:
         if cell.confidence is not None:  # read from a page image (readers/ocr.py)
             prov["how"] = "ocr"
             if cell.uncertain and val.kind == NUMBER:
-                self.warnings.append({"code": "ocr_low_confidence", "table": self.name, "key": key,
-                                      "page": cell.page,
-                                      "detail": f"OCR read {raw!r} with confidence {cell.confidence}"})
+                self.warnings.append(warning("ocr_low_confidence", table=self.name, key=key, page=cell.page,
+                                              detail=f"OCR read {raw!r} with confidence {cell.confidence}"))
         self.cells[key] = val.value
         self.provenance[key] = prov
         if self.page is None:
@@ -87,8 +86,8 @@ class MappedTable:
                   detail: str) -> None:
         """A cell the template's arithmetic cannot settle: null, with its candidates."""
         self.put_value(key, None, raw, "split", page, label)
-        self.warnings.append({"code": "cell_ambiguous", "table": self.name, "key": key,
-                              "candidates": candidates, "detail": detail})
+        self.warnings.append(warning("cell_ambiguous", table=self.name, key=key, candidates=candidates,
+                                     detail=detail))
 
 
 def unsettled(mt: MappedTable, key: str, res: SplitResult, cands: list[Number | None], raw: str, page: int | None,
@@ -105,5 +104,5 @@ def unsettled(mt: MappedTable, key: str, res: SplitResult, cands: list[Number | 
     else:
         mt.put_value(key, None, raw, "split", page, label)
         if key == res.keys[0]:
-            mt.warnings.append({"code": "row_shape", "table": mt.name, "key": key.rsplit(".", 1)[0],
-                                "detail": f"{raw!r} divides into {len(res.keys)} cells in no way"})
+            mt.warnings.append(warning("row_shape", table=mt.name, key=key.rsplit(".", 1)[0],
+                                       detail=f"{raw!r} divides into {len(res.keys)} cells in no way"))

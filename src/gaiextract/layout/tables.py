@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..errors import warning
 from ..document import Document, Paragraph, Table
 from ..grammar import Grammar
 from ..textnorm import numbered_parts
@@ -159,13 +160,13 @@ def find_tables(document_tables: list[Table], grammar: Grammar,
     warnings: list[dict[str, Any]] = []
     for name in names:
         if name not in tables:
-            warnings.append({"code": "table_not_found", "table": name,
-                             "detail": "no table with this table's labels was found"})
+            warnings.append(warning("table_not_found", table=name,
+                                    detail="no table with this table's labels was found"))
         else:
             warnings.extend(tables[name].warnings)
     if edition == "unknown":
-        warnings.append({"code": "edition_unknown",
-                         "detail": "the proactive table's column labels match neither template edition"})
+        warnings.append(warning("edition_unknown",
+                                detail="the proactive table's column labels match neither template edition"))
     return TableFinding(tables=tables, edition=edition, warnings=warnings)
 
 
