@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExtractError, error_info
@@ -79,14 +80,12 @@ def _alarm(signum, frame):
     raise _TimeLimit()
 
 
-def convert(label: str, data: bytes, timeout: float | None = None, plugins: tuple[str, ...] = (),
-            options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Convert one document; always returns a record (see module docstring).
-
-    ``options`` are reading options passed on to :func:`gaiextract.extract`."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    if plugins:
-        load_plugins(plugins)  # a no-op after the first time (import cache)
+def guarded(label: str, sha256: str, timeout: float | None,
+            work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``work()`` under a wall-clock limit (SIGALRM, where this is the main thread): its
+    result, or this document's error record — ``timeout``, the ``ExtractError``'s code,
+    or ``internal_error`` for a bug or memory exhaustion (the worker goes on). Shared by
+    the batch worker (:func:`convert`) and the HTTP service's inspect worker."""
     use_alarm = bool(timeout) and threading.current_thread() is threading.main_thread()
     old = None
     try:
@@ -94,12 +93,7 @@ def convert(label: str, data: bytes, timeout: float | None = None, plugins: tupl
             old = signal.signal(signal.SIGALRM, _alarm)
             signal.setitimer(signal.ITIMER_REAL, float(timeout))
         try:
-            from ..pipeline import extract
-
-            report = extract(data, name=label, **(options or {}))
-            record = report.to_dict()
-            # a record every sink can store, or this file's error (never a sink failure later)
-            json.dumps(record, ensure_ascii=False, allow_nan=False)
+            return work()
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -116,6 +110,29 @@ def convert(label: str, data: bytes, timeout: float | None = None, plugins: tupl
     finally:
         if use_alarm and old is not None:
             signal.signal(signal.SIGALRM, old)
+
+
+def convert(label: str, data: bytes, timeout: float | None = None, plugins: tuple[str, ...] = (),
+            options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Convert one document; always returns a record (see module docstring).
+
+    ``options`` are reading options passed on to :func:`gaiextract.extract`."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if plugins:
+        load_plugins(plugins)  # a no-op after the first time (import cache)
+
+    def work() -> dict[str, Any]:
+        from ..pipeline import extract
+
+        report = extract(data, name=label, **(options or {}))
+        record = report.to_dict()
+        # a record every sink can store, or this file's error (never a sink failure later)
+        json.dumps(record, ensure_ascii=False, allow_nan=False)
+        return record
+
+    record = guarded(label, sha256, timeout, work)
+    if is_error(record):
+        return record
     src = record.setdefault("source", {})
     src["path"] = label
     src.setdefault("sha256", sha256)

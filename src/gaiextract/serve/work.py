@@ -15,15 +15,13 @@ import concurrent.futures as cf
 import hashlib
 import json
 import queue
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..batch.executors import LocalExecutor
-from ..batch.worker import convert, error_record
-from ..errors import ExtractError
+from ..batch.worker import convert, error_record, guarded
 
 #: how long the dispatcher waits for a result before it looks for new tasks (seconds)
 POLL_S = 0.02
@@ -57,43 +55,21 @@ def canonical_json(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
-class _TimeLimit(BaseException):
-    pass
-
-
-def _alarm(signum, frame):
-    raise _TimeLimit()
-
-
 def inspect_page(label: str, data: bytes, timeout: float | None = None, plugins: tuple[str, ...] = (),
                  options: dict[str, Any] | None = None) -> dict[str, Any]:
     """The inspect page of one document as ``{"html": ...}``, or its error record
-    (the worker-side twin of :func:`~gaiextract.batch.worker.convert`)."""
+    (the worker-side twin of :func:`~gaiextract.batch.worker.convert`, under the same
+    time limit and error handling: :func:`~gaiextract.batch.worker.guarded`)."""
     from ..inspect_view import inspect
     from ..source import Source, ocr_mode
 
-    sha256 = hashlib.sha256(data).hexdigest()
     opts = dict(options or {})
-    use_alarm = bool(timeout) and threading.current_thread() is threading.main_thread()
-    old = signal.signal(signal.SIGALRM, _alarm) if use_alarm else None
-    try:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, float(timeout))
-        try:
-            src = Source(data=data, name=label, format_hint=opts.get("format"), ocr=ocr_mode(opts.get("ocr")))
-            return {"html": inspect(src)}
-        finally:
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-    except _TimeLimit:
-        return error_record(label, sha256, "timeout", f"gave up after {timeout:g} s")
-    except ExtractError as exc:
-        return error_record(label, sha256, exc.code, exc.message)
-    except Exception as exc:  # a bug: the request gets internal_error, the server goes on
-        return error_record(label, sha256, "internal_error", f"{type(exc).__name__}: {exc}")
-    finally:
-        if use_alarm and old is not None:
-            signal.signal(signal.SIGALRM, old)
+
+    def work() -> dict[str, Any]:
+        src = Source(data=data, name=label, format_hint=opts.get("format"), ocr=ocr_mode(opts.get("ocr")))
+        return {"html": inspect(src)}
+
+    return guarded(label, hashlib.sha256(data).hexdigest(), timeout, work)
 
 
 class _Executor(LocalExecutor):
