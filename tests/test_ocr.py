@@ -108,13 +108,14 @@ def test_a_page_of_a_scanned_wps_layout(name, index, table, prefixes, tmp_path):
 def test_at_least_97_percent_of_scanned_cells_are_right():
     _need_extra()
     right = total = 0
-    for path in _docs():
+    docs = _docs()
+    for path in docs:
         out = _extract(path)
         exp = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
         for _t, _k, want, got, _f in _cells(out, exp):
             total += 1
             right += got == want
-    assert total > 300
+    assert docs and total > 150 * len(docs)  # a report's three tables hold about 200 cells
     assert right / total >= MIN_RIGHT, f"{right}/{total} cells right"
 
 
