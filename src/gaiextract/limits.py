@@ -21,6 +21,22 @@ T = TypeVar("T")
 MB = 1024 * 1024
 
 
+def require_positive(settings: Any, skip: tuple[str, ...] = (), numbers_only: bool = True) -> None:
+    """The check every settings object of numeric tolerances makes when built: each field
+    (but ``skip``) is a positive number — ValueError naming the class and the field. With
+    ``numbers_only=False`` fields that are not numbers (names, paths) are left alone."""
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if f.name in skip:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if numbers_only:
+                raise ValueError(f"{type(settings).__name__}.{f.name} must be a positive number, not {value!r}")
+            continue
+        if not value > 0:
+            raise ValueError(f"{type(settings).__name__}.{f.name} must be a positive number, not {value!r}")
+
+
 @dataclass(frozen=True)
 class Limits:
     #: largest input read at all (bytes)
@@ -132,10 +148,7 @@ class Limits:
     max_ocr_pixels: int = 9_000_000
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"Limits.{f.name} must be a positive number, not {value!r}")
+        require_positive(self)
         if self.ratio_check_bytes > self.max_part_bytes:
             raise ValueError("Limits.ratio_check_bytes must not exceed max_part_bytes")
         if self.max_span > self.max_table_columns:

@@ -10,13 +10,14 @@ that sits inside the article (tool bars, 发布时间 lines).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from lxml import etree
 
 from ..errors import ExtractError, warning
 from ..limits import DEFAULT_LIMITS as LIMITS
+from ..limits import require_positive
 from ..textnorm import CN_DIGITS, HAN
 from .chrome import CHROME_NAME, CHROME_TEXT, META_LABELS
 
@@ -53,10 +54,7 @@ class HtmlSettings:
     title_max_chars: int = 80
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"HtmlSettings.{f.name} must be a positive number, not {value!r}")
+        require_positive(self)
         for share in ("chrome_name_share", "container_han_share", "container_table_share"):
             if getattr(self, share) > 1:
                 raise ValueError(f"HtmlSettings.{share} is a share: at most 1")

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import AbstractSet, Any, Iterable, Optional
 
+from ..limits import require_positive
 from ..textnorm import NUMBERED, strip_han_spaces
 
 #: Han ideographs, CJK punctuation and full-width forms: no spaces between these.
@@ -65,9 +66,7 @@ class TextSettings:
     size_step: float = 1.0
 
     def __post_init__(self) -> None:
-        for name, value in vars(self).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"TextSettings.{name} must be a positive number, not {value!r}")
+        require_positive(self)
 
 
 DEFAULT_TEXT = TextSettings()

@@ -8,9 +8,9 @@ time limit ``batch`` uses by default, uploads to the library's input limit.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-from ..limits import DEFAULT_LIMITS
+from ..limits import DEFAULT_LIMITS, require_positive
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,10 @@ class ServeSettings:
     ocr_modes: tuple[str, ...] = field(default=("auto", "always", "never"))
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in ("workers", "max_in_flight"):
-                if value < 0:
-                    raise ValueError(f"ServeSettings.{f.name} must not be negative")
-            elif isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
-                raise ValueError(f"ServeSettings.{f.name} must be a positive number, not {value!r}")
+        for name in ("workers", "max_in_flight"):  # 0: as many as there are cores / no bound
+            if getattr(self, name) < 0:
+                raise ValueError(f"ServeSettings.{name} must not be negative")
+        require_positive(self, skip=("workers", "max_in_flight"), numbers_only=False)
         if not 0 < self.port < 65536:
             raise ValueError("ServeSettings.port must be 1-65535")
 
