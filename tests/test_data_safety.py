@@ -112,6 +112,34 @@ def test_two_batch_processes_on_one_sqlite_database(tmp_path):
     assert n == distinct == len(docs)
 
 
+def test_a_run_opening_a_database_another_run_is_creating_waits_for_it(tmp_path):
+    """Two runs creating one SQLite file: one switches it to WAL while the other writes.
+
+    SQLite refuses that journal-mode change at once, busy timeout or not (CI saw
+    "database is locked" from two `batch` runs started together); the sink waits instead."""
+    import sqlite3
+    import threading
+    import time
+
+    db = tmp_path / "r.db"
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)  # rollback journal
+    other.execute("CREATE TABLE t (a)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    done = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    done.start()
+    started = time.monotonic()
+    sink = SqlSink(f"sqlite:///{db}")
+    sink.open(False)                                # waited for the other write, no error
+    sink.close()
+    done.join()
+    other.close()
+    assert time.monotonic() - started >= 0.4
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT a FROM t").fetchall() == [(1,)]
+
+
 # -- names the file system allows ----------------------------------------------
 
 NON_UTF8 = b"caf\xe9-\xb1\xa8\xb8\xe6.txt"            # Latin-1 é and GBK 报告: not UTF-8

@@ -26,6 +26,8 @@ import csv
 import datetime as _dt
 import json
 import os
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import (
@@ -200,7 +202,7 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-            cur.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -211,6 +213,26 @@ def make_engine(url: str) -> Engine:
             # with "database is locked" when a read transaction tries to become a write
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
     return engine
+
+
+def _switch_to_wal(cur) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting for another run's write as a busy timeout would.
+
+    SQLite refuses a journal-mode change that meets another connection's write at once,
+    without calling the busy handler (waiting could deadlock) — which is what happens when
+    two runs create one database file together. So wait here, up to the same timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
 
 def begin_write(engine: Engine):
