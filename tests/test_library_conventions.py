@@ -93,3 +93,18 @@ def test_py_typed_is_package_data_and_seen_by_mypy(tmp_path):
     assert "missing library stubs or py.typed marker" not in out, out
     assert 'Incompatible types in assignment (expression has type "int | None"' in out, out
     assert "Iterator[gaiextract.report.Report | gaiextract.errors.ExtractError]" in out, out
+
+
+def test_a_paragraph_in_a_value_cell_is_not_copied_whole_into_its_warning():
+    """A converter that put a section's prose into a table cell: the warning names the
+    cell and quotes the start of the text, not all of it."""
+    from gaiextract.errors import MAX_DETAIL_CHARS
+
+    prose = "本机关依法依规做好政府信息公开工作，" * 300
+    rows = ["| 本年新收政府信息公开申请数量 | " + prose + " | 0 | 0 | 0 | 0 | 0 | 0 |"]
+    text = "\n".join(["（一）依申请公开情况", "| 项目 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                      "|---|---|---|---|---|---|---|---|", *rows])
+    rep = gaiextract.extract(text.encode("utf-8"), name="r.md")
+    details = [w.get("detail") or "" for w in rep.warnings]
+    assert details and max(len(d) for d in details) <= MAX_DETAIL_CHARS + 40
+    assert any("characters)" in d for d in details)

@@ -76,6 +76,10 @@ class ReportWarning(TypedDict, total=False):
 #: the keys a warning may carry besides ``code``
 WARNING_KEYS = frozenset(ReportWarning.__annotations__) - {"code"}
 
+#: a warning's ``detail`` is a line to read, not a copy of the input: longer text
+#: (a whole paragraph caught in a value cell) is cut here, saying how long it was
+MAX_DETAIL_CHARS = 200
+
 
 def warning(code: str, **where: Any) -> ReportWarning:
     """A warning dict with a registered ``code`` (ValueError for an unknown one);
@@ -84,6 +88,9 @@ def warning(code: str, **where: Any) -> ReportWarning:
         raise ValueError(f"unknown warning code {code!r}")
     out: ReportWarning = {"code": code}  # type: ignore[typeddict-item]
     out.update(where)  # type: ignore[typeddict-item]
+    detail = out.get("detail")
+    if isinstance(detail, str) and len(detail) > MAX_DETAIL_CHARS:
+        out["detail"] = f"{detail[:MAX_DETAIL_CHARS]}… ({len(detail)} characters)"
     return out
 
 
