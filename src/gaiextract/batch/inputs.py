@@ -29,12 +29,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..grammar import report_markers
+from ..limits import MB, require_positive
 from ..readers import readers
 from ..source import DEFAULT_MAX_BYTES, Source
 
 #: extensions that are always attempted (an unreadable one is an error record)
 REPORT_EXTENSIONS = frozenset({"pdf", "docx", "doc", "html", "htm", "xhtml", "txt", "text", "wps"})
 ARCHIVE_EXTENSIONS = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+#: a POSIX tar header says ``ustar`` at this byte offset
+_USTAR, _USTAR_AT = b"ustar", 257
+#: skipped files named in the batch statistics (the rest are only counted)
+SKIPPED_EXAMPLES = 20
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,12 @@ class ArchiveLimits:
     ratio_grace_bytes: int = 4 * 1024 * 1024
     #: members of one archive
     max_members: int = 200_000
+    #: an archive member is read in pieces of this many bytes (the limits are checked
+    #: after each)
+    read_chunk_bytes: int = MB
+
+    def __post_init__(self) -> None:
+        require_positive(self)
 
 
 @dataclass
@@ -143,7 +154,7 @@ def _archive_kind(name: str, head: bytes) -> str | None:
         if _extension(name) in ("docx", "xlsx", "pptx", "odt", "epub", "jar"):
             return None
         return "zip"
-    if len(head) > 262 and head[257:262] == b"ustar":
+    if head[_USTAR_AT:_USTAR_AT + len(_USTAR)] == _USTAR:
         return "tar"
     if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00":
         lower = name.lower()
@@ -322,7 +333,7 @@ class InputWalker:
 
     def _skip(self, label: str, reason: str) -> Skip:
         self.stats.skipped += 1
-        if len(self.stats.skipped_examples) < 20:
+        if len(self.stats.skipped_examples) < SKIPPED_EXAMPLES:
             self.stats.skipped_examples.append(f"{label}: {reason}")
         return Skip(label, reason)
 
@@ -336,7 +347,7 @@ class InputWalker:
                            f"member declares {size_hint} bytes, over the limit of {lim.max_member_bytes}")
         chunks, total = [], 0
         while True:
-            chunk = read(1024 * 1024)
+            chunk = read(lim.read_chunk_bytes)
             if not chunk:
                 break
             total += len(chunk)

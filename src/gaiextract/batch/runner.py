@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..sinks import is_error, item_key
 from .inputs import ArchiveLimits, InputWalker, Item, Problem, Skip
+from .settings import BATCH, BatchSettings
 from .worker import error_record, load_plugins
 
 if TYPE_CHECKING:
@@ -31,19 +32,20 @@ if TYPE_CHECKING:
 class BatchOptions:
     inputs: list[str | os.PathLike[str]]
     workers: int = 0                    # 0: one per CPU
-    timeout: float | None = 120.0    # seconds per file; None or 0: no limit
-    max_tasks_per_child: int | None = 100
+    timeout: float | None = BATCH.timeout_s    # seconds per file; None or 0: no limit
+    max_tasks_per_child: int | None = BATCH.max_tasks_per_child
     resume: bool = False
     executor: str = "local"             # local | dask
     scheduler: str | None = None
     progress: bool | None = None     # None: only when stderr is a terminal
     plugins: tuple[str, ...] = ()
     limits: ArchiveLimits = field(default_factory=ArchiveLimits)
-    flush_interval: float = 2.0
+    flush_interval: float = BATCH.flush_interval_s
     retry_errors: bool = False          # with resume: convert again what failed last time
     follow_symlinks: bool = False       # follow links that leave the input roots
     verbosity: int = 0                  # -1 quiet, 0 normal, 1 one line per file
     read_options: dict[str, Any] = field(default_factory=dict)  # passed to extract()
+    settings: BatchSettings = BATCH     # pacing (poll wait, progress smoothing)
 
 
 @dataclass
@@ -110,7 +112,8 @@ class _Progress:
         self.total: int | None = None
         if enabled:
             from tqdm import tqdm
-            self.bar = tqdm(file=stream, unit="file", dynamic_ncols=True, smoothing=0.05)
+            settings = opts.settings if opts is not None else BATCH
+            self.bar = tqdm(file=stream, unit="file", dynamic_ncols=True, smoothing=settings.progress_smoothing)
             if opts is not None:
                 self._counter = threading.Thread(target=self._count, args=(opts,), daemon=True,
                                                  name="gaiextract-count")
@@ -226,11 +229,11 @@ def run_batch(opts: BatchOptions, sinks: list[Sink], executor=None, stream=None)
                 continue
             assert isinstance(got, Item)
             while ex.pending() >= ex.capacity:
-                drain(0.5)
+                drain(opts.settings.poll_wait_s)
             ex.submit(got)
             drain(0)
         while ex.pending():
-            drain(0.5)
+            drain(opts.settings.poll_wait_s)
         finished = True
     except KeyboardInterrupt:
         summary.interrupted = True

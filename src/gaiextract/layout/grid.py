@@ -378,7 +378,7 @@ class _GridMapper:
             s = match_score(text, r.labels)
             if s < SETTINGS.row_threshold or (r.strict_group and r.group != group):
                 continue
-            scored.append((s + (0.05 if group and r.group == group else 0.0), r.key))
+            scored.append((s + (SETTINGS.same_group_bonus if group and r.group == group else 0.0), r.key))
         if not scored:
             return None
         scored.sort(key=lambda t: -t[0])

@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..grammar import TableGrammar
+from ..limits import require_positive
 from ..textnorm import matching_view, nfkc
 from .labels import SETTINGS as LABELS
 from .labels import norm_label, substitution
@@ -47,9 +48,16 @@ class StreamSettings:
     max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
     tail_min_label: int = 4     # labels this long may reach numbers past a label tail
     identify_before: int = 400  # characters before the first row where a header's labels count
+    misread_penalty: float = 1.5  # a label found with one misread character scores its length less this
+
+    def __post_init__(self) -> None:
+        require_positive(self)
 
 
 SETTINGS = StreamSettings()
+#: added before int() to round a share of rows up, while float noise (0.4 * 15 =
+#: 6.000000000000001) does not
+_ROUND_UP = 0.999
 
 
 @dataclass
@@ -129,7 +137,7 @@ def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
                     window = text[s:s + len(label)]
                     seen.add(s)
                     if substitution(window, label) and not any(window == o or substitution(window, o) for o in rivals):
-                        out.append((s, s + len(label), len(label) - 1.5))
+                        out.append((s, s + len(label), len(label) - settings.misread_penalty))
                 j = text.find(piece, j + 1)
     return [(stream.compact_pos[s], stream.compact_pos[e - 1] + 1, sc) for s, e, sc in out]
 
@@ -389,6 +397,6 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
 def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS, found: int = 0) -> bool:
     """Enough of a layout's rows anchored (``found``: more rows found printed blank) to
     believe the table is there."""
-    need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + 0.999))
+    need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + _ROUND_UP))
     return len(chain) >= settings.min_rows and len(chain) + found >= min(need, len(targets)) \
         if found else len(chain) >= min(need, len(targets))
