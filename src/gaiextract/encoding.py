@@ -278,13 +278,14 @@ def replaced_warning(d: Decoded) -> Optional[ReportWarning]:
 
 def decode_member_name(raw: bytes) -> str:
     """A file name from an archive without a UTF-8 flag (zip members written by
-    Chinese Windows tools are GBK): UTF-8 if valid, else GB18030, else Big5, else
-    bytes replaced. Never raises."""
+    Chinese Windows tools are GBK; tar names are bytes): UTF-8 if valid, else GB18030,
+    else Big5, else UTF-8 with the undecodable bytes escaped (``caf\\xe9.txt``, as a
+    file name's label). Never raises."""
     for enc in ("utf-8",) + CHINESE:
         text = _strict(raw, enc)
         if text is not None:
             return text
-    return raw.decode("gb18030", "replace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _failed(name: Optional[str], why: str) -> ExtractError:

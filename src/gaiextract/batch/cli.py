@@ -46,7 +46,7 @@ MIN_FILE_MB = 0.001
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "commands"]
 
 
-def _sigterm(signum, frame):
+def _sigterm(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt()
 
 

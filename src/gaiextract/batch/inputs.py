@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..encoding import decode_member_name
 from ..grammar import report_markers
 from ..limits import MB, require_positive
 from ..readers import readers
@@ -218,26 +219,17 @@ def zip_member_name(info: zipfile.ZipInfo) -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return name
+    return decode_member_name(raw)
 
 
 def tar_member_name(name: str) -> str:
     """A tar member's name; tarfile decodes with surrogate escapes, so bytes that are
-    not UTF-8 are tried as GB18030 before they are escaped."""
+    not UTF-8 are tried as GB18030 and Big5 before they are escaped."""
     try:
         name.encode("utf-8")
         return name
     except UnicodeEncodeError:
-        raw = name.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace")
+        return decode_member_name(name.encode("utf-8", "surrogateescape"))
 
 
 def archive_kind_of_file(path: str) -> str | None:
