@@ -29,6 +29,7 @@ entry says (lower or remove the entry — the list only shrinks).
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,33 @@ def test_no_tolerance_literal_outside_settings() -> None:
     assert not grown, f"files with more tolerance literals than PENDING allows: {grown} ({hits})"
     shrunk = {rel: len(hits.get(rel, [])) for rel, n in PENDING.items() if len(hits.get(rel, [])) < n}
     assert not shrunk, f"fewer tolerance literals than PENDING says — lower or remove these entries: {shrunk}"
+
+
+# --------------------------------------------------------------------------- the settings named here
+
+@pytest.mark.parametrize("module,name,bad", [
+    ("gaiextract.layout.sections", "SectionSettings", {"number_bonus": 0}),
+    ("gaiextract.layout.stream", "StreamSettings", {"misread_penalty": -1.5}),
+    ("gaiextract.encoding", "DecodeSettings", {"cjk_share_margin": 0}),
+    ("gaiextract.batch.settings", "BatchSettings", {"poll_wait_s": 0}),
+    ("gaiextract.batch.inputs", "ArchiveLimits", {"read_chunk_bytes": 0}),
+    ("gaiextract.inspect_view.settings", "InspectSettings", {"min_scale": 0.0}),
+])
+def test_settings_refuse_a_tolerance_that_is_not_positive(module: str, name: str, bad: dict[str, float]) -> None:
+    settings_class = getattr(importlib.import_module(module), name)
+    settings_class()  # the defaults are valid
+    with pytest.raises(ValueError):
+        settings_class(**bad)
+
+
+def test_the_defaults_are_the_settings() -> None:
+    """The command line and the options object take their defaults from one settings object."""
+    from gaiextract.batch.cli import batch_command
+    from gaiextract.batch.runner import BatchOptions
+    from gaiextract.batch.settings import BATCH
+
+    defaults = {p.name: p.default for p in batch_command.params}
+    assert defaults["timeout"] == BATCH.timeout_s == BatchOptions.timeout
+    assert defaults["max_tasks_per_child"] == BATCH.max_tasks_per_child == BatchOptions.max_tasks_per_child
+    assert defaults["db_batch_size"] == BATCH.db_batch_size
+    assert BatchOptions.flush_interval == BATCH.flush_interval_s
