@@ -26,7 +26,7 @@ import stat
 import tarfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..encoding import decode_member_name
 from ..grammar import report_markers
@@ -39,8 +39,6 @@ REPORT_EXTENSIONS = frozenset({"pdf", "docx", "doc", "html", "htm", "xhtml", "tx
 ARCHIVE_EXTENSIONS = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 #: a POSIX tar header says ``ustar`` at this byte offset
 _USTAR, _USTAR_AT = b"ustar", 257
-#: skipped files named in the batch statistics (the rest are only counted)
-SKIPPED_EXAMPLES = 20
 
 
 @dataclass(frozen=True)
@@ -94,14 +92,6 @@ class Skip:
 
     label: str
     reason: str
-
-
-@dataclass
-class InputStats:
-    files_seen: int = 0
-    archives: int = 0
-    skipped: int = 0
-    skipped_examples: list[str] = field(default_factory=list)
 
 
 CATCH_ALL_PRIORITY = 90
@@ -251,7 +241,6 @@ class InputWalker:
         self.inputs = [os.fspath(p) for p in inputs]
         self.limits = limits
         self.follow_symlinks = follow_symlinks
-        self.stats = InputStats()
         self._roots = [os.path.realpath(p) for p in self.inputs]
 
     def __iter__(self) -> Iterator[Item | Problem | Skip]:
@@ -282,14 +271,12 @@ class InputWalker:
                 path = os.path.join(dirpath, name)
                 if (os.path.islink(path) and not self.follow_symlinks
                         and not self._inside_roots(path)):
-                    self.stats.files_seen += 1
-                    yield self._skip(display_path(path),
+                    yield Skip(display_path(path),
                                      "a symbolic link pointing outside the inputs (--follow-symlinks to read it)")
                     continue
                 yield from self._file(path, explicit=False)
 
     def _file(self, path: str, explicit: bool):
-        self.stats.files_seen += 1
         label = display_path(path)
         try:
             st = os.stat(path)
@@ -297,7 +284,7 @@ class InputWalker:
             yield Problem(label, "not_found", exc.strerror or str(exc))
             return
         if not stat.S_ISREG(st.st_mode):
-            yield self._skip(label, "not a regular file")
+            yield Skip(label, "not a regular file")
             return
         try:
             with open(path, "rb") as fh:
@@ -306,7 +293,6 @@ class InputWalker:
                 if kind == "zip" and _is_office_document(fh):
                     kind = None  # a DOCX (or other OOXML/ODF file) is a document
                 if kind:
-                    self.stats.archives += 1
                     fh.seek(0)
                     yield from (self._zip(label, fh) if kind == "zip" else self._tar(label, fh))
                     return
@@ -321,13 +307,7 @@ class InputWalker:
         if is_candidate(label, data, explicit):
             yield Item.of(label, data)
         else:
-            yield self._skip(label, "no reader accepts it")
-
-    def _skip(self, label: str, reason: str) -> Skip:
-        self.stats.skipped += 1
-        if len(self.stats.skipped_examples) < SKIPPED_EXAMPLES:
-            self.stats.skipped_examples.append(f"{label}: {reason}")
-        return Skip(label, reason)
+            yield Skip(label, "no reader accepts it")
 
     # -- archives ----------------------------------------------------------
     def _member(self, archive: str, name: str, read, size_hint: int, packed: int | None):
@@ -355,7 +335,7 @@ class InputWalker:
         self._archive_total += total
         if is_candidate(label, data):
             return Item.of(label, data)
-        return self._skip(label, "no reader accepts it")
+        return Skip(label, "no reader accepts it")
 
     def _zip(self, path: str, fh):
         self._archive_total = 0

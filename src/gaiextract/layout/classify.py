@@ -21,7 +21,8 @@ from .labels import strip_numbering
 @dataclass(frozen=True)
 class CategorySettings:
     """The tolerances of :func:`classify_subsection`; categories.toml ``[settings]``
-    (checked by the grammar's schema) names the fallback and may override the rest."""
+    (checked by the grammar's schema) names the fallback and may override the numbers
+    its schema lists (not ``repeat_bonus`` / ``max_repeats``, fixed here)."""
 
     #: the category of a subsection that scores above ``threshold`` in none (a category id)
     fallback: str
@@ -42,13 +43,10 @@ class CategorySettings:
     max_repeats: int = 5
 
     @classmethod
-    def from_grammar(cls, grammar: Grammar) -> "CategorySettings":
-        return _settings_for(grammar)
-
-
-def _settings_for(grammar: Grammar) -> CategorySettings:
-    """Checked on each use: a handful of keys, and no cache can outlive its grammar."""
-    return _validated(grammar.category_settings, {p.id for p in grammar.categories})
+    def from_grammar(cls, grammar: Grammar) -> CategorySettings:
+        """The grammar's settings, checked on each use: a handful of keys, and no cache can
+        outlive its grammar."""
+        return _validated(grammar.category_settings, {p.id for p in grammar.categories})
 
 
 def _validated(raw: Mapping[str, Any], ids: set[str]) -> CategorySettings:
@@ -98,7 +96,7 @@ def _profile_score(text: str, keywords: dict[str, float], st: CategorySettings) 
 
 def classify_subsection(heading: str, body: str, grammar: Grammar) -> tuple[list[str], dict[str, float]]:
     """Return (categories best first, scores) for one subsection."""
-    st = _settings_for(grammar)
+    st = CategorySettings.from_grammar(grammar)
     head = label_key(strip_numbering(heading))
     text = label_key(body[:st.body_chars])
     head_scores = {prof.id: _profile_score(head, prof.keywords, st) for prof in grammar.categories}
