@@ -289,13 +289,11 @@ _IMPLICIT_FAMILIES = ("paren", "dun", "paren_arabic", "arabic")
 def _implicit_opening(b: Block, i: int, sid: str, starts: tuple[str, ...]) -> SectionSpan | None:
     """Section ``sid`` opening at block ``i`` when it is a numbered sub-head starting
     with one of ``starts`` exactly."""
-    from .runin import tolerant_prefix
-
     if not isinstance(b, Paragraph):
         return None
     for fam in _IMPLICIT_FAMILIES:
         m = FAMILIES[fam].match(b.text)
-        hit = tolerant_prefix(b.text[m.end():], starts) if m else None
+        hit = runin.tolerant_prefix(b.text[m.end():], starts) if m else None
         if m and hit and hit[1] == 1.0:
             cand = split_heading(b.text, fam)
             heading = cand.heading if cand else b.text[:m.end() + hit[0]].strip()
