@@ -175,3 +175,20 @@ def test_truncated_tar_gz_is_a_problem(tmp_path, seed_bytes):
     archive.write_bytes(archive.read_bytes()[:300])
     items, problems, _ = walk([archive])
     assert not items and problems and problems[0].code in ("truncated", "corrupt")
+
+
+@pytest.mark.parametrize("raw,label", [
+    ("报告.txt".encode("gbk"), "报告.txt"),          # Windows archivers: GBK without the UTF-8 flag
+    ("報告.txt".encode("utf-8"), "報告.txt"),
+    (b"caf\xe9.txt", "caf\\xe9.txt"),                 # no encoding reads it: the byte escaped
+])
+def test_member_names_zip_and_tar_decode_alike(raw, label):
+    """One decoding for archive member names (encoding.decode_member_name), zip or tar."""
+    import zipfile
+
+    from gaiextract.batch.inputs import tar_member_name, zip_member_name
+
+    info = zipfile.ZipInfo(raw.decode("cp437"))
+    info.flag_bits &= ~0x800
+    assert zip_member_name(info) == label
+    assert tar_member_name(raw.decode("utf-8", "surrogateescape")) == label

@@ -47,7 +47,8 @@ def test_category_settings_are_checked():
 
     g = grammar.load()
     assert CategorySettings.from_grammar(g).generic_min_share == 0.5
-    for bad in ({"keep_ratio": 2}, {"fallback": "nothing"}, {"threshold": "1"}, {"body_char": 600}):
+    for bad in ({"keep_ratio": 2}, {"fallback": "nothing"}, {"threshold": "1"}, {"body_char": 600},
+                {"max_repeats": 0}):
         broken = dataclasses.replace(g, category_settings={**g.category_settings, **bad})
         with pytest.raises(GrammarError):
             classify_subsection("（一）组织领导", "", broken)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .errors import ExtractError, ReportWarning, warning
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, require_positive
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -38,8 +38,30 @@ _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "g
 
 #: the Chinese multi-byte encodings tried after UTF-8
 CHINESE = ("gb18030", "big5hkscs")
-#: characters looked at to tell GB18030 from Big5 (the start of the text says enough)
-_SCORE_CHARS = 65536
+#: code points below this are ASCII (not counted by :func:`_cjk_share`)
+_ASCII_END = 0x80
+#: control bytes that no text holds (tab, line feed, vertical tab, form feed and
+#: carriage return are text)
+_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\v\f\r")
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """The tolerances of encoding detection."""
+
+    #: characters looked at to tell GB18030 from Big5 (the start of the text says enough)
+    score_chars: int = 65536
+    #: a GB18030 and a Big5 reading whose Han shares differ by no more than this are a
+    #: tie (charset-normalizer breaks it)
+    cjk_share_margin: float = 0.02
+    #: data more than this share control bytes is binary (no text reader tries it)
+    max_control_share: float = 0.05
+
+    def __post_init__(self) -> None:
+        require_positive(self)
+
+
+SETTINGS = DecodeSettings()
 
 
 @dataclass
@@ -123,11 +145,11 @@ def _cjk_share(text: str) -> float:
     often than not, but give kana, Greek, Cyrillic, box drawing and bopomofo for
     the other encoding's most frequent characters; a right reading is nearly all Han.
     """
-    sample = text[:_SCORE_CHARS]
+    sample = text[:SETTINGS.score_chars]
     n = good = 0
     for ch in sample:
         o = ord(ch)
-        if o < 128:
+        if o < _ASCII_END:
             continue
         n += 1
         if 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
@@ -157,7 +179,7 @@ def _pick_chinese(data: bytes, cap: int) -> Optional[Decoded]:
     if a.replaced != b.replaced:
         return min(found, key=lambda d: d.replaced)
     sa, sb = _cjk_share(a.text), _cjk_share(b.text)
-    if abs(sa - sb) > 0.02:
+    if abs(sa - sb) > SETTINGS.cjk_share_margin:
         return a if sa > sb else b
     guess = _normalizer_guess(data)
     return b if guess == b.encoding else a
@@ -171,32 +193,49 @@ def _cap(data: bytes, limits: Limits) -> int:
 def decode_text(data: bytes, declared: Optional[str] = None, name: Optional[str] = None,
                 limits: Limits = DEFAULT_LIMITS) -> Decoded:
     """Decode ``data``; raise ExtractError('decode_failed') rather than guess badly."""
-    cap = _cap(data, limits)
+    got = _by_bom(data, _cap(data, limits), name)
+    if isinstance(got, Decoded):
+        return got
+    data = got  # no BOM, or a UTF-8 BOM before a body in another encoding (dropped)
+    found = _as_declared(data, declared) or _strict_reading(data)
+    if found is not None:
+        return found
+    return _least_replaced(data, _cap(data, limits), name)
+
+
+def _by_bom(data: bytes, cap: int, name: Optional[str]) -> Decoded | bytes:
+    """The reading a byte-order mark gives, or the bytes left to detect (the BOM of a
+    UTF-8 mark that lies dropped)."""
     for bom, enc in _BOMS:
-        if data.startswith(bom):
-            body = data[len(bom):]
-            text = _strict(body, enc)
-            if text is not None:
-                return Decoded(text, enc.replace("-le", "").replace("-be", ""))
-            if enc != "utf-8":  # UTF-16/32 for sure (half NUL bytes): bad units replaced
-                got = _lenient(body, enc, cap)
-                if got is not None:
-                    return Decoded(got[0], enc.replace("-le", "").replace("-be", ""), got[1])
-                raise _failed(name, f"invalid {enc} text after its byte-order mark")
-            data = body  # a UTF-8 BOM before a body in another encoding: ignore the BOM
-            cap = _cap(data, limits)
-            break
-    if declared:
-        enc = declared_encoding(declared)
-        if enc:
-            text = _strict(data, enc)
-            if text is not None:
-                return Decoded(text, enc)
-            # the declaration lies (or a few bytes are bad); fall through to detection
+        if not data.startswith(bom):
+            continue
+        body = data[len(bom):]
+        label = enc.replace("-le", "").replace("-be", "")
+        text = _strict(body, enc)
+        if text is not None:
+            return Decoded(text, label)
+        if enc == "utf-8":
+            return body  # a UTF-8 BOM before a body in another encoding: ignore the BOM
+        got = _lenient(body, enc, cap)  # UTF-16/32 for sure (half NUL bytes): bad units replaced
+        if got is not None:
+            return Decoded(got[0], label, got[1])
+        raise _failed(name, f"invalid {enc} text after its byte-order mark")
+    return data
+
+
+def _as_declared(data: bytes, declared: Optional[str]) -> Optional[Decoded]:
+    """The reading in the declared charset when it decodes cleanly (a declaration that
+    lies, or a few bad bytes, fall through to detection)."""
+    enc = declared_encoding(declared) if declared else None
+    text = _strict(data, enc) if enc else None
+    return Decoded(text, enc) if text is not None and enc else None
+
+
+def _strict_reading(data: bytes) -> Optional[Decoded]:
+    """A clean reading: UTF-8, then GB18030 or Big5, then charset-normalizer's guess."""
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8")
-    # clean readings first, then readings with a few bytes replaced
     clean = _pick_chinese(data, 0)
     if clean is not None:
         return clean
@@ -205,17 +244,23 @@ def decode_text(data: bytes, declared: Optional[str] = None, name: Optional[str]
         text = _strict(data, guess)
         if text is not None:
             return Decoded(text, guess)
+    return None
+
+
+def _least_replaced(data: bytes, cap: int, name: Optional[str]) -> Decoded:
+    """The reading with the fewest bytes replaced (at most ``cap``), the most Chinese of
+    those tied."""
     candidates = []
     for enc in ("utf-8",) + CHINESE:
         got = _lenient(data, enc, cap)
         if got is not None:
             candidates.append(Decoded(got[0], enc, got[1]))
-    if candidates:
-        fewest = min(d.replaced for d in candidates)
-        best = [d for d in candidates if d.replaced == fewest]
-        return best[0] if len(best) == 1 else max(best, key=lambda d: _cjk_share(d.text))
-    raise _failed(name, "cannot decode as UTF-8, GB18030 or Big5 without replacing more than "
-                        f"{cap} bytes")
+    if not candidates:
+        raise _failed(name, "cannot decode as UTF-8, GB18030 or Big5 without replacing more than "
+                            f"{cap} bytes")
+    fewest = min(d.replaced for d in candidates)
+    best = [d for d in candidates if d.replaced == fewest]
+    return best[0] if len(best) == 1 else max(best, key=lambda d: _cjk_share(d.text))
 
 
 def decode(data: bytes, declared: Optional[str] = None, name: Optional[str] = None) -> tuple[str, str]:
@@ -233,13 +278,14 @@ def replaced_warning(d: Decoded) -> Optional[ReportWarning]:
 
 def decode_member_name(raw: bytes) -> str:
     """A file name from an archive without a UTF-8 flag (zip members written by
-    Chinese Windows tools are GBK): UTF-8 if valid, else GB18030, else Big5, else
-    bytes replaced. Never raises."""
+    Chinese Windows tools are GBK; tar names are bytes): UTF-8 if valid, else GB18030,
+    else Big5, else UTF-8 with the undecodable bytes escaped (``caf\\xe9.txt``, as a
+    file name's label). Never raises."""
     for enc in ("utf-8",) + CHINESE:
         text = _strict(raw, enc)
         if text is not None:
             return text
-    return raw.decode("gb18030", "replace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _failed(name: Optional[str], why: str) -> ExtractError:
@@ -254,5 +300,5 @@ def looks_binary(head: bytes) -> bool:
         return False  # UTF-16 (and UTF-32) text is full of NUL bytes by design
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return ctrl > len(head) * 0.05
+    ctrl = sum(1 for b in head if b in _CONTROL_BYTES)
+    return ctrl > len(head) * SETTINGS.max_control_share

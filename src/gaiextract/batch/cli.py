@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -31,13 +32,21 @@ from ..clikit import (
     verbosity_options,
     write_text,
 )
+from ..limits import MB
 from .inputs import ArchiveLimits
+from .settings import BATCH
+
+if TYPE_CHECKING:
+    from ..sinks import Sink
+    from .runner import BatchOptions, Summary
 
 EXIT_FAILED = EXIT_OUTPUT  # the former name
+#: the smallest --max-file-mb taken (about 1 KB)
+MIN_FILE_MB = 0.001
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "commands"]
 
 
-def _sigterm(signum, frame):
+def _sigterm(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt()
 
 
@@ -54,9 +63,9 @@ def _sigterm(signum, frame):
               help="With --resume: convert again the files whose earlier try gave an error record.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symbolic links that point outside the input folders (skipped otherwise).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=120.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0), default=BATCH.timeout_s, show_default=True,
               help="Seconds allowed per file; 0 for no limit.")
-@click.option("--max-tasks-per-child", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--max-tasks-per-child", type=click.IntRange(min=1), default=BATCH.max_tasks_per_child, show_default=True,
               help="Recycle a worker process after this many files (bounds memory growth).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --executor dask; without it a local "
@@ -67,9 +76,10 @@ def _sigterm(signum, frame):
               help="Also write the summary here as JSON ('-' = standard output).")
 @click.option("--plugin", "plugins", multiple=True, metavar="MODULE",
               help="Import MODULE in every worker first (e.g. to register an extra reader).")
-@click.option("--db-batch-size", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--db-batch-size", type=click.IntRange(min=1), default=BATCH.db_batch_size, show_default=True,
               help="Reports per database transaction.")
-@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=200.0, show_default=True,
+@click.option("--max-file-mb", type=click.FloatRange(min=MIN_FILE_MB),
+              default=ArchiveLimits.max_member_bytes / MB, show_default=True,
               help="Largest document (file or archive member) read, uncompressed.")
 @click.option("--max-ratio", type=click.FloatRange(min=1), default=ArchiveLimits.max_ratio, show_default=True,
               help="Largest compression ratio of an archive member (zip bomb guard).")
@@ -83,9 +93,29 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
     # the worker processes inherit this: one ONNX thread per worker, so OCR stays
     # within the --workers budget (the model loads once per worker)
     os.environ.setdefault("GAIEXTRACT_OCR_THREADS", "1")
-    from .runner import BatchOptions, run_batch
+    from .runner import BatchOptions
 
     verbosity = level(quiet, verbose)
+    _check_usage(jsonl, out_dir, db_url, resume, retry_errors, summary_json, executor, scheduler)
+    _load_plugins(plugins)
+    sinks = _sinks(jsonl, out_dir, db_url, db_batch_size)
+    limits = ArchiveLimits(max_member_bytes=int(max_file_mb * MB), max_ratio=max_ratio)
+    opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
+                        max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,
+                        scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits,
+                        retry_errors=retry_errors, follow_symlinks=follow_symlinks, verbosity=verbosity,
+                        read_options=read_kwargs(options))
+    summary = _run(opts, sinks, jsonl, out_dir, db_url, summary_json)
+    if verbosity >= 0:
+        _say_summary(summary, inputs, opts.read_options.get("ocr"))
+    if summary_json:
+        _write_summary(summary, summary_json)
+    sys.exit(EXIT_INTERRUPTED if summary.interrupted else EXIT_OK)
+
+
+def _check_usage(jsonl: str | None, out_dir: str | None, db_url: str | None, resume: bool, retry_errors: bool,
+                 summary_json: str | None, executor: str, scheduler: str | None) -> None:
+    """Options that do not go together: a usage error (exit 2) naming them."""
     if retry_errors and not resume:
         raise click.UsageError("--retry-errors goes with --resume")
     if out_dir == "-":
@@ -100,13 +130,22 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         raise click.UsageError("give at least one output: --jsonl FILE, --out DIR or --db URL")
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler goes with --executor dask")
-    if plugins:
-        from .worker import load_plugins
-        try:
-            load_plugins(plugins)
-        except ImportError as exc:
-            raise click.UsageError(f"--plugin: {exc}")
-    sinks = []
+
+
+def _load_plugins(plugins: tuple[str, ...]) -> None:
+    """Import the --plugin modules here first, so a wrong name is a usage error."""
+    if not plugins:
+        return
+    from .worker import load_plugins
+    try:
+        load_plugins(plugins)
+    except ImportError as exc:
+        raise click.UsageError(f"--plugin: {exc}")
+
+
+def _sinks(jsonl: str | None, out_dir: str | None, db_url: str | None, db_batch_size: int) -> list[Sink]:
+    """The outputs asked for; a database URL that cannot be used is a usage error."""
+    sinks: list[Sink] = []
     if jsonl:
         from ..sinks.jsonl import JsonlSink
         sinks.append(JsonlSink(jsonl))
@@ -122,15 +161,18 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         except (ArgumentError, ImportError) as exc:
             raise click.UsageError(mask_secrets(f"--db {display_url(db_url)}: {exc}"))
         sinks.append(SqlSink(db_url, batch_size=db_batch_size))
-    limits = ArchiveLimits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
-    opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
-                        max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,
-                        scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits,
-                        retry_errors=retry_errors, follow_symlinks=follow_symlinks, verbosity=verbosity,
-                        read_options=read_kwargs(options))
+    return sinks
+
+
+def _run(opts: BatchOptions, sinks: list[Sink], jsonl: str | None, out_dir: str | None, db_url: str | None,
+         summary_json: str | None) -> Summary:
+    """The batch under a SIGTERM handler; an interruption during set-up or an output
+    that fails ends the command (exit 130, or 1 with one line naming the output)."""
+    from .runner import run_batch
+
     old = signal.signal(signal.SIGTERM, _sigterm)
     try:
-        summary = run_batch(opts, sinks)
+        return run_batch(opts, sinks)
     except KeyboardInterrupt:  # during set-up, before anything ran
         click.echo("gaiextract batch: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -143,21 +185,26 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
         sys.exit(EXIT_OUTPUT)
     finally:
         signal.signal(signal.SIGTERM, old)
-    if verbosity >= 0:
-        click.echo(summary.text(), err=True)
-        _say_if_ocr_missing(summary.no_text_layer, opts.read_options.get("ocr"))
-        if not (summary.converted or summary.skipped or summary.resumed or summary.duplicates or summary.interrupted):
-            click.echo(f"gaiextract batch: no documents found in {', '.join(inputs)} (looked for PDF, Word, "
-                       "HTML, text and Markdown files, also inside zip/tar archives)", err=True)
-    if summary_json:
-        text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n"
-        try:
-            write_text(summary_json, text, overwrite=True)  # the summary is ours to replace
-        except OSError as exc:
-            code, message = output_error(exc, summary_json)
-            click.echo(f"gaiextract batch: {code}: {message}", err=True)
-            sys.exit(EXIT_OUTPUT)
-    sys.exit(EXIT_INTERRUPTED if summary.interrupted else EXIT_OK)
+
+
+def _say_summary(summary: Summary, inputs: tuple[str, ...], ocr: str | None) -> None:
+    """The summary on stderr, with a word when scans went unread or nothing was found."""
+    click.echo(summary.text(), err=True)
+    _say_if_ocr_missing(summary.no_text_layer, ocr)
+    if not (summary.converted or summary.skipped or summary.resumed or summary.duplicates or summary.interrupted):
+        click.echo(f"gaiextract batch: no documents found in {', '.join(inputs)} (looked for PDF, Word, "
+                   "HTML, text and Markdown files, also inside zip/tar archives)", err=True)
+
+
+def _write_summary(summary: Summary, summary_json: str) -> None:
+    """The summary as JSON (``--summary-json``); a write that fails is exit 1."""
+    text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    try:
+        write_text(summary_json, text, overwrite=True)  # the summary is ours to replace
+    except OSError as exc:
+        code, message = output_error(exc, summary_json)
+        click.echo(f"gaiextract batch: {code}: {message}", err=True)
+        sys.exit(EXIT_OUTPUT)
 
 
 def _say_if_ocr_missing(n: int, ocr: str | None) -> None:

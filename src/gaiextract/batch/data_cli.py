@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,6 +25,9 @@ from ..clikit import (
     verbosity,
     write_text,
 )
+
+if TYPE_CHECKING:
+    from ..sinks.export import ExportError
 
 PROG = "gaiextract"
 
@@ -56,24 +60,13 @@ def export_command(db, out, shape, header, edition, all_copies, overwrite, db_op
     """
     from ..sinks.export import ExportError, export
     if db_opt or wide_opt:  # the first release's form: export --db URL --wide FILE.csv
-        if db or out or not (db_opt and wide_opt):
-            raise click.UsageError("give DB and OUT as arguments (the --db/--wide form is deprecated)")
-        click.echo("gaiextract export: --db/--wide is deprecated; use: gaiextract export DB OUT.csv",
-                   err=True)
-        db, out, all_copies = db_opt, wide_opt, True
-        overwrite = True  # what the old form did
+        db, out, all_copies, overwrite = _deprecated_form(db, out, db_opt, wide_opt)
     if not db or not out:
         raise click.UsageError("usage: gaiextract export DB OUT (OUT: .csv, .xlsx, .parquet or -)")
     try:
         n = export(db, out, shape=shape, all_copies=all_copies, overwrite=overwrite, header=header, edition=edition)
     except ExportError as exc:
-        if exc.code in INPUT_CODES:  # the input is neither a database nor records: named, status 3
-            fail(f"{PROG} export", display_url(db), exc.code, _without(exc.message, db), EXIT_INPUT)
-        if exc.code in ("usage", "not_found", "missing_extra", "too_many_rows"):
-            fail(f"{PROG} export", display_url(db) if exc.code == "not_found" else out, exc.code,
-                 _without(exc.message, db), EXIT_USAGE)
-        fail(f"{PROG} export", out, "output_exists" if exc.code == "exists" else "output_unwritable",
-             exc.message, EXIT_OUTPUT)
+        _export_refused(exc, db, out)
     except Exception as exc:  # noqa: BLE001 - the database unreachable, the disk full …: one line
         if is_broken_pipe(exc) and is_stdout(out):
             end_on_broken_pipe()  # `export DB - | head`: end quietly
@@ -85,6 +78,28 @@ def export_command(db, out, shape, header, edition, all_copies, overwrite, db_op
                    + (f", edition {edition}" if edition else ""), err=True)
     if not quiet and not is_stdout(out):
         click.echo(f"{n} row{'' if n == 1 else 's'} written to {out}", err=True)
+
+
+def _deprecated_form(db: str | None, out: str | None, db_opt: str | None,
+                     wide_opt: str | None) -> tuple[str, str, bool, bool]:
+    """(db, out, all_copies, overwrite) of the first release's ``export --db URL --wide
+    FILE.csv``, which kept every copy and replaced the file; said to be deprecated."""
+    if db or out or not (db_opt and wide_opt):
+        raise click.UsageError("give DB and OUT as arguments (the --db/--wide form is deprecated)")
+    click.echo("gaiextract export: --db/--wide is deprecated; use: gaiextract export DB OUT.csv", err=True)
+    return db_opt, wide_opt, True, True
+
+
+def _export_refused(exc: ExportError, db: str, out: str) -> None:
+    """One line and the exit status for an export that refused: the input is not
+    something export reads (3), a usage problem (2), or the output (1)."""
+    if exc.code in INPUT_CODES:  # the input is neither a database nor records: named, status 3
+        fail(f"{PROG} export", display_url(db), exc.code, _without(exc.message, db), EXIT_INPUT)
+    if exc.code in ("usage", "not_found", "missing_extra", "too_many_rows"):
+        fail(f"{PROG} export", display_url(db) if exc.code == "not_found" else out, exc.code,
+             _without(exc.message, db), EXIT_USAGE)
+    fail(f"{PROG} export", out, "output_exists" if exc.code == "exists" else "output_unwritable",
+         exc.message, EXIT_OUTPUT)
 
 
 #: ExportError codes that say the input is not something export/series read (exit 3)

@@ -26,15 +26,19 @@ import stat
 import tarfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ..encoding import decode_member_name
 from ..grammar import report_markers
+from ..limits import MB, require_positive
 from ..readers import readers
 from ..source import DEFAULT_MAX_BYTES, Source
 
 #: extensions that are always attempted (an unreadable one is an error record)
 REPORT_EXTENSIONS = frozenset({"pdf", "docx", "doc", "html", "htm", "xhtml", "txt", "text", "wps"})
 ARCHIVE_EXTENSIONS = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+#: a POSIX tar header says ``ustar`` at this byte offset
+_USTAR, _USTAR_AT = b"ustar", 257
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class ArchiveLimits:
     ratio_grace_bytes: int = 4 * 1024 * 1024
     #: members of one archive
     max_members: int = 200_000
+    #: an archive member is read in pieces of this many bytes (the limits are checked
+    #: after each)
+    read_chunk_bytes: int = MB
+
+    def __post_init__(self) -> None:
+        require_positive(self)
 
 
 @dataclass
@@ -82,14 +92,6 @@ class Skip:
 
     label: str
     reason: str
-
-
-@dataclass
-class InputStats:
-    files_seen: int = 0
-    archives: int = 0
-    skipped: int = 0
-    skipped_examples: list[str] = field(default_factory=list)
 
 
 CATCH_ALL_PRIORITY = 90
@@ -143,7 +145,7 @@ def _archive_kind(name: str, head: bytes) -> str | None:
         if _extension(name) in ("docx", "xlsx", "pptx", "odt", "epub", "jar"):
             return None
         return "zip"
-    if len(head) > 262 and head[257:262] == b"ustar":
+    if head[_USTAR_AT:_USTAR_AT + len(_USTAR)] == _USTAR:
         return "tar"
     if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00":
         lower = name.lower()
@@ -207,26 +209,17 @@ def zip_member_name(info: zipfile.ZipInfo) -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return name
+    return decode_member_name(raw)
 
 
 def tar_member_name(name: str) -> str:
     """A tar member's name; tarfile decodes with surrogate escapes, so bytes that are
-    not UTF-8 are tried as GB18030 before they are escaped."""
+    not UTF-8 are tried as GB18030 and Big5 before they are escaped."""
     try:
         name.encode("utf-8")
         return name
     except UnicodeEncodeError:
-        raw = name.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace")
+        return decode_member_name(name.encode("utf-8", "surrogateescape"))
 
 
 def archive_kind_of_file(path: str) -> str | None:
@@ -248,7 +241,6 @@ class InputWalker:
         self.inputs = [os.fspath(p) for p in inputs]
         self.limits = limits
         self.follow_symlinks = follow_symlinks
-        self.stats = InputStats()
         self._roots = [os.path.realpath(p) for p in self.inputs]
 
     def __iter__(self) -> Iterator[Item | Problem | Skip]:
@@ -279,14 +271,12 @@ class InputWalker:
                 path = os.path.join(dirpath, name)
                 if (os.path.islink(path) and not self.follow_symlinks
                         and not self._inside_roots(path)):
-                    self.stats.files_seen += 1
-                    yield self._skip(display_path(path),
+                    yield Skip(display_path(path),
                                      "a symbolic link pointing outside the inputs (--follow-symlinks to read it)")
                     continue
                 yield from self._file(path, explicit=False)
 
     def _file(self, path: str, explicit: bool):
-        self.stats.files_seen += 1
         label = display_path(path)
         try:
             st = os.stat(path)
@@ -294,7 +284,7 @@ class InputWalker:
             yield Problem(label, "not_found", exc.strerror or str(exc))
             return
         if not stat.S_ISREG(st.st_mode):
-            yield self._skip(label, "not a regular file")
+            yield Skip(label, "not a regular file")
             return
         try:
             with open(path, "rb") as fh:
@@ -303,7 +293,6 @@ class InputWalker:
                 if kind == "zip" and _is_office_document(fh):
                     kind = None  # a DOCX (or other OOXML/ODF file) is a document
                 if kind:
-                    self.stats.archives += 1
                     fh.seek(0)
                     yield from (self._zip(label, fh) if kind == "zip" else self._tar(label, fh))
                     return
@@ -318,13 +307,7 @@ class InputWalker:
         if is_candidate(label, data, explicit):
             yield Item.of(label, data)
         else:
-            yield self._skip(label, "no reader accepts it")
-
-    def _skip(self, label: str, reason: str) -> Skip:
-        self.stats.skipped += 1
-        if len(self.stats.skipped_examples) < 20:
-            self.stats.skipped_examples.append(f"{label}: {reason}")
-        return Skip(label, reason)
+            yield Skip(label, "no reader accepts it")
 
     # -- archives ----------------------------------------------------------
     def _member(self, archive: str, name: str, read, size_hint: int, packed: int | None):
@@ -336,7 +319,7 @@ class InputWalker:
                            f"member declares {size_hint} bytes, over the limit of {lim.max_member_bytes}")
         chunks, total = [], 0
         while True:
-            chunk = read(1024 * 1024)
+            chunk = read(lim.read_chunk_bytes)
             if not chunk:
                 break
             total += len(chunk)
@@ -352,7 +335,7 @@ class InputWalker:
         self._archive_total += total
         if is_candidate(label, data):
             return Item.of(label, data)
-        return self._skip(label, "no reader accepts it")
+        return Skip(label, "no reader accepts it")
 
     def _zip(self, path: str, fh):
         self._archive_total = 0

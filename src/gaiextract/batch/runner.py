@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..sinks import is_error, item_key
 from .inputs import ArchiveLimits, InputWalker, Item, Problem, Skip
+from .settings import BATCH, BatchSettings
 from .worker import error_record, load_plugins
 
 if TYPE_CHECKING:
@@ -31,19 +32,20 @@ if TYPE_CHECKING:
 class BatchOptions:
     inputs: list[str | os.PathLike[str]]
     workers: int = 0                    # 0: one per CPU
-    timeout: float | None = 120.0    # seconds per file; None or 0: no limit
-    max_tasks_per_child: int | None = 100
+    timeout: float | None = BATCH.timeout_s    # seconds per file; None or 0: no limit
+    max_tasks_per_child: int | None = BATCH.max_tasks_per_child
     resume: bool = False
     executor: str = "local"             # local | dask
     scheduler: str | None = None
     progress: bool | None = None     # None: only when stderr is a terminal
     plugins: tuple[str, ...] = ()
     limits: ArchiveLimits = field(default_factory=ArchiveLimits)
-    flush_interval: float = 2.0
+    flush_interval: float = BATCH.flush_interval_s
     retry_errors: bool = False          # with resume: convert again what failed last time
     follow_symlinks: bool = False       # follow links that leave the input roots
     verbosity: int = 0                  # -1 quiet, 0 normal, 1 one line per file
     read_options: dict[str, Any] = field(default_factory=dict)  # passed to extract()
+    settings: BatchSettings = BATCH     # pacing (poll wait, progress smoothing)
 
 
 @dataclass
@@ -110,7 +112,8 @@ class _Progress:
         self.total: int | None = None
         if enabled:
             from tqdm import tqdm
-            self.bar = tqdm(file=stream, unit="file", dynamic_ncols=True, smoothing=0.05)
+            settings = opts.settings if opts is not None else BATCH
+            self.bar = tqdm(file=stream, unit="file", dynamic_ncols=True, smoothing=settings.progress_smoothing)
             if opts is not None:
                 self._counter = threading.Thread(target=self._count, args=(opts,), daemon=True,
                                                  name="gaiextract-count")
@@ -154,98 +157,126 @@ def run_batch(opts: BatchOptions, sinks: list[Sink], executor=None, stream=None)
     A sink failure (e.g. the database went away) is raised after the other
     sinks were flushed.
     """
-    stream = stream or sys.stderr
     load_plugins(opts.plugins)  # the parent sniffs with the plug-in readers too
-    summary = Summary()
-    started = time.monotonic()
-    for s in sinks:
-        s.open(opts.resume)
-    progress = _Progress(False if opts.verbosity < 0 else opts.progress, stream, opts)
-    walker = InputWalker(opts.inputs, opts.limits, follow_symlinks=opts.follow_symlinks)
-    seen: set[str] = set()
-    codes = collections.Counter()
-    last_flush = time.monotonic()
+    run = _Run(opts, sinks, stream or sys.stderr)
     ex = None
-    failure = None
     finished = False
+    try:
+        ex = executor or make_executor(opts)
+        run.ex = ex
+        for got in InputWalker(opts.inputs, opts.limits, follow_symlinks=opts.follow_symlinks):
+            run.take(got)
+        while ex.pending():
+            run.drain(opts.settings.poll_wait_s)
+        finished = True
+    except KeyboardInterrupt:
+        run.summary.interrupted = True
+    finally:
+        if ex is not None:
+            ex.close(kill=not finished)  # on Ctrl-C or a sink failure, do not wait for workers
+        failure = run.close()
+    if failure is not None:
+        raise failure
+    return run.summary
 
-    def done_everywhere(key: str) -> bool:
+
+class _Run:
+    """One batch run's state: the sinks and progress every record goes to, what this
+    run has seen, and its summary (see :func:`run_batch`)."""
+
+    def __init__(self, opts: BatchOptions, sinks: list[Sink], stream) -> None:
+        self.opts, self.sinks, self.stream = opts, sinks, stream
+        self.summary = Summary()
+        self.started = time.monotonic()
+        for s in sinks:
+            s.open(opts.resume)
+        self.progress = _Progress(False if opts.verbosity < 0 else opts.progress, stream, opts)
+        self.seen: set[str] = set()
+        self.codes: collections.Counter[str] = collections.Counter()
+        self.last_flush = time.monotonic()
+        self.ex = None
+
+    def take(self, got: Item | Problem | Skip) -> None:
+        """One input: counted (skipped, already done, duplicate), recorded as an error, or
+        submitted to the executor once it has room."""
+        summary, opts = self.summary, self.opts
+        if isinstance(got, Skip):
+            summary.skipped += 1
+            if opts.verbosity > 0:
+                self.progress.write(f"{got.label}: skipped, {got.reason}", self.stream)
+            self.progress.update(summary)
+            return
+        key = item_key(got.sha256, got.label)
+        if self.done_everywhere(key):
+            summary.resumed += 1
+            self.progress.update(summary)
+            return
+        if key in self.seen:
+            summary.duplicates += 1
+            self.progress.update(summary)
+            return
+        self.seen.add(key)
+        if isinstance(got, Problem):
+            self.record(error_record(got.label, got.sha256, got.code, got.message))
+            return
+        assert isinstance(got, Item)
+        while self.ex.pending() >= self.ex.capacity:
+            self.drain(opts.settings.poll_wait_s)
+        self.ex.submit(got)
+        self.drain(0)
+
+    def done_everywhere(self, key: str) -> bool:
+        opts, sinks = self.opts, self.sinks
         if not opts.resume or not all(s.has(key) for s in sinks):
             return False
         return not (opts.retry_errors and any(s.has_error(key) for s in sinks))
 
-    def record(rec: dict[str, Any]) -> None:
-        for s in sinks:
+    def record(self, rec: dict[str, Any]) -> None:
+        """A finished record to every sink, counted in the summary."""
+        for s in self.sinks:
             s.write(rec)
+        self._count(rec)
+        if self.opts.verbosity > 0:
+            src = rec.get("source") or {}
+            what = (f"error {rec['error']['code']}: {rec['error'].get('message')}" if is_error(rec)
+                    else f"ok, {len(rec.get('warnings') or [])} warnings")
+            self.progress.write(f"{src.get('path')}: {what}", self.stream)
+        self.progress.update(self.summary)
+
+    def _count(self, rec: dict[str, Any]) -> None:
+        summary = self.summary
         if is_error(rec):
             summary.errors += 1
-            codes[rec["error"]["code"]] += 1
+            self.codes[rec["error"]["code"]] += 1
         elif rec.get("warnings"):
             summary.with_warnings += 1
             if any(w.get("code") == "no_text_layer" for w in rec["warnings"]):
                 summary.no_text_layer += 1
         else:
             summary.ok += 1
-        if opts.verbosity > 0:
-            src = rec.get("source") or {}
-            what = (f"error {rec['error']['code']}: {rec['error'].get('message')}" if is_error(rec)
-                    else f"ok, {len(rec.get('warnings') or [])} warnings")
-            progress.write(f"{src.get('path')}: {what}", stream)
-        progress.update(summary)
 
-    def drain(wait_s: float) -> None:
-        nonlocal last_flush
-        for _item, rec in ex.poll(wait_s):
-            record(rec)
-        if time.monotonic() - last_flush > opts.flush_interval:
-            for s in sinks:
+    def drain(self, wait_s: float) -> None:
+        """Records the executor has finished (waiting up to ``wait_s``); the sinks flushed
+        every ``flush_interval`` seconds."""
+        for _item, rec in self.ex.poll(wait_s):
+            self.record(rec)
+        if time.monotonic() - self.last_flush > self.opts.flush_interval:
+            for s in self.sinks:
                 s.flush()
-            last_flush = time.monotonic()
+            self.last_flush = time.monotonic()
 
-    try:
-        ex = executor or make_executor(opts)
-        for got in walker:
-            if isinstance(got, Skip):
-                summary.skipped += 1
-                if opts.verbosity > 0:
-                    progress.write(f"{got.label}: skipped, {got.reason}", stream)
-                progress.update(summary)
-                continue
-            key = item_key(got.sha256, got.label)
-            if done_everywhere(key):
-                summary.resumed += 1
-                progress.update(summary)
-                continue
-            if key in seen:
-                summary.duplicates += 1
-                progress.update(summary)
-                continue
-            seen.add(key)
-            if isinstance(got, Problem):
-                record(error_record(got.label, got.sha256, got.code, got.message))
-                continue
-            assert isinstance(got, Item)
-            while ex.pending() >= ex.capacity:
-                drain(0.5)
-            ex.submit(got)
-            drain(0)
-        while ex.pending():
-            drain(0.5)
-        finished = True
-    except KeyboardInterrupt:
-        summary.interrupted = True
-    finally:
-        if ex is not None:
-            ex.close(kill=not finished)  # on Ctrl-C or a sink failure, do not wait for workers
-        progress.close()
-        for s in sinks:
+    def close(self) -> BaseException | None:
+        """Progress and every sink closed (each tried), the summary completed; the first
+        sink failure, if any."""
+        failure = None
+        self.progress.close()
+        for s in self.sinks:
             try:
                 s.close()
             except Exception as exc:  # keep closing the others, then report
                 failure = failure or exc
-        summary.elapsed_s = round(time.monotonic() - started, 3)
+        summary = self.summary
+        summary.elapsed_s = round(time.monotonic() - self.started, 3)
         summary.files_per_s = round(summary.converted / summary.elapsed_s, 2) if summary.elapsed_s else 0.0
-        summary.error_codes = dict(codes)
-    if failure is not None:
-        raise failure
-    return summary
+        summary.error_codes = dict(self.codes)
+        return failure

@@ -76,7 +76,7 @@ def load_plugins(plugins) -> None:
         importlib.import_module(name)
 
 
-def _alarm(signum, frame):
+def _alarm(_signum: int, _frame: object) -> None:
     raise _TimeLimit()
 
 

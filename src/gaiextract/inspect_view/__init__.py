@@ -76,6 +76,10 @@ def _canonical_json(path: str) -> dict[str, Any] | None:
     return d if isinstance(d, dict) and d.get("schema") == SCHEMA_ID else None
 
 
+#: a schema problem quoted in a ``corrupt`` error is cut to this many characters
+_PROBLEM_CHARS = 200
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -93,8 +97,8 @@ def _valid(report: dict[str, Any], path: str | None) -> dict[str, Any]:
         return report
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     first = " ".join(problems[0].split())
-    if len(first) > 200:
-        first = first[:199] + "…"
+    if len(first) > _PROBLEM_CHARS:
+        first = first[:_PROBLEM_CHARS - 1] + "…"
     raise ExtractError("corrupt", f"not a canonical report (JSON Schema): {first}{more}", path)
 
 

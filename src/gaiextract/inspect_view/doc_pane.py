@@ -12,7 +12,7 @@ from html import escape
 from ..document import Paragraph, Table
 from .fragments import attr_title, chip, classes, data, fmt, ref
 from .marks import CellMark
-from .settings import FALLBACK_PAGE_PT, HEADING_PAD_PT, InspectSettings
+from .settings import FALLBACK_PAGE_PT, HEADING_PAD_PT, PERCENT, InspectSettings
 from .view import View
 
 
@@ -31,7 +31,7 @@ def _place(bbox: object, w: float, h: float, pad: float = 0.0, part: tuple[int, 
     x0, x1 = x0 + (x1 - x0) * i / n, x0 + (x1 - x0) * (i + 1) / n
 
     def pct(x: float, total: float) -> str:
-        return f"{100.0 * x / total:.3f}%" if total else "0%"
+        return f"{PERCENT * x / total:.3f}%" if total else "0%"
 
     return f"left:{pct(x0, w)};top:{pct(top, h)};width:{pct(x1 - x0, w)};height:{pct(bottom - top, h)}"
 

@@ -56,7 +56,7 @@ def render_scale(width_pt: float, height_pt: float, settings: InspectSettings,
     w, h = max(width_pt, 1.0), max(height_pt, 1.0)
     scale = settings.page_width_px / w
     scale = min(scale, (limits.max_inspect_pixels / (w * h)) ** 0.5, _JPEG_SIDE / w, _JPEG_SIDE / h)
-    return max(scale, 1e-3)
+    return max(scale, settings.min_scale)
 
 
 def _render(page, number: int, settings: InspectSettings) -> PageImage:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..limits import require_positive
+
 
 @dataclass(frozen=True)
 class InspectSettings:
@@ -27,6 +29,13 @@ class InspectSettings:
     snippet_chars: int = 240
     #: rows of a rebuilt table shown after its last mapped row (or of a table with none)
     extra_table_rows: int = 40
+    #: pixels per point never go below this (a page absurdly large for the pixel budget)
+    min_scale: float = 1e-3
+
+    def __post_init__(self) -> None:
+        require_positive(self, skip=("grayscale", "context_before", "context_after"))
+        if self.context_before < 0 or self.context_after < 0:
+            raise ValueError("InspectSettings.context_before and context_after must be >= 0")
 
 
 DEFAULT_SETTINGS = InspectSettings()
@@ -46,5 +55,7 @@ HEADING_COLOUR = "#5b6470"
 DEFAULT_HOW = "grid"
 #: a heading's box is drawn this far (PDF points) outside its text, so it does not cross the glyphs
 HEADING_PAD_PT = 3.0
+#: a box's position is written in per cent of the page's size
+PERCENT = 100.0
 #: page size (PDF points) assumed for a page whose image could not be drawn: A4
 FALLBACK_PAGE_PT = (595.0, 842.0)

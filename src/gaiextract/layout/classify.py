@@ -21,7 +21,8 @@ from .labels import strip_numbering
 @dataclass(frozen=True)
 class CategorySettings:
     """The tolerances of :func:`classify_subsection`; categories.toml ``[settings]``
-    (checked by the grammar's schema) names the fallback and may override the rest."""
+    (checked by the grammar's schema) names the fallback and may override the numbers
+    its schema lists (not ``repeat_bonus`` / ``max_repeats``, fixed here)."""
 
     #: the category of a subsection that scores above ``threshold`` in none (a category id)
     fallback: str
@@ -36,15 +37,16 @@ class CategorySettings:
     #: a heading that names no category: its body's best topic needs this share of the
     #: body's whole score, else the fallback
     generic_min_share: float = 0.5
+    #: each further occurrence of a keyword adds this share of its weight …
+    repeat_bonus: float = 0.25
+    #: … up to this many occurrences in all
+    max_repeats: int = 5
 
     @classmethod
-    def from_grammar(cls, grammar: Grammar) -> "CategorySettings":
-        return _settings_for(grammar)
-
-
-def _settings_for(grammar: Grammar) -> CategorySettings:
-    """Checked on each use: a handful of keys, and no cache can outlive its grammar."""
-    return _validated(grammar.category_settings, {p.id for p in grammar.categories})
+    def from_grammar(cls, grammar: Grammar) -> CategorySettings:
+        """The grammar's settings, checked on each use: a handful of keys, and no cache can
+        outlive its grammar."""
+        return _validated(grammar.category_settings, {p.id for p in grammar.categories})
 
 
 def _validated(raw: Mapping[str, Any], ids: set[str]) -> CategorySettings:
@@ -68,10 +70,12 @@ def _validated(raw: Mapping[str, Any], ids: set[str]) -> CategorySettings:
         raise GrammarError(f"categories.toml: [settings] fallback {st.fallback!r} is no category")
     if not 0 < st.keep_ratio <= 1 or not 0 < st.generic_min_share <= 1:
         raise GrammarError("categories.toml: [settings] keep_ratio and generic_min_share must be in (0, 1]")
+    if st.max_repeats < 1:
+        raise GrammarError("categories.toml: [settings] max_repeats must be at least 1")
     return st
 
 
-def _profile_score(text: str, keywords: dict[str, float]) -> float:
+def _profile_score(text: str, keywords: dict[str, float], st: CategorySettings) -> float:
     score = 0.0
     covered: list[tuple[int, int]] = []
     # longest keywords first, so "依申请公开" is not also counted as "申请"
@@ -86,17 +90,17 @@ def _profile_score(text: str, keywords: dict[str, float]) -> float:
                 covered.append((i, i + len(kw)))
             start = i + len(kw)
         if n:
-            score += keywords[kw] * (1 + 0.25 * (min(n, 5) - 1))
+            score += keywords[kw] * (1 + st.repeat_bonus * (min(n, st.max_repeats) - 1))
     return score
 
 
 def classify_subsection(heading: str, body: str, grammar: Grammar) -> tuple[list[str], dict[str, float]]:
     """Return (categories best first, scores) for one subsection."""
-    st = _settings_for(grammar)
+    st = CategorySettings.from_grammar(grammar)
     head = label_key(strip_numbering(heading))
     text = label_key(body[:st.body_chars])
-    head_scores = {prof.id: _profile_score(head, prof.keywords) for prof in grammar.categories}
-    raw = {prof.id: st.heading_boost * head_scores[prof.id] + _profile_score(text, prof.keywords)
+    head_scores = {prof.id: _profile_score(head, prof.keywords, st) for prof in grammar.categories}
+    raw = {prof.id: st.heading_boost * head_scores[prof.id] + _profile_score(text, prof.keywords, st)
            for prof in grammar.categories}
     total = sum(raw.values())
     if not total or max(raw.values()) < st.threshold:

@@ -160,13 +160,19 @@ class _GridMapper:
             return True
         if not self.lay.rows and n_values and len(cells) >= self.min_values and TEXT not in kinds:
             return True  # a value row printed with blanks for zeros (1 | | | | 1): no label, no header text
-        if self.lay.rows and not n_values and all(k in (TEXT, BLANK) for k in kinds):
-            # a row whose label is a template row's is data however few numbers it prints
-            # (a converter dropped its blank cells): its cells are there, and null
-            key = self._label_key([c for c in cells if c.text.strip()], probe=True)
-            if key is not None and self._names_a_row_only(cells):
-                return True
-        # a table printed blank: its row label (after blank label cells), then nothing but empty cells
+        if self.lay.rows and not n_values and all(k in (TEXT, BLANK) for k in kinds) and self._is_label_row(cells):
+            return True
+        return self._is_blank_row(cells, kinds)
+
+    def _is_label_row(self, cells: list[Cell]) -> bool:
+        """A row whose label is a template row's is data however few numbers it prints
+        (a converter dropped its blank cells): its cells are there, and null."""
+        key = self._label_key([c for c in cells if c.text.strip()], probe=True)
+        return key is not None and self._names_a_row_only(cells)
+
+    def _is_blank_row(self, cells: list[Cell], kinds: list[str]) -> bool:
+        """A table printed blank: its row label (after blank label cells), then nothing
+        but empty cells."""
         if not any(k == BLANK for k in kinds):
             return False
         if self.lay.rows:
@@ -222,26 +228,9 @@ class _GridMapper:
         run_labels, run_vals = split_row(cells, None, n_expected)
         if len(run_vals) < n_expected:
             run_labels, run_vals = self._misread_split(cells) or (run_labels, run_vals)
-        group = self._column_group(run_labels) if self.col_groups else None
-        if group is not None:
-            kids = [k.key for k in self.lay.children(group.id)]
-            nums = [c for c in run_vals if parse_cell(c.text).is_value]
-            if len(nums) == len(kids):
-                label = " ".join(c.text.strip() for c in run_labels if c.text.strip()) or None
-                prefix = self.lay.column_path_key(group)
-                order = self.st.children if self.st.children and len(self.st.children) == len(kids) else kids
-                for key, c in zip(order, nums):
-                    self._put(f"{prefix}.{key}", c, label)
-                return
-        labels, vals, trusted = run_labels, run_vals, False
-        # the header's column hint: trusted when every value printed lies under a column it names
-        # (a blank cell left of the first named column is label padding; one among them is a
-        # value cell the header did not name)
-        first = min(self.st.colmap, default=0)
-        stray = [c for c in run_vals if c.col not in self.st.colmap and (c.text.strip() or c.col > first)]
-        if table.rectangular and self.st.colmap and not stray:
-            labels, vals = split_row(cells, self.st.colmap, None)
-            trusted = all(c.col in self.st.colmap for c in vals)
+        if self.col_groups and self._map_transposed(run_labels, run_vals):
+            return
+        labels, vals, trusted = self._by_header(table, cells, run_labels, run_vals)
         label = " ".join(c.text.strip() for c in labels if c.text.strip()) or None
         row = self._label_key(labels, probe=False)
         if row is not None:
@@ -253,6 +242,36 @@ class _GridMapper:
             self.out.warnings.append(warning("row_unmatched", table=self.spec.name, detail=label[:120]))
         elif any(parse_cell(c.text).kind == NUMBER for c in vals):
             self.orphans.append(vals)  # values whose label was printed elsewhere: placed by order
+
+    def _map_transposed(self, run_labels: list[Cell], run_vals: list[Cell]) -> bool:
+        """A transposed table's row, labelled with a column group: its values are that
+        group's children in order. False when the row is not one."""
+        group = self._column_group(run_labels)
+        if group is None:
+            return False
+        kids = [k.key for k in self.lay.children(group.id)]
+        nums = [c for c in run_vals if parse_cell(c.text).is_value]
+        if len(nums) != len(kids):
+            return False
+        label = " ".join(c.text.strip() for c in run_labels if c.text.strip()) or None
+        prefix = self.lay.column_path_key(group)
+        order = self.st.children if self.st.children and len(self.st.children) == len(kids) else kids
+        for key, c in zip(order, nums):
+            self._put(f"{prefix}.{key}", c, label)
+        return True
+
+    def _by_header(self, table: Table, cells: list[Cell], run_labels: list[Cell],
+                   run_vals: list[Cell]) -> tuple[list[Cell], list[Cell], bool]:
+        """(labels, values, trusted): the header's column hint is trusted when every value
+        printed lies under a column it names (a blank cell left of the first named column
+        is label padding; one among them is a value cell the header did not name);
+        otherwise the row's trailing run of values."""
+        first = min(self.st.colmap, default=0)
+        stray = [c for c in run_vals if c.col not in self.st.colmap and (c.text.strip() or c.col > first)]
+        if table.rectangular and self.st.colmap and not stray:
+            labels, vals = split_row(cells, self.st.colmap, None)
+            return labels, vals, all(c.col in self.st.colmap for c in vals)
+        return run_labels, run_vals, False
 
     # ------------------------------------------------------------------ rows without labels
 
@@ -285,26 +304,9 @@ class _GridMapper:
 
     def _place(self, row: str | None, vals: list[Cell], trusted: bool, label: str | None) -> None:
         if trusted:
-            by_key: dict[str, list[Cell]] = {}
-            for c in vals:  # a header spanning grid columns may cover several value cells
-                by_key.setdefault(self.lay.cell_key(row, self.st.colmap[c.col]), []).append(c)
-            for key, cs in by_key.items():
-                filled = [c for c in cs if c.text.strip()]
-                if len(filled) > 1:  # two values under one column: which is it? null, not a guess
-                    self.out.warnings.append(warning("row_shape", table=self.spec.name, key=key,
-                                                      detail=f"{len(filled)} value cells under one column"))
-                    if self.allowed is None or key in self.allowed:
-                        self.out.put_value(key, None, " ".join(c.text.strip() for c in filled), "grid",
-                                           filled[0].page, label)
-                    continue
-                self._put(key, (filled or cs)[0], label)
+            self._place_by_column(row, vals, label)
             return
-        own = self.lay.row_cells(row)
-        cols = [k[len(row) + 1:] if row else k for k in own]
-        order = self.st.order if self.st.order and len(self.st.order) == len(vals) else cols
-        if self.allowed is not None:
-            order = [k for k in order if self.lay.cell_key(row, k) in self.allowed] or cols
-        keys = [self.lay.cell_key(row, col) for col in order]
+        keys = self._row_keys(row, len(vals))
         page = vals[0].page if vals else None
         if len(vals) == len(keys):
             pairs = [(k, c) for k, c in zip(keys, vals) if self.allowed is None or k in self.allowed]
@@ -314,20 +316,36 @@ class _GridMapper:
             return
         # another count of value cells: the cells' printed tokens, divided by the template
         keys = [k for k in keys if self.allowed is None or k in self.allowed]
-        tokens: list[str | None] = []
-        raws: list[str] = []
-        whole = True  # each cell one value (not a run of several)
-        for c in vals:
-            toks = splits.cell_tokens(c.text)
-            if toks is None:  # words among the values: no reading places them
-                tokens = []
-                break
-            whole = whole and len(toks) <= 1
-            tokens += toks or [None]
-            raws += [t or c.text.strip() for t in toks] or [c.text.strip()]
+        tokens, raws, whole = _printed_tokens(vals)
         run_text = " ".join(c.text.strip() for c in vals)
         self.placer.place(AnchoredRow(keys=keys, tokens=tokens, raw=raws, page=page, label=label, how="grid",
                                       run_text=run_text, whole=whole))
+
+    def _place_by_column(self, row: str | None, vals: list[Cell], label: str | None) -> None:
+        """Each value under the column the header names for its grid column."""
+        by_key: dict[str, list[Cell]] = {}
+        for c in vals:  # a header spanning grid columns may cover several value cells
+            by_key.setdefault(self.lay.cell_key(row, self.st.colmap[c.col]), []).append(c)
+        for key, cs in by_key.items():
+            filled = [c for c in cs if c.text.strip()]
+            if len(filled) > 1:  # two values under one column: which is it? null, not a guess
+                self.out.warnings.append(warning("row_shape", table=self.spec.name, key=key,
+                                                  detail=f"{len(filled)} value cells under one column"))
+                if self.allowed is None or key in self.allowed:
+                    self.out.put_value(key, None, " ".join(c.text.strip() for c in filled), "grid",
+                                       filled[0].page, label)
+                continue
+            self._put(key, (filled or cs)[0], label)
+
+    def _row_keys(self, row: str | None, n_vals: int) -> list[str]:
+        """The cell keys of ``row`` in printed order: the header's order when it has as
+        many columns as there are values, else the template's (only keys allowed)."""
+        own = self.lay.row_cells(row)
+        cols = [k[len(row) + 1:] if row else k for k in own]
+        order = self.st.order if self.st.order and len(self.st.order) == n_vals else cols
+        if self.allowed is not None:
+            order = [k for k in order if self.lay.cell_key(row, k) in self.allowed] or cols
+        return [self.lay.cell_key(row, col) for col in order]
 
     def _put(self, key: str, cell: Cell, label: str | None) -> None:
         if self.allowed is None or key in self.allowed:
@@ -378,7 +396,7 @@ class _GridMapper:
             s = match_score(text, r.labels)
             if s < SETTINGS.row_threshold or (r.strict_group and r.group != group):
                 continue
-            scored.append((s + (0.05 if group and r.group == group else 0.0), r.key))
+            scored.append((s + (SETTINGS.same_group_bonus if group and r.group == group else 0.0), r.key))
         if not scored:
             return None
         scored.sort(key=lambda t: -t[0])
@@ -395,6 +413,23 @@ class _GridMapper:
         return self.col_groups[best[0]] if best else None
 
 
+def _printed_tokens(vals: list[Cell]) -> tuple[list[str | None], list[str], bool]:
+    """(tokens, raw texts, whole) of value cells for the split search: their printed
+    tokens (none at all when words are among them: no reading places those), and
+    whether each cell is one value (not a run of several)."""
+    tokens: list[str | None] = []
+    raws: list[str] = []
+    whole = True
+    for c in vals:
+        toks = splits.cell_tokens(c.text)
+        if toks is None:
+            return [], raws, whole
+        whole = whole and len(toks) <= 1
+        tokens += toks or [None]
+        raws += [t or c.text.strip() for t in toks] or [c.text.strip()]
+    return tokens, raws, whole
+
+
 def split_row(cells: list[Cell], colmap: dict[int, str] | None,
               n_values: int | None) -> tuple[list[Cell], list[Cell]]:
     """Split a row's cells into (label cells, value cells).
@@ -406,23 +441,37 @@ def split_row(cells: list[Cell], colmap: dict[int, str] | None,
     (it becomes null with a ``cell_unparsed`` warning, never a shifted column).
     """
     if colmap:
-        vals = [c for c in cells if c.col in colmap]
-        if vals:
-            first = min(c.col for c in vals)
-            labels = [c for c in cells if c.col < first and c.col not in colmap]
-            return labels, vals
+        mapped = _split_by_colmap(cells, colmap)
+        if mapped is not None:
+            return mapped
     i = len(cells)
     while i > 0 and parse_cell(cells[i - 1].text).is_value:
         i -= 1
     labels, vals = cells[:i], cells[i:]
     if n_values and len(vals) > n_values:
-        # padding cells of a ragged grid: blanks past the row's end, then before its values
-        while len(vals) > n_values and not vals[-1].text.strip():
-            vals = vals[:-1]
-        while len(vals) > n_values and not vals[0].text.strip():
-            vals = vals[1:]
+        vals = _without_padding(vals, n_values)
     if n_values and len(vals) < n_values < len(cells) and any(parse_cell(c.text).kind == NUMBER for c in vals):
         labels, vals = cells[:-n_values], cells[-n_values:]
     if labels and all(not c.text.strip() for c in labels):
         labels = []
     return labels, vals
+
+
+def _split_by_colmap(cells: list[Cell], colmap: dict[int, str]) -> tuple[list[Cell], list[Cell]] | None:
+    """(labels, values) by the header's columns: values in mapped columns, labels left
+    of the first; None when no cell is in a mapped column."""
+    vals = [c for c in cells if c.col in colmap]
+    if not vals:
+        return None
+    first = min(c.col for c in vals)
+    return [c for c in cells if c.col < first and c.col not in colmap], vals
+
+
+def _without_padding(vals: list[Cell], n_values: int) -> list[Cell]:
+    """Padding cells of a ragged grid dropped: blanks past the row's end, then before its
+    values, while there are more than ``n_values``."""
+    while len(vals) > n_values and not vals[-1].text.strip():
+        vals = vals[:-1]
+    while len(vals) > n_values and not vals[0].text.strip():
+        vals = vals[1:]
+    return vals

@@ -25,6 +25,8 @@ class GridSettings:
     col_threshold: float = 0.72
     group_threshold: float = 0.9
     identify_threshold: float = 0.9
+    #: a row label that fits rows of several groups prefers the current group's by this
+    same_group_bonus: float = 0.05
 
 
 SETTINGS = GridSettings()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from ..document import Paragraph
 from ..grammar import ROLE_PROBLEMS, ROLE_SUBSECTIONS, Grammar
 from ..limits import DEFAULT_LIMITS as LIMITS
+from ..limits import require_positive
 from ..textnorm import numeral
 from . import runin
 from .headings import FAMILIES, SETTINGS, HeadingCandidate, score_section, split_heading
@@ -27,6 +28,34 @@ CLEAN_LIMIT = SETTINGS.clean_limit
 BARE_LIMIT = SETTINGS.bare_limit
 __all__ = ["FAMILIES", "HEADING_MAX", "RUN_IN_STOPS", "HeadingCandidate", "find_sections", "find_subsections",
            "numeral", "score_section", "split_and_find", "split_heading", "split_running_text"]
+
+
+@dataclass(frozen=True)
+class SectionSettings:
+    """The scores of choosing section headings (the heading tolerances themselves are
+    :class:`~.headings.HeadingSettings`)."""
+
+    #: a numbered heading that matched only by token similarity ``s`` scores
+    #: ``fuzzy_base + fuzzy_scale * s`` (below a clean match unless its number fits)
+    fuzzy_base: float = 0.55
+    fuzzy_scale: float = 0.3
+    #: a number that fits the section's place adds this to a heading's score …
+    number_bonus: float = 0.15
+    #: … and one that does not takes this off
+    number_penalty: float = 0.1
+    #: an earlier run of headings loses this much where a restarted run of the same
+    #: numbering names the same sections (see :func:`_restarts`)
+    restart_penalty: float = 0.3
+    #: numbering restarts only after a heading numbered at least this …
+    restart_after: int = 3
+    #: … and when at least this many headings from the restart on fit its offset
+    restart_min_fit: int = 3
+
+    def __post_init__(self) -> None:
+        require_positive(self)
+
+
+SECTIONS = SectionSettings()
 
 
 @dataclass
@@ -97,14 +126,9 @@ def _with_fuzzy(scored: list[list[Any]], grammar: Grammar, fuzzy) -> list[list[A
             if hit:
                 scores = list(scores)
                 k = ids.index(hit[0])
-                scores[k] = max(scores[k], 0.55 + 0.3 * hit[1])
+                scores[k] = max(scores[k], SECTIONS.fuzzy_base + SECTIONS.fuzzy_scale * hit[1])
         out.append([cand, head_text, scores])
     return out
-
-
-#: an earlier run of headings loses this much where a restarted run of the same
-#: numbering names the same sections (see :func:`_restarts`)
-RESTART_PENALTY = 0.3
 
 
 def _candidates(scored: list[list[Any]]) -> list[tuple[HeadingCandidate, int, float]]:
@@ -118,11 +142,11 @@ def _candidates(scored: list[list[Any]]) -> list[tuple[HeadingCandidate, int, fl
         offset = offsets.get(id(cand), 0)
         for idx, s in enumerate(scores):
             if numbered and cand.number is not None and cand.number + offset == idx + 1:
-                s += 0.15
+                s += SECTIONS.number_bonus
             elif numbered and cand.number is not None:
-                s -= 0.1
+                s -= SECTIONS.number_penalty
             if (id(cand), idx) in penalised:
-                s -= RESTART_PENALTY
+                s -= SECTIONS.restart_penalty
             if s >= limit:
                 out.append((cand, idx, s))
     return out
@@ -146,11 +170,11 @@ def _restarts(scored: list[list[Any]]) -> tuple[dict[int, int], set[tuple[int, i
                       and max(sc) >= CLEAN_LIMIT), key=lambda t: t[0].block)
         chosen, chosen_fit = None, []
         for k, (c, sc) in enumerate(seq):
-            if c.number != 1 or not any(p.number >= 3 for p, _ in seq[:k]):
+            if c.number != 1 or not any(p.number >= SECTIONS.restart_after for p, _ in seq[:k]):
                 continue
             offset = best(sc) + 1 - c.number
             fit = [(p, psc) for p, psc in seq[k:] if p.number + offset == best(psc) + 1]
-            if offset > 0 and len(fit) >= 3 and len(fit) > len(chosen_fit):
+            if offset > 0 and len(fit) >= SECTIONS.restart_min_fit and len(fit) > len(chosen_fit):
                 chosen, chosen_fit = (k, offset), fit
         if chosen is None:
             continue
@@ -240,8 +264,6 @@ def _fill_implicit(blocks: list[Block], grammar: Grammar, spans: list[SectionSpa
     """A section with no heading of its own that starts at a sub-head (``[[implicit]]`` in
     sections.toml: 「（一）存在的主要问题」 after the tables of 四) opens at that sub-head,
     when it lies between the sections found before and after it."""
-    from .runin import tolerant_prefix
-
     ids = [sd.id for sd in grammar.sections]
     found = {sp.id for sp in spans}
     for sid, starts in grammar.run_in.implicit:
@@ -253,25 +275,32 @@ def _fill_implicit(blocks: list[Block], grammar: Grammar, spans: list[SectionSpa
         if not before:
             continue
         lo, hi = before[-1].block + 1, (after[0].block if after else len(blocks))
-        for i in range(lo, hi):
-            b = blocks[i]
-            if not isinstance(b, Paragraph):
-                continue
-            for fam in ("paren", "dun", "paren_arabic", "arabic"):
-                m = FAMILIES[fam].match(b.text)
-                hit = tolerant_prefix(b.text[m.end():], starts) if m else None
-                if hit and hit[1] == 1.0:
-                    cand = split_heading(b.text, fam)
-                    heading = cand.heading if cand else b.text[:m.end() + hit[0]].strip()
-                    rest = cand.rest if cand else b.text[m.end() + hit[0]:].strip()
-                    spans.append(SectionSpan(id=sid, heading=heading, block=i, rest=rest, page=b.page,
-                                             number=numeral(m.group(1)), family=fam))
-                    break
-            else:
-                continue
-            break
+        span = next((sp for i in range(lo, hi) if (sp := _implicit_opening(blocks[i], i, sid, starts))), None)
+        if span is not None:
+            spans.append(span)
         spans.sort(key=lambda sp: sp.block)
     return spans
+
+
+#: the numbering families a sub-head that opens an implicit section may have, tried in order
+_IMPLICIT_FAMILIES = ("paren", "dun", "paren_arabic", "arabic")
+
+
+def _implicit_opening(b: Block, i: int, sid: str, starts: tuple[str, ...]) -> SectionSpan | None:
+    """Section ``sid`` opening at block ``i`` when it is a numbered sub-head starting
+    with one of ``starts`` exactly."""
+    if not isinstance(b, Paragraph):
+        return None
+    for fam in _IMPLICIT_FAMILIES:
+        m = FAMILIES[fam].match(b.text)
+        hit = runin.tolerant_prefix(b.text[m.end():], starts) if m else None
+        if m and hit and hit[1] == 1.0:
+            cand = split_heading(b.text, fam)
+            heading = cand.heading if cand else b.text[:m.end() + hit[0]].strip()
+            rest = cand.rest if cand else b.text[m.end() + hit[0]:].strip()
+            return SectionSpan(id=sid, heading=heading, block=i, rest=rest, page=b.page,
+                               number=numeral(m.group(1)), family=fam)
+    return None
 
 
 def split_running_text(blocks: list[Block], grammar: Grammar) -> list[Block]:

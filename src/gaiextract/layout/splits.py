@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ..grammar import TableSpec
 from ..textnorm import nfkc
 from ..values import NEGATIVE_WORDS, RUNNING_UNITS, SIGN_WORDS, Number, mark_cells
-from .checks import balanced, match_keys, rule_instances
+from .checks import TOLERANCE, balanced, match_keys, rule_instances
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,8 @@ def holds(eq: Equation, values: dict[str, Number | None]) -> bool | None:
 
 # --------------------------------------------------------------------------- tokens
 
+#: the largest digit: each part still to place adds at least 1 and, one digit long, at most this
+_MAX_DIGIT = 9
 _COMMA = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _NUMBER_START = re.compile(r"[+\-]?\d")
 
@@ -152,14 +154,20 @@ def _numbers_at(s: str, p: int) -> tuple[tuple[int, Number], ...]:
     """(end, value) of every valid number starting at ``s[p]``: an optional sign, no
     leading zero, a decimal point only between digits; the next number must be able
     to start where this one ends."""
-    out = []
-    i = p
-    sign = 1
+    i, sign = p, 1
     if i < len(s) and s[i] in "+-":
         sign = -1 if s[i] == "-" else 1
         i += 1
     if i >= len(s) or not s[i].isdigit():
-        return out
+        return ()
+    out = _integers_at(s, i, sign) + _decimals_at(s, i, sign)
+    return tuple((e, v) for e, v in out if e == len(s) or _NUMBER_START.match(s, e))
+
+
+def _integers_at(s: str, i: int, sign: int) -> list[tuple[int, Number]]:
+    """(end, value) of each integer whose digits start at ``s[i]`` (no leading zero, not
+    ending right before a decimal point)."""
+    out: list[tuple[int, Number]] = []
     j = i
     while j < len(s) and s[j].isdigit():
         j += 1
@@ -168,14 +176,20 @@ def _numbers_at(s: str, p: int) -> tuple[tuple[int, Number], ...]:
         if j < len(s) and s[j] == ".":
             continue  # cannot end right before a decimal point
         out.append((j, sign * int(s[i:j])))
-    # a decimal part: integer digits s[i:k], then '.', then fraction digits
+    return out
+
+
+def _decimals_at(s: str, i: int, sign: int) -> list[tuple[int, Number]]:
+    """(end, value) of each decimal number at ``s[i]``: integer digits, '.', then one or
+    more fraction digits."""
+    out: list[tuple[int, Number]] = []
     dot = s.find(".", i)
     if dot > i and s[i:dot].isdigit() and not (s[i] == "0" and dot - i > 1):
         f = dot + 1
         while f < len(s) and s[f].isdigit():
             f += 1
             out.append((f, sign * float(s[i:f])))
-    return tuple((e, v) for e, v in out if e == len(s) or _NUMBER_START.match(s, e))
+    return out
 
 
 # --------------------------------------------------------------------------- search
@@ -195,17 +209,37 @@ def split_run(tokens: list[str | None], keys: list[str], equations: list[Equatio
     n = len(keys)
     res = SplitResult(keys=list(keys))
     toks = [None if t is None else t if mark_cells(t) else run_digits(t) for t in tokens]
-    chars = sum(len(t) if t else 1 for t in toks)
-    if n < len(toks) or n == 0 or chars < n or chars > n * (settings.max_digits + 2):
-        return res  # too few characters for the cells, or more than they can hold
+    if not _may_fill(toks, n, settings):
+        return res
     index = {k: i for i, k in enumerate(keys)}
     eqs = [e for e in equations if all(k in index for k in e.keys)]
-    plain = not any(t and not mark_cells(t) and any(ch in t for ch in "+-.") for t in toks)  # non-negative integers
-    last_total = _end_total(eqs, index, n) if plain and toks[-1] is not None and not mark_cells(toks[-1]) else None
+    last_total = _end_total(eqs, index, n) if _plain_total_last(toks) else None
     if last_total is None:
         _search(toks, keys, eqs, {}, None, res, settings, signed)
-        return res
+    else:
+        _search_by_total(toks, keys, eqs, last_total, res, settings, signed)
+    return res
+
+
+def _may_fill(toks: list[str | None], n: int, settings: SplitSettings) -> bool:
+    """Whether ``toks`` can fill ``n`` cells at all: no more tokens than cells, enough
+    characters for one each, not more than the cells can hold."""
+    chars = sum(len(t) if t else 1 for t in toks)
+    return not (n < len(toks) or n == 0 or chars < n or chars > n * (settings.max_digits + 2))
+
+
+def _plain_total_last(toks: list[str | None]) -> bool:
+    """Non-negative integers only, the last token a number (a total read first)."""
+    plain = not any(t and not mark_cells(t) and any(ch in t for ch in "+-.") for t in toks)
+    return plain and toks[-1] is not None and not mark_cells(toks[-1])
+
+
+def _search_by_total(toks: list[str | None], keys: list[str], eqs: list[Equation], last_total: Equation,
+                     res: SplitResult, settings: SplitSettings, signed: frozenset[str]) -> None:
+    """The search once for each length the total printed last may have, its parts
+    searched against its value."""
     tail = toks[-1]
+    assert tail is not None
     for t in range(1, min(len(tail), settings.max_digits) + 1):
         text = tail[len(tail) - t:]
         if text.startswith("0") and t > 1:
@@ -214,7 +248,6 @@ def split_run(tokens: list[str | None], keys: list[str], equations: list[Equatio
         _search(head, keys[:-1], eqs, {keys[-1]: int(text)}, last_total, res, settings, signed)
         if res.exhausted:
             break
-    return res
 
 
 def _end_total(eqs: list[Equation], index: dict[str, int], n: int) -> Equation | None:
@@ -230,125 +263,167 @@ def _search(toks: list[str | None], keys: list[str], eqs: list[Equation], fixed:
             res: SplitResult, settings: SplitSettings, signed: frozenset[str] = frozenset()) -> None:
     """Backtracking over ``keys`` placed left to right in ``toks``; ``fixed`` holds cells
     already read (the end total), which complete every fit found."""
-    n = len(keys)
-    all_keys = res.keys
-    index = {k: i for i, k in enumerate(all_keys)}
-    values: list[Number | None] = [None] * len(all_keys)
-    for k, v in fixed.items():
-        values[index[k]] = v
-    plain = not any(t and not mark_cells(t) and any(ch in t for ch in "+-.") for t in toks)
-    marks = {i: mark_cells(t) for i, t in enumerate(toks) if t is not None and mark_cells(t)}
-    # each rule as index lists, checked when its last cell among keys[:n] is placed
-    last_of: dict[int, list[tuple[list[int], list[int]]]] = {}
-    forced: dict[int, list[int]] = {}
-    for e in eqs:
-        li, ri = [index[k] for k in e.left], [index[k] for k in e.right]
-        unplaced = [i for i in li + ri if i < n]
-        if not unplaced:
-            continue
-        last_of.setdefault(max(unplaced), []).append((li, ri))
-        for side, other in ((li, ri), (ri, li)):
-            if plain and len(side) == 1 and side[0] < n and all(i < side[0] for i in other):
-                forced.setdefault(side[0], other)
-    target = None
-    parts: list[int] = []
+    search = _Search(toks, keys, eqs, fixed, res, settings, signed)
     if target_eq is not None:
-        li, ri = [index[k] for k in target_eq.left], [index[k] for k in target_eq.right]
-        side, other = (li, ri) if len(li) == 1 and li[0] >= n else (ri, li)
-        target = values[side[0]]
-        parts = other
-    part_set = set(parts)
-    target_len = len(str(target)) if target is not None else 0
-    tail_parts = bool(parts) and part_set == set(range(min(parts), n))
-    rest_chars = [sum(len(t) if t else 1 for t in toks[i:]) for i in range(len(toks) + 1)]
-    max_len = settings.max_digits + 2  # digits, a sign and a decimal point
-    if n == 0:
+        search.aim_at(target_eq)
+    if not keys:
         if not toks:
-            _found(res, tuple(values), settings)
+            _found(res, tuple(search.values), settings)
         return
+    search.step(0, 0, 0, 0)
 
-    def remaining_chars(ti: int, pos: int) -> int:
-        if ti >= len(toks):
+
+class _Search:
+    """The state of one backtracking search (see :func:`_search`): ``values`` holds the
+    cells placed so far, indexed like ``res.keys``; cells are placed one at a time by
+    :meth:`step`, which reads the token at ``ti`` from character ``pos`` into cell ``j``
+    (``psum``: the sum of the total's parts placed so far)."""
+
+    __slots__ = ("toks", "keys", "n", "res", "settings", "signed", "index", "values", "plain", "marks",
+                 "last_of", "forced", "target", "parts", "target_len", "tail_parts", "rest_chars", "max_len")
+
+    def __init__(self, toks: list[str | None], keys: list[str], eqs: list[Equation], fixed: dict[str, Number | None],
+                 res: SplitResult, settings: SplitSettings, signed: frozenset[str]) -> None:
+        self.toks, self.keys, self.n = toks, keys, len(keys)
+        self.res, self.settings, self.signed = res, settings, signed
+        self.index = {k: i for i, k in enumerate(res.keys)}
+        self.values: list[Number | None] = [None] * len(res.keys)
+        for k, v in fixed.items():
+            self.values[self.index[k]] = v
+        self.plain = not any(t and not mark_cells(t) and any(ch in t for ch in "+-.") for t in toks)
+        self.marks = {i: mark_cells(t) for i, t in enumerate(toks) if t is not None and mark_cells(t)}
+        self.last_of, self.forced = self._rules(eqs)
+        self.target: Number | None = None
+        self.parts: set[int] = set()
+        self.target_len = 0
+        self.tail_parts = False
+        self.rest_chars = [sum(len(t) if t else 1 for t in toks[i:]) for i in range(len(toks) + 1)]
+        self.max_len = settings.max_digits + 2  # digits, a sign and a decimal point
+
+    def _rules(self, eqs: list[Equation]) -> tuple[dict[int, list[tuple[list[int], list[int]]]], dict[int, list[int]]]:
+        """Each rule as index lists, checked when its last cell among the keys is placed;
+        and the cells a rule forces (a total printed after all its parts: their sum)."""
+        last_of: dict[int, list[tuple[list[int], list[int]]]] = {}
+        forced: dict[int, list[int]] = {}
+        n = self.n
+        for e in eqs:
+            li, ri = [self.index[k] for k in e.left], [self.index[k] for k in e.right]
+            unplaced = [i for i in li + ri if i < n]
+            if not unplaced:
+                continue
+            last_of.setdefault(max(unplaced), []).append((li, ri))
+            for side, other in ((li, ri), (ri, li)):
+                if self.plain and len(side) == 1 and side[0] < n and all(i < side[0] for i in other):
+                    forced.setdefault(side[0], other)
+        return last_of, forced
+
+    def aim_at(self, target_eq: Equation) -> None:
+        """The total read first (a fixed cell) whose parts are searched against it."""
+        li, ri = [self.index[k] for k in target_eq.left], [self.index[k] for k in target_eq.right]
+        side, other = (li, ri) if len(li) == 1 and li[0] >= self.n else (ri, li)
+        self.target = self.values[side[0]]
+        self.parts = set(other)
+        self.target_len = len(str(self.target)) if self.target is not None else 0
+        self.tail_parts = bool(other) and self.parts == set(range(min(other), self.n))
+
+    def remaining_chars(self, ti: int, pos: int) -> int:
+        if ti >= len(self.toks):
             return 0
-        cur = toks[ti]
-        return (len(cur) - pos if cur is not None else 1) + rest_chars[ti + 1]
+        cur = self.toks[ti]
+        return (len(cur) - pos if cur is not None else 1) + self.rest_chars[ti + 1]
 
-    def ok_after(j: int) -> bool:
-        for li, ri in last_of.get(j, ()):
+    def ok_after(self, j: int) -> bool:
+        values = self.values
+        for li, ri in self.last_of.get(j, ()):
             a = sum(values[i] or 0 for i in li)
             b = sum(values[i] or 0 for i in ri)
-            if abs(a - b) > 1e-6:
+            if abs(a - b) > TOLERANCE:
                 return False
         return True
 
-    def within_target(j: int, ti: int, pos: int, s: Number) -> bool:
+    def within_target(self, j: int, ti: int, pos: int, s: Number) -> bool:
         """``s``: the sum of the total's parts placed so far, cell ``j`` included."""
+        target = self.target
         if s > target:
             return False
-        if tail_parts and j < n - 1:
-            left = n - 1 - j  # parts still to place: all the run's remaining cells
-            chars = remaining_chars(ti, pos)
-            if chars > left * target_len:
+        if self.tail_parts and j < self.n - 1:
+            left = self.n - 1 - j  # parts still to place: all the run's remaining cells
+            chars = self.remaining_chars(ti, pos)
+            if chars > left * self.target_len:
                 return False  # no part is longer than the total
             room = chars - (left - 1)
-            if room <= 0 or (room < target_len and s + (10 ** room - 1) + 9 * (left - 1) < target):
+            if room <= 0 or (room < self.target_len and s + (10 ** room - 1) + _MAX_DIGIT * (left - 1) < target):
                 return False
             widest = -(-chars // left)  # some part has at least this many digits
             if widest > 1 and s + 10 ** (widest - 1) > target:
                 return False
         return True
 
-    def options(tok: str, pos: int, j: int) -> list[tuple[int, Number]]:
-        other = forced.get(j)
+    def options(self, tok: str, pos: int, j: int) -> list[tuple[int, Number]]:
+        """(end, value) of each number cell ``j`` may read from ``tok`` at ``pos``."""
+        other = self.forced.get(j)
         if other is None:
-            return [o for o in _numbers_at(tok, pos) if o[0] - pos <= max_len and (o[1] >= 0 or keys[j] in signed)]
-        want = sum(values[i] or 0 for i in other)
+            signed = self.keys[j] in self.signed
+            return [o for o in _numbers_at(tok, pos) if o[0] - pos <= self.max_len and (o[1] >= 0 or signed)]
+        want = sum(self.values[i] or 0 for i in other)
         text = str(want)
         end = pos + len(text)
         if not tok.startswith(text, pos) or (end < len(tok) and not tok[end].isdigit()):
             return []
         return [(end, want)]
 
-    def step(ti: int, pos: int, j: int, psum: Number) -> None:
+    def step(self, ti: int, pos: int, j: int, psum: Number) -> None:
+        res = self.res
         if res.exhausted:
             return
         res.nodes += 1
-        if res.nodes > settings.max_nodes:
+        if res.nodes > self.settings.max_nodes:
             res.exhausted = True
             return
+        toks, n = self.toks, self.n
         if j == n:
-            if ti == len(toks) and (target is None or psum == target):
-                _found(res, tuple(values), settings)
+            if ti == len(toks) and (self.target is None or psum == self.target):
+                _found(res, tuple(self.values), self.settings)
             return
-        if ti >= len(toks) or n - j < len(toks) - ti or n - j > remaining_chars(ti, pos):
+        if ti >= len(toks) or n - j < len(toks) - ti or n - j > self.remaining_chars(ti, pos):
             return
-        tok = toks[ti]
-        if tok is None:  # a placeholder is one null cell
-            values[j] = None
-            if ok_after(j):
-                step(ti + 1, 0, j + 1, psum)
-            return
-        if ti in marks:  # a run of marks: as many null cells as the count leaves room for
-            lo, hi = marks[ti]
-            for m in range(lo, hi + 1):
-                if j + m > n:
-                    break
-                values[j + m - 1] = None
-                if all(ok_after(x) for x in range(j, j + m)):
-                    step(ti + 1, 0, j + m, psum)
-            return
-        is_part = target is not None and j in part_set
-        for end, v in options(tok, pos, j):
-            if is_part and end - pos > target_len:
+        if toks[ti] is None:
+            self._null(ti, j, psum)
+        elif ti in self.marks:
+            self._marks(ti, j, psum)
+        else:
+            self._number(ti, pos, j, psum)
+
+    def _null(self, ti: int, j: int, psum: Number) -> None:
+        """A placeholder is one null cell."""
+        self.values[j] = None
+        if self.ok_after(j):
+            self.step(ti + 1, 0, j + 1, psum)
+
+    def _marks(self, ti: int, j: int, psum: Number) -> None:
+        """A run of marks: as many null cells as the count leaves room for."""
+        lo, hi = self.marks[ti]
+        for m in range(lo, hi + 1):
+            if j + m > self.n:
+                break
+            self.values[j + m - 1] = None
+            if all(self.ok_after(x) for x in range(j, j + m)):
+                self.step(ti + 1, 0, j + m, psum)
+
+    def _number(self, ti: int, pos: int, j: int, psum: Number) -> None:
+        """Each number cell ``j`` may read at ``pos``, the search going on after each."""
+        tok = self.toks[ti]
+        is_part = self.target is not None and j in self.parts
+        checked = j in self.last_of
+        for end, v in self.options(tok, pos, j):
+            if is_part and end - pos > self.target_len:
                 break  # longer numbers only grow past the total
-            values[j] = v
+            self.values[j] = v
             nti, npos = (ti + 1, 0) if end == len(tok) else (ti, end)
             s = psum + v if is_part else psum
-            if (not is_part or within_target(j, nti, npos, s)) and (j not in last_of or ok_after(j)):
-                step(nti, npos, j + 1, s)
-        values[j] = None
-
-    step(0, 0, 0, 0)
+            if (not is_part or self.within_target(j, nti, npos, s)) and (not checked or self.ok_after(j)):
+                self.step(nti, npos, j + 1, s)
+        self.values[j] = None
 
 
 def place_with_gaps(values: list[Number | None], keys: list[str], equations: list[Equation],
@@ -405,6 +480,22 @@ def choose_jointly(runs: list[SplitResult], fixed: dict[str, Number | None], equ
     satisfies narrows them; one no choice satisfies is reported and ignored.
     """
     out = Choice()
+    open_runs = _open_runs(runs, out)
+    if not open_runs:
+        return out
+    known = {**fixed, **out.values}
+    open_keys = {k for r in open_runs for k in r.keys}
+    combos = _combinations(open_runs, settings)
+    if combos is not None:
+        combos = _narrowed(combos, [e for e in equations if open_keys & set(e.keys)], known, out)
+    _settle(open_runs, combos, out)
+    return out
+
+
+def _open_runs(runs: list[SplitResult], out: Choice) -> list[SplitResult]:
+    """The runs with several fits to choose from; a unique run's values go to ``out``,
+    and so (ambiguous, no candidate) do the cells of a run without a fit or whose search
+    reached its bound."""
     open_runs = []
     for r in runs:
         if r.unique is not None:
@@ -414,36 +505,44 @@ def choose_jointly(runs: list[SplitResult], fixed: dict[str, Number | None], equ
         else:  # no fit at all, or search bound reached: nothing to choose from
             for k in r.keys:
                 out.ambiguous[k] = []
-    known = dict(fixed)
-    known.update(out.values)
-    if not open_runs:
-        return out
-    open_keys = {k for r in open_runs for k in r.keys}
-    relevant = [e for e in equations if open_keys & set(e.keys)]
+    return open_runs
+
+
+def _combinations(open_runs: list[SplitResult], settings: SplitSettings) -> list[dict[str, Number | None]] | None:
+    """Every joint choice of one candidate per run (key -> value); None when there are
+    more than ``settings.max_combinations`` or a run kept fewer candidates than it found."""
     size = 1
     for r in open_runs:
         size *= len(r.candidates)
     if size > settings.max_combinations or any(r.found > len(r.candidates) for r in open_runs):
-        combos = None
-    else:
-        combos = [dict(itertools.chain.from_iterable(zip(r.keys, c) for r, c in zip(open_runs, pick)))
-                  for pick in itertools.product(*(r.candidates for r in open_runs))]
-    if combos is not None:
-        for e in relevant:
-            kept = [c for c in combos if holds(e, {**known, **c}) is not False]
-            if kept:
-                combos = kept
-            else:
-                out.unsatisfied.append(e.rule)
+        return None
+    return [dict(itertools.chain.from_iterable(zip(r.keys, c) for r, c in zip(open_runs, pick)))
+            for pick in itertools.product(*(r.candidates for r in open_runs))]
+
+
+def _narrowed(combos: list[dict[str, Number | None]], relevant: list[Equation], known: dict[str, Number | None],
+              out: Choice) -> list[dict[str, Number | None]]:
+    """The choices each rule keeps, in turn; a rule no choice satisfies is listed in
+    ``out.unsatisfied`` and ignored."""
+    for e in relevant:
+        kept = [c for c in combos if holds(e, {**known, **c}) is not False]
+        if kept:
+            combos = kept
+        else:
+            out.unsatisfied.append(e.rule)
+    return combos
+
+
+def _settle(open_runs: list[SplitResult], combos: list[dict[str, Number | None]] | None, out: Choice) -> None:
+    """A cell with one value in every choice left (or, too many to combine, in every
+    reading of its own row, all of them listed) is settled whatever the other rows are;
+    the others are ambiguous."""
     for r in open_runs:
         complete = r.found == len(r.candidates)
         for i, k in enumerate(r.keys):
             vals = ([c[k] for c in combos] if combos is not None else [cand[i] for cand in r.candidates])
             distinct = list(dict.fromkeys(vals))
-            # one value in every reading left (or, too many to combine, in every reading of
-            # its own row, all of them listed): settled whatever the other rows are
             if len(distinct) == 1 and (combos is not None or complete):
                 out.values[k] = distinct[0]
             else:
                 out.ambiguous[k] = distinct
-    return out

@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..grammar import TableGrammar
+from ..limits import require_positive
 from ..textnorm import matching_view, nfkc
 from .labels import SETTINGS as LABELS
 from .labels import norm_label, substitution
@@ -47,9 +48,16 @@ class StreamSettings:
     max_row_gap: int = 1500     # characters from one row's numbers to the next row's label at most
     tail_min_label: int = 4     # labels this long may reach numbers past a label tail
     identify_before: int = 400  # characters before the first row where a header's labels count
+    misread_penalty: float = 1.5  # a label found with one misread character scores its length less this
+
+    def __post_init__(self) -> None:
+        require_positive(self)
 
 
 SETTINGS = StreamSettings()
+#: added before int() to round a share of rows up, while float noise (0.4 * 15 =
+#: 6.000000000000001) does not
+_ROUND_UP = 0.999
 
 
 @dataclass
@@ -129,7 +137,7 @@ def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
                     window = text[s:s + len(label)]
                     seen.add(s)
                     if substitution(window, label) and not any(window == o or substitution(window, o) for o in rivals):
-                        out.append((s, s + len(label), len(label) - 1.5))
+                        out.append((s, s + len(label), len(label) - settings.misread_penalty))
                 j = text.find(piece, j + 1)
     return [(stream.compact_pos[s], stream.compact_pos[e - 1] + 1, sc) for s, e, sc in out]
 
@@ -149,12 +157,10 @@ class Run:
 def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
     """The value tokens starting at ``pos`` (after separators), up to ``limit``."""
     s = stream.norm
-    i = pos
-    while i < limit and s[i] in _SEP + ":：":
-        i += 1
-    tokens, raw = [], []
-    start = i
-    end = i
+    i = _skip(s, pos, limit, _SEP + ":：")
+    tokens: list[str | None] = []
+    raw: list[str] = []
+    start = end = i
     while i < limit:
         m = _TOKEN.match(s, i)
         if not m or m.end() > limit:
@@ -162,29 +168,46 @@ def read_run(stream: Stream, pos: int, limit: int) -> Run | None:
         tok = m.group(0)
         nxt = s[m.end()] if m.end() < len(s) else ""
         if tok[-1].isdigit() and nxt and nxt in _NUMBERING_AFTER or (tok.endswith(".") and len(tok) > 1):
-            # "…00000002.其他法律…": the last digit numbers the next label
-            body = tok.rstrip(".")
-            if len(body) > 1 and body[-2].isdigit():
-                tokens.append(UNIT.sub("", body[:-1]))
-                raw.append(stream.raw[m.start():m.start() + len(body) - 1])
-                end = m.start() + len(body) - 1
+            end = _before_numbering(stream, m, tokens, raw) or end
             break
         if nxt and nxt not in _SEP and not _TOKEN.match(s, m.end()) and not _is_label_char(nxt):
             break
-        if not any(c.isdigit() for c in tok):  # placeholder marks: one null cell, or a run of them
-            tokens.append(None if mark_cells(tok) in (None, (1, 1)) else tok)
-        else:
-            tokens.append(UNIT.sub("", tok).rstrip("."))
+        tokens.append(_run_token(tok))
         raw.append(stream.raw[m.start():m.end()])
         end = m.end()
-        i = m.end()
-        while i < limit and s[i] in _SEP:
-            i += 1
+        i = _skip(s, m.end(), limit, _SEP)
         if i < limit and not _TOKEN.match(s, i):
             break
     if not tokens:
         return None
     return Run(tokens=tokens, raw=raw, start=start, end=end)
+
+
+def _skip(s: str, i: int, limit: int, chars: str) -> int:
+    """The first position from ``i`` (before ``limit``) whose character is not in ``chars``."""
+    while i < limit and s[i] in chars:
+        i += 1
+    return i
+
+
+def _before_numbering(stream: Stream, m: re.Match[str], tokens: list[str | None], raw: list[str]) -> int | None:
+    """A token whose last digit numbers the next label (``…00000002.其他法律…``): its
+    digits before that one are the run's last token (added to ``tokens`` and ``raw``);
+    the run's end, or None when no digit is left."""
+    body = m.group(0).rstrip(".")
+    if len(body) > 1 and body[-2].isdigit():
+        tokens.append(UNIT.sub("", body[:-1]))
+        raw.append(stream.raw[m.start():m.start() + len(body) - 1])
+        return m.start() + len(body) - 1
+    return None
+
+
+def _run_token(tok: str) -> str | None:
+    """A printed token as a run holds it: placeholder marks are one null cell (None), or
+    a run of them (kept); a number without its unit."""
+    if not any(c.isdigit() for c in tok):
+        return None if mark_cells(tok) in (None, (1, 1)) else tok
+    return UNIT.sub("", tok).rstrip(".")
 
 
 def _is_label_char(ch: str) -> bool:
@@ -268,24 +291,10 @@ class Anchored:
 def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings = SETTINGS) -> list[Anchored]:
     """The best chain of anchors: targets in template order, positions increasing, each
     followed by numbers; the chain with the most (and longest) labels, tightest first."""
-    hits: list[Hit] = []
-    every = frozenset(norm_label(lab) or lab for t in targets for lab in t.labels)
-    for ti, t in enumerate(targets):
-        for label in t.labels:
-            for s, e, sc in find_label(stream, norm_label(label) or label, settings, every):
-                hits.append(Hit(s, e, ti, sc))
+    hits = _label_hits(stream, targets, settings)
     if not hits:
         return []
-    hits.sort(key=lambda h: (h.start, -h.score))
-    # limit each hit's run to the next hit that carries numbers of its own
-    for h in hits:
-        h.run = read_run(stream, h.end, len(stream.norm))
-    with_run = sorted(h.start for h in hits if h.run is not None)
-    for h in hits:
-        if h.run is None and h.end - h.start >= settings.tail_min_label:
-            k = bisect.bisect_left(with_run, h.end)
-            nxt = with_run[k] if k < len(with_run) else len(stream.norm)
-            h.run = run_after(stream, h.end, nxt, settings)
+    _attach_runs(stream, hits, settings)
     # a row's numbers must be able to fill its cells (one character each at least), and a
     # sentence is not a row (``……行政规范性文件243件，``)
     hits = [h for h in hits if h.run is not None and _chars(h.run) >= len(targets[h.target].keys)
@@ -300,6 +309,31 @@ def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings =
         i = prev[i]
     chain.reverse()
     return chain
+
+
+def _label_hits(stream: Stream, targets: list[Target], settings: StreamSettings) -> list[Hit]:
+    """Every place a target's label is printed, in stream order (the better score first)."""
+    hits: list[Hit] = []
+    every = frozenset(norm_label(lab) or lab for t in targets for lab in t.labels)
+    for ti, t in enumerate(targets):
+        for label in t.labels:
+            for s, e, sc in find_label(stream, norm_label(label) or label, settings, every):
+                hits.append(Hit(s, e, ti, sc))
+    hits.sort(key=lambda h: (h.start, -h.score))
+    return hits
+
+
+def _attach_runs(stream: Stream, hits: list[Hit], settings: StreamSettings) -> None:
+    """Each hit's run of numbers: right after its label, or (a long enough label) after a
+    label tail, up to the next hit that carries numbers of its own."""
+    for h in hits:
+        h.run = read_run(stream, h.end, len(stream.norm))
+    with_run = sorted(h.start for h in hits if h.run is not None)
+    for h in hits:
+        if h.run is None and h.end - h.start >= settings.tail_min_label:
+            k = bisect.bisect_left(with_run, h.end)
+            nxt = with_run[k] if k < len(with_run) else len(stream.norm)
+            h.run = run_after(stream, h.end, nxt, settings)
 
 
 #: punctuation that ends a clause of prose: a row's numbers are never followed by it
@@ -389,6 +423,6 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
 def enough(chain: list[Anchored], targets: list[Target], settings: StreamSettings = SETTINGS, found: int = 0) -> bool:
     """Enough of a layout's rows anchored (``found``: more rows found printed blank) to
     believe the table is there."""
-    need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + 0.999))
+    need = max(settings.min_rows, int(settings.min_rows_fraction * len({t.row for t in targets}) + _ROUND_UP))
     return len(chain) >= settings.min_rows and len(chain) + found >= min(need, len(targets)) \
         if found else len(chain) >= min(need, len(targets))
