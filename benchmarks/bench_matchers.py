@@ -71,10 +71,10 @@ def record_calls(docs: list[Path]) -> tuple[list[tuple[str, tuple[str, ...]]], l
     prefix_calls: dict[tuple[str, tuple[str, ...]], None] = {}
     real_match, real_prefix = labels._match_score, runin.tolerant_prefix
 
-    def rec_match(label, candidates, fuzzy_):
+    def rec_match(label, candidates, fuzzy_, confusions, settings):
         if fuzzy_:
             match_calls[(label, candidates)] = None
-        return real_match(label, candidates, fuzzy_)
+        return real_match(label, candidates, fuzzy_, confusions, settings)
 
     def rec_prefix(text, variants, settings=runin.SETTINGS):
         prefix_calls[(text[:settings.window], tuple(variants))] = None
@@ -94,7 +94,8 @@ def record_calls(docs: list[Path]) -> tuple[list[tuple[str, tuple[str, ...]]], l
 
 def ours_match(calls):
     f = labels._match_score.__wrapped__
-    return [f(label, cands, True) for label, cands in calls]
+    confusions = gaiextract.grammar.load().label_confusions
+    return [f(label, cands, True, confusions, labels.SETTINGS) for label, cands in calls]
 
 
 def rapidfuzz_match(calls):

@@ -32,6 +32,8 @@ from .model import (
     Grammar,
     GrammarError,
     GroupDef,
+    LabelConfusions,
+    NO_CONFUSIONS,
     ProblemsGrammar,
     RowDef,
     RunInGrammar,
@@ -55,7 +57,8 @@ from .validate import _validate  # noqa: F401
 __all__ = [
     "CAPTURING_PATTERNS", "GRAMMAR_ENV", "ITEM_IDS", "ROLE_FEES", "ROLE_PROBLEMS", "ROLE_SUBSECTIONS",
     "SECTION_ROLES", "TABLE_VARIANTS", "AgencyRules", "CategoryProfile", "CheckDef", "ColumnDef", "FactsGrammar",
-    "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "ProblemsGrammar", "RowDef",
+    "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "LabelConfusions",
+    "NO_CONFUSIONS", "ProblemsGrammar", "RowDef",
     "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "Tie", "build", "dotted", "expand",
     "file_schema", "load", "locate", "merge", "report_markers",
 ]

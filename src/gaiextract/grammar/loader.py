@@ -40,6 +40,7 @@ from .model import (
     Grammar,
     GrammarError,
     GroupDef,
+    LabelConfusions,
     ProblemsGrammar,
     RowDef,
     RunInGrammar,
@@ -213,7 +214,7 @@ def _columns(items: list[dict[str, Any]], where: str,
         if not cid:
             raise GrammarError(f"{w}: needs an id or key")
         cols.append(ColumnDef(id=cid, labels=_labels(c, w), key=c.get("key"), parent=c.get("parent"),
-                              signed=bool(c.get("signed", False))))
+                              signed=bool(c.get("signed", False)), max_value=_max_value(c, w)))
         if c.get("children_of"):
             kids = (child_sets or {}).get(c["children_of"])
             if kids is None:
@@ -227,7 +228,18 @@ def _columns(items: list[dict[str, Any]], where: str,
     return cols
 
 
-def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edition: str | None) -> TableGrammar:
+def _max_value(c: dict[str, Any], where: str) -> float | None:
+    """A column's ``max_value``: the largest value its printed unit allows (None: no bound)."""
+    v = c.get("max_value")
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+        raise GrammarError(f"{where}: max_value must be a positive number, not {v!r}")
+    return float(v)
+
+
+def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edition: str | None,
+            confusions: LabelConfusions) -> TableGrammar:
     """One layout from a table grammar (or one of its ``[edition.X]`` parts)."""
     groups = [GroupDef(id=_need(g, "id", f"{where} group"), labels=_labels(g, f"{where} group"),
                        row_key=g.get("row_key")) for g in d.get("groups", [])]
@@ -245,7 +257,8 @@ def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edit
     cols = _columns(d["columns"], where, child_sets)
     keys = tuple(d["keys"]) if "keys" in d else None
     lay = TableGrammar(name=name, rows=rows, groups=groups, columns=cols, keys=keys,
-                       identify=tuple(label_key(x) for x in d.get("identify", [])), edition=edition)
+                       identify=tuple(label_key(x) for x in d.get("identify", [])), edition=edition,
+                       confusions=confusions)
     if keys is not None:
         row_keys = {r.key for r in rows} | {g.row_key for g in groups if g.row_key}
         leaves = set(lay.leaf_keys())
@@ -256,7 +269,7 @@ def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edit
     return lay
 
 
-def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef]) -> TableSpec:
+def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef], confusions: LabelConfusions) -> TableSpec:
     """grammars/<name>.toml: one shape for every table. Top-level rows/groups/columns are the
     layout of every edition; ``[edition.X]`` parts (each complete) are per-edition layouts."""
     fname = f"{name}.toml"
@@ -266,20 +279,35 @@ def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef]) -> Table
     if unknown:
         raise GrammarError(f"{fname}: unknown variants {sorted(unknown)} (known: {sorted(TABLE_VARIANTS)})")
     if "edition" in data:
-        layouts = [_layout(name, d, data, f"{fname} edition {ed}", ed) for ed, d in data["edition"].items()]
+        layouts = [_layout(name, d, data, f"{fname} edition {ed}", ed, confusions)
+                   for ed, d in data["edition"].items()]
     else:
-        layouts = [_layout(name, data, data, fname, None)]
+        layouts = [_layout(name, data, data, fname, None, confusions)]
     return TableSpec(name=name, layouts=layouts, variants=variants,
                      checks=[c for c in checks if c.table == name],
                      identify=tuple(label_key(x) for x in data.get("identify", [])))
 
 
-def _load_tables(files: GrammarFiles, checks: list[CheckDef]) -> dict[str, TableSpec]:
+def _load_confusions(files: GrammarFiles) -> LabelConfusions:
+    """tables.toml [label_confusions]: pairs of characters misread for one another, each
+    a string of two different characters."""
+    where = files.where("tables.toml")
+    section = files.read("tables.toml").get("label_confusions", {})
+    pairs = section.get("pairs", []) if isinstance(section, dict) else None
+    if not isinstance(pairs, list):
+        raise GrammarError(f"{where}: [label_confusions] pairs must be a list of two-character strings")
+    for p in pairs:
+        if not isinstance(p, str) or len(p) != 2 or p[0] == p[1]:
+            raise GrammarError(f"{where}: key label_confusions.pairs: {p!r} is not two different characters")
+    return LabelConfusions.of((p[0], p[1]) for p in pairs)
+
+
+def _load_tables(files: GrammarFiles, checks: list[CheckDef], confusions: LabelConfusions) -> dict[str, TableSpec]:
     index = files.read("tables.toml")
     names = _need(index, "tables", "tables.toml")
     if not names or not all(isinstance(n, str) and n for n in names):
         raise GrammarError("tables.toml: tables must be a list of table names")
-    out = {n: _load_table(files, n, checks) for n in names}
+    out = {n: _load_table(files, n, checks, confusions) for n in names}
     for c in checks:
         if c.table not in out:
             raise GrammarError(f"checks.toml: check {c.id!r} names an unknown table {c.table!r}")
@@ -404,9 +432,10 @@ def _build(files: GrammarFiles) -> Grammar:
     for s in sections:
         if s.role is not None and s.role not in SECTION_ROLES:
             raise GrammarError(f"sections.toml: section {s.id!r}: role must be one of {', '.join(SECTION_ROLES)}")
-    tables = _load_tables(files, checks)
+    confusions = _load_confusions(files)
+    tables = _load_tables(files, checks, confusions)
     user = files.user_dir
-    return Grammar(sections=sections, tables=tables, checks=checks, dimensions=dims,
+    return Grammar(sections=sections, tables=tables, checks=checks, dimensions=dims, label_confusions=confusions,
                    categories=cats, category_settings=settings, facts=_load_facts(files),
                    problems=_load_problems(files), run_in=_load_run_in(files),
                    ties=_load_series(files, tables, dims), agencies=_load_agencies(files),

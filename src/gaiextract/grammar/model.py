@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any, Optional
 
 #: section roles: what build_report does with a section beyond its text
@@ -53,6 +54,8 @@ class ColumnDef:
     parent: Optional[str] = None
     #: a column whose values may be negative (本年增/减); elsewhere a minus is a placeholder mark
     signed: bool = False
+    #: the largest value the column's printed unit allows (amounts in 万元); None: no bound
+    max_value: float | None = None
 
 
 #: the layout variants a table grammar may declare (``variants = [...]``)
@@ -62,6 +65,29 @@ TABLE_VARIANTS = frozenset({
     "colspan",        # one value spanning two grid columns (2019's 本年增/减, 采购总金额)
     "group_as_row",   # a group printed as one row (（六）其他处理 without sub-rows)
 })
+
+
+@dataclass(frozen=True)
+class LabelConfusions:
+    """Pairs of characters OCR and converters print for one another in table labels
+    (``tables.toml`` [label_confusions]), held both ways: a one-character substitution
+    of a listed pair scores above an unlisted one (``layout.labels.substitution``)."""
+
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> LabelConfusions:
+        """The confusions of ``pairs`` (each ``(a, b)``), in both directions."""
+        listed = list(pairs)
+        both = {(a, b) for a, b in listed} | {(b, a) for a, b in listed}
+        return cls(frozenset(both))
+
+    def __contains__(self, pair: object) -> bool:
+        return pair in self.pairs
+
+
+#: no confusions (a layout built outside a grammar)
+NO_CONFUSIONS = LabelConfusions()
 
 
 @dataclass
@@ -79,6 +105,8 @@ class TableGrammar:
     keys: Optional[tuple[str, ...]] = None                   # allowed keys (proactive)
     identify: tuple[str, ...] = ()                           # edition-identifying labels
     edition: str | None = None                     # None: the layout of every edition
+    #: the grammar's label confusions, which its labels are matched with
+    confusions: LabelConfusions = NO_CONFUSIONS
     #: the column tree indexed once, when the layout is built (it never changes after)
     _kids: dict[str | None, tuple[ColumnDef, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, ColumnDef] = field(init=False, repr=False, compare=False)
@@ -148,6 +176,21 @@ class TableGrammar:
         return out
 
 
+    def value_bounds(self) -> dict[str, float]:
+        """Cell key -> the largest value its column allows (columns with ``max_value``)."""
+        bounded = {key: chain[-1].max_value for key, chain in self.leaf_chains()
+                   if chain[-1].max_value is not None}
+        if not bounded:
+            return {}
+        rows: list[str | None] = list(self.row_sequence()) + [g.row_key for g in self.groups if g.row_key]
+        out: dict[str, float] = {}
+        for row in rows or [None]:
+            for key in self.row_cells(row):
+                col = key[len(row) + 1:] if row else key
+                if col in bounded:
+                    out[key] = bounded[col]
+        return out
+
     def leaf_chains(self) -> list[tuple[str, list[ColumnDef]]]:
         """``(dotted leaf key, its columns root→leaf)`` for every leaf column, in printed order."""
         by_id = self._by_id
@@ -215,6 +258,13 @@ class TableSpec:
     checks: list[CheckDef] = field(default_factory=list)  # with table == name
     #: labels of at least three characters that tell this table from the others
     identify: tuple[str, ...] = ()
+
+    def value_bounds(self) -> dict[str, float]:
+        """Cell key -> the largest value its column allows, over every layout."""
+        out: dict[str, float] = {}
+        for lay in self.layouts:
+            out.update(lay.value_bounds())
+        return out
 
     def layout(self, edition: str | None = None) -> TableGrammar:
         for lay in self.layouts:
@@ -336,6 +386,8 @@ class Grammar:
     ties: tuple[Tie, ...]
     #: how agency names are normalised and grouped (agencies.toml)
     agencies: AgencyRules
+    #: characters misread for one another in table labels (tables.toml [label_confusions])
+    label_confusions: LabelConfusions
     facts: FactsGrammar
     problems: ProblemsGrammar
     run_in: RunInGrammar = field(default_factory=RunInGrammar)
