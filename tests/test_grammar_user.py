@@ -194,3 +194,52 @@ def test_report_section_knows_the_ids_of_the_grammar_it_was_extracted_with(tmp_p
         gaiextract.extract(REPORT).section("appendix")  # no such id in the shipped grammar
     with pytest.raises(KeyError):
         Report(source={}, grammar=load(d)).section("appendx")
+
+
+# ------------------------------------------------------------------ column bounds (max_value)
+
+#: the 2021 fees.amount column bound raised a hundredfold (万元 → a user's own unit)
+USER_BOUND = '[[edition.2021.columns]]\nkey = "amount"\nmax_value = 100000000\n'
+
+
+def test_a_column_bound_comes_from_the_table_grammar(tmp_path):
+    shipped = load().tables["proactive"].value_bounds()
+    assert shipped == {"fees.amount": 1_000_000.0, "procurement.amount": 1_000_000.0}
+    assert load().tables["requests"].value_bounds() == {}
+    user = load(_grammar(tmp_path, proactive=USER_BOUND)).tables["proactive"].value_bounds()
+    assert user == {"fees.amount": 100_000_000.0, "procurement.amount": 1_000_000.0}
+
+
+def test_the_ocr_reread_uses_the_bound_of_the_grammar_it_reads_with(tmp_path):
+    """18923471 (万元) read by OCR breaks the shipped bound (re-read, then flagged); under a
+    user grammar whose bound allows it, it breaks nothing and is left alone."""
+    import gaiextract
+    from gaiextract.pipeline import build_report
+    from gaiextract.source import as_source
+    from test_ocr_reread import AMOUNT, _amount_cell, _as_if_ocr
+
+    d = _grammar(tmp_path, proactive=USER_BOUND)
+    flagged = {}
+    for name, grammar in (("shipped", None), ("user", d)):
+        doc = gaiextract.read(AMOUNT)
+        _as_if_ocr(doc)
+        cell = _amount_cell(doc)
+        cell.text = "18923471"
+        asked = []
+        doc.reread = lambda page, bbox, dpi, asked=asked: asked.append(bbox) or "?"
+        out = build_report(doc, as_source(AMOUNT), grammar).to_dict()
+        assert out["tables"]["proactive"]["cells"]["fees.amount"] == 18923471
+        flagged[name] = ([(w["table"], w["key"]) for w in out["warnings"] if w["code"] == "ocr_suspect"], len(asked))
+    assert flagged == {"shipped": ([("proactive", "fees.amount")], 1), "user": ([], 0)}
+
+
+@pytest.mark.parametrize("text,needle", [
+    ('[[edition.2021.columns]]\nkey = "amount"\nmax_value = -1\n', "max_value"),
+    ('[[edition.2021.columns]]\nkey = "amount"\nmax_value = "1万"\n', "max_value"),
+])
+def test_a_bad_column_bound_is_a_grammar_error(tmp_path, text, needle):
+    d = _grammar(tmp_path, proactive=text)
+    with pytest.raises(GrammarError) as e:
+        load(d)
+    msg = str(e.value)
+    assert msg.startswith(str(d.resolve() / "proactive.toml")) and needle in msg, msg
