@@ -121,7 +121,8 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
             make_engine(db_url).dispose()
         except (ArgumentError, ImportError) as exc:
             raise click.UsageError(mask_secrets(f"--db {display_url(db_url)}: {exc}"))
-        sinks.append(SqlSink(db_url, batch_size=db_batch_size))
+        # identities by the agency rules of the grammar the reports are read with
+        sinks.append(SqlSink(db_url, batch_size=db_batch_size, grammar=read_kwargs(options).get("grammar")))
     limits = ArchiveLimits(max_member_bytes=int(max_file_mb * 1024 * 1024), max_ratio=max_ratio)
     opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
                         max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,

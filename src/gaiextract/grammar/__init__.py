@@ -27,6 +27,8 @@ from .model import (
     CategoryProfile,
     CheckDef,
     ColumnDef,
+    ExportColumn,
+    ExportWording,
     FactsGrammar,
     FeeGrammar,
     Grammar,
@@ -56,7 +58,8 @@ from .validate import _validate  # noqa: F401
 
 __all__ = [
     "CAPTURING_PATTERNS", "GRAMMAR_ENV", "ITEM_IDS", "ROLE_FEES", "ROLE_PROBLEMS", "ROLE_SUBSECTIONS",
-    "SECTION_ROLES", "TABLE_VARIANTS", "AgencyRules", "CategoryProfile", "CheckDef", "ColumnDef", "FactsGrammar",
+    "SECTION_ROLES", "TABLE_VARIANTS", "AgencyRules", "CategoryProfile", "CheckDef", "ColumnDef",
+    "ExportColumn", "ExportWording", "FactsGrammar",
     "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "LabelConfusions",
     "NO_CONFUSIONS", "ProblemsGrammar", "RowDef",
     "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "Tie", "build", "dotted", "expand",

@@ -35,6 +35,8 @@ from .model import (
     CategoryProfile,
     CheckDef,
     ColumnDef,
+    ExportColumn,
+    ExportWording,
     FactsGrammar,
     FeeGrammar,
     Grammar,
@@ -425,6 +427,40 @@ def _load_agencies(files: GrammarFiles) -> AgencyRules:
     return AgencyRules(replace=pairs, division_prefix=prefix, short_form=short)
 
 
+def _load_export(files: GrammarFiles, tables: dict[str, TableSpec]) -> ExportWording:
+    """export.toml: what the exports call their columns; each amount names a cell of a
+    table of the grammar, and the templates fill."""
+    data, where = files.read("export.toml"), files.where("export.toml")
+    try:
+        units, sheets = data["units"], data["sheets"]
+        wording = ExportWording(
+            joiner=str(data["joiner"]), with_unit=str(data["with_unit"]),
+            tables={str(k): str(v) for k, v in data["tables"].items()},
+            count_unit=str(units["count"]), amount_units={str(k): str(v) for k, v in units["amounts"].items()},
+            sheet_edition=str(sheets["edition"]), sheet_unknown_edition=str(sheets["unknown_edition"]),
+            sheet_dictionary=str(sheets["dictionary"]), sheet_cells=str(sheets["cells"]),
+            dictionary_header=tuple(str(h) for h in sheets["dictionary_header"]),
+            all_editions=str(sheets["all_editions"]),
+            columns={str(k): ExportColumn(label=str(c["label"]), meaning=str(c["meaning"]),
+                                          unit=str(c["unit"]) if c.get("unit") is not None else None)
+                     for k, c in data["columns"].items()})
+        wording.with_unit.format(label="", unit="")
+        wording.sheet_edition.format(edition="")
+    except KeyError as exc:
+        raise GrammarError(f"{where}: missing or unknown key {exc}") from None
+    except (TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise GrammarError(f"{where}: {exc}") from None
+    for key in wording.amount_units:
+        table, _, cell = key.partition(".")
+        spec = tables.get(table)
+        if spec is None or not any(cell in lay.key_labels() for lay in spec.layouts):
+            raise GrammarError(f"{where}: key units.amounts: {key!r} is no cell of a table of the grammar")
+    if len(wording.dictionary_header) != 5:
+        raise GrammarError(f"{where}: key sheets.dictionary_header: needs 5 names (key, label, unit, "
+                           f"editions, meaning), not {len(wording.dictionary_header)}")
+    return wording
+
+
 def _build(files: GrammarFiles) -> Grammar:
     checks, dims = _load_checks(files)
     cats, settings = _load_categories(files)
@@ -439,6 +475,7 @@ def _build(files: GrammarFiles) -> Grammar:
                    categories=cats, category_settings=settings, facts=_load_facts(files),
                    problems=_load_problems(files), run_in=_load_run_in(files),
                    ties=_load_series(files, tables, dims), agencies=_load_agencies(files),
+                   export=_load_export(files, tables),
                    user_dir=str(user) if user else None)
 
 

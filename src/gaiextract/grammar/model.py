@@ -374,6 +374,34 @@ class AgencyRules:
     short_form: re.Pattern[str]
 
 
+@dataclass(frozen=True)
+class ExportColumn:
+    """A fixed export column's name (``export.toml`` [columns.X])."""
+
+    label: str
+    meaning: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportWording:
+    """What the exports call their columns and sheets (``export.toml``): what the table
+    grammars do not say (the tables' short names, units, fixed columns, sheet names)."""
+
+    joiner: str                          # between a label's parts (表·行·列)
+    with_unit: str                       # "{label}（{unit}）"
+    tables: dict[str, str]               # table name -> short name
+    count_unit: str                      # the unit of every cell but the amounts
+    amount_units: dict[str, str]         # "<table>.<key>" -> unit of an amount
+    sheet_edition: str                   # "{edition}年版"
+    sheet_unknown_edition: str
+    sheet_dictionary: str
+    sheet_cells: str
+    dictionary_header: tuple[str, ...]
+    all_editions: str
+    columns: dict[str, ExportColumn]     # fixed columns by key
+
+
 @dataclass
 class Grammar:
     sections: list[SectionDef]
@@ -388,6 +416,8 @@ class Grammar:
     agencies: AgencyRules
     #: characters misread for one another in table labels (tables.toml [label_confusions])
     label_confusions: LabelConfusions
+    #: what the exports call their columns and sheets (export.toml)
+    export: ExportWording
     facts: FactsGrammar
     problems: ProblemsGrammar
     run_in: RunInGrammar = field(default_factory=RunInGrammar)
