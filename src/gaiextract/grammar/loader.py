@@ -357,28 +357,37 @@ def _words(words: list[str]) -> str:
 
 
 def _load_facts(files: GrammarFiles) -> FactsGrammar:
+    """facts.toml, with the page chrome the facts look past from chrome.toml (its one
+    home): the archiver's header keys ([lines.header_keys], a key mapped to ``title``
+    holding the title) and [facts]."""
     d = files.read("facts.toml")
     t, a, y, f = d["title"], d["agency"], d["year"], d["fees"]
+    chrome = files.read("chrome.toml")
+    header_keys: dict[str, str] = chrome["lines"]["header_keys"]
+    cf = chrome.get("facts", {})
+    title_keys = [k for k, v in header_keys.items() if v == "title"]
+    meta = list(dict.fromkeys([*header_keys, *cf.get("extra_meta_keys", [])]))
+    if not title_keys:
+        raise GrammarError(f"{files.where('chrome.toml')}: [lines.header_keys] maps no key to title")
     fees = FeeGrammar(notices=_compiled(f["notices_patterns"]),
                       amount_notified=_compiled(f["amount_notified_patterns"]),
                       amount_collected=_compiled(f["amount_collected_patterns"]),
                       no_notices=_compiled(f["no_notices_patterns"]),
                       no_collection=_compiled(f["no_collection_patterns"]),
                       units={k: float(v) for k, v in f["units"].items()})
-    meta = t["meta_keys"] + d["meta"]["other_keys"]
     return FactsGrammar(
         title_core=_patterns(t["core_patterns"]), title_max=int(t["max_length"]),
-        title_meta_keys=tuple(t["meta_keys"]),
+        title_meta_keys=tuple(title_keys),
         meta_line=re.compile(rf"^\s*({_words(meta)})\s*[:：]\s*(.*)$"),
         title_agency_line_max=int(t["agency_line_max"]),
         title_strip_prefixes=tuple(t.get("strip_prefixes", [])),
         title_strip=re.compile(f"[{re.escape(t['strip_chars'])}]+"),
-        title_chrome=_patterns(t["chrome_patterns"]) if t.get("chrome_patterns") else None,
+        title_chrome=_patterns(cf["title_patterns"]) if cf.get("title_patterns") else None,
         year=_patterns(y["patterns"]), title_year=_patterns(y["title_patterns"]),
         body_year=_patterns(y["body_opening_patterns"]), body_lines=int(y["body_lines"]),
         agency_suffixes=tuple(sorted(a["suffixes"], key=len, reverse=True)),
         agency_followers=re.compile(f"^(?:{_words(a['followers'])}|[{re.escape(a['follower_marks'])}])"),
-        agency_not_starts=tuple(a["not_starts"]), agency_not_names=tuple(a.get("not_names", [])),
+        agency_not_starts=tuple(a["not_starts"]), agency_not_names=tuple(cf.get("not_agency_names", [])),
         agency_run=_patterns(a["run_patterns"]), agency_min_len=int(a["min_length"]),
         markers=tuple(d["report"]["markers"]), fees=fees)
 
