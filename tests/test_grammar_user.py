@@ -243,3 +243,36 @@ def test_a_bad_column_bound_is_a_grammar_error(tmp_path, text, needle):
         load(d)
     msg = str(e.value)
     assert msg.startswith(str(d.resolve() / "proactive.toml")) and needle in msg, msg
+
+
+# ------------------------------------------------------------------ cells.toml (read once, not per grammar)
+
+def test_the_cell_vocabulary_is_read_from_cells_toml():
+    from gaiextract import values
+    from gaiextract.grammar import shipped_file
+
+    data = shipped_file("cells.toml")
+    assert values.WORDS.placeholders == frozenset(data["placeholders"])
+    assert values.SIGN_WORDS == tuple(data["sign_words"]) and values.DASH_MARKS == data["dash_marks"]
+    assert values.parse_cell(data["placeholders"][-1]).kind == values.PLACEHOLDER
+    assert values.parse_cell(data["unchanged_words"][0]).value == 0
+    assert values.parse_cell(f"{data['negative_words'][0]}3").value == -3
+
+
+def test_a_user_cells_toml_is_an_error_not_ignored(tmp_path):
+    d = _grammar(tmp_path, cells='placeholders = ["n.a."]\n')
+    with pytest.raises(GrammarError, match="cells.toml: line 1: cells.toml is read when gaiextract is imported"):
+        load(d)
+
+
+@pytest.mark.parametrize("data,needle", [
+    ({"placeholders": "—"}, "key placeholders"),
+    ({"dash_marks": ""}, "key dash_marks"),
+    ({"negative_words": ["负"]}, "key negative_words"),
+])
+def test_a_broken_cells_toml_names_the_key(data, needle):
+    from gaiextract.grammar import shipped_file
+    from gaiextract.values import CellWords
+
+    with pytest.raises(GrammarError, match=needle):
+        CellWords.of({**shipped_file("cells.toml"), **data})

@@ -24,7 +24,6 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: format wording; page chrome is grammars/chrome.toml's
 WORDING_HOMES = {
     "textnorm.py": "numerals, numbering patterns, CJK ranges",
-    "values.py": "cell values: placeholders, units, sign words",
     "readers/docx_numbering.py": "Word's list number formats (counting digits, 甲乙丙, 子丑寅, 拾佰仟)",
     "readers/docx_styles.py": "Word's Chinese heading style name (标题 N)",
     "readers/pdf_text.py": "Chinese bold font names (黑体, 小标宋) and a page-number footer (第 N 页)",

@@ -11,11 +11,13 @@ from .loader import (
     GRAMMAR_ENV,
     GrammarFiles,
     ITEM_IDS,
+    SHIPPED_ONLY,
     GrammarLike,
     build,
     load,
     merge,
     report_markers,
+    shipped_file,
 )
 from .model import (
     ROLE_FEES,
@@ -63,5 +65,5 @@ __all__ = [
     "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "LabelConfusions",
     "NO_CONFUSIONS", "ProblemsGrammar", "RowDef",
     "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "Tie", "build", "dotted", "expand",
-    "file_schema", "load", "locate", "merge", "report_markers",
+    "file_schema", "load", "locate", "merge", "report_markers", "SHIPPED_ONLY", "shipped_file",
 ]

@@ -55,6 +55,9 @@ from .validate import _validate, expand
 
 #: environment variable naming a user grammar directory used when none is passed
 GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
+#: shipped grammar files read once when a module is imported (below the choice of a
+#: grammar: the readers use them), which a user grammar directory cannot override
+SHIPPED_ONLY = ("cells.toml",)
 #: keys that identify an item of a list of tables, so that a user's item extends the
 #: shipped item with the same identity instead of being appended
 ITEM_IDS = ("id", "key")
@@ -62,6 +65,14 @@ ITEM_IDS = ("id", "key")
 
 def _shipped_text(name: str) -> str:
     return resources.files("gaiextract").joinpath("grammars", name).read_text(encoding="utf-8")
+
+
+def shipped_file(name: str) -> dict[str, Any]:
+    """A shipped grammar file of :data:`SHIPPED_ONLY`, parsed (not per grammar: read by
+    the module that imports it; validated against its schema by the test suite)."""
+    if name not in SHIPPED_ONLY:
+        raise ValueError(f"{name} is read per grammar: use load()")
+    return _parse(_shipped_text(name), f"grammars/{name}")
 
 
 def _parse(text: str, where: str) -> dict[str, Any]:
@@ -519,6 +530,9 @@ def _load_dir(user_dir: str | None) -> Grammar:
             if p.name not in known:
                 raise GrammarError(f"{p}: line 1: no shipped grammar file of this name "
                                    f"(known: {', '.join(sorted(k for k in known if k.endswith('.toml')))})")
+            if p.name in SHIPPED_ONLY:
+                raise GrammarError(f"{p}: line 1: {p.name} is read when gaiextract is imported, before a grammar "
+                                   "is chosen: a grammar directory cannot change it")
     return _build(GrammarFiles(Path(user_dir) if user_dir else None))
 
 
