@@ -13,9 +13,9 @@ import click
 
 from ..clikit import (
     EXIT_INPUT,
-    _checked_grammar,
     EXIT_OUTPUT,
     EXIT_USAGE,
+    checked_grammar,
     display_url,
     end_on_broken_pipe,
     fail,
@@ -43,7 +43,7 @@ PROG = "gaiextract"
               help="Only reports of this template edition, with only its columns (an .xlsx has one sheet "
                    "per edition anyway).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUT (refused otherwise).")
-@click.option("--grammar", type=click.Path(file_okay=False), callback=_checked_grammar, default=None,
+@click.option("--grammar", type=click.Path(file_okay=False), callback=checked_grammar, default=None,
               help="The grammar directory the reports were read with (as for extract/batch): its tables and "
                    "export.toml name the columns (docs/grammar.md).")
 @click.option("--db", "db_opt", hidden=True, help="Deprecated: give DB as the first argument.")
