@@ -85,6 +85,9 @@ class LabelConfusions:
     def __contains__(self, pair: object) -> bool:
         return pair in self.pairs
 
+    def __hash__(self) -> int:
+        return hash(self.pairs)  # a frozenset caches its hash: cheap in every cached match's key
+
 
 #: no confusions (a layout built outside a grammar)
 NO_CONFUSIONS = LabelConfusions()

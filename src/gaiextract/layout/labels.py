@@ -54,6 +54,11 @@ class LabelSettings:
                     raise ValueError(f"LabelSettings.{f.name} must be a whole number of at least 1, not {v!r}")
             elif isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
                 raise ValueError(f"LabelSettings.{f.name} must be a score in (0, 1], not {v!r}")
+        # hashed once: the settings are part of every cached match's key
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self))))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
 
 
 SETTINGS = LabelSettings()
@@ -103,10 +108,18 @@ def match_score(label: str, candidates: Iterable[str], confusions: LabelConfusio
         return 0.0
     if not isinstance(candidates, tuple):
         candidates = tuple(candidates)
+    if settings is SETTINGS:  # the usual case: a cache keyed by values hashed in C
+        return _match_default(label, candidates, fuzzy, confusions.pairs)
     return _match_score(label, candidates, fuzzy, confusions, settings)
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def _match_default(label: str, candidates: tuple[str, ...], fuzzy: bool,
+                   pairs: frozenset[tuple[str, str]]) -> float:
+    return _match_score.__wrapped__(label, candidates, fuzzy, LabelConfusions(pairs), SETTINGS)
+
+
+@functools.lru_cache(maxsize=1 << 12)
 def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool, confusions: LabelConfusions,
                  settings: LabelSettings) -> float:
     best = 0.0
