@@ -213,8 +213,8 @@ def test_a_misread_label_equally_near_two_labels_matches_neither():
     from gaiextract.layout.labels import best_match
 
     c = G.label_confusions
-    assert best_match("结果雏持", {"a": ("结果维持",), "b": ("结果纠正",)}, c, 0.72) == ("a", 0.88)
-    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}, c, 0.72) is None
+    assert best_match("结果雏持", {"a": ("结果维持",), "b": ("结果纠正",)}, 0.72, confusions=c) == ("a", 0.88)
+    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}, 0.72, confusions=c) is None
 
 
 # --------------------------------------------------------------------------- labels torn from values

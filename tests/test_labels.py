@@ -25,34 +25,34 @@ def test_numbers_inside_labels_survive():
 
 
 def test_exact_beats_prefix_beats_fuzzy():
-    exact = match_score("部分公开", ["部分公开"], C)
-    prefix = match_score("部分公开(区分处理的)", ["部分公开"], C)
-    typo = match_score("保护第三方合法权利", ["保护第三方合法权益"], C)
+    exact = match_score("部分公开", ["部分公开"], confusions=C)
+    prefix = match_score("部分公开(区分处理的)", ["部分公开"], confusions=C)
+    typo = match_score("保护第三方合法权利", ["保护第三方合法权益"], confusions=C)
     assert exact == 1.0 > prefix > typo >= 0.7
 
 
 def test_short_prefix_is_weak():
-    assert match_score("其他", ["其他法律行政法规禁止公开"], C) < 0.7
+    assert match_score("其他", ["其他法律行政法规禁止公开"], confusions=C) < 0.7
 
 
 def test_best_match_threshold():
     opts = {"a": ["行政许可"], "b": ["行政处罚"]}
-    assert best_match("行政处罚", opts, C)[0] == "b"
-    assert best_match("政府集中采购", opts, C) is None
+    assert best_match("行政处罚", opts, confusions=C)[0] == "b"
+    assert best_match("政府集中采购", opts, confusions=C) is None
 
 
 def test_every_tolerance_is_a_named_setting():
     """The scores come from LabelSettings: changing a field changes the score."""
-    assert match_score("部分公开(区分处理的)", ["部分公开"], C) == SETTINGS.prefix_score
-    assert match_score("其他", ["其他法律行政法规禁止公开"], C) == SETTINGS.weak_prefix_score
-    assert match_score("申请人撤回申请数量", ["撤回申请"], C) == SETTINGS.contained_score
+    assert match_score("部分公开(区分处理的)", ["部分公开"], confusions=C) == SETTINGS.prefix_score
+    assert match_score("其他", ["其他法律行政法规禁止公开"], confusions=C) == SETTINGS.weak_prefix_score
+    assert match_score("申请人撤回申请数量", ["撤回申请"], confusions=C) == SETTINGS.contained_score
     looser = replace(SETTINGS, weak_prefix_score=0.65, contained_score=0.86, fuzzy_scale=0.5)
-    assert match_score("其他", ["其他法律行政法规禁止公开"], C, settings=looser) == 0.65
-    assert match_score("申请人撤回申请数量", ["撤回申请"], C, settings=looser) == 0.86
-    assert match_score("保护第三方权益", ["保护第三方合法权益"], C) == pytest.approx(14 / 16 * SETTINGS.fuzzy_scale)
-    assert match_score("保护第三方权益", ["保护第三方合法权益"], C, settings=looser) == pytest.approx(14 / 16 * 0.5)
-    assert best_match("行政处", {"a": ["行政处罚"]}, C) == ("a", SETTINGS.prefix_score)
-    assert best_match("行政处", {"a": ["行政处罚"]}, C, settings=replace(SETTINGS, match_threshold=0.95)) is None
+    assert match_score("其他", ["其他法律行政法规禁止公开"], settings=looser, confusions=C) == 0.65
+    assert match_score("申请人撤回申请数量", ["撤回申请"], settings=looser, confusions=C) == 0.86
+    assert match_score("保护第三方权益", ["保护第三方合法权益"], confusions=C) == pytest.approx(14 / 16 * SETTINGS.fuzzy_scale)
+    assert match_score("保护第三方权益", ["保护第三方合法权益"], settings=looser, confusions=C) == pytest.approx(14 / 16 * 0.5)
+    assert best_match("行政处", {"a": ["行政处罚"]}, confusions=C) == ("a", SETTINGS.prefix_score)
+    assert best_match("行政处", {"a": ["行政处罚"]}, settings=replace(SETTINGS, match_threshold=0.95), confusions=C) is None
 
 
 @pytest.mark.parametrize("field,value", [("prefix_score", 1.5), ("fuzzy_scale", 0), ("clean_prefix_len", 0),
@@ -62,12 +62,21 @@ def test_label_settings_are_validated(field, value):
         LabelSettings(**{field: value})
 
 
+def test_the_grammar_is_a_keyword_no_positional_call_binds_it_by_mistake():
+    """A call written for the signatures before confusions (a threshold third) fails
+    loudly instead of taking the threshold for the confusion set."""
+    with pytest.raises(TypeError, match="confusions"):
+        best_match("行政处罚", {"a": ["行政处罚"]}, 0.7)
+    with pytest.raises(TypeError, match="confusions"):
+        match_score("行政处罚", ["行政处罚"])
+
+
 def test_a_substitution_the_grammar_lists_scores_higher():
     opts = {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}
-    assert best_match("甲乙丙X", opts, NO_CONFUSIONS) is None  # equally near both: neither
+    assert best_match("甲乙丙X", opts, confusions=NO_CONFUSIONS) is None  # equally near both: neither
     mine = LabelConfusions.of([("X", "丁")])
-    assert best_match("甲乙丙X", opts, mine) == ("a", SETTINGS.confusion_score)
-    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",)}, NO_CONFUSIONS) == ("a", SETTINGS.substitution_score)
+    assert best_match("甲乙丙X", opts, confusions=mine) == ("a", SETTINGS.confusion_score)
+    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",)}, confusions=NO_CONFUSIONS) == ("a", SETTINGS.substitution_score)
     assert ("雏", "维") in C and ("维", "雏") in C
 
 
@@ -88,8 +97,8 @@ def test_a_user_grammar_adds_a_confusion_pair_that_changes_a_match(tmp_path):
     assert all(lay.confusions is user.label_confusions for spec in user.tables.values() for lay in spec.layouts)
     assert all(lay.confusions is C for spec in load().tables.values() for lay in spec.layouts)
     opts = {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}
-    assert best_match("甲乙丙X", opts, C) is None
-    assert best_match("甲乙丙X", opts, user.label_confusions) == ("a", SETTINGS.confusion_score)
+    assert best_match("甲乙丙X", opts, confusions=C) is None
+    assert best_match("甲乙丙X", opts, confusions=user.label_confusions) == ("a", SETTINGS.confusion_score)
 
 
 @pytest.mark.parametrize("text,needle", [

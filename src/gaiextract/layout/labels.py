@@ -64,8 +64,8 @@ class LabelSettings:
 SETTINGS = LabelSettings()
 
 
-def substitution(printed: str, label: str, confusions: LabelConfusions,
-                 settings: LabelSettings = SETTINGS) -> float:
+def substitution(printed: str, label: str, settings: LabelSettings = SETTINGS, *,
+                 confusions: LabelConfusions) -> float:
     """The score of ``printed`` as ``label`` with exactly one character misread (0 when
     they differ otherwise, or the label is shorter than the setting allows); a pair of
     the grammar's ``confusions`` scores higher."""
@@ -93,8 +93,8 @@ def norm_label(text: str) -> str:
     return strip_numbering(label_key(text))
 
 
-def match_score(label: str, candidates: Iterable[str], confusions: LabelConfusions, fuzzy: bool = True,
-                settings: LabelSettings = SETTINGS) -> float:
+def match_score(label: str, candidates: Iterable[str], fuzzy: bool = True, settings: LabelSettings = SETTINGS, *,
+                confusions: LabelConfusions) -> float:
     """Best similarity of a normalised ``label`` to normalised ``candidates`` (0..1).
 
     1.0 exact; ``prefix_score`` when one is a prefix of the other (truncated or
@@ -133,7 +133,7 @@ def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool, confusion
             score = settings.prefix_score if clean else settings.weak_prefix_score
         elif len(cand) >= settings.contained_min_len and cand in label:
             score = settings.contained_score
-        elif fuzzy and (sub := substitution(label, cand, confusions, settings)):
+        elif fuzzy and (sub := substitution(label, cand, settings, confusions=confusions)):
             score = sub
         elif fuzzy:
             sm = SequenceMatcher(None, label, cand, autojunk=False)
@@ -148,13 +148,14 @@ def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool, confusion
     return best
 
 
-def best_match(label: str, options: dict[str, tuple[str, ...]], confusions: LabelConfusions,
-               threshold: float | None = None, settings: LabelSettings = SETTINGS) -> Optional[tuple[str, float]]:
+def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float | None = None,
+               settings: LabelSettings = SETTINGS, *, confusions: LabelConfusions) -> Optional[tuple[str, float]]:
     """``options`` maps an id to its candidate labels; return (id, score) or None (the
     best score under ``threshold``, default ``settings.match_threshold``, or two options
     tied below a clean prefix's score)."""
     limit = settings.match_threshold if threshold is None else threshold
-    scored = [(match_score(label, cands, confusions, settings=settings), oid) for oid, cands in options.items()]
+    scored = [(match_score(label, cands, settings=settings, confusions=confusions), oid)
+              for oid, cands in options.items()]
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][0] < limit:
         return None

@@ -104,8 +104,9 @@ class Hit:
     run: Run | None = None
 
 
-def find_label(stream: Stream, label: str, confusions: LabelConfusions, settings: StreamSettings = SETTINGS,
-               others: frozenset[str] = frozenset(), fuzzy: bool = True) -> list[tuple[int, int, float]]:
+def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
+               others: frozenset[str] = frozenset(), fuzzy: bool = True, *,
+               confusions: LabelConfusions) -> list[tuple[int, int, float]]:
     """(start, end, score) of each occurrence of ``label`` (normalised, no whitespace):
     exact, or with one misread character (the one label policy, ``labels.substitution``
     with the grammar's ``confusions``) where the printed text is no other label of ``others`` and within one character of
@@ -128,8 +129,8 @@ def find_label(stream: Stream, label: str, confusions: LabelConfusions, settings
                 if s >= 0 and s not in seen and s + len(label) <= len(text):
                     window = text[s:s + len(label)]
                     seen.add(s)
-                    if substitution(window, label, confusions) and not any(
-                            window == o or substitution(window, o, confusions) for o in rivals):
+                    if substitution(window, label, confusions=confusions) and not any(
+                            window == o or substitution(window, o, confusions=confusions) for o in rivals):
                         out.append((s, s + len(label), len(label) - 1.5))
                 j = text.find(piece, j + 1)
     return [(stream.compact_pos[s], stream.compact_pos[e - 1] + 1, sc) for s, e, sc in out]
@@ -266,8 +267,8 @@ class Anchored:
     hit: Hit
 
 
-def align_rows(stream: Stream, targets: list[Target], confusions: LabelConfusions,
-               settings: StreamSettings = SETTINGS) -> list[Anchored]:
+def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings = SETTINGS, *,
+               confusions: LabelConfusions) -> list[Anchored]:
     """The best chain of anchors: targets in template order, positions increasing, each
     followed by numbers; the chain with the most (and longest) labels, tightest first
     (labels matched with the grammar's ``confusions``)."""
@@ -275,7 +276,7 @@ def align_rows(stream: Stream, targets: list[Target], confusions: LabelConfusion
     every = frozenset(norm_label(lab) or lab for t in targets for lab in t.labels)
     for ti, t in enumerate(targets):
         for label in t.labels:
-            for s, e, sc in find_label(stream, norm_label(label) or label, confusions, settings, every):
+            for s, e, sc in find_label(stream, norm_label(label) or label, settings, every, confusions=confusions):
                 hits.append(Hit(s, e, ti, sc))
     if not hits:
         return []
@@ -364,7 +365,7 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
     """A table without row labels (四): the numbers after its column header, a run of
     column labels; one anchor holding every leaf cell."""
     labels = frozenset(norm_label(lab) or lab for c in layout.columns for lab in c.labels)
-    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, layout.confusions, settings, labels)})
+    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, settings, labels, confusions=layout.confusions)})
     best = None
     i = 0
     while i < len(spots):
