@@ -3,8 +3,8 @@ checks, category profiles and the compiled wording of facts, problems and run-in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 #: section roles: what build_report does with a section beyond its text
@@ -177,7 +177,6 @@ class TableGrammar:
                 continue
             out.append(r.key)
         return out
-
 
     def value_bounds(self) -> dict[str, float]:
         """Cell key -> the largest value its column allows (columns with ``max_value``)."""

@@ -54,7 +54,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .. import agencies
-from ..grammar import GrammarLike
+from ..grammar import GrammarLike, load
 from ..report import report_identity
 from . import Sink, is_error, record_key
 
@@ -415,6 +415,7 @@ class SqlSink(Sink):
         self._existing: set[str] = set()  # keys stored before this run (need replacing)
 
     def open(self, resume: bool) -> None:
+        self.grammar = load(self.grammar)  # loaded once, not per record
         self.engine = make_engine(self.url)
         create_tables(self.engine, self.grammar)
         with self.engine.connect() as conn:
