@@ -276,3 +276,27 @@ def test_a_broken_cells_toml_names_the_key(data, needle):
 
     with pytest.raises(GrammarError, match=needle):
         CellWords.of({**shipped_file("cells.toml"), **data})
+
+
+# ------------------------------------------------------------------ chrome.toml: the facts' page chrome
+
+def test_the_facts_read_their_page_chrome_from_chrome_toml(tmp_path):
+    import re
+
+    shipped = load().facts
+    assert {"标题", "题目", "名称"} == set(shipped.title_meta_keys)  # the header keys mapped to title
+    assert shipped.meta_line.match("索引号：11430000/2021-00001") and shipped.meta_line.match("字号：大 中 小")
+    d = _grammar(tmp_path, chrome='[facts]\nnot_agency_names = ["某某门户"]\n'
+                                  '[lines.header_keys]\n"报告名" = "title"\n')
+    user = load(d).facts
+    assert "某某门户" in user.agency_not_names and "某某门户" not in shipped.agency_not_names
+    assert "当前位置" in user.agency_not_names  # the shipped phrases stay
+    assert "报告名" in user.title_meta_keys and user.meta_line.match("报告名：某局2021年报告")
+    assert not shipped.meta_line.match("报告名：某局2021年报告")
+    assert re.search("当前位置", shipped.title_chrome.pattern)
+
+
+def test_a_facts_toml_of_the_old_shape_is_an_error_naming_the_key(tmp_path):
+    d = _grammar(tmp_path, facts='[meta]\nother_keys = ["来源"]\n')
+    with pytest.raises(GrammarError, match=r"facts.toml: line 1: key <top>: Additional properties"):
+        load(d)
