@@ -2,7 +2,7 @@
 
 usage: python3 benchmarks/bench_matchers.py [--docs N] [--runs N] [--pool-files N] [--pool-runs N] [--no-pool]
 
-1. Label matching (layout/labels._match_score, difflib.SequenceMatcher behind quick
+1. Label matching (layout/labels._match_default, difflib.SequenceMatcher behind quick
    upper bounds) against rapidfuzz.fuzz.ratio with a score cutoff, on the calls the
    pipeline really makes while reading N corpus documents (recorded, then replayed
    uncached). Prints both times, their ratio and how many scores differ (a differing
@@ -69,18 +69,18 @@ def best_of(runs: int, fn) -> float:
 def record_calls(docs: list[Path]) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...]]]]:
     match_calls: dict[tuple[str, tuple[str, ...]], None] = {}
     prefix_calls: dict[tuple[str, tuple[str, ...]], None] = {}
-    real_match, real_prefix = labels._match_score, runin.tolerant_prefix
+    real_match, real_prefix = labels._match_default, runin.tolerant_prefix
 
-    def rec_match(label, candidates, fuzzy_):
+    def rec_match(label, candidates, fuzzy_, pairs):
         if fuzzy_:
             match_calls[(label, candidates)] = None
-        return real_match(label, candidates, fuzzy_)
+        return real_match(label, candidates, fuzzy_, pairs)
 
     def rec_prefix(text, variants, settings=runin.SETTINGS):
         prefix_calls[(text[:settings.window], tuple(variants))] = None
         return real_prefix(text, variants, settings)
 
-    labels._match_score, runin.tolerant_prefix = rec_match, rec_prefix
+    labels._match_default, runin.tolerant_prefix = rec_match, rec_prefix
     try:
         for p in docs:
             try:
@@ -88,13 +88,14 @@ def record_calls(docs: list[Path]) -> tuple[list[tuple[str, tuple[str, ...]]], l
             except gaiextract.ExtractError:
                 pass
     finally:
-        labels._match_score, runin.tolerant_prefix = real_match, real_prefix
+        labels._match_default, runin.tolerant_prefix = real_match, real_prefix
     return list(match_calls), list(prefix_calls)
 
 
 def ours_match(calls):
-    f = labels._match_score.__wrapped__
-    return [f(label, cands, True) for label, cands in calls]
+    f = labels._match_default.__wrapped__
+    pairs = grammar.load().label_confusions.pairs
+    return [f(label, cands, True, pairs) for label, cands in calls]
 
 
 def rapidfuzz_match(calls):

@@ -212,8 +212,9 @@ def test_misread_labels_in_a_stream():
 def test_a_misread_label_equally_near_two_labels_matches_neither():
     from gaiextract.layout.labels import best_match
 
-    assert best_match("结果雏持", {"a": ("结果维持",), "b": ("结果纠正",)}, 0.72) == ("a", 0.88)
-    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}, 0.72) is None
+    c = G.label_confusions
+    assert best_match("结果雏持", {"a": ("结果维持",), "b": ("结果纠正",)}, 0.72, confusions=c) == ("a", 0.88)
+    assert best_match("甲乙丙X", {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}, 0.72, confusions=c) is None
 
 
 # --------------------------------------------------------------------------- labels torn from values

@@ -222,3 +222,101 @@ def test_export_reads_a_read_only_database(db, tmp_path):
     uri = f"sqlite:///file:{copy}?mode=ro&uri=true"   # read-only even for root
     from gaiextract.sinks.export import export
     assert export(uri, str(tmp_path / "w.csv")) == 2
+
+
+# ------------------------------------------------------------------ the grammar the reports were read with
+
+#: a user's export wording: another joiner, another short name, another fixed column label
+USER_EXPORT = ('joiner = "/"\n[tables]\nrequests = "依申请"\n'
+               '[columns.title]\nlabel = "报告名称"\nmeaning = "报告的标题"\n')
+#: a user's agency rule: 住房和城乡建设局 is written 住建局 in the identity
+USER_AGENCIES = '[normalise]\nreplace = [["住房和城乡建设局", "住建局"]]\n'
+
+
+def _user_grammar(tmp_path, **files):
+    d = tmp_path / "g"
+    d.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (d / f"{name}.toml").write_text(text, encoding="utf-8")
+    return d
+
+
+def test_a_user_export_toml_names_the_columns(db, tmp_path):
+    d = _user_grammar(tmp_path, export=USER_EXPORT)
+    heads = {}
+    for name, extra in (("shipped", []), ("user", ["--grammar", d])):
+        out = tmp_path / f"{name}.csv"
+        res = cli("export", db, out, "--header", "both", *extra)
+        assert res.returncode == 0, res.stderr
+        keys, labels = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))[:2]
+        heads[name] = dict(zip(keys, labels))
+    assert heads["shipped"]["title"] == "标题" and heads["user"]["title"] == "报告名称"
+    assert heads["shipped"]["requests.new.total"].startswith("依申请公开·")
+    assert heads["user"]["requests.new.total"].startswith("依申请/")
+    assert heads["user"]["agency"] == heads["shipped"]["agency"] == "机关"  # the rest is the shipped wording
+
+
+@pytest.mark.parametrize("text,needle", [
+    ('with_unit = "{label}"\n', "line 1: key with_unit"),
+    ('[units]\namounts = { "proactive.fees.nope" = "元" }\n', "'proactive.fees.nope' is no cell"),
+    ('[sheets]\nedition = "{year}"\n', "key sheets.edition"),
+])
+def test_a_broken_export_toml_is_a_grammar_error(db, tmp_path, text, needle):
+    from gaiextract.grammar import GrammarError, load
+    from gaiextract.sinks.export import ExportError, export
+
+    d = _user_grammar(tmp_path, export=text)
+    with pytest.raises(GrammarError, match="export.toml"):
+        load(d)
+    out = tmp_path / "x.csv"
+    res = cli("export", db, out, "--grammar", d)
+    assert res.returncode == 2 and "gaiextract: grammar: " in res.stderr and needle in res.stderr, res.stderr
+    assert not out.exists()
+    with pytest.raises(ExportError) as e:
+        export(str(db), str(out), grammar=d)
+    assert e.value.code == "grammar" and needle in str(e.value)
+
+
+def test_identities_use_the_agency_rules_of_the_grammar(tmp_path):
+    """A records file exported with a user grammar: the identity (computed by the SQL
+    sink) follows the user's agencies.toml; without it, the shipped rules."""
+    import gaiextract
+
+    doc = DOCS[2]
+    agency, year = expected(doc)["report"]["agency"], expected(doc)["report"]["year"]
+    assert "住房和城乡建设局" in agency
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps(gaiextract.extract(doc).to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+    d = _user_grammar(tmp_path, agencies=USER_AGENCIES)
+    for extra, want in (([], f"{agency}/{year}"), (["--grammar", d], f"{agency.replace('住房和城乡建设局', '住建局')}/{year}")):
+        out = tmp_path / "i.csv"
+        assert cli("export", records, out, "--overwrite", *extra).returncode == 0
+        assert list(pd.read_csv(out)["identity"]) == [want]
+
+
+def test_sql_sink_takes_the_grammar(tmp_path):
+    import sqlite3
+
+    import gaiextract
+
+    record = gaiextract.extract(DOCS[2]).to_dict()
+    d = _user_grammar(tmp_path, agencies=USER_AGENCIES)
+    for name, grammar in (("a", None), ("b", d)):
+        sink = SqlSink(str(tmp_path / f"{name}.db"), grammar=grammar)
+        sink.open(resume=False)
+        sink.write(record)
+        sink.close()
+    ident = {n: sqlite3.connect(tmp_path / f"{n}.db").execute("select identity, agency_key from reports").fetchone()
+             for n in "ab"}
+    assert "住房和城乡建设局" in ident["a"][0] and "住建局" in ident["b"][0] and "住建局" in ident["b"][1]
+
+
+def test_to_frame_uses_the_grammar_the_report_was_extracted_with(tmp_path):
+    import gaiextract
+
+    d = _user_grammar(tmp_path, export=USER_EXPORT, agencies=USER_AGENCIES)
+    shipped, user = gaiextract.extract(DOCS[2]).to_frame(), gaiextract.extract(DOCS[2], grammar=d).to_frame()
+    req = (shipped["table"] == "requests") & (shipped["key"] == "new.total")
+    assert shipped[req]["label"].iloc[0].startswith("依申请公开·")
+    assert user[req]["label"].iloc[0].startswith("依申请/")
+    assert "住建局" in user["identity"].iloc[0] and "住建局" not in shipped["identity"].iloc[0]

@@ -194,3 +194,109 @@ def test_report_section_knows_the_ids_of_the_grammar_it_was_extracted_with(tmp_p
         gaiextract.extract(REPORT).section("appendix")  # no such id in the shipped grammar
     with pytest.raises(KeyError):
         Report(source={}, grammar=load(d)).section("appendx")
+
+
+# ------------------------------------------------------------------ column bounds (max_value)
+
+#: the 2021 fees.amount column bound raised a hundredfold (万元 → a user's own unit)
+USER_BOUND = '[[edition.2021.columns]]\nkey = "amount"\nmax_value = 100000000\n'
+
+
+def test_a_column_bound_comes_from_the_table_grammar(tmp_path):
+    shipped = load().tables["proactive"].value_bounds()
+    assert shipped == {"fees.amount": 1_000_000.0, "procurement.amount": 1_000_000.0}
+    assert load().tables["requests"].value_bounds() == {}
+    user = load(_grammar(tmp_path, proactive=USER_BOUND)).tables["proactive"].value_bounds()
+    assert user == {"fees.amount": 100_000_000.0, "procurement.amount": 1_000_000.0}
+
+
+def test_the_ocr_reread_uses_the_bound_of_the_grammar_it_reads_with(tmp_path):
+    """18923471 (万元) read by OCR breaks the shipped bound (re-read, then flagged); under a
+    user grammar whose bound allows it, it breaks nothing and is left alone."""
+    import gaiextract
+    from gaiextract.pipeline import build_report
+    from gaiextract.source import as_source
+    from test_ocr_reread import AMOUNT, _amount_cell, _as_if_ocr
+
+    d = _grammar(tmp_path, proactive=USER_BOUND)
+    flagged = {}
+    for name, grammar in (("shipped", None), ("user", d)):
+        doc = gaiextract.read(AMOUNT)
+        _as_if_ocr(doc)
+        cell = _amount_cell(doc)
+        cell.text = "18923471"
+        asked = []
+        doc.reread = lambda page, bbox, dpi, asked=asked: asked.append(bbox) or "?"
+        out = build_report(doc, as_source(AMOUNT), grammar).to_dict()
+        assert out["tables"]["proactive"]["cells"]["fees.amount"] == 18923471
+        flagged[name] = ([(w["table"], w["key"]) for w in out["warnings"] if w["code"] == "ocr_suspect"], len(asked))
+    assert flagged == {"shipped": ([("proactive", "fees.amount")], 1), "user": ([], 0)}
+
+
+@pytest.mark.parametrize("text,needle", [
+    ('[[edition.2021.columns]]\nkey = "amount"\nmax_value = -1\n', "max_value"),
+    ('[[edition.2021.columns]]\nkey = "amount"\nmax_value = "1万"\n', "max_value"),
+])
+def test_a_bad_column_bound_is_a_grammar_error(tmp_path, text, needle):
+    d = _grammar(tmp_path, proactive=text)
+    with pytest.raises(GrammarError) as e:
+        load(d)
+    msg = str(e.value)
+    assert msg.startswith(str(d.resolve() / "proactive.toml")) and needle in msg, msg
+
+
+# ------------------------------------------------------------------ cells.toml (read once, not per grammar)
+
+def test_the_cell_vocabulary_is_read_from_cells_toml():
+    from gaiextract import values
+    from gaiextract.grammar import shipped_file
+
+    data = shipped_file("cells.toml")
+    assert values.WORDS.placeholders == frozenset(data["placeholders"])
+    assert values.SIGN_WORDS == tuple(data["sign_words"]) and values.DASH_MARKS == data["dash_marks"]
+    assert values.parse_cell(data["placeholders"][-1]).kind == values.PLACEHOLDER
+    assert values.parse_cell(data["unchanged_words"][0]).value == 0
+    assert values.parse_cell(f"{data['negative_words'][0]}3").value == -3
+
+
+def test_a_user_cells_toml_is_an_error_not_ignored(tmp_path):
+    d = _grammar(tmp_path, cells='placeholders = ["n.a."]\n')
+    with pytest.raises(GrammarError, match="cells.toml: line 1: cells.toml is read when gaiextract is imported"):
+        load(d)
+
+
+@pytest.mark.parametrize("data,needle", [
+    ({"placeholders": "—"}, "key placeholders"),
+    ({"dash_marks": ""}, "key dash_marks"),
+    ({"negative_words": ["负"]}, "key negative_words"),
+])
+def test_a_broken_cells_toml_names_the_key(data, needle):
+    from gaiextract.grammar import shipped_file
+    from gaiextract.values import CellWords
+
+    with pytest.raises(GrammarError, match=needle):
+        CellWords.of({**shipped_file("cells.toml"), **data})
+
+
+# ------------------------------------------------------------------ chrome.toml: the facts' page chrome
+
+def test_the_facts_read_their_page_chrome_from_chrome_toml(tmp_path):
+    import re
+
+    shipped = load().facts
+    assert {"标题", "题目", "名称"} == set(shipped.title_meta_keys)  # the header keys mapped to title
+    assert shipped.meta_line.match("索引号：11430000/2021-00001") and shipped.meta_line.match("字号：大 中 小")
+    d = _grammar(tmp_path, chrome='[facts]\nnot_agency_names = ["某某门户"]\n'
+                                  '[lines.header_keys]\n"报告名" = "title"\n')
+    user = load(d).facts
+    assert "某某门户" in user.agency_not_names and "某某门户" not in shipped.agency_not_names
+    assert "当前位置" in user.agency_not_names  # the shipped phrases stay
+    assert "报告名" in user.title_meta_keys and user.meta_line.match("报告名：某局2021年报告")
+    assert not shipped.meta_line.match("报告名：某局2021年报告")
+    assert re.search("当前位置", shipped.title_chrome.pattern)
+
+
+def test_a_facts_toml_of_the_old_shape_is_an_error_naming_the_key(tmp_path):
+    d = _grammar(tmp_path, facts='[meta]\nother_keys = ["来源"]\n')
+    with pytest.raises(GrammarError, match=r"facts.toml: line 1: key <top>: Additional properties"):
+        load(d)

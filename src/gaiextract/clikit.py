@@ -100,7 +100,7 @@ json_options = _options(
 READ_OPTIONS: list[Callable] = []
 
 
-def _checked_grammar(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def checked_grammar(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Load --grammar once, before any input is read or output opened: a bad grammar is
     one line, ``gaiextract: grammar: FILE: line N: key K: …``, and status 2. Workers
     receive the directory and load it themselves (cached per process)."""
@@ -135,7 +135,7 @@ READ_OPTIONS.append(click.option(
     "--pdf-engine", type=click.Choice(["pdfium", "pdfminer"]), default=None,
     help="Library that reads PDF pages: pdfium (fast, the default) or pdfminer (under pdfplumber)."))
 READ_OPTIONS.append(click.option(
-    "--grammar", type=click.Path(file_okay=False), callback=_checked_grammar,
+    "--grammar", type=click.Path(file_okay=False), callback=checked_grammar,
     help="A grammar directory whose *.toml files extend the shipped grammar (docs/grammar.md)."))
 
 

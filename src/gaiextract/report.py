@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
     from .errors import ReportWarning
-    from .grammar import Grammar
+    from .grammar import Grammar, GrammarLike
 
 SCHEMA_ID = "gaiextract.report/1"
 #: columns of ``TableResult.rows()``: one row per cell
@@ -68,14 +68,15 @@ def content_id(record: Mapping[str, Any], settings: IdentitySettings = DEFAULT_I
     return CONTENT_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def report_identity(record: Mapping[str, Any]) -> str:
+def report_identity(record: Mapping[str, Any], grammar: GrammarLike = None) -> str:
     """The identity batch databases and exports give a report: ``<normalised agency>/<year>``
-    when both are known, else its :func:`content_id`."""
+    when both are known (the agency normalised by ``grammar``'s ``agencies.toml``: the
+    grammar the report was read with), else its :func:`content_id`."""
     from .agencies import identity, normalise
     rep = record.get("report") or {}
     year = rep.get("year") if isinstance(rep.get("year"), int) else None
-    if normalise(rep.get("agency")) and year is not None:
-        return identity(rep.get("agency"), year)
+    if normalise(rep.get("agency"), grammar) and year is not None:
+        return identity(rep.get("agency"), year, grammar=grammar)
     return content_id(record)
 
 
@@ -227,11 +228,13 @@ class Report:
         the columns of ``gaiextract export --shape long`` (identity, …, the template's
         row/column labels, ``label`` with the unit, ``unit``, page, how); ``id`` (a
         database row) is null. ``value`` is ``Float64`` (counts and amounts share it),
-        ``year``/``page`` are ``Int64``."""
+        ``year``/``page`` are ``Int64``. Labels, units and the identity come from the
+        grammar the report was extracted with."""
         pd = _pandas()
-        from .sinks.labels import LONG_COLUMNS, LONG_DTYPES, long_row
-        ident = report_identity(self.to_dict())
-        rows = [long_row(ident, None, self.source.get("sha256"), self.agency, self.year, self.edition, name, *r[1:3],
+        from .sinks.labels import LONG_COLUMNS, LONG_DTYPES, labels_of
+        lab = labels_of(self.grammar)  # the grammar the report was extracted with
+        ident = report_identity(self.to_dict(), self.grammar)
+        rows = [lab.long_row(ident, None, self.source.get("sha256"), self.agency, self.year, self.edition, name, *r[1:3],
                          r[3], r[4], r[5])
                 for name, t in self.tables.items() for r in t.rows(name)]
         return pd.DataFrame(rows, columns=list(LONG_COLUMNS)).astype(LONG_DTYPES)

@@ -236,7 +236,7 @@ def series(db: str, store: bool = False, grammar: GrammarLike = None) -> SeriesR
     engine = make_engine(db)
     try:
         if store:
-            create_tables(engine)
+            create_tables(engine, grammar)
         with engine.connect() as conn:
             result = check_reports(list(_records_from_db(conn)), grammar)
         if store:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
+from .grammar import GrammarError, shipped_file
 from .limits import DEFAULT_LIMITS
 from .textnorm import nfkc
 
@@ -16,14 +17,63 @@ Number = Union[int, float]
 
 NUMBER, PLACEHOLDER, BLANK, TEXT = "number", "placeholder", "blank", "text"
 
-_PLACEHOLDERS = {"—", "——", "-", "--", "---", "–", "―", "─", "一", "/", "\\", "无", "空", "/ /",
-                 "—-", "-—", "...", "…", "……", "·", "×", "x", "X", "N/A", "n/a", "NA", "不适用"}
+
+@dataclass(frozen=True)
+class CellWords:
+    """What a cell may hold besides digits (``grammars/cells.toml``, its one home)."""
+
+    placeholders: frozenset[str]
+    placeholder_chars: str
+    dash_marks: str
+    slash_marks: str
+    sign_words: tuple[str, ...]
+    negative_words: tuple[str, ...]
+    zero_words: tuple[str, ...]
+    unchanged_words: tuple[str, ...]
+    units: tuple[str, ...]
+    running_units: tuple[str, ...]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> CellWords:
+        """From the parsed file; GrammarError naming the key of a missing or mistyped entry."""
+        def chars(key: str) -> str:
+            v = data.get(key)
+            if not isinstance(v, str) or not v:
+                raise GrammarError(f"grammars/cells.toml: key {key}: must be a non-empty string")
+            return v
+
+        def words(key: str) -> tuple[str, ...]:
+            v = data.get(key)
+            if not isinstance(v, list) or not v or not all(isinstance(w, str) and w for w in v):
+                raise GrammarError(f"grammars/cells.toml: key {key}: must be a list of non-empty strings")
+            return tuple(v)
+
+        out = cls(placeholders=frozenset(words("placeholders")), placeholder_chars=chars("placeholder_chars"),
+                  dash_marks=chars("dash_marks"), slash_marks=chars("slash_marks"), sign_words=words("sign_words"),
+                  negative_words=words("negative_words"), zero_words=words("zero_words"),
+                  unchanged_words=words("unchanged_words"), units=words("units"),
+                  running_units=words("running_units"))
+        if not set(out.negative_words) <= set(out.sign_words):
+            raise GrammarError("grammars/cells.toml: key negative_words: each must be one of sign_words")
+        return out
+
+
+#: the cell vocabulary, read once (the readers use it before a grammar is chosen)
+WORDS = CellWords.of(shipped_file("cells.toml"))
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
+_PLACEHOLDERS = WORDS.placeholders
+#: a cell made only of placeholder characters (a run of dashes, slashes, dots)
+_PLACEHOLDER_RUN = re.compile("[" + re.escape(WORDS.placeholder_chars) + "]+")
 #: placeholder marks that may stand for a zero/empty cell one mark per cell: a run of
-#: them printed together (``198————27``, ``／／／``) is several null cells, as many as the
-#: template's column count leaves room for. A dash may also be printed doubled for one
-#: cell (``——``), so a run of k dashes is between ceil(k/2) and k cells; a slash is one.
-DASH_MARKS = "—–―－─-"
-SLASH_MARKS = "/／"
+#: them printed together is several null cells, as many as the template's column count
+#: leaves room for; a run of k dashes is between ceil(k/2) and k cells, a slash is one
+DASH_MARKS = WORDS.dash_marks
+SLASH_MARKS = WORDS.slash_marks
 PLACEHOLDER_MARKS = DASH_MARKS + SLASH_MARKS
 
 
@@ -36,24 +86,25 @@ def mark_cells(token: str) -> tuple[int, int] | None:
     return len(token) - dashes + (dashes + 1) // 2, len(token)
 
 
-#: words printed for a sign before a number (``减少328`` is -328 where the column is signed)
-SIGN_WORDS = ("增加", "减少", "新增", "增", "减")
-_SIGN_WORDS = "|".join(SIGN_WORDS)
-NEGATIVE_WORDS = ("减少", "减")
+#: words printed for a sign before a number (a negative one makes it negative where the
+#: column is signed)
+SIGN_WORDS = WORDS.sign_words
+_SIGN_WORDS = "|".join(re.escape(w) for w in SIGN_WORDS)
+NEGATIVE_WORDS = WORDS.negative_words
 
 
-#: units printed after a value (件, 万元 …); other modules build on this one pattern
-UNITS = r"(?:件|条|个|项|万元|元|次|人|份|家|篇|起|宗|例|户|本|张|批)"
+#: units printed after a value; other modules build on this one pattern
+UNITS = _alternation(WORDS.units)
 #: the units that may follow a value inside running text (flattened tables), where the
-#: wider set would eat the next label's first character (``1.本机关不掌握…``)
-RUNNING_UNITS = r"(?:万元|元|件|个|条|项|次)"
+#: wider set would eat the next label's first character
+RUNNING_UNITS = _alternation(WORDS.running_units)
 _UNITS = UNITS
 _NUM = re.compile(
     r"^(?P<sign>[+\-±]|" + _SIGN_WORDS + r")?\s*(?P<num>\d+(?:\.\d+)?)\s*" + _UNITS + r"?\s*"
     r"(?P<note>[(\[【].*[)\]】])?\s*$"
 )
-_ZERO_WORDS = {"〇": 0, "零": 0, "0": 0}
-_UNCHANGED = {"持平", "不变", "无变化"}
+_ZERO_WORDS = dict.fromkeys(WORDS.zero_words, 0)
+_UNCHANGED = frozenset(WORDS.unchanged_words)
 
 
 @dataclass(frozen=True)
@@ -79,7 +130,7 @@ def parse_cell(text: Optional[str]) -> CellValue:
     s = re.sub(r"\s+", "", s)
     if not s:
         return CellValue(None, BLANK)
-    if s in _PLACEHOLDERS or re.fullmatch(r"[—\-–―/\\一_.·]+", s):
+    if s in _PLACEHOLDERS or _PLACEHOLDER_RUN.fullmatch(s):
         return CellValue(None, PLACEHOLDER)
     if s in _ZERO_WORDS:
         return CellValue(0, NUMBER)

@@ -37,6 +37,7 @@ from .inputs import ArchiveLimits
 from .settings import BATCH
 
 if TYPE_CHECKING:
+    from ..grammar import GrammarLike
     from ..sinks import Sink
     from .runner import BatchOptions, Summary
 
@@ -98,13 +99,14 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
     verbosity = level(quiet, verbose)
     _check_usage(jsonl, out_dir, db_url, resume, retry_errors, summary_json, executor, scheduler)
     _load_plugins(plugins)
-    sinks = _sinks(jsonl, out_dir, db_url, db_batch_size)
+    read_options = read_kwargs(options)
+    sinks = _sinks(jsonl, out_dir, db_url, db_batch_size, read_options.get("grammar"))
     limits = ArchiveLimits(max_member_bytes=int(max_file_mb * MB), max_ratio=max_ratio)
     opts = BatchOptions(inputs=list(inputs), workers=workers or 0, timeout=timeout or None,
                         max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,
                         scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits,
                         retry_errors=retry_errors, follow_symlinks=follow_symlinks, verbosity=verbosity,
-                        read_options=read_kwargs(options))
+                        read_options=read_options)
     summary = _run(opts, sinks, jsonl, out_dir, db_url, summary_json)
     if verbosity >= 0:
         _say_summary(summary, inputs, opts.read_options.get("ocr"))
@@ -143,7 +145,8 @@ def _load_plugins(plugins: tuple[str, ...]) -> None:
         raise click.UsageError(f"--plugin: {exc}")
 
 
-def _sinks(jsonl: str | None, out_dir: str | None, db_url: str | None, db_batch_size: int) -> list[Sink]:
+def _sinks(jsonl: str | None, out_dir: str | None, db_url: str | None, db_batch_size: int,
+           grammar: GrammarLike = None) -> list[Sink]:
     """The outputs asked for; a database URL that cannot be used is a usage error."""
     sinks: list[Sink] = []
     if jsonl:
@@ -160,7 +163,8 @@ def _sinks(jsonl: str | None, out_dir: str | None, db_url: str | None, db_batch_
             make_engine(db_url).dispose()
         except (ArgumentError, ImportError) as exc:
             raise click.UsageError(mask_secrets(f"--db {display_url(db_url)}: {exc}"))
-        sinks.append(SqlSink(db_url, batch_size=db_batch_size))
+        # identities by the agency rules of the grammar the reports are read with
+        sinks.append(SqlSink(db_url, batch_size=db_batch_size, grammar=grammar))
     return sinks
 
 

@@ -16,6 +16,7 @@ from ..clikit import (
     EXIT_INPUT,
     EXIT_OUTPUT,
     EXIT_USAGE,
+    checked_grammar,
     display_url,
     end_on_broken_pipe,
     fail,
@@ -46,12 +47,16 @@ PROG = "gaiextract"
               help="Only reports of this template edition, with only its columns (an .xlsx has one sheet "
                    "per edition anyway).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUT (refused otherwise).")
+@click.option("--grammar", type=click.Path(file_okay=False), callback=checked_grammar, default=None,
+              help="The grammar directory the reports were read with (as for extract/batch): its tables and "
+                   "export.toml name the columns (docs/grammar.md).")
 @click.option("--db", "db_opt", hidden=True, help="Deprecated: give DB as the first argument.")
 @click.option("--wide", "wide_opt", hidden=True, type=click.Path(dir_okay=False),
               help="Deprecated: gaiextract export DB OUT.csv")
 @verbosity("Print nothing but errors (not the row count).",
            "Also say what DB is (database or records file) and what was written.")
-def export_command(db, out, shape, header, edition, all_copies, overwrite, db_opt, wide_opt, quiet, verbose):
+def export_command(db, out, shape, header, edition, all_copies, overwrite, grammar, db_opt, wide_opt, quiet,
+                   verbose):
     """Export DB to OUT: .csv, .xlsx or .parquet by extension; '-' writes CSV to
     standard output. DB is a batch database (SQLite file or URL) or the JSON Lines of
     `batch --jsonl` (or the JSON of `extract`); anything else is status 3.
@@ -64,7 +69,8 @@ def export_command(db, out, shape, header, edition, all_copies, overwrite, db_op
     if not db or not out:
         raise click.UsageError("usage: gaiextract export DB OUT (OUT: .csv, .xlsx, .parquet or -)")
     try:
-        n = export(db, out, shape=shape, all_copies=all_copies, overwrite=overwrite, header=header, edition=edition)
+        n = export(db, out, shape=shape, all_copies=all_copies, overwrite=overwrite, header=header, edition=edition,
+                   grammar=grammar)
     except ExportError as exc:
         _export_refused(exc, db, out)
     except Exception as exc:  # noqa: BLE001 - the database unreachable, the disk full …: one line
@@ -95,7 +101,7 @@ def _export_refused(exc: ExportError, db: str, out: str) -> None:
     something export reads (3), a usage problem (2), or the output (1)."""
     if exc.code in INPUT_CODES:  # the input is neither a database nor records: named, status 3
         fail(f"{PROG} export", display_url(db), exc.code, _without(exc.message, db), EXIT_INPUT)
-    if exc.code in ("usage", "not_found", "missing_extra", "too_many_rows"):
+    if exc.code in ("usage", "not_found", "missing_extra", "too_many_rows", "grammar"):
         fail(f"{PROG} export", display_url(db) if exc.code == "not_found" else out, exc.code,
              _without(exc.message, db), EXIT_USAGE)
     fail(f"{PROG} export", out, "output_exists" if exc.code == "exists" else "output_unwritable",

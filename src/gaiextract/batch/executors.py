@@ -2,7 +2,9 @@
 
 Both executors share one small interface used by the runner: ``submit(item)``,
 ``poll(wait_s) -> [(item, record)]``, ``pending()``, ``capacity`` and
-``close(kill)``. Whatever goes wrong with one file — an exception, the time
+``close(kill)``. :meth:`LocalExecutor.job` is the one hook a subclass overrides to
+run something other than :func:`~gaiextract.batch.worker.convert` per item (the HTTP
+service's inspect tasks) under the same pool, deadlines and retries. Whatever goes wrong with one file — an exception, the time
 limit, a worker that hangs in C code or dies — comes back as an error record
 for that file and the other files carry on.
 """
@@ -14,6 +16,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .worker import convert, error_record, init_worker
@@ -131,6 +134,18 @@ class LocalExecutor:
             self.pool.shutdown(wait=True)
         self.pool = None
 
+    # -- the hook ----------------------------------------------------------
+    def job(self, item: Item) -> tuple[Callable[..., dict[str, Any]], tuple[Any, ...]]:
+        """What a worker runs for ``item``: a picklable module-level function and its
+        arguments, which returns the item's record (an error record on failure).
+
+        The default is :func:`~gaiextract.batch.worker.convert` under the executor's
+        time limit with its reading options (plugins are imported by the worker's
+        initializer). Override this — and only this — to run another function per item;
+        the pool, the hard deadline, the retries and the isolation of a file that kills
+        its worker stay the executor's."""
+        return convert, (item.label, item.data, self.timeout, (), self.options)
+
     # -- internals ---------------------------------------------------------
     def _new_pool(self):
         return cf.ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=init_worker,
@@ -148,7 +163,8 @@ class LocalExecutor:
             self._start(self.retry.popleft())
 
     def _start(self, item) -> None:
-        fut = self.pool.submit(convert, item.label, item.data, self.timeout, (), self.options)
+        fn, args = self.job(item)
+        fut = self.pool.submit(fn, *args)
         self.inflight[fut] = (item, time.monotonic())
 
     def _suspect(self, item, out) -> None:

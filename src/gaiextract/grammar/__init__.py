@@ -11,11 +11,13 @@ from .loader import (
     GRAMMAR_ENV,
     GrammarFiles,
     ITEM_IDS,
+    SHIPPED_ONLY,
     GrammarLike,
     build,
     load,
     merge,
     report_markers,
+    shipped_file,
 )
 from .model import (
     ROLE_FEES,
@@ -27,11 +29,15 @@ from .model import (
     CategoryProfile,
     CheckDef,
     ColumnDef,
+    ExportColumn,
+    ExportWording,
     FactsGrammar,
     FeeGrammar,
     Grammar,
     GrammarError,
     GroupDef,
+    LabelConfusions,
+    NO_CONFUSIONS,
     ProblemsGrammar,
     RowDef,
     RunInGrammar,
@@ -54,8 +60,10 @@ from .validate import _validate  # noqa: F401
 
 __all__ = [
     "CAPTURING_PATTERNS", "GRAMMAR_ENV", "ITEM_IDS", "ROLE_FEES", "ROLE_PROBLEMS", "ROLE_SUBSECTIONS",
-    "SECTION_ROLES", "TABLE_VARIANTS", "AgencyRules", "CategoryProfile", "CheckDef", "ColumnDef", "FactsGrammar",
-    "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "ProblemsGrammar", "RowDef",
+    "SECTION_ROLES", "TABLE_VARIANTS", "AgencyRules", "CategoryProfile", "CheckDef", "ColumnDef",
+    "ExportColumn", "ExportWording", "FactsGrammar",
+    "FeeGrammar", "Grammar", "GrammarError", "GrammarFiles", "GrammarLike", "GroupDef", "LabelConfusions",
+    "NO_CONFUSIONS", "ProblemsGrammar", "RowDef",
     "RunInGrammar", "SectionDef", "TableGrammar", "TableSpec", "Tie", "build", "dotted", "expand",
-    "file_schema", "load", "locate", "merge", "report_markers",
+    "file_schema", "load", "locate", "merge", "report_markers", "SHIPPED_ONLY", "shipped_file",
 ]

@@ -35,11 +35,14 @@ from .model import (
     CategoryProfile,
     CheckDef,
     ColumnDef,
+    ExportColumn,
+    ExportWording,
     FactsGrammar,
     FeeGrammar,
     Grammar,
     GrammarError,
     GroupDef,
+    LabelConfusions,
     ProblemsGrammar,
     RowDef,
     RunInGrammar,
@@ -52,6 +55,9 @@ from .validate import _validate, expand
 
 #: environment variable naming a user grammar directory used when none is passed
 GRAMMAR_ENV = "GAIEXTRACT_GRAMMAR"
+#: shipped grammar files read once when a module is imported (below the choice of a
+#: grammar: the readers use them), which a user grammar directory cannot override
+SHIPPED_ONLY = ("cells.toml",)
 #: keys that identify an item of a list of tables, so that a user's item extends the
 #: shipped item with the same identity instead of being appended
 ITEM_IDS = ("id", "key")
@@ -59,6 +65,14 @@ ITEM_IDS = ("id", "key")
 
 def _shipped_text(name: str) -> str:
     return resources.files("gaiextract").joinpath("grammars", name).read_text(encoding="utf-8")
+
+
+def shipped_file(name: str) -> dict[str, Any]:
+    """A shipped grammar file of :data:`SHIPPED_ONLY`, parsed (not per grammar: read by
+    the module that imports it; validated against its schema by the test suite)."""
+    if name not in SHIPPED_ONLY:
+        raise ValueError(f"{name} is read per grammar: use load()")
+    return _parse(_shipped_text(name), f"grammars/{name}")
 
 
 def _parse(text: str, where: str) -> dict[str, Any]:
@@ -213,7 +227,7 @@ def _columns(items: list[dict[str, Any]], where: str,
         if not cid:
             raise GrammarError(f"{w}: needs an id or key")
         cols.append(ColumnDef(id=cid, labels=_labels(c, w), key=c.get("key"), parent=c.get("parent"),
-                              signed=bool(c.get("signed", False))))
+                              signed=bool(c.get("signed", False)), max_value=_max_value(c, w)))
         if c.get("children_of"):
             kids = (child_sets or {}).get(c["children_of"])
             if kids is None:
@@ -227,7 +241,18 @@ def _columns(items: list[dict[str, Any]], where: str,
     return cols
 
 
-def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edition: str | None) -> TableGrammar:
+def _max_value(c: dict[str, Any], where: str) -> float | None:
+    """A column's ``max_value``: the largest value its printed unit allows (None: no bound)."""
+    v = c.get("max_value")
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+        raise GrammarError(f"{where}: max_value must be a positive number, not {v!r}")
+    return float(v)
+
+
+def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edition: str | None,
+            confusions: LabelConfusions) -> TableGrammar:
     """One layout from a table grammar (or one of its ``[edition.X]`` parts)."""
     groups = [GroupDef(id=_need(g, "id", f"{where} group"), labels=_labels(g, f"{where} group"),
                        row_key=g.get("row_key")) for g in d.get("groups", [])]
@@ -245,7 +270,8 @@ def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edit
     cols = _columns(d["columns"], where, child_sets)
     keys = tuple(d["keys"]) if "keys" in d else None
     lay = TableGrammar(name=name, rows=rows, groups=groups, columns=cols, keys=keys,
-                       identify=tuple(label_key(x) for x in d.get("identify", [])), edition=edition)
+                       identify=tuple(label_key(x) for x in d.get("identify", [])), edition=edition,
+                       confusions=confusions)
     if keys is not None:
         row_keys = {r.key for r in rows} | {g.row_key for g in groups if g.row_key}
         leaves = set(lay.leaf_keys())
@@ -256,7 +282,7 @@ def _layout(name: str, d: dict[str, Any], data: dict[str, Any], where: str, edit
     return lay
 
 
-def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef]) -> TableSpec:
+def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef], confusions: LabelConfusions) -> TableSpec:
     """grammars/<name>.toml: one shape for every table. Top-level rows/groups/columns are the
     layout of every edition; ``[edition.X]`` parts (each complete) are per-edition layouts."""
     fname = f"{name}.toml"
@@ -266,20 +292,35 @@ def _load_table(files: GrammarFiles, name: str, checks: list[CheckDef]) -> Table
     if unknown:
         raise GrammarError(f"{fname}: unknown variants {sorted(unknown)} (known: {sorted(TABLE_VARIANTS)})")
     if "edition" in data:
-        layouts = [_layout(name, d, data, f"{fname} edition {ed}", ed) for ed, d in data["edition"].items()]
+        layouts = [_layout(name, d, data, f"{fname} edition {ed}", ed, confusions)
+                   for ed, d in data["edition"].items()]
     else:
-        layouts = [_layout(name, data, data, fname, None)]
+        layouts = [_layout(name, data, data, fname, None, confusions)]
     return TableSpec(name=name, layouts=layouts, variants=variants,
                      checks=[c for c in checks if c.table == name],
                      identify=tuple(label_key(x) for x in data.get("identify", [])))
 
 
-def _load_tables(files: GrammarFiles, checks: list[CheckDef]) -> dict[str, TableSpec]:
+def _load_confusions(files: GrammarFiles) -> LabelConfusions:
+    """tables.toml [label_confusions]: pairs of characters misread for one another, each
+    a string of two different characters."""
+    where = files.where("tables.toml")
+    section = files.read("tables.toml").get("label_confusions", {})
+    pairs = section.get("pairs", []) if isinstance(section, dict) else None
+    if not isinstance(pairs, list):
+        raise GrammarError(f"{where}: [label_confusions] pairs must be a list of two-character strings")
+    for p in pairs:
+        if not isinstance(p, str) or len(p) != 2 or p[0] == p[1]:
+            raise GrammarError(f"{where}: key label_confusions.pairs: {p!r} is not two different characters")
+    return LabelConfusions.of((p[0], p[1]) for p in pairs)
+
+
+def _load_tables(files: GrammarFiles, checks: list[CheckDef], confusions: LabelConfusions) -> dict[str, TableSpec]:
     index = files.read("tables.toml")
     names = _need(index, "tables", "tables.toml")
     if not names or not all(isinstance(n, str) and n for n in names):
         raise GrammarError("tables.toml: tables must be a list of table names")
-    out = {n: _load_table(files, n, checks) for n in names}
+    out = {n: _load_table(files, n, checks, confusions) for n in names}
     for c in checks:
         if c.table not in out:
             raise GrammarError(f"checks.toml: check {c.id!r} names an unknown table {c.table!r}")
@@ -327,28 +368,37 @@ def _words(words: list[str]) -> str:
 
 
 def _load_facts(files: GrammarFiles) -> FactsGrammar:
+    """facts.toml, with the page chrome the facts look past from chrome.toml (its one
+    home): the archiver's header keys ([lines.header_keys], a key mapped to ``title``
+    holding the title) and [facts]."""
     d = files.read("facts.toml")
     t, a, y, f = d["title"], d["agency"], d["year"], d["fees"]
+    chrome = files.read("chrome.toml")
+    header_keys: dict[str, str] = chrome["lines"]["header_keys"]
+    cf = chrome.get("facts", {})
+    title_keys = [k for k, v in header_keys.items() if v == "title"]
+    meta = list(dict.fromkeys([*header_keys, *cf.get("extra_meta_keys", [])]))
+    if not title_keys:
+        raise GrammarError(f"{files.where('chrome.toml')}: [lines.header_keys] maps no key to title")
     fees = FeeGrammar(notices=_compiled(f["notices_patterns"]),
                       amount_notified=_compiled(f["amount_notified_patterns"]),
                       amount_collected=_compiled(f["amount_collected_patterns"]),
                       no_notices=_compiled(f["no_notices_patterns"]),
                       no_collection=_compiled(f["no_collection_patterns"]),
                       units={k: float(v) for k, v in f["units"].items()})
-    meta = t["meta_keys"] + d["meta"]["other_keys"]
     return FactsGrammar(
         title_core=_patterns(t["core_patterns"]), title_max=int(t["max_length"]),
-        title_meta_keys=tuple(t["meta_keys"]),
+        title_meta_keys=tuple(title_keys),
         meta_line=re.compile(rf"^\s*({_words(meta)})\s*[:：]\s*(.*)$"),
         title_agency_line_max=int(t["agency_line_max"]),
         title_strip_prefixes=tuple(t.get("strip_prefixes", [])),
         title_strip=re.compile(f"[{re.escape(t['strip_chars'])}]+"),
-        title_chrome=_patterns(t["chrome_patterns"]) if t.get("chrome_patterns") else None,
+        title_chrome=_patterns(cf["title_patterns"]) if cf.get("title_patterns") else None,
         year=_patterns(y["patterns"]), title_year=_patterns(y["title_patterns"]),
         body_year=_patterns(y["body_opening_patterns"]), body_lines=int(y["body_lines"]),
         agency_suffixes=tuple(sorted(a["suffixes"], key=len, reverse=True)),
         agency_followers=re.compile(f"^(?:{_words(a['followers'])}|[{re.escape(a['follower_marks'])}])"),
-        agency_not_starts=tuple(a["not_starts"]), agency_not_names=tuple(a.get("not_names", [])),
+        agency_not_starts=tuple(a["not_starts"]), agency_not_names=tuple(cf.get("not_agency_names", [])),
         agency_run=_patterns(a["run_patterns"]), agency_min_len=int(a["min_length"]),
         markers=tuple(d["report"]["markers"]), fees=fees)
 
@@ -397,6 +447,40 @@ def _load_agencies(files: GrammarFiles) -> AgencyRules:
     return AgencyRules(replace=pairs, division_prefix=prefix, short_form=short)
 
 
+def _load_export(files: GrammarFiles, tables: dict[str, TableSpec]) -> ExportWording:
+    """export.toml: what the exports call their columns; each amount names a cell of a
+    table of the grammar, and the templates fill."""
+    data, where = files.read("export.toml"), files.where("export.toml")
+    try:
+        units, sheets = data["units"], data["sheets"]
+        wording = ExportWording(
+            joiner=str(data["joiner"]), with_unit=str(data["with_unit"]),
+            tables={str(k): str(v) for k, v in data["tables"].items()},
+            count_unit=str(units["count"]), amount_units={str(k): str(v) for k, v in units["amounts"].items()},
+            sheet_edition=str(sheets["edition"]), sheet_unknown_edition=str(sheets["unknown_edition"]),
+            sheet_dictionary=str(sheets["dictionary"]), sheet_cells=str(sheets["cells"]),
+            dictionary_header=tuple(str(h) for h in sheets["dictionary_header"]),
+            all_editions=str(sheets["all_editions"]),
+            columns={str(k): ExportColumn(label=str(c["label"]), meaning=str(c["meaning"]),
+                                          unit=str(c["unit"]) if c.get("unit") is not None else None)
+                     for k, c in data["columns"].items()})
+        wording.with_unit.format(label="", unit="")
+        wording.sheet_edition.format(edition="")
+    except KeyError as exc:
+        raise GrammarError(f"{where}: missing or unknown key {exc}") from None
+    except (TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise GrammarError(f"{where}: {exc}") from None
+    for key in wording.amount_units:
+        table, _, cell = key.partition(".")
+        spec = tables.get(table)
+        if spec is None or not any(cell in lay.key_labels() for lay in spec.layouts):
+            raise GrammarError(f"{where}: key units.amounts: {key!r} is no cell of a table of the grammar")
+    if len(wording.dictionary_header) != 5:
+        raise GrammarError(f"{where}: key sheets.dictionary_header: needs 5 names (key, label, unit, "
+                           f"editions, meaning), not {len(wording.dictionary_header)}")
+    return wording
+
+
 def _build(files: GrammarFiles) -> Grammar:
     checks, dims = _load_checks(files)
     cats, settings = _load_categories(files)
@@ -404,12 +488,14 @@ def _build(files: GrammarFiles) -> Grammar:
     for s in sections:
         if s.role is not None and s.role not in SECTION_ROLES:
             raise GrammarError(f"sections.toml: section {s.id!r}: role must be one of {', '.join(SECTION_ROLES)}")
-    tables = _load_tables(files, checks)
+    confusions = _load_confusions(files)
+    tables = _load_tables(files, checks, confusions)
     user = files.user_dir
-    return Grammar(sections=sections, tables=tables, checks=checks, dimensions=dims,
+    return Grammar(sections=sections, tables=tables, checks=checks, dimensions=dims, label_confusions=confusions,
                    categories=cats, category_settings=settings, facts=_load_facts(files),
                    problems=_load_problems(files), run_in=_load_run_in(files),
                    ties=_load_series(files, tables, dims), agencies=_load_agencies(files),
+                   export=_load_export(files, tables),
                    user_dir=str(user) if user else None)
 
 
@@ -444,6 +530,9 @@ def _load_dir(user_dir: str | None) -> Grammar:
             if p.name not in known:
                 raise GrammarError(f"{p}: line 1: no shipped grammar file of this name "
                                    f"(known: {', '.join(sorted(k for k in known if k.endswith('.toml')))})")
+            if p.name in SHIPPED_ONLY:
+                raise GrammarError(f"{p}: line 1: {p.name} is read when gaiextract is imported, before a grammar "
+                                   "is chosen: a grammar directory cannot change it")
     return _build(GrammarFiles(Path(user_dir) if user_dir else None))
 
 

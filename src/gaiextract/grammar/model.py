@@ -3,6 +3,7 @@ checks, category profiles and the compiled wording of facts, problems and run-in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -53,6 +54,8 @@ class ColumnDef:
     parent: Optional[str] = None
     #: a column whose values may be negative (本年增/减); elsewhere a minus is a placeholder mark
     signed: bool = False
+    #: the largest value the column's printed unit allows (amounts in 万元); None: no bound
+    max_value: float | None = None
 
 
 #: the layout variants a table grammar may declare (``variants = [...]``)
@@ -62,6 +65,32 @@ TABLE_VARIANTS = frozenset({
     "colspan",        # one value spanning two grid columns (2019's 本年增/减, 采购总金额)
     "group_as_row",   # a group printed as one row (（六）其他处理 without sub-rows)
 })
+
+
+@dataclass(frozen=True)
+class LabelConfusions:
+    """Pairs of characters OCR and converters print for one another in table labels
+    (``tables.toml`` [label_confusions]), held both ways: a one-character substitution
+    of a listed pair scores above an unlisted one (``layout.labels.substitution``)."""
+
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> LabelConfusions:
+        """The confusions of ``pairs`` (each ``(a, b)``), in both directions."""
+        listed = list(pairs)
+        both = {(a, b) for a, b in listed} | {(b, a) for a, b in listed}
+        return cls(frozenset(both))
+
+    def __contains__(self, pair: object) -> bool:
+        return pair in self.pairs
+
+    def __hash__(self) -> int:
+        return hash(self.pairs)  # a frozenset caches its hash: cheap in every cached match's key
+
+
+#: no confusions (a layout built outside a grammar)
+NO_CONFUSIONS = LabelConfusions()
 
 
 @dataclass
@@ -79,6 +108,8 @@ class TableGrammar:
     keys: Optional[tuple[str, ...]] = None                   # allowed keys (proactive)
     identify: tuple[str, ...] = ()                           # edition-identifying labels
     edition: str | None = None                     # None: the layout of every edition
+    #: the grammar's label confusions, which its labels are matched with
+    confusions: LabelConfusions = NO_CONFUSIONS
     #: the column tree indexed once, when the layout is built (it never changes after)
     _kids: dict[str | None, tuple[ColumnDef, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, ColumnDef] = field(init=False, repr=False, compare=False)
@@ -147,6 +178,20 @@ class TableGrammar:
             out.append(r.key)
         return out
 
+    def value_bounds(self) -> dict[str, float]:
+        """Cell key -> the largest value its column allows (columns with ``max_value``)."""
+        bounded = {key: chain[-1].max_value for key, chain in self.leaf_chains()
+                   if chain[-1].max_value is not None}
+        if not bounded:
+            return {}
+        rows: list[str | None] = list(self.row_sequence()) + [g.row_key for g in self.groups if g.row_key]
+        out: dict[str, float] = {}
+        for row in rows or [None]:
+            for key in self.row_cells(row):
+                col = key[len(row) + 1:] if row else key
+                if col in bounded:
+                    out[key] = bounded[col]
+        return out
 
     def leaf_chains(self) -> list[tuple[str, list[ColumnDef]]]:
         """``(dotted leaf key, its columns root→leaf)`` for every leaf column, in printed order."""
@@ -215,6 +260,13 @@ class TableSpec:
     checks: list[CheckDef] = field(default_factory=list)  # with table == name
     #: labels of at least three characters that tell this table from the others
     identify: tuple[str, ...] = ()
+
+    def value_bounds(self) -> dict[str, float]:
+        """Cell key -> the largest value its column allows, over every layout."""
+        out: dict[str, float] = {}
+        for lay in self.layouts:
+            out.update(lay.value_bounds())
+        return out
 
     def layout(self, edition: str | None = None) -> TableGrammar:
         for lay in self.layouts:
@@ -324,6 +376,34 @@ class AgencyRules:
     short_form: re.Pattern[str]
 
 
+@dataclass(frozen=True)
+class ExportColumn:
+    """A fixed export column's name (``export.toml`` [columns.X])."""
+
+    label: str
+    meaning: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportWording:
+    """What the exports call their columns and sheets (``export.toml``): what the table
+    grammars do not say (the tables' short names, units, fixed columns, sheet names)."""
+
+    joiner: str                          # between a label's parts (表·行·列)
+    with_unit: str                       # "{label}（{unit}）"
+    tables: dict[str, str]               # table name -> short name
+    count_unit: str                      # the unit of every cell but the amounts
+    amount_units: dict[str, str]         # "<table>.<key>" -> unit of an amount
+    sheet_edition: str                   # "{edition}年版"
+    sheet_unknown_edition: str
+    sheet_dictionary: str
+    sheet_cells: str
+    dictionary_header: tuple[str, ...]
+    all_editions: str
+    columns: dict[str, ExportColumn]     # fixed columns by key
+
+
 @dataclass
 class Grammar:
     sections: list[SectionDef]
@@ -336,6 +416,10 @@ class Grammar:
     ties: tuple[Tie, ...]
     #: how agency names are normalised and grouped (agencies.toml)
     agencies: AgencyRules
+    #: characters misread for one another in table labels (tables.toml [label_confusions])
+    label_confusions: LabelConfusions
+    #: what the exports call their columns and sheets (export.toml)
+    export: ExportWording
     facts: FactsGrammar
     problems: ProblemsGrammar
     run_in: RunInGrammar = field(default_factory=RunInGrammar)

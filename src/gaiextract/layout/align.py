@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document import Table
-from ..grammar import TableGrammar, TableSpec
+from ..grammar import NO_CONFUSIONS, TableGrammar, TableSpec
 from .anchor import AnchoredRow, Placer, choose_layout
 from .labels import norm_label
 from .mapped import MappedTable
@@ -85,7 +85,7 @@ def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[li
     out = []
     if lay.rows:
         targets = row_targets(lay)
-        chain = align_rows(stream, targets)
+        chain = align_rows(stream, targets, confusions=lay.confusions)
         # rows printed blank count as found (a table of mostly zeros left blank)
         if enough(chain, targets) or chain and enough(chain, targets, found=len(_blank_rows(chain, targets, stream))):
             out.append((chain, targets))
@@ -95,7 +95,7 @@ def _chains(spec: TableSpec, lay: TableGrammar, stream: Stream) -> list[tuple[li
         out.append((header, [header[0].target]))
     if spec.variants & {"transposed", "split"}:
         targets = group_targets(lay)
-        chain = align_rows(stream, targets)
+        chain = align_rows(stream, targets, confusions=lay.confusions)
         if enough(chain, targets):
             out.append((chain, targets))
     return out
@@ -124,7 +124,7 @@ def _identify_hits(lay: TableGrammar, chain: list[Anchored], stream: Stream) -> 
         return {}
     lo = max(0, chain[0].hit.start - STREAM.identify_before)
     hi = chain[-1].hit.run.end
-    return {lab: True for lab in lay.identify if any(lo <= s < hi for s, _, _ in find_label(stream, lab))}
+    return {lab: True for lab in lay.identify if any(lo <= s < hi for s, _, _ in find_label(stream, lab, confusions=lay.confusions))}
 
 
 def _fill(spec: TableSpec, chain: list[Anchored], targets: list[Target], stream: Stream,
@@ -176,7 +176,7 @@ def _blank_rows(chain: list[Anchored], targets: list[Target], stream: Stream) ->
                 a_lo, a_hi = lo, hi
                 if len(text) < STREAM.tail_min_label:
                     a_lo, a_hi = (short, hi) if short >= 0 else (lo, -short)
-                found = [(s_, e_) for s_, e_, _ in find_label(stream, text, fuzzy=False) if a_lo <= s_
+                found = [(s_, e_) for s_, e_, _ in find_label(stream, text, fuzzy=False, confusions=NO_CONFUSIONS) if a_lo <= s_
                          and e_ <= a_hi and read_run(stream, e_, hi) is None]
                 if found:
                     out[ti] = (stream.raw[found[0][0]:found[0][1]], found[0][0])

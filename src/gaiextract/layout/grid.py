@@ -146,7 +146,7 @@ class _GridMapper:
             self.st.children = child_order([c.text for c in table.row_cells(rows[-1])], self.lay) \
                 or self.st.children
         for t in (t for row in texts for t in row if t):
-            if self.lay.identify and match_score(t, self.lay.identify) >= SETTINGS.identify_threshold:
+            if self.lay.identify and match_score(t, self.lay.identify, confusions=self.lay.confusions) >= SETTINGS.identify_threshold:
                 self.out.edition_hits[t] = True
 
     # ------------------------------------------------------------------ rows
@@ -187,8 +187,8 @@ class _GridMapper:
         """Every text cell is a row or group label (a header row holds column labels)."""
         for c in cells:
             text = norm_label(c.text)
-            if text and best_match(text, self.row_opts, SETTINGS.row_threshold) is None \
-                    and best_match(text, self.group_opts, SETTINGS.group_threshold) is None:
+            if text and best_match(text, self.row_opts, SETTINGS.row_threshold, confusions=self.lay.confusions) is None \
+                    and best_match(text, self.group_opts, SETTINGS.group_threshold, confusions=self.lay.confusions) is None:
                 return False
         return True
 
@@ -375,8 +375,9 @@ class _GridMapper:
                 text = norm_label(part)
                 if not text:
                     continue
-                gm = best_match(text, self.group_opts, SETTINGS.group_threshold) if self.group_opts else None
-                rm = best_match(text, self.row_opts, SETTINGS.row_threshold) if self.row_opts else None
+                conf = self.lay.confusions
+                gm = best_match(text, self.group_opts, SETTINGS.group_threshold, confusions=conf) if self.group_opts else None
+                rm = best_match(text, self.row_opts, SETTINGS.row_threshold, confusions=conf) if self.row_opts else None
                 if gm and (not rm or gm[1] >= rm[1]):
                     group = gm[0]
                     if self.groups[gm[0]].row_key:
@@ -393,7 +394,7 @@ class _GridMapper:
         """Prefer the row of the current group when a label fits several (3.其他)."""
         scored = []
         for r in self.lay.rows:
-            s = match_score(text, r.labels)
+            s = match_score(text, r.labels, confusions=self.lay.confusions)
             if s < SETTINGS.row_threshold or (r.strict_group and r.group != group):
                 continue
             scored.append((s + (SETTINGS.same_group_bonus if group and r.group == group else 0.0), r.key))
@@ -407,7 +408,7 @@ class _GridMapper:
         best = None
         for cell in labels:
             m = best_match(norm_label(cell.text), {g.id: g.labels for g in self.col_groups.values()},
-                           SETTINGS.col_threshold)
+                           SETTINGS.col_threshold, confusions=self.lay.confusions)
             if m and (best is None or m[1] >= best[1]):
                 best = m
         return self.col_groups[best[0]] if best else None

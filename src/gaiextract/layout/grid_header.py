@@ -110,13 +110,13 @@ def resolve_path(path: list[str], lay: TableGrammar, by_id: dict[str, ColumnDef]
     th = SETTINGS.col_threshold
     for text in path:
         kids = lay.children(node_id)
-        m = best_match(text, {k.id: k.labels for k in kids}, th)
+        m = best_match(text, {k.id: k.labels for k in kids}, th, confusions=lay.confusions)
         if m:
             node_id = m[0]
         else:
             # a label that skips a level (no 行政诉讼 cell above 未经复议直接起诉)
             for k in kids:
-                gm = best_match(text, {g.id: g.labels for g in lay.children(k.id)}, th)
+                gm = best_match(text, {g.id: g.labels for g in lay.children(k.id)}, th, confusions=lay.confusions)
                 if gm:
                     node_id = gm[0]
                     break
@@ -142,7 +142,7 @@ def header_order(header_texts: list[list[str]], lay: TableGrammar, start: str | 
         for text in row:
             parent = open_nodes[0] if open_nodes else None
             options = lay.children(parent.id if parent else None)
-            m = best_match(text, {k.id: k.labels for k in options}, th)
+            m = best_match(text, {k.id: k.labels for k in options}, th, confusions=lay.confusions)
             if not m:
                 continue
             node = by_id[m[0]]
@@ -180,7 +180,8 @@ def child_order(header_cells: list[str], lay: TableGrammar) -> list[str] | None:
     kids = lay.children(next(iter(groups.values())).id)
     keys: list[str] = []
     for text in header_cells:
-        m = best_match(norm_label(text), {k.key: k.labels for k in kids}, SETTINGS.col_threshold)
+        m = best_match(norm_label(text), {k.key: k.labels for k in kids}, SETTINGS.col_threshold,
+                       confusions=lay.confusions)
         if m and m[0] not in keys:
             keys.append(m[0])
     return keys if len(keys) == len(kids) else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..grammar import SectionDef
+from ..grammar import LabelConfusions, SectionDef
 from ..textnorm import NUMBERING_FAMILIES, label_key, numeral
 from .labels import match_score
 
@@ -87,10 +87,12 @@ def split_heading(text: str, family: str, settings: HeadingSettings = SETTINGS) 
                             heading=marker + head.strip(), rest=rest)
 
 
-def score_section(heading_text: str, sdef: SectionDef, settings: HeadingSettings = SETTINGS) -> float:
-    """How well a heading (numbering removed) names a section, 0..1."""
+def score_section(heading_text: str, sdef: SectionDef, settings: HeadingSettings = SETTINGS, *,
+                  confusions: LabelConfusions) -> float:
+    """How well a heading (numbering removed) names a section, 0..1 (``confusions``: the
+    grammar's, :func:`.labels.match_score`)."""
     key = label_key(heading_text)
-    score = match_score(key, sdef.variants)
+    score = match_score(key, sdef.variants, confusions=confusions)
     if any(w in key for w in sdef.none_of):
         return min(score, settings.none_of_cap) if score < 1.0 else score
     if sdef.all_of and all(any(w in key for w in group) for group in sdef.all_of):

@@ -7,10 +7,11 @@ normalised key and falls back from exact to prefix to fuzzy similarity.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
 from typing import Iterable, Optional
 
+from ..grammar import LabelConfusions
 from ..textnorm import LABEL_NUMBERING, label_key
 
 _NUMBERING = LABEL_NUMBERING
@@ -18,35 +19,62 @@ _NUMBERING = LABEL_NUMBERING
 
 @dataclass(frozen=True)
 class LabelSettings:
-    """The one label-matching policy of grid and stream alike, in one place."""
+    """The one label-matching policy of grid and stream alike, in one place. Scores
+    are 0..1 (1 an exact match); lengths are characters of the normalised label."""
 
-    prefix_score: float = 0.92        # one label a clean prefix of the other (truncated, annotated)
-    substitution_min_len: int = 4     # labels this long may match with one misread character
-    substitution_score: float = 0.8   # a one-character substitution (under a clean prefix's 0.92)
-    confusion_score: float = 0.88     # a substitution the grammar lists ([label_confusions])
+    #: one label a clean prefix of the other (truncated, annotated)
+    prefix_score: float = 0.92
+    #: both labels at least this long for a prefix to count at all
+    prefix_min_len: int = 2
+    #: a prefix is clean when the shorter label is this long …
+    clean_prefix_len: int = 4
+    #: … or at least this share of the longer one
+    clean_prefix_share: float = 0.5
+    #: a short prefix of a long label: weak evidence ("其他" vs "其他法律…")
+    weak_prefix_score: float = 0.6
+    #: a candidate of at least this many characters contained in the label
+    contained_min_len: int = 3
+    contained_score: float = 0.85
+    #: a similarity ratio is scaled by this, so that a typo never beats a clean match
+    fuzzy_scale: float = 0.84
+    #: labels this long may match with one misread character
+    substitution_min_len: int = 4
+    #: a one-character substitution (under a clean prefix's score)
+    substitution_score: float = 0.8
+    #: a substitution the grammar lists ([label_confusions])
+    confusion_score: float = 0.88
+    #: best_match's default: a weaker best score matches nothing
+    match_threshold: float = 0.7
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.type in (int, "int"):
+                if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                    raise ValueError(f"LabelSettings.{f.name} must be a whole number of at least 1, not {v!r}")
+            elif isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
+                raise ValueError(f"LabelSettings.{f.name} must be a score in (0, 1], not {v!r}")
+        # hashed once: the settings are part of every cached match's key
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self))))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
 
 
 SETTINGS = LabelSettings()
 
 
-@functools.lru_cache(maxsize=1)
-def confusions() -> frozenset[tuple[str, str]]:
-    """The grammar's pairs of characters misread for one another, both ways."""
-    from ..grammar import _read
-
-    pairs = _read("tables.toml").get("label_confusions", {}).get("pairs", [])
-    return frozenset((p[0], p[1]) for p in pairs if len(p) == 2) | frozenset((p[1], p[0]) for p in pairs if len(p) == 2)
-
-
-def substitution(printed: str, label: str, settings: LabelSettings = SETTINGS) -> float:
+def substitution(printed: str, label: str, settings: LabelSettings = SETTINGS, *,
+                 confusions: LabelConfusions) -> float:
     """The score of ``printed`` as ``label`` with exactly one character misread (0 when
-    they differ otherwise, or the label is shorter than the setting allows)."""
+    they differ otherwise, or the label is shorter than the setting allows); a pair of
+    the grammar's ``confusions`` scores higher."""
     if len(printed) != len(label) or len(label) < settings.substitution_min_len:
         return 0.0
     diff = [(a, b) for a, b in zip(printed, label) if a != b]
     if len(diff) != 1:
         return 0.0
-    return settings.confusion_score if diff[0] in confusions() else settings.substitution_score
+    return settings.confusion_score if diff[0] in confusions else settings.substitution_score
 
 
 def strip_numbering(text: str) -> str:
@@ -65,54 +93,72 @@ def norm_label(text: str) -> str:
     return strip_numbering(label_key(text))
 
 
-def match_score(label: str, candidates: Iterable[str], fuzzy: bool = True) -> float:
+def match_score(label: str, candidates: Iterable[str], fuzzy: bool = True, settings: LabelSettings = SETTINGS, *,
+                confusions: LabelConfusions) -> float:
     """Best similarity of a normalised ``label`` to normalised ``candidates`` (0..1).
 
-    1.0 exact; 0.92 when one is a prefix of the other (truncated or annotated
-    label); 0.85 when a candidate is contained in the label; otherwise (with
-    ``fuzzy``) a similarity ratio scaled below those, so typos still match but
-    never beat a clean match. Results are cached: the same labels recur in every
-    report.
+    1.0 exact; ``prefix_score`` when one is a prefix of the other (truncated or
+    annotated label); ``contained_score`` when a candidate is contained in the label;
+    otherwise (with ``fuzzy``) a one-character substitution (``confusions``: the
+    grammar's pairs, scored higher) or a similarity ratio scaled below those, so typos
+    still match but never beat a clean match. Results are cached: the same labels
+    recur in every report.
     """
     if not label:
         return 0.0
     if not isinstance(candidates, tuple):
         candidates = tuple(candidates)
-    return _match_score(label, candidates, fuzzy)
+    if settings is SETTINGS:  # the usual case: a cache keyed by values hashed in C
+        return _match_default(label, candidates, fuzzy, confusions.pairs)
+    return _match_score(label, candidates, fuzzy, confusions, settings)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool) -> float:
+def _match_default(label: str, candidates: tuple[str, ...], fuzzy: bool,
+                   pairs: frozenset[tuple[str, str]]) -> float:
+    return _match_score.__wrapped__(label, candidates, fuzzy, LabelConfusions(pairs), SETTINGS)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _match_score(label: str, candidates: tuple[str, ...], fuzzy: bool, confusions: LabelConfusions,
+                 settings: LabelSettings) -> float:
     best = 0.0
     for cand in candidates:
         if label == cand:
             return 1.0
-        if len(label) >= 2 and len(cand) >= 2 and (label.startswith(cand) or cand.startswith(label)):
+        if len(label) >= settings.prefix_min_len and len(cand) >= settings.prefix_min_len \
+                and (label.startswith(cand) or cand.startswith(label)):
             short, long_ = sorted((label, cand), key=len)
-            # a short prefix of a long label is weak evidence ("其他" vs "其他法律…")
-            score = SETTINGS.prefix_score if len(short) >= 4 or len(short) / len(long_) >= 0.5 else 0.6
-        elif len(cand) >= 3 and cand in label:
-            score = 0.85
-        elif fuzzy and substitution(label, cand):
-            score = substitution(label, cand)
+            clean = len(short) >= settings.clean_prefix_len or len(short) / len(long_) >= settings.clean_prefix_share
+            score = settings.prefix_score if clean else settings.weak_prefix_score
+        elif len(cand) >= settings.contained_min_len and cand in label:
+            score = settings.contained_score
+        elif fuzzy and (sub := substitution(label, cand, settings, confusions=confusions)):
+            score = sub
         elif fuzzy:
             sm = SequenceMatcher(None, label, cand, autojunk=False)
             # cheap upper bounds first: most pairs are nowhere near each other
-            if sm.real_quick_ratio() * 0.84 <= best or sm.quick_ratio() * 0.84 <= best:
+            scale = settings.fuzzy_scale
+            if sm.real_quick_ratio() * scale <= best or sm.quick_ratio() * scale <= best:
                 continue
-            score = sm.ratio() * 0.84
+            score = sm.ratio() * scale
         else:
             continue
         best = max(best, score)
     return best
 
 
-def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float = 0.7) -> Optional[tuple[str, float]]:
-    """``options`` maps an id to its candidate labels; return (id, score) or None."""
-    scored = [(match_score(label, cands), oid) for oid, cands in options.items()]
+def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float | None = None,
+               settings: LabelSettings = SETTINGS, *, confusions: LabelConfusions) -> Optional[tuple[str, float]]:
+    """``options`` maps an id to its candidate labels; return (id, score) or None (the
+    best score under ``threshold``, default ``settings.match_threshold``, or two options
+    tied below a clean prefix's score)."""
+    limit = settings.match_threshold if threshold is None else threshold
+    scored = [(match_score(label, cands, settings=settings, confusions=confusions), oid)
+              for oid, cands in options.items()]
     scored.sort(key=lambda t: -t[0])
-    if not scored or scored[0][0] < threshold:
+    if not scored or scored[0][0] < limit:
         return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0] < SETTINGS.prefix_score:
+    if len(scored) > 1 and scored[1][0] == scored[0][0] < settings.prefix_score:
         return None  # a misread label that fits two options equally: not unique
     return scored[0][1], scored[0][0]

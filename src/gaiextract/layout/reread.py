@@ -40,12 +40,9 @@ class RereadSettings:
     max_cells: int = 40
     #: combinations of readings tried at most; more: the cells are only flagged
     max_combinations: int = 4096
-    #: cells whose printed unit binds them (keys ``<row>.<column>`` of amount
-    #: columns, printed in 万元) and the largest amount that unit allows: an OCR
-    #: amount above it lost its decimal point (18923471 for 1892.3471) and breaks
-    #: this rule like a sum
-    amount_keys: tuple[str, ...] = ("fees.amount", "procurement.amount")
-    max_amount: float = 1_000_000.0
+    # the cells a printed unit binds (amounts in 万元) are the grammar's: a column's
+    # ``max_value`` (TableSpec.value_bounds); an OCR amount above it lost its decimal
+    # point (18923471 for 1892.3471) and breaks that bound like a sum
 
 
 DEFAULT_REREAD = RereadSettings()
@@ -55,7 +52,7 @@ DEFAULT_REREAD = RereadSettings()
 class Rule:
     """One rule instance on a table's cells: ``left`` sums to ``right`` (a check of
     grammars/checks.toml), or, with ``bound``, the one key of ``left`` is at most
-    that (an amount bound by its printed unit)."""
+    that (an amount bound by its printed unit: its column's ``max_value``)."""
 
     left: tuple[str, ...]
     right: tuple[str, ...] = ()
@@ -71,9 +68,9 @@ class Rule:
         return balanced((cells.get(k) for k in self.left), (cells.get(k) for k in self.right))
 
 
-def _rules(name: str, cells: dict[str, Any], grammar: Grammar, settings: RereadSettings) -> list[Rule]:
+def _rules(name: str, cells: dict[str, Any], grammar: Grammar) -> list[Rule]:
     """Every rule instance of table ``name`` that has cells on both sides (as
-    :func:`checks.run_checks` compares them), and the bounds of its amounts."""
+    :func:`checks.run_checks` compares them), and the bounds of its columns."""
     out = []
     for check in grammar.checks:
         if check.table != name:
@@ -82,7 +79,9 @@ def _rules(name: str, cells: dict[str, Any], grammar: Grammar, settings: RereadS
             lk, rk = match_keys(left, cells), match_keys(right, cells)
             if lk and rk:
                 out.append(Rule(tuple(lk), tuple(rk)))
-    out += [Rule((k,), bound=settings.max_amount) for k in settings.amount_keys if k in cells]
+    spec = grammar.tables.get(name)
+    bounds = spec.value_bounds() if spec is not None else {}
+    out += [Rule((k,), bound=b) for k, b in bounds.items() if k in cells]
     return out
 
 
@@ -105,7 +104,7 @@ def reread_broken_rules(tables: dict[str, Any], reread: Reread, grammar: Grammar
     for name, table in tables.items():
         cells: dict[str, Any] = table.cells
         prov: dict[str, dict[str, Any]] = table.provenance
-        rules = _rules(name, cells, grammar, settings)
+        rules = _rules(name, cells, grammar)
         failing = [rule for rule in rules if not rule.holds(cells)]
         involved = list(dict.fromkeys(k for rule in failing for k in rule.keys() if _ocr_placed(prov.get(k))))
         if not involved:

@@ -152,7 +152,7 @@ def _keyword_heading_end(text: str, start: int, grammar: Grammar) -> int | None:
         head = window[:end]
         if any(ch in head for ch in _STOPS) or re.search(r"\d", head) or INLINE_SECTION_MARKER.search(head):
             return None
-        if max(score_section(head, sdef) for sdef in grammar.sections) >= HEADINGS.clean_limit:
+        if max(score_section(head, sdef, confusions=grammar.label_confusions) for sdef in grammar.sections) >= HEADINGS.clean_limit:
             return start + end
     return None
 

@@ -110,7 +110,8 @@ def _scored_headings(blocks: list[Block], grammar: Grammar) -> list[list[Any]]:
                 return out  # a real report has a few hundred; each costs a fuzzy match
             cand.block = i
             head_text = FAMILIES[fam].sub("", cand.heading, count=1) if fam != "none" else cand.heading
-            out.append([cand, head_text, [score_section(head_text, sdef) for sdef in grammar.sections]])
+            out.append([cand, head_text, [score_section(head_text, sdef, confusions=grammar.label_confusions)
+                                         for sdef in grammar.sections]])
     return out
 
 

@@ -18,7 +18,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..grammar import TableGrammar
+from ..grammar import LabelConfusions, TableGrammar
 from ..limits import require_positive
 from ..textnorm import matching_view, nfkc
 from .labels import SETTINGS as LABELS
@@ -113,10 +113,11 @@ class Hit:
 
 
 def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
-               others: frozenset[str] = frozenset(), fuzzy: bool = True) -> list[tuple[int, int, float]]:
+               others: frozenset[str] = frozenset(), fuzzy: bool = True, *,
+               confusions: LabelConfusions) -> list[tuple[int, int, float]]:
     """(start, end, score) of each occurrence of ``label`` (normalised, no whitespace):
-    exact, or with one misread character (the one label policy, ``labels.substitution``)
-    where the printed text is no other label of ``others`` and within one character of
+    exact, or with one misread character (the one label policy, ``labels.substitution``
+    with the grammar's ``confusions``) where the printed text is no other label of ``others`` and within one character of
     no other one (the match is unique)."""
     out = []
     text = stream.compact
@@ -136,7 +137,8 @@ def find_label(stream: Stream, label: str, settings: StreamSettings = SETTINGS,
                 if s >= 0 and s not in seen and s + len(label) <= len(text):
                     window = text[s:s + len(label)]
                     seen.add(s)
-                    if substitution(window, label) and not any(window == o or substitution(window, o) for o in rivals):
+                    if substitution(window, label, confusions=confusions) and not any(
+                            window == o or substitution(window, o, confusions=confusions) for o in rivals):
                         out.append((s, s + len(label), len(label) - settings.misread_penalty))
                 j = text.find(piece, j + 1)
     return [(stream.compact_pos[s], stream.compact_pos[e - 1] + 1, sc) for s, e, sc in out]
@@ -288,10 +290,12 @@ class Anchored:
     hit: Hit
 
 
-def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings = SETTINGS) -> list[Anchored]:
+def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings = SETTINGS, *,
+               confusions: LabelConfusions) -> list[Anchored]:
     """The best chain of anchors: targets in template order, positions increasing, each
-    followed by numbers; the chain with the most (and longest) labels, tightest first."""
-    hits = _label_hits(stream, targets, settings)
+    followed by numbers; the chain with the most (and longest) labels, tightest first
+    (labels matched with the grammar's ``confusions``)."""
+    hits = _label_hits(stream, targets, settings, confusions)
     if not hits:
         return []
     _attach_runs(stream, hits, settings)
@@ -311,13 +315,15 @@ def align_rows(stream: Stream, targets: list[Target], settings: StreamSettings =
     return chain
 
 
-def _label_hits(stream: Stream, targets: list[Target], settings: StreamSettings) -> list[Hit]:
+def _label_hits(stream: Stream, targets: list[Target], settings: StreamSettings,
+                confusions: LabelConfusions) -> list[Hit]:
     """Every place a target's label is printed, in stream order (the better score first)."""
     hits: list[Hit] = []
     every = frozenset(norm_label(lab) or lab for t in targets for lab in t.labels)
     for ti, t in enumerate(targets):
         for label in t.labels:
-            for s, e, sc in find_label(stream, norm_label(label) or label, settings, every):
+            for s, e, sc in find_label(stream, norm_label(label) or label, settings, every,
+                                       confusions=confusions):
                 hits.append(Hit(s, e, ti, sc))
     hits.sort(key=lambda h: (h.start, -h.score))
     return hits
@@ -395,7 +401,7 @@ def align_header(stream: Stream, layout: TableGrammar, settings: StreamSettings 
     """A table without row labels (四): the numbers after its column header, a run of
     column labels; one anchor holding every leaf cell."""
     labels = frozenset(norm_label(lab) or lab for c in layout.columns for lab in c.labels)
-    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, settings, labels)})
+    spots = sorted({(s, e) for lab in labels for s, e, _ in find_label(stream, lab, settings, labels, confusions=layout.confusions)})
     best = None
     i = 0
     while i < len(spots):

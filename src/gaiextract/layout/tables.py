@@ -60,7 +60,7 @@ def classify_table(table: Table, grammar: Grammar) -> tuple[str | None, dict[str
     longest = {}
     for name in grammar.tables:
         labels = _distinct_labels(name, grammar)
-        hits = [t for t in texts if match_score(t, labels, fuzzy=False) >= LABEL_HIT]
+        hits = [t for t in texts if match_score(t, labels, fuzzy=False, confusions=grammar.label_confusions) >= LABEL_HIT]
         scores[name] = len(hits)
         longest[name] = max((len(t) for t in hits), default=0)
     # labels shared by tables (总计, 其他) were excluded by length; require real evidence:

@@ -5,7 +5,7 @@ import signal
 
 import click
 
-from ..clikit import _checked_grammar
+from ..clikit import checked_grammar
 
 
 @click.command("serve")
@@ -30,7 +30,7 @@ from ..clikit import _checked_grammar
               help="Seconds an upload may send nothing before it is cut off (400).")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Allow browser pages from this origin to call the API (repeatable; none by default).")
-@click.option("--grammar", type=click.Path(file_okay=False), callback=_checked_grammar,
+@click.option("--grammar", type=click.Path(file_okay=False), callback=checked_grammar,
               help="A grammar directory every report is read with (docs/grammar.md).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))

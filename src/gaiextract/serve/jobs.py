@@ -288,7 +288,8 @@ class JobManager:
             sinks: list[Sink] = [_Relabelled(JsonlSink(job.results), prefix, job)]
             if self.db:
                 from ..sinks.sql import SqlSink
-                sinks.append(_Relabelled(SqlSink(self.db), prefix))
+                # identities by the agency rules of the grammar the job's reports are read with
+                sinks.append(_Relabelled(SqlSink(self.db, grammar=job.options.get("grammar")), prefix))
             opts = BatchOptions(inputs=inputs, workers=self.pool.workers, resume=job.resumed, progress=False,
                                 verbosity=-1, read_options=dict(job.options))
             summary = run_batch(opts, sinks, executor=JobExecutor(self.pool, job.options))

@@ -16,7 +16,7 @@ import hashlib
 import json
 import queue
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,14 +73,13 @@ def inspect_page(label: str, data: bytes, timeout: float | None = None, plugins:
 
 
 class _Executor(LocalExecutor):
-    """The batch pool, with each task's own reading options and kind (extract or inspect)."""
+    """The batch pool, with each task's own reading options and kind (extract or inspect),
+    through the executor's public hook :meth:`LocalExecutor.job`."""
 
-    def _start(self, item) -> None:
+    def job(self, item: Any) -> tuple[Callable[..., dict[str, Any]], tuple[Any, ...]]:
         task_options = getattr(item, "options", None) or {}
         fn = inspect_page if getattr(item, "kind", EXTRACT) == INSPECT else convert
-        fut = self.pool.submit(fn, item.label, item.data, self.timeout, self.plugins,
-                               {**self.options, **task_options})
-        self.inflight[fut] = (item, time.monotonic())
+        return fn, (item.label, item.data, self.timeout, self.plugins, {**self.options, **task_options})
 
 
 class WorkPool:

@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..clikit import temp_beside
-from .labels import LONG_COLUMNS, column_info, edition_sheet, long_row, words
+from ..grammar import GrammarError, GrammarLike
+from .labels import LONG_COLUMNS, ExportLabels, labels_of
 from .sql import SqlSink, cell_columns, cells, make_engine, normalize_url, reports, sqlite_path
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -65,6 +66,8 @@ class ExportError(Exception):
 class Table:
     columns: list[str]
     rows: Iterator[list[Any]]
+    #: the labels, units and sheet names of the grammar the export is made with
+    labels: ExportLabels
     #: cell columns (``table.key``) holding a value that is not a whole number
     decimal_cells: frozenset[str] = frozenset()
     shape: str = "wide"
@@ -77,7 +80,7 @@ def is_integer_column(name: str, table: Table) -> bool:
         return False
     if name in WIDE_COLUMNS or name in LONG_COLUMNS:
         return name in INTEGER
-    return column_info(name).integer
+    return table.labels.column_info(name).integer
 
 
 def format_of(out: str) -> str:
@@ -115,7 +118,7 @@ def input_kind(source: str) -> str:
 
 
 @contextlib.contextmanager
-def database_of(source: str) -> Iterator[str]:
+def database_of(source: str, grammar: GrammarLike = None) -> Iterator[str]:
     """A database URL for ``source``: itself, or for a records file a temporary SQLite
     database the records are loaded into (through the batch's own SQL sink, so the
     export is the same as from ``batch --db``). Raises :class:`ExportError` naming the
@@ -134,7 +137,7 @@ def database_of(source: str) -> Iterator[str]:
         return
     with tempfile.TemporaryDirectory(prefix="gaiextract-records-") as tmp:
         url = os.path.join(tmp, "records.db")
-        sink = SqlSink(url, batch_size=500)
+        sink = SqlSink(url, batch_size=500, grammar=grammar)
         sink.open(resume=False)
         try:
             for record in read_records(source):
@@ -162,16 +165,15 @@ def _decimal_cells(conn) -> frozenset[str]:
     return frozenset(f"{t}.{k}" for t, k in conn.execute(q))
 
 
-def _edition_keys(keys: list[tuple[str, str]], edition: str | None) -> list[tuple[str, str]]:
+def _edition_keys(keys: list[tuple[str, str]], edition: str | None, lab: ExportLabels) -> list[tuple[str, str]]:
     if edition is None:
         return keys
-    from .labels import key_editions
-    have = key_editions()
+    have = lab.editions
     return [(t, k) for t, k in keys if edition in have.get((t, k), (edition,))]
 
 
-def _wide(conn, all_copies: bool, edition: str | None = None) -> Table:
-    keys = _edition_keys(cell_columns(conn), edition)
+def _wide(conn, all_copies: bool, edition: str | None, lab: ExportLabels) -> Table:
+    keys = _edition_keys(cell_columns(conn, lab.grammar), edition, lab)
     index = {c: i for i, c in enumerate(keys)}
     head = [c for c in WIDE_COLUMNS if not c.startswith("fees.")]
     cols = [reports.c[c] for c in head]
@@ -198,11 +200,11 @@ def _wide(conn, all_copies: bool, edition: str | None = None) -> Table:
                 values[index[(t, k)]] = v
         if cur_id is not None:
             yield base + values
-    return Table(list(WIDE_COLUMNS) + [f"{t}.{k}" for t, k in keys], rows(), _decimal_cells(conn))
+    return Table(list(WIDE_COLUMNS) + [f"{t}.{k}" for t, k in keys], rows(), lab, _decimal_cells(conn))
 
 
 #: pandas dtypes of the long shape's numeric columns (``Report.to_frame()``; Parquet restores them)
-def _long(conn, all_copies: bool, edition: str | None = None) -> Table:
+def _long(conn, all_copies: bool, edition: str | None, lab: ExportLabels) -> Table:
     q = (select(reports.c.identity, reports.c.id, reports.c.sha256, reports.c.agency, reports.c.year,
                 reports.c.edition, cells.c.table_name, cells.c.key, cells.c.value, cells.c.raw, cells.c.page,
                 cells.c.how)
@@ -215,9 +217,9 @@ def _long(conn, all_copies: bool, edition: str | None = None) -> Table:
 
     def rows() -> Iterator[list[Any]]:
         for r in conn.execution_options(stream_results=True).execute(q):
-            yield long_row(r.identity, r.id, r.sha256, r.agency, r.year, r.edition, r.table_name, r.key,
+            yield lab.long_row(r.identity, r.id, r.sha256, r.agency, r.year, r.edition, r.table_name, r.key,
                            r.value, r.raw, r.page, r.how)
-    return Table(list(LONG_COLUMNS), rows(), shape="long")
+    return Table(list(LONG_COLUMNS), rows(), lab, shape="long")
 
 
 def _plain(v: Any) -> Any:
@@ -231,16 +233,16 @@ def _csv_cell(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def header_rows(columns: list[str], header: str) -> list[list[str]]:
+def header_rows(columns: list[str], header: str, lab: ExportLabels) -> list[list[str]]:
     """The header row(s): the keys, the Chinese labels (units included), or both (keys
     first, so that a program reading one header row still gets the keys)."""
-    labels = [column_info(c).label for c in columns]
+    labels = [lab.column_info(c).label for c in columns]
     return {"keys": [list(columns)], "labels": [labels], "both": [list(columns), labels]}[header]
 
 
 def _write_csv(table: Table, fh, header: str = "keys") -> int:
     writer = csv.writer(fh)
-    for h in header_rows(table.columns, header):
+    for h in header_rows(table.columns, header, table.labels):
         writer.writerow(h)
     n = 0
     for row in table.rows:
@@ -256,20 +258,21 @@ def _write_xlsx(table: Table, path: str, header: str = "labels") -> int:
     column (key, label, unit, editions, meaning)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
-    w = words()["sheets"]
+    lab = table.labels
+    w = lab.words
     wb = Workbook(write_only=True)
-    heads = header_rows(table.columns, header)
+    heads = header_rows(table.columns, header, lab)
     sheets: dict[str, Any] = {}
     counts: dict[str, int] = {}
     picks: dict[str, list[int]] = {}
     ed_at = table.columns.index("edition")
 
     def sheet_for(edition: Any) -> tuple[Any, list[int], str]:
-        name = w["cells"] if table.shape == "long" else edition_sheet(str(edition) if edition else None)
+        name = w.sheet_cells if table.shape == "long" else lab.edition_sheet(str(edition) if edition else None)
         if name not in sheets:
             cols = list(range(len(table.columns)))
-            if table.shape == "wide" and name != w["unknown_edition"]:
-                keep = {f"{t}.{k}" for t, k in _edition_keys(_cells_of(table.columns), str(edition))}
+            if table.shape == "wide" and name != w.sheet_unknown_edition:
+                keep = {f"{t}.{k}" for t, k in _edition_keys(_cells_of(table.columns), str(edition), lab)}
                 cols = [i for i, c in enumerate(table.columns) if c in WIDE_COLUMNS or c in keep]
             ws = wb.create_sheet(name)
             ws.freeze_panes = f"A{len(heads) + 1}"
@@ -292,7 +295,7 @@ def _write_xlsx(table: Table, path: str, header: str = "labels") -> int:
     for name, ws in sheets.items():
         last = get_column_letter(len(picks[name]))
         ws.auto_filter.ref = f"A{len(heads)}:{last}{len(heads) + counts[name]}"
-    _dictionary_sheet(wb, table, w)
+    _dictionary_sheet(wb, table)
     wb.save(path)
     return n
 
@@ -302,14 +305,15 @@ def _cells_of(columns: list[str]) -> list[tuple[str, str]]:
     return [tuple(c.split(".", 1)) for c in columns if c not in fixed]  # type: ignore[misc]
 
 
-def _dictionary_sheet(wb: Any, table: Table, w: dict[str, Any]) -> None:
+def _dictionary_sheet(wb: Any, table: Table) -> None:
     """字段说明: one row per column — key, label, unit, template editions, meaning."""
-    ws = wb.create_sheet(w["dictionary"])
+    w = table.labels.words
+    ws = wb.create_sheet(w.sheet_dictionary)
     ws.freeze_panes = "A2"
-    ws.append(list(w["dictionary_header"]))
+    ws.append(list(w.dictionary_header))
     for c in table.columns:
-        info = column_info(c)
-        ws.append([c, info.label, info.unit or "", "/".join(info.editions) or w["all_editions"], info.meaning])
+        info = table.labels.column_info(c)
+        ws.append([c, info.label, info.unit or "", "/".join(info.editions) or w.all_editions, info.meaning])
     ws.auto_filter.ref = f"A1:E{len(table.columns) + 1}"
 
 
@@ -333,7 +337,7 @@ def _write_parquet(table: Table, path: str) -> int:
         return float(v) if c in numeric_cols else str(v)
 
     def field(c: str) -> Any:  # the Chinese label and unit travel with the column
-        info = column_info(c)
+        info = table.labels.column_info(c)
         meta = {"label": info.label, **({"unit": info.unit} if info.unit else {})}
         return pa.field(c, arrow_type(c), metadata={k: v.encode("utf-8") for k, v in meta.items()})
 
@@ -409,33 +413,41 @@ def _target(out: str, overwrite: bool) -> Iterator[str]:
 
 def export(db: str, out: str, shape: str = "wide", all_copies: bool = False,
            overwrite: bool = False, stdout: io.TextIOBase | None = None, header: str | None = None,
-           edition: str | None = None) -> int:
+           edition: str | None = None, grammar: GrammarLike = None) -> int:
     """Export ``db`` to ``out`` (format by extension, ``-`` = CSV on stdout); returns the
     number of rows written. ``db`` is a batch database (URL or SQLite file) or a records
-    file (``batch --jsonl`` output, ``extract`` JSON). Raises :class:`ExportError`."""
+    file (``batch --jsonl`` output, ``extract`` JSON). ``grammar`` is the grammar the
+    reports were read with (a directory, as ``--grammar``; None: the default one): its
+    tables, editions and ``export.toml`` wording name the columns, and a records file's
+    identities use its agency rules. Raises :class:`ExportError` (``grammar`` for a
+    broken grammar)."""
     if shape not in SHAPES:
         raise ExportError("usage", f"--shape must be one of {', '.join(SHAPES)}")
-    if edition is not None:
-        from ..grammar import load
-        if edition not in load().editions:
-            raise ExportError("usage", f"--edition must be one of {', '.join(load().editions)}, not {edition!r}")
+    try:
+        lab = labels_of(grammar)
+    except GrammarError as exc:
+        raise ExportError("grammar", str(exc)) from None
+    editions = lab.grammar.editions
+    if edition is not None and edition not in editions:
+        raise ExportError("usage", f"--edition must be one of {', '.join(editions)}, not {edition!r}")
     if header is not None and header not in HEADERS:
         raise ExportError("usage", f"--header must be one of {', '.join(HEADERS)}")
     fmt = format_of(out)
     _need_extra(fmt)
-    with database_of(db) as url:
-        return _export_database(url, out, shape, all_copies, overwrite, stdout, fmt, header, edition)
+    with database_of(db, lab.grammar) as url:
+        return _export_database(url, out, shape, all_copies, overwrite, stdout, fmt, header, edition, lab)
 
 
 def _export_database(db: str, out: str, shape: str, all_copies: bool, overwrite: bool,
-                     stdout: io.TextIOBase | None, fmt: str, header: str | None, edition: str | None) -> int:
+                     stdout: io.TextIOBase | None, fmt: str, header: str | None, edition: str | None,
+                     lab: ExportLabels) -> int:
     check_database(db)
     engine = make_engine(normalize_url(db))
     try:
         from .sql import create_tables
-        create_tables(engine)  # an older database gains the identity columns
+        create_tables(engine, lab.grammar)  # an older database gains the identity columns
         with engine.connect() as conn:
-            table = (_wide if shape == "wide" else _long)(conn, all_copies, edition)
+            table = (_wide if shape == "wide" else _long)(conn, all_copies, edition, lab)
             if out == "-":
                 return _write_csv(table, stdout or sys.stdout, header or "keys")
             with _target(out, overwrite) as tmp:

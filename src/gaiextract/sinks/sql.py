@@ -16,7 +16,8 @@ busy timeout; a PostgreSQL advisory lock), and each replaces the other's rows of
 the same file instead of failing on them.
 
 Each report also stores its *identity* (normalised agency + year, see
-:mod:`gaiextract.agencies`): copies of one report in several formats share it, and
+:mod:`gaiextract.agencies`; the agency normalised by the grammar the sink is given,
+the one the reports were read with): copies of one report in several formats share it, and
 all but the best-read copy (fewest warnings, most cells, then first stored) point
 at that copy through ``duplicate_of``.
 """
@@ -53,6 +54,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .. import agencies
+from ..grammar import GrammarLike, load
 from ..report import report_identity
 from . import Sink, is_error, record_key
 
@@ -280,8 +282,9 @@ def _schema_changes(conn) -> tuple[bool, list[tuple[str, str, str]]]:
     return False, [(t, n, ty) for t, n, ty in _ADDED_COLUMNS if n not in have[t]]
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the tables, and add the newer columns to a database of an older version.
+def create_tables(engine: Engine, grammar: GrammarLike = None) -> None:
+    """Create the tables, and add the newer columns to a database of an older version
+    (their identities computed with ``grammar``'s agency rules).
 
     Writes nothing when the schema is complete (an export may read a read-only file)."""
     with engine.connect() as conn:
@@ -297,16 +300,16 @@ def create_tables(engine: Engine) -> None:
             for index in reports.indexes:  # the identity index (the table existed without it)
                 if index.name == "ix_reports_identity":
                     index.create(conn, checkfirst=True)
-            _backfill_identity(conn)
+            _backfill_identity(conn, grammar)
 
 
-def _backfill_identity(conn) -> None:
+def _backfill_identity(conn, grammar: GrammarLike) -> None:
     rows = conn.execute(select(reports.c.id, reports.c.json)).all()
     touched = set()
     for rid, record in rows:
         if isinstance(record, str):
             record = json.loads(record)
-        vals = _identity_values(record)
+        vals = _identity_values(record, grammar)
         conn.execute(reports.update().where(reports.c.id == rid).values(**vals))
         touched.add(vals["identity"])
     mark_duplicates(conn, touched)
@@ -325,23 +328,24 @@ def _number(value):
         return None
 
 
-def _identity_values(record: dict[str, Any]) -> dict[str, Any]:
+def _identity_values(record: dict[str, Any], grammar: GrammarLike = None) -> dict[str, Any]:
     rep = record.get("report") or {}
     n_cells = sum(1 for t in (record.get("tables") or {}).values() if isinstance(t, dict)
                   for v in (t.get("cells") or {}).values() if v is not None)
     # agency + year when both are known; else the content (not the file's hash: the PDF,
     # Word and text copies of a report without a readable agency are still one report)
-    return {"agency_key": agencies.normalise(rep.get("agency")),
-            "identity": report_identity(record),
+    return {"agency_key": agencies.normalise(rep.get("agency"), grammar),
+            "identity": report_identity(record, grammar),
             "cells_count": n_cells}
 
 
-def report_row(record: dict[str, Any]) -> dict[str, Any]:
+def report_row(record: dict[str, Any], grammar: GrammarLike = None) -> dict[str, Any]:
+    """The ``reports`` row of a record (its identity by ``grammar``'s agency rules)."""
     src = record.get("source") or {}
     rep = record.get("report") or {}
     warns = record.get("warnings") or []
     year = rep.get("year")
-    return {**_identity_values(record), "duplicate_of": None,
+    return {**_identity_values(record, grammar), "duplicate_of": None,
         "source_path": str(src.get("path")),
         "sha256": src.get("sha256"),
         "format": src.get("format"),
@@ -398,17 +402,22 @@ def child_rows(record: dict[str, Any], report_id: int):
 class SqlSink(Sink):
     name = "db"
 
-    def __init__(self, url: str, batch_size: int = 100):
+    def __init__(self, url: str, batch_size: int = 100, grammar: GrammarLike = None):
+        """``grammar``: the grammar the records were read with (a directory, a loaded
+        :class:`~gaiextract.grammar.Grammar`, or None for the default one); its agency
+        rules give each report its identity."""
         super().__init__()
         self.url = normalize_url(url)
         self.batch_size = batch_size
+        self.grammar = grammar
         self.engine: Engine | None = None
         self._buffer: list[dict[str, Any]] = []
         self._existing: set[str] = set()  # keys stored before this run (need replacing)
 
     def open(self, resume: bool) -> None:
+        self.grammar = load(self.grammar)  # loaded once, not per record
         self.engine = make_engine(self.url)
-        create_tables(self.engine)
+        create_tables(self.engine, self.grammar)
         with self.engine.connect() as conn:
             for (sha,) in conn.execute(select(reports.c.sha256)):
                 self._existing.add(sha)
@@ -436,7 +445,7 @@ class SqlSink(Sink):
             if good:
                 res = conn.execute(
                     insert(reports).returning(reports.c.id, reports.c.sha256, sort_by_parameter_order=True),
-                    [report_row(r) for r in good])
+                    [report_row(r, self.grammar) for r in good])
                 ids = {sha: rid for rid, sha in res}
                 rows = {t: [] for t in CHILD_TABLES}
                 for r in good:
@@ -445,7 +454,7 @@ class SqlSink(Sink):
                 for t in CHILD_TABLES:
                     if rows[t]:
                         conn.execute(insert(t), rows[t])
-                replaced |= {_identity_values(r)["identity"] for r in good}
+                replaced |= {_identity_values(r, self.grammar)["identity"] for r in good}
             mark_duplicates(conn, replaced)
             if bad:
                 conn.execute(insert(errors), [
@@ -513,13 +522,14 @@ REPORT_COLUMNS = ("id", "source_path", "sha256", "format", "agency", "year", "ed
                   "status", "warnings_count", "checks_failed")
 
 
-def cell_columns(conn) -> list[tuple[str, str]]:
-    """Every (table_name, key) present, in template order (table, first appearance)."""
+def cell_columns(conn, grammar: GrammarLike = None) -> list[tuple[str, str]]:
+    """Every (table_name, key) present, in template order (``grammar``'s tables, then
+    first appearance)."""
     rows = conn.execute(select(cells.c.table_name, cells.c.key, func.min(cells.c.id))
                         .group_by(cells.c.table_name, cells.c.key)).all()
     from ..grammar import load as load_grammar
 
-    rank = {t: i for i, t in enumerate(load_grammar().table_names())}
+    rank = {t: i for i, t in enumerate(load_grammar(grammar).table_names())}
     rows.sort(key=lambda r: (rank.get(r[0], len(rank)), r[0], r[2]))
     return [(t, k) for t, k, _ in rows]
 
@@ -532,7 +542,7 @@ def _fmt(value):
     return str(value)
 
 
-def export_wide(url: str, out_path, encoding: str = "utf-8-sig") -> int:
+def export_wide(url: str, out_path, encoding: str = "utf-8-sig", grammar: GrammarLike = None) -> int:
     """Write one CSV row per report, one column per cell key; return the row count.
 
     Blank cells (null) stay empty; a key the report does not have is empty too.
@@ -542,7 +552,7 @@ def export_wide(url: str, out_path, encoding: str = "utf-8-sig") -> int:
     n = 0
     try:
         with engine.connect() as conn, open(out_path, "w", newline="", encoding=encoding) as fh:
-            cols = cell_columns(conn)
+            cols = cell_columns(conn, grammar)
             index = {c: i for i, c in enumerate(cols)}
             writer = csv.writer(fh)
             writer.writerow(list(REPORT_COLUMNS) + [f"{t}.{k}" for t, k in cols])
