@@ -108,6 +108,30 @@ def test_one_bad_file_never_stops_the_batch(tmp_path, magic, code, limit):
     assert elapsed < limit
 
 
+def test_a_worker_that_dies_between_polls_loses_no_file():
+    """A worker died after the last poll: the next submit meets a broken pool. Seen in CI as
+    an uncaught BrokenProcessPool (the batch stopped, the submitted file was lost)."""
+    from gaiextract.batch.executors import LocalExecutor
+    from gaiextract.batch.inputs import Item
+
+    ex = LocalExecutor(workers=2, timeout=5, plugins=PLUGIN)  # a free slot for the next file
+    try:
+        bad, good = Item.of("bad.txt", b"%TEST-CRASH\n"), Item.of("good.txt", SEED.read_bytes())
+        ex.submit(bad)
+        deadline = time.monotonic() + 20
+        while not getattr(ex.pool, "_broken", False) and time.monotonic() < deadline:
+            time.sleep(0.05)                 # the worker dies; nobody polls
+        assert getattr(ex.pool, "_broken", False)
+        ex.submit(good)                      # raised BrokenProcessPool here
+        records = {}
+        while ex.pending() and time.monotonic() < deadline + 20:
+            records.update((item.label, rec) for item, rec in ex.poll(0.2))
+    finally:
+        ex.close(kill=True)
+    assert records["bad.txt"]["error"]["code"] == "internal_error"
+    assert records["good.txt"]["schema"] == "gaiextract.report/1"
+
+
 def test_a_report_that_is_not_json_is_an_internal_error(monkeypatch):
     """Checked in the worker, so that no sink ever fails on it."""
     from gaiextract.batch import worker

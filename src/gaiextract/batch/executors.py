@@ -160,12 +160,25 @@ class LocalExecutor:
                 self._start(self.suspects[0])
             return
         while self.retry and len(self.inflight) < self.workers:
-            self._start(self.retry.popleft())
+            if not self._start(self.retry[0]):
+                return  # the pool broke: the next poll finds out whose file killed it
+            self.retry.popleft()
 
-    def _start(self, item) -> None:
+    def _start(self, item) -> bool:
+        """Submit ``item``; False when the pool broke since the last poll (a worker died).
+
+        The files in flight then learn it at the next poll, which isolates the culprit;
+        with none in flight nobody is to blame, and a new pool takes the file."""
         fn, args = self.job(item)
-        fut = self.pool.submit(fn, *args)
+        try:
+            fut = self.pool.submit(fn, *args)
+        except cf.process.BrokenProcessPool:
+            if self.inflight:
+                return False
+            self._restart()
+            fut = self.pool.submit(fn, *args)
         self.inflight[fut] = (item, time.monotonic())
+        return True
 
     def _suspect(self, item, out) -> None:
         if self.suspects and self.suspects[0] is item:
