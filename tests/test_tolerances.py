@@ -41,7 +41,6 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "gaiextract"
 PENDING: dict[str, int] = {
     "batch/executors.py": 4,
     "layout/fuzzy.py": 1,
-    "layout/labels.py": 9,
     "layout/tables.py": 2,
     "readers/docx.py": 4,
     "readers/docx_numbering.py": 6,
