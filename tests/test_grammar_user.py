@@ -137,7 +137,7 @@ def _year_record(year: int, new_total: int) -> dict:
 
 
 def test_a_user_series_toml_is_used(tmp_path):
-    from gaiextract.series import series_of, ties
+    from gaiextract.yearly import series_of, ties
 
     d = _grammar(tmp_path, series=USER_TIE)
     records = [_year_record(2021, 5), _year_record(2022, 3)]

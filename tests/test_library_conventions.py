@@ -108,3 +108,20 @@ def test_a_paragraph_in_a_value_cell_is_not_copied_whole_into_its_warning():
     details = [w.get("detail") or "" for w in rep.warnings]
     assert details and max(len(d) for d in details) <= MAX_DETAIL_CHARS + 40
     assert any("characters)" in d for d in details)
+
+
+def test_public_names_stay_functions_after_every_submodule_is_imported():
+    """Importing a submodule binds its name on the package: a module named like a public
+    function (``gaiextract.series`` was one) hid the function once anything imported it."""
+    import importlib
+    import pkgutil
+
+    for mod in pkgutil.walk_packages(gaiextract.__path__, "gaiextract."):
+        if mod.name.endswith("__main__"):
+            continue  # runs the command line
+        try:
+            importlib.import_module(mod.name)
+        except ImportError:
+            continue  # an extra that is not installed
+    for name in gaiextract.__all__:
+        assert not isinstance(getattr(gaiextract, name), type(gaiextract)), name

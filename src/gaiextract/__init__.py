@@ -33,11 +33,11 @@ if TYPE_CHECKING:  # what type checkers see (py.typed); at run time the imports 
     from .inspect_view import inspect
     from .records import load_jsonl, read_records
     from .report import Report
-    from .series import series, series_of
+    from .yearly import series, series_of
 
 #: public name -> the module it lives in, imported on first use
 _LAZY = {"extract": "pipeline", "read": "pipeline", "extract_many": "many", "Report": "report",
-         "series": "series", "series_of": "series", "inspect": "inspect_view",
+         "series": "yearly", "series_of": "yearly", "inspect": "inspect_view",
          "load_jsonl": "records", "read_records": "records"}
 #: submodules reachable as attributes before they are imported (``gaiextract.grammar.load``)
 _SUBMODULES = ("grammar",)

@@ -153,7 +153,7 @@ def series_command(db, json_out, no_store, overwrite, quiet, verbose):
     """
     from ..errors import ExtractError
     from ..records import read_records
-    from ..series import series, series_of
+    from ..yearly import series, series_of
     from ..sinks.export import input_kind
     kind = input_kind(db)
     try:

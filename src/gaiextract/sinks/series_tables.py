@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .sql import NUM, PK, Base, begin_write
 
 if TYPE_CHECKING:  # the series module uses this store, never the other way round
-    from ..series import SeriesResult
+    from ..yearly import SeriesResult
 
 
 class SeriesAgencyRow(Base):
