@@ -33,7 +33,7 @@ from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
 from .docx_numbering import Numbering
-from .docx_styles import REL_NAMESPACES, Styles, wchild, wtag
+from .docx_styles import REL_NAMESPACES, W_NAMESPACES, Styles, to_transitional, wchild, wtag
 from .legacy import (OLE_MAGIC, RTF_MAGIC, OleFile, convert_to_docx, is_encrypted_doc,
                      is_encrypted_ooxml)
 
@@ -55,8 +55,21 @@ _OFFICE_DOC_REL = "/officeDocument"
 
 
 def _parser() -> etree.XMLParser:
+    # collect_ids=False: xml:id values are never looked up (saves a hash table per part)
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                           load_dtd=False, remove_comments=True, remove_pis=True)
+                           load_dtd=False, remove_comments=True, remove_pis=True,
+                           collect_ids=False)
+
+
+_STRICT_URI = W_NAMESPACES[1].encode()
+_STRICT_ANY = "{%s}*" % W_NAMESPACES[1]
+
+
+def _normalise_namespace(root, data: bytes) -> None:
+    """An ISO-strict part (elements or attributes in the strict namespace) is renamed
+    to the transitional namespace, which the walk compares tags with."""
+    if _STRICT_URI in data or next(root.iter(_STRICT_ANY), None) is not None:
+        to_transitional(root)
 
 
 class DocxReader(Reader):
@@ -256,7 +269,9 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
     if len(data) > MAX_PART_BYTES:
         raise ExtractError("too_large", f"{part} decompresses past {MAX_PART_BYTES} bytes", name)
     try:
-        return etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser())
+        _normalise_namespace(root, data)
+        return root
     except etree.XMLSyntaxError as exc:
         raise ExtractError("corrupt", f"{part} is not well-formed XML ({exc})", name) from None
     except ValueError as exc:

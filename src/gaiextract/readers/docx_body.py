@@ -23,7 +23,7 @@ from ..document import Cell, Paragraph, Table
 from ..errors import warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from .docx_numbering import Numbering
-from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
+from .docx_styles import MATH, MC, W, Styles, child, int_val, on_off, val, wattr, wchild, wtag
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -44,6 +44,33 @@ _INLINE_DROPPED = {"del", "moveFrom"}
 #: block wrappers whose children are blocks of the enclosing container
 _BLOCK_CONTAINERS = {"sdt", "sdtContent", "customXml", "ins", "moveTo"}
 
+
+def _clark(name: str) -> str:
+    """``"p"`` → ``"{w-namespace}p"``, ``"m:r"`` → ``"{math-namespace}r"`` (the trees are
+    in the transitional namespace: read_docx_bytes calls to_transitional)."""
+    if name.startswith("m:"):
+        return MATH + name[2:]
+    if name.startswith("mc:"):
+        return MC + name[3:]
+    return W + name
+
+
+# Clark tags compared in the walk (one string comparison instead of a name lookup)
+_INLINE_TAGS = frozenset(_clark(n) for n in _INLINE_CONTAINERS)
+_BLOCK_TAGS = frozenset(_clark(n) for n in _BLOCK_CONTAINERS)
+_ROW_WRAPPER_TAGS = frozenset(_clark(n) for n in ("sdt", "sdtContent", "customXml"))
+_P, _TBL, _SDT, _R, _T, _ALTCHUNK = (W + n for n in ("p", "tbl", "sdt", "r", "t", "altChunk"))
+_PPR, _RPR, _VANISH, _NUMID, _PSTYLE = (W + n for n in ("pPr", "rPr", "vanish", "numId", "pStyle"))
+_TR, _TC, _TRPR, _TCPR, _DEL = (W + n for n in ("tr", "tc", "trPr", "tcPr", "del"))
+_GRID_BEFORE, _GRID_AFTER, _GRID_SPAN, _VMERGE, _HMERGE = (
+    W + n for n in ("gridBefore", "gridAfter", "gridSpan", "vMerge", "hMerge"))
+_FLDCHAR, _INSTRTEXT, _RUBY, _OBJECT = (W + n for n in ("fldChar", "instrText", "ruby", "object"))
+_TAB_TAGS = frozenset(W + n for n in ("tab", "ptab"))
+_BREAK_TAGS = frozenset(W + n for n in ("br", "cr"))
+_NB_HYPHEN, _SYM = W + "noBreakHyphen", W + "sym"
+_BOX_TAGS = frozenset((W + "drawing", W + "pict", W + "object", MC + "AlternateContent"))
+_MATH_T, _MC_ALT = MATH + "t", MC + "AlternateContent"
+
 _ALIGN = {"both": "justify", "distribute": "distribute", "start": "left", "end": "right",
           "center": "center", "left": "left", "right": "right"}
 
@@ -53,7 +80,10 @@ _SYMBOLS = {0xF0A8: "□", 0xF06F: "□", 0xF0FE: "☑", 0xF078: "☒", 0xF0FD: 
 
 
 class BodyWalker:
-    """Turns the children of ``w:body`` into blocks; collects warnings."""
+    """Turns the children of ``w:body`` into blocks; collects warnings.
+
+    The tree must be in the transitional namespace (``to_transitional`` renames
+    ISO-strict documents; read_docx_bytes does it): tags are compared as strings."""
 
     def __init__(self, styles: Optional[Styles] = None, numbering: Optional[Numbering] = None):
         self.styles = styles or Styles()
@@ -65,17 +95,17 @@ class BodyWalker:
     # -- blocks ---------------------------------------------------------------
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
-        for child in container:
-            t = wtag(child)
-            if t == "p":
-                out.extend(self.paragraph(child))
-            elif t == "tbl":
-                out.extend(self.table(child))
-            elif t == "sdt" and _is_placeholder(child):
+        for ch in container:
+            t = ch.tag
+            if t == _P:
+                out.extend(self.paragraph(ch))
+            elif t == _TBL:
+                out.extend(self.table(ch))
+            elif t == _SDT and _is_placeholder(ch):
                 continue
-            elif t in _BLOCK_CONTAINERS:
-                out.extend(self.blocks(child))
-            elif t == "altChunk":
+            elif t in _BLOCK_TAGS:
+                out.extend(self.blocks(ch))
+            elif t == _ALTCHUNK:
                 self._warn("unsupported_content",
                            "an imported chunk (w:altChunk) is not read")
         return out
@@ -83,7 +113,7 @@ class BodyWalker:
     # -- paragraphs -----------------------------------------------------------
     def paragraph(self, p) -> list[Block]:
         """The paragraph (if it has text) followed by blocks of its text boxes."""
-        ppr = wchild(p, "pPr")
+        ppr = child(p, _PPR)
         style_id = self.styles.para_style(ppr)
         self._new_paragraph()
         pieces: list[tuple[str, Any]] = []  # (text, rpr)
@@ -92,7 +122,7 @@ class BodyWalker:
         if label:
             pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, style_id)
-        text = "".join(t for t, _ in pieces)
+        text = "".join([t for t, _ in pieces])
         out: list[Block] = []
         if text.strip() and text.strip() != (label or "").strip():
             hints = self._hints(ppr, style_id, pieces)
@@ -109,16 +139,19 @@ class BodyWalker:
         self._new_paragraph()
         pieces: list[tuple[str, Any]] = []
         extras: list[Block] = []
-        ppr = wchild(p, "pPr")
+        ppr = child(p, _PPR)
         label = self._list_label(ppr, self.styles.para_style(ppr))
         if label:
             pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, None)
-        return "".join(t for t, _ in pieces), extras
+        return "".join([t for t, _ in pieces]), extras
 
     def _new_paragraph(self) -> None:
         # a field instruction never spans paragraphs in practice: an unclosed one
         # must not hide the rest of the document (results, e.g. a TOC, do span)
+        if not self._fields:
+            self._in_toc = False
+            return
         self._fields = [f for f in self._fields if f.state == "result"]
         self._in_toc = any(f.is_toc for f in self._fields)
 
@@ -127,38 +160,50 @@ class BodyWalker:
         num_pr = self.styles.para_prop(ppr, style_id, "numPr")
         if num_pr is None:
             return None
-        num_id = wattr(wchild(num_pr, "numId"), "val")
+        num_id = val(child(num_pr, _NUMID))
         return self.numbering.label(num_id, int_val(wchild(num_pr, "ilvl")) or 0)
 
     def _inline(self, el, pieces: list[tuple[str, Any]], extras: list[Block], style_id) -> None:
-        for child in el:
-            t = wtag(child)
-            if t == "r":
-                self._run(child, pieces, extras)
-            elif t == "sdt" and _is_placeholder(child):
+        for ch in el:
+            t = ch.tag
+            if t == _R:
+                self._run(ch, pieces, extras)
+            elif t == _SDT and _is_placeholder(ch):
                 continue
-            elif t in _INLINE_CONTAINERS:
-                self._inline(child, pieces, extras, style_id)
-            elif t == "m:t":
+            elif t in _INLINE_TAGS:
+                self._inline(ch, pieces, extras, style_id)
+            elif t == _MATH_T:
                 if not self._in_instruction():
-                    pieces.append((child.text or "", None))
-            elif t == "mc:AlternateContent":
-                alt = _alternate(child)
+                    pieces.append((ch.text or "", None))
+            elif t == _MC_ALT:
+                alt = _alternate(ch)
                 if alt is not None:
                     self._inline(alt, pieces, extras, style_id)
             # pPr, bookmarks, comments, proofErr, _INLINE_DROPPED: nothing shown
 
     def _in_instruction(self) -> bool:
-        return any(f.state == "instr" for f in self._fields)
+        return bool(self._fields) and any(f.state == "instr" for f in self._fields)
 
     def _run(self, r, pieces: list[tuple[str, Any]], extras: list[Block]) -> None:
-        rpr = wchild(r, "rPr")
-        if on_off(wchild(rpr, "vanish")):  # hidden text is not part of the page
+        rpr = child(r, _RPR)
+        if rpr is not None and on_off(child(rpr, _VANISH)):  # hidden text is not part of the page
             return
-        for child in r:
-            t = wtag(child)
-            if t == "fldChar":
-                kind = wattr(child, "fldCharType")
+        for ch in r:
+            t = ch.tag
+            if t == _T:  # the common case first (no tag below is w:t)
+                if self._fields:
+                    if self._in_instruction():
+                        continue
+                    pieces.append((ch.text or "", rpr))
+                    if any(f.is_toc for f in self._fields):
+                        self._in_toc = True
+                else:
+                    pieces.append((ch.text or "", rpr))
+                continue
+            if t == _RPR:
+                continue
+            if t == _FLDCHAR:
+                kind = wattr(ch, "fldCharType")
                 if kind == "begin":
                     self._fields.append(_Field())
                 elif kind == "separate" and self._fields:
@@ -166,34 +211,30 @@ class BodyWalker:
                 elif kind == "end" and self._fields:
                     self._fields.pop()
                 continue
-            if t == "instrText":
+            if t == _INSTRTEXT:
                 if self._fields and self._fields[-1].state == "instr":
-                    self._fields[-1].code += child.text or ""
+                    self._fields[-1].code += ch.text or ""
                 continue
-            if t == "ruby":  # phonetic guide: keep the base text, drop the reading
-                base = wchild(child, "rubyBase")
+            if t == _RUBY:  # phonetic guide: keep the base text, drop the reading
+                base = wchild(ch, "rubyBase")
                 if base is not None:
                     self._inline(base, pieces, extras, None)
                 continue
-            if t == "object":
-                self._embedded_object(child)
-            if t in ("drawing", "pict", "object", "mc:AlternateContent"):
-                self._text_boxes(child, extras)
+            if t == _OBJECT:
+                self._embedded_object(ch)
+            if t in _BOX_TAGS:
+                self._text_boxes(ch, extras)
                 continue
             if self._in_instruction():
                 continue
-            if t == "t":
-                pieces.append((child.text or "", rpr))
-                if any(f.is_toc for f in self._fields):
-                    self._in_toc = True
-            elif t in ("tab", "ptab"):
+            if t in _TAB_TAGS:
                 pieces.append((" ", None))
-            elif t in ("br", "cr"):
+            elif t in _BREAK_TAGS:
                 pieces.append(("\n", None))
-            elif t == "noBreakHyphen":
+            elif t == _NB_HYPHEN:
                 pieces.append(("-", rpr))
-            elif t == "sym":
-                pieces.append((_symbol(child), rpr))
+            elif t == _SYM:
+                pieces.append((_symbol(ch), rpr))
             # delText, instrText, softHyphen, footnote/endnote/comment refs: not body text
 
     def _embedded_object(self, obj) -> None:
@@ -219,7 +260,7 @@ class BodyWalker:
     def _hints(self, ppr, style_id, pieces) -> dict[str, Any]:
         st = self.styles
         hints: dict[str, Any] = {}
-        name = st.name(style_id) if wchild(ppr, "pStyle") is not None else None
+        name = st.name(style_id) if child(ppr, _PSTYLE) is not None else None
         if name:
             hints["style"] = name
         lvl = st.outline_level(ppr, style_id)
@@ -254,25 +295,35 @@ class BodyWalker:
         nested: list[Block] = []
         placed: list[list[tuple[int, int, Optional[str], Optional[str], str]]] = []  # rows of (col, colspan, vmerge, hmerge, text)
         ends: list[int] = []  # grid width each row claims, gridAfter included
+        max_cols = LIMITS.max_table_columns
         for tr in _rows(tbl):
-            trpr = wchild(tr, "trPr")
-            if wchild(trpr, "del") is not None:  # deleted row (tracked change)
+            trpr = child(tr, _TRPR)
+            if trpr is not None and child(trpr, _DEL) is not None:  # deleted row (tracked change)
                 continue
-            col = _clamp(int_val(wchild(trpr, "gridBefore")) or 0, 0)
+            col = _clamp(int_val(child(trpr, _GRID_BEFORE)) or 0, 0)
             row = []
             for tc in _cells(tr):
-                if col >= LIMITS.max_table_columns:
+                if col >= max_cols:
                     break  # a row wider than any table: the rest of it cannot be placed
-                tcpr = wchild(tc, "tcPr")
-                span = _clamp(int_val(wchild(tcpr, "gridSpan")) or 1, 1)
-                vm = wchild(tcpr, "vMerge")
-                vmerge = None if vm is None else (wattr(vm, "val") or "continue")
-                hm = wchild(tcpr, "hMerge")
-                hmerge = None if hm is None else (wattr(hm, "val") or "continue")
+                span, vmerge, hmerge = 1, None, None
+                tcpr = child(tc, _TCPR)
+                if tcpr is not None:
+                    gs = vm = hm = None  # the first of each, as Word reads them
+                    for ch in tcpr:
+                        t = ch.tag
+                        if t == _GRID_SPAN:
+                            gs = ch if gs is None else gs
+                        elif t == _VMERGE:
+                            vm = ch if vm is None else vm
+                        elif t == _HMERGE:
+                            hm = ch if hm is None else hm
+                    span = _clamp(int_val(gs) or 1, 1)
+                    vmerge = None if vm is None else (val(vm) or "continue")
+                    hmerge = None if hm is None else (val(hm) or "continue")
                 row.append((col, span, vmerge, hmerge, self._cell_text(tc, nested)))
                 col += span
             placed.append(row)
-            ends.append(col + _clamp(int_val(wchild(trpr, "gridAfter")) or 0, 0))
+            ends.append(col + _clamp(int_val(child(trpr, _GRID_AFTER)) or 0, 0))
         if not any(placed):
             return nested
         width = min(max([len(_grid_cols(tbl))] + ends), LIMITS.max_table_columns)
@@ -289,14 +340,14 @@ class BodyWalker:
 
     def _cell_text(self, tc, nested: list[Block]) -> str:
         texts = []
-        for child in _cell_blocks(tc):
-            t = wtag(child)
-            if t == "p":
-                text, extras = self.text_of(child)
+        for ch in _cell_blocks(tc):
+            if ch.tag == _P:
+                text, extras = self.text_of(ch)
                 texts.append(text)
-                nested.extend(extras)
-            elif t == "tbl":
-                nested.extend(self.table(child))
+                if extras:
+                    nested.extend(extras)
+            else:
+                nested.extend(self.table(ch))
         return "\n".join(texts).strip()
 
     def _warn(self, code: str, detail: str) -> None:
@@ -367,30 +418,30 @@ def _joined(a: str, b: str) -> str:
 
 
 def _rows(tbl):
-    for child in tbl:
-        t = wtag(child)
-        if t == "tr":
-            yield child
-        elif t in ("sdt", "sdtContent", "customXml"):
-            yield from _rows(child)
+    for ch in tbl:
+        t = ch.tag
+        if t == _TR:
+            yield ch
+        elif t in _ROW_WRAPPER_TAGS:
+            yield from _rows(ch)
 
 
 def _cells(tr):
-    for child in tr:
-        t = wtag(child)
-        if t == "tc":
-            yield child
-        elif t in ("sdt", "sdtContent", "customXml"):
-            yield from _cells(child)
+    for ch in tr:
+        t = ch.tag
+        if t == _TC:
+            yield ch
+        elif t in _ROW_WRAPPER_TAGS:
+            yield from _cells(ch)
 
 
 def _cell_blocks(tc):
-    for child in tc:
-        t = wtag(child)
-        if t in ("p", "tbl"):
-            yield child
-        elif t in _BLOCK_CONTAINERS:
-            yield from _cell_blocks(child)
+    for ch in tc:
+        t = ch.tag
+        if t == _P or t == _TBL:
+            yield ch
+        elif t in _BLOCK_TAGS:
+            yield from _cell_blocks(ch)
 
 
 def _grid_cols(tbl) -> list[etree._Element]:

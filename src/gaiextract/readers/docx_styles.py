@@ -32,10 +32,21 @@ REL_NAMESPACES = (
 _FALSE = {"0", "false", "off", "none"}
 
 
-def wtag(el) -> Optional[str]:
-    """The local name of a WordprocessingML element, ``mc:…``/``m:…`` for
-    markup-compatibility and math elements, else None (comments, other XML)."""
-    tag = el.tag
+#: Clark-notation prefixes: ``W + "p"`` is the tag of a transitional ``w:p``
+W = "{%s}" % W_NAMESPACES[0]
+W_STRICT = "{%s}" % W_NAMESPACES[1]
+MC = "{%s}" % MC_NS
+MATH = "{%s}" % MATH_NS
+W_VAL = W + "val"
+W_RSTYLE = W + "rStyle"
+W_PSTYLE = W + "pStyle"
+
+#: tag -> the name wtag() gives it (a cache: a document uses a few dozen distinct tags)
+_LOCAL_NAMES: dict[Any, Optional[str]] = {}
+_LOCAL_NAMES_MAX = 4096
+
+
+def _local_name(tag: Any) -> Optional[str]:
     if not isinstance(tag, str) or tag[0] != "{":
         return None
     ns, _, local = tag[1:].partition("}")
@@ -48,15 +59,45 @@ def wtag(el) -> Optional[str]:
     return None
 
 
+def wtag(el) -> Optional[str]:
+    """The local name of a WordprocessingML element, ``mc:…``/``m:…`` for
+    markup-compatibility and math elements, else None (comments, other XML)."""
+    tag = el.tag
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = _local_name(tag)
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+            _LOCAL_NAMES[tag] = name
+        return name
+
+
+#: attribute name -> its keys in both namespaces
+_ATTR_KEYS: dict[str, tuple[str, str]] = {}
+
+
 def wattr(el, name: str) -> Optional[str]:
     """A ``w:``-namespaced attribute (either namespace), or a bare one."""
     if el is None:
         return None
-    for ns in W_NAMESPACES:
-        v = el.get(f"{{{ns}}}{name}")
-        if v is not None:
-            return v
-    return el.get(name)
+    keys = _ATTR_KEYS.get(name)
+    if keys is None:
+        keys = _ATTR_KEYS[name] = (W + name, W_STRICT + name)
+    v = el.get(keys[0])
+    if v is None:
+        v = el.get(keys[1])
+        if v is None:
+            return el.get(name)
+    return v
+
+
+def val(el) -> Optional[str]:
+    """``wattr(el, "val")`` for a tree already in the transitional namespace
+    (see :func:`to_transitional`)."""
+    if el is None:
+        return None
+    v = el.get(W_VAL)
+    return el.get("val") if v is None else v
 
 
 def wchild(el, name: str):
@@ -67,6 +108,35 @@ def wchild(el, name: str):
         if wtag(ch) == name:
             return ch
     return None
+
+
+def child(el, tag: str):
+    """First direct child with the given Clark tag (``W + "pPr"``), or None."""
+    if el is None:
+        return None
+    for ch in el:
+        if ch.tag == tag:
+            return ch
+    return None
+
+
+def to_transitional(root) -> None:
+    """Rename ISO-strict WordprocessingML elements and attributes to the transitional
+    namespace in place, so the readers compare tags with one constant each (an
+    attribute given in both namespaces keeps its transitional value, as wattr reads it)."""
+    n = len(W_STRICT)
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith(W_STRICT):
+            el.tag = W + tag[n:]
+        attrib = el.attrib
+        strict = [k for k in attrib.keys() if k.startswith(W_STRICT)]
+        for k in strict:
+            v = attrib.pop(k)
+            if W + k[n:] not in attrib:
+                attrib[W + k[n:]] = v
 
 
 def on_off(el) -> Optional[bool]:
@@ -121,6 +191,11 @@ class Styles:
         self._chains: dict[Optional[str], tuple[etree._Element, ...]] = {}
         #: (styleId, "pPr"/"rPr", property) -> the element found up its chain, or None
         self._props: dict[tuple[Optional[str], str, str], Any] = {}
+        #: what a paragraph inherits (style chain, then document defaults):
+        #: (styleId, property) -> element or None
+        self._para_inherited: dict[tuple[Optional[str], str], Any] = {}
+        #: what a run inherits: (character styleId, paragraph styleId, property) -> element or None
+        self._run_inherited: dict[tuple[Optional[str], Optional[str], str], Any] = {}
         self.warnings: list[ReportWarning] = []
         self.default_para: Optional[str] = None
         self.default_char: Optional[str] = None
@@ -186,7 +261,7 @@ class Styles:
         return found
 
     def para_style(self, ppr) -> Optional[str]:
-        sid = wattr(wchild(ppr, "pStyle"), "val")
+        sid = val(child(ppr, W_PSTYLE))
         if sid and sid in self._styles:
             return sid
         return self.default_para
@@ -198,29 +273,50 @@ class Styles:
         return display_style_name(n) if n else style_id
 
     # -- property lookups ---------------------------------------------------
+    # (the trees are in the transitional namespace: see to_transitional)
     def para_prop(self, ppr, style_id: Optional[str], prop: str):
         """The first pPr child ``prop`` found on the paragraph, its style chain
         or the document defaults."""
-        el = wchild(ppr, prop)
-        if el is not None:
-            return el
+        if ppr is not None:
+            tag = W + prop
+            for ch in ppr:
+                if ch.tag == tag:
+                    return ch
+        key = (style_id, prop)
+        try:
+            return self._para_inherited[key]
+        except KeyError:
+            pass
         el = self._style_prop(style_id, "pPr", prop)
-        if el is not None:
-            return el
-        return wchild(self._doc_ppr, prop)
+        if el is None:
+            el = wchild(self._doc_ppr, prop)
+        self._para_inherited[key] = el
+        return el
 
     def run_prop(self, rpr, para_style: Optional[str], prop: str):
         """The first rPr child ``prop`` on the run, its character style, the
         paragraph style chain, or the document defaults."""
-        el = wchild(rpr, prop)
-        if el is not None:
-            return el
-        char_style = wattr(wchild(rpr, "rStyle"), "val")
+        char_style = None
+        if rpr is not None:
+            tag = W + prop
+            for ch in rpr:
+                if ch.tag == tag:
+                    return ch
+            char_style = val(child(rpr, W_RSTYLE))
+        key = (char_style, para_style, prop)
+        try:
+            return self._run_inherited[key]
+        except KeyError:
+            pass
+        el = None
         for sid in (char_style, para_style):
             el = self._style_prop(sid, "rPr", prop)
             if el is not None:
-                return el
-        return wchild(self._doc_rpr, prop)
+                break
+        if el is None:
+            el = wchild(self._doc_rpr, prop)
+        self._run_inherited[key] = el
+        return el
 
     def outline_level(self, ppr, style_id: Optional[str]) -> Optional[int]:
         lvl = int_val(self.para_prop(ppr, style_id, "outlineLvl"))
