@@ -66,3 +66,37 @@ def test_mixed_namespaces_read_like_transitional(tmp_path):
         return part.replace(b'xmlns:w="' + TRANSITIONAL + b'"', b'xmlns:w="' + STRICT + b'"', 1)
 
     assert _dump(_rewritten(data, body_strict)) == plain
+
+
+def test_style_cache_gives_the_same_document_as_a_fresh_parse(tmp_path, monkeypatch):
+    from gaiextract.readers import docx as docx_reader
+
+    data = _package(tmp_path)
+    docx_reader._STYLE_CACHE.clear()
+    monkeypatch.setattr(docx_reader, "SETTINGS", docx_reader.DocxSettings(style_cache_entries=0))
+    fresh = _dump(data)
+    assert len(docx_reader._STYLE_CACHE._items) == 0
+    assert any(item[2] for item in fresh if item[0] == "p")  # hints read from the styles
+    monkeypatch.setattr(docx_reader, "SETTINGS", docx_reader.DocxSettings(style_cache_entries=2))
+    assert _dump(data) == fresh  # parsed, then kept
+    assert len(docx_reader._STYLE_CACHE._items) == 1
+    assert _dump(data) == fresh  # from the cache
+    # another document's styles (changed bytes) do not come from the cache ...
+    other = _rewritten(data, lambda name, part: part.replace(b'w:styleId="Heading1"', b'w:styleId="HeadingX"')
+                       if name == "word/styles.xml" else part)
+    assert _dump(other) != fresh
+    assert len(docx_reader._STYLE_CACHE._items) == 2
+    # ... and the cache keeps at most style_cache_entries trees
+    third = _rewritten(data, lambda name, part: part + b" " if name == "word/styles.xml" else part)
+    _dump(third)
+    assert len(docx_reader._STYLE_CACHE._items) == 2
+
+
+def test_docx_settings_are_validated():
+    import pytest
+
+    from gaiextract.readers.docx import DocxSettings
+
+    for bad in ({"style_cache_entries": -1}, {"style_cache_entries": 1.5}, {"style_cache_max_bytes": 0}):
+        with pytest.raises(ValueError):
+            DocxSettings(**bad)

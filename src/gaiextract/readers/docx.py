@@ -18,17 +18,21 @@ DOCX) or carry a .doc/.wps name.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from lxml import etree
 
 from ..document import Document
 from ..errors import ExtractError, warning
-from ..limits import DEFAULT_LIMITS, bounded_blocks
+from ..limits import DEFAULT_LIMITS, bounded_blocks, require_positive
 from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
@@ -52,6 +56,57 @@ ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError
 _WORD_CONTENT_TYPES = (b"wordprocessingml.document.main", b"wordprocessingml.template.main",
                        b"ms-word.document.macroEnabled.main", b"ms-word.template.macroEnabledTemplate.main")
 _OFFICE_DOC_REL = "/officeDocument"
+
+
+@dataclass(frozen=True)
+class DocxSettings:
+    """The DOCX reader's tunables, in one place (validated when built)."""
+
+    #: parsed style parts kept per process, keyed by the SHA-256 of their bytes: reports made
+    #: from one template share a styles.xml (Word's is ~350 KB, three times the body) whose
+    #: parse is the reader's largest single cost. 0: no cache. The kept trees are only read.
+    style_cache_entries: int = 4
+    #: a style part larger than this many bytes is parsed every time, never kept
+    style_cache_max_bytes: int = 1 << 20
+
+    def __post_init__(self) -> None:
+        require_positive(self, skip=("style_cache_entries",))
+        n = self.style_cache_entries
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"DocxSettings.style_cache_entries must be a whole number >= 0, not {n!r}")
+
+
+#: the settings the reader uses (replace with another DocxSettings to change them)
+SETTINGS = DocxSettings()
+
+
+class _PartCache:
+    """A small least-recently-used map from a part's digest to its parsed tree."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[bytes, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Any:
+        with self._lock:
+            root = self._items.get(key)
+            if root is not None:
+                self._items.move_to_end(key)
+            return root
+
+    def put(self, key: bytes, root: Any, entries: int) -> None:
+        with self._lock:
+            self._items[key] = root
+            self._items.move_to_end(key)
+            while len(self._items) > entries:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_STYLE_CACHE = _PartCache()
 
 
 def _parser() -> etree.XMLParser:
@@ -157,7 +212,7 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
         if body is None:
             raise ExtractError("corrupt", f"{main} has no w:body", name)
         warnings: list[dict[str, Any]] = []
-        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings))
+        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings, cache=True))
         numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml",
                                             warnings))
     walker = BodyWalker(styles, numbering)
@@ -213,7 +268,7 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set[str]):
 
 
 def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str,
-                  warnings: list[dict[str, Any]]):
+                  warnings: list[dict[str, Any]], cache: bool = False):
     """A part the main document refers to (styles, numbering), parsed; None if absent
     or broken (losing hints or list labels is better than losing the document)."""
     names = set(zf.namelist())
@@ -231,7 +286,7 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
     if target not in names:
         return None
     try:
-        return _parse_part(zf, target, name)
+        return _parse_part(zf, target, name, cache)
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
@@ -241,8 +296,10 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
         return None
 
 
-def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
-    """Decompress one part with size and ratio checks first, then parse it."""
+def _parse_part(zf: zipfile.ZipFile, part: str, name: str, cache: bool = False):
+    """Decompress one part with size and ratio checks first, then parse it. With
+    ``cache`` (style parts) a tree parsed before from the same bytes is reused; it must
+    not be changed."""
     info = zf.getinfo(part)
     if info.flag_bits & 0x1:
         raise ExtractError("encrypted", f"{part} is encrypted inside the ZIP", name)
@@ -268,9 +325,18 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
         raise ExtractError("encrypted", f"{part}: {exc}", name) from None
     if len(data) > MAX_PART_BYTES:
         raise ExtractError("too_large", f"{part} decompresses past {MAX_PART_BYTES} bytes", name)
+    settings = SETTINGS
+    key = None
+    if cache and settings.style_cache_entries and len(data) <= settings.style_cache_max_bytes:
+        key = hashlib.sha256(data).digest()
+        root = _STYLE_CACHE.get(key)
+        if root is not None:
+            return root
     try:
         root = etree.fromstring(data, _parser())
         _normalise_namespace(root, data)
+        if key is not None:
+            _STYLE_CACHE.put(key, root, settings.style_cache_entries)
         return root
     except etree.XMLSyntaxError as exc:
         raise ExtractError("corrupt", f"{part} is not well-formed XML ({exc})", name) from None

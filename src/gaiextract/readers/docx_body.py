@@ -91,9 +91,19 @@ class BodyWalker:
         self.warnings: list[dict[str, Any]] = []
         self._fields: list[_Field] = []  # open complex fields, innermost last
         self._in_toc = False  # text was read inside a TOC field's result
+        self._index: Optional[_Index] = None  # of the container being walked
 
     # -- blocks ---------------------------------------------------------------
     def blocks(self, container) -> list[Block]:
+        if self._index is not None:  # a text box inside the walked container
+            return self._blocks(container)
+        self._index = _Index(container)
+        try:
+            return self._blocks(container)
+        finally:
+            self._index = None
+
+    def _blocks(self, container) -> list[Block]:
         out: list[Block] = []
         for ch in container:
             t = ch.tag
@@ -104,7 +114,7 @@ class BodyWalker:
             elif t == _SDT and _is_placeholder(ch):
                 continue
             elif t in _BLOCK_TAGS:
-                out.extend(self.blocks(ch))
+                out.extend(self._blocks(ch))
             elif t == _ALTCHUNK:
                 self._warn("unsupported_content",
                            "an imported chunk (w:altChunk) is not read")
@@ -114,11 +124,11 @@ class BodyWalker:
     def paragraph(self, p) -> list[Block]:
         """The paragraph (if it has text) followed by blocks of its text boxes."""
         ppr = child(p, _PPR)
-        style_id = self.styles.para_style(ppr)
+        style_id, num_pr = self.styles.para_head(ppr)
         self._new_paragraph()
         pieces: list[tuple[str, Any]] = []  # (text, rpr)
         extras: list[Block] = []
-        label = self._list_label(ppr, style_id)
+        label = None if num_pr is None else self._list_label(num_pr)
         if label:
             pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, style_id)
@@ -139,11 +149,15 @@ class BodyWalker:
         self._new_paragraph()
         pieces: list[tuple[str, Any]] = []
         extras: list[Block] = []
-        ppr = child(p, _PPR)
-        label = self._list_label(ppr, self.styles.para_style(ppr))
+        idx = self._index
+        if idx is not None and p not in idx.styled_paragraphs:
+            num_pr = self.styles.para_head(None)[1]  # the default paragraph style's
+        else:
+            num_pr = self.styles.para_head(child(p, _PPR))[1]
+        label = None if num_pr is None else self._list_label(num_pr)
         if label:
             pieces.append((label, _LABEL))
-        self._inline(p, pieces, extras, None)
+        self._inline(p, pieces, extras, None, False)
         return "".join([t for t, _ in pieces]), extras
 
     def _new_paragraph(self) -> None:
@@ -155,39 +169,46 @@ class BodyWalker:
         self._fields = [f for f in self._fields if f.state == "result"]
         self._in_toc = any(f.is_toc for f in self._fields)
 
-    def _list_label(self, ppr, style_id) -> Optional[str]:
-        """The automatic number Word prints before this paragraph, if any."""
-        num_pr = self.styles.para_prop(ppr, style_id, "numPr")
-        if num_pr is None:
-            return None
+    def _list_label(self, num_pr) -> Optional[str]:
+        """The automatic number Word prints before a paragraph with this numPr, if any."""
         num_id = val(child(num_pr, _NUMID))
         return self.numbering.label(num_id, int_val(wchild(num_pr, "ilvl")) or 0)
 
-    def _inline(self, el, pieces: list[tuple[str, Any]], extras: list[Block], style_id) -> None:
+    def _inline(self, el, pieces: list[tuple[str, Any]], extras: list[Block], style_id,
+                rich: bool = True) -> None:
+        """Text pieces of ``el``'s content; with ``rich`` False (a cell's text) the pieces
+        carry no run properties (only the hidden-text check reads them)."""
         for ch in el:
             t = ch.tag
             if t == _R:
-                self._run(ch, pieces, extras)
+                idx = self._index
+                if rich or idx is None or ch in idx.maybe_hidden_runs:
+                    self._run(ch, pieces, extras, rich)
+                else:  # no child of the run holds w:vanish
+                    self._run_content(ch, None, pieces, extras, rich)
             elif t == _SDT and _is_placeholder(ch):
                 continue
             elif t in _INLINE_TAGS:
-                self._inline(ch, pieces, extras, style_id)
+                self._inline(ch, pieces, extras, style_id, rich)
             elif t == _MATH_T:
                 if not self._in_instruction():
                     pieces.append((ch.text or "", None))
             elif t == _MC_ALT:
                 alt = _alternate(ch)
                 if alt is not None:
-                    self._inline(alt, pieces, extras, style_id)
+                    self._inline(alt, pieces, extras, style_id, rich)
             # pPr, bookmarks, comments, proofErr, _INLINE_DROPPED: nothing shown
 
     def _in_instruction(self) -> bool:
         return bool(self._fields) and any(f.state == "instr" for f in self._fields)
 
-    def _run(self, r, pieces: list[tuple[str, Any]], extras: list[Block]) -> None:
+    def _run(self, r, pieces: list[tuple[str, Any]], extras: list[Block], rich: bool = True) -> None:
         rpr = child(r, _RPR)
         if rpr is not None and on_off(child(rpr, _VANISH)):  # hidden text is not part of the page
             return
+        self._run_content(r, rpr if rich else None, pieces, extras, rich)
+
+    def _run_content(self, r, rpr, pieces: list[tuple[str, Any]], extras: list[Block], rich: bool) -> None:
         for ch in r:
             t = ch.tag
             if t == _T:  # the common case first (no tag below is w:t)
@@ -218,7 +239,7 @@ class BodyWalker:
             if t == _RUBY:  # phonetic guide: keep the base text, drop the reading
                 base = wchild(ch, "rubyBase")
                 if base is not None:
-                    self._inline(base, pieces, extras, None)
+                    self._inline(base, pieces, extras, None, rich)
                 continue
             if t == _OBJECT:
                 self._embedded_object(ch)
@@ -296,17 +317,19 @@ class BodyWalker:
         placed: list[list[tuple[int, int, Optional[str], Optional[str], str]]] = []  # rows of (col, colspan, vmerge, hmerge, text)
         ends: list[int] = []  # grid width each row claims, gridAfter included
         max_cols = LIMITS.max_table_columns
+        idx = self._index
         for tr in _rows(tbl):
-            trpr = child(tr, _TRPR)
+            plain_row = idx is not None and tr not in idx.row_properties
+            trpr = None if plain_row else child(tr, _TRPR)
             if trpr is not None and child(trpr, _DEL) is not None:  # deleted row (tracked change)
                 continue
-            col = _clamp(int_val(child(trpr, _GRID_BEFORE)) or 0, 0)
+            col = _clamp(int_val(child(trpr, _GRID_BEFORE)) or 0, 0) if trpr is not None else 0
             row = []
             for tc in _cells(tr):
                 if col >= max_cols:
                     break  # a row wider than any table: the rest of it cannot be placed
                 span, vmerge, hmerge = 1, None, None
-                tcpr = child(tc, _TCPR)
+                tcpr = None if idx is not None and tc not in idx.merged_cells else child(tc, _TCPR)
                 if tcpr is not None:
                     gs = vm = hm = None  # the first of each, as Word reads them
                     for ch in tcpr:
@@ -323,7 +346,7 @@ class BodyWalker:
                 row.append((col, span, vmerge, hmerge, self._cell_text(tc, nested)))
                 col += span
             placed.append(row)
-            ends.append(col + _clamp(int_val(child(trpr, _GRID_AFTER)) or 0, 0))
+            ends.append(col + _clamp(int_val(child(trpr, _GRID_AFTER)) or 0, 0) if trpr is not None else col)
         if not any(placed):
             return nested
         width = min(max([len(_grid_cols(tbl))] + ends), LIMITS.max_table_columns)
@@ -340,7 +363,22 @@ class BodyWalker:
 
     def _cell_text(self, tc, nested: list[Block]) -> str:
         texts = []
-        for ch in _cell_blocks(tc):
+        for ch in tc:
+            t = ch.tag
+            if t == _P:
+                text, extras = self.text_of(ch)
+                texts.append(text)
+                if extras:
+                    nested.extend(extras)
+            elif t == _TBL:
+                nested.extend(self.table(ch))
+            elif t in _BLOCK_TAGS:
+                self._cell_wrapped(ch, texts, nested)
+        return "\n".join(texts).strip()
+
+    def _cell_wrapped(self, wrapper, texts: list[str], nested: list[Block]) -> None:
+        """Paragraphs and tables inside a content control or tracked insertion in a cell."""
+        for ch in _cell_blocks(wrapper):
             if ch.tag == _P:
                 text, extras = self.text_of(ch)
                 texts.append(text)
@@ -348,12 +386,41 @@ class BodyWalker:
                     nested.extend(extras)
             else:
                 nested.extend(self.table(ch))
-        return "\n".join(texts).strip()
 
     def _warn(self, code: str, detail: str) -> None:
         w = warning(code, page=None, detail=detail)
         if w not in self.warnings:
             self.warnings.append(w)
+
+
+class _Index:
+    """What the walk may skip, found by lxml's C iteration over the walked container:
+    the runs, paragraphs, rows and cells that hold none of the properties read below
+    need no look at their property elements. (A set of elements holds their proxies,
+    so the walk meets the same objects again: membership is identity.)"""
+
+    __slots__ = ("maybe_hidden_runs", "styled_paragraphs", "row_properties", "merged_cells")
+
+    def __init__(self, container):
+        #: runs with a w:vanish in a child (their rPr)
+        self.maybe_hidden_runs = _grandparents(container, (_VANISH,))
+        #: paragraphs with a w:pStyle or w:numPr in a child (their pPr)
+        self.styled_paragraphs = _grandparents(container, (_PSTYLE, W + "numPr"))
+        #: rows with a deletion mark or grid offsets in a child (their trPr)
+        self.row_properties = _grandparents(container, (_DEL, _GRID_BEFORE, _GRID_AFTER))
+        #: cells with a span or merge in a child (their tcPr)
+        self.merged_cells = _grandparents(container, (_GRID_SPAN, _VMERGE, _HMERGE))
+
+
+def _grandparents(container, tags: tuple[str, ...]) -> set[Any]:
+    out = set()
+    for el in container.iter(*tags):
+        parent = el.getparent()
+        if parent is not None:
+            grand = parent.getparent()
+            if grand is not None:
+                out.add(grand)
+    return out
 
 
 class _Field:

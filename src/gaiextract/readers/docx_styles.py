@@ -40,6 +40,7 @@ MATH = "{%s}" % MATH_NS
 W_VAL = W + "val"
 W_RSTYLE = W + "rStyle"
 W_PSTYLE = W + "pStyle"
+W_NUMPR = W + "numPr"
 
 #: tag -> the name wtag() gives it (a cache: a document uses a few dozen distinct tags)
 _LOCAL_NAMES: dict[Any, Optional[str]] = {}
@@ -198,6 +199,7 @@ class Styles:
         self._run_inherited: dict[tuple[Optional[str], Optional[str], str], Any] = {}
         self.warnings: list[ReportWarning] = []
         self.default_para: Optional[str] = None
+        self._default_head: Optional[tuple[Optional[str], Any]] = None
         self.default_char: Optional[str] = None
         self._doc_rpr = None
         self._doc_ppr = None
@@ -265,6 +267,29 @@ class Styles:
         if sid and sid in self._styles:
             return sid
         return self.default_para
+
+    def para_head(self, ppr) -> tuple[Optional[str], Any]:
+        """``para_style(ppr)`` and ``para_prop(ppr, style, "numPr")`` in one scan of the pPr."""
+        if ppr is None:
+            if self._default_head is None:
+                sid = self.default_para
+                self._default_head = (sid, self.para_prop(None, sid, "numPr"))
+            return self._default_head
+        ps = num = None
+        if ppr is not None:
+            for ch in ppr:
+                t = ch.tag
+                if t == W_PSTYLE:
+                    if ps is None:
+                        ps = ch
+                elif t == W_NUMPR and num is None:
+                    num = ch
+        sid = val(ps)
+        if not (sid and sid in self._styles):
+            sid = self.default_para
+        if num is None:
+            num = self.para_prop(None, sid, "numPr")
+        return sid, num
 
     def name(self, style_id: Optional[str]) -> Optional[str]:
         if not style_id or style_id not in self._styles:
