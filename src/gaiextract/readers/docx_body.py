@@ -70,6 +70,10 @@ _BREAK_TAGS = frozenset(W + n for n in ("br", "cr"))
 _NB_HYPHEN, _SYM = W + "noBreakHyphen", W + "sym"
 _BOX_TAGS = frozenset((W + "drawing", W + "pict", W + "object", MC + "AlternateContent"))
 _MATH_T, _MC_ALT = MATH + "t", MC + "AlternateContent"
+#: every tag the inline walk reads other than w:r and w:t (and the elements it skips)
+_NOT_PLAIN_TAGS = tuple(sorted(
+    _INLINE_TAGS | _TAB_TAGS | _BREAK_TAGS | _BOX_TAGS
+    | {_SDT, _MATH_T, _MC_ALT, _FLDCHAR, _INSTRTEXT, _RUBY, _OBJECT, _NB_HYPHEN, _SYM, _VANISH}))
 
 _ALIGN = {"both": "justify", "distribute": "distribute", "start": "left", "end": "right",
           "center": "center", "left": "left", "right": "right"}
@@ -363,9 +367,16 @@ class BodyWalker:
 
     def _cell_text(self, tc, nested: list[Block]) -> str:
         texts = []
+        idx = self._index
+        plain = idx is not None and self.styles.para_head(None)[1] is None
         for ch in tc:
             t = ch.tag
             if t == _P:
+                if plain and not self._fields and ch not in idx.plain_excluded:
+                    # only runs of w:t (see _Index.plain_excluded): what text_of reads, in one line
+                    self._in_toc = False
+                    texts.append("".join([x.text or "" for r in ch if r.tag == _R for x in r if x.tag == _T]))
+                    continue
                 text, extras = self.text_of(ch)
                 texts.append(text)
                 if extras:
@@ -399,7 +410,8 @@ class _Index:
     need no look at their property elements. (A set of elements holds their proxies,
     so the walk meets the same objects again: membership is identity.)"""
 
-    __slots__ = ("maybe_hidden_runs", "styled_paragraphs", "row_properties", "merged_cells")
+    __slots__ = ("maybe_hidden_runs", "styled_paragraphs", "row_properties", "merged_cells",
+                 "plain_excluded")
 
     def __init__(self, container):
         #: runs with a w:vanish in a child (their rPr)
@@ -410,6 +422,19 @@ class _Index:
         self.row_properties = _grandparents(container, (_DEL, _GRID_BEFORE, _GRID_AFTER))
         #: cells with a span or merge in a child (their tcPr)
         self.merged_cells = _grandparents(container, (_GRID_SPAN, _VMERGE, _HMERGE))
+        #: paragraphs whose text is more than the w:t of their runs: styled or numbered,
+        #: or holding (nearest) any element the inline walk treats otherwise (fields,
+        #: breaks, wrappers, drawings, hidden text …; tab stops in pPr too, harmlessly)
+        self.plain_excluded = self.styled_paragraphs | _nearest_paragraphs(container, _NOT_PLAIN_TAGS)
+
+
+def _nearest_paragraphs(container, tags: tuple[str, ...]) -> set[Any]:
+    out = set()
+    for el in container.iter(*tags):
+        for p in el.iterancestors(_P):
+            out.add(p)
+            break
+    return out
 
 
 def _grandparents(container, tags: tuple[str, ...]) -> set[Any]:
