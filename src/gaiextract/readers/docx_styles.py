@@ -41,6 +41,8 @@ W_VAL = W + "val"
 W_RSTYLE = W + "rStyle"
 W_PSTYLE = W + "pStyle"
 W_NUMPR = W + "numPr"
+W_STYLEID = W + "styleId"
+W_DEFAULT = W + "default"
 
 #: tag -> the name wtag() gives it (a cache: a document uses a few dozen distinct tags)
 _LOCAL_NAMES: dict[Any, Optional[str]] = {}
@@ -99,6 +101,12 @@ def val(el) -> Optional[str]:
         return None
     v = el.get(W_VAL)
     return el.get("val") if v is None else v
+
+
+def _attr(el, key: str, bare: str) -> Optional[str]:
+    """``wattr(el, bare)`` for a tree in the transitional namespace, ``key`` = W + bare."""
+    v = el.get(key)
+    return el.get(bare) if v is None else v
 
 
 def wchild(el, name: str):
@@ -207,22 +215,22 @@ class Styles:
             return
         for el in root:
             t = wtag(el)
-            if t == "docDefaults":
-                rd = wchild(el, "rPrDefault")
-                self._doc_rpr = wchild(rd, "rPr")
-                pd = wchild(el, "pPrDefault")
-                self._doc_ppr = wchild(pd, "pPr")
-            elif t == "style":
-                sid = wattr(el, "styleId")
+            if t == "style":  # most children: read without the namespace loop of wattr
+                sid = _attr(el, W_STYLEID, "styleId")
                 if sid is None:
                     continue
                 self._styles[sid] = el
-                if on_off_attr(wattr(el, "default")):
+                if on_off_attr(_attr(el, W_DEFAULT, "default")):
                     stype = wattr(el, "type") or "paragraph"
                     if stype == "paragraph" and self.default_para is None:
                         self.default_para = sid
                     elif stype == "character" and self.default_char is None:
                         self.default_char = sid
+            elif t == "docDefaults":
+                rd = wchild(el, "rPrDefault")
+                self._doc_rpr = wchild(rd, "rPr")
+                pd = wchild(el, "pPrDefault")
+                self._doc_ppr = wchild(pd, "pPr")
 
     # -- style chains -----------------------------------------------------
     def chain(self, style_id: Optional[str]) -> tuple[etree._Element, ...]:
