@@ -100,3 +100,32 @@ def test_docx_settings_are_validated():
     for bad in ({"style_cache_entries": -1}, {"style_cache_entries": 1.5}, {"style_cache_max_bytes": 0}):
         with pytest.raises(ValueError):
             DocxSettings(**bad)
+
+
+def _with_bad_crc(data: bytes, member: bytes) -> bytes:
+    """The package with ``member``'s CRC-32 in the central directory changed (its stored
+    bytes untouched)."""
+    b = bytearray(data)
+    at = b.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = int.from_bytes(b[at + 28:at + 30], "little")
+        if bytes(b[at + 46:at + 46 + name_len]) == member:
+            b[at + 16] ^= 0xFF
+            return bytes(b)
+        at = b.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{member!r} not in the central directory")
+
+
+def test_style_cache_does_not_hide_a_damaged_member(tmp_path):
+    """The same stored styles bytes under a wrong CRC are still a damaged part (warned, read
+    without styles), though a tree parsed from those bytes is in the cache."""
+    from gaiextract.readers import docx as docx_reader
+
+    data = _package(tmp_path)
+    docx_reader._STYLE_CACHE.clear()
+    good = read_docx_bytes(data, "x.docx")
+    assert len(docx_reader._STYLE_CACHE._items) == 1
+    assert not [w for w in good.warnings if w["code"] == "part_unreadable"]
+    bad = read_docx_bytes(_with_bad_crc(data, b"word/styles.xml"), "x.docx")
+    assert [w for w in bad.warnings if w["code"] == "part_unreadable" and "styles.xml" in w["detail"]]
+    assert _dump(_with_bad_crc(data, b"word/styles.xml")) != _dump(data)  # no style hints

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import posixpath
+import struct
 import threading
 import zipfile
 import zlib
@@ -212,7 +213,7 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
         if body is None:
             raise ExtractError("corrupt", f"{main} has no w:body", name)
         warnings: list[dict[str, Any]] = []
-        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings, cache=True))
+        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings, package=data))
         numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml",
                                             warnings))
     walker = BodyWalker(styles, numbering)
@@ -268,7 +269,7 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set[str]):
 
 
 def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str,
-                  warnings: list[dict[str, Any]], cache: bool = False):
+                  warnings: list[dict[str, Any]], package: Optional[bytes] = None):
     """A part the main document refers to (styles, numbering), parsed; None if absent
     or broken (losing hints or list labels is better than losing the document)."""
     names = set(zf.namelist())
@@ -286,7 +287,7 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
     if target not in names:
         return None
     try:
-        return _parse_part(zf, target, name, cache)
+        return _parse_part(zf, target, name, package)
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
@@ -296,10 +297,10 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
         return None
 
 
-def _parse_part(zf: zipfile.ZipFile, part: str, name: str, cache: bool = False):
-    """Decompress one part with size and ratio checks first, then parse it. With
-    ``cache`` (style parts) a tree parsed before from the same bytes is reused; it must
-    not be changed."""
+def _parse_part(zf: zipfile.ZipFile, part: str, name: str, package: Optional[bytes] = None):
+    """Decompress one part with size and ratio checks first, then parse it. Given the
+    ``package`` bytes (style parts), a tree parsed before from the same stored member is
+    reused (see DocxSettings.style_cache_entries); it must not be changed."""
     info = zf.getinfo(part)
     if info.flag_bits & 0x1:
         raise ExtractError("encrypted", f"{part} is encrypted inside the ZIP", name)
@@ -310,6 +311,14 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str, cache: bool = False):
             and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
         raise ExtractError("too_large", f"{part} expands {info.file_size // max(info.compress_size, 1)}"
                            f"x when decompressed (a zip bomb?)", name)
+    settings = SETTINGS
+    key = None
+    if (package is not None and settings.style_cache_entries
+            and info.file_size <= settings.style_cache_max_bytes):
+        key = _member_key(package, info)
+        root = None if key is None else _STYLE_CACHE.get(key)
+        if root is not None:
+            return root
     try:
         with zf.open(info) as fh:
             data = fh.read(MAX_PART_BYTES + 1)
@@ -325,20 +334,47 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str, cache: bool = False):
         raise ExtractError("encrypted", f"{part}: {exc}", name) from None
     if len(data) > MAX_PART_BYTES:
         raise ExtractError("too_large", f"{part} decompresses past {MAX_PART_BYTES} bytes", name)
-    settings = SETTINGS
-    key = None
-    if cache and settings.style_cache_entries and len(data) <= settings.style_cache_max_bytes:
-        key = hashlib.sha256(data).digest()
-        root = _STYLE_CACHE.get(key)
-        if root is not None:
-            return root
     try:
         root = etree.fromstring(data, _parser())
         _normalise_namespace(root, data)
-        if key is not None:
+        if key is not None and len(data) <= settings.style_cache_max_bytes:
             _STYLE_CACHE.put(key, root, settings.style_cache_entries)
         return root
     except etree.XMLSyntaxError as exc:
         raise ExtractError("corrupt", f"{part} is not well-formed XML ({exc})", name) from None
     except ValueError as exc:
         raise ExtractError("corrupt", f"{part} cannot be parsed ({exc})", name) from None
+
+
+#: a ZIP local file header (zipfile's structFileHeader): signature, versions, flags,
+#: method, time, date, CRC, sizes, name length, extra length
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _member_key(package: bytes, info: zipfile.ZipInfo) -> Optional[bytes]:
+    """The cache key of a stored member: SHA-256 of its compressed bytes as stored, with
+    its method, CRC and size (the same stored bytes decompress, and pass or fail the CRC
+    check, the same way). None when its local header does not agree with the directory
+    (zipfile then says what is wrong when the member is read)."""
+    off = info.header_offset
+    head = package[off:off + _LOCAL_HEADER.size]
+    if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        return None
+    fields = _LOCAL_HEADER.unpack(head)
+    flags, name_len, extra_len = fields[3], fields[10], fields[11]
+    if flags & 0x61 or info.flag_bits & 0x61:  # encrypted, patched or strongly encrypted
+        return None
+    start = off + _LOCAL_HEADER.size
+    try:
+        stored_name = package[start:start + name_len].decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if stored_name != info.orig_filename:
+        return None
+    start += name_len + extra_len
+    end = start + info.compress_size
+    limit = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapping members
+    if end > len(package) or (limit is not None and end > limit):
+        return None
+    return (hashlib.sha256(package[start:end]).digest()
+            + struct.pack("<HLQ", info.compress_type, info.CRC, info.file_size))
