@@ -60,7 +60,8 @@ _INLINE_TAGS = frozenset(_clark(n) for n in _INLINE_CONTAINERS)
 _BLOCK_TAGS = frozenset(_clark(n) for n in _BLOCK_CONTAINERS)
 _ROW_WRAPPER_TAGS = frozenset(_clark(n) for n in ("sdt", "sdtContent", "customXml"))
 _P, _TBL, _SDT, _R, _T, _ALTCHUNK = (W + n for n in ("p", "tbl", "sdt", "r", "t", "altChunk"))
-_PPR, _RPR, _VANISH, _NUMID, _PSTYLE = (W + n for n in ("pPr", "rPr", "vanish", "numId", "pStyle"))
+_PPR, _RPR, _VANISH, _NUMID, _PSTYLE, _NUMPR = (
+    W + n for n in ("pPr", "rPr", "vanish", "numId", "pStyle", "numPr"))
 _TR, _TC, _TRPR, _TCPR, _DEL = (W + n for n in ("tr", "tc", "trPr", "tcPr", "del"))
 _GRID_BEFORE, _GRID_AFTER, _GRID_SPAN, _VMERGE, _HMERGE = (
     W + n for n in ("gridBefore", "gridAfter", "gridSpan", "vMerge", "hMerge"))
@@ -74,6 +75,10 @@ _MATH_T, _MC_ALT = MATH + "t", MC + "AlternateContent"
 _NOT_PLAIN_TAGS = tuple(sorted(
     _INLINE_TAGS | _TAB_TAGS | _BREAK_TAGS | _BOX_TAGS
     | {_SDT, _MATH_T, _MC_ALT, _FLDCHAR, _INSTRTEXT, _RUBY, _OBJECT, _NB_HYPHEN, _SYM, _VANISH}))
+_NOT_PLAIN_SET = frozenset(_NOT_PLAIN_TAGS)
+#: what _Index looks for
+_INDEX_TAGS = tuple(sorted(_NOT_PLAIN_SET | {_PSTYLE, _NUMPR, _DEL, _GRID_BEFORE, _GRID_AFTER,
+                                             _GRID_SPAN, _VMERGE, _HMERGE}))
 
 _ALIGN = {"both": "justify", "distribute": "distribute", "start": "left", "end": "right",
           "center": "center", "left": "left", "right": "right"}
@@ -405,47 +410,45 @@ class BodyWalker:
 
 
 class _Index:
-    """What the walk may skip, found by lxml's C iteration over the walked container:
-    the runs, paragraphs, rows and cells that hold none of the properties read below
-    need no look at their property elements. (A set of elements holds their proxies,
-    so the walk meets the same objects again: membership is identity.)"""
+    """What the walk may skip, found in one C-level lxml iteration over the walked
+    container: the runs, paragraphs, rows and cells that hold none of the properties
+    read below need no look at their property elements. (A set of elements holds their
+    proxies, so the walk meets the same objects again: membership is identity.)"""
 
     __slots__ = ("maybe_hidden_runs", "styled_paragraphs", "row_properties", "merged_cells",
                  "plain_excluded")
 
     def __init__(self, container):
         #: runs with a w:vanish in a child (their rPr)
-        self.maybe_hidden_runs = _grandparents(container, (_VANISH,))
+        self.maybe_hidden_runs: set[Any] = set()
         #: paragraphs with a w:pStyle or w:numPr in a child (their pPr)
-        self.styled_paragraphs = _grandparents(container, (_PSTYLE, W + "numPr"))
+        self.styled_paragraphs: set[Any] = set()
         #: rows with a deletion mark or grid offsets in a child (their trPr)
-        self.row_properties = _grandparents(container, (_DEL, _GRID_BEFORE, _GRID_AFTER))
+        self.row_properties: set[Any] = set()
         #: cells with a span or merge in a child (their tcPr)
-        self.merged_cells = _grandparents(container, (_GRID_SPAN, _VMERGE, _HMERGE))
+        self.merged_cells: set[Any] = set()
         #: paragraphs whose text is more than the w:t of their runs: styled or numbered,
         #: or holding (nearest) any element the inline walk treats otherwise (fields,
         #: breaks, wrappers, drawings, hidden text …; tab stops in pPr too, harmlessly)
-        self.plain_excluded = self.styled_paragraphs | _nearest_paragraphs(container, _NOT_PLAIN_TAGS)
-
-
-def _nearest_paragraphs(container, tags: tuple[str, ...]) -> set[Any]:
-    out = set()
-    for el in container.iter(*tags):
-        for p in el.iterancestors(_P):
-            out.add(p)
-            break
-    return out
-
-
-def _grandparents(container, tags: tuple[str, ...]) -> set[Any]:
-    out = set()
-    for el in container.iter(*tags):
-        parent = el.getparent()
-        if parent is not None:
-            grand = parent.getparent()
-            if grand is not None:
-                out.add(grand)
-    return out
+        self.plain_excluded: set[Any] = set()
+        by_grandparent = {_VANISH: self.maybe_hidden_runs, _PSTYLE: self.styled_paragraphs,
+                          _NUMPR: self.styled_paragraphs, _DEL: self.row_properties,
+                          _GRID_BEFORE: self.row_properties, _GRID_AFTER: self.row_properties,
+                          _GRID_SPAN: self.merged_cells, _VMERGE: self.merged_cells,
+                          _HMERGE: self.merged_cells}
+        for el in container.iter(*_INDEX_TAGS):
+            t = el.tag
+            if t in _NOT_PLAIN_SET:
+                for p in el.iterancestors(_P):
+                    self.plain_excluded.add(p)
+                    break
+            into = by_grandparent.get(t)
+            if into is not None:
+                parent = el.getparent()
+                grand = None if parent is None else parent.getparent()
+                if grand is not None:
+                    into.add(grand)
+        self.plain_excluded |= self.styled_paragraphs
 
 
 class _Field:
