@@ -63,9 +63,10 @@ _OFFICE_DOC_REL = "/officeDocument"
 class DocxSettings:
     """The DOCX reader's tunables, in one place (validated when built)."""
 
-    #: parsed style parts kept per process, keyed by the SHA-256 of their bytes: reports made
-    #: from one template share a styles.xml (Word's is ~350 KB, three times the body) whose
-    #: parse is the reader's largest single cost. 0: no cache. The kept trees are only read.
+    #: parsed style parts kept per process, keyed by the SHA-256 of the member's stored bytes
+    #: (with its method, CRC and size): reports made from one template share a styles.xml
+    #: (Word's is ~350 KB, three times the body) whose parse is the reader's largest single
+    #: cost. 0: no cache. The kept trees are only read, never changed.
     style_cache_entries: int = 4
     #: a style part larger than this many bytes is parsed every time, never kept
     style_cache_max_bytes: int = 1 << 20
