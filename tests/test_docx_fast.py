@@ -129,3 +129,36 @@ def test_style_cache_does_not_hide_a_damaged_member(tmp_path):
     bad = read_docx_bytes(_with_bad_crc(data, b"word/styles.xml"), "x.docx")
     assert [w for w in bad.warnings if w["code"] == "part_unreadable" and "styles.xml" in w["detail"]]
     assert _dump(_with_bad_crc(data, b"word/styles.xml")) != _dump(data)  # no style hints
+
+
+def _dump_all(data: bytes, name: str) -> list:
+    doc = read_docx_bytes(data, name)
+    return [_dump(data), doc.warnings, doc.meta]
+
+
+def test_fast_paths_read_what_the_full_walk_reads(monkeypatch):
+    """The walk's shortcuts (plain cell paragraphs, rows/cells/runs without the properties
+    it reads, found by _Index) give the same document as visiting every element."""
+    from gaiextract.readers import docx as docx_reader
+    from gaiextract.readers.docx_body import BodyWalker
+
+    root = Path(__file__).resolve().parents[1]
+    main = sorted(root.glob("corpus/docx/*.docx"))
+    files = main[::4] + sorted(p for p in root.glob("corpus/*/*.docx") if p.parent.name != "docx")
+    files += sorted(FIXTURES.glob("*.docx"))
+    assert len(files) > 15
+    docx_reader._STYLE_CACHE.clear()
+    fast = {}
+    for f in files:
+        try:
+            fast[f] = _dump_all(f.read_bytes(), f.name)
+        except Exception as exc:  # a damaged fixture: the same error both ways
+            fast[f] = repr(exc)
+    monkeypatch.setattr(BodyWalker, "blocks", BodyWalker._blocks)  # no _Index: every element visited
+    docx_reader._STYLE_CACHE.clear()
+    for f in files:
+        try:
+            full = _dump_all(f.read_bytes(), f.name)
+        except Exception as exc:
+            full = repr(exc)
+        assert full == fast[f], f.name
