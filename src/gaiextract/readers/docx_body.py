@@ -107,6 +107,8 @@ class BodyWalker:
         if self._index is not None:  # a text box inside the walked container
             return self._blocks(container)
         self._index = _Index(container)
+        # cell paragraphs without a style of their own have no list number to compute
+        self._index.plain_cells = self.styles.para_head(None)[1] is None
         try:
             return self._blocks(container)
         finally:
@@ -373,7 +375,7 @@ class BodyWalker:
     def _cell_text(self, tc, nested: list[Block]) -> str:
         texts = []
         idx = self._index
-        plain = idx is not None and self.styles.para_head(None)[1] is None
+        plain = idx is not None and idx.plain_cells
         for ch in tc:
             t = ch.tag
             if t == _P:
@@ -416,7 +418,7 @@ class _Index:
     proxies, so the walk meets the same objects again: membership is identity.)"""
 
     __slots__ = ("maybe_hidden_runs", "styled_paragraphs", "row_properties", "merged_cells",
-                 "plain_excluded")
+                 "plain_excluded", "plain_cells")
 
     def __init__(self, container):
         #: runs with a w:vanish in a child (their rPr)
@@ -431,6 +433,9 @@ class _Index:
         #: or holding (nearest) any element the inline walk treats otherwise (fields,
         #: breaks, wrappers, drawings, hidden text …; tab stops in pPr too, harmlessly)
         self.plain_excluded: set[Any] = set()
+        #: the default paragraph style numbers no list: a cell paragraph outside
+        #: plain_excluded is read as its runs' w:t (set by the walker)
+        self.plain_cells = False
         by_grandparent = {_VANISH: self.maybe_hidden_runs, _PSTYLE: self.styled_paragraphs,
                           _NUMPR: self.styled_paragraphs, _DEL: self.row_properties,
                           _GRID_BEFORE: self.row_properties, _GRID_AFTER: self.row_properties,

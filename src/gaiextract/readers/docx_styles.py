@@ -205,6 +205,8 @@ class Styles:
         self._para_inherited: dict[tuple[Optional[str], str], Any] = {}
         #: what a run inherits: (character styleId, paragraph styleId, property) -> element or None
         self._run_inherited: dict[tuple[Optional[str], Optional[str], str], Any] = {}
+        #: styleId -> the outline level its name ("heading 2" or its Chinese name) or a base style's gives
+        self._name_levels: dict[Optional[str], Optional[int]] = {}
         self.warnings: list[ReportWarning] = []
         self.default_para: Optional[str] = None
         self._default_head: Optional[tuple[Optional[str], Any]] = None
@@ -355,11 +357,16 @@ class Styles:
         lvl = int_val(self.para_prop(ppr, style_id, "outlineLvl"))
         if lvl is not None:
             return lvl if 0 <= lvl <= 8 else None  # 9 = body text
+        if style_id in self._name_levels:
+            return self._name_levels[style_id]
+        found = None
         for st in self.chain(style_id):
             m = _HEADING_NAME.match((wattr(wchild(st, "name"), "val") or "").strip())
             if m:
-                return int(m.group(1)) - 1
-        return None
+                found = int(m.group(1)) - 1
+                break
+        self._name_levels[style_id] = found
+        return found
 
 
 def on_off_attr(v: Optional[str]) -> bool:
