@@ -18,22 +18,27 @@ DOCX) or carry a .doc/.wps name.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
+import struct
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from lxml import etree
 
 from ..document import Document
 from ..errors import ExtractError, warning
-from ..limits import DEFAULT_LIMITS, bounded_blocks
+from ..limits import DEFAULT_LIMITS, bounded_blocks, require_positive
 from ..source import Source
 from . import Reader
 from .docx_body import BodyWalker
 from .docx_numbering import Numbering
-from .docx_styles import REL_NAMESPACES, Styles, wchild, wtag
+from .docx_styles import REL_NAMESPACES, W_NAMESPACES, Styles, to_transitional, wchild, wtag
 from .legacy import (OLE_MAGIC, RTF_MAGIC, OleFile, convert_to_docx, is_encrypted_doc,
                      is_encrypted_ooxml)
 
@@ -54,9 +59,74 @@ _WORD_CONTENT_TYPES = (b"wordprocessingml.document.main", b"wordprocessingml.tem
 _OFFICE_DOC_REL = "/officeDocument"
 
 
+@dataclass(frozen=True)
+class DocxSettings:
+    """The DOCX reader's tunables, in one place (validated when built)."""
+
+    #: parsed style parts kept per process, keyed by the SHA-256 of the member's stored bytes
+    #: (with its method, CRC and size): reports made from one template share a styles.xml
+    #: (Word's is ~350 KB, three times the body) whose parse is the reader's largest single
+    #: cost. 0: no cache. The kept trees are only read, never changed.
+    style_cache_entries: int = 4
+    #: a style part larger than this many bytes is parsed every time, never kept
+    style_cache_max_bytes: int = 1 << 20
+
+    def __post_init__(self) -> None:
+        require_positive(self, skip=("style_cache_entries",))
+        n = self.style_cache_entries
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"DocxSettings.style_cache_entries must be a whole number >= 0, not {n!r}")
+
+
+#: the settings the reader uses (replace with another DocxSettings to change them)
+SETTINGS = DocxSettings()
+
+
+class _PartCache:
+    """A small least-recently-used map from a part's digest to its parsed tree."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[bytes, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Any:
+        with self._lock:
+            root = self._items.get(key)
+            if root is not None:
+                self._items.move_to_end(key)
+            return root
+
+    def put(self, key: bytes, root: Any, entries: int) -> None:
+        with self._lock:
+            self._items[key] = root
+            self._items.move_to_end(key)
+            while len(self._items) > entries:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_STYLE_CACHE = _PartCache()
+
+
 def _parser() -> etree.XMLParser:
+    # collect_ids=False: xml:id values are never looked up (saves a hash table per part)
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                           load_dtd=False, remove_comments=True, remove_pis=True)
+                           load_dtd=False, remove_comments=True, remove_pis=True,
+                           collect_ids=False)
+
+
+_STRICT_URI = W_NAMESPACES[1].encode()
+_STRICT_ANY = "{%s}*" % W_NAMESPACES[1]
+
+
+def _normalise_namespace(root, data: bytes) -> None:
+    """An ISO-strict part (elements or attributes in the strict namespace) is renamed
+    to the transitional namespace, which the walk compares tags with."""
+    if _STRICT_URI in data or next(root.iter(_STRICT_ANY), None) is not None:
+        to_transitional(root)
 
 
 class DocxReader(Reader):
@@ -144,7 +214,7 @@ def read_docx_bytes(data: bytes, name: str = "<bytes>") -> Document:
         if body is None:
             raise ExtractError("corrupt", f"{main} has no w:body", name)
         warnings: list[dict[str, Any]] = []
-        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings))
+        styles = Styles(_related_root(zf, main, name, "/styles", "styles.xml", warnings, package=data))
         numbering = Numbering(_related_root(zf, main, name, "/numbering", "numbering.xml",
                                             warnings))
     walker = BodyWalker(styles, numbering)
@@ -200,7 +270,7 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set[str]):
 
 
 def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, default: str,
-                  warnings: list[dict[str, Any]]):
+                  warnings: list[dict[str, Any]], package: Optional[bytes] = None):
     """A part the main document refers to (styles, numbering), parsed; None if absent
     or broken (losing hints or list labels is better than losing the document)."""
     names = set(zf.namelist())
@@ -218,7 +288,7 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
     if target not in names:
         return None
     try:
-        return _parse_part(zf, target, name)
+        return _parse_part(zf, target, name, package)
     except ExtractError as exc:
         if exc.code == "too_large":
             raise
@@ -228,8 +298,10 @@ def _related_root(zf: zipfile.ZipFile, main: str, name: str, rel_type: str, defa
         return None
 
 
-def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
-    """Decompress one part with size and ratio checks first, then parse it."""
+def _parse_part(zf: zipfile.ZipFile, part: str, name: str, package: Optional[bytes] = None):
+    """Decompress one part with size and ratio checks first, then parse it. Given the
+    ``package`` bytes (style parts), a tree parsed before from the same stored member is
+    reused (see DocxSettings.style_cache_entries); it must not be changed."""
     info = zf.getinfo(part)
     if info.flag_bits & 0x1:
         raise ExtractError("encrypted", f"{part} is encrypted inside the ZIP", name)
@@ -240,6 +312,14 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
             and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
         raise ExtractError("too_large", f"{part} expands {info.file_size // max(info.compress_size, 1)}"
                            f"x when decompressed (a zip bomb?)", name)
+    settings = SETTINGS
+    key = None
+    if (package is not None and settings.style_cache_entries
+            and info.file_size <= settings.style_cache_max_bytes):
+        key = _member_key(package, info)
+        root = None if key is None else _STYLE_CACHE.get(key)
+        if root is not None:
+            return root
     try:
         with zf.open(info) as fh:
             data = fh.read(MAX_PART_BYTES + 1)
@@ -256,8 +336,46 @@ def _parse_part(zf: zipfile.ZipFile, part: str, name: str):
     if len(data) > MAX_PART_BYTES:
         raise ExtractError("too_large", f"{part} decompresses past {MAX_PART_BYTES} bytes", name)
     try:
-        return etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser())
+        _normalise_namespace(root, data)
+        if key is not None and len(data) <= settings.style_cache_max_bytes:
+            _STYLE_CACHE.put(key, root, settings.style_cache_entries)
+        return root
     except etree.XMLSyntaxError as exc:
         raise ExtractError("corrupt", f"{part} is not well-formed XML ({exc})", name) from None
     except ValueError as exc:
         raise ExtractError("corrupt", f"{part} cannot be parsed ({exc})", name) from None
+
+
+#: a ZIP local file header (zipfile's structFileHeader): signature, versions, flags,
+#: method, time, date, CRC, sizes, name length, extra length
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _member_key(package: bytes, info: zipfile.ZipInfo) -> Optional[bytes]:
+    """The cache key of a stored member: SHA-256 of its compressed bytes as stored, with
+    its method, CRC and size (the same stored bytes decompress, and pass or fail the CRC
+    check, the same way). None when its local header does not agree with the directory
+    (zipfile then says what is wrong when the member is read)."""
+    off = info.header_offset
+    head = package[off:off + _LOCAL_HEADER.size]
+    if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        return None
+    fields = _LOCAL_HEADER.unpack(head)
+    flags, name_len, extra_len = fields[3], fields[10], fields[11]
+    if flags & 0x61 or info.flag_bits & 0x61:  # encrypted, patched or strongly encrypted
+        return None
+    start = off + _LOCAL_HEADER.size
+    try:
+        stored_name = package[start:start + name_len].decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if stored_name != info.orig_filename:
+        return None
+    start += name_len + extra_len
+    end = start + info.compress_size
+    limit = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapping members
+    if end > len(package) or (limit is not None and end > limit):
+        return None
+    return (hashlib.sha256(package[start:end]).digest()
+            + struct.pack("<HLQ", info.compress_type, info.CRC, info.file_size))

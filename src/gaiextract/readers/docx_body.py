@@ -23,7 +23,7 @@ from ..document import Cell, Paragraph, Table
 from ..errors import warning
 from ..limits import DEFAULT_LIMITS as LIMITS
 from .docx_numbering import Numbering
-from .docx_styles import Styles, int_val, on_off, wattr, wchild, wtag
+from .docx_styles import MATH, MC, W, Styles, child, int_val, on_off, val, wattr, wchild, wtag
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -44,6 +44,42 @@ _INLINE_DROPPED = {"del", "moveFrom"}
 #: block wrappers whose children are blocks of the enclosing container
 _BLOCK_CONTAINERS = {"sdt", "sdtContent", "customXml", "ins", "moveTo"}
 
+
+def _clark(name: str) -> str:
+    """``"p"`` → ``"{w-namespace}p"``, ``"m:r"`` → ``"{math-namespace}r"`` (the trees are
+    in the transitional namespace: read_docx_bytes calls to_transitional)."""
+    if name.startswith("m:"):
+        return MATH + name[2:]
+    if name.startswith("mc:"):
+        return MC + name[3:]
+    return W + name
+
+
+# Clark tags compared in the walk (one string comparison instead of a name lookup)
+_INLINE_TAGS = frozenset(_clark(n) for n in _INLINE_CONTAINERS)
+_BLOCK_TAGS = frozenset(_clark(n) for n in _BLOCK_CONTAINERS)
+_ROW_WRAPPER_TAGS = frozenset(_clark(n) for n in ("sdt", "sdtContent", "customXml"))
+_P, _TBL, _SDT, _R, _T, _ALTCHUNK = (W + n for n in ("p", "tbl", "sdt", "r", "t", "altChunk"))
+_PPR, _RPR, _VANISH, _NUMID, _PSTYLE, _NUMPR = (
+    W + n for n in ("pPr", "rPr", "vanish", "numId", "pStyle", "numPr"))
+_TR, _TC, _TRPR, _TCPR, _DEL = (W + n for n in ("tr", "tc", "trPr", "tcPr", "del"))
+_GRID_BEFORE, _GRID_AFTER, _GRID_SPAN, _VMERGE, _HMERGE = (
+    W + n for n in ("gridBefore", "gridAfter", "gridSpan", "vMerge", "hMerge"))
+_FLDCHAR, _INSTRTEXT, _RUBY, _OBJECT = (W + n for n in ("fldChar", "instrText", "ruby", "object"))
+_TAB_TAGS = frozenset(W + n for n in ("tab", "ptab"))
+_BREAK_TAGS = frozenset(W + n for n in ("br", "cr"))
+_NB_HYPHEN, _SYM = W + "noBreakHyphen", W + "sym"
+_BOX_TAGS = frozenset((W + "drawing", W + "pict", W + "object", MC + "AlternateContent"))
+_MATH_T, _MC_ALT = MATH + "t", MC + "AlternateContent"
+#: every tag the inline walk reads other than w:r and w:t (and the elements it skips)
+_NOT_PLAIN_TAGS = tuple(sorted(
+    _INLINE_TAGS | _TAB_TAGS | _BREAK_TAGS | _BOX_TAGS
+    | {_SDT, _MATH_T, _MC_ALT, _FLDCHAR, _INSTRTEXT, _RUBY, _OBJECT, _NB_HYPHEN, _SYM, _VANISH}))
+_NOT_PLAIN_SET = frozenset(_NOT_PLAIN_TAGS)
+#: what _Index looks for
+_INDEX_TAGS = tuple(sorted(_NOT_PLAIN_SET | {_PSTYLE, _NUMPR, _DEL, _GRID_BEFORE, _GRID_AFTER,
+                                             _GRID_SPAN, _VMERGE, _HMERGE}))
+
 _ALIGN = {"both": "justify", "distribute": "distribute", "start": "left", "end": "right",
           "center": "center", "left": "left", "right": "right"}
 
@@ -53,7 +89,10 @@ _SYMBOLS = {0xF0A8: "□", 0xF06F: "□", 0xF0FE: "☑", 0xF078: "☒", 0xF0FD: 
 
 
 class BodyWalker:
-    """Turns the children of ``w:body`` into blocks; collects warnings."""
+    """Turns the children of ``w:body`` into blocks; collects warnings.
+
+    The tree must be in the transitional namespace (``to_transitional`` renames
+    ISO-strict documents; read_docx_bytes does it): tags are compared as strings."""
 
     def __init__(self, styles: Optional[Styles] = None, numbering: Optional[Numbering] = None):
         self.styles = styles or Styles()
@@ -61,21 +100,33 @@ class BodyWalker:
         self.warnings: list[dict[str, Any]] = []
         self._fields: list[_Field] = []  # open complex fields, innermost last
         self._in_toc = False  # text was read inside a TOC field's result
+        self._index: Optional[_Index] = None  # of the container being walked
 
     # -- blocks ---------------------------------------------------------------
     def blocks(self, container) -> list[Block]:
+        if self._index is not None:  # a text box inside the walked container
+            return self._blocks(container)
+        self._index = _Index(container)
+        # cell paragraphs without a style of their own have no list number to compute
+        self._index.plain_cells = self.styles.para_head(None)[1] is None
+        try:
+            return self._blocks(container)
+        finally:
+            self._index = None
+
+    def _blocks(self, container) -> list[Block]:
         out: list[Block] = []
-        for child in container:
-            t = wtag(child)
-            if t == "p":
-                out.extend(self.paragraph(child))
-            elif t == "tbl":
-                out.extend(self.table(child))
-            elif t == "sdt" and _is_placeholder(child):
+        for ch in container:
+            t = ch.tag
+            if t == _P:
+                out.extend(self.paragraph(ch))
+            elif t == _TBL:
+                out.extend(self.table(ch))
+            elif t == _SDT and _is_placeholder(ch):
                 continue
-            elif t in _BLOCK_CONTAINERS:
-                out.extend(self.blocks(child))
-            elif t == "altChunk":
+            elif t in _BLOCK_TAGS:
+                out.extend(self._blocks(ch))
+            elif t == _ALTCHUNK:
                 self._warn("unsupported_content",
                            "an imported chunk (w:altChunk) is not read")
         return out
@@ -83,16 +134,16 @@ class BodyWalker:
     # -- paragraphs -----------------------------------------------------------
     def paragraph(self, p) -> list[Block]:
         """The paragraph (if it has text) followed by blocks of its text boxes."""
-        ppr = wchild(p, "pPr")
-        style_id = self.styles.para_style(ppr)
+        ppr = child(p, _PPR)
+        style_id, num_pr = self.styles.para_head(ppr)
         self._new_paragraph()
         pieces: list[tuple[str, Any]] = []  # (text, rpr)
         extras: list[Block] = []
-        label = self._list_label(ppr, style_id)
+        label = None if num_pr is None else self._list_label(num_pr)
         if label:
             pieces.append((label, _LABEL))
         self._inline(p, pieces, extras, style_id)
-        text = "".join(t for t, _ in pieces)
+        text = "".join([t for t, _ in pieces])
         out: list[Block] = []
         if text.strip() and text.strip() != (label or "").strip():
             hints = self._hints(ppr, style_id, pieces)
@@ -109,56 +160,82 @@ class BodyWalker:
         self._new_paragraph()
         pieces: list[tuple[str, Any]] = []
         extras: list[Block] = []
-        ppr = wchild(p, "pPr")
-        label = self._list_label(ppr, self.styles.para_style(ppr))
+        idx = self._index
+        if idx is not None and p not in idx.styled_paragraphs:
+            num_pr = self.styles.para_head(None)[1]  # the default paragraph style's
+        else:
+            num_pr = self.styles.para_head(child(p, _PPR))[1]
+        label = None if num_pr is None else self._list_label(num_pr)
         if label:
             pieces.append((label, _LABEL))
-        self._inline(p, pieces, extras, None)
-        return "".join(t for t, _ in pieces), extras
+        self._inline(p, pieces, extras, None, False)
+        return "".join([t for t, _ in pieces]), extras
 
     def _new_paragraph(self) -> None:
         # a field instruction never spans paragraphs in practice: an unclosed one
         # must not hide the rest of the document (results, e.g. a TOC, do span)
+        if not self._fields:
+            self._in_toc = False
+            return
         self._fields = [f for f in self._fields if f.state == "result"]
         self._in_toc = any(f.is_toc for f in self._fields)
 
-    def _list_label(self, ppr, style_id) -> Optional[str]:
-        """The automatic number Word prints before this paragraph, if any."""
-        num_pr = self.styles.para_prop(ppr, style_id, "numPr")
-        if num_pr is None:
-            return None
-        num_id = wattr(wchild(num_pr, "numId"), "val")
+    def _list_label(self, num_pr) -> Optional[str]:
+        """The automatic number Word prints before a paragraph with this numPr, if any."""
+        num_id = val(child(num_pr, _NUMID))
         return self.numbering.label(num_id, int_val(wchild(num_pr, "ilvl")) or 0)
 
-    def _inline(self, el, pieces: list[tuple[str, Any]], extras: list[Block], style_id) -> None:
-        for child in el:
-            t = wtag(child)
-            if t == "r":
-                self._run(child, pieces, extras)
-            elif t == "sdt" and _is_placeholder(child):
+    def _inline(self, el, pieces: list[tuple[str, Any]], extras: list[Block], style_id,
+                rich: bool = True) -> None:
+        """Text pieces of ``el``'s content; with ``rich`` False (a cell's text) the pieces
+        carry no run properties (only the hidden-text check reads them)."""
+        for ch in el:
+            t = ch.tag
+            if t == _R:
+                idx = self._index
+                if rich or idx is None or ch in idx.maybe_hidden_runs:
+                    self._run(ch, pieces, extras, rich)
+                else:  # no child of the run holds w:vanish
+                    self._run_content(ch, None, pieces, extras, rich)
+            elif t == _SDT and _is_placeholder(ch):
                 continue
-            elif t in _INLINE_CONTAINERS:
-                self._inline(child, pieces, extras, style_id)
-            elif t == "m:t":
+            elif t in _INLINE_TAGS:
+                self._inline(ch, pieces, extras, style_id, rich)
+            elif t == _MATH_T:
                 if not self._in_instruction():
-                    pieces.append((child.text or "", None))
-            elif t == "mc:AlternateContent":
-                alt = _alternate(child)
+                    pieces.append((ch.text or "", None))
+            elif t == _MC_ALT:
+                alt = _alternate(ch)
                 if alt is not None:
-                    self._inline(alt, pieces, extras, style_id)
+                    self._inline(alt, pieces, extras, style_id, rich)
             # pPr, bookmarks, comments, proofErr, _INLINE_DROPPED: nothing shown
 
     def _in_instruction(self) -> bool:
-        return any(f.state == "instr" for f in self._fields)
+        return bool(self._fields) and any(f.state == "instr" for f in self._fields)
 
-    def _run(self, r, pieces: list[tuple[str, Any]], extras: list[Block]) -> None:
-        rpr = wchild(r, "rPr")
-        if on_off(wchild(rpr, "vanish")):  # hidden text is not part of the page
+    def _run(self, r, pieces: list[tuple[str, Any]], extras: list[Block], rich: bool = True) -> None:
+        rpr = child(r, _RPR)
+        if rpr is not None and on_off(child(rpr, _VANISH)):  # hidden text is not part of the page
             return
-        for child in r:
-            t = wtag(child)
-            if t == "fldChar":
-                kind = wattr(child, "fldCharType")
+        self._run_content(r, rpr if rich else None, pieces, extras, rich)
+
+    def _run_content(self, r, rpr, pieces: list[tuple[str, Any]], extras: list[Block], rich: bool) -> None:
+        for ch in r:
+            t = ch.tag
+            if t == _T:  # the common case first (no tag below is w:t)
+                if self._fields:
+                    if self._in_instruction():
+                        continue
+                    pieces.append((ch.text or "", rpr))
+                    if any(f.is_toc for f in self._fields):
+                        self._in_toc = True
+                else:
+                    pieces.append((ch.text or "", rpr))
+                continue
+            if t == _RPR:
+                continue
+            if t == _FLDCHAR:
+                kind = wattr(ch, "fldCharType")
                 if kind == "begin":
                     self._fields.append(_Field())
                 elif kind == "separate" and self._fields:
@@ -166,34 +243,30 @@ class BodyWalker:
                 elif kind == "end" and self._fields:
                     self._fields.pop()
                 continue
-            if t == "instrText":
+            if t == _INSTRTEXT:
                 if self._fields and self._fields[-1].state == "instr":
-                    self._fields[-1].code += child.text or ""
+                    self._fields[-1].code += ch.text or ""
                 continue
-            if t == "ruby":  # phonetic guide: keep the base text, drop the reading
-                base = wchild(child, "rubyBase")
+            if t == _RUBY:  # phonetic guide: keep the base text, drop the reading
+                base = wchild(ch, "rubyBase")
                 if base is not None:
-                    self._inline(base, pieces, extras, None)
+                    self._inline(base, pieces, extras, None, rich)
                 continue
-            if t == "object":
-                self._embedded_object(child)
-            if t in ("drawing", "pict", "object", "mc:AlternateContent"):
-                self._text_boxes(child, extras)
+            if t == _OBJECT:
+                self._embedded_object(ch)
+            if t in _BOX_TAGS:
+                self._text_boxes(ch, extras)
                 continue
             if self._in_instruction():
                 continue
-            if t == "t":
-                pieces.append((child.text or "", rpr))
-                if any(f.is_toc for f in self._fields):
-                    self._in_toc = True
-            elif t in ("tab", "ptab"):
+            if t in _TAB_TAGS:
                 pieces.append((" ", None))
-            elif t in ("br", "cr"):
+            elif t in _BREAK_TAGS:
                 pieces.append(("\n", None))
-            elif t == "noBreakHyphen":
+            elif t == _NB_HYPHEN:
                 pieces.append(("-", rpr))
-            elif t == "sym":
-                pieces.append((_symbol(child), rpr))
+            elif t == _SYM:
+                pieces.append((_symbol(ch), rpr))
             # delText, instrText, softHyphen, footnote/endnote/comment refs: not body text
 
     def _embedded_object(self, obj) -> None:
@@ -219,7 +292,7 @@ class BodyWalker:
     def _hints(self, ppr, style_id, pieces) -> dict[str, Any]:
         st = self.styles
         hints: dict[str, Any] = {}
-        name = st.name(style_id) if wchild(ppr, "pStyle") is not None else None
+        name = st.name(style_id) if child(ppr, _PSTYLE) is not None else None
         if name:
             hints["style"] = name
         lvl = st.outline_level(ppr, style_id)
@@ -254,25 +327,37 @@ class BodyWalker:
         nested: list[Block] = []
         placed: list[list[tuple[int, int, Optional[str], Optional[str], str]]] = []  # rows of (col, colspan, vmerge, hmerge, text)
         ends: list[int] = []  # grid width each row claims, gridAfter included
+        max_cols = LIMITS.max_table_columns
+        idx = self._index
         for tr in _rows(tbl):
-            trpr = wchild(tr, "trPr")
-            if wchild(trpr, "del") is not None:  # deleted row (tracked change)
+            plain_row = idx is not None and tr not in idx.row_properties
+            trpr = None if plain_row else child(tr, _TRPR)
+            if trpr is not None and child(trpr, _DEL) is not None:  # deleted row (tracked change)
                 continue
-            col = _clamp(int_val(wchild(trpr, "gridBefore")) or 0, 0)
+            col = _clamp(int_val(child(trpr, _GRID_BEFORE)) or 0, 0) if trpr is not None else 0
             row = []
             for tc in _cells(tr):
-                if col >= LIMITS.max_table_columns:
+                if col >= max_cols:
                     break  # a row wider than any table: the rest of it cannot be placed
-                tcpr = wchild(tc, "tcPr")
-                span = _clamp(int_val(wchild(tcpr, "gridSpan")) or 1, 1)
-                vm = wchild(tcpr, "vMerge")
-                vmerge = None if vm is None else (wattr(vm, "val") or "continue")
-                hm = wchild(tcpr, "hMerge")
-                hmerge = None if hm is None else (wattr(hm, "val") or "continue")
+                span, vmerge, hmerge = 1, None, None
+                tcpr = None if idx is not None and tc not in idx.merged_cells else child(tc, _TCPR)
+                if tcpr is not None:
+                    gs = vm = hm = None  # the first of each, as Word reads them
+                    for ch in tcpr:
+                        t = ch.tag
+                        if t == _GRID_SPAN:
+                            gs = ch if gs is None else gs
+                        elif t == _VMERGE:
+                            vm = ch if vm is None else vm
+                        elif t == _HMERGE:
+                            hm = ch if hm is None else hm
+                    span = _clamp(int_val(gs) or 1, 1)
+                    vmerge = None if vm is None else (val(vm) or "continue")
+                    hmerge = None if hm is None else (val(hm) or "continue")
                 row.append((col, span, vmerge, hmerge, self._cell_text(tc, nested)))
                 col += span
             placed.append(row)
-            ends.append(col + _clamp(int_val(wchild(trpr, "gridAfter")) or 0, 0))
+            ends.append(col + _clamp(int_val(child(trpr, _GRID_AFTER)) or 0, 0) if trpr is not None else col)
         if not any(placed):
             return nested
         width = min(max([len(_grid_cols(tbl))] + ends), LIMITS.max_table_columns)
@@ -289,20 +374,86 @@ class BodyWalker:
 
     def _cell_text(self, tc, nested: list[Block]) -> str:
         texts = []
-        for child in _cell_blocks(tc):
-            t = wtag(child)
-            if t == "p":
-                text, extras = self.text_of(child)
+        idx = self._index
+        plain = idx is not None and idx.plain_cells
+        for ch in tc:
+            t = ch.tag
+            if t == _P:
+                if plain and not self._fields and ch not in idx.plain_excluded:
+                    # only runs of w:t (see _Index.plain_excluded): what text_of reads, in one line
+                    self._in_toc = False
+                    texts.append("".join([x.text or "" for r in ch if r.tag == _R for x in r if x.tag == _T]))
+                    continue
+                text, extras = self.text_of(ch)
                 texts.append(text)
-                nested.extend(extras)
-            elif t == "tbl":
-                nested.extend(self.table(child))
+                if extras:
+                    nested.extend(extras)
+            elif t == _TBL:
+                nested.extend(self.table(ch))
+            elif t in _BLOCK_TAGS:
+                self._cell_wrapped(ch, texts, nested)
         return "\n".join(texts).strip()
+
+    def _cell_wrapped(self, wrapper, texts: list[str], nested: list[Block]) -> None:
+        """Paragraphs and tables inside a content control or tracked insertion in a cell."""
+        for ch in _cell_blocks(wrapper):
+            if ch.tag == _P:
+                text, extras = self.text_of(ch)
+                texts.append(text)
+                if extras:
+                    nested.extend(extras)
+            else:
+                nested.extend(self.table(ch))
 
     def _warn(self, code: str, detail: str) -> None:
         w = warning(code, page=None, detail=detail)
         if w not in self.warnings:
             self.warnings.append(w)
+
+
+class _Index:
+    """What the walk may skip, found in one C-level lxml iteration over the walked
+    container: the runs, paragraphs, rows and cells that hold none of the properties
+    read below need no look at their property elements. (A set of elements holds their
+    proxies, so the walk meets the same objects again: membership is identity.)"""
+
+    __slots__ = ("maybe_hidden_runs", "styled_paragraphs", "row_properties", "merged_cells",
+                 "plain_excluded", "plain_cells")
+
+    def __init__(self, container):
+        #: runs with a w:vanish in a child (their rPr)
+        self.maybe_hidden_runs: set[Any] = set()
+        #: paragraphs with a w:pStyle or w:numPr in a child (their pPr)
+        self.styled_paragraphs: set[Any] = set()
+        #: rows with a deletion mark or grid offsets in a child (their trPr)
+        self.row_properties: set[Any] = set()
+        #: cells with a span or merge in a child (their tcPr)
+        self.merged_cells: set[Any] = set()
+        #: paragraphs whose text is more than the w:t of their runs: styled or numbered,
+        #: or holding (nearest) any element the inline walk treats otherwise (fields,
+        #: breaks, wrappers, drawings, hidden text …; tab stops in pPr too, harmlessly)
+        self.plain_excluded: set[Any] = set()
+        #: the default paragraph style numbers no list: a cell paragraph outside
+        #: plain_excluded is read as its runs' w:t (set by the walker)
+        self.plain_cells = False
+        by_grandparent = {_VANISH: self.maybe_hidden_runs, _PSTYLE: self.styled_paragraphs,
+                          _NUMPR: self.styled_paragraphs, _DEL: self.row_properties,
+                          _GRID_BEFORE: self.row_properties, _GRID_AFTER: self.row_properties,
+                          _GRID_SPAN: self.merged_cells, _VMERGE: self.merged_cells,
+                          _HMERGE: self.merged_cells}
+        for el in container.iter(*_INDEX_TAGS):
+            t = el.tag
+            if t in _NOT_PLAIN_SET:
+                for p in el.iterancestors(_P):
+                    self.plain_excluded.add(p)
+                    break
+            into = by_grandparent.get(t)
+            if into is not None:
+                parent = el.getparent()
+                grand = None if parent is None else parent.getparent()
+                if grand is not None:
+                    into.add(grand)
+        self.plain_excluded |= self.styled_paragraphs
 
 
 class _Field:
@@ -367,30 +518,30 @@ def _joined(a: str, b: str) -> str:
 
 
 def _rows(tbl):
-    for child in tbl:
-        t = wtag(child)
-        if t == "tr":
-            yield child
-        elif t in ("sdt", "sdtContent", "customXml"):
-            yield from _rows(child)
+    for ch in tbl:
+        t = ch.tag
+        if t == _TR:
+            yield ch
+        elif t in _ROW_WRAPPER_TAGS:
+            yield from _rows(ch)
 
 
 def _cells(tr):
-    for child in tr:
-        t = wtag(child)
-        if t == "tc":
-            yield child
-        elif t in ("sdt", "sdtContent", "customXml"):
-            yield from _cells(child)
+    for ch in tr:
+        t = ch.tag
+        if t == _TC:
+            yield ch
+        elif t in _ROW_WRAPPER_TAGS:
+            yield from _cells(ch)
 
 
 def _cell_blocks(tc):
-    for child in tc:
-        t = wtag(child)
-        if t in ("p", "tbl"):
-            yield child
-        elif t in _BLOCK_CONTAINERS:
-            yield from _cell_blocks(child)
+    for ch in tc:
+        t = ch.tag
+        if t == _P or t == _TBL:
+            yield ch
+        elif t in _BLOCK_TAGS:
+            yield from _cell_blocks(ch)
 
 
 def _grid_cols(tbl) -> list[etree._Element]:

@@ -32,10 +32,24 @@ REL_NAMESPACES = (
 _FALSE = {"0", "false", "off", "none"}
 
 
-def wtag(el) -> Optional[str]:
-    """The local name of a WordprocessingML element, ``mc:…``/``m:…`` for
-    markup-compatibility and math elements, else None (comments, other XML)."""
-    tag = el.tag
+#: Clark-notation prefixes: ``W + "p"`` is the tag of a transitional ``w:p``
+W = "{%s}" % W_NAMESPACES[0]
+W_STRICT = "{%s}" % W_NAMESPACES[1]
+MC = "{%s}" % MC_NS
+MATH = "{%s}" % MATH_NS
+W_VAL = W + "val"
+W_RSTYLE = W + "rStyle"
+W_PSTYLE = W + "pStyle"
+W_NUMPR = W + "numPr"
+W_STYLEID = W + "styleId"
+W_DEFAULT = W + "default"
+
+#: tag -> the name wtag() gives it (a cache: a document uses a few dozen distinct tags)
+_LOCAL_NAMES: dict[Any, Optional[str]] = {}
+_LOCAL_NAMES_MAX = 4096
+
+
+def _local_name(tag: Any) -> Optional[str]:
     if not isinstance(tag, str) or tag[0] != "{":
         return None
     ns, _, local = tag[1:].partition("}")
@@ -48,15 +62,51 @@ def wtag(el) -> Optional[str]:
     return None
 
 
+def wtag(el) -> Optional[str]:
+    """The local name of a WordprocessingML element, ``mc:…``/``m:…`` for
+    markup-compatibility and math elements, else None (comments, other XML)."""
+    tag = el.tag
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = _local_name(tag)
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+            _LOCAL_NAMES[tag] = name
+        return name
+
+
+#: attribute name -> its keys in both namespaces
+_ATTR_KEYS: dict[str, tuple[str, str]] = {}
+
+
 def wattr(el, name: str) -> Optional[str]:
     """A ``w:``-namespaced attribute (either namespace), or a bare one."""
     if el is None:
         return None
-    for ns in W_NAMESPACES:
-        v = el.get(f"{{{ns}}}{name}")
-        if v is not None:
-            return v
-    return el.get(name)
+    keys = _ATTR_KEYS.get(name)
+    if keys is None:
+        keys = _ATTR_KEYS[name] = (W + name, W_STRICT + name)
+    v = el.get(keys[0])
+    if v is None:
+        v = el.get(keys[1])
+        if v is None:
+            return el.get(name)
+    return v
+
+
+def val(el) -> Optional[str]:
+    """``wattr(el, "val")`` for a tree already in the transitional namespace
+    (see :func:`to_transitional`)."""
+    if el is None:
+        return None
+    v = el.get(W_VAL)
+    return el.get("val") if v is None else v
+
+
+def _attr(el, key: str, bare: str) -> Optional[str]:
+    """``wattr(el, bare)`` for a tree in the transitional namespace, ``key`` = W + bare."""
+    v = el.get(key)
+    return el.get(bare) if v is None else v
 
 
 def wchild(el, name: str):
@@ -67,6 +117,35 @@ def wchild(el, name: str):
         if wtag(ch) == name:
             return ch
     return None
+
+
+def child(el, tag: str):
+    """First direct child with the given Clark tag (``W + "pPr"``), or None."""
+    if el is None:
+        return None
+    for ch in el:
+        if ch.tag == tag:
+            return ch
+    return None
+
+
+def to_transitional(root) -> None:
+    """Rename ISO-strict WordprocessingML elements and attributes to the transitional
+    namespace in place, so the readers compare tags with one constant each (an
+    attribute given in both namespaces keeps its transitional value, as wattr reads it)."""
+    n = len(W_STRICT)
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith(W_STRICT):
+            el.tag = W + tag[n:]
+        attrib = el.attrib
+        strict = [k for k in attrib.keys() if k.startswith(W_STRICT)]
+        for k in strict:
+            v = attrib.pop(k)
+            if W + k[n:] not in attrib:
+                attrib[W + k[n:]] = v
 
 
 def on_off(el) -> Optional[bool]:
@@ -121,8 +200,16 @@ class Styles:
         self._chains: dict[Optional[str], tuple[etree._Element, ...]] = {}
         #: (styleId, "pPr"/"rPr", property) -> the element found up its chain, or None
         self._props: dict[tuple[Optional[str], str, str], Any] = {}
+        #: what a paragraph inherits (style chain, then document defaults):
+        #: (styleId, property) -> element or None
+        self._para_inherited: dict[tuple[Optional[str], str], Any] = {}
+        #: what a run inherits: (character styleId, paragraph styleId, property) -> element or None
+        self._run_inherited: dict[tuple[Optional[str], Optional[str], str], Any] = {}
+        #: styleId -> the outline level its name ("heading 2" or its Chinese name) or a base style's gives
+        self._name_levels: dict[Optional[str], Optional[int]] = {}
         self.warnings: list[ReportWarning] = []
         self.default_para: Optional[str] = None
+        self._default_head: Optional[tuple[Optional[str], Any]] = None
         self.default_char: Optional[str] = None
         self._doc_rpr = None
         self._doc_ppr = None
@@ -130,22 +217,22 @@ class Styles:
             return
         for el in root:
             t = wtag(el)
-            if t == "docDefaults":
-                rd = wchild(el, "rPrDefault")
-                self._doc_rpr = wchild(rd, "rPr")
-                pd = wchild(el, "pPrDefault")
-                self._doc_ppr = wchild(pd, "pPr")
-            elif t == "style":
-                sid = wattr(el, "styleId")
+            if t == "style":  # most children: read without the namespace loop of wattr
+                sid = _attr(el, W_STYLEID, "styleId")
                 if sid is None:
                     continue
                 self._styles[sid] = el
-                if on_off_attr(wattr(el, "default")):
+                if on_off_attr(_attr(el, W_DEFAULT, "default")):
                     stype = wattr(el, "type") or "paragraph"
                     if stype == "paragraph" and self.default_para is None:
                         self.default_para = sid
                     elif stype == "character" and self.default_char is None:
                         self.default_char = sid
+            elif t == "docDefaults":
+                rd = wchild(el, "rPrDefault")
+                self._doc_rpr = wchild(rd, "rPr")
+                pd = wchild(el, "pPrDefault")
+                self._doc_ppr = wchild(pd, "pPr")
 
     # -- style chains -----------------------------------------------------
     def chain(self, style_id: Optional[str]) -> tuple[etree._Element, ...]:
@@ -186,10 +273,33 @@ class Styles:
         return found
 
     def para_style(self, ppr) -> Optional[str]:
-        sid = wattr(wchild(ppr, "pStyle"), "val")
+        sid = val(child(ppr, W_PSTYLE))
         if sid and sid in self._styles:
             return sid
         return self.default_para
+
+    def para_head(self, ppr) -> tuple[Optional[str], Any]:
+        """``para_style(ppr)`` and ``para_prop(ppr, style, "numPr")`` in one scan of the pPr."""
+        if ppr is None:
+            if self._default_head is None:
+                sid = self.default_para
+                self._default_head = (sid, self.para_prop(None, sid, "numPr"))
+            return self._default_head
+        ps = num = None
+        if ppr is not None:
+            for ch in ppr:
+                t = ch.tag
+                if t == W_PSTYLE:
+                    if ps is None:
+                        ps = ch
+                elif t == W_NUMPR and num is None:
+                    num = ch
+        sid = val(ps)
+        if not (sid and sid in self._styles):
+            sid = self.default_para
+        if num is None:
+            num = self.para_prop(None, sid, "numPr")
+        return sid, num
 
     def name(self, style_id: Optional[str]) -> Optional[str]:
         if not style_id or style_id not in self._styles:
@@ -198,39 +308,65 @@ class Styles:
         return display_style_name(n) if n else style_id
 
     # -- property lookups ---------------------------------------------------
+    # (the trees are in the transitional namespace: see to_transitional)
     def para_prop(self, ppr, style_id: Optional[str], prop: str):
         """The first pPr child ``prop`` found on the paragraph, its style chain
         or the document defaults."""
-        el = wchild(ppr, prop)
-        if el is not None:
-            return el
+        if ppr is not None:
+            tag = W + prop
+            for ch in ppr:
+                if ch.tag == tag:
+                    return ch
+        key = (style_id, prop)
+        try:
+            return self._para_inherited[key]
+        except KeyError:
+            pass
         el = self._style_prop(style_id, "pPr", prop)
-        if el is not None:
-            return el
-        return wchild(self._doc_ppr, prop)
+        if el is None:
+            el = wchild(self._doc_ppr, prop)
+        self._para_inherited[key] = el
+        return el
 
     def run_prop(self, rpr, para_style: Optional[str], prop: str):
         """The first rPr child ``prop`` on the run, its character style, the
         paragraph style chain, or the document defaults."""
-        el = wchild(rpr, prop)
-        if el is not None:
-            return el
-        char_style = wattr(wchild(rpr, "rStyle"), "val")
+        char_style = None
+        if rpr is not None:
+            tag = W + prop
+            for ch in rpr:
+                if ch.tag == tag:
+                    return ch
+            char_style = val(child(rpr, W_RSTYLE))
+        key = (char_style, para_style, prop)
+        try:
+            return self._run_inherited[key]
+        except KeyError:
+            pass
+        el = None
         for sid in (char_style, para_style):
             el = self._style_prop(sid, "rPr", prop)
             if el is not None:
-                return el
-        return wchild(self._doc_rpr, prop)
+                break
+        if el is None:
+            el = wchild(self._doc_rpr, prop)
+        self._run_inherited[key] = el
+        return el
 
     def outline_level(self, ppr, style_id: Optional[str]) -> Optional[int]:
         lvl = int_val(self.para_prop(ppr, style_id, "outlineLvl"))
         if lvl is not None:
             return lvl if 0 <= lvl <= 8 else None  # 9 = body text
+        if style_id in self._name_levels:
+            return self._name_levels[style_id]
+        found = None
         for st in self.chain(style_id):
             m = _HEADING_NAME.match((wattr(wchild(st, "name"), "val") or "").strip())
             if m:
-                return int(m.group(1)) - 1
-        return None
+                found = int(m.group(1)) - 1
+                break
+        self._name_levels[style_id] = found
+        return found
 
 
 def on_off_attr(v: Optional[str]) -> bool:
