@@ -29,9 +29,10 @@ import math
 import re
 import struct
 import time
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..limits import DEFAULT_LIMITS, Limits
+from .pdf_guard import PdfLimit
 from .pdf_page import PageObjects, edge, finite_edges, keep_char
 from .pdf_precheck import FontFacts, base_name
 
@@ -41,6 +42,9 @@ _SUBPATH = re.compile(r"m[^m]+")
 _F32 = struct.Struct("f")
 #: what pdfium may insert between words and lines (FPDFText_IsGenerated tells)
 _GENERATED = frozenset((0x20, 0x0A, 0x0D, 0x02, 0xFFFE))
+# pdfium's page object types and path segment types (fpdf_edit.h)
+_TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
+_LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -79,6 +83,34 @@ def _fast(fn, restype, *argtypes):
     ctypes converts ints far faster than its typed pointers (4 µs → 1 µs a call)."""
     addr = ctypes.cast(fn, ctypes.c_void_p).value
     return ctypes.CFUNCTYPE(restype, *argtypes)(addr)
+
+
+class _Api:
+    """The pdfium functions the page walk calls per object or segment, each taking
+    and giving handles and out-pointers as plain addresses (see :func:`_fast`)."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as R
+
+        vp, i, u = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong
+        self.page_count = _fast(R.FPDFPage_CountObjects, i, vp)
+        self.page_object = _fast(R.FPDFPage_GetObject, vp, vp, i)
+        self.form_count = _fast(R.FPDFFormObj_CountObjects, i, vp)
+        self.form_object = _fast(R.FPDFFormObj_GetObject, vp, vp, u)
+        self.obj_type = _fast(R.FPDFPageObj_GetType, i, vp)
+        self.obj_matrix = _fast(R.FPDFPageObj_GetMatrix, i, vp, vp)
+        self.obj_bounds = _fast(R.FPDFPageObj_GetBounds, i, vp, vp, vp, vp, vp)
+        self.count_segments = _fast(R.FPDFPath_CountSegments, i, vp)
+        self.segment = _fast(R.FPDFPath_GetPathSegment, vp, vp, i)
+        self.segment_point = _fast(R.FPDFPathSegment_GetPoint, i, vp, vp, vp)
+        self.segment_type = _fast(R.FPDFPathSegment_GetType, i, vp)
+        self.segment_close = _fast(R.FPDFPathSegment_GetClose, i, vp)
+        self.draw_mode = _fast(R.FPDFPath_GetDrawMode, i, vp, vp, vp)
+
+
+@functools.lru_cache(maxsize=1)
+def _api() -> _Api:
+    return _Api()
 
 
 class PdfiumDocument:
@@ -133,7 +165,7 @@ class PdfiumDocument:
             out = PageObjects()
             counter = _Counter(limits, deadline, index + 1)
             counter.clock()
-            texts: list[tuple[Any, Matrix]] = []
+            texts: list[tuple[int, Matrix]] = []
             self._paths(raw_page, ctm, height, mb_x0, mb_top, out, counter, texts)
             self._chars(page, ctm, height, mb_x0, mb_top, out, counter, fonts or {}, texts)
             out.edges = finite_edges(out.edges)
@@ -143,7 +175,7 @@ class PdfiumDocument:
 
     # ------------------------------------------------------------------ text
     def _chars(self, page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
-               counter: _Counter, known: dict[str, FontFacts], texts: list[tuple[Any, Matrix]]) -> None:
+               counter: _Counter, known: dict[str, FontFacts], texts: list[tuple[int, Matrix]]) -> None:
         R = self._raw
         textpage = page.get_textpage()
         try:
@@ -242,7 +274,7 @@ class PdfiumDocument:
         finally:
             textpage.close()
 
-    def _twins(self, tp, texts: list[tuple[Any, Matrix]], by_object: dict[int, list[dict[str, Any]]],
+    def _twins(self, tp, texts: list[tuple[int, Matrix]], by_object: dict[int, list[dict[str, Any]]],
                where: dict[int, tuple[float, float]], ctm: Matrix, chars: list[dict[str, Any]],
                counter: _Counter) -> None:
         """Put back the text objects pdfium's text page leaves out as duplicates.
@@ -251,31 +283,29 @@ class PdfiumDocument:
         both (and our dedupe_chars takes the second copy as the bold signal). A text
         object none of whose chars reached the text page, with the same text as one
         that did within one em, gets that object's chars again, moved by the offset."""
-        R = self._raw
-        missing = [(obj, outer) for obj, outer in texts
-                   if (ctypes.cast(obj, ctypes.c_void_p).value or 0) not in by_object]
+        missing = [(obj, outer) for obj, outer in texts if obj not in by_object]
         if not missing or not by_object:
             return
-        m = R.FS_MATRIX()
-        box = [ctypes.c_float() for _ in range(4)]
-        refs = [ctypes.byref(v) for v in box]
+        F = _api()
+        m = self._raw.FS_MATRIX()
+        box = (ctypes.c_float * 4)()
+        at = [ctypes.addressof(box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4)]
 
-        def bounds(obj) -> Optional[tuple[float, float]]:
-            if not R.FPDFPageObj_GetBounds(obj, *refs):
+        def bounds(obj: int) -> Optional[tuple[float, float]]:
+            if not F.obj_bounds(obj, *at):
                 return None
-            return box[2].value - box[0].value, box[3].value - box[1].value
+            return box[2] - box[0], box[3] - box[1]
 
         kept: list[tuple[int, tuple[float, float], tuple[float, float], float]] = []
-        handles = {(ctypes.cast(obj, ctypes.c_void_p).value or 0): obj for obj, _ in texts}
+        handles = {obj for obj, _ in texts}
         for okey, cs in by_object.items():
-            obj = handles.get(okey)
-            wh = bounds(obj) if obj is not None else None
+            wh = bounds(okey) if okey in handles else None
             if wh is not None and okey in where:
                 kept.append((okey, where[okey], wh, max(c["size"] for c in cs)))
         ca, cb, cc, cd = ctm[:4]
         for obj, outer in missing:
             wh = bounds(obj)
-            if wh is None or not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+            if wh is None or not F.obj_matrix(obj, ctypes.addressof(m)):
                 continue
             e, f = _pt(outer, m.e, m.f)
             for okey, (ex, fy), kwh, size in kept:
@@ -309,56 +339,64 @@ class PdfiumDocument:
 
     # ------------------------------------------------------------------ paths
     def _paths(self, raw_page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
-               counter: _Counter, texts: list[tuple[Any, Matrix]]) -> None:
+               counter: _Counter, texts: list[tuple[int, Matrix]]) -> None:
         """Rules of the page's paths (inside Form XObjects too); its text objects go to
-        ``texts`` with the matrix of the forms around them."""
-        R = self._raw
-        m = R.FS_MATRIX()
+        ``texts`` (by address) with the matrix of the forms around them."""
+        F = _api()
+        m = self._raw.FS_MATRIX()
+        m_at = ctypes.addressof(m)
         x, y = ctypes.c_float(), ctypes.c_float()
+        x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
+        fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+        fill_at, stroke_at = ctypes.addressof(fillmode), ctypes.addressof(stroke)
+        get_matrix, get_type = F.obj_matrix, F.obj_type
+        count_segs, get_seg, seg_point, seg_type, seg_close = (F.count_segments, F.segment, F.segment_point,
+                                                               F.segment_type, F.segment_close)
+        draw_mode = F.draw_mode
 
-        def matrix(obj) -> Matrix:
-            if not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        def matrix(obj: int) -> Matrix:
+            if not get_matrix(obj, m_at):
                 return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
             return (decimal_of(m.a), decimal_of(m.b), decimal_of(m.c), decimal_of(m.d), decimal_of(m.e),
                     decimal_of(m.f))
 
-        get_type, count_segs, get_seg = R.FPDFPageObj_GetType, R.FPDFPath_CountSegments, R.FPDFPath_GetPathSegment
-        seg_point, seg_type, seg_close = R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
-        xy = (ctypes.byref(x), ctypes.byref(y))
-        fillmode, stroke = ctypes.c_int(), ctypes.c_int()
-        PATH, TEXT, IMAGE, FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
-
-        def walk(get, count: int, outer: Matrix, depth: int) -> None:
+        def walk(get: Callable[[int, int], Optional[int]], parent: int, count: int, outer: Matrix,
+                 depth: int) -> None:
             for j in range(count):
-                obj = get(j)
+                obj = get(parent, j)
+                if not obj:
+                    continue
                 kind = get_type(obj)
-                if kind == TEXT:  # its chars are counted from the text page
+                if kind == _TEXT:  # its chars are counted from the text page
                     texts.append((obj, outer))
                     continue
                 counter.add(1, "objects")
-                if kind == PATH:
+                if kind == _PATH:
                     out.n_paths += 1
                     full = _mult(matrix(obj), outer)
                     segs = []
                     for k in range(count_segs(obj)):
                         seg = get_seg(obj, k)
-                        seg_point(seg, *xy)
+                        seg_point(seg, x_at, y_at)
                         segs.append((seg_type(seg), decimal_of(x.value), decimal_of(y.value), seg_close(seg) != 0))
                     if len(segs) > 8:
                         counter.add(len(segs) // 8, "path segments")
                     # a filled, unstroked shape (shading, or a rule drawn as a fill):
                     # pdfminer's ``fill and not stroke``
-                    fill_only = (bool(R.FPDFPath_GetDrawMode(obj, ctypes.byref(fillmode), ctypes.byref(stroke)))
+                    fill_only = (bool(draw_mode(obj, fill_at, stroke_at))
                                  and fillmode.value != 0 and not stroke.value)
-                    _paint(segs, full, height, mb_x0, mb_top, out.edges, R, fill_only)
-                elif kind == IMAGE:
+                    if len(segs) == 2 and segs[0][0] == _MOVETO and segs[1][0] == _LINETO \
+                            and not segs[0][3] and not segs[1][3]:
+                        _line(segs, full, height, mb_x0, mb_top, out.edges, fill_only)
+                    else:
+                        _paint(segs, full, height, mb_x0, mb_top, out.edges, fill_only)
+                elif kind == _IMAGE:
                     out.n_images += 1
-                elif kind == FORM and depth < _MAX_FORM_DEPTH:
-                    inner = _mult(matrix(obj), outer)
-                    walk(lambda i, f=obj: R.FPDFFormObj_GetObject(f, i), R.FPDFFormObj_CountObjects(obj),
-                         inner, depth + 1)
+                elif kind == _FORM and depth < _MAX_FORM_DEPTH:
+                    walk(F.form_object, obj, F.form_count(obj), _mult(matrix(obj), outer), depth + 1)
 
-        walk(lambda i: R.FPDFPage_GetObject(raw_page, i), R.FPDFPage_CountObjects(raw_page), ctm, 0)
+        page = ctypes.cast(raw_page, ctypes.c_void_p).value or 0
+        walk(F.page_object, page, F.page_count(page), ctm, 0)
 
 
 def _page_frame(rot: int, x0: float, y0: float, x1: float, y1: float
@@ -389,35 +427,43 @@ class _Counter:
         self.n = 0
 
     def add(self, k: int, what: str) -> None:
-        from .pdf_guard import PdfLimit
-
         self.n += k
         if self.n > self.limits.max_page_objects:
             raise PdfLimit("too_large", f"more than {self.limits.max_page_objects} characters, "
                                         f"paths and images on page {self.page}")
 
     def clock(self) -> None:
-        from .pdf_guard import PdfLimit
-
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise PdfLimit("timeout", f"reading the page took more than {self.limits.page_seconds:g} s "
                                       f"on page {self.page}")
 
 
+def _line(segs: list[tuple[int, float, float, bool]], full: Matrix, height: float, mb_x0: float,
+          mb_top: float, edges: list[dict[str, Any]], fill_only: bool) -> None:
+    """A path that is one straight segment (``m l``, most rules): what :func:`_paint`
+    makes of it, without its general bookkeeping."""
+    a, b, c, d, e, f = full
+    x, y, x1, y1 = segs[0][1], segs[0][2], segs[1][1], segs[1][2]
+    px0, py0, px1, py1 = a * x + c * y + e, b * x + d * y + f, a * x1 + c * y1 + e, b * x1 + d * y1 + f
+    thick = min(abs(px1 - px0), abs(py1 - py0))
+    _segments([(px0 + mb_x0, height - py0 + mb_top), (px1 + mb_x0, height - py1 + mb_top)], "line", edges,
+              fill_only, thick)
+
+
 def _paint(segs: list[tuple[int, float, float, bool]], full: Matrix, height: float, mb_x0: float,
-           mb_top: float, edges: list[dict[str, Any]], R, fill_only: bool = False) -> None:
+           mb_top: float, edges: list[dict[str, Any]], fill_only: bool = False) -> None:
     """pdfminer's ``paint_path`` and our ``_rules`` over pdfium's segments."""
     ops: list[tuple[str, float, float]] = []
     bez = 0
     for kind, x, y, close in segs:
         px, py = _pt(full, x, y)
-        if kind == R.FPDF_SEGMENT_MOVETO:
+        if kind == _MOVETO:
             ops.append(("m", px, py))
             bez = 0
-        elif kind == R.FPDF_SEGMENT_LINETO:
+        elif kind == _LINETO:
             ops.append(("l", px, py))
             bez = 0
-        elif kind == R.FPDF_SEGMENT_BEZIERTO:
+        elif kind == _BEZIERTO:
             bez += 1
             if bez == 3:  # pdfium gives a curve as its two control points and its end
                 ops.append(("c", px, py))
