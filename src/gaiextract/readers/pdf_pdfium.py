@@ -33,7 +33,7 @@ from typing import Any, Callable, Optional
 
 from ..limits import DEFAULT_LIMITS, Limits
 from .pdf_guard import PdfLimit
-from .pdf_page import PageObjects, edge, finite_edges, keep_char
+from .pdf_page import MAX_COORDINATE, PageObjects, edge, finite_edges
 from .pdf_precheck import FontFacts, base_name
 
 #: Form XObjects nested deeper than this are not walked (pdfium stops far earlier)
@@ -42,6 +42,10 @@ _SUBPATH = re.compile(r"m[^m]+")
 _F32 = struct.Struct("f")
 #: what pdfium may insert between words and lines (FPDFText_IsGenerated tells)
 _GENERATED = frozenset((0x20, 0x0A, 0x0D, 0x02, 0xFFFE))
+#: code points that are no text (pdfium's "no Unicode" answers)
+_NO_TEXT = frozenset((0, 0xFFFE, 0xFFFF))
+#: chars read between two looks at the page's clock
+_CLOCK_EVERY = 512
 # pdfium's page object types and path segment types (fpdf_edit.h)
 _TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
@@ -106,11 +110,37 @@ class _Api:
         self.segment_type = _fast(R.FPDFPathSegment_GetType, i, vp)
         self.segment_close = _fast(R.FPDFPathSegment_GetClose, i, vp)
         self.draw_mode = _fast(R.FPDFPath_GetDrawMode, i, vp, vp, vp)
+        self.text_font = _fast(R.FPDFTextObj_GetFont, vp, vp)
+        self.glyph_width = _fast(R.FPDFFont_GetGlyphWidth, i, vp, ctypes.c_uint, ctypes.c_float, vp)
+        self.char_matrix = _fast(R.FPDFText_GetMatrix, i, vp, i, vp)
+        self.font_size = _fast(R.FPDFText_GetFontSize, ctypes.c_double, vp, i)
 
 
 @functools.lru_cache(maxsize=1)
 def _api() -> _Api:
     return _Api()
+
+
+class _Font:
+    """One font of a page: its name and descent as pdfminer has them, and the
+    advance of each code point met (per unit of font size)."""
+
+    __slots__ = ("handle", "name", "descent", "advances")
+
+    def __init__(self, handle: int, name: str, descent: float):
+        self.handle, self.name, self.descent = handle, name, descent
+        self.advances: dict[int, float] = {}
+
+
+class _TextObject:
+    """One text object of a page: its font, size, matrix and the chars read from it."""
+
+    __slots__ = ("font", "size", "a", "b", "c", "d", "origin", "chars")
+
+    def __init__(self, font: _Font, size: float, a: float, b: float, c: float, d: float,
+                 origin: tuple[float, float]):
+        self.font, self.size, self.a, self.b, self.c, self.d, self.origin = font, size, a, b, c, d, origin
+        self.chars: list[dict[str, Any]] = []
 
 
 class PdfiumDocument:
@@ -127,10 +157,11 @@ class PdfiumDocument:
         except pdfium.PdfiumError as exc:
             raise PdfiumRefused(str(exc)) from None
         self._buf = ctypes.create_string_buffer(256)
-        vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
+        vp, i = ctypes.c_void_p, ctypes.c_int
         self._unicode = _fast(raw.FPDFText_GetUnicode, ctypes.c_uint, vp, i)
         self._object = _fast(raw.FPDFText_GetTextObject, vp, vp, i)
-        self._origin = _fast(raw.FPDFText_GetCharOrigin, ctypes.c_int, vp, i, d, d)
+        self._origin = _fast(raw.FPDFText_GetCharOrigin, ctypes.c_int, vp, i, vp, vp)
+        self._generated = _fast(raw.FPDFText_IsGenerated, ctypes.c_int, vp, i)
         self._map_error = _fast(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, vp, i)
 
     def __len__(self) -> int:
@@ -176,6 +207,9 @@ class PdfiumDocument:
     # ------------------------------------------------------------------ text
     def _chars(self, page, ctm: Matrix, height: float, mb_x0: float, mb_top: float, out: PageObjects,
                counter: _Counter, known: dict[str, FontFacts], texts: list[tuple[int, Matrix]]) -> None:
+        """The text page's chars: its code points read in one call, then per char
+        only its text object, origin and mapping flag; font, size and matrix once
+        per text object, advances once per font and code point."""
         R = self._raw
         textpage = page.get_textpage()
         try:
@@ -183,96 +217,108 @@ class PdfiumDocument:
             n = R.FPDFText_CountChars(tp)
             counter.add(n, "characters")
             ox, oy = ctypes.c_double(), ctypes.c_double()
-            origin = (ctypes.byref(ox), ctypes.byref(oy))
-            m = R.FS_MATRIX()
-            descent = ctypes.c_float()
-            void_p = ctypes.c_void_p
-            # per text object: (font key, font, fontname, descent, size, a, b, c, d)
-            objects: dict[int, tuple[Any, ...]] = {}
-            fonts: dict[int, tuple[str, float]] = {}
-            advances: dict[tuple[int, int], float] = {}
+            ox_at, oy_at = ctypes.addressof(ox), ctypes.addressof(oy)
+            objects: dict[int, _TextObject] = {}
+            fonts: dict[int, _Font] = {}
+            first_kept: list[int] = []  # text objects in the order their first char was kept
             get_unicode, get_object = self._unicode, self._object
-            get_origin, map_error = self._origin, self._map_error
+            get_origin, map_error, generated = self._origin, self._map_error, self._generated
             tpv = ctypes.cast(tp, ctypes.c_void_p).value
             chars = out.chars
-            by_object: dict[int, list[dict[str, Any]]] = {}
-            where: dict[int, tuple[float, float]] = {}
             ca, cb, cc, cd, ce, cf = ctm
             plain = cb == 0 and cc == 0
+            lo, hi = -MAX_COORDINATE, MAX_COORDINATE
             # all code points in one call when each char is one UTF-16 unit (no
             # surrogate pairs); otherwise one call per char
             units = (ctypes.c_ushort * (n + 1))()
             got = R.FPDFText_GetText(tp, 0, n, units) if n else 0
             bulk = got == n + 1 and not any(0xD800 <= v <= 0xDFFF for v in units[:n])
             codes = units[:n] if bulk else None
-            for i in range(n):
-                if i % 512 == 0:
-                    counter.clock()
-                u = codes[i] if codes is not None else get_unicode(tpv, i)
-                # pdfium adds spaces and line breaks of its own between words and lines
-                if u in _GENERATED and R.FPDFText_IsGenerated(tp, i) == 1:
-                    continue
-                if map_error(tpv, i) == 1 or u in (0, 0xFFFE, 0xFFFF) or 0xD800 <= u <= 0xDFFF or u > 0x10FFFF:
-                    text = "\ufffd"
-                else:
-                    text = chr(u)
-                okey = get_object(tpv, i) or 0
-                info = objects.get(okey)
-                if info is None:
-                    obj = R.FPDFText_GetTextObject(tp, i)
-                    font = R.FPDFTextObj_GetFont(obj) if okey else None
-                    fkey = (ctypes.cast(font, void_p).value or 0) if font else 0
-                    named = fonts.get(fkey)
-                    if named is None:
-                        name, desc = "", 0.0
-                        if font:
-                            if R.FPDFFont_GetBaseFontName(font, self._buf, 256):
-                                name = self._buf.value.decode("latin-1")
-                            facts = known.get(base_name(name))
-                            if facts is not None:
-                                name, desc = facts.fontname, facts.descent
-                            elif R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), ctypes.byref(descent)):
-                                desc = -abs(float(descent.value))
-                        named = fonts[fkey] = (name, desc)
-                    R.FPDFText_GetMatrix(tp, i, ctypes.byref(m))
-                    info = objects[okey] = (fkey, font, named[0], named[1], float(R.FPDFText_GetFontSize(tp, i)),
-                                            m.a, m.b, m.c, m.d)
-                    where[okey] = (m.e, m.f)
-                fkey, font, fontname, desc, size, a, b, c, d = info
-                adv = advances.get((fkey, u))
-                if adv is None:
-                    adv = advances[(fkey, u)] = self._advance(tp, i, font, u, a, b)
-                get_origin(tpv, i, *origin)
-                adv *= size
-                lo_y = desc * size
-                hi_y = lo_y + size
-                if plain and b == 0 and c == 0:  # upright text on an unrotated page: two corners do
-                    fa, fd = a * ca, d * cd
-                    x = ox.value * ca + ce
-                    y = oy.value * cd + cf
-                    xa, xb = x, x + adv * fa
-                    ya, yb = y + lo_y * fd, y + hi_y * fd
-                    cx0, cx1 = (xa, xb) if xa <= xb else (xb, xa)
-                    cy0, cy1 = (ya, yb) if ya <= yb else (yb, ya)
-                    upright = fa * fd > 0
-                else:
-                    full = _mult((a, b, c, d, ox.value, oy.value), ctm)
-                    corners = (_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, hi_y),
-                               _pt(full, 0.0, hi_y))
-                    xs = [p[0] for p in corners]
-                    ys = [p[1] for p in corners]
-                    cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
-                    fa, fb, fc, fd = full[:4]
-                    upright = fa * fd > 0 and fb * fc <= 0
-                ch = {"text": text, "x0": cx0 + mb_x0, "x1": cx1 + mb_x0,
-                      "top": height - cy1 + mb_top, "bottom": height - cy0 + mb_top,
-                      "size": cy1 - cy0, "fontname": fontname, "upright": upright}
-                if keep_char(ch):
-                    chars.append(ch)
-                    by_object.setdefault(okey, []).append(ch)
+            for start in range(0, n, _CLOCK_EVERY):
+                counter.clock()
+                for i in range(start, min(n, start + _CLOCK_EVERY)):
+                    u = codes[i] if codes is not None else get_unicode(tpv, i)
+                    # pdfium adds spaces and line breaks of its own between words and lines
+                    if u in _GENERATED and generated(tpv, i) == 1:
+                        continue
+                    if map_error(tpv, i) == 1 or u in _NO_TEXT or 0xD800 <= u <= 0xDFFF or u > 0x10FFFF:
+                        text = "\ufffd"
+                    else:
+                        text = chr(u)
+                    okey = get_object(tpv, i) or 0
+                    obj = objects.get(okey)
+                    if obj is None:
+                        obj = objects[okey] = self._text_object(tp, i, okey, fonts, known)
+                    font = obj.font
+                    adv = font.advances.get(u)
+                    if adv is None:
+                        adv = font.advances[u] = self._advance(tp, i, font.handle, u, obj.a, obj.b)
+                    get_origin(tpv, i, ox_at, oy_at)
+                    size = obj.size
+                    adv *= size
+                    lo_y = font.descent * size
+                    hi_y = lo_y + size
+                    a, b, c, d = obj.a, obj.b, obj.c, obj.d
+                    if plain and b == 0 and c == 0:  # upright text on an unrotated page: two corners do
+                        fa, fd = a * ca, d * cd
+                        x = ox.value * ca + ce
+                        y = oy.value * cd + cf
+                        xa, xb = x, x + adv * fa
+                        ya, yb = y + lo_y * fd, y + hi_y * fd
+                        cx0, cx1 = (xa, xb) if xa <= xb else (xb, xa)
+                        cy0, cy1 = (ya, yb) if ya <= yb else (yb, ya)
+                        upright = fa * fd > 0
+                    else:
+                        full = _mult((a, b, c, d, ox.value, oy.value), ctm)
+                        corners = (_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, hi_y),
+                                   _pt(full, 0.0, hi_y))
+                        xs = [p[0] for p in corners]
+                        ys = [p[1] for p in corners]
+                        cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
+                        fa, fb, fc, fd = full[:4]
+                        upright = fa * fd > 0 and fb * fc <= 0
+                    x0, x1 = cx0 + mb_x0, cx1 + mb_x0
+                    top, bottom = height - cy1 + mb_top, height - cy0 + mb_top
+                    box_size = cy1 - cy0
+                    # keep_char's test, inline: a usable place and size (NaN fails it)
+                    if lo <= x0 <= hi and lo <= x1 <= hi and lo <= top <= hi and lo <= bottom <= hi \
+                            and lo <= box_size <= hi:
+                        ch = {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": box_size,
+                              "fontname": font.name, "upright": upright}
+                        chars.append(ch)
+                        if not obj.chars:
+                            first_kept.append(okey)
+                        obj.chars.append(ch)
+            by_object = {k: objects[k].chars for k in first_kept}
+            where = {k: o.origin for k, o in objects.items()}
             self._twins(tp, texts, by_object, where, ctm, chars, counter)
         finally:
             textpage.close()
+
+    def _text_object(self, tp, i: int, okey: int, fonts: dict[int, _Font],
+                     known: dict[str, FontFacts]) -> _TextObject:
+        """Font, size and matrix of the text object char ``i`` belongs to."""
+        R = self._raw
+        F = _api()
+        tpv = ctypes.cast(tp, ctypes.c_void_p).value
+        fkey = (F.text_font(okey) or 0) if okey else 0
+        font = fonts.get(fkey)
+        if font is None:
+            name, desc = "", 0.0
+            handle = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(tp, i)) if fkey else None
+            if handle:
+                if R.FPDFFont_GetBaseFontName(handle, self._buf, 256):
+                    name = self._buf.value.decode("latin-1")
+                facts = known.get(base_name(name))
+                descent = ctypes.c_float()
+                if facts is not None:
+                    name, desc = facts.fontname, facts.descent
+                elif R.FPDFFont_GetDescent(handle, ctypes.c_float(1.0), ctypes.byref(descent)):
+                    desc = -abs(float(descent.value))
+            font = fonts[fkey] = _Font(fkey, name, desc)
+        m = R.FS_MATRIX()
+        F.char_matrix(tpv, i, ctypes.addressof(m))
+        return _TextObject(font, F.font_size(tpv, i), m.a, m.b, m.c, m.d, (m.e, m.f))
 
     def _twins(self, tp, texts: list[tuple[int, Matrix]], by_object: dict[int, list[dict[str, Any]]],
                where: dict[int, tuple[float, float]], ctm: Matrix, chars: list[dict[str, Any]],
@@ -320,13 +366,14 @@ class PdfiumDocument:
                     chars.extend(copies)
                     break
 
-    def _advance(self, tp, i: int, font, u: int, a: float, b: float) -> float:
+    def _advance(self, tp, i: int, font: int, u: int, a: float, b: float) -> float:
         """The char's advance in text space per unit of font size: its width in the
         font's /Widths or /W (pdfium maps the Unicode back to the char code), else
-        the loose box's extent along the baseline."""
+        the loose box's extent along the baseline (``font``: the font's address, 0
+        for none)."""
         R = self._raw
         w = ctypes.c_float()
-        if font and u and R.FPDFFont_GetGlyphWidth(font, u, ctypes.c_float(1.0), ctypes.byref(w)):
+        if font and u and _api().glyph_width(font, u, 1.0, ctypes.addressof(w)):
             return float(w.value)
         loose = R.FS_RECTF()
         R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
