@@ -27,6 +27,7 @@ from typing import Any, Optional
 
 from ..document import Cell, Table
 from ..values import NUMBER, PLACEHOLDER, parse_cell
+from .pdf_cells import find_cell_tables, table_bbox
 from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
 
 
@@ -337,15 +338,13 @@ def _build(page, chars: list[dict[str, Any]], page_no: int, settings: TableSetti
            h: list[dict[str, Any]], v: list[dict[str, Any]]) -> list[PageTable]:
     if len(v) < 2 or len(h) < 2:
         return []
-    from pdfplumber.table import TableFinder  # imported on first use: text files never load it
-
-    finder = TableFinder(page, settings.finder_settings(v, h))
     tables = []
-    for found in finder.tables:
-        boxes = [c for c in found.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
+    for found in find_cell_tables(v, h, settings.snap_tolerance, settings.join_tolerance,
+                                  settings.intersection_tolerance, settings.edge_min_length):
+        boxes = [c for c in found if c[2] - c[0] > 1 and c[3] - c[1] > 1]
         if len(boxes) < 2:  # a frame around text, not a table
             continue
-        x0, top, x1, bottom = found.bbox
+        x0, top, x1, bottom = table_bbox(found)
         inside = [c for c in chars if _centre_in(c, (x0, top, x1, bottom))]
         whole = _fill(boxes, inside, page_no, settings)
         parts = split_prose_bands(whole, settings)
