@@ -21,7 +21,7 @@ can be stitched into one :class:`~gaiextract.document.Table` before any mapping.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -43,6 +43,8 @@ class TableSettings:
     grid_tolerance: float = 2.5
     #: add outer rules that are missing (top rule of a continued table, open frames)
     close_frame: bool = True
+    #: rules of a table ruled only across are at most this far apart (one row)
+    frame_max_row: float = 80.0
     #: rebuild columns from text gaps when a ruled table has no column rules
     text_columns: bool = True
     #: the narrowest empty strip that separates two text columns
@@ -161,7 +163,25 @@ def _covered(segments: list[tuple[float, float]], lo: float, hi: float, tol: flo
     return reach >= hi - tol
 
 
-def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, max_row: float = 80.0,
+class _VerticalRules:
+    """The vertical rules of a page sorted by x, for the few near a given x: a
+    bisection finds the candidates (widened by ``_WINDOW_SLACK``), the caller's
+    exact test decides, as a scan over all of them would."""
+
+    def __init__(self, v: list[dict[str, Any]]):
+        self.rules = sorted(v, key=lambda e: e["x0"])
+        self.xs = [e["x0"] for e in self.rules]
+
+    def between(self, lo: float, hi: float) -> list[dict[str, Any]]:
+        return self.rules[bisect_left(self.xs, lo - _WINDOW_SLACK):bisect_right(self.xs, hi + _WINDOW_SLACK)]
+
+
+#: widening of a bisection window around an exact test (rounding of ``x ± tol``)
+_WINDOW_SLACK = 1e-6
+
+
+def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float,
+                max_row: float = DEFAULT_SETTINGS.frame_max_row,
                 chars: Optional[list[dict[str, Any]]] = None, page_top: float = 0.0, page_bottom: float = 1e9,
                 lost: Optional[list[list[dict[str, Any]]]] = None) -> list[dict[str, Any]]:
     """Synthetic rules for missing outer edges.
@@ -178,7 +198,22 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, ma
       recover that row are appended to ``lost`` (used only if the table turns out
       to continue one from the previous page).
     """
+    extra = _open_ends(h, v, tol)
+    verticals = _VerticalRules(v)
+    for rules in _rules_by_extent(h, tol, page_top, page_bottom):
+        x0 = min(e["x0"] for e in rules)
+        x1 = max(e["x1"] for e in rules)
+        extra += _open_sides(rules, verticals, x0, x1, tol)
+        bare = [e for e in rules if not _touched(e, verticals, tol)]
+        extra += _bare_stacks(bare, x0, x1, max_row, chars, page_top, lost)
+    return extra
+
+
+def _open_ends(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
+    """A horizontal rule across vertical rules that start (end) together where none runs."""
     extra = []
+    by_top = sorted(h, key=lambda c: c["top"])
+    tops = [c["top"] for c in by_top]
     for key in ("top", "bottom"):
         groups: dict[int, list[dict[str, Any]]] = {}
         for e in v:
@@ -188,14 +223,17 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, ma
                 continue
             at = sum(e[key] for e in group) / len(group)
             lo, hi = min(e["x0"] for e in group), max(e["x0"] for e in group)
-            segs = [(c["x0"], c["x1"]) for c in h if abs(c["top"] - at) <= tol]
+            near = by_top[bisect_left(tops, at - tol - _WINDOW_SLACK):bisect_right(tops, at + tol + _WINDOW_SLACK)]
+            segs = [(c["x0"], c["x1"]) for c in near if abs(c["top"] - at) <= tol]
             if hi - lo > tol and not _covered(segs, lo, hi, tol):
                 extra.append(_edge("h", lo, at, hi, at))
+    return extra
 
-    def touches(e, c):  # vertical c meets horizontal e
-        return (e["x0"] - tol <= c["x0"] <= e["x1"] + tol
-                and c["top"] - tol <= e["top"] <= c["bottom"] + tol)
 
+def _rules_by_extent(h: list[dict[str, Any]], tol: float, page_top: float, page_bottom: float
+                     ) -> list[list[dict[str, Any]]]:
+    """Whole horizontal rules between the running header and footer, grouped by
+    their left and right ends, each group top to bottom."""
     by_extent: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for e in _merge_collinear(h, tol):
         if not page_top < e["top"] < page_bottom:
@@ -203,35 +241,53 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, ma
         by_extent.setdefault((round(e["x0"] / tol), round(e["x1"] / tol)), []).append(e)
     for rules in by_extent.values():
         rules.sort(key=lambda e: e["top"])
-        x0 = min(e["x0"] for e in rules)
-        x1 = max(e["x1"] for e in rules)
-        bare = [e for e in rules if not any(touches(e, c) for c in v)]
-        # bands of a ruled table with open sides
-        for a, b in zip(rules, rules[1:]):
-            inner = [c for c in v if x0 + tol < c["x0"] < x1 - tol
-                     and c["top"] <= a["top"] + tol and c["bottom"] >= b["top"] - tol]
-            if not inner:
-                continue
+    return list(by_extent.values())
+
+
+def _touched(e: dict[str, Any], verticals: _VerticalRules, tol: float) -> bool:
+    """Does a vertical rule meet horizontal rule ``e``?"""
+    return any(e["x0"] - tol <= c["x0"] <= e["x1"] + tol and c["top"] - tol <= e["top"] <= c["bottom"] + tol
+               for c in verticals.between(e["x0"] - tol, e["x1"] + tol))
+
+
+def _open_sides(rules: list[dict[str, Any]], verticals: _VerticalRules, x0: float, x1: float,
+                tol: float) -> list[dict[str, Any]]:
+    """Left/right sides missing from the bands of a ruled table (consecutive rules
+    of one extent that column rules cross)."""
+    extra = []
+    columns = [c for c in verticals.between(x0 + tol, x1 - tol) if x0 + tol < c["x0"] < x1 - tol]
+    sides = {x: [(c["top"], c["bottom"]) for c in verticals.between(x - tol, x + tol) if abs(c["x0"] - x) <= tol]
+             for x in (x0, x1)}
+    for a, b in zip(rules, rules[1:]):
+        if not any(c["top"] <= a["top"] + tol and c["bottom"] >= b["top"] - tol for c in columns):
+            continue
+        for x in (x0, x1):
+            if not _covered(sides[x], a["top"], b["top"], tol):
+                extra.append(_edge("v", x, a["top"], x, b["top"]))
+    return extra
+
+
+def _bare_stacks(bare: list[dict[str, Any]], x0: float, x1: float, max_row: float,
+                 chars: Optional[list[dict[str, Any]]], page_top: float,
+                 lost: Optional[list[list[dict[str, Any]]]]) -> list[dict[str, Any]]:
+    """Both sides for each stack of three or more rules no vertical rule touches,
+    each within ``max_row`` of the next; the rules of a lost first row go to ``lost``."""
+    extra = []
+    chain: list[dict[str, Any]] = []
+    for e in bare + [None]:
+        if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
+            chain.append(e)
+            continue
+        if len(chain) >= 3:
+            top = chain[0]["top"]
             for x in (x0, x1):
-                segs = [(c["top"], c["bottom"]) for c in v if abs(c["x0"] - x) <= tol]
-                if not _covered(segs, a["top"], b["top"], tol):
-                    extra.append(_edge("v", x, a["top"], x, b["top"]))
-        # stacks of bare rules
-        chain: list[dict[str, Any]] = []
-        for e in bare + [None]:
-            if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
-                chain.append(e)
-                continue
-            if len(chain) >= 3:
-                top = chain[0]["top"]
-                for x in (x0, x1):
-                    extra.append(_edge("v", x, top, x, chain[-1]["top"]))
-                if chars is not None and lost is not None:
-                    new_top = _lost_first_row(chain, chars, page_top)
-                    if new_top is not None:
-                        lost.append([_edge("h", x0, new_top, x1, new_top)]
-                                    + [_edge("v", x, new_top, x, top) for x in (x0, x1)])
-            chain = [e] if e is not None else []
+                extra.append(_edge("v", x, top, x, chain[-1]["top"]))
+            if chars is not None and lost is not None:
+                new_top = _lost_first_row(chain, chars, page_top)
+                if new_top is not None:
+                    lost.append([_edge("h", x0, new_top, x1, new_top)]
+                                + [_edge("v", x, new_top, x, top) for x in (x0, x1)])
+        chain = [e] if e is not None else []
     return extra
 
 
@@ -296,7 +352,7 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
     lost: list[list[dict[str, Any]]] = []
     if settings.close_frame:
         height = float(page.height)
-        extra = close_frame(h, v, settings.snap_tolerance, chars=chars,
+        extra = close_frame(h, v, settings.snap_tolerance, settings.frame_max_row, chars=chars,
                             page_top=height * settings.head_band,
                             page_bottom=height * (1 - settings.head_band), lost=lost)
         h += [e for e in extra if e["orientation"] == "h"]
