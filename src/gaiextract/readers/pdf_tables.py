@@ -704,27 +704,8 @@ def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) ->
         return cont
     a_cells = [c for c in prev.cells if abs(c.bottom - ya[-1]) <= tol and abs(c.top - ya[-2]) <= tol]
     b_cells = [c for c in cont.cells if abs(c.top - yb[0]) <= tol and abs(c.bottom - yb[1]) <= tol]
-    if not b_cells:
-        return cont
-    pairs = []
-    for b in b_cells:
-        a = next((a for a in a_cells if abs(a.x0 - b.x0) <= settings.stitch_tolerance
-                  and abs(a.x1 - b.x1) <= settings.stitch_tolerance), None)
-        if a is None:
-            return cont
-        pairs.append((a, b))
-    texts = [b.text for _, b in pairs if b.text.strip()]
-    if not texts or any(HEADING_MARKER.match(t) for t in texts):
-        return cont
-    # a cell holds text on both sides only where a label goes on; values sit on one side
-    for a, b in pairs:
-        if a.text.strip() and b.text.strip() and (_value_like(a.text) or _value_like(b.text)):
-            return cont
-    if any(_value_like(a.text) for a, _ in pairs) == any(_value_like(b.text) for _, b in pairs):
-        return cont
-    # only a tall row breaks: the label goes on over several lines
-    if not any(a.text.strip() and b.text.strip() and ("\n" in a.text or "\n" in b.text)
-               for a, b in pairs):
+    pairs = _split_row_pairs(a_cells, b_cells, settings.stitch_tolerance)
+    if not pairs or not _continues_labels(pairs):
         return cont
     for a, b in pairs:
         if not b.text.strip():
@@ -733,7 +714,39 @@ def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) ->
             a.text = a.text + "\n" + b.text
         else:
             a.text, a.shown = b.text, (b.page, b.bbox)
-    cut = yb[1]
+    return _without_first_row(cont, b_cells, yb[1], tol)
+
+
+def _split_row_pairs(a_cells: list[RawCell], b_cells: list[RawCell], tol: float) -> list[tuple[RawCell, RawCell]]:
+    """Each cell of the continuation's first row with the cell of the last row
+    above it (same sides within ``tol``); none when one has no partner."""
+    pairs = []
+    for b in b_cells:
+        a = next((a for a in a_cells if abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol), None)
+        if a is None:
+            return []
+        pairs.append((a, b))
+    return pairs
+
+
+def _continues_labels(pairs: list[tuple[RawCell, RawCell]]) -> bool:
+    """Do the second halves only go on with labels of a tall row (text and no list
+    marker; values on one side only; some cell running over several lines)?"""
+    texts = [b.text for _, b in pairs if b.text.strip()]
+    if not texts or any(HEADING_MARKER.match(t) for t in texts):
+        return False
+    # a cell holds text on both sides only where a label goes on; values sit on one side
+    both = [(a, b) for a, b in pairs if a.text.strip() and b.text.strip()]
+    if any(_value_like(a.text) or _value_like(b.text) for a, b in both):
+        return False
+    if any(_value_like(a.text) for a, _ in pairs) == any(_value_like(b.text) for _, b in pairs):
+        return False
+    # only a tall row breaks: the label goes on over several lines
+    return any("\n" in a.text or "\n" in b.text for a, b in both)
+
+
+def _without_first_row(cont: PageTable, b_cells: list[RawCell], cut: float, tol: float) -> PageTable:
+    """``cont`` without its first row's cells (``b_cells``), starting at ``cut``."""
     gone = {id(c) for c in b_cells}
     kept = [c for c in cont.cells if id(c) not in gone]
     for i, c in enumerate(kept):
