@@ -370,8 +370,7 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
                 base.extended = t
     if not tables:
         return [], chars
-    outside = [c for c in chars if not any(_centre_in(c, t.bbox) for t in tables)]
-    return tables, outside
+    return tables, _outside(chars, [t.bbox for t in tables])
 
 
 def is_shading(edge: dict[str, Any], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
@@ -487,6 +486,17 @@ def split_prose_bands(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS)
         parts.append(PageTable(page=pt.page, bbox=bbox, cells=cells,
                                garbled=any(c.text == GARBLED for c in cells)))
     return parts
+
+
+def _outside(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
+    """The chars whose centre is in none of ``boxes`` (``_centre_in``, inline)."""
+    out = []
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes):
+            out.append(ch)
+    return out
 
 
 def _centre_in(ch: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:

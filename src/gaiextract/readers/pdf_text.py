@@ -12,6 +12,7 @@ opening a PDF.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -76,6 +77,10 @@ def is_cjk(ch: str) -> bool:
     if not ch:
         return False
     o = ord(ch[0])
+    if 0x4E00 <= o <= 0x9FFF:  # the common case first: a Han ideograph
+        return True
+    if o < _CJK_RANGES[0][0]:  # Latin, digits, general punctuation: only the curly quotes count
+        return ch in _CJK_QUOTES
     if ch in _CJK_QUOTES:
         return True
     return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
@@ -191,7 +196,9 @@ def join_chars(row: list[dict[str, Any]], settings: TextSettings = DEFAULT_TEXT)
     return strip_han_spaces(text)
 
 
+@functools.lru_cache(maxsize=1024)
 def is_bold_font(fontname: str) -> bool:
+    """Does the font's name say bold? (A page has a handful of fonts: cached.)"""
     return bool(_BOLD_FONT.search(fontname or ""))
 
 
