@@ -234,6 +234,7 @@ class PdfiumDocument:
             got = R.FPDFText_GetText(tp, 0, n, units) if n else 0
             bulk = got == n + 1 and not any(0xD800 <= v <= 0xDFFF for v in units[:n])
             codes = units[:n] if bulk else None
+            last = -1  # the text object of the previous char: its values stay in locals
             for start in range(0, n, _CLOCK_EVERY):
                 counter.clock()
                 for i in range(start, min(n, start + _CLOCK_EVERY)):
@@ -246,21 +247,23 @@ class PdfiumDocument:
                     else:
                         text = chr(u)
                     okey = get_object(tpv, i) or 0
-                    obj = objects.get(okey)
-                    if obj is None:
-                        obj = objects[okey] = self._text_object(tp, i, okey, fonts, known)
-                    font = obj.font
-                    adv = font.advances.get(u)
-                    if adv is None:
-                        adv = font.advances[u] = self._advance(tp, i, font.handle, u, obj.a, obj.b)
-                    get_origin(tpv, i, ox_at, oy_at)
-                    size = obj.size
-                    adv *= size
-                    lo_y = font.descent * size
-                    hi_y = lo_y + size
-                    a, b, c, d = obj.a, obj.b, obj.c, obj.d
-                    if plain and b == 0 and c == 0:  # upright text on an unrotated page: two corners do
+                    if okey != last:
+                        obj = objects.get(okey)
+                        if obj is None:
+                            obj = objects[okey] = self._text_object(tp, tpv, i, okey, fonts, known)
+                        last = okey
+                        font, size, a, b, c, d, held = obj.font, obj.size, obj.a, obj.b, obj.c, obj.d, obj.chars
+                        advances, fontname = font.advances, font.name
+                        lo_y = font.descent * size
+                        hi_y = lo_y + size
+                        simple = plain and b == 0 and c == 0  # upright text on an unrotated page
                         fa, fd = a * ca, d * cd
+                    adv = advances.get(u)
+                    if adv is None:
+                        adv = advances[u] = self._advance(tp, i, font.handle, u, a, b)
+                    get_origin(tpv, i, ox_at, oy_at)
+                    adv *= size
+                    if simple:  # two corners do
                         x = ox.value * ca + ce
                         y = oy.value * cd + cf
                         xa, xb = x, x + adv * fa
@@ -269,14 +272,8 @@ class PdfiumDocument:
                         cy0, cy1 = (ya, yb) if ya <= yb else (yb, ya)
                         upright = fa * fd > 0
                     else:
-                        full = _mult((a, b, c, d, ox.value, oy.value), ctm)
-                        corners = (_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, hi_y),
-                                   _pt(full, 0.0, hi_y))
-                        xs = [p[0] for p in corners]
-                        ys = [p[1] for p in corners]
-                        cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
-                        fa, fb, fc, fd = full[:4]
-                        upright = fa * fd > 0 and fb * fc <= 0
+                        cx0, cy0, cx1, cy1, upright = _turned_box((a, b, c, d, ox.value, oy.value), ctm, adv,
+                                                                  lo_y, hi_y)
                     x0, x1 = cx0 + mb_x0, cx1 + mb_x0
                     top, bottom = height - cy1 + mb_top, height - cy0 + mb_top
                     box_size = cy1 - cy0
@@ -284,23 +281,23 @@ class PdfiumDocument:
                     if lo <= x0 <= hi and lo <= x1 <= hi and lo <= top <= hi and lo <= bottom <= hi \
                             and lo <= box_size <= hi:
                         ch = {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": box_size,
-                              "fontname": font.name, "upright": upright}
+                              "fontname": fontname, "upright": upright}
                         chars.append(ch)
-                        if not obj.chars:
+                        if not held:
                             first_kept.append(okey)
-                        obj.chars.append(ch)
+                        held.append(ch)
             by_object = {k: objects[k].chars for k in first_kept}
             where = {k: o.origin for k, o in objects.items()}
             self._twins(tp, texts, by_object, where, ctm, chars, counter)
         finally:
             textpage.close()
 
-    def _text_object(self, tp, i: int, okey: int, fonts: dict[int, _Font],
+    def _text_object(self, tp, tpv: int, i: int, okey: int, fonts: dict[int, _Font],
                      known: dict[str, FontFacts]) -> _TextObject:
-        """Font, size and matrix of the text object char ``i`` belongs to."""
+        """Font, size and matrix of the text object char ``i`` belongs to (``tpv``:
+        the text page's address)."""
         R = self._raw
         F = _api()
-        tpv = ctypes.cast(tp, ctypes.c_void_p).value
         fkey = (F.text_font(okey) or 0) if okey else 0
         font = fonts.get(fkey)
         if font is None:
@@ -444,6 +441,18 @@ class PdfiumDocument:
 
         page = ctypes.cast(raw_page, ctypes.c_void_p).value or 0
         walk(F.page_object, page, F.page_count(page), ctm, 0)
+
+
+def _turned_box(m: Matrix, ctm: Matrix, adv: float, lo_y: float, hi_y: float
+                ) -> tuple[float, float, float, float, bool]:
+    """(x0, y0, x1, y1, upright) of a char whose text matrix ``m`` (origin in its
+    last two terms) turns or skews it, or on a rotated page."""
+    full = _mult(m, ctm)
+    corners = (_pt(full, 0.0, lo_y), _pt(full, adv, lo_y), _pt(full, adv, hi_y), _pt(full, 0.0, hi_y))
+    xs = [p[0] for p in corners]
+    ys = [p[1] for p in corners]
+    fa, fb, fc, fd = full[:4]
+    return min(xs), min(ys), max(xs), max(ys), fa * fd > 0 and fb * fc <= 0
 
 
 def _page_frame(rot: int, x0: float, y0: float, x1: float, y1: float
