@@ -400,13 +400,13 @@ def _build(page, chars: list[dict[str, Any]], page_no: int, settings: TableSetti
         if len(boxes) < 2:  # a frame around text, not a table
             continue
         x0, top, x1, bottom = table_bbox(found)
-        inside = [c for c in chars if _centre_in(c, (x0, top, x1, bottom))]
+        inside = _inside(chars, (x0, top, x1, bottom))
         whole = _fill(boxes, inside, page_no, settings)
         parts = split_prose_bands(whole, settings)
         for pt in parts:
             if pt is not whole:
                 x0, top, x1, bottom = pt.bbox
-                inside = [c for c in chars if _centre_in(c, pt.bbox)]
+                inside = _inside(chars, pt.bbox)
             if settings.text_columns and len(pt.xs(settings.grid_tolerance)) == 2 and len(pt.cells) >= 2:
                 pt = split_text_columns(pt, inside, settings) or pt
             if len(pt.cells) < 2 or is_framed_prose(pt, settings):
@@ -489,7 +489,7 @@ def split_prose_bands(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS)
 
 
 def _outside(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
-    """The chars whose centre is in none of ``boxes`` (``_centre_in``, inline)."""
+    """The chars whose centre is in none of ``boxes``."""
     out = []
     for ch in chars:
         cx = (ch["x0"] + ch["x1"]) / 2
@@ -499,10 +499,10 @@ def _outside(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float,
     return out
 
 
-def _centre_in(ch: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
-    cx = (ch["x0"] + ch["x1"]) / 2
-    cy = (ch["top"] + ch["bottom"]) / 2
-    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+def _inside(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """The chars whose centre is in ``bbox`` (edges included)."""
+    x0, top, x1, bottom = bbox
+    return [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
 
 
 def cell_text(chars: list[dict[str, Any]]) -> str:

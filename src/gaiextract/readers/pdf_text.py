@@ -88,9 +88,12 @@ def is_cjk(ch: str) -> bool:
 
 def is_garbled_char(text: str) -> bool:
     """A glyph with no Unicode mapping: ``(cid:N)``, U+FFFD or a private-use code point."""
+    if len(text) == 1:  # the common case: one code point
+        o = ord(text)
+        return o == 0xFFFD or 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
     if not text:
         return False
-    if text == GARBLED or (len(text) > 1 and _CID.match(text)):
+    if _CID.match(text):
         return True
     o = ord(text[0])
     return 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
