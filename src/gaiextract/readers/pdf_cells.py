@@ -35,7 +35,7 @@ Point = tuple[float, float]
 
 #: widening of the bisection window around the exact intersection test, so that
 #: rounding in ``top - tol`` against ``top + tol`` can never drop a candidate
-_WINDOW_SLACK = 1e-6
+WINDOW_SLACK = 1e-6
 
 
 def find_cell_tables(v_edges: list[dict[str, Any]], h_edges: list[dict[str, Any]], snap: float, join: float,
@@ -127,8 +127,8 @@ def _intersections(v: list[Rule], h: list[Rule], tol: float
     tops = [r[1] for r in hs]
     for vr in v:
         vx0, vtop, vbottom = vr[0], vr[1], vr[3]
-        lo = bisect_left(tops, vtop - tol - _WINDOW_SLACK)
-        hi = bisect_right(tops, vbottom + tol + _WINDOW_SLACK)
+        lo = bisect_left(tops, vtop - tol - WINDOW_SLACK)
+        hi = bisect_right(tops, vbottom + tol + WINDOW_SLACK)
         for hr in hs[lo:hi]:
             htop = hr[1]
             if vtop <= htop + tol and vbottom >= htop - tol and vx0 >= hr[0] - tol and vx0 <= hr[2] + tol:

@@ -29,9 +29,10 @@ import math
 import re
 import struct
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, require_positive
 from .pdf_guard import PdfLimit
 from .pdf_page import MAX_COORDINATE, PageObjects, edge, finite_edges
 from .pdf_precheck import FontFacts, base_name
@@ -51,6 +52,24 @@ _TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
 
 Matrix = tuple[float, float, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PdfiumSettings:
+    """The tolerances of the pdfium page model (PDF points, or text-space units)."""
+
+    #: a text object pdfium's text page left out is a copy of one it kept when their
+    #: boxes' widths and heights agree within this (fake bold; see ``_twins``)
+    twin_box: float = 0.01
+    #: a text-matrix term smaller than this is zero: the baseline runs along an axis
+    #: (a char's advance from its loose box, ``_advance``)
+    axis_zero: float = 1e-9
+
+    def __post_init__(self) -> None:
+        require_positive(self)
+
+
+DEFAULT_PDFIUM = PdfiumSettings()
 
 
 class PdfiumRefused(Exception):
@@ -354,8 +373,9 @@ class PdfiumDocument:
             for okey, (ex, fy), kwh, size in kept:
                 dx, dy = e - ex, f - fy
                 # the same drawing (same box) within one em: a copy pdfium dropped
-                if abs(dx) <= size and abs(dy) <= size and abs(kwh[0] - wh[0]) <= 0.01 \
-                        and abs(kwh[1] - wh[1]) <= 0.01:
+                twin = DEFAULT_PDFIUM.twin_box
+                if abs(dx) <= size and abs(dy) <= size and abs(kwh[0] - wh[0]) <= twin \
+                        and abs(kwh[1] - wh[1]) <= twin:
                     sx, sy = dx * ca + dy * cc, dx * cb + dy * cd
                     copies = [{**c, "x0": c["x0"] + sx, "x1": c["x1"] + sx, "top": c["top"] - sy,
                                "bottom": c["bottom"] - sy} for c in by_object[okey]]
@@ -375,9 +395,10 @@ class PdfiumDocument:
         loose = R.FS_RECTF()
         R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
         span = abs(loose.right - loose.left)
-        if abs(a) > 1e-9 and abs(b) <= 1e-9:
+        zero = DEFAULT_PDFIUM.axis_zero
+        if abs(a) > zero and abs(b) <= zero:
             return span / abs(a)
-        if abs(b) > 1e-9 and abs(a) <= 1e-9:
+        if abs(b) > zero and abs(a) <= zero:
             return abs(loose.top - loose.bottom) / abs(b)
         return span / math.hypot(a, b) if (a or b) else 0.0
 

@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 from ..document import Cell, Table
 from ..values import NUMBER, PLACEHOLDER, parse_cell
-from .pdf_cells import find_cell_tables, table_bbox
+from .pdf_cells import WINDOW_SLACK, find_cell_tables, table_bbox
 from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
 
 
@@ -165,7 +165,7 @@ def _covered(segments: list[tuple[float, float]], lo: float, hi: float, tol: flo
 
 class _VerticalRules:
     """The vertical rules of a page sorted by x, for the few near a given x: a
-    bisection finds the candidates (widened by ``_WINDOW_SLACK``), the caller's
+    bisection finds the candidates (widened by ``WINDOW_SLACK``), the caller's
     exact test decides, as a scan over all of them would."""
 
     def __init__(self, v: list[dict[str, Any]]):
@@ -173,11 +173,7 @@ class _VerticalRules:
         self.xs = [e["x0"] for e in self.rules]
 
     def between(self, lo: float, hi: float) -> list[dict[str, Any]]:
-        return self.rules[bisect_left(self.xs, lo - _WINDOW_SLACK):bisect_right(self.xs, hi + _WINDOW_SLACK)]
-
-
-#: widening of a bisection window around an exact test (rounding of ``x ± tol``)
-_WINDOW_SLACK = 1e-6
+        return self.rules[bisect_left(self.xs, lo - WINDOW_SLACK):bisect_right(self.xs, hi + WINDOW_SLACK)]
 
 
 def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float,
@@ -223,7 +219,7 @@ def _open_ends(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float) -> 
                 continue
             at = sum(e[key] for e in group) / len(group)
             lo, hi = min(e["x0"] for e in group), max(e["x0"] for e in group)
-            near = by_top[bisect_left(tops, at - tol - _WINDOW_SLACK):bisect_right(tops, at + tol + _WINDOW_SLACK)]
+            near = by_top[bisect_left(tops, at - tol - WINDOW_SLACK):bisect_right(tops, at + tol + WINDOW_SLACK)]
             segs = [(c["x0"], c["x1"]) for c in near if abs(c["top"] - at) <= tol]
             if hi - lo > tol and not _covered(segs, lo, hi, tol):
                 extra.append(_edge("h", lo, at, hi, at))
