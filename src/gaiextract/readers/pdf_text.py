@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -132,6 +133,9 @@ def char_text(ch: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- dedupe
 
+_TOP_X0 = operator.itemgetter("top", "x0")
+_X0 = operator.itemgetter("x0")
+
 def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = DEFAULT_TEXT.dedupe_distance
                  ) -> tuple[list[dict[str, Any]], set[int]]:
     """Drop a char drawn again at nearly the same place (fake bold, shadow text).
@@ -141,13 +145,15 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = DEFAULT_TEXT.de
     """
     by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
     kept, doubled = [], set()
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+    for ch in sorted(chars, key=_TOP_X0):
         twins = by_text[ch["text"]]
         dup = None
-        for other in reversed(twins[-4:]):
-            if abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance:
-                dup = other
-                break
+        if twins:
+            x0, top = ch["x0"], ch["top"]
+            for other in reversed(twins[-4:]):
+                if abs(other["x0"] - x0) <= tolerance and abs(other["top"] - top) <= tolerance:
+                    dup = other
+                    break
         if dup is not None:
             doubled.add(id(dup))
             continue
@@ -189,10 +195,10 @@ def group_rows(chars: Iterable[dict[str, Any]], settings: TextSettings = DEFAULT
             cur.append(ch)
             continue
         if cur:
-            rows.append(sorted(cur, key=lambda c: c["x0"]))
+            rows.append(sorted(cur, key=_X0))
         cur, mid0, h0 = [ch], mid, h
     if cur:
-        rows.append(sorted(cur, key=lambda c: c["x0"]))
+        rows.append(sorted(cur, key=_X0))
     return rows
 
 
