@@ -26,14 +26,21 @@ as pdfminer goes:
   ``max_document_operations`` (:class:`DocumentLimit`: the reader keeps the pages
   read so far and warns ``truncated``).
 
+One wrapper is for speed alone: ``ascii85decode`` (reportlab writes its streams
+ASCII85 over Flate) decodes five digits at a time instead of the standard
+library's byte-by-byte loop, with the same bytes out; input it does not expect
+(``z`` groups, stray characters, overflow) goes to the library as before.
+
 A limit that is hit raises :class:`PdfLimit` (an ExtractError ``too_large`` or
 ``timeout``). Outside a :func:`guarded` block (another user of pdfminer in the
 same process) every wrapper passes straight through.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import contextvars
+import struct
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -100,6 +107,26 @@ def _too_large(b: Budget, what: str) -> PdfLimit:
     return PdfLimit("too_large", f"{what}{b.where()}", b.name)
 
 
+_A85_DIGITS = bytes(range(33, 118))
+_A85_VALUES = bytes.maketrans(_A85_DIGITS, bytes(range(85)))
+_A85_SPACE = b" \t\n\r\v"  # what base64.a85decode ignores
+
+
+def fast_a85decode(data: bytes) -> bytes:
+    """``base64.a85decode(data)`` for plain digit groups, five digits at a time."""
+    clean = data.translate(None, _A85_SPACE)
+    if clean.translate(None, _A85_DIGITS):  # z groups, stray bytes: the library decides (and raises)
+        return base64.a85decode(data)
+    pad = -len(clean) % 5
+    it = iter((clean + b"u" * pad).translate(_A85_VALUES))
+    groups = [(((a * 85 + b) * 85 + c) * 85 + d) * 85 + e for a, b, c, d, e in zip(it, it, it, it, it)]
+    try:
+        out = struct.pack(f">{len(groups)}I", *groups)
+    except struct.error:  # a group past 2**32: the library's own error
+        return base64.a85decode(data)
+    return out[:len(out) - pad] if pad else out
+
+
 def _install() -> None:
     global _installed
     if _installed:
@@ -110,6 +137,7 @@ def _install() -> None:
 
     orig_resolve = pdftypes.PDFObjRef.resolve
     orig_decode = pdftypes.PDFStream.decode
+    orig_a85 = pdftypes.ascii85decode
     orig_next = PDFContentParser.nextobject
 
     def resolve(self, default=None):
@@ -134,6 +162,17 @@ def _install() -> None:
             if filters and filters[0][0] in pdftypes.LITERALS_FLATE_DECODE:
                 _check_inflated(self.rawdata, b)
         return orig_decode(self)
+
+    from pdfminer import ascii85
+
+    def a85(data):
+        if _active.get() is None or not isinstance(data, bytes):
+            return orig_a85(data)
+        data = ascii85.start_re.sub(b"", data)  # pdfminer's own trimming of <~ and ~>
+        data = ascii85.end_re.sub(b"", data)
+        return fast_a85decode(data)
+
+    a85.__wrapped__ = orig_a85
 
     def nextobject(self):
         b = _active.get()
@@ -191,6 +230,7 @@ def _install() -> None:
     pdffont.get_widths2 = clamped(pdffont.get_widths2, 5)
     pdftypes.PDFObjRef.resolve = resolve
     pdftypes.PDFStream.decode = decode
+    pdftypes.ascii85decode = a85
     PDFContentParser.nextobject = nextobject
     for name in ("render_char", "paint_path", "render_image"):
         setattr(PDFLayoutAnalyzer, name, counting(getattr(PDFLayoutAnalyzer, name)))
