@@ -11,7 +11,8 @@ as pdfminer goes:
 * ``PDFObjRef.resolve`` follows a chain of references itself and stops at a
   cycle or past ``max_reference_depth``;
 * ``PDFStream.decode`` measures a flate stream's inflated size in bounded
-  chunks before pdfminer inflates it, and refuses one past ``max_stream_bytes``;
+  chunks before pdfminer inflates it, and refuses one past ``max_stream_bytes``
+  (also Flate under ASCII85 or ASCIIHex, once the text filter is undone);
 * ``PDFContentParser.nextobject`` counts the operations and operands of the
   page's content streams (``max_page_operations``) and checks the page's
   wall-clock deadline (``page_seconds``) every few thousand;
@@ -161,6 +162,13 @@ def _install() -> None:
             filters = self.get_filters()
             if filters and filters[0][0] in pdftypes.LITERALS_FLATE_DECODE:
                 _check_inflated(self.rawdata, b)
+            elif len(filters) > 1 and filters[1][0] in pdftypes.LITERALS_FLATE_DECODE \
+                    and len(self.rawdata) * _DEFLATE_MAX_RATIO > b.limits.max_stream_bytes:
+                # Flate under a text encoding (reportlab writes ASCII85 over Flate): the
+                # text filter is undone first (its output is smaller than its input)
+                inner = _text_decoded(filters[0][0], self.rawdata)
+                if inner is not None:
+                    _check_inflated(inner, b)
         return orig_decode(self)
 
     from pdfminer import ascii85
@@ -235,6 +243,25 @@ def _install() -> None:
     for name in ("render_char", "paint_path", "render_image"):
         setattr(PDFLayoutAnalyzer, name, counting(getattr(PDFLayoutAnalyzer, name)))
     _installed = True
+
+
+#: deflate's largest expansion (a stream of one repeated byte): a compressed stream
+#: shorter than max_stream_bytes / this cannot inflate past it
+_DEFLATE_MAX_RATIO = 1032
+
+
+def _text_decoded(name: Any, raw: bytes) -> Optional[bytes]:
+    """``raw`` with an ASCII85 or ASCIIHex filter undone (None: another filter, or damaged)."""
+    from pdfminer import pdftypes
+
+    try:
+        if name in pdftypes.LITERALS_ASCII85_DECODE:
+            return pdftypes.ascii85decode(raw)
+        if name in pdftypes.LITERALS_ASCIIHEX_DECODE:
+            return pdftypes.asciihexdecode(raw)
+    except Exception:  # damaged: pdfminer's own decoding decides
+        return None
+    return None
 
 
 def _check_inflated(raw: bytes, b: Budget) -> None:
