@@ -159,16 +159,7 @@ def _install() -> None:
     def decode(self):
         b = _active.get()
         if b is not None and self.rawdata is not None and not self.decipher:
-            filters = self.get_filters()
-            if filters and filters[0][0] in pdftypes.LITERALS_FLATE_DECODE:
-                _check_inflated(self.rawdata, b)
-            elif len(filters) > 1 and filters[1][0] in pdftypes.LITERALS_FLATE_DECODE \
-                    and len(self.rawdata) * _DEFLATE_MAX_RATIO > b.limits.max_stream_bytes:
-                # Flate under a text encoding (reportlab writes ASCII85 over Flate): the
-                # text filter is undone first (its output is smaller than its input)
-                inner = _text_decoded(filters[0][0], self.rawdata)
-                if inner is not None:
-                    _check_inflated(inner, b)
+            _check_chain([f for f, _ in self.get_filters()], self.rawdata, b)
         return orig_decode(self)
 
     from pdfminer import ascii85
@@ -248,6 +239,38 @@ def _install() -> None:
 #: deflate's largest expansion (a stream of one repeated byte): a compressed stream
 #: shorter than max_stream_bytes / this cannot inflate past it
 _DEFLATE_MAX_RATIO = 1032
+
+
+def _check_chain(names: list[Any], raw: bytes, b: Budget) -> None:
+    """Measure each Flate stage of a stream's filter chain before pdfminer runs it:
+    the first stage's input is the raw data; a later stage's is what the stages
+    before it give (ASCII85/ASCIIHex undone, Flate inflated — after its own check),
+    so Flate under a text encoding (reportlab writes ASCII85 over Flate) or Flate
+    twice is measured too. A chain whose raw data is too short to inflate past the
+    limit through all its Flate stages is not decoded here; a chain with another
+    filter, or damaged data, is left to pdfminer from there on."""
+    from pdfminer import pdftypes
+
+    flate = pdftypes.LITERALS_FLATE_DECODE
+    stages = sum(1 for n in names if n in flate)
+    limit = b.limits.max_stream_bytes
+    if not stages or len(raw) * _DEFLATE_MAX_RATIO ** stages <= limit:
+        return
+    last = max(k for k, n in enumerate(names) if n in flate)
+    data: Optional[bytes] = raw
+    for k, name in enumerate(names[:last + 1]):
+        if data is None:
+            return
+        if name in flate:
+            _check_inflated(data, b)
+            if k == last:
+                return
+            try:
+                data = zlib.decompress(data)
+            except zlib.error:
+                return  # damaged: pdfminer's own recovery decides
+        else:
+            data = _text_decoded(name, data)
 
 
 def _text_decoded(name: Any, raw: bytes) -> Optional[bytes]:
