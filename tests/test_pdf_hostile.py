@@ -7,10 +7,15 @@ a documented error, within the limits of docs/limits.md.
     operations limit)
 #14 a ToUnicode bfrange over 16.7M codes (2.4 GB; a CMap's codes are bounded)
 #15 a 150,000-page PDF (page objects built before max_pages cut: 637 MB)
+and (issue 22) a content stream that inflates to 200 MB under ASCII85 over Flate, or
+through Flate twice (a 1 KB file), which the inflated-size check measured only when
+Flate came first and only at its first stage (536 MB with the pdfminer engine).
 """
+import base64
 import subprocess
 import sys
 import time
+import zlib
 
 import pytest
 
@@ -21,7 +26,7 @@ from gaiextract.source import as_source
 
 from batch_support import subprocess_env
 from conftest import CORPUS
-from hostile_pdf import infinite_coordinate, many_pages, shared_content, wide_tounicode
+from hostile_pdf import FONT, infinite_coordinate, many_pages, pdf_bytes, shared_content, wide_tounicode
 
 ENGINES = ("pdfium", "pdfminer")
 
@@ -138,3 +143,49 @@ def test_max_pages_cuts_before_reading(engine):
     doc = read(many_pages(30), engine, Limits(max_pages=5))
     assert doc.pages == 5
     assert any(w["code"] == "truncated" and w["detail"].startswith("30 pages") for w in doc.warnings)
+
+
+def chained_bomb(n_mb: int, filters: str) -> bytes:
+    """A content stream of ``n_mb`` MB of spaces under ``filters`` (``a85+flate`` or
+    ``flate+flate``, outermost first)."""
+    z = zlib.compressobj(9)
+    packed = b"".join(z.compress(b" " * 1_000_000) for _ in range(n_mb)) + z.flush()
+    if filters == "a85+flate":
+        data, names = base64.a85encode(packed) + b"~>", b"/ASCII85Decode /FlateDecode"
+    else:
+        data, names = zlib.compress(packed, 9), b"/FlateDecode /FlateDecode"
+    return pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(data), names) + data + b"\nendstream",
+        FONT,
+    ])
+
+
+@pytest.mark.parametrize("filters", ["a85+flate", "flate+flate"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_chained_flate_bomb_is_too_large(engine, filters):
+    data = chained_bomb(200, filters)
+    t0 = time.monotonic()
+    with pytest.raises(ExtractError) as e:
+        read(data, engine)
+    assert e.value.code == "too_large" and "inflates past" in e.value.message, e.value
+    assert time.monotonic() - t0 < 20
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_small_stream_under_ascii85_reads(engine):
+    """Below the size that could inflate past the limit, nothing is measured; the page reads."""
+    content = b"BT /F1 12 Tf 72 720 Td (hello) Tj ET"
+    data = base64.a85encode(zlib.compress(content)) + b"~>"
+    pdf = pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>\nstream\n" % len(data) + data + b"\nendstream",
+        FONT,
+    ])
+    assert "hello" in " ".join(texts(read(pdf, engine)))

@@ -11,7 +11,8 @@ as pdfminer goes:
 * ``PDFObjRef.resolve`` follows a chain of references itself and stops at a
   cycle or past ``max_reference_depth``;
 * ``PDFStream.decode`` measures a flate stream's inflated size in bounded
-  chunks before pdfminer inflates it, and refuses one past ``max_stream_bytes``;
+  chunks before pdfminer inflates it, and refuses one past ``max_stream_bytes``
+  (also Flate under ASCII85 or ASCIIHex, once the text filter is undone);
 * ``PDFContentParser.nextobject`` counts the operations and operands of the
   page's content streams (``max_page_operations``) and checks the page's
   wall-clock deadline (``page_seconds``) every few thousand;
@@ -26,14 +27,21 @@ as pdfminer goes:
   ``max_document_operations`` (:class:`DocumentLimit`: the reader keeps the pages
   read so far and warns ``truncated``).
 
+One wrapper is for speed alone: ``ascii85decode`` (reportlab writes its streams
+ASCII85 over Flate) decodes five digits at a time instead of the standard
+library's byte-by-byte loop, with the same bytes out; input it does not expect
+(``z`` groups, stray characters, overflow) goes to the library as before.
+
 A limit that is hit raises :class:`PdfLimit` (an ExtractError ``too_large`` or
 ``timeout``). Outside a :func:`guarded` block (another user of pdfminer in the
 same process) every wrapper passes straight through.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import contextvars
+import struct
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -100,6 +108,26 @@ def _too_large(b: Budget, what: str) -> PdfLimit:
     return PdfLimit("too_large", f"{what}{b.where()}", b.name)
 
 
+_A85_DIGITS = bytes(range(33, 118))
+_A85_VALUES = bytes.maketrans(_A85_DIGITS, bytes(range(85)))
+_A85_SPACE = b" \t\n\r\v"  # what base64.a85decode ignores
+
+
+def fast_a85decode(data: bytes) -> bytes:
+    """``base64.a85decode(data)`` for plain digit groups, five digits at a time."""
+    clean = data.translate(None, _A85_SPACE)
+    if clean.translate(None, _A85_DIGITS):  # z groups, stray bytes: the library decides (and raises)
+        return base64.a85decode(data)
+    pad = -len(clean) % 5
+    it = iter((clean + b"u" * pad).translate(_A85_VALUES))
+    groups = [(((a * 85 + b) * 85 + c) * 85 + d) * 85 + e for a, b, c, d, e in zip(it, it, it, it, it)]
+    try:
+        out = struct.pack(f">{len(groups)}I", *groups)
+    except struct.error:  # a group past 2**32: the library's own error
+        return base64.a85decode(data)
+    return out[:len(out) - pad] if pad else out
+
+
 def _install() -> None:
     global _installed
     if _installed:
@@ -110,6 +138,7 @@ def _install() -> None:
 
     orig_resolve = pdftypes.PDFObjRef.resolve
     orig_decode = pdftypes.PDFStream.decode
+    orig_a85 = pdftypes.ascii85decode
     orig_next = PDFContentParser.nextobject
 
     def resolve(self, default=None):
@@ -130,10 +159,19 @@ def _install() -> None:
     def decode(self):
         b = _active.get()
         if b is not None and self.rawdata is not None and not self.decipher:
-            filters = self.get_filters()
-            if filters and filters[0][0] in pdftypes.LITERALS_FLATE_DECODE:
-                _check_inflated(self.rawdata, b)
+            _check_chain([f for f, _ in self.get_filters()], self.rawdata, b)
         return orig_decode(self)
+
+    from pdfminer import ascii85
+
+    def a85(data):
+        if _active.get() is None or not isinstance(data, bytes):
+            return orig_a85(data)
+        data = ascii85.start_re.sub(b"", data)  # pdfminer's own trimming of <~ and ~>
+        data = ascii85.end_re.sub(b"", data)
+        return fast_a85decode(data)
+
+    a85.__wrapped__ = orig_a85
 
     def nextobject(self):
         b = _active.get()
@@ -191,10 +229,62 @@ def _install() -> None:
     pdffont.get_widths2 = clamped(pdffont.get_widths2, 5)
     pdftypes.PDFObjRef.resolve = resolve
     pdftypes.PDFStream.decode = decode
+    pdftypes.ascii85decode = a85
     PDFContentParser.nextobject = nextobject
     for name in ("render_char", "paint_path", "render_image"):
         setattr(PDFLayoutAnalyzer, name, counting(getattr(PDFLayoutAnalyzer, name)))
     _installed = True
+
+
+#: deflate's largest expansion (a stream of one repeated byte): a compressed stream
+#: shorter than max_stream_bytes / this cannot inflate past it
+_DEFLATE_MAX_RATIO = 1032
+
+
+def _check_chain(names: list[Any], raw: bytes, b: Budget) -> None:
+    """Measure each Flate stage of a stream's filter chain before pdfminer runs it:
+    the first stage's input is the raw data; a later stage's is what the stages
+    before it give (ASCII85/ASCIIHex undone, Flate inflated — after its own check),
+    so Flate under a text encoding (reportlab writes ASCII85 over Flate) or Flate
+    twice is measured too. A chain whose raw data is too short to inflate past the
+    limit through all its Flate stages is not decoded here; a chain with another
+    filter, or damaged data, is left to pdfminer from there on."""
+    from pdfminer import pdftypes
+
+    flate = pdftypes.LITERALS_FLATE_DECODE
+    stages = sum(1 for n in names if n in flate)
+    limit = b.limits.max_stream_bytes
+    if not stages or len(raw) * _DEFLATE_MAX_RATIO ** stages <= limit:
+        return
+    last = max(k for k, n in enumerate(names) if n in flate)
+    data: Optional[bytes] = raw
+    for k, name in enumerate(names[:last + 1]):
+        if data is None:
+            return
+        if name in flate:
+            _check_inflated(data, b)
+            if k == last:
+                return
+            try:
+                data = zlib.decompress(data)
+            except zlib.error:
+                return  # damaged: pdfminer's own recovery decides
+        else:
+            data = _text_decoded(name, data)
+
+
+def _text_decoded(name: Any, raw: bytes) -> Optional[bytes]:
+    """``raw`` with an ASCII85 or ASCIIHex filter undone (None: another filter, or damaged)."""
+    from pdfminer import pdftypes
+
+    try:
+        if name in pdftypes.LITERALS_ASCII85_DECODE:
+            return pdftypes.ascii85decode(raw)
+        if name in pdftypes.LITERALS_ASCIIHEX_DECODE:
+            return pdftypes.asciihexdecode(raw)
+    except Exception:  # damaged: pdfminer's own decoding decides
+        return None
+    return None
 
 
 def _check_inflated(raw: bytes, b: Budget) -> None:

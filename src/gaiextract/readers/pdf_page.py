@@ -19,7 +19,6 @@ on them unchanged.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,10 +56,6 @@ class PageScan:
     failed: bool = False
 
 
-def _finite(*values: float) -> bool:
-    return all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in values)
-
-
 def keep_char(ch: dict[str, Any], _lo: float = -MAX_COORDINATE, _hi: float = MAX_COORDINATE) -> bool:
     """A char at a usable place and size (not at infinity, not NaN: a comparison
     with NaN is false)."""
@@ -68,9 +63,11 @@ def keep_char(ch: dict[str, Any], _lo: float = -MAX_COORDINATE, _hi: float = MAX
             and _lo <= ch["bottom"] <= _hi and _lo <= ch["size"] <= _hi)
 
 
-def finite_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def finite_edges(edges: list[dict[str, Any]], _lo: float = -MAX_COORDINATE,
+                 _hi: float = MAX_COORDINATE) -> list[dict[str, Any]]:
     """The rules at usable places (see :func:`keep_char`)."""
-    return [e for e in edges if _finite(e["x0"], e["x1"], e["top"], e["bottom"])]
+    return [e for e in edges if _lo <= e["x0"] <= _hi and _lo <= e["x1"] <= _hi and _lo <= e["top"] <= _hi
+            and _lo <= e["bottom"] <= _hi]
 
 
 def edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float,

@@ -21,12 +21,13 @@ can be stitched into one :class:`~gaiextract.document.Table` before any mapping.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..document import Cell, Table
 from ..values import NUMBER, PLACEHOLDER, parse_cell
+from .pdf_cells import WINDOW_SLACK, find_cell_tables, table_bbox
 from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
 
 
@@ -42,6 +43,8 @@ class TableSettings:
     grid_tolerance: float = 2.5
     #: add outer rules that are missing (top rule of a continued table, open frames)
     close_frame: bool = True
+    #: rules of a table ruled only across are at most this far apart (one row)
+    frame_max_row: float = 80.0
     #: rebuild columns from text gaps when a ruled table has no column rules
     text_columns: bool = True
     #: the narrowest empty strip that separates two text columns
@@ -160,7 +163,21 @@ def _covered(segments: list[tuple[float, float]], lo: float, hi: float, tol: flo
     return reach >= hi - tol
 
 
-def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, max_row: float = 80.0,
+class _VerticalRules:
+    """The vertical rules of a page sorted by x, for the few near a given x: a
+    bisection finds the candidates (widened by ``WINDOW_SLACK``), the caller's
+    exact test decides, as a scan over all of them would."""
+
+    def __init__(self, v: list[dict[str, Any]]):
+        self.rules = sorted(v, key=lambda e: e["x0"])
+        self.xs = [e["x0"] for e in self.rules]
+
+    def between(self, lo: float, hi: float) -> list[dict[str, Any]]:
+        return self.rules[bisect_left(self.xs, lo - WINDOW_SLACK):bisect_right(self.xs, hi + WINDOW_SLACK)]
+
+
+def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float,
+                max_row: float = DEFAULT_SETTINGS.frame_max_row,
                 chars: Optional[list[dict[str, Any]]] = None, page_top: float = 0.0, page_bottom: float = 1e9,
                 lost: Optional[list[list[dict[str, Any]]]] = None) -> list[dict[str, Any]]:
     """Synthetic rules for missing outer edges.
@@ -177,7 +194,22 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, ma
       recover that row are appended to ``lost`` (used only if the table turns out
       to continue one from the previous page).
     """
+    extra = _open_ends(h, v, tol)
+    verticals = _VerticalRules(v)
+    for rules in _rules_by_extent(h, tol, page_top, page_bottom):
+        x0 = min(e["x0"] for e in rules)
+        x1 = max(e["x1"] for e in rules)
+        extra += _open_sides(rules, verticals, x0, x1, tol)
+        bare = [e for e in rules if not _touched(e, verticals, tol)]
+        extra += _bare_stacks(bare, x0, x1, max_row, chars, page_top, lost)
+    return extra
+
+
+def _open_ends(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float) -> list[dict[str, Any]]:
+    """A horizontal rule across vertical rules that start (end) together where none runs."""
     extra = []
+    by_top = sorted(h, key=lambda c: c["top"])
+    tops = [c["top"] for c in by_top]
     for key in ("top", "bottom"):
         groups: dict[int, list[dict[str, Any]]] = {}
         for e in v:
@@ -187,14 +219,17 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, ma
                 continue
             at = sum(e[key] for e in group) / len(group)
             lo, hi = min(e["x0"] for e in group), max(e["x0"] for e in group)
-            segs = [(c["x0"], c["x1"]) for c in h if abs(c["top"] - at) <= tol]
+            near = by_top[bisect_left(tops, at - tol - WINDOW_SLACK):bisect_right(tops, at + tol + WINDOW_SLACK)]
+            segs = [(c["x0"], c["x1"]) for c in near if abs(c["top"] - at) <= tol]
             if hi - lo > tol and not _covered(segs, lo, hi, tol):
                 extra.append(_edge("h", lo, at, hi, at))
+    return extra
 
-    def touches(e, c):  # vertical c meets horizontal e
-        return (e["x0"] - tol <= c["x0"] <= e["x1"] + tol
-                and c["top"] - tol <= e["top"] <= c["bottom"] + tol)
 
+def _rules_by_extent(h: list[dict[str, Any]], tol: float, page_top: float, page_bottom: float
+                     ) -> list[list[dict[str, Any]]]:
+    """Whole horizontal rules between the running header and footer, grouped by
+    their left and right ends, each group top to bottom."""
     by_extent: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for e in _merge_collinear(h, tol):
         if not page_top < e["top"] < page_bottom:
@@ -202,35 +237,53 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float, ma
         by_extent.setdefault((round(e["x0"] / tol), round(e["x1"] / tol)), []).append(e)
     for rules in by_extent.values():
         rules.sort(key=lambda e: e["top"])
-        x0 = min(e["x0"] for e in rules)
-        x1 = max(e["x1"] for e in rules)
-        bare = [e for e in rules if not any(touches(e, c) for c in v)]
-        # bands of a ruled table with open sides
-        for a, b in zip(rules, rules[1:]):
-            inner = [c for c in v if x0 + tol < c["x0"] < x1 - tol
-                     and c["top"] <= a["top"] + tol and c["bottom"] >= b["top"] - tol]
-            if not inner:
-                continue
+    return list(by_extent.values())
+
+
+def _touched(e: dict[str, Any], verticals: _VerticalRules, tol: float) -> bool:
+    """Does a vertical rule meet horizontal rule ``e``?"""
+    return any(e["x0"] - tol <= c["x0"] <= e["x1"] + tol and c["top"] - tol <= e["top"] <= c["bottom"] + tol
+               for c in verticals.between(e["x0"] - tol, e["x1"] + tol))
+
+
+def _open_sides(rules: list[dict[str, Any]], verticals: _VerticalRules, x0: float, x1: float,
+                tol: float) -> list[dict[str, Any]]:
+    """Left/right sides missing from the bands of a ruled table (consecutive rules
+    of one extent that column rules cross)."""
+    extra = []
+    columns = [c for c in verticals.between(x0 + tol, x1 - tol) if x0 + tol < c["x0"] < x1 - tol]
+    sides = {x: [(c["top"], c["bottom"]) for c in verticals.between(x - tol, x + tol) if abs(c["x0"] - x) <= tol]
+             for x in (x0, x1)}
+    for a, b in zip(rules, rules[1:]):
+        if not any(c["top"] <= a["top"] + tol and c["bottom"] >= b["top"] - tol for c in columns):
+            continue
+        for x in (x0, x1):
+            if not _covered(sides[x], a["top"], b["top"], tol):
+                extra.append(_edge("v", x, a["top"], x, b["top"]))
+    return extra
+
+
+def _bare_stacks(bare: list[dict[str, Any]], x0: float, x1: float, max_row: float,
+                 chars: Optional[list[dict[str, Any]]], page_top: float,
+                 lost: Optional[list[list[dict[str, Any]]]]) -> list[dict[str, Any]]:
+    """Both sides for each stack of three or more rules no vertical rule touches,
+    each within ``max_row`` of the next; the rules of a lost first row go to ``lost``."""
+    extra = []
+    chain: list[dict[str, Any]] = []
+    for e in bare + [None]:
+        if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
+            chain.append(e)
+            continue
+        if len(chain) >= 3:
+            top = chain[0]["top"]
             for x in (x0, x1):
-                segs = [(c["top"], c["bottom"]) for c in v if abs(c["x0"] - x) <= tol]
-                if not _covered(segs, a["top"], b["top"], tol):
-                    extra.append(_edge("v", x, a["top"], x, b["top"]))
-        # stacks of bare rules
-        chain: list[dict[str, Any]] = []
-        for e in bare + [None]:
-            if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
-                chain.append(e)
-                continue
-            if len(chain) >= 3:
-                top = chain[0]["top"]
-                for x in (x0, x1):
-                    extra.append(_edge("v", x, top, x, chain[-1]["top"]))
-                if chars is not None and lost is not None:
-                    new_top = _lost_first_row(chain, chars, page_top)
-                    if new_top is not None:
-                        lost.append([_edge("h", x0, new_top, x1, new_top)]
-                                    + [_edge("v", x, new_top, x, top) for x in (x0, x1)])
-            chain = [e] if e is not None else []
+                extra.append(_edge("v", x, top, x, chain[-1]["top"]))
+            if chars is not None and lost is not None:
+                new_top = _lost_first_row(chain, chars, page_top)
+                if new_top is not None:
+                    lost.append([_edge("h", x0, new_top, x1, new_top)]
+                                + [_edge("v", x, new_top, x, top) for x in (x0, x1)])
+        chain = [e] if e is not None else []
     return extra
 
 
@@ -295,7 +348,7 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
     lost: list[list[dict[str, Any]]] = []
     if settings.close_frame:
         height = float(page.height)
-        extra = close_frame(h, v, settings.snap_tolerance, chars=chars,
+        extra = close_frame(h, v, settings.snap_tolerance, settings.frame_max_row, chars=chars,
                             page_top=height * settings.head_band,
                             page_bottom=height * (1 - settings.head_band), lost=lost)
         h += [e for e in extra if e["orientation"] == "h"]
@@ -313,8 +366,7 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
                 base.extended = t
     if not tables:
         return [], chars
-    outside = [c for c in chars if not any(_centre_in(c, t.bbox) for t in tables)]
-    return tables, outside
+    return tables, _outside(chars, [t.bbox for t in tables])
 
 
 def is_shading(edge: dict[str, Any], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
@@ -337,22 +389,20 @@ def _build(page, chars: list[dict[str, Any]], page_no: int, settings: TableSetti
            h: list[dict[str, Any]], v: list[dict[str, Any]]) -> list[PageTable]:
     if len(v) < 2 or len(h) < 2:
         return []
-    from pdfplumber.table import TableFinder  # imported on first use: text files never load it
-
-    finder = TableFinder(page, settings.finder_settings(v, h))
     tables = []
-    for found in finder.tables:
-        boxes = [c for c in found.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
+    for found in find_cell_tables(v, h, settings.snap_tolerance, settings.join_tolerance,
+                                  settings.intersection_tolerance, settings.edge_min_length):
+        boxes = [c for c in found if c[2] - c[0] > 1 and c[3] - c[1] > 1]
         if len(boxes) < 2:  # a frame around text, not a table
             continue
-        x0, top, x1, bottom = found.bbox
-        inside = [c for c in chars if _centre_in(c, (x0, top, x1, bottom))]
+        x0, top, x1, bottom = table_bbox(found)
+        inside = _inside(chars, (x0, top, x1, bottom))
         whole = _fill(boxes, inside, page_no, settings)
         parts = split_prose_bands(whole, settings)
         for pt in parts:
             if pt is not whole:
                 x0, top, x1, bottom = pt.bbox
-                inside = [c for c in chars if _centre_in(c, pt.bbox)]
+                inside = _inside(chars, pt.bbox)
             if settings.text_columns and len(pt.xs(settings.grid_tolerance)) == 2 and len(pt.cells) >= 2:
                 pt = split_text_columns(pt, inside, settings) or pt
             if len(pt.cells) < 2 or is_framed_prose(pt, settings):
@@ -434,10 +484,21 @@ def split_prose_bands(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS)
     return parts
 
 
-def _centre_in(ch: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
-    cx = (ch["x0"] + ch["x1"]) / 2
-    cy = (ch["top"] + ch["bottom"]) / 2
-    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+def _outside(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
+    """The chars whose centre is in none of ``boxes``."""
+    out = []
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes):
+            out.append(ch)
+    return out
+
+
+def _inside(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """The chars whose centre is in ``bbox`` (edges included)."""
+    x0, top, x1, bottom = bbox
+    return [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
 
 
 def cell_text(chars: list[dict[str, Any]]) -> str:
@@ -649,27 +710,8 @@ def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) ->
         return cont
     a_cells = [c for c in prev.cells if abs(c.bottom - ya[-1]) <= tol and abs(c.top - ya[-2]) <= tol]
     b_cells = [c for c in cont.cells if abs(c.top - yb[0]) <= tol and abs(c.bottom - yb[1]) <= tol]
-    if not b_cells:
-        return cont
-    pairs = []
-    for b in b_cells:
-        a = next((a for a in a_cells if abs(a.x0 - b.x0) <= settings.stitch_tolerance
-                  and abs(a.x1 - b.x1) <= settings.stitch_tolerance), None)
-        if a is None:
-            return cont
-        pairs.append((a, b))
-    texts = [b.text for _, b in pairs if b.text.strip()]
-    if not texts or any(HEADING_MARKER.match(t) for t in texts):
-        return cont
-    # a cell holds text on both sides only where a label goes on; values sit on one side
-    for a, b in pairs:
-        if a.text.strip() and b.text.strip() and (_value_like(a.text) or _value_like(b.text)):
-            return cont
-    if any(_value_like(a.text) for a, _ in pairs) == any(_value_like(b.text) for _, b in pairs):
-        return cont
-    # only a tall row breaks: the label goes on over several lines
-    if not any(a.text.strip() and b.text.strip() and ("\n" in a.text or "\n" in b.text)
-               for a, b in pairs):
+    pairs = _split_row_pairs(a_cells, b_cells, settings.stitch_tolerance)
+    if not pairs or not _continues_labels(pairs):
         return cont
     for a, b in pairs:
         if not b.text.strip():
@@ -678,7 +720,39 @@ def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) ->
             a.text = a.text + "\n" + b.text
         else:
             a.text, a.shown = b.text, (b.page, b.bbox)
-    cut = yb[1]
+    return _without_first_row(cont, b_cells, yb[1], tol)
+
+
+def _split_row_pairs(a_cells: list[RawCell], b_cells: list[RawCell], tol: float) -> list[tuple[RawCell, RawCell]]:
+    """Each cell of the continuation's first row with the cell of the last row
+    above it (same sides within ``tol``); none when one has no partner."""
+    pairs = []
+    for b in b_cells:
+        a = next((a for a in a_cells if abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol), None)
+        if a is None:
+            return []
+        pairs.append((a, b))
+    return pairs
+
+
+def _continues_labels(pairs: list[tuple[RawCell, RawCell]]) -> bool:
+    """Do the second halves only go on with labels of a tall row (text and no list
+    marker; values on one side only; some cell running over several lines)?"""
+    texts = [b.text for _, b in pairs if b.text.strip()]
+    if not texts or any(HEADING_MARKER.match(t) for t in texts):
+        return False
+    # a cell holds text on both sides only where a label goes on; values sit on one side
+    both = [(a, b) for a, b in pairs if a.text.strip() and b.text.strip()]
+    if any(_value_like(a.text) or _value_like(b.text) for a, b in both):
+        return False
+    if any(_value_like(a.text) for a, _ in pairs) == any(_value_like(b.text) for _, b in pairs):
+        return False
+    # only a tall row breaks: the label goes on over several lines
+    return any("\n" in a.text or "\n" in b.text for a, b in both)
+
+
+def _without_first_row(cont: PageTable, b_cells: list[RawCell], cut: float, tol: float) -> PageTable:
+    """``cont`` without its first row's cells (``b_cells``), starting at ``cut``."""
     gone = {id(c) for c in b_cells}
     kept = [c for c in cont.cells if id(c) not in gone]
     for i, c in enumerate(kept):

@@ -12,7 +12,9 @@ opening a PDF.
 """
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -64,6 +66,27 @@ class TextSettings:
     paragraph_gap: float = 1.2
     #: sizes differing by more than this (points) are not one paragraph
     size_step: float = 1.0
+    #: the same char drawn again within this many points across and down is one char
+    #: (fake bold, shadow text)
+    dedupe_distance: float = 1.0
+    #: running heads and feet sit in this share of the page's height at its top or bottom
+    running_band: float = 0.12
+    #: left edges are counted in bins this many points wide (the shared left margin) …
+    margin_left_bin: float = 3.0
+    #: … right edges in bins this wide (the right margin full lines reach)
+    margin_right_bin: float = 4.0
+    #: a left edge is shared when one line in this many (and at least two) starts there
+    margin_left_lines: int = 20
+    #: a right edge is common when one line in this many (and at least two) ends there
+    margin_right_lines: int = 10
+    #: a centred line leaves more than this many font sizes open on each side …
+    center_margin: float = 2.5
+    #: … and the two sides differ by less than this many font sizes
+    center_balance: float = 1.5
+    #: a line wider than this share of the text column is wide (a title that wraps)
+    wide_line: float = 0.6
+    #: a centred line more than this many points larger than the body text is a title
+    title_size_step: float = 0.5
 
     def __post_init__(self) -> None:
         require_positive(self)
@@ -76,6 +99,10 @@ def is_cjk(ch: str) -> bool:
     if not ch:
         return False
     o = ord(ch[0])
+    if 0x4E00 <= o <= 0x9FFF:  # the common case first: a Han ideograph
+        return True
+    if o < _CJK_RANGES[0][0]:  # Latin, digits, general punctuation: only the curly quotes count
+        return ch in _CJK_QUOTES
     if ch in _CJK_QUOTES:
         return True
     return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
@@ -83,9 +110,12 @@ def is_cjk(ch: str) -> bool:
 
 def is_garbled_char(text: str) -> bool:
     """A glyph with no Unicode mapping: ``(cid:N)``, U+FFFD or a private-use code point."""
+    if len(text) == 1:  # the common case: one code point
+        o = ord(text)
+        return o == 0xFFFD or 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
     if not text:
         return False
-    if text == GARBLED or (len(text) > 1 and _CID.match(text)):
+    if _CID.match(text):
         return True
     o = ord(text[0])
     return 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
@@ -103,7 +133,11 @@ def char_text(ch: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- dedupe
 
-def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> tuple[list[dict[str, Any]], set[int]]:
+_TOP_X0 = operator.itemgetter("top", "x0")
+_X0 = operator.itemgetter("x0")
+
+def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = DEFAULT_TEXT.dedupe_distance
+                 ) -> tuple[list[dict[str, Any]], set[int]]:
     """Drop a char drawn again at nearly the same place (fake bold, shadow text).
 
     Returns ``(kept, doubled)`` where ``doubled`` holds ids of kept chars that had
@@ -111,13 +145,15 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> tuple[l
     """
     by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
     kept, doubled = [], set()
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+    for ch in sorted(chars, key=_TOP_X0):
         twins = by_text[ch["text"]]
         dup = None
-        for other in reversed(twins[-4:]):
-            if abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance:
-                dup = other
-                break
+        if twins:
+            x0, top = ch["x0"], ch["top"]
+            for other in reversed(twins[-4:]):
+                if abs(other["x0"] - x0) <= tolerance and abs(other["top"] - top) <= tolerance:
+                    dup = other
+                    break
         if dup is not None:
             doubled.add(id(dup))
             continue
@@ -159,10 +195,10 @@ def group_rows(chars: Iterable[dict[str, Any]], settings: TextSettings = DEFAULT
             cur.append(ch)
             continue
         if cur:
-            rows.append(sorted(cur, key=lambda c: c["x0"]))
+            rows.append(sorted(cur, key=_X0))
         cur, mid0, h0 = [ch], mid, h
     if cur:
-        rows.append(sorted(cur, key=lambda c: c["x0"]))
+        rows.append(sorted(cur, key=_X0))
     return rows
 
 
@@ -191,7 +227,9 @@ def join_chars(row: list[dict[str, Any]], settings: TextSettings = DEFAULT_TEXT)
     return strip_han_spaces(text)
 
 
+@functools.lru_cache(maxsize=1024)
 def is_bold_font(fontname: str) -> bool:
+    """Does the font's name say bold? (A page has a handful of fonts: cached.)"""
     return bool(_BOLD_FONT.search(fontname or ""))
 
 
@@ -229,7 +267,8 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(unicodedata.normalize("NFKC", text).strip()))
 
 
-def running_lines(pages: list[list[Line]], heights: list[float], band: float = 0.12, numbers: Optional[list[int]] = None) -> set[int]:
+def running_lines(pages: list[list[Line]], heights: list[float], band: float = DEFAULT_TEXT.running_band,
+                  numbers: Optional[list[int]] = None) -> set[int]:
     """ids of lines that are running headers, footers or page numbers.
 
     ``pages[i]`` holds the body lines of page i (tables excluded), ``heights[i]`` its
@@ -293,21 +332,22 @@ class Margins:
     right: float
 
 
-def text_margins(lines: list[Line]) -> Margins:
+def text_margins(lines: list[Line], settings: TextSettings = DEFAULT_TEXT) -> Margins:
     """The most common left edge and the right edge full lines reach."""
     lines = [ln for ln in lines if math.isfinite(ln.x0) and math.isfinite(ln.x1)]
     if not lines:
         return Margins(0, 0)
     # the leftmost edge several lines share (not the most common one: in a list of
     # one-line paragraphs most lines are first lines, indented)
-    lefts = Counter(round(ln.x0 / 3) for ln in lines)
-    need_left = max(2, len(lines) // 20)
+    lbin, rbin = settings.margin_left_bin, settings.margin_right_bin
+    lefts = Counter(round(ln.x0 / lbin) for ln in lines)
+    need_left = max(2, len(lines) // settings.margin_left_lines)
     shared = [k for k, v in lefts.items() if v >= need_left]
-    left = (min(shared) if shared else max(lefts, key=lefts.get)) * 3
-    rights = Counter(round(ln.x1 / 4) for ln in lines)
-    need = max(2, len(lines) // 10)
+    left = (min(shared) if shared else max(lefts, key=lefts.get)) * lbin
+    rights = Counter(round(ln.x1 / rbin) for ln in lines)
+    need = max(2, len(lines) // settings.margin_right_lines)
     common = [k for k, v in rights.items() if v >= need]
-    right = (max(common) * 4) if common else max(ln.x1 for ln in lines)
+    right = (max(common) * rbin) if common else max(ln.x1 for ln in lines)
     return Margins(float(left), float(right))
 
 
@@ -326,10 +366,11 @@ def _is_full(ln: Line, m: Margins, settings: TextSettings = DEFAULT_TEXT) -> boo
     return ln.x1 >= m.right - settings.full_slack * ln.size
 
 
-def _is_centered(ln: Line, m: Margins) -> bool:
+def _is_centered(ln: Line, m: Margins, settings: TextSettings = DEFAULT_TEXT) -> bool:
     """Both margins clearly open and about equal (a first-line indent is not centring)."""
     left, right = ln.x0 - m.left, m.right - ln.x1
-    return left > 2.5 * ln.size and right > 2.5 * ln.size and abs(left - right) < 1.5 * ln.size
+    open_ = settings.center_margin * ln.size
+    return left > open_ and right > open_ and abs(left - right) < settings.center_balance * ln.size
 
 
 def continues(prev: Line, ln: Line, m_prev: Margins, m: Margins, same_page: bool,
@@ -341,11 +382,12 @@ def continues(prev: Line, ln: Line, m_prev: Margins, m: Margins, same_page: bool
         return False
     if same_page and ln.top - prev.bottom > settings.paragraph_gap * max(prev.bottom - prev.top, ln.size):
         return False
-    wide = (prev.x1 - prev.x0) > 0.6 * (m_prev.right - m_prev.left)
-    if _is_centered(ln, m) and (_is_centered(prev, m_prev) or prev.size > body_size + 0.5):
+    wide = (prev.x1 - prev.x0) > settings.wide_line * (m_prev.right - m_prev.left)
+    if _is_centered(ln, m, settings) and (_is_centered(prev, m_prev, settings)
+                                          or prev.size > body_size + settings.title_size_step):
         # a title: a wide line wraps to a centred one
         return same_page and wide
-    if _is_centered(prev, m_prev):
+    if _is_centered(prev, m_prev, settings):
         return False
     if not _is_full(prev, m_prev, settings):
         return False
