@@ -15,7 +15,7 @@ from lxml import etree
 from ..document import Cell, Paragraph, Table
 from ..errors import warning
 from ..textnorm import WIDE
-from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
+from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of, text_content
 from ..limits import DEFAULT_LIMITS as LIMITS
 
 if TYPE_CHECKING:
@@ -34,7 +34,9 @@ _BREAK = "\x00"
 def collapse(text: str) -> str:
     """Displayed text of an HTML text run: segment breaks between wide characters
     dropped, other whitespace runs one space, NBSP a space."""
-    return _HTML_WS.sub(" ", _WIDE_BREAK.sub("", text)).replace("\u00a0", " ")
+    if "\n" in text or "\r" in text:  # a segment break needs a line end
+        text = _WIDE_BREAK.sub("", text)
+    return _HTML_WS.sub(" ", text).replace("\u00a0", " ")
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(pt|px|em|rem)?", re.I)
 _WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|normal|lighter|\d+)", re.I)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|left|right|justify)", re.I)
@@ -182,15 +184,27 @@ class BlockWriter:
 
 # -- tables -------------------------------------------------------------------
 
+#: elements that break a cell's text into lines (or, a table, leave it)
+_CELL_BREAKS = BLOCK_TAGS | {"br"}
+
+
 def cell_text(cell, nested: list[etree._Element]) -> str:
     """A cell's text with line breaks from ``<br>`` and block elements; tables
     nested in the cell are collected into ``nested`` instead."""
     if not len(cell):  # text only (most cells): no walk
         return collapse(cell.text).strip() if cell.text else ""
+    # (filtered here: lxml's several-tag filter costs more to set up than a small cell's walk)
+    breaks = [el for el in cell.iterdescendants() if el.tag in _CELL_BREAKS]
+    if not breaks or len(breaks) == 1 and breaks[0].tag not in ("br", "table"):
+        # no line break inside, or one block (Word's <td><p>…</p></td>) with nothing
+        # but whitespace around it: one line, the text of the whole cell
+        text = text_content(cell).strip()
+        if not breaks or len(text) == len(text_content(breaks[0]).strip()):
+            return collapse(text).strip()
     parts: list[str] = []
     walker = etree.iterwalk(cell, events=("start", "end"))
     for event, el in walker:
-        tag = tag_of(el)
+        tag = el.tag
         if event == "start":
             if el is not cell and tag == "table":
                 nested.append(el)
@@ -199,7 +213,7 @@ def cell_text(cell, nested: list[etree._Element]) -> str:
                 continue
             if tag == "br" or (tag in BLOCK_TAGS and el is not cell):
                 parts.append(_BREAK)
-            if el.text and tag:
+            if el.text:
                 parts.append(el.text)
         else:
             if tag in BLOCK_TAGS and el is not cell:
@@ -256,25 +270,35 @@ def build_table(rows: list[list[tuple[str, int, int]]],
     max_cs = MAX_COLSPAN
     if n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
         max_cs = max(max_cells, 1)
-    occ: dict[tuple[int, int], list[Any]] = {}
-    placed = []  # [text, r, c, rs, cs]
+    # the item [text, r, c, rs, cs] at each occupied position: one dict per row
+    occ: list[dict[int, list[Any]]] = [{} for _ in range(n)]
+    taken = 0  # occupied positions
+    placed = []
     limit = LIMITS.max_table_cells
     width = 0
     for r, row in enumerate(rows):
         c = 0
+        here = occ[r]
         for text, rs, cs in row:
-            while (r, c) in occ:
+            while c in here:
                 c += 1
             rs = n - r if rs <= 0 else min(rs, n - r)
             cs = max(1, min(cs, max_cs))
             width = max(width, c + cs)
-            if len(occ) + rs * cs > limit or (r + 1) * width > limit:
+            if taken + rs * cs > limit or (r + 1) * width > limit:
                 break
             item = [text, r, c, rs, cs]
             placed.append(item)
-            for dr in range(rs):
-                for dc in range(cs):
-                    occ.setdefault((r + dr, c + dc), item)
+            if rs == 1 and cs == 1:
+                here[c] = item
+                taken += 1
+            else:
+                for dr in range(rs):
+                    line = occ[r + dr]
+                    for cc in range(c, c + cs):
+                        if cc not in line:
+                            line[cc] = item
+                            taken += 1
             c += cs
         else:
             continue
@@ -287,27 +311,26 @@ def build_table(rows: list[list[tuple[str, int, int]]],
     if not placed:
         return None
     width = max(item[2] for item in placed) + 1
-    keep_rows = []
-    for r in range(n):
-        here = [occ.get((r, c)) for c in range(width)]
-        if any(it is not None and (it[1] != r or it[3] > 1 or it[0]) for it in here):
-            keep_rows.append(r)
+    keep_rows = [r for r in range(n)
+                 if any(cc < width and (it[1] != r or it[3] > 1 or it[0]) for cc, it in occ[r].items())]
     if not keep_rows:
         return None
     new_row = {r: i for i, r in enumerate(keep_rows)}
     cells: dict[int, Cell] = {}
     grid = []
     for r in keep_rows:
+        here = occ[r]
         line = []
         for c in range(width):
-            it = occ.get((r, c))
+            it = here.get(c)
             if it is None:
                 line.append(Cell(text="", row=new_row[r], col=c))
                 continue
             cell = cells.get(id(it))
             if cell is None:
                 text, r0, c0, rs, cs = it
-                rs = sum(1 for rr in range(r0, r0 + rs) if rr in new_row)
+                if rs > 1:
+                    rs = sum(1 for rr in range(r0, r0 + rs) if rr in new_row)
                 cell = Cell(text=text, row=new_row[r0], col=c0, rowspan=rs,
                             colspan=min(cs, width - c0))
                 cells[id(it)] = cell

@@ -204,63 +204,83 @@ def drop(el) -> None:
     parent.remove(el)
 
 
+def _hidden(el) -> bool:
+    """A hidden element: the ``hidden`` attribute, or a style that hides it (a cheap
+    test for the words first: Word pages carry a style on nearly every element)."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    if not style:
+        return False
+    low = style.lower()
+    return ("none" in low or "hid" in low) and _HIDDEN_STYLE.search(style) is not None
+
+
+def non_content(root) -> list[etree._Element]:
+    """Scripts, styles, form controls and hidden elements under ``root`` (incl. itself)."""
+    return [el for el in root.iter(etree.Element) if el.tag in SKIP_TAGS or _hidden(el)]
+
+
 def strip_non_content(root) -> None:
     """Remove scripts, styles, form controls and hidden elements (keeping tails)."""
-    doomed = [el for el in root.iter(etree.Element) if el.tag in SKIP_TAGS or el.get("hidden") is not None
-              or _HIDDEN_STYLE.search(el.get("style") or "")]
-    for el in doomed:
+    for el in non_content(root):
         drop(el)
 
 
 def own_rows(table) -> list[etree._Element]:
     """The <tr> elements of this table (not of tables nested in its cells)."""
     rows = []
-    for child in table:
-        t = tag_of(child)
-        if t == "tr":
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
             rows.append(child)
-        elif t in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child if tag_of(c) == "tr")
+        else:
+            rows.extend(child.iterchildren("tr"))
     return rows
 
 
 def own_cells(tr) -> list[etree._Element]:
-    return [c for c in tr if tag_of(c) in ("td", "th")]
+    return list(tr.iterchildren("td", "th"))
 
 
 class PageStats:
     """Per-element counts, bottom up: Chinese characters outside links, total
-    characters, and Chinese characters inside statistical (non-layout) tables."""
+    characters, and Chinese characters inside statistical (non-layout) tables.
+
+    One pass over the tree (``iterwalk`` start/end events): an element's counts are
+    summed while its subtree is walked and handed to its parent at its end."""
 
     def __init__(self, root):
         self.han: dict[etree._Element, int] = {}
         self.chars: dict[etree._Element, int] = {}
         self.table_han: dict[etree._Element, int] = {}
         self.layout: dict[etree._Element, bool] = {}
-        han_of, chars_of, than_of = self.han, self.chars, self.table_han
-        # children before parents (reverse document order), elements only
-        for el in reversed(list(root.iter(etree.Element))):
-            text = el.text
-            link = el.tag == "a"
-            han = 0 if link else han_count(text)
-            chars = len(text) if text else 0
-            than = 0
-            for ch in el.iterchildren(etree.Element):
-                tail = ch.tail
-                if tail:
-                    chars += len(tail)
-                    if not link:
-                        han += han_count(tail)
-                if not link:
-                    han += han_of[ch]
-                chars += chars_of[ch]
-                than += than_of[ch]
+        han_of, chars_of, than_of, layout = self.han, self.chars, self.table_han, self.layout
+        # per open element: [han, chars, table han, is a link]
+        stack: list[list[Any]] = []
+        for event, el in etree.iterwalk(root, events=("start", "end"), tag=etree.Element):
+            if event == "start":
+                text = el.text
+                link = el.tag == "a"
+                stack.append([0 if link else han_count(text), len(text) if text else 0, 0, link])
+                continue
+            han, chars, than, _ = stack.pop()
             han_of[el], chars_of[el] = han, chars
             if el.tag == "table":
-                self.layout[el] = is_layout_table(el, self)
-                if not self.layout[el]:
-                    than = max(than, han)
+                layout[el] = lay = is_layout_table(el, self)
+                if not lay and han > than:
+                    than = han
             than_of[el] = than
+            if stack:
+                up = stack[-1]
+                tail = el.tail
+                if tail:
+                    chars += len(tail)
+                    if not up[3]:
+                        han += han_count(tail)
+                up[1] += chars
+                up[2] += than
+                if not up[3]:
+                    up[0] += han
 
     def forget(self, el) -> None:
         """Take a subtree about to be dropped out of its ancestors' counts."""
