@@ -27,3 +27,25 @@ def test_batch_preload_warms_the_tokenizer_for_forked_workers():
     code = "import gaiextract.batch.preload; from gaiextract.layout import tokens; print(tokens.is_ready())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_a_grammar_object_has_its_own_tokenizer_and_profiles():
+    """Per grammar, never the shipped grammar's for a user's (its keywords differ)."""
+    import copy
+
+    from gaiextract import grammar
+    from gaiextract.layout import fuzzy
+
+    shipped = grammar.load()
+    user = copy.deepcopy(shipped)
+    assert tokens.tokenizer(user) is not tokens.tokenizer(shipped)
+    assert tokens.tokenizer(user) is tokens.tokenizer(user)
+    assert fuzzy.profiles(user).grammar is user and fuzzy.profiles(shipped).grammar is shipped
+
+
+def test_jieba_loads_without_pkg_resources():
+    """jieba imports pkg_resources (~0.2 s) only to open its model files; we load it without."""
+    code = ("import sys; from gaiextract.layout import tokens; toks = tokens.cut('政府信息公开工作年度报告'); "
+            "print('pkg_resources' in sys.modules, '政府信息公开' in toks)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True"

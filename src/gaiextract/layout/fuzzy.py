@@ -9,7 +9,9 @@ Adding a variant to the grammar therefore also widens the fuzzy profile.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
+from typing import Any
 
 from ..grammar import Grammar
 from ..textnorm import label_key
@@ -23,11 +25,12 @@ MARGIN = 0.08
 
 class SectionProfiles:
     def __init__(self, grammar: Grammar):
+        self.grammar = grammar
         docs = {}
         for sdef in grammar.sections:
             words: list[str] = []
             for text in (label_key(strip_numbering(sdef.heading)),) + sdef.variants:
-                words += tokens.cut(text)
+                words += tokens.cut(text, grammar)
             for group in sdef.all_of:
                 words += [label_key(w) for w in group]
             docs[sdef.id] = Counter(words)
@@ -43,7 +46,7 @@ class SectionProfiles:
 
     def similarities(self, heading: str) -> dict[str, float]:
         """Cosine similarity of a heading (numbering removed) to each section."""
-        toks = [t for t in tokens.cut(label_key(strip_numbering(heading))) if t in self.idf]
+        toks = [t for t in tokens.cut(label_key(strip_numbering(heading)), self.grammar) if t in self.idf]
         if not toks:
             return {sid: 0.0 for sid in self.vectors}
         q = self._weigh(Counter(toks))
@@ -57,12 +60,15 @@ class SectionProfiles:
         return None
 
 
-_profiles: dict[int, SectionProfiles] = {}
+#: id(grammar) -> (a weak reference to it, its profiles): an id is only trusted while
+#: its grammar lives (a user's grammar freed and another made at the same address
+#: must not inherit the first one's profiles)
+_profiles: dict[int, tuple[Any, SectionProfiles]] = {}
 
 
 def profiles(grammar: Grammar) -> SectionProfiles:
-    """The profiles of a grammar, built once (the grammar itself is loaded once)."""
-    key = id(grammar)
-    if key not in _profiles:
-        _profiles[key] = SectionProfiles(grammar)
-    return _profiles[key]
+    """The profiles of a grammar, built once per grammar object."""
+    hit = _profiles.get(id(grammar))
+    if hit is None or hit[0]() is not grammar:
+        hit = _profiles[id(grammar)] = (weakref.ref(grammar), SectionProfiles(grammar))
+    return hit[1]
