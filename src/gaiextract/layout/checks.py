@@ -49,13 +49,17 @@ def rule_instances(check: CheckDef, cells: dict[str, Any],
 def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict[str, Any]]:
     """Evaluate every rule on the mapped tables' cells; skipped when all cells are missing."""
     results = []
+    indexes: dict[str, KeyIndex] = {}
     for check in grammar.checks:
         cells = tables.get(check.table, {})
         if not cells:
             continue
+        index = indexes.get(check.table)
+        if index is None:
+            index = indexes[check.table] = KeyIndex(cells)
         for cid, left, right in rule_instances(check, cells, grammar.dimensions):
-            lk = match_keys(left, cells)
-            rk = match_keys(right, cells)
+            lk = match_keys(left, cells, index)
+            rk = match_keys(right, cells, index)
             if not lk or not rk:
                 continue  # all cells of one side missing: nothing to compare
             exp, act = _sum(lk, cells), _sum(rk, cells)
@@ -64,8 +68,40 @@ def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict
     return results
 
 
-def match_keys(patterns: list[str], cells: dict[str, Any]) -> list[str]:
-    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total')."""
+class KeyIndex:
+    """The keys of one table's cells by the wildcard patterns that select them, so a
+    rule's pattern is a lookup, not a scan of every cell (rules × instances × cells).
+
+    ``prefix.*.suffix`` selects a key that starts with ``prefix.`` and ends with
+    ``.suffix``: for a key, every pair of its dots gives such a (prefix, suffix);
+    ``prefix.*`` selects the key ``prefix`` and those starting with ``prefix.``.
+    Lists keep the cells' order. Build it after the cells are final."""
+
+    def __init__(self, cells: dict[str, Any]):
+        self.between: dict[tuple[str, str], list[str]] = {}
+        self.under: dict[str, list[str]] = {}
+        for k in cells:
+            dots = [i for i, ch in enumerate(k) if ch == "."]
+            for i in dots:
+                self.under.setdefault(k[:i], []).append(k)
+                for j in dots:
+                    self.between.setdefault((k[:i], k[j + 1:]), []).append(k)
+            self.under.setdefault(k, []).append(k)
+
+
+def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | None = None) -> list[str]:
+    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total'); with
+    ``index`` (:class:`KeyIndex` of these cells) each pattern is a lookup."""
+    if index is not None:
+        out = []
+        for p in patterns:
+            if ".*." in p:
+                out += index.between.get(tuple(p.split(".*.", 1)), ())  # type: ignore[arg-type]
+            elif p.endswith(".*"):
+                out += index.under.get(p[:-2], ())
+            elif p in cells:
+                out.append(p)
+        return out
     out = []
     for p in patterns:
         if ".*." in p:
