@@ -9,6 +9,7 @@ are the fields of :class:`HeadingSettings`.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -87,9 +88,13 @@ def split_heading(text: str, family: str, settings: HeadingSettings = SETTINGS) 
                             heading=marker + head.strip(), rest=rest)
 
 
+#: a heading is scored against every section: its comparable form is made once
+_heading_key = functools.lru_cache(maxsize=1 << 12)(label_key)
+
+
 def score_section(heading_text: str, sdef: SectionDef, settings: HeadingSettings = SETTINGS) -> float:
     """How well a heading (numbering removed) names a section, 0..1."""
-    key = label_key(heading_text)
+    key = _heading_key(heading_text)
     score = match_score(key, sdef.variants)
     if any(w in key for w in sdef.none_of):
         return min(score, settings.none_of_cap) if score < 1.0 else score

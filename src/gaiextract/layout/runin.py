@@ -76,6 +76,22 @@ class RunInSettings:
 SETTINGS = RunInSettings()
 
 
+#: each character's contribution to a comparable key (NFKC, unified quotes, no
+#: whitespace), filled as characters are met; bounded by ``_CHAR_KEYS_MAX``
+_CHAR_KEYS: dict[str, str] = {}
+_CHAR_KEYS_MAX = 1 << 16
+
+
+def _char_key(ch: str) -> str:
+    out = _CHAR_KEYS.get(ch)
+    if out is None:
+        out = "" if ch.isspace() else "".join(c for c in nfkc(ch).translate(_QUOTES) if not c.isspace())
+        if len(_CHAR_KEYS) >= _CHAR_KEYS_MAX:
+            _CHAR_KEYS.clear()
+        _CHAR_KEYS[ch] = out
+    return out
+
+
 def _key(text: str) -> tuple[str, list[int]]:
     """The comparable form of ``text`` (as label_key: NFKC, simplified, no whitespace,
     unified quotes) and, for each of its characters, its index in ``text``."""
@@ -83,12 +99,16 @@ def _key(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     pos: list[int] = []
     for i, ch in enumerate(view):
-        if ch.isspace():
+        k = _CHAR_KEYS.get(ch)
+        if k is None:
+            k = _char_key(ch)
+        if not k:
             continue
-        for c in nfkc(ch).translate(_QUOTES):
-            if not c.isspace():
-                out.append(c)
-                pos.append(i)
+        out.append(k)
+        if len(k) == 1:
+            pos.append(i)
+        else:
+            pos.extend([i] * len(k))
     return "".join(out), pos
 
 
