@@ -69,24 +69,15 @@ def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict
 
 
 class KeyIndex:
-    """The keys of one table's cells by the wildcard patterns that select them, so a
-    rule's pattern is a lookup, not a scan of every cell (rules × instances × cells).
-
-    ``prefix.*.suffix`` selects a key that starts with ``prefix.`` and ends with
-    ``.suffix``: for a key, every pair of its dots gives such a (prefix, suffix);
-    ``prefix.*`` selects the key ``prefix`` and those starting with ``prefix.``.
-    Lists keep the cells' order. Build it after the cells are final."""
+    """The keys of one table's cells grouped by their first segment (``withheld`` of
+    ``withheld.state_secret.total``), in the cells' order: a pattern's keys all share
+    its first segment, so a rule's pattern looks at its group only, not at every cell
+    (rules x instances x cells)."""
 
     def __init__(self, cells: dict[str, Any]):
-        self.between: dict[tuple[str, str], list[str]] = {}
-        self.under: dict[str, list[str]] = {}
+        self.groups: dict[str, list[str]] = {}
         for k in cells:
-            dots = [i for i, ch in enumerate(k) if ch == "."]
-            for i in dots:
-                self.under.setdefault(k[:i], []).append(k)
-                for j in dots:
-                    self.between.setdefault((k[:i], k[j + 1:]), []).append(k)
-            self.under.setdefault(k, []).append(k)
+            self.groups.setdefault(k.split(".", 1)[0], []).append(k)
 
 
 def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | None = None) -> list[str]:
@@ -96,9 +87,13 @@ def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | Non
         out = []
         for p in patterns:
             if ".*." in p:
-                out += index.between.get(tuple(p.split(".*.", 1)), ())  # type: ignore[arg-type]
+                prefix, suffix = p.split(".*.", 1)
+                group = index.groups.get(prefix.split(".", 1)[0], ())
+                out += [k for k in group if k.startswith(prefix + ".") and k.endswith("." + suffix)]
             elif p.endswith(".*"):
-                out += index.under.get(p[:-2], ())
+                prefix = p[:-2]
+                group = index.groups.get(prefix.split(".", 1)[0], ())
+                out += [k for k in group if k == prefix or k.startswith(prefix + ".")]
             elif p in cells:
                 out.append(p)
         return out
