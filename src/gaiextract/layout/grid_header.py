@@ -9,8 +9,10 @@ the top of the path a broken table lost.
 """
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from ..document import Table
 from ..grammar import ColumnDef, TableGrammar
@@ -28,6 +30,22 @@ class GridSettings:
 
 
 SETTINGS = GridSettings()
+
+#: id(layout) -> (a weak reference to it, {question: answer}): header paths and label
+#: rows recur in every table of every report, and their answer depends on the layout
+#: (of whichever grammar) only; an id is trusted only while its layout lives
+_MEMO: dict[int, tuple[Any, dict[tuple[Any, ...], Any]]] = {}
+#: answers kept per layout before its memo starts again (a batch of odd headers)
+MEMO_MAX = 1 << 12
+
+
+def _memo(lay: TableGrammar) -> dict[tuple[Any, ...], Any]:
+    hit = _MEMO.get(id(lay))
+    if hit is None or hit[0]() is not lay:
+        hit = _MEMO[id(lay)] = (weakref.ref(lay), {})
+    elif len(hit[1]) >= MEMO_MAX:
+        hit[1].clear()
+    return hit[1]
 
 
 def caption_node(caption: str | None, lay: TableGrammar) -> str | None:
@@ -104,6 +122,14 @@ def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start
 
 def resolve_path(path: list[str], lay: TableGrammar, by_id: dict[str, ColumnDef], start: str | None = None) -> str | None:
     """Walk a header path top-down through the column tree (from ``start``, a caption's node)."""
+    memo = _memo(lay)
+    q = ("path", tuple(path), start)
+    if q not in memo:
+        memo[q] = _resolve_path(path, lay, by_id, start)
+    return memo[q]
+
+
+def _resolve_path(path: list[str], lay: TableGrammar, by_id: dict[str, ColumnDef], start: str | None) -> str | None:
     node_id = start
     th = SETTINGS.col_threshold
     for text in path:
