@@ -26,9 +26,10 @@ that ended a heading; the pieces keep the paragraph's page and hints.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..document import Paragraph
 from ..grammar import Grammar
@@ -144,16 +145,30 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     return pos[n - 1] + 1, score
 
 
+#: id(grammar) -> (a weak reference to it, (its heading variants, its implicit sub-head starts))
+_WORDS: dict[int, tuple[Any, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+def _heading_words(grammar: Grammar) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every section heading variant, and the sub-heads that open a section without a
+    heading of its own, of this grammar (gathered once per grammar object)."""
+    hit = _WORDS.get(id(grammar))
+    if hit is None or hit[0]() is not grammar:
+        words = (tuple(v for sdef in grammar.sections for v in sdef.variants),
+                 tuple(w for _, ws in grammar.run_in.implicit for w in ws))
+        hit = _WORDS[id(grammar)] = (weakref.ref(grammar), words)
+    return hit[1]
+
+
 def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:
     """(start, end of heading) of every section heading inside ``text``."""
     cuts = []
-    variants = tuple(v for sdef in grammar.sections for v in sdef.variants)
+    variants, starts = _heading_words(grammar)
     for m in INLINE_SECTION_MARKER.finditer(text):
         hit = tolerant_prefix(text[m.end():], variants)
         end = m.end() + hit[0] if hit else _keyword_heading_end(text, m.end(), grammar)
         if end is not None:
             cuts.append((m.start(), end))
-    starts = tuple(w for _, ws in grammar.run_in.implicit for w in ws)
     for m in INLINE_PAREN_MARKER.finditer(text):
         if m.start() > 0 and text[m.start() - 1] in grammar.run_in.not_after:
             continue
@@ -208,8 +223,9 @@ def split_sections(blocks: list[Block], grammar: Grammar) -> list[Block]:
                 # a shorter paragraph is cut only at a heading that opens it and that the
                 # section finder cannot tell from its text ("六、其他需要报告事项本年度…"):
                 # no numbered heading, or one that runs on into a clause after the heading
-                cands = [c for c in (split_heading(b.text, fam) for fam in FAMILIES) if c is not None]
                 opening = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
+                cands = [c for c in (split_heading(b.text, fam) for fam in FAMILIES) if c is not None] \
+                    if opening else []
                 if opening and (not cands or any(
                         len(c.heading) > len(b.text[:opening[0][1]].strip())
                         and any(ch in c.heading[len(b.text[:opening[0][1]].strip()):] for ch in _COMMAS)
