@@ -286,18 +286,20 @@ class PageStats:
         self.cells: dict[etree._Element, tuple[int, int, int, int]] = {}
         han_of, chars_of, than_of, layout, cells = self.han, self.chars, self.table_han, self.layout, self.cells
         block_han = st.layout_block_han
+        find_han = _HAN.findall
         # per open element: [han, chars, table han, is a link, <br>, text blocks, tables, outer tables' han]
         stack: list[list[Any]] = []
         for event, el in etree.iterwalk(root, events=("start", "end"), tag=etree.Element):
             tag = el.tag
             if event == "start":
                 text = el.text
-                if tag == "a":
-                    stack.append([0, len(text) if text else 0, 0, True, 0, 0, 0, 0])
-                    continue
-                han = han_count(text)
-                stack.append([han, len(text) if text else 0, 0, False, tag == "br",
-                              tag in _TEXT_BLOCKS and han > block_han, 0, 0])
+                if not text:
+                    stack.append([0, 0, 0, tag == "a", tag == "br", 0, 0, 0])
+                elif tag == "a":
+                    stack.append([0, len(text), 0, True, 0, 0, 0, 0])
+                else:  # (han_count inlined: this runs for every element of the page)
+                    han = 0 if text.isascii() else len(find_han(text))
+                    stack.append([han, len(text), 0, False, tag == "br", tag in _TEXT_BLOCKS and han > block_han, 0, 0])
                 continue
             han, chars, than, _, brs, blocks, tables, outer = stack.pop()
             han_of[el], chars_of[el] = han, chars
@@ -315,8 +317,8 @@ class PageStats:
                 tail = el.tail
                 if tail:
                     chars += len(tail)
-                    if not up[3]:
-                        han += han_count(tail)
+                    if not up[3] and not tail.isascii():
+                        han += len(find_han(tail))
                 up[1] += chars
                 up[2] += than
                 if not up[3]:
