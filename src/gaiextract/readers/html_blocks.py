@@ -268,7 +268,9 @@ def build_table(rows: list[list[tuple[str, int, int]]],
     # larger than its cells need (colspan=1000 on a title), cap spans at the widest row
     max_cells = max((len(row) for row in rows), default=0)
     max_cs = MAX_COLSPAN
-    if n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
+    # (spans as printed first: when even those fit, the capped ones do)
+    if n * max((sum(cs for _, _, cs in row) for row in rows), default=0) > MAX_GRID and \
+            n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
         max_cs = max(max_cells, 1)
     # the item [text, r, c, rs, cs] at each occupied position: one dict per row
     occ: list[dict[int, list[Any]]] = [{} for _ in range(n)]
@@ -282,9 +284,14 @@ def build_table(rows: list[list[tuple[str, int, int]]],
         for text, rs, cs in row:
             while c in here:
                 c += 1
-            rs = n - r if rs <= 0 else min(rs, n - r)
-            cs = max(1, min(cs, max_cs))
-            width = max(width, c + cs)
+            if rs <= 0 or rs > n - r:
+                rs = n - r
+            if cs > max_cs:
+                cs = max_cs
+            elif cs < 1:
+                cs = 1
+            if c + cs > width:
+                width = c + cs
             if taken + rs * cs > limit or (r + 1) * width > limit:
                 break
             item = [text, r, c, rs, cs]
