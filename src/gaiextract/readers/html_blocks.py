@@ -15,7 +15,7 @@ from lxml import etree
 from ..document import Cell, Paragraph, Table
 from ..errors import warning
 from ..textnorm import WIDE
-from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of, text_content
+from .html_tree import BLOCK_TAGS, may_contain, own_cells, own_rows, tag_of, text_content
 from ..limits import DEFAULT_LIMITS as LIMITS
 
 if TYPE_CHECKING:
@@ -76,11 +76,18 @@ class _Fmt:
         style = el.get("style") or ""
         if tag in ("b", "strong", "th") or (tag[:1] == "h" and tag[1:].isdigit()):
             bold = True
-        m = _WEIGHT.search(style)
+        if style:  # the style regexes only where their property is named (Word styles are long)
+            low = style.lower()
+            weight = may_contain(style, low, ("font-weight",))
+            font_size = may_contain(style, low, ("font-size",))
+            text_align = may_contain(style, low, ("text-align",))
+        else:
+            weight = font_size = text_align = False
+        m = _WEIGHT.search(style) if weight else None
         if m:
             w = m.group(1).lower()
             bold = w in ("bold", "bolder") or (w.isdigit() and int(w) >= 600)
-        m = _FONT_SIZE.search(style)
+        m = _FONT_SIZE.search(style) if font_size else None
         if m:
             num, unit = float(m.group(1)), (m.group(2) or "px").lower()
             if unit == "pt":
@@ -94,7 +101,7 @@ class _Fmt:
             size = _FONT_TAG_PT.get(max(1, min(7, n)), size)
         if tag in BLOCK_TAGS or tag == "center":
             a = (el.get("align") or "").lower()
-            m = _ALIGN.search(style)
+            m = _ALIGN.search(style) if text_align else None
             if m:
                 a = m.group(1).lower()
             if tag == "center":

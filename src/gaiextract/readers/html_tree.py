@@ -225,6 +225,19 @@ def drop(el) -> None:
     parent.remove(el)
 
 
+#: characters a case-insensitive pattern matches to an ASCII letter that ``str.lower``
+#: does not turn into it (İ ı → i, ſ → s, the Kelvin sign → k)
+_ODD_CASE = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def may_contain(text: str, low: str, words: tuple[str, ...]) -> bool:
+    """False only when a case-insensitive pattern needing one of ``words`` cannot match
+    ``text`` (``low`` is ``text.lower()``): a cheap test before the regex."""
+    if any(w in low for w in words):
+        return True
+    return not text.isascii() and any(c in text for c in _ODD_CASE)
+
+
 def _hidden(el) -> bool:
     """A hidden element: the ``hidden`` attribute, or a style that hides it (a cheap
     test for the words first: Word pages carry a style on nearly every element)."""
@@ -233,8 +246,7 @@ def _hidden(el) -> bool:
     style = el.get("style")
     if not style:
         return False
-    low = style.lower()
-    return ("none" in low or "hid" in low) and _HIDDEN_STYLE.search(style) is not None
+    return may_contain(style, style.lower(), ("none", "hid")) and _HIDDEN_STYLE.search(style) is not None
 
 
 def non_content(root) -> list[etree._Element]:
