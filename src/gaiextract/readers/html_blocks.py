@@ -15,7 +15,7 @@ from lxml import etree
 from ..document import Cell, Paragraph, Table
 from ..errors import warning
 from ..textnorm import WIDE
-from .html_tree import BLOCK_TAGS, may_contain, own_cells, own_rows, tag_of, text_content
+from .html_tree import BLOCK_TAGS, SETTINGS, HtmlSettings, may_contain, own_cells, own_rows, tag_of, text_content
 from ..limits import DEFAULT_LIMITS as LIMITS
 
 if TYPE_CHECKING:
@@ -44,8 +44,6 @@ _FONT_TAG_PT = {1: 7.5, 2: 10.0, 3: 12.0, 4: 13.5, 5: 18.0, 6: 24.0, 7: 36.0}
 
 #: HTML allows colspan ≤ 1000; a span never reaches past the table's real extent
 MAX_COLSPAN = LIMITS.max_span
-#: grid positions above which spans are capped at the widest row (a hostile page)
-MAX_GRID = 200_000
 
 
 _LEADING_INT = re.compile(r"\s*(\d+)")
@@ -71,7 +69,7 @@ class _Fmt:
     def __init__(self, bold=False, size=None, align=None, level=None, pre=False):
         self.bold, self.size, self.align, self.level, self.pre = bold, size, align, level, pre
 
-    def child(self, el, tag: str) -> "_Fmt":
+    def child(self, el, tag: str, st: HtmlSettings = SETTINGS) -> "_Fmt":
         bold, size, align, level = self.bold, self.size, self.align, self.level
         style = el.get("style") or ""
         if tag in ("b", "strong", "th") or (tag[:1] == "h" and tag[1:].isdigit()):
@@ -86,7 +84,7 @@ class _Fmt:
         m = _WEIGHT.search(style) if weight else None
         if m:
             w = m.group(1).lower()
-            bold = w in ("bold", "bolder") or (w.isdigit() and int(w) >= 600)
+            bold = w in ("bold", "bolder") or (w.isdigit() and int(w) >= st.bold_weight)
         m = _FONT_SIZE.search(style) if font_size else None
         if m:
             num, unit = float(m.group(1)), (m.group(2) or "px").lower()
@@ -117,7 +115,8 @@ class BlockWriter:
     """Collects the blocks of one walk: runs of text become paragraphs at block
     boundaries and ``<br>``; statistical tables become :class:`Table` blocks."""
 
-    def __init__(self, is_data_table):
+    def __init__(self, is_data_table, st: HtmlSettings = SETTINGS):
+        self.st = st
         self.blocks: list[Block] = []
         self.warnings: list[dict[str, Any]] = []
         self._runs: list[tuple[str, _Fmt]] = []  # (text, fmt)
@@ -170,12 +169,12 @@ class BlockWriter:
         for event, el in walker:
             tag = tag_of(el)
             if event == "start":
-                fmt = stack[-1].child(el, tag) if tag else stack[-1]
+                fmt = stack[-1].child(el, tag, self.st) if tag else stack[-1]
                 stack.append(fmt)
                 if tag in BLOCK_TAGS or tag == "br":
                     self.flush()
                 if tag == "table" and self._is_data_table(el):
-                    self.blocks.extend(table_blocks(el, self.warnings))
+                    self.blocks.extend(table_blocks(el, self.warnings, self.st))
                     walker.skip_subtree()
                     continue
                 if tag:
@@ -231,7 +230,7 @@ def cell_text(cell, nested: list[etree._Element]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
+def table_blocks(table_el, warnings: list[dict[str, Any]], st: HtmlSettings = SETTINGS) -> list[Block]:
     """The table as a :class:`Table`, followed by any tables nested in its cells
     (each its own block, in document order)."""
     nested: list[etree._Element] = []
@@ -252,17 +251,17 @@ def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
         text = cell_text(caption, nested).replace("\n", " ")
         if text:
             blocks.append(Paragraph(text=text, hints={"style": "caption"}))
-    table = build_table(rows, warnings)
+    table = build_table(rows, warnings, st)
     if table is not None:
         blocks.append(table)
     for inner in nested:
         warnings.append(warning("nested_table", detail="a table inside a table cell is read as a table of its own"))
-        blocks.extend(table_blocks(inner, warnings))
+        blocks.extend(table_blocks(inner, warnings, st))
     return blocks
 
 
 def build_table(rows: list[list[tuple[str, int, int]]],
-                warnings: Optional[list[dict[str, Any]]] = None) -> Optional[Table]:
+                warnings: Optional[list[dict[str, Any]]] = None, st: HtmlSettings = SETTINGS) -> Optional[Table]:
     """Rows of ``(text, rowspan, colspan)`` → a rectangular grid, HTML style:
     occupied slots are skipped; ``rowspan=0`` or a span past the last row stops
     at the last row; columns beyond the last column any cell starts in are cut
@@ -276,8 +275,8 @@ def build_table(rows: list[list[tuple[str, int, int]]],
     max_cells = max((len(row) for row in rows), default=0)
     max_cs = MAX_COLSPAN
     # (spans as printed first: when even those fit, the capped ones do)
-    if n * max((sum(cs for _, _, cs in row) for row in rows), default=0) > MAX_GRID and \
-            n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
+    if n * max((sum(cs for _, _, cs in row) for row in rows), default=0) > st.span_grid_max and \
+            n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > st.span_grid_max:
         max_cs = max(max_cells, 1)
     # the item [text, r, c, rs, cs] at each occupied position: one dict per row
     occ: list[dict[int, list[Any]]] = [{} for _ in range(n)]

@@ -9,6 +9,7 @@ that sits inside the article (tool bars, 发布时间 lines).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -52,6 +53,16 @@ class HtmlSettings:
     #: a title line is this long (characters), at least and at most
     title_min_chars: int = 6
     title_max_chars: int = 80
+    #: report text, never chrome: a run of at least this many Chinese characters (and
+    #: commas) ending in 。 is a sentence of the report
+    report_sentence_chars: int = 12
+    #: a numeric ``font-weight`` of at least this is bold
+    bold_weight: int = 600
+    #: table grid positions (rows x columns, spans counted as printed) above which
+    #: column spans are capped at the widest row's cell count (a hostile colspan)
+    span_grid_max: int = 200_000
+    #: bytes at the head of a file looked at for an MHTML archive or binary data
+    sniff_bytes: int = 8192
 
     def __post_init__(self) -> None:
         require_positive(self)
@@ -75,9 +86,14 @@ _HAN = re.compile(f"[{HAN}]")
 #: class/id words and texts that only chrome has (grammars/chrome.toml); an element at
 #: most ``HtmlSettings.chrome_text_max`` chars long that contains a text is dropped whole
 _CHROME_NAME, _CHROME_TEXT = CHROME_NAME, CHROME_TEXT
-#: report text, never chrome: a numbered heading at the start, or a full sentence
-_REPORT_TEXT = re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
-                          rf"|[{HAN}，]{{12,}}。")
+
+
+@functools.lru_cache(maxsize=8)
+def _report_text(sentence_chars: int) -> re.Pattern[str]:
+    """Report text, never chrome: a numbered heading at the start, or a full sentence."""
+    return re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
+                      rf"|[{HAN}，]{{{sentence_chars},}}。")
+
 
 #: labels of the page-metadata box government disclosure pages put above the article
 _META_LABELS = META_LABELS
@@ -387,6 +403,7 @@ def is_layout_table(table, stats: "PageStats", st: HtmlSettings = SETTINGS) -> b
 def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
     """Drop elements that are site chrome by name, text or link density."""
     total = max(stats.han.get(root, 0), 1)
+    report_text = _report_text(st.report_sentence_chars)
     doomed = []
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
@@ -405,7 +422,7 @@ def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
         if names and _CHROME_NAME.search(names) and han < st.chrome_name_share * total \
-                and not _REPORT_TEXT.search(text_content(el)):
+                and not report_text.search(text_content(el)):
             doomed.append(el)
             walker.skip_subtree()
             continue
@@ -413,7 +430,7 @@ def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
             text = text_content(el)
             if not _CHROME_TEXT.search(text):
                 walker.skip_subtree()
-            elif not _REPORT_TEXT.search(text):
+            elif not report_text.search(text):
                 doomed.append(el)
                 walker.skip_subtree()
             continue  # chrome words next to report text: look at the parts
