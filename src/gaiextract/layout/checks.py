@@ -89,11 +89,13 @@ def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | Non
             if ".*." in p:
                 prefix, suffix = p.split(".*.", 1)
                 group = index.groups.get(prefix.split(".", 1)[0], ())
-                out += [k for k in group if k.startswith(prefix + ".") and k.endswith("." + suffix)]
+                head, tail = prefix + ".", "." + suffix
+                out += [k for k in group if k.startswith(head) and k.endswith(tail)]
             elif p.endswith(".*"):
                 prefix = p[:-2]
                 group = index.groups.get(prefix.split(".", 1)[0], ())
-                out += [k for k in group if k == prefix or k.startswith(prefix + ".")]
+                head = prefix + "."
+                out += [k for k in group if k == prefix or k.startswith(head)]
             elif p in cells:
                 out.append(p)
         return out
@@ -101,10 +103,12 @@ def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | Non
     for p in patterns:
         if ".*." in p:
             prefix, suffix = p.split(".*.", 1)
-            out += [k for k in cells if k.startswith(prefix + ".") and k.endswith("." + suffix)]
+            head, tail = prefix + ".", "." + suffix
+            out += [k for k in cells if k.startswith(head) and k.endswith(tail)]
         elif p.endswith(".*"):
             prefix = p[:-2]
-            out += [k for k in cells if k == prefix or k.startswith(prefix + ".")]
+            head = prefix + "."
+            out += [k for k in cells if k == prefix or k.startswith(head)]
         elif p in cells:
             out.append(p)
     return out

@@ -25,6 +25,7 @@ that ended a heading; the pieces keep the paragraph's page and hints.
 """
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass, replace
@@ -113,22 +114,37 @@ def _key(text: str) -> tuple[str, list[int]]:
     return "".join(out), pos
 
 
+@functools.lru_cache(maxsize=64)
+def _variant_index(variants: tuple[str, ...]) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Positions of the variants by their first and by their second character."""
+    first: dict[str, list[int]] = {}
+    second: dict[str, list[int]] = {}
+    for i, v in enumerate(variants):
+        if v:
+            first.setdefault(v[0], []).append(i)
+        if len(v) > 1:
+            second.setdefault(v[1], []).append(i)
+    return ({c: tuple(ix) for c, ix in first.items()}, {c: tuple(ix) for c, ix in second.items()})
+
+
 def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSettings = SETTINGS) -> tuple[int, float] | None:
     """``(end, score)`` when ``text`` starts with one of the ``variants`` (comparable keys):
     ``end`` is where the variant ends in ``text``. The longest exact match scores 1.0; a
     longer variant matched with a misread or missing character (主动公开政府信息倩况 for
     主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
     key, pos = _key(text[:settings.window])
-    exact = max((len(v) for v in variants if key.startswith(v)), default=0)
+    by_first, by_second = _variant_index(variants)
+    exact = max((len(variants[i]) for i in by_first.get(key[:1], ()) if key.startswith(variants[i])), default=0)
     digit = next((i for i, ch in enumerate(key) if ch.isdigit()), None)
     if digit is not None:  # a heading holds no digits: a year after it opens the text
         key = key[:max(digit, exact)]
     best: tuple[int, float] | None = (exact, 1.0) if exact else None
-    for v in variants:
+    # one misread character, not two at the start: a cheap filter before difflib (the
+    # variants sharing the first or the second character, in their order)
+    near = sorted({*by_first.get(key[0], ()), *by_second.get(key[1], ())}) if len(key) >= 2 else ()
+    for i in near:
+        v = variants[i]
         if len(v) < settings.fuzzy_min_len or len(v) <= exact + 1:
-            continue
-        # one misread character, not two at the start: a cheap filter before difflib
-        if len(key) < 2 or (key[0] != v[0] and key[1] != v[1]):
             continue
         for n in (len(v) - 1, len(v), len(v) + 1):
             if n > len(key):
