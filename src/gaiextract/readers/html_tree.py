@@ -249,25 +249,30 @@ _ODD_CASE = ("\u0130", "\u0131", "\u017f", "\u212a")
 def may_contain(text: str, low: str, words: tuple[str, ...]) -> bool:
     """False only when a case-insensitive pattern needing one of ``words`` cannot match
     ``text`` (``low`` is ``text.lower()``): a cheap test before the regex."""
-    if any(w in low for w in words):
-        return True
-    return not text.isascii() and any(c in text for c in _ODD_CASE)
-
-
-def _hidden(el) -> bool:
-    """A hidden element: the ``hidden`` attribute, or a style that hides it (a cheap
-    test for the words first: Word pages carry a style on nearly every element)."""
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    if not style:
+    for w in words:  # (loops, not any(): this runs for nearly every element of a Word page)
+        if w in low:
+            return True
+    if text.isascii():
         return False
-    return may_contain(style, style.lower(), ("none", "hid")) and _HIDDEN_STYLE.search(style) is not None
+    for c in _ODD_CASE:
+        if c in text:
+            return True
+    return False
 
 
 def non_content(root) -> list[etree._Element]:
-    """Scripts, styles, form controls and hidden elements under ``root`` (incl. itself)."""
-    return [el for el in root.iter(etree.Element) if el.tag in SKIP_TAGS or _hidden(el)]
+    """Scripts, styles, form controls and hidden elements under ``root`` (incl. itself):
+    the ``hidden`` attribute, or a style that hides it (its words looked for before the
+    regex: Word pages carry a style on nearly every element)."""
+    out = []
+    for el in root.iter(etree.Element):
+        if el.tag in SKIP_TAGS or el.get("hidden") is not None:
+            out.append(el)
+            continue
+        style = el.get("style")
+        if style and may_contain(style, style.lower(), ("none", "hid")) and _HIDDEN_STYLE.search(style):
+            out.append(el)
+    return out
 
 
 def strip_non_content(root) -> None:
