@@ -61,6 +61,10 @@ def _span(value: Optional[str], default: int = 1) -> int:
     return int(digits) if len(digits) <= 9 else 10**9
 
 
+#: tags that change the formatting by themselves (besides h1, h2 … and style/align attributes)
+_FORMAT_TAGS = frozenset(("b", "strong", "th", "font", "center", "pre", "textarea", "listing", "xmp"))
+
+
 class _Fmt:
     """Formatting in force at a point of the walk (inherited down the tree)."""
 
@@ -70,8 +74,11 @@ class _Fmt:
         self.bold, self.size, self.align, self.level, self.pre = bold, size, align, level, pre
 
     def child(self, el, tag: str, st: HtmlSettings = SETTINGS) -> "_Fmt":
-        bold, size, align, level = self.bold, self.size, self.align, self.level
         style = el.get("style") or ""
+        if not style and tag not in _FORMAT_TAGS and not (tag[:1] == "h" and tag[1:].isdigit()) \
+                and (tag not in BLOCK_TAGS or not el.get("align")):
+            return self  # nothing here changes the formatting (most elements)
+        bold, size, align, level = self.bold, self.size, self.align, self.level
         if tag in ("b", "strong", "th") or (tag[:1] == "h" and tag[1:].isdigit()):
             bold = True
         if style:  # the style regexes only where their property is named (Word styles are long)
