@@ -10,6 +10,7 @@ are the fields of :class:`HeadingSettings`.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -21,6 +22,9 @@ FAMILIES = NUMBERING_FAMILIES
 #: the stops that end a heading run into its text, and after which an item or a
 #: sub-head glued to the sentence before it starts (one set for both)
 STOPS = "。：:；;"
+
+
+_STOP = re.compile(f"[{re.escape(STOPS)}]")
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def split_heading(text: str, family: str, settings: HeadingSettings = SETTINGS) 
         number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()].lstrip()
     if not body:
         return None
-    if len(body) <= settings.heading_max and not any(ch in body[:-1] for ch in STOPS):
+    if len(body) <= settings.heading_max and _STOP.search(body, 0, len(body) - 1) is None:
         head, rest = body.rstrip("。：:"), ""
     else:
         cut = min((body.find(ch) for ch in STOPS if body.find(ch) > 0), default=-1)
