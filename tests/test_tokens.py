@@ -49,3 +49,22 @@ def test_jieba_loads_without_pkg_resources():
             "print('pkg_resources' in sys.modules, '政府信息公开' in toks)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False True"
+
+
+def test_per_object_cache_forgets_a_freed_object():
+    """Derived data is kept per live object and dropped with it (a user's grammar freed
+    and another made at the same address must not inherit it)."""
+    import gc
+
+    from gaiextract.layout.per_object import PerObject
+
+    class Obj:
+        pass
+
+    cache: PerObject[int] = PerObject()
+    a, b = Obj(), Obj()
+    assert cache.get(a, lambda: 1) == 1 and cache.get(a, lambda: 2) == 1
+    assert cache.get(b, lambda: 3) == 3 and len(cache) == 2
+    del a
+    gc.collect()
+    assert len(cache) == 1 and cache.peek(b) == 3

@@ -9,13 +9,12 @@ Adding a variant to the grammar therefore also widens the fuzzy profile.
 from __future__ import annotations
 
 import math
-import weakref
 from collections import Counter
-from typing import Any
 
 from ..grammar import Grammar
 from ..textnorm import label_key
 from . import tokens
+from .per_object import PerObject
 from .labels import strip_numbering
 
 #: a fuzzy match must reach this similarity and beat the runner-up by MARGIN
@@ -60,15 +59,10 @@ class SectionProfiles:
         return None
 
 
-#: id(grammar) -> (a weak reference to it, its profiles): an id is only trusted while
-#: its grammar lives (a user's grammar freed and another made at the same address
-#: must not inherit the first one's profiles)
-_profiles: dict[int, tuple[Any, SectionProfiles]] = {}
+#: each grammar object's profiles (a user's grammar has its own)
+_profiles: PerObject[SectionProfiles] = PerObject()
 
 
 def profiles(grammar: Grammar) -> SectionProfiles:
     """The profiles of a grammar, built once per grammar object."""
-    hit = _profiles.get(id(grammar))
-    if hit is None or hit[0]() is not grammar:
-        hit = _profiles[id(grammar)] = (weakref.ref(grammar), SectionProfiles(grammar))
-    return hit[1]
+    return _profiles.get(grammar, lambda: SectionProfiles(grammar))

@@ -9,7 +9,6 @@ the top of the path a broken table lost.
 """
 from __future__ import annotations
 
-import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from ..document import Table
 from ..grammar import ColumnDef, TableGrammar
 from .labels import best_match, norm_label
+from .per_object import PerObject
 
 
 @dataclass(frozen=True)
@@ -31,21 +31,18 @@ class GridSettings:
 
 SETTINGS = GridSettings()
 
-#: id(layout) -> (a weak reference to it, {question: answer}): header paths and label
-#: rows recur in every table of every report, and their answer depends on the layout
-#: (of whichever grammar) only; an id is trusted only while its layout lives
-_MEMO: dict[int, tuple[Any, dict[tuple[Any, ...], Any]]] = {}
+#: per layout object, {question: answer}: header paths and label rows recur in every
+#: table of every report, and their answer depends on the layout (of whichever grammar) only
+_MEMO: PerObject[dict[tuple[Any, ...], Any]] = PerObject()
 #: answers kept per layout before its memo starts again (a batch of odd headers)
 MEMO_MAX = 1 << 12
 
 
 def _memo(lay: TableGrammar) -> dict[tuple[Any, ...], Any]:
-    hit = _MEMO.get(id(lay))
-    if hit is None or hit[0]() is not lay:
-        hit = _MEMO[id(lay)] = (weakref.ref(lay), {})
-    elif len(hit[1]) >= MEMO_MAX:
-        hit[1].clear()
-    return hit[1]
+    memo = _MEMO.get(lay, dict)
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    return memo
 
 
 def caption_node(caption: str | None, lay: TableGrammar) -> str | None:

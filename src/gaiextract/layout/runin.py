@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..document import Paragraph
 from ..grammar import Grammar
@@ -44,6 +43,7 @@ from ..textnorm import (
 )
 from .headings import FAMILIES, STOPS, score_section, split_heading
 from .headings import SETTINGS as HEADINGS
+from .per_object import PerObject
 
 if TYPE_CHECKING:
     from ..document import Block
@@ -161,19 +161,15 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     return pos[n - 1] + 1, score
 
 
-#: id(grammar) -> (a weak reference to it, (its heading variants, its implicit sub-head starts))
-_WORDS: dict[int, tuple[Any, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+#: per grammar object: (its heading variants, its implicit sub-head starts)
+_WORDS: PerObject[tuple[tuple[str, ...], tuple[str, ...]]] = PerObject()
 
 
 def _heading_words(grammar: Grammar) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every section heading variant, and the sub-heads that open a section without a
     heading of its own, of this grammar (gathered once per grammar object)."""
-    hit = _WORDS.get(id(grammar))
-    if hit is None or hit[0]() is not grammar:
-        words = (tuple(v for sdef in grammar.sections for v in sdef.variants),
-                 tuple(w for _, ws in grammar.run_in.implicit for w in ws))
-        hit = _WORDS[id(grammar)] = (weakref.ref(grammar), words)
-    return hit[1]
+    return _WORDS.get(grammar, lambda: (tuple(v for sdef in grammar.sections for v in sdef.variants),
+                                        tuple(w for _, ws in grammar.run_in.implicit for w in ws)))
 
 
 def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:

@@ -13,18 +13,17 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import weakref
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Optional
+
+from .per_object import PerObject
 
 if TYPE_CHECKING:
     from ..grammar import Grammar
 
 _lock = threading.Lock()
-#: id(grammar) -> (a weak reference to it, its tokenizer): one tokenizer per grammar
-#: object (a user's grammar adds its own keywords), built once, never shared with
-#: another grammar that later takes the same id
-_tokenizers: dict[int, tuple[Any, Any]] = {}
+#: one tokenizer per grammar object (a user's grammar adds its own keywords), built once
+_tokenizers: PerObject[Any] = PerObject()
 
 
 def _import_jieba():
@@ -73,16 +72,11 @@ def tokenizer(grammar: Optional["Grammar"] = None):
         from .. import grammar as grammar_mod
 
         grammar = grammar_mod.load()
-    hit = _tokenizers.get(id(grammar))
-    if hit is not None and hit[0]() is grammar:
-        return hit[1]
-    with _lock:
-        hit = _tokenizers.get(id(grammar))
-        if hit is not None and hit[0]() is grammar:
-            return hit[1]
-        tk = _build(grammar)
-        _tokenizers[id(grammar)] = (weakref.ref(grammar), tk)
+    tk = _tokenizers.peek(grammar)
+    if tk is not None:
         return tk
+    with _lock:  # built by one thread; complete before any other sees it
+        return _tokenizers.get(grammar, lambda: _build(grammar))
 
 
 def warm_up() -> None:
@@ -93,8 +87,7 @@ def warm_up() -> None:
 def is_ready() -> bool:
     from .. import grammar as grammar_mod
 
-    hit = _tokenizers.get(id(grammar_mod.load()))
-    return hit is not None and hit[0]() is grammar_mod.load()
+    return _tokenizers.peek(grammar_mod.load()) is not None
 
 
 _PUNCT = set("，。、；：:;,.!！?？（）()【】[]《》“”\"'‘’—-·/ \t\n\u3000")
