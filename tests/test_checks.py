@@ -55,3 +55,17 @@ def test_a_check_states_its_rule_the_same_whether_it_holds_or_fails():
     assert {ok for ok, _ in flipped} == {True, False}
     assert len({rule for _, rule in flipped}) == 1
     assert next(iter(flipped))[1] == "新收+上年结转 = 办理结果总计+结转下年度"  # checks.toml
+
+
+def test_key_index_selects_what_the_scan_selects():
+    """match_keys with a KeyIndex gives the keys (and order) of the plain scan, edge cases
+    included: a middle wildcard matching nothing between, dotted prefixes and suffixes."""
+    from gaiextract.layout.checks import KeyIndex, match_keys
+
+    cells = dict.fromkeys(["a.b", "a.x.b", "a.x.y.b", "a.b.c", "b.c", "a", "ab.c", "a.c.b.c", "x.a.b"], 1)
+    patterns = ["a.*.b", "a.*.c", "a.*.b.c", "a.b.*.c", "a.*", "a.b.*", "x.*", "*.b", "a.b", "zz", "a.*.zz",
+                "ab.*", ".*.b", "a.x.*.b"]
+    index = KeyIndex(cells)
+    for p in patterns:
+        assert match_keys([p], cells, index) == match_keys([p], cells), p
+    assert match_keys(["a.*.b"], cells, index) == ["a.b", "a.x.b", "a.x.y.b"]

@@ -257,6 +257,9 @@ def test_html_settings_are_validated():
     with pytest.raises(ValueError):
         HtmlSettings(title_min_chars=90)
     assert HtmlSettings().container_table_share == 0.8
+    for name in ("span_grid_max", "report_sentence_chars", "bold_weight", "sniff_bytes"):
+        with pytest.raises(ValueError):
+            HtmlSettings(**{name: 0})
 
 
 def test_new_limits_are_validated():

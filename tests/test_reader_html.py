@@ -466,3 +466,22 @@ def test_pages_without_text_are_empty(page):
     with pytest.raises(ExtractError) as exc:
         HtmlReader().read(Source(page.encode(), "x.html"))
     assert exc.value.code == "empty"
+
+
+def test_style_word_prefilter_agrees_with_the_case_insensitive_patterns():
+    """The cheap word test before a style regex never hides a match the regex finds:
+    upper case, and the characters re.I matches to ASCII letters that lower() keeps."""
+    import re
+
+    from gaiextract.readers.html_tree import _HIDDEN_STYLE, may_contain
+
+    styles = ["display:none", "DISPLAY : NONE", "visibility:hidden", "VISIBILITY:HIDDEN", "mso-hide:all",
+              "vıſıbılıty:hıdden", "visibility:h\u0130dden", "font-size:12pt", "FONT-\u017fIZE:12pt",
+              "text-align:center", "font-weight:bold", "color:red;font-family:宋体"]
+    for pattern, words in ((_HIDDEN_STYLE, ("none", "hid")), (re.compile(r"font-size\s*:", re.I), ("font-size",)),
+                           (re.compile(r"text-align\s*:", re.I), ("text-align",)),
+                           (re.compile(r"font-weight\s*:", re.I), ("font-weight",))):
+        for s in styles:
+            if pattern.search(s):
+                assert may_contain(s, s.lower(), words), (pattern.pattern, s)
+    assert not may_contain("color:red;font-family:宋体", "color:red;font-family:宋体", ("none", "hid"))

@@ -77,14 +77,8 @@ class Table:
 
     def row_cells(self, r: int) -> list[Cell]:
         """The distinct cells that *start* in row ``r``, left to right."""
-        seen, out = set(), []
-        for _c, cell in enumerate(self.grid[r]):
-            if cell is None or id(cell) in seen:
-                continue
-            seen.add(id(cell))
-            if cell.row == r:
-                out.append(cell)
-        return out
+        # by id, in order of first sight: a spanned cell fills several positions of a row
+        return list({id(cell): cell for cell in self.grid[r] if cell is not None and cell.row == r}.values())
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[Any]], page: Optional[int] = None, **kw) -> "Table":

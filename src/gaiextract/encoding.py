@@ -41,8 +41,8 @@ CHINESE = ("gb18030", "big5hkscs")
 #: code points below this are ASCII (not counted by :func:`_cjk_share`)
 _ASCII_END = 0x80
 #: control bytes that no text holds (tab, line feed, vertical tab, form feed and
-#: carriage return are text)
-_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\v\f\r")
+#: carriage return are text), as ``bytes.translate`` deletes them
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\v\f\r")
 
 
 @dataclass(frozen=True)
@@ -300,5 +300,5 @@ def looks_binary(head: bytes) -> bool:
         return False  # UTF-16 (and UTF-32) text is full of NUL bytes by design
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for b in head if b in _CONTROL_BYTES)
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C, not per byte
     return ctrl > len(head) * SETTINGS.max_control_share

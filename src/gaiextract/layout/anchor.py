@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..errors import warning
 from ..grammar import TableSpec
-from ..values import mark_cells, parse_cell
+from ..values import mark_cells
+from .mapped import parse_cell
 from . import splits
 from .mapped import MappedTable, unsettled
 

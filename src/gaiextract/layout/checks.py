@@ -49,13 +49,17 @@ def rule_instances(check: CheckDef, cells: dict[str, Any],
 def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict[str, Any]]:
     """Evaluate every rule on the mapped tables' cells; skipped when all cells are missing."""
     results = []
+    indexes: dict[str, KeyIndex] = {}
     for check in grammar.checks:
         cells = tables.get(check.table, {})
         if not cells:
             continue
+        index = indexes.get(check.table)
+        if index is None:
+            index = indexes[check.table] = KeyIndex(cells)
         for cid, left, right in rule_instances(check, cells, grammar.dimensions):
-            lk = match_keys(left, cells)
-            rk = match_keys(right, cells)
+            lk = match_keys(left, cells, index)
+            rk = match_keys(right, cells, index)
             if not lk or not rk:
                 continue  # all cells of one side missing: nothing to compare
             exp, act = _sum(lk, cells), _sum(rk, cells)
@@ -64,16 +68,47 @@ def run_checks(tables: dict[str, dict[str, Any]], grammar: Grammar) -> list[dict
     return results
 
 
-def match_keys(patterns: list[str], cells: dict[str, Any]) -> list[str]:
-    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total')."""
+class KeyIndex:
+    """The keys of one table's cells grouped by their first segment (``withheld`` of
+    ``withheld.state_secret.total``), in the cells' order: a pattern's keys all share
+    its first segment, so a rule's pattern looks at its group only, not at every cell
+    (rules x instances x cells)."""
+
+    def __init__(self, cells: dict[str, Any]):
+        self.groups: dict[str, list[str]] = {}
+        for k in cells:
+            self.groups.setdefault(k.split(".", 1)[0], []).append(k)
+
+
+def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | None = None) -> list[str]:
+    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total'); with
+    ``index`` (:class:`KeyIndex` of these cells) each pattern is a lookup."""
+    if index is not None:
+        out = []
+        for p in patterns:
+            if ".*." in p:
+                prefix, suffix = p.split(".*.", 1)
+                group = index.groups.get(prefix.split(".", 1)[0], ())
+                head, tail = prefix + ".", "." + suffix
+                out += [k for k in group if k.startswith(head) and k.endswith(tail)]
+            elif p.endswith(".*"):
+                prefix = p[:-2]
+                group = index.groups.get(prefix.split(".", 1)[0], ())
+                head = prefix + "."
+                out += [k for k in group if k == prefix or k.startswith(head)]
+            elif p in cells:
+                out.append(p)
+        return out
     out = []
     for p in patterns:
         if ".*." in p:
             prefix, suffix = p.split(".*.", 1)
-            out += [k for k in cells if k.startswith(prefix + ".") and k.endswith("." + suffix)]
+            head, tail = prefix + ".", "." + suffix
+            out += [k for k in cells if k.startswith(head) and k.endswith(tail)]
         elif p.endswith(".*"):
             prefix = p[:-2]
-            out += [k for k in cells if k == prefix or k.startswith(prefix + ".")]
+            head = prefix + "."
+            out += [k for k in cells if k == prefix or k.startswith(head)]
         elif p in cells:
             out.append(p)
     return out

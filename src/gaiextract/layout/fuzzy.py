@@ -14,6 +14,7 @@ from collections import Counter
 from ..grammar import Grammar
 from ..textnorm import label_key
 from . import tokens
+from .per_object import PerObject
 from .labels import strip_numbering
 
 #: a fuzzy match must reach this similarity and beat the runner-up by MARGIN
@@ -23,11 +24,12 @@ MARGIN = 0.08
 
 class SectionProfiles:
     def __init__(self, grammar: Grammar):
+        self.grammar = grammar
         docs = {}
         for sdef in grammar.sections:
             words: list[str] = []
             for text in (label_key(strip_numbering(sdef.heading)),) + sdef.variants:
-                words += tokens.cut(text)
+                words += tokens.cut(text, grammar)
             for group in sdef.all_of:
                 words += [label_key(w) for w in group]
             docs[sdef.id] = Counter(words)
@@ -43,7 +45,7 @@ class SectionProfiles:
 
     def similarities(self, heading: str) -> dict[str, float]:
         """Cosine similarity of a heading (numbering removed) to each section."""
-        toks = [t for t in tokens.cut(label_key(strip_numbering(heading))) if t in self.idf]
+        toks = [t for t in tokens.cut(label_key(strip_numbering(heading)), self.grammar) if t in self.idf]
         if not toks:
             return {sid: 0.0 for sid in self.vectors}
         q = self._weigh(Counter(toks))
@@ -57,12 +59,10 @@ class SectionProfiles:
         return None
 
 
-_profiles: dict[int, SectionProfiles] = {}
+#: each grammar object's profiles (a user's grammar has its own)
+_profiles: PerObject[SectionProfiles] = PerObject()
 
 
 def profiles(grammar: Grammar) -> SectionProfiles:
-    """The profiles of a grammar, built once (the grammar itself is loaded once)."""
-    key = id(grammar)
-    if key not in _profiles:
-        _profiles[key] = SectionProfiles(grammar)
-    return _profiles[key]
+    """The profiles of a grammar, built once per grammar object."""
+    return _profiles.get(grammar, lambda: SectionProfiles(grammar))

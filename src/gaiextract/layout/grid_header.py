@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from ..document import Table
 from ..grammar import ColumnDef, TableGrammar
 from .labels import best_match, norm_label
+from .per_object import PerObject
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,19 @@ class GridSettings:
 
 
 SETTINGS = GridSettings()
+
+#: per layout object, {question: answer}: header paths and label rows recur in every
+#: table of every report, and their answer depends on the layout (of whichever grammar) only
+_MEMO: PerObject[dict[tuple[Any, ...], Any]] = PerObject()
+#: answers kept per layout before its memo starts again (a batch of odd headers)
+MEMO_MAX = 1 << 12
+
+
+def _memo(lay: TableGrammar) -> dict[tuple[Any, ...], Any]:
+    memo = _MEMO.get(lay, dict)
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    return memo
 
 
 def caption_node(caption: str | None, lay: TableGrammar) -> str | None:
@@ -106,6 +121,14 @@ def header_colmap(table: Table, header_rows: list[int], lay: TableGrammar, start
 
 def resolve_path(path: list[str], lay: TableGrammar, by_id: dict[str, ColumnDef], start: str | None = None) -> str | None:
     """Walk a header path top-down through the column tree (from ``start``, a caption's node)."""
+    memo = _memo(lay)
+    q = ("path", tuple(path), start)
+    if q not in memo:
+        memo[q] = _resolve_path(path, lay, by_id, start)
+    return memo[q]
+
+
+def _resolve_path(path: list[str], lay: TableGrammar, by_id: dict[str, ColumnDef], start: str | None) -> str | None:
     node_id = start
     th = SETTINGS.col_threshold
     for text in path:

@@ -9,6 +9,8 @@ are the fields of :class:`HeadingSettings`.
 """
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -20,6 +22,9 @@ FAMILIES = NUMBERING_FAMILIES
 #: the stops that end a heading run into its text, and after which an item or a
 #: sub-head glued to the sentence before it starts (one set for both)
 STOPS = "。：:；;"
+
+
+_STOP = re.compile(f"[{re.escape(STOPS)}]")
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def split_heading(text: str, family: str, settings: HeadingSettings = SETTINGS) 
         number, body, marker = numeral(m.group(1)), stripped[m.end():], stripped[:m.end()].lstrip()
     if not body:
         return None
-    if len(body) <= settings.heading_max and not any(ch in body[:-1] for ch in STOPS):
+    if len(body) <= settings.heading_max and _STOP.search(body, 0, len(body) - 1) is None:
         head, rest = body.rstrip("。：:"), ""
     else:
         cut = min((body.find(ch) for ch in STOPS if body.find(ch) > 0), default=-1)
@@ -87,11 +92,15 @@ def split_heading(text: str, family: str, settings: HeadingSettings = SETTINGS) 
                             heading=marker + head.strip(), rest=rest)
 
 
+#: a heading is scored against every section: its comparable form is made once
+_heading_key = functools.lru_cache(maxsize=1 << 12)(label_key)
+
+
 def score_section(heading_text: str, sdef: SectionDef, settings: HeadingSettings = SETTINGS, *,
                   confusions: LabelConfusions) -> float:
     """How well a heading (numbering removed) names a section, 0..1 (``confusions``: the
     grammar's, :func:`.labels.match_score`)."""
-    key = label_key(heading_text)
+    key = _heading_key(heading_text)
     score = match_score(key, sdef.variants, confusions=confusions)
     if any(w in key for w in sdef.none_of):
         return min(score, settings.none_of_cap) if score < 1.0 else score

@@ -6,14 +6,20 @@ whatever its source: ``raw`` as printed, ``label`` the row label as printed,
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Cell
 from ..errors import warning
-from ..values import NUMBER, TEXT, Number, parse_cell
+from ..values import NUMBER, TEXT, Number
+from ..values import parse_cell as _parse_cell
 from .splits import SETTINGS as SPLITS
 from .splits import SplitResult
+
+#: the same cell texts recur in every table and every layout tried: each is read once
+#: (``CellValue`` is frozen, so a cached one can be shared)
+parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
 
 
 @dataclass

@@ -25,6 +25,7 @@ that ended a heading; the pieces keep the paragraph's page and hints.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -42,6 +43,7 @@ from ..textnorm import (
 )
 from .headings import FAMILIES, STOPS, score_section, split_heading
 from .headings import SETTINGS as HEADINGS
+from .per_object import PerObject
 
 if TYPE_CHECKING:
     from ..document import Block
@@ -76,6 +78,22 @@ class RunInSettings:
 SETTINGS = RunInSettings()
 
 
+#: each character's contribution to a comparable key (NFKC, unified quotes, no
+#: whitespace), filled as characters are met; bounded by ``_CHAR_KEYS_MAX``
+_CHAR_KEYS: dict[str, str] = {}
+_CHAR_KEYS_MAX = 1 << 16
+
+
+def _char_key(ch: str) -> str:
+    out = _CHAR_KEYS.get(ch)
+    if out is None:
+        out = "" if ch.isspace() else "".join(c for c in nfkc(ch).translate(_QUOTES) if not c.isspace())
+        if len(_CHAR_KEYS) >= _CHAR_KEYS_MAX:
+            _CHAR_KEYS.clear()
+        _CHAR_KEYS[ch] = out
+    return out
+
+
 def _key(text: str) -> tuple[str, list[int]]:
     """The comparable form of ``text`` (as label_key: NFKC, simplified, no whitespace,
     unified quotes) and, for each of its characters, its index in ``text``."""
@@ -83,13 +101,30 @@ def _key(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     pos: list[int] = []
     for i, ch in enumerate(view):
-        if ch.isspace():
+        k = _CHAR_KEYS.get(ch)
+        if k is None:
+            k = _char_key(ch)
+        if not k:
             continue
-        for c in nfkc(ch).translate(_QUOTES):
-            if not c.isspace():
-                out.append(c)
-                pos.append(i)
+        out.append(k)
+        if len(k) == 1:
+            pos.append(i)
+        else:
+            pos.extend([i] * len(k))
     return "".join(out), pos
+
+
+@functools.lru_cache(maxsize=64)
+def _variant_index(variants: tuple[str, ...]) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Positions of the variants by their first and by their second character."""
+    first: dict[str, list[int]] = {}
+    second: dict[str, list[int]] = {}
+    for i, v in enumerate(variants):
+        if v:
+            first.setdefault(v[0], []).append(i)
+        if len(v) > 1:
+            second.setdefault(v[1], []).append(i)
+    return ({c: tuple(ix) for c, ix in first.items()}, {c: tuple(ix) for c, ix in second.items()})
 
 
 def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSettings = SETTINGS) -> tuple[int, float] | None:
@@ -98,16 +133,18 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     longer variant matched with a misread or missing character (主动公开政府信息倩况 for
     主动公开政府信息情况) beats a shorter exact one and scores its similarity."""
     key, pos = _key(text[:settings.window])
-    exact = max((len(v) for v in variants if key.startswith(v)), default=0)
+    by_first, by_second = _variant_index(variants)
+    exact = max((len(variants[i]) for i in by_first.get(key[:1], ()) if key.startswith(variants[i])), default=0)
     digit = next((i for i, ch in enumerate(key) if ch.isdigit()), None)
     if digit is not None:  # a heading holds no digits: a year after it opens the text
         key = key[:max(digit, exact)]
     best: tuple[int, float] | None = (exact, 1.0) if exact else None
-    for v in variants:
+    # one misread character, not two at the start: a cheap filter before difflib (the
+    # variants sharing the first or the second character, in their order)
+    near = sorted({*by_first.get(key[0], ()), *by_second.get(key[1], ())}) if len(key) >= 2 else ()
+    for i in near:
+        v = variants[i]
         if len(v) < settings.fuzzy_min_len or len(v) <= exact + 1:
-            continue
-        # one misread character, not two at the start: a cheap filter before difflib
-        if len(key) < 2 or (key[0] != v[0] and key[1] != v[1]):
             continue
         for n in (len(v) - 1, len(v), len(v) + 1):
             if n > len(key):
@@ -124,16 +161,26 @@ def tolerant_prefix(text: str, variants: tuple[str, ...], settings: RunInSetting
     return pos[n - 1] + 1, score
 
 
+#: per grammar object: (its heading variants, its implicit sub-head starts)
+_WORDS: PerObject[tuple[tuple[str, ...], tuple[str, ...]]] = PerObject()
+
+
+def _heading_words(grammar: Grammar) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every section heading variant, and the sub-heads that open a section without a
+    heading of its own, of this grammar (gathered once per grammar object)."""
+    return _WORDS.get(grammar, lambda: (tuple(v for sdef in grammar.sections for v in sdef.variants),
+                                        tuple(w for _, ws in grammar.run_in.implicit for w in ws)))
+
+
 def _section_cuts(text: str, grammar: Grammar) -> list[tuple[int, int]]:
     """(start, end of heading) of every section heading inside ``text``."""
     cuts = []
-    variants = tuple(v for sdef in grammar.sections for v in sdef.variants)
+    variants, starts = _heading_words(grammar)
     for m in INLINE_SECTION_MARKER.finditer(text):
         hit = tolerant_prefix(text[m.end():], variants)
         end = m.end() + hit[0] if hit else _keyword_heading_end(text, m.end(), grammar)
         if end is not None:
             cuts.append((m.start(), end))
-    starts = tuple(w for _, ws in grammar.run_in.implicit for w in ws)
     for m in INLINE_PAREN_MARKER.finditer(text):
         if m.start() > 0 and text[m.start() - 1] in grammar.run_in.not_after:
             continue
@@ -188,8 +235,9 @@ def split_sections(blocks: list[Block], grammar: Grammar) -> list[Block]:
                 # a shorter paragraph is cut only at a heading that opens it and that the
                 # section finder cannot tell from its text ("六、其他需要报告事项本年度…"):
                 # no numbered heading, or one that runs on into a clause after the heading
-                cands = [c for c in (split_heading(b.text, fam) for fam in FAMILIES) if c is not None]
                 opening = [c for c in _section_cuts(b.text, grammar) if c[0] == 0]
+                cands = [c for c in (split_heading(b.text, fam) for fam in FAMILIES) if c is not None] \
+                    if opening else []
                 if opening and (not cands or any(
                         len(c.heading) > len(b.text[:opening[0][1]].strip())
                         and any(ch in c.heading[len(b.text[:opening[0][1]].strip()):] for ch in _COMMAS)

@@ -16,7 +16,8 @@ from ..errors import warning
 from ..document import Document, Paragraph, Table
 from ..grammar import Grammar
 from ..textnorm import numbered_parts
-from ..values import TEXT, parse_cell
+from ..values import TEXT
+from .mapped import parse_cell
 from .align import GridSource, StreamSource, map_table
 from .labels import match_score, norm_label
 from .stream import build_stream

@@ -11,23 +11,48 @@ modify while cutting).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from importlib import resources
+from typing import TYPE_CHECKING, Any, Optional
+
+from .per_object import PerObject
+
+if TYPE_CHECKING:
+    from ..grammar import Grammar
 
 _lock = threading.Lock()
-_tokenizer = None
+#: one tokenizer per grammar object (a user's grammar adds its own keywords), built once
+_tokenizers: PerObject[Any] = PerObject()
 
 
-def _build():
-    import jieba
+def _import_jieba():
+    """``import jieba``, without the ~0.2 s import of ``pkg_resources`` jieba makes only
+    to open its own model files (it falls back to opening them from its folder); a plain
+    import when that fails."""
+    if "pkg_resources" in sys.modules or "jieba" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import fails at once
+    try:
+        import jieba
+    except Exception:  # an unusual install (a zip): undo, and import it the usual way
+        for name in [m for m in sys.modules if m == "jieba" or m.startswith("jieba.")]:
+            del sys.modules[name]
+        del sys.modules["pkg_resources"]
+        import jieba
+        return jieba
+    del sys.modules["pkg_resources"]
+    return jieba
 
+
+def _build(g: "Grammar"):
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
-    from .. import grammar as grammar_mod
 
     path = resources.files("gaiextract").joinpath("grammars", "userdict.txt")
     tk = jieba.Tokenizer(dictionary=str(path))
     tk.initialize()
-    g = grammar_mod.load()
     for prof in g.categories:
         for word in prof.keywords:
             if len(word) >= 2 and word.isascii() is False:
@@ -40,14 +65,18 @@ def _build():
     return tk
 
 
-def tokenizer():
-    """The process-wide tokenizer, built on first use."""
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                _tokenizer = _build()
-    return _tokenizer
+def tokenizer(grammar: Optional["Grammar"] = None):
+    """The tokenizer of ``grammar`` (the shipped grammar by default), built on first use
+    and kept for as long as the grammar lives."""
+    if grammar is None:
+        from .. import grammar as grammar_mod
+
+        grammar = grammar_mod.load()
+    tk = _tokenizers.peek(grammar)
+    if tk is not None:
+        return tk
+    with _lock:  # built by one thread; complete before any other sees it
+        return _tokenizers.get(grammar, lambda: _build(grammar))
 
 
 def warm_up() -> None:
@@ -56,12 +85,15 @@ def warm_up() -> None:
 
 
 def is_ready() -> bool:
-    return _tokenizer is not None
+    from .. import grammar as grammar_mod
+
+    return _tokenizers.peek(grammar_mod.load()) is not None
 
 
 _PUNCT = set("，。、；：:;,.!！?？（）()【】[]《》“”\"'‘’—-·/ \t\n\u3000")
 
 
-def cut(text: str) -> list[str]:
-    """Content tokens of ``text`` (punctuation and single digits dropped)."""
-    return [t for t in tokenizer().lcut(text, HMM=True) if t.strip() and t not in _PUNCT and not t.isdigit()]
+def cut(text: str, grammar: Optional["Grammar"] = None) -> list[str]:
+    """Content tokens of ``text`` (punctuation and single digits dropped), with the
+    words of ``grammar`` (the shipped grammar by default)."""
+    return [t for t in tokenizer(grammar).lcut(text, HMM=True) if t.strip() and t not in _PUNCT and not t.isdigit()]

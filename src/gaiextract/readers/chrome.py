@@ -33,3 +33,5 @@ META_LABELS = re.compile("|".join(_HTML["meta_labels"]))
 HEADER_KEYS: dict[str, str] = dict(_LINES["header_keys"])
 #: whole lines of page chrome
 LINE_CHROME: list[re.Pattern[str]] = [re.compile(p) for p in _LINES["chrome"]]
+#: the same as one pattern: a line is chrome when any of them is found in it
+LINE_CHROME_ANY: re.Pattern[str] = re.compile("|".join(f"(?:{p})" for p in _LINES["chrome"]))

@@ -29,7 +29,7 @@ from ..source import Source
 from . import Reader
 from .html_blocks import BlockWriter, join_split_tables
 from .html_decode import HTML_EXTENSIONS, decode_page, is_mhtml, looks_like_html, mhtml_html_part
-from .html_tree import PageStats, find_container, find_title, parse, remove_chrome, strip_non_content
+from .html_tree import SETTINGS, HtmlSettings, PageStats, find_container, find_title, parse, remove_chrome, strip_non_content
 from .page_meta import head_title
 
 if TYPE_CHECKING:
@@ -53,12 +53,12 @@ class HtmlReader(Reader):
             raise ExtractError("empty", "the page is empty", name)
         meta: dict[str, Any] = {}
         charset = None
-        if is_mhtml(data[:8192]):
+        if is_mhtml(data[:SETTINGS.sniff_bytes]):
             data, charset = mhtml_html_part(data, name)
             meta["container"] = "mhtml"
             if not data.strip():
                 raise ExtractError("empty", "the MHTML archive's page is empty", name)
-        if _binary(data[:8192]):
+        if _binary(data[:SETTINGS.sniff_bytes]):
             raise ExtractError("unsupported_format", "binary data, not an HTML page", name)
         text, encoding, warnings, declared = decode_page(data, name, charset)
         meta["encoding"] = encoding
@@ -81,18 +81,18 @@ def _binary(head: bytes) -> bool:
     return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and looks_binary(head)
 
 
-def page_blocks(root) -> tuple[list[Block], list[dict[str, Any]]]:
+def page_blocks(root, st: HtmlSettings = SETTINGS) -> tuple[list[Block], list[dict[str, Any]]]:
     """The report's blocks from a parsed page: ``(blocks, warnings)``."""
     strip_non_content(root)
     body = root.find("body")
     if body is None:
         body = root
-    stats = PageStats(body)
-    remove_chrome(body, stats)
-    container = find_container(body, stats)
-    remove_chrome(container, stats)
-    writer = BlockWriter(stats.is_data_table)
-    title = find_title(container, body, stats) if container is not body else None
+    stats = PageStats(body, st)
+    remove_chrome(body, stats, st)
+    container = find_container(body, stats, st)
+    remove_chrome(container, stats, st)
+    writer = BlockWriter(stats.is_data_table, st)
+    title = find_title(container, body, stats, st) if container is not body else None
     if title is not None:
         writer.walk(title)
     writer.walk(container)

@@ -15,7 +15,7 @@ from lxml import etree
 from ..document import Cell, Paragraph, Table
 from ..errors import warning
 from ..textnorm import WIDE
-from .html_tree import BLOCK_TAGS, own_cells, own_rows, tag_of
+from .html_tree import BLOCK_TAGS, SETTINGS, HtmlSettings, may_contain, own_cells, own_rows, tag_of, text_content
 from ..limits import DEFAULT_LIMITS as LIMITS
 
 if TYPE_CHECKING:
@@ -34,7 +34,9 @@ _BREAK = "\x00"
 def collapse(text: str) -> str:
     """Displayed text of an HTML text run: segment breaks between wide characters
     dropped, other whitespace runs one space, NBSP a space."""
-    return _HTML_WS.sub(" ", _WIDE_BREAK.sub("", text)).replace("\u00a0", " ")
+    if "\n" in text or "\r" in text:  # a segment break needs a line end
+        text = _WIDE_BREAK.sub("", text)
+    return _HTML_WS.sub(" ", text).replace("\u00a0", " ")
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(pt|px|em|rem)?", re.I)
 _WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|normal|lighter|\d+)", re.I)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|left|right|justify)", re.I)
@@ -42,8 +44,6 @@ _FONT_TAG_PT = {1: 7.5, 2: 10.0, 3: 12.0, 4: 13.5, 5: 18.0, 6: 24.0, 7: 36.0}
 
 #: HTML allows colspan ≤ 1000; a span never reaches past the table's real extent
 MAX_COLSPAN = LIMITS.max_span
-#: grid positions above which spans are capped at the widest row (a hostile page)
-MAX_GRID = 200_000
 
 
 _LEADING_INT = re.compile(r"\s*(\d+)")
@@ -61,6 +61,10 @@ def _span(value: Optional[str], default: int = 1) -> int:
     return int(digits) if len(digits) <= 9 else 10**9
 
 
+#: tags that change the formatting by themselves (besides h1, h2 … and style/align attributes)
+_FORMAT_TAGS = frozenset(("b", "strong", "th", "font", "center", "pre", "textarea", "listing", "xmp"))
+
+
 class _Fmt:
     """Formatting in force at a point of the walk (inherited down the tree)."""
 
@@ -69,16 +73,26 @@ class _Fmt:
     def __init__(self, bold=False, size=None, align=None, level=None, pre=False):
         self.bold, self.size, self.align, self.level, self.pre = bold, size, align, level, pre
 
-    def child(self, el, tag: str) -> "_Fmt":
-        bold, size, align, level = self.bold, self.size, self.align, self.level
+    def child(self, el, tag: str, st: HtmlSettings = SETTINGS) -> "_Fmt":
         style = el.get("style") or ""
+        if not style and tag not in _FORMAT_TAGS and not (tag[:1] == "h" and tag[1:].isdigit()) \
+                and (tag not in BLOCK_TAGS or not el.get("align")):
+            return self  # nothing here changes the formatting (most elements)
+        bold, size, align, level = self.bold, self.size, self.align, self.level
         if tag in ("b", "strong", "th") or (tag[:1] == "h" and tag[1:].isdigit()):
             bold = True
-        m = _WEIGHT.search(style)
+        if style:  # the style regexes only where their property is named (Word styles are long)
+            low = style.lower()
+            weight = may_contain(style, low, ("font-weight",))
+            font_size = may_contain(style, low, ("font-size",))
+            text_align = may_contain(style, low, ("text-align",))
+        else:
+            weight = font_size = text_align = False
+        m = _WEIGHT.search(style) if weight else None
         if m:
             w = m.group(1).lower()
-            bold = w in ("bold", "bolder") or (w.isdigit() and int(w) >= 600)
-        m = _FONT_SIZE.search(style)
+            bold = w in ("bold", "bolder") or (w.isdigit() and int(w) >= st.bold_weight)
+        m = _FONT_SIZE.search(style) if font_size else None
         if m:
             num, unit = float(m.group(1)), (m.group(2) or "px").lower()
             if unit == "pt":
@@ -92,7 +106,7 @@ class _Fmt:
             size = _FONT_TAG_PT.get(max(1, min(7, n)), size)
         if tag in BLOCK_TAGS or tag == "center":
             a = (el.get("align") or "").lower()
-            m = _ALIGN.search(style)
+            m = _ALIGN.search(style) if text_align else None
             if m:
                 a = m.group(1).lower()
             if tag == "center":
@@ -108,7 +122,8 @@ class BlockWriter:
     """Collects the blocks of one walk: runs of text become paragraphs at block
     boundaries and ``<br>``; statistical tables become :class:`Table` blocks."""
 
-    def __init__(self, is_data_table):
+    def __init__(self, is_data_table, st: HtmlSettings = SETTINGS):
+        self.st = st
         self.blocks: list[Block] = []
         self.warnings: list[dict[str, Any]] = []
         self._runs: list[tuple[str, _Fmt]] = []  # (text, fmt)
@@ -161,12 +176,12 @@ class BlockWriter:
         for event, el in walker:
             tag = tag_of(el)
             if event == "start":
-                fmt = stack[-1].child(el, tag) if tag else stack[-1]
+                fmt = stack[-1].child(el, tag, self.st) if tag else stack[-1]
                 stack.append(fmt)
                 if tag in BLOCK_TAGS or tag == "br":
                     self.flush()
                 if tag == "table" and self._is_data_table(el):
-                    self.blocks.extend(table_blocks(el, self.warnings))
+                    self.blocks.extend(table_blocks(el, self.warnings, self.st))
                     walker.skip_subtree()
                     continue
                 if tag:
@@ -182,15 +197,27 @@ class BlockWriter:
 
 # -- tables -------------------------------------------------------------------
 
+#: elements that break a cell's text into lines (or, a table, leave it)
+_CELL_BREAKS = BLOCK_TAGS | {"br"}
+
+
 def cell_text(cell, nested: list[etree._Element]) -> str:
     """A cell's text with line breaks from ``<br>`` and block elements; tables
     nested in the cell are collected into ``nested`` instead."""
     if not len(cell):  # text only (most cells): no walk
         return collapse(cell.text).strip() if cell.text else ""
+    # (filtered here: lxml's several-tag filter costs more to set up than a small cell's walk)
+    breaks = [el for el in cell.iterdescendants() if el.tag in _CELL_BREAKS]
+    if not breaks or len(breaks) == 1 and breaks[0].tag not in ("br", "table"):
+        # no line break inside, or one block (Word's <td><p>…</p></td>) with nothing
+        # but whitespace around it: one line, the text of the whole cell
+        text = text_content(cell).strip()
+        if not breaks or len(text) == len(text_content(breaks[0]).strip()):
+            return collapse(text).strip()
     parts: list[str] = []
     walker = etree.iterwalk(cell, events=("start", "end"))
     for event, el in walker:
-        tag = tag_of(el)
+        tag = el.tag
         if event == "start":
             if el is not cell and tag == "table":
                 nested.append(el)
@@ -199,7 +226,7 @@ def cell_text(cell, nested: list[etree._Element]) -> str:
                 continue
             if tag == "br" or (tag in BLOCK_TAGS and el is not cell):
                 parts.append(_BREAK)
-            if el.text and tag:
+            if el.text:
                 parts.append(el.text)
         else:
             if tag in BLOCK_TAGS and el is not cell:
@@ -210,7 +237,7 @@ def cell_text(cell, nested: list[etree._Element]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
+def table_blocks(table_el, warnings: list[dict[str, Any]], st: HtmlSettings = SETTINGS) -> list[Block]:
     """The table as a :class:`Table`, followed by any tables nested in its cells
     (each its own block, in document order)."""
     nested: list[etree._Element] = []
@@ -231,17 +258,17 @@ def table_blocks(table_el, warnings: list[dict[str, Any]]) -> list[Block]:
         text = cell_text(caption, nested).replace("\n", " ")
         if text:
             blocks.append(Paragraph(text=text, hints={"style": "caption"}))
-    table = build_table(rows, warnings)
+    table = build_table(rows, warnings, st)
     if table is not None:
         blocks.append(table)
     for inner in nested:
         warnings.append(warning("nested_table", detail="a table inside a table cell is read as a table of its own"))
-        blocks.extend(table_blocks(inner, warnings))
+        blocks.extend(table_blocks(inner, warnings, st))
     return blocks
 
 
 def build_table(rows: list[list[tuple[str, int, int]]],
-                warnings: Optional[list[dict[str, Any]]] = None) -> Optional[Table]:
+                warnings: Optional[list[dict[str, Any]]] = None, st: HtmlSettings = SETTINGS) -> Optional[Table]:
     """Rows of ``(text, rowspan, colspan)`` → a rectangular grid, HTML style:
     occupied slots are skipped; ``rowspan=0`` or a span past the last row stops
     at the last row; columns beyond the last column any cell starts in are cut
@@ -254,27 +281,44 @@ def build_table(rows: list[list[tuple[str, int, int]]],
     # larger than its cells need (colspan=1000 on a title), cap spans at the widest row
     max_cells = max((len(row) for row in rows), default=0)
     max_cs = MAX_COLSPAN
-    if n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > MAX_GRID:
+    # (spans as printed first: when even those fit, the capped ones do)
+    if n * max((sum(cs for _, _, cs in row) for row in rows), default=0) > st.span_grid_max and \
+            n * max((sum(min(cs, MAX_COLSPAN) for _, _, cs in row) for row in rows), default=0) > st.span_grid_max:
         max_cs = max(max_cells, 1)
-    occ: dict[tuple[int, int], list[Any]] = {}
-    placed = []  # [text, r, c, rs, cs]
+    # the item [text, r, c, rs, cs] at each occupied position: one dict per row
+    occ: list[dict[int, list[Any]]] = [{} for _ in range(n)]
+    taken = 0  # occupied positions
+    placed = []
     limit = LIMITS.max_table_cells
     width = 0
     for r, row in enumerate(rows):
         c = 0
+        here = occ[r]
         for text, rs, cs in row:
-            while (r, c) in occ:
+            while c in here:
                 c += 1
-            rs = n - r if rs <= 0 else min(rs, n - r)
-            cs = max(1, min(cs, max_cs))
-            width = max(width, c + cs)
-            if len(occ) + rs * cs > limit or (r + 1) * width > limit:
+            if rs <= 0 or rs > n - r:
+                rs = n - r
+            if cs > max_cs:
+                cs = max_cs
+            elif cs < 1:
+                cs = 1
+            if c + cs > width:
+                width = c + cs
+            if taken + rs * cs > limit or (r + 1) * width > limit:
                 break
             item = [text, r, c, rs, cs]
             placed.append(item)
-            for dr in range(rs):
-                for dc in range(cs):
-                    occ.setdefault((r + dr, c + dc), item)
+            if rs == 1 and cs == 1:
+                here[c] = item
+                taken += 1
+            else:
+                for dr in range(rs):
+                    line = occ[r + dr]
+                    for cc in range(c, c + cs):
+                        if cc not in line:
+                            line[cc] = item
+                            taken += 1
             c += cs
         else:
             continue
@@ -287,27 +331,26 @@ def build_table(rows: list[list[tuple[str, int, int]]],
     if not placed:
         return None
     width = max(item[2] for item in placed) + 1
-    keep_rows = []
-    for r in range(n):
-        here = [occ.get((r, c)) for c in range(width)]
-        if any(it is not None and (it[1] != r or it[3] > 1 or it[0]) for it in here):
-            keep_rows.append(r)
+    keep_rows = [r for r in range(n)
+                 if any(cc < width and (it[1] != r or it[3] > 1 or it[0]) for cc, it in occ[r].items())]
     if not keep_rows:
         return None
     new_row = {r: i for i, r in enumerate(keep_rows)}
     cells: dict[int, Cell] = {}
     grid = []
     for r in keep_rows:
+        here = occ[r]
         line = []
         for c in range(width):
-            it = occ.get((r, c))
+            it = here.get(c)
             if it is None:
                 line.append(Cell(text="", row=new_row[r], col=c))
                 continue
             cell = cells.get(id(it))
             if cell is None:
                 text, r0, c0, rs, cs = it
-                rs = sum(1 for rr in range(r0, r0 + rs) if rr in new_row)
+                if rs > 1:
+                    rs = sum(1 for rr in range(r0, r0 + rs) if rr in new_row)
                 cell = Cell(text=text, row=new_row[r0], col=c0, rowspan=rs,
                             colspan=min(cs, width - c0))
                 cells[id(it)] = cell

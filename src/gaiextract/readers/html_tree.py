@@ -9,6 +9,7 @@ that sits inside the article (tool bars, 发布时间 lines).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -52,6 +53,16 @@ class HtmlSettings:
     #: a title line is this long (characters), at least and at most
     title_min_chars: int = 6
     title_max_chars: int = 80
+    #: report text, never chrome: a run of at least this many Chinese characters (and
+    #: commas) ending in 。 is a sentence of the report
+    report_sentence_chars: int = 12
+    #: a numeric ``font-weight`` of at least this is bold
+    bold_weight: int = 600
+    #: table grid positions (rows x columns, spans counted as printed) above which
+    #: column spans are capped at the widest row's cell count (a hostile colspan)
+    span_grid_max: int = 200_000
+    #: bytes at the head of a file looked at for an MHTML archive or binary data
+    sniff_bytes: int = 8192
 
     def __post_init__(self) -> None:
         require_positive(self)
@@ -75,9 +86,14 @@ _HAN = re.compile(f"[{HAN}]")
 #: class/id words and texts that only chrome has (grammars/chrome.toml); an element at
 #: most ``HtmlSettings.chrome_text_max`` chars long that contains a text is dropped whole
 _CHROME_NAME, _CHROME_TEXT = CHROME_NAME, CHROME_TEXT
-#: report text, never chrome: a numbered heading at the start, or a full sentence
-_REPORT_TEXT = re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
-                          rf"|[{HAN}，]{{12,}}。")
+
+
+@functools.lru_cache(maxsize=8)
+def _report_text(sentence_chars: int) -> re.Pattern[str]:
+    """Report text, never chrome: a numbered heading at the start, or a full sentence."""
+    return re.compile(rf"^\s*(?:[{CN_DIGITS}]+、|[（(][{CN_DIGITS}]+[）)]|第[{CN_DIGITS}]+部分)"
+                      rf"|[{HAN}，]{{{sentence_chars},}}。")
+
 
 #: labels of the page-metadata box government disclosure pages put above the article
 _META_LABELS = META_LABELS
@@ -97,12 +113,13 @@ BLOCK_TAGS = frozenset((
 _INLINE_TAGS = re.compile(r"</?(?:font|span|b|strong|i|u|em|small|big|strike|s|sup|sub)\b[^>]*>", re.I)
 
 
-def _parse_once(text: str):
+def _parse_once(data: bytes):
+    """Parse UTF-8 page bytes: ``(root, nested too deep)``."""
     # lxml's plain elements, not lxml.html's: those look up a Python element class for
     # every node the walk touches (a third of the reader's time on a large page)
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                               no_network=True, huge_tree=True, default_doctype=False)
-    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    root = etree.fromstring(data, parser=parser)
     if root is None:
         raise etree.ParserError("Document is empty")
     too_deep = any("Excessive depth" in e.message for e in parser.error_log)
@@ -122,6 +139,25 @@ _ATTR_RE = re.compile(r"[\s\"'][^\s\"'=<>/]+\s*=")
 #: characters XML cannot hold: libxml2's HTML parser keeps them in text, but lxml
 #: then refuses to move such text between nodes (ValueError when an element is dropped)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: the same on the page's UTF-8 bytes (a control character is one byte there, never part
+#: of a longer sequence): control bytes become spaces by a table, U+FFFE/U+FFFF by a regex
+_CONTROL_TO_SPACE = bytes(32 if _NOT_XML.match(chr(b)) else b for b in range(256))
+_NOT_XML_UTF8 = re.compile(b"\xef\xbf[\xbe\xbf]")
+#: what every start tag ``_START_TAG_RE`` rewrites begins with: where it is absent
+#: (nearly every page), the attribute limit has nothing to do
+_LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{%d}" % (4 * LIMITS.max_attributes - 1))
+
+
+def _page_bytes(text: str) -> tuple[bytes, int]:
+    """The page text as the UTF-8 bytes the parser reads, characters XML cannot hold
+    made spaces and the attribute limit applied: ``(bytes, tags simplified)``."""
+    data = text.encode("utf-8", "surrogatepass").translate(_CONTROL_TO_SPACE)
+    if b"\xef\xbf" in data:
+        data = _NOT_XML_UTF8.sub(b" ", data)
+    if not _LONG_TAG.search(data):
+        return data, 0
+    text, simplified = limit_attributes(data.decode("utf-8", "surrogatepass"))
+    return text.encode("utf-8", "surrogatepass"), simplified
 
 
 def limit_attributes(text: str) -> tuple[str, int]:
@@ -154,14 +190,14 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
     conditional comments) and processing instructions dropped. Returns
     ``(root, warnings)``; markup nested past the parser's depth limit even without
     inline tags is ``corrupt`` (the parser would silently stop there)."""
-    text, simplified = limit_attributes(_NOT_XML.sub(" ", text))
+    data, simplified = _page_bytes(text)
     warnings = []
     if simplified:
         warnings.append(warning("markup_simplified",
                                 detail=f"{simplified} tag(s) with more than {LIMITS.max_attributes} attributes "
                                        "read without their attributes"))
     try:
-        root, too_deep = _parse_once(text)
+        root, too_deep = _parse_once(data)
     except etree.LxmlError as exc:  # only a page with no elements at all gets here
         if "empty" in str(exc).lower():
             raise ExtractError("empty", "the page holds no markup or text", name) from None
@@ -169,7 +205,8 @@ def parse(text: str, name: Optional[str] = None) -> tuple[etree._Element, list[d
     _check_size(root, name)
     if not too_deep:
         return root, warnings
-    root, too_deep = _parse_once(_INLINE_TAGS.sub("", text))
+    text = _INLINE_TAGS.sub("", data.decode("utf-8", "surrogatepass"))
+    root, too_deep = _parse_once(text.encode("utf-8", "surrogatepass"))
     if too_deep:
         raise ExtractError("corrupt", "markup nested deeper than the HTML parser allows (2048 levels)", name)
     return root, warnings + [warning("markup_simplified",
@@ -204,63 +241,126 @@ def drop(el) -> None:
     parent.remove(el)
 
 
+#: characters a case-insensitive pattern matches to an ASCII letter that ``str.lower``
+#: does not turn into it (İ ı → i, ſ → s, the Kelvin sign → k)
+_ODD_CASE = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def may_contain(text: str, low: str, words: tuple[str, ...]) -> bool:
+    """False only when a case-insensitive pattern needing one of ``words`` cannot match
+    ``text`` (``low`` is ``text.lower()``): a cheap test before the regex."""
+    for w in words:  # (loops, not any(): this runs for nearly every element of a Word page)
+        if w in low:
+            return True
+    if text.isascii():
+        return False
+    for c in _ODD_CASE:
+        if c in text:
+            return True
+    return False
+
+
+def non_content(root) -> list[etree._Element]:
+    """Scripts, styles, form controls and hidden elements under ``root`` (incl. itself):
+    the ``hidden`` attribute, or a style that hides it (its words looked for before the
+    regex: Word pages carry a style on nearly every element)."""
+    out = []
+    for el in root.iter(etree.Element):
+        if el.tag in SKIP_TAGS or el.get("hidden") is not None:
+            out.append(el)
+            continue
+        style = el.get("style")
+        if style and may_contain(style, style.lower(), ("none", "hid")) and _HIDDEN_STYLE.search(style):
+            out.append(el)
+    return out
+
+
 def strip_non_content(root) -> None:
     """Remove scripts, styles, form controls and hidden elements (keeping tails)."""
-    doomed = [el for el in root.iter(etree.Element) if el.tag in SKIP_TAGS or el.get("hidden") is not None
-              or _HIDDEN_STYLE.search(el.get("style") or "")]
-    for el in doomed:
+    for el in non_content(root):
         drop(el)
 
 
 def own_rows(table) -> list[etree._Element]:
     """The <tr> elements of this table (not of tables nested in its cells)."""
     rows = []
-    for child in table:
-        t = tag_of(child)
-        if t == "tr":
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
             rows.append(child)
-        elif t in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child if tag_of(c) == "tr")
+        else:
+            rows.extend(child.iterchildren("tr"))
     return rows
 
 
 def own_cells(tr) -> list[etree._Element]:
-    return [c for c in tr if tag_of(c) in ("td", "th")]
+    return list(tr.iterchildren("td", "th"))
+
+
+#: a cell holding ``HtmlSettings.layout_blocks`` of these with a long text of their own is a text box
+_TEXT_BLOCKS = frozenset(("p", "div", "li", "h1", "h2", "h3", "h4"))
 
 
 class PageStats:
     """Per-element counts, bottom up: Chinese characters outside links, total
-    characters, and Chinese characters inside statistical (non-layout) tables."""
+    characters, and Chinese characters inside statistical (non-layout) tables.
 
-    def __init__(self, root):
+    One pass over the tree (``iterwalk`` start/end events): an element's counts are
+    summed while its subtree is walked and handed to its parent at its end. For table
+    cells the pass also counts what :func:`is_layout_table` asks of them (``<br>``,
+    long text blocks, nested tables and their text), so no cell is walked again."""
+
+    def __init__(self, root, st: HtmlSettings = SETTINGS):
         self.han: dict[etree._Element, int] = {}
         self.chars: dict[etree._Element, int] = {}
         self.table_han: dict[etree._Element, int] = {}
         self.layout: dict[etree._Element, bool] = {}
-        han_of, chars_of, than_of = self.han, self.chars, self.table_han
-        # children before parents (reverse document order), elements only
-        for el in reversed(list(root.iter(etree.Element))):
-            text = el.text
-            link = el.tag == "a"
-            han = 0 if link else han_count(text)
-            chars = len(text) if text else 0
-            than = 0
-            for ch in el.iterchildren(etree.Element):
-                tail = ch.tail
+        #: per cell with child elements: (``<br>``, long text blocks, nested tables,
+        #: Chinese characters of its outermost nested tables)
+        self.cells: dict[etree._Element, tuple[int, int, int, int]] = {}
+        han_of, chars_of, than_of, layout, cells = self.han, self.chars, self.table_han, self.layout, self.cells
+        block_han = st.layout_block_han
+        find_han = _HAN.findall
+        # per open element: [han, chars, table han, is a link, <br>, text blocks, tables, outer tables' han]
+        stack: list[list[Any]] = []
+        for event, el in etree.iterwalk(root, events=("start", "end"), tag=etree.Element):
+            tag = el.tag
+            if event == "start":
+                text = el.text
+                if not text:
+                    stack.append([0, 0, 0, tag == "a", tag == "br", 0, 0, 0])
+                elif tag == "a":
+                    stack.append([0, len(text), 0, True, 0, 0, 0, 0])
+                else:  # (han_count inlined: this runs for every element of the page)
+                    han = 0 if text.isascii() else len(find_han(text))
+                    stack.append([han, len(text), 0, False, tag == "br", tag in _TEXT_BLOCKS and han > block_han, 0, 0])
+                continue
+            han, chars, than, _, brs, blocks, tables, outer = stack.pop()
+            han_of[el], chars_of[el] = han, chars
+            if tag == "table":
+                layout[el] = lay = is_layout_table(el, self, st)
+                if not lay and han > than:
+                    than = han
+                tables += 1
+                outer = han
+            elif (tag == "td" or tag == "th") and len(el):
+                cells[el] = (brs, blocks, tables, outer)
+            than_of[el] = than
+            if stack:
+                up = stack[-1]
+                tail = el.tail
                 if tail:
                     chars += len(tail)
-                    if not link:
-                        han += han_count(tail)
-                if not link:
-                    han += han_of[ch]
-                chars += chars_of[ch]
-                than += than_of[ch]
-            han_of[el], chars_of[el] = han, chars
-            if el.tag == "table":
-                self.layout[el] = is_layout_table(el, self)
-                if not self.layout[el]:
-                    than = max(than, han)
-            than_of[el] = than
+                    if not up[3] and not tail.isascii():
+                        han += len(find_han(tail))
+                up[1] += chars
+                up[2] += than
+                if not up[3]:
+                    up[0] += han
+                if brs or blocks or tables:
+                    up[4] += brs
+                    up[5] += blocks
+                    up[6] += tables
+                    up[7] += outer
 
     def forget(self, el) -> None:
         """Take a subtree about to be dropped out of its ancestors' counts."""
@@ -281,45 +381,34 @@ class PageStats:
 def is_layout_table(table, stats: "PageStats", st: HtmlSettings = SETTINGS) -> bool:
     """A table used to lay out the page (or a single text box), not a report table:
     one column, or a cell holding a long text / many paragraphs, or a nested table
-    next to text of its own or holding most of the table's text."""
-    rows = own_rows(table)
-    if not rows:
+    next to text of its own or holding most of the table's text. The cells' counts
+    come from ``stats`` (:class:`PageStats` calls this at the table's end)."""
+    rows = [own_cells(r) for r in own_rows(table)]
+    if not rows or max(len(r) for r in rows) <= 1:
         return True
-    if max(len(own_cells(r)) for r in rows) <= 1:
-        return True
+    han = stats.han
     for r in rows:
-        for cell in own_cells(r):
-            if not len(cell):  # text only (most cells): its own Chinese text is all that counts
-                if stats.han.get(cell, 0) > st.layout_cell_han:
+        for cell in r:
+            inside = stats.cells.get(cell)
+            if inside is None:  # text only (most cells): its own Chinese text is all that counts
+                if han.get(cell, 0) > st.layout_cell_han:
                     return True
                 continue
-            nested = list(cell.iter("table"))
-            nested_han = sum(stats.han.get(t, 0) for t in nested if _outermost(t, cell))
-            own_han = stats.han.get(cell, 0) - nested_han
-            if own_han > st.layout_cell_han or sum(1 for _ in cell.iter("br")) >= st.layout_cell_breaks:
+            brs, blocks, nested, nested_han = inside
+            own_han = han.get(cell, 0) - nested_han
+            if own_han > st.layout_cell_han or brs >= st.layout_cell_breaks:
                 return True
-            if nested and (own_han > st.layout_nested_han or nested_han * 2 >= max(stats.han.get(table, 0), 1)):
+            if nested and (own_han > st.layout_nested_han or nested_han * 2 >= max(han.get(table, 0), 1)):
                 return True
-            blocks = sum(1 for b in cell.iter("p", "div", "li", "h1", "h2", "h3", "h4")
-                         if han_count(b.text) > st.layout_block_han)
             if blocks >= st.layout_blocks:
                 return True
     return False
 
 
-def _outermost(table, cell) -> bool:
-    """True if ``table`` is not inside another table within ``cell``."""
-    p = table.getparent()
-    while p is not None and p is not cell:
-        if tag_of(p) == "table":
-            return False
-        p = p.getparent()
-    return True
-
-
 def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
     """Drop elements that are site chrome by name, text or link density."""
     total = max(stats.han.get(root, 0), 1)
+    report_text = _report_text(st.report_sentence_chars)
     doomed = []
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
@@ -338,7 +427,7 @@ def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
         han = stats.han.get(el, 0)
         names = " ".join(filter(None, (el.get("class"), el.get("id"))))
         if names and _CHROME_NAME.search(names) and han < st.chrome_name_share * total \
-                and not _REPORT_TEXT.search(text_content(el)):
+                and not report_text.search(text_content(el)):
             doomed.append(el)
             walker.skip_subtree()
             continue
@@ -346,7 +435,7 @@ def remove_chrome(root, stats: PageStats, st: HtmlSettings = SETTINGS) -> None:
             text = text_content(el)
             if not _CHROME_TEXT.search(text):
                 walker.skip_subtree()
-            elif not _REPORT_TEXT.search(text):
+            elif not report_text.search(text):
                 doomed.append(el)
                 walker.skip_subtree()
             continue  # chrome words next to report text: look at the parts

@@ -27,7 +27,7 @@ _HEADER_LINE = re.compile(r"^\s*([^\s:：]{1,8})\s*[:：]\s*(.*?)\s*$")
 MAX_HEADER_LINES = 40
 
 #: whole lines of page chrome (matched on the stripped line; grammars/chrome.toml)
-_CHROME = chrome.LINE_CHROME
+_CHROME = chrome.LINE_CHROME_ANY
 #: a chrome line is short; a long line starting the same way is body text
 CHROME_MAX_CHARS = 160
 #: a page footer or header that a converter or OCR kept: — 1 —, - 2 -, 第 3 页, 3/10
@@ -45,7 +45,7 @@ class PageText:
 
 def is_chrome(line: str) -> bool:
     s = line.strip()
-    return bool(s) and len(s) <= CHROME_MAX_CHARS and any(p.search(s) for p in _CHROME)
+    return bool(s) and len(s) <= CHROME_MAX_CHARS and _CHROME.search(s) is not None
 
 
 def is_page_mark(line: str) -> bool:
