@@ -108,8 +108,9 @@ def _too_large(b: Budget, what: str) -> PdfLimit:
     return PdfLimit("too_large", f"{what}{b.where()}", b.name)
 
 
-_A85_DIGITS = bytes(range(33, 118))
-_A85_VALUES = bytes.maketrans(_A85_DIGITS, bytes(range(85)))
+_A85_BASE = 85  # ASCII85: five base-85 digits per four bytes
+_A85_DIGITS = bytes(range(33, 33 + _A85_BASE))
+_A85_VALUES = bytes.maketrans(_A85_DIGITS, bytes(range(_A85_BASE)))
 _A85_SPACE = b" \t\n\r\v"  # what base64.a85decode ignores
 
 
@@ -120,7 +121,8 @@ def fast_a85decode(data: bytes) -> bytes:
         return base64.a85decode(data)
     pad = -len(clean) % 5
     it = iter((clean + b"u" * pad).translate(_A85_VALUES))
-    groups = [(((a * 85 + b) * 85 + c) * 85 + d) * 85 + e for a, b, c, d, e in zip(it, it, it, it, it)]
+    n = _A85_BASE
+    groups = [(((a * n + b) * n + c) * n + d) * n + e for a, b, c, d, e in zip(it, it, it, it, it)]
     try:
         out = struct.pack(f">{len(groups)}I", *groups)
     except struct.error:  # a group past 2**32: the library's own error
