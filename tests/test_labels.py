@@ -113,3 +113,23 @@ def test_a_malformed_label_confusions_is_a_grammar_error(tmp_path, text, needle)
         load(d)
     msg = str(e.value)
     assert msg.startswith(str(d.resolve() / "tables.toml")) and needle in msg, msg
+
+
+def test_an_option_index_answers_as_best_match_per_grammar_and_stays_bounded(monkeypatch):
+    from gaiextract.layout import labels
+    from gaiextract.layout.labels import OptionIndex
+
+    opts = {"a": ("甲乙丙丁",), "b": ("甲乙丙戊",)}
+    index = OptionIndex(opts)
+    mine = LabelConfusions.of([("X", "丁")])
+    # remembered per grammar: the shipped answer is not the user grammar's, nor the reverse
+    assert index.best("甲乙丙X", 0.5, confusions=NO_CONFUSIONS) is None
+    assert index.best("甲乙丙X", 0.5, confusions=mine) == ("a", SETTINGS.confusion_score)
+    assert index.best("甲乙丙X", 0.5, confusions=NO_CONFUSIONS) is None
+    for text in ("甲乙丙丁", "甲乙丙戊", "甲乙", "无关文字"):
+        for t in (0.5, 0.9):
+            assert index.best(text, t, confusions=C) == best_match(text, opts, t, confusions=C)
+    monkeypatch.setattr(labels, "INDEX_MEMO_ENTRIES", 8)
+    for i in range(50):
+        index.best(f"标签{i}", 0.5, confusions=C)
+    assert len(index._memo) <= 8

@@ -33,10 +33,14 @@ from .grid_header import (
     header_colmap,
     header_order,
 )
-from .labels import best_match, match_score, norm_label
+from .labels import OptionIndex, best_match, match_score, norm_label
 from .anchor import AnchoredRow, Placer, choose_layout
 from .mapped import MappedTable
+from .per_object import PerObject
 from .stream import row_targets
+
+#: each layout's row and group labels as remembered matchers (see OptionIndex)
+_OPTIONS: PerObject[tuple[OptionIndex, OptionIndex]] = PerObject()
 
 #: the same cell texts recur in every block and every layout tried: read each once
 parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
@@ -74,8 +78,8 @@ class _GridMapper:
             self.target_at.setdefault(t.row, i)
         self.last_anchor: int | None = None
         self.orphans: list[list[Cell]] = []  # label-less value rows since the last anchored row
-        self.row_opts = {r.key: r.labels for r in lay.rows}
-        self.group_opts = {g.id: g.labels for g in lay.groups}
+        self.row_opts, self.group_opts = _OPTIONS.get(lay, lambda: (
+            OptionIndex({r.key: r.labels for r in lay.rows}), OptionIndex({g.id: g.labels for g in lay.groups})))
         self.groups = {g.id: g for g in lay.groups}
         self.rows_by_key = {r.key: r for r in lay.rows}
         self.col_groups = column_groups(lay) if "transposed" in spec.variants else {}
@@ -187,8 +191,8 @@ class _GridMapper:
         """Every text cell is a row or group label (a header row holds column labels)."""
         for c in cells:
             text = norm_label(c.text)
-            if text and best_match(text, self.row_opts, SETTINGS.row_threshold, confusions=self.lay.confusions) is None \
-                    and best_match(text, self.group_opts, SETTINGS.group_threshold, confusions=self.lay.confusions) is None:
+            if text and self.row_opts.best(text, SETTINGS.row_threshold, confusions=self.lay.confusions) is None \
+                    and self.group_opts.best(text, SETTINGS.group_threshold, confusions=self.lay.confusions) is None:
                 return False
         return True
 
@@ -376,8 +380,8 @@ class _GridMapper:
                 if not text:
                     continue
                 conf = self.lay.confusions
-                gm = best_match(text, self.group_opts, SETTINGS.group_threshold, confusions=conf) if self.group_opts else None
-                rm = best_match(text, self.row_opts, SETTINGS.row_threshold, confusions=conf) if self.row_opts else None
+                gm = self.group_opts.best(text, SETTINGS.group_threshold, confusions=conf) if self.group_opts else None
+                rm = self.row_opts.best(text, SETTINGS.row_threshold, confusions=conf) if self.row_opts else None
                 if gm and (not rm or gm[1] >= rm[1]):
                     group = gm[0]
                     if self.groups[gm[0]].row_key:

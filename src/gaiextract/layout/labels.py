@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from ..grammar import LabelConfusions
 from ..textnorm import LABEL_NUMBERING, label_key
@@ -162,3 +162,38 @@ def best_match(label: str, options: dict[str, tuple[str, ...]], threshold: float
     if len(scored) > 1 and scored[1][0] == scored[0][0] < settings.prefix_score:
         return None  # a misread label that fits two options equally: not unique
     return scored[0][1], scored[0][0]
+
+
+#: results an :class:`OptionIndex` keeps before it starts afresh (bounds the memory of a
+#: long batch, where OCR'd labels rarely repeat)
+INDEX_MEMO_ENTRIES = 1 << 14
+
+
+class OptionIndex:
+    """:func:`best_match` over one fixed set of options, remembered.
+
+    A layout's row and group labels are matched against the same cell texts in report
+    after report (and against every cell of a table while its layout is chosen); the
+    answer depends only on the text, the threshold and the grammar's confusions."""
+
+    __slots__ = ("options", "_memo")
+
+    def __init__(self, options: Mapping[str, tuple[str, ...]]) -> None:
+        self.options: dict[str, tuple[str, ...]] = dict(options)
+        self._memo: dict[tuple[str, float, frozenset[tuple[str, str]]], Optional[tuple[str, float]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.options)
+
+    def best(self, label: str, threshold: float, *, confusions: LabelConfusions) -> Optional[tuple[str, float]]:
+        """``best_match(label, options, threshold, confusions=confusions)``."""
+        key = (label, threshold, confusions.pairs)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        found = best_match(label, self.options, threshold, confusions=confusions)
+        if len(self._memo) >= INDEX_MEMO_ENTRIES:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
