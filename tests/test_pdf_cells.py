@@ -70,8 +70,9 @@ def _grid(rng: random.Random):
 @pytest.mark.parametrize("seed", range(150))
 def test_generated_grids(seed):
     v, h = _grid(random.Random(seed))
-    if len(v) < 2 or len(h) < 2:
-        pytest.skip("too few rules")
+    if len(v) < 2 or len(h) < 2:  # pdfplumber refuses fewer than two rules a way; no cell can close
+        assert ours(v, h) == []
+        return
     assert ours(v, h) == plumber(v, h)
 
 
