@@ -52,6 +52,7 @@ WARNING_CODES = {
     "embedded_object": "an object embedded in a Word file, not read",
     "unsupported_content": "content of a Word file of a kind that is not read",
     "part_unreadable": "a part of a Word file that could not be read",
+    "agency_uncertain": "the report's agency is null: the opening sentence names one agency, a title-like heading line another",
     "bytes_replaced": "text or HTML that decodes except for a few bytes: those were replaced by U+FFFD (count in detail)",
 }
 

@@ -125,10 +125,9 @@ def _add_facts(report: Report, document: Document, spans: list[sections.SectionS
         [b.text for b in blocks if isinstance(b, Paragraph)][:g.facts.body_lines]
     body = preamble + body
     if title:
-        report.agency = facts.agency_from_title(title, g)
         report.year = facts.year_from_title(title, g)
-    if report.agency is None:
-        report.agency = facts.agency_from_body(body, g)
+    report.agency, unsure = facts.find_agency(title, preamble, body, g)
+    report.warnings.extend(unsure)
     if report.year is None:
         report.year = facts.year_from_body(body, g)
     if fee_texts:

@@ -312,11 +312,13 @@ class FactsGrammar:
     title_meta_keys: tuple[str, ...]
     meta_line: re.Pattern
     title_agency_line_max: int
+    title_max_lines: int  # heading lines a broken title is read back from
     title_strip_prefixes: tuple[str, ...]
     title_strip: re.Pattern
     title_chrome: re.Pattern | None
     year: re.Pattern
     title_year: re.Pattern
+    year_cut: re.Pattern  # the rest of a year a line break cut off (fullmatch)
     body_year: re.Pattern
     body_lines: int
     agency_suffixes: tuple[str, ...]

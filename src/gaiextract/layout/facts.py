@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..agencies import group_names, normalise
+from ..errors import ReportWarning, warning
 from ..grammar import FactsGrammar, GrammarLike, load
 from ..textnorm import matching_view, nfkc, prose_number
 
@@ -55,7 +57,9 @@ def find_title(preamble: list[str], grammar: GrammarLike = None,
     when that line is the agency's name or ends with the year, or with the next
     line when the core wording is broken between the two. The first candidate that
     names an agency wins; a generic one (政府信息公开工作年度报告 alone) only when
-    no candidate names one.
+    no candidate names one. Last come titles broken anywhere over up to
+    ``[title] max_lines`` heading lines (OCR lines, a narrow cover): the shortest run
+    of lines that together have the title's whole form (see :func:`_titled_agency`).
     """
     cands = list(_title_candidates(preamble, grammar, meta_title, page_title))
     for title, used in cands:
@@ -79,8 +83,7 @@ def _title_candidates(preamble: list[str], grammar: GrammarLike, meta_title: str
         m = f.meta_line.match(view)
         if m and m.group(1) in f.title_meta_keys and f.title_core.search(m.group(2)):
             yield _tidy(ln[m.start(2):], f), [ln]
-    usable = [not f.meta_line.match(v) and len(ln) <= f.title_max and not _chrome(v, f)
-              for ln, v in zip(lines, views)]
+    usable = _usable(lines, views, f)
     for i, (ln, view) in enumerate(zip(lines, views)):
         if len(ln) > f.title_max and not f.meta_line.match(view) and not _chrome(view, f):
             # a page flattened onto one line opens with its title ("某局2022年…报告 依据…")
@@ -105,6 +108,55 @@ def _title_candidates(preamble: list[str], grammar: GrammarLike, meta_title: str
                 and f.title_core.search(_tidy(view, f) + _tidy(views[i + 1], f)):
             # the core wording broken between two lines ("…2022年政府信息公开" / "工作年度报告")
             yield _tidy(ln, f) + _tidy(lines[i + 1], f), [ln, lines[i + 1]]
+    yield from _broken_titles(lines, usable, grammar)
+
+
+def _usable(lines: list[str], views: list[str], f: FactsGrammar) -> list[bool]:
+    """Which lines may hold (part of) the title: no metadata line, no chrome, short."""
+    return [not f.meta_line.match(v) and len(ln) <= f.title_max and not _chrome(v, f)
+            for ln, v in zip(lines, views)]
+
+
+def _broken_titles(lines: list[str], usable: list[bool], grammar: GrammarLike) -> Iterator[tuple[str, list[str]]]:
+    """Titles broken anywhere over 2 to ``max_lines`` consecutive heading lines
+    ("福州市鼓楼区人民政府办公室" / "2020年政府信息公开" / "工作年度报告"): for each line
+    that completes the core wording, the shortest run ending there whose joined text
+    has the title's form. A run stops at a line that is no heading line, or once the
+    lines before the last already complete the core (the last is then no part of it)."""
+    f = _facts(grammar)
+    tidy = [_tidy(ln, f) for ln in lines]
+    for end in range(1, len(lines)):
+        if not usable[end]:
+            continue
+        for start in range(end - 1, max(end - f.title_max_lines, -1), -1):
+            before = "".join(tidy[start:end])
+            if not usable[start] or len(before) + len(tidy[end]) > f.title_max \
+                    or f.title_core.search(matching_view(before)):
+                break
+            if _titled_agency(before + tidy[end], grammar):
+                yield before + tidy[end], lines[start:end + 1]
+                break
+
+
+def _titled_agency(text: str, grammar: GrammarLike) -> str | None:
+    """The agency of ``text`` when the whole of it has the title's form: an agency's name
+    (Han characters ending like one, no sentence marks), a year before or after the
+    core wording, nothing else after it but the year; else None."""
+    f = _facts(grammar)
+    view = matching_view(nfkc(text))
+    m = f.title_core.search(view)
+    if not m or _CLAUSE_MARKS.search(view[:m.start()]):
+        return None
+    tail = view[m.end():]
+    if _strip_ends(f.title_year.sub("", tail), f):
+        return None  # more than a year follows the core wording
+    if not (f.title_year.search(view[:m.start()]) or f.title_year.search(tail)):
+        return None
+    agency = agency_from_title(text, grammar)
+    if not agency:
+        return None
+    name = matching_view(agency)
+    return agency if f.agency_run.fullmatch(name) and name.endswith(f.agency_suffixes) else None
 
 
 def _ends_with_year(text: str, f: FactsGrammar) -> bool:
@@ -134,6 +186,8 @@ def agency_from_title(title: str, grammar: GrammarLike = None) -> str | None:
     m = f.title_core.search(matching_view(t))
     if not m:
         return None
+    if f.year_cut.fullmatch(_strip_ends(t[:m.start()], f)):
+        return None  # "年政府信息公开…": a line whose year was cut off by a line break
     before = f.title_year.sub("", t[:m.start()])
     before = re.sub(r"\s+", "", _strip_ends(before, f))
     for prefix in f.title_strip_prefixes:
@@ -141,6 +195,62 @@ def agency_from_title(title: str, grammar: GrammarLike = None) -> str | None:
     if not before or any(w in before for w in f.agency_not_names):
         return None
     return before
+
+
+def find_agency(title: str | None, preamble: list[str], body: list[str],
+                grammar: GrammarLike = None) -> tuple[str | None, list[ReportWarning]]:
+    """(agency, warnings): the title's agency when the title names one; else the one the
+    opening sentence names (:func:`agency_from_body`), checked against the heading lines.
+
+    Reports often call themselves by a short form in the body ("2020年，区政府办公室…"),
+    so the body's name is only kept when no heading line of the preamble names another
+    agency the way a title does — a name directly followed by the year, the part of a
+    title that a misread or cut-off core wording leaves ("福州市鼓楼区人民政府办公室2020年
+    政府信息"). A heading naming the same agency (one normal form, or a short form of it:
+    grammars/agencies.toml) gives its name; one naming another leaves the agency null
+    with an ``agency_uncertain`` warning: a wrong agency is worse than none.
+    """
+    if title:
+        named = agency_from_title(title, grammar)
+        if named:
+            return named, []
+    named = agency_from_body(body, grammar)
+    heads = list(dict.fromkeys(_heading_agencies(preamble, grammar)))
+    if named is None or not heads:
+        return named, []
+    if all(_same_agency(named, h, grammar) for h in heads):
+        return heads[0], []
+    return None, [warning("agency_uncertain",
+                          detail=f"the opening sentence names {named}, a heading line {heads[0]} "
+                                 "(no title was read whole): the agency is null")]
+
+
+def _heading_agencies(preamble: list[str], grammar: GrammarLike) -> Iterator[str]:
+    """Agencies named by heading lines as a title names them: a name (ending like an
+    agency's, no sentence marks) directly followed by a year."""
+    f = _facts(grammar)
+    lines = _lines(preamble)
+    views = [matching_view(nfkc(ln)) for ln in lines]
+    for ln, view, usable in zip(lines, views, _usable(lines, views, f)):
+        year = f.title_year.search(view)
+        if not usable or not year or _CLAUSE_MARKS.search(view):
+            continue
+        head = _strip_ends(view[:year.start()], f)
+        start = view.index(head) if head else 0
+        for prefix in f.title_strip_prefixes:
+            if head.startswith(prefix):
+                head, start = head[len(prefix):], start + len(prefix)
+        if head and f.agency_run.fullmatch(head) and head.endswith(f.agency_suffixes) \
+                and not any(w in head for w in f.agency_not_names):
+            yield nfkc(ln)[start:start + len(head)]  # as printed
+
+
+def _same_agency(a: str, b: str, grammar: GrammarLike) -> bool:
+    """One agency by grammars/agencies.toml: one normal form, or a short form of the other."""
+    if normalise(a, grammar) == normalise(b, grammar):
+        return True
+    groups = group_names([a, b], grammar)
+    return a in groups and b in groups and groups[a] is groups[b]
 
 
 def year_from_title(title: str, grammar: GrammarLike = None) -> int | None:
