@@ -176,6 +176,7 @@ def test_no_tolerance_literal_outside_settings() -> None:
     ("gaiextract.batch.settings", "BatchSettings", {"hard_deadline_share": 0.0}),
     ("gaiextract.readers.pdf_tables", "TableSettings", {"stitch_edge_share": 0.0}),
     ("gaiextract.readers.pdf_tables", "TableSettings", {"frame_min_rules": -3}),
+    ("gaiextract.readers.pdf_tables", "TableSettings", {"snap_tolerance": -1.0}),
     ("gaiextract.readers.pdf_pdfium", "PdfiumSettings", {"segments_per_object": 0}),
     ("gaiextract.readers.docx", "DocxSettings", {"package_part_max_bytes": 0}),
     ("gaiextract.readers.text", "PlainTextSettings", {"row_max_chars": 0}),

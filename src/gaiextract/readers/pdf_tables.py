@@ -38,6 +38,10 @@ _FAR = 1e9
 _TWO_ROWS_LINES = 3
 
 
+#: the fields of TableSettings handed to the cell finder as pdfplumber's tolerances
+_FINDER_TOLERANCES = ("snap_tolerance", "join_tolerance", "intersection_tolerance", "edge_min_length")
+
+
 @dataclass(frozen=True)
 class TableSettings:
     """Every knob of table finding in one place (PDF points)."""
@@ -86,7 +90,13 @@ class TableSettings:
     prose_punct_share: float = 0.5
 
     def __post_init__(self) -> None:
-        require_positive(self, numbers_only=False)  # the switches (bool) are left alone
+        # pdfplumber's four finder tolerances may be 0 (no snapping, exact joins); every
+        # other number is positive; the switches (bool) are left alone
+        require_positive(self, skip=_FINDER_TOLERANCES, numbers_only=False)
+        for name in _FINDER_TOLERANCES:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ValueError(f"TableSettings.{name} must be a number >= 0, not {value!r}")
 
     def finder_settings(self, v_edges: list[dict[str, Any]], h_edges: list[dict[str, Any]]) -> dict[str, Any]:
         return {
