@@ -78,6 +78,8 @@ def has_han(text: str) -> bool:
 CN_DIGITS = "一二三四五六七八九十"
 _CN_NUM = CN_DIGITS
 _CN_VAL = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
+#: the value of 十, the base of the numerals
+_TEN = 10
 #: what OCR reads for the numeral 一 in numbering ("—、总体情况", "(—)"); numeral() reads it as 一
 OCR_ONE = "—－"
 _OCR_ONE_FOLD = str.maketrans({c: "一" for c in OCR_ONE})
@@ -134,14 +136,14 @@ def numeral(s: str) -> int:
     if s.isdigit():
         return int(s)
     if s == "十":
-        return 10
+        return _TEN
     if s.startswith("十"):
-        return 10 + _CN_VAL.get(s[1:], 0)
+        return _TEN + _CN_VAL.get(s[1:], 0)
     if s.endswith("十"):
-        return _CN_VAL.get(s[0], 0) * 10
+        return _CN_VAL.get(s[0], 0) * _TEN
     if "十" in s:
         a, b = s.split("十", 1)
-        return _CN_VAL.get(a, 0) * 10 + _CN_VAL.get(b, 0)
+        return _CN_VAL.get(a, 0) * _TEN + _CN_VAL.get(b, 0)
     return _CN_VAL.get(s, 0)
 
 

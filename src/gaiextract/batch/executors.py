@@ -19,18 +19,20 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .settings import BATCH
 from .worker import convert, error_record, init_worker
 
 if TYPE_CHECKING:
     from .inputs import Item
 
 
-#: beyond the worker's own alarm, the parent waits this much longer before it
-#: kills a worker that does not answer (a C call that ignores signals)
 def hard_deadline(timeout: float | None) -> float | None:
+    """When the parent kills a worker that does not answer: beyond the worker's own alarm
+    it waits ``BATCH.hard_deadline_min_s`` or ``hard_deadline_share`` of the timeout,
+    whichever is longer (a C call that ignores signals)."""
     if not timeout:
         return None
-    return timeout + max(3.0, 0.5 * timeout)
+    return timeout + max(BATCH.hard_deadline_min_s, BATCH.hard_deadline_share * timeout)
 
 
 def _start_forkserver() -> None:
@@ -97,7 +99,7 @@ class LocalExecutor:
         self.retry.append(item)
         self._fill()
 
-    def poll(self, wait_s: float = 0.5) -> list[tuple[Item, dict[str, Any]]]:
+    def poll(self, wait_s: float = BATCH.poll_wait_s) -> list[tuple[Item, dict[str, Any]]]:
         self._fill()
         out = []
         if not self.inflight:
@@ -270,7 +272,7 @@ class DaskExecutor:
                                  self.options, pure=False)
         self.inflight[fut] = (item, time.monotonic())
 
-    def poll(self, wait_s: float = 0.5) -> list[tuple[Item, dict[str, Any]]]:
+    def poll(self, wait_s: float = BATCH.poll_wait_s) -> list[tuple[Item, dict[str, Any]]]:
         from dask.distributed import wait
         out = []
         if not self.inflight:

@@ -20,6 +20,9 @@ from .labels import strip_numbering
 #: a fuzzy match must reach this similarity and beat the runner-up by MARGIN
 MIN_SIMILARITY = 0.3
 MARGIN = 0.08
+#: added to a token's document frequency in its idf, log((n + 1) / (df + IDF_SMOOTHING)):
+#: a token every section has keeps a small positive weight
+IDF_SMOOTHING = 0.5
 
 
 class SectionProfiles:
@@ -35,7 +38,7 @@ class SectionProfiles:
             docs[sdef.id] = Counter(words)
         n = len(docs)
         df = Counter(w for c in docs.values() for w in c)
-        self.idf = {w: math.log((n + 1) / (df[w] + 0.5)) for w in df}
+        self.idf = {w: math.log((n + 1) / (df[w] + IDF_SMOOTHING)) for w in df}
         self.vectors = {sid: self._weigh(c) for sid, c in docs.items()}
 
     def _weigh(self, counts: Counter[str]) -> dict[str, float]:

@@ -31,6 +31,9 @@ MIN_LABEL_HITS = 2
 #: a block this small with one label this long of a table's own is that table's
 SMALL_BLOCK_ROWS = 3
 LONG_LABEL = 6
+#: labels this long or longer (of a table's rows and columns) identify the table; shorter
+#: ones (总计, 其他) are shared by tables
+DISTINCT_LABEL_CHARS = 3
 #: a grid that gives fewer values than this share of a table's cells is compared with the stream
 STREAM_WHEN_GRID_BELOW = 0.5
 #: how well a label must match to count (exact or a clean prefix; no fuzzy guesses)
@@ -73,7 +76,7 @@ def classify_table(table: Table, grammar: Grammar) -> tuple[str | None, dict[str
 
 
 def _distinct_labels(name: str, grammar: Grammar) -> tuple[str, ...]:
-    """Labels of at least three characters that identify a table (kept on its TableSpec,
+    """Labels of at least ``DISTINCT_LABEL_CHARS`` characters that identify a table (kept on its TableSpec,
     which is built once per grammar)."""
     spec = grammar.tables[name]
     cached = spec.__dict__.get("_distinct_labels")
@@ -81,9 +84,9 @@ def _distinct_labels(name: str, grammar: Grammar) -> tuple[str, ...]:
         labels = set(spec.identify)
         for lay in spec.layouts:
             for r in lay.rows:
-                labels.update(lab for lab in r.labels if len(lab) >= 3)
+                labels.update(lab for lab in r.labels if len(lab) >= DISTINCT_LABEL_CHARS)
             for c in lay.columns:
-                labels.update(lab for lab in c.labels if len(lab) >= 3)
+                labels.update(lab for lab in c.labels if len(lab) >= DISTINCT_LABEL_CHARS)
             for gr in lay.groups:
                 labels.update(gr.labels)
         cached = spec.__dict__["_distinct_labels"] = tuple(sorted(labels))

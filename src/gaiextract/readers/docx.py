@@ -70,6 +70,9 @@ class DocxSettings:
     style_cache_entries: int = 4
     #: a style part larger than this many bytes is parsed every time, never kept
     style_cache_max_bytes: int = 1 << 20
+    #: the package parts read to find the main document ([Content_Types].xml and the
+    #: relationship parts, a few KB in real files) are ignored when larger than this
+    package_part_max_bytes: int = 1 << 20
 
     def __post_init__(self) -> None:
         require_positive(self, skip=("style_cache_entries",))
@@ -245,7 +248,7 @@ def _is_word_package(zf: zipfile.ZipFile, names: set[str]) -> bool:
     if "[Content_Types].xml" not in names:
         return False
     info = zf.getinfo("[Content_Types].xml")
-    if info.file_size > 1024 * 1024:
+    if info.file_size > SETTINGS.package_part_max_bytes:
         return False
     try:
         ct = zf.read(info)
@@ -259,7 +262,7 @@ def _small_part(zf: zipfile.ZipFile, part: str, names: set[str]):
     if part not in names:
         return None
     info = zf.getinfo(part)
-    if info.file_size > 1024 * 1024:
+    if info.file_size > SETTINGS.package_part_max_bytes:
         return None
     try:
         root = etree.fromstring(zf.read(info), _parser())

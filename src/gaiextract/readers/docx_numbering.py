@@ -23,13 +23,22 @@ _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+#: the first number the counting style's units (十百千) cannot write (万); from it on the
+#: number is printed in digits
+_COUNTING_LIMIT = 10000
+#: letters of the alphabet (upperLetter/lowerLetter repeat the letter after z: aa … zz)
+_LETTERS = 26
+#: the value of Roman M, the largest numeral: upperRoman writes n // 1000 of them
+_ROMAN_M = 1000
+#: list levels of WordprocessingML (``w:ilvl`` 0-8)
+_LIST_LEVELS = 9
 
 
 def chinese_number(n: int, digits: str = _CN_DIGITS, units: str = "十百千") -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (counting style)."""
     if n <= 0:
         return digits[0]
-    if n >= 10000:
+    if n >= _COUNTING_LIMIT:
         return str(n)
     parts, zero = [], False
     for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
@@ -49,21 +58,21 @@ def chinese_number(n: int, digits: str = _CN_DIGITS, units: str = "十百千") -
 def _level(v: Optional[str]) -> Optional[int]:
     """A ``w:ilvl`` attribute: a list level 0-8, or None when it is no number."""
     n = int_text(v or "0")
-    return None if n is None else max(0, min(n, 8))
+    return None if n is None else max(0, min(n, _LIST_LEVELS - 1))
 
 
 def _label_length(n: int, fmt: str) -> int:
     """A lower bound of the characters of ``n`` in ``fmt``, computed without printing
     it (lowerLetter repeats a letter n/26 times, upperRoman writes n/1000 Ms)."""
     if fmt in ("upperLetter", "lowerLetter"):
-        return (n - 1) // 26 + 1
+        return (n - 1) // _LETTERS + 1
     if fmt in ("upperRoman", "lowerRoman"):
-        return n // 1000
+        return n // _ROMAN_M
     return len(str(abs(n)))
 
 
 def _roman(n: int) -> str:
-    vals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    vals = ((_ROMAN_M, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
     out = []
     for v, s in vals:
@@ -75,7 +84,7 @@ def _roman(n: int) -> str:
 
 def _letters(n: int) -> str:
     # Word repeats the letter: a … z, aa … zz
-    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    return chr(ord("A") + (n - 1) % _LETTERS) * ((n - 1) // _LETTERS + 1)
 
 
 def format_number(n: int, fmt: str) -> Optional[str]:
@@ -93,7 +102,7 @@ def format_number(n: int, fmt: str) -> Optional[str]:
         return _TIANGAN[(n - 1) % 10]
     if fmt == "ideographZodiac":
         return _DIZHI[(n - 1) % 12]
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
         return _CIRCLED[n - 1]
     if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
         return str(n).translate(_FULLWIDTH)
@@ -152,12 +161,12 @@ class Numbering:
         lvl = levels.get(ilvl)
         if lvl is None:
             return None
-        counters = self._counters.setdefault(abstract_id, [0] * 9)
-        ilvl = max(0, min(ilvl, 8))
+        counters = self._counters.setdefault(abstract_id, [0] * _LIST_LEVELS)
+        ilvl = max(0, min(ilvl, _LIST_LEVELS - 1))
         if counters[ilvl] == 0:
             counters[ilvl] = self._start(levels, overrides, ilvl) - 1
         counters[ilvl] += 1
-        for deeper in range(ilvl + 1, 9):  # a higher level restarts the ones below
+        for deeper in range(ilvl + 1, _LIST_LEVELS):  # a higher level restarts the ones below
             counters[deeper] = 0
         fmt = wattr(wchild(lvl, "numFmt"), "val") or "decimal"
         text = wattr(wchild(lvl, "lvlText"), "val")

@@ -30,6 +30,8 @@ REL_NAMESPACES = (
 )
 
 _FALSE = {"0", "false", "off", "none"}
+#: ``w:outlineLvl`` 0-8 are heading levels; 9 is body text
+_BODY_TEXT_LEVEL = 9
 
 
 #: Clark-notation prefixes: ``W + "p"`` is the tag of a transitional ``w:p``
@@ -356,7 +358,7 @@ class Styles:
     def outline_level(self, ppr, style_id: Optional[str]) -> Optional[int]:
         lvl = int_val(self.para_prop(ppr, style_id, "outlineLvl"))
         if lvl is not None:
-            return lvl if 0 <= lvl <= 8 else None  # 9 = body text
+            return lvl if 0 <= lvl < _BODY_TEXT_LEVEL else None
         if style_id in self._name_levels:
             return self._name_levels[style_id]
         found = None

@@ -41,12 +41,17 @@ _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(pt|px|em|rem)?", re.I)
 _WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|normal|lighter|\d+)", re.I)
 _ALIGN = re.compile(r"text-align\s*:\s*(center|left|right|justify)", re.I)
 _FONT_TAG_PT = {1: 7.5, 2: 10.0, 3: 12.0, 4: 13.5, 5: 18.0, 6: 24.0, 7: 36.0}
+#: CSS: 96 px and 72 pt to the inch
+_PT_PER_PX = 0.75
 
 #: HTML allows colspan ≤ 1000; a span never reaches past the table's real extent
 MAX_COLSPAN = LIMITS.max_span
 
 
 _LEADING_INT = re.compile(r"\s*(\d+)")
+#: a span or size attribute of more digits than this is 10 ** _SPAN_DIGITS (larger than any
+#: span; clamped later)
+_SPAN_DIGITS = 9
 
 
 def _span(value: Optional[str], default: int = 1) -> int:
@@ -58,7 +63,7 @@ def _span(value: Optional[str], default: int = 1) -> int:
     if not m:
         return default
     digits = m.group(1).lstrip("0") or "0"
-    return int(digits) if len(digits) <= 9 else 10**9
+    return int(digits) if len(digits) <= _SPAN_DIGITS else 10**_SPAN_DIGITS
 
 
 #: tags that change the formatting by themselves (besides h1, h2 … and style/align attributes)
@@ -98,7 +103,7 @@ class _Fmt:
             if unit == "pt":
                 size = num
             elif unit == "px":
-                size = round(num * 0.75, 2)
+                size = round(num * _PT_PER_PX, 2)
             elif size:
                 size = round(size * num, 2)
         elif tag == "font" and el.get("size"):

@@ -21,6 +21,14 @@ from ..limits import DEFAULT_LIMITS
 
 #: how much of the page is scanned for a charset declaration
 CHARSET_SCAN_BYTES = 8192
+#: a page that does not start with a tag is HTML when its head holds this many known
+#: tags, one of them strong (html, body, table) ...
+SNIFF_TAGS = 3
+#: ... or, with an HTML extension, this many of any kind
+SNIFF_TAGS_WITH_EXTENSION = 2
+#: the longest character of the page encodings is 4 bytes (UTF-8, GB18030): a page cut
+#: off inside one leaves at most 3 of them
+_MAX_CUT_CHAR_BYTES = 3
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -65,9 +73,9 @@ def looks_like_html(head: bytes, extension: str = "") -> bool:
     if _START_TAG.match(text) or is_mhtml(head):
         return True
     tags = len(_ANY_TAG.findall(text))
-    if _STRONG_TAG.search(text) and tags >= 3:
+    if _STRONG_TAG.search(text) and tags >= SNIFF_TAGS:
         return True
-    return extension in HTML_EXTENSIONS and tags >= 2
+    return extension in HTML_EXTENSIONS and tags >= SNIFF_TAGS_WITH_EXTENSION
 
 
 def declared_charset(data: bytes) -> Optional[str]:
@@ -84,7 +92,7 @@ def _incomplete_tail(data: bytes, enc: str):
         data.decode(enc)
         return None
     except UnicodeDecodeError as exc:
-        if exc.end >= len(data) and 0 < len(data) - exc.start <= 3:
+        if exc.end >= len(data) and 0 < len(data) - exc.start <= _MAX_CUT_CHAR_BYTES:
             try:
                 data[:exc.start].decode(enc)
             except UnicodeDecodeError:

@@ -26,6 +26,23 @@ DEFAULT_TIMEOUT = 120
 
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
 
+# Facts of the Compound File Binary format ([MS-CFB]) and the Word binary FIB ([MS-DOC]).
+#: the header is the file's first 512 bytes (sector -1)
+_HEADER_BYTES = 512
+#: a sector id (FAT entry, DIFAT entry) is a 4-byte little-endian integer
+_SECTOR_ID_BYTES = 4
+#: a directory entry is 128 bytes; its name (UTF-16, with its terminator) at most 64
+_DIR_ENTRY_BYTES = 128
+_DIR_NAME_BYTES = 64
+#: streams shorter than this live in the mini stream, not in sectors of the main FAT
+_MINI_STREAM_CUTOFF = 4096
+#: the FIB's flags word (fEncrypted …) is at 0x0A; a FIB shorter than its end is no FIB
+_FIB_FLAGS_AT = 0x0A
+_FIB_FLAGS_END = _FIB_FLAGS_AT + 2
+#: DIFAT sectors followed at most: a damaged file's chain may loop; 1000 of them address
+#: more sectors than any input within the size limit holds
+_MAX_DIFAT_SECTORS = 1000
+
 
 class OleFile:
     """Just enough of the Compound File Binary format to list stream names
@@ -42,7 +59,7 @@ class OleFile:
 
     def _parse(self) -> None:
         d = self.data
-        if d[:8] != OLE_MAGIC or len(d) < 512:
+        if d[:len(OLE_MAGIC)] != OLE_MAGIC or len(d) < _HEADER_BYTES:
             return
         shift = struct.unpack_from("<H", d, 0x1E)[0]
         if shift not in (9, 12):
@@ -53,10 +70,10 @@ class OleFile:
         difat = list(struct.unpack_from("<109I", d, 0x4C))
         next_difat = struct.unpack_from("<I", d, 0x44)[0]
         guard = 0
-        while next_difat not in (_FREE, _END) and guard < 1000:
+        while next_difat not in (_FREE, _END) and guard < _MAX_DIFAT_SECTORS:
             guard += 1
             off = (next_difat + 1) * ss
-            vals = struct.unpack_from(f"<{ss // 4}I", d, off)
+            vals = struct.unpack_from(f"<{ss // _SECTOR_ID_BYTES}I", d, off)
             difat.extend(vals[:-1])
             next_difat = vals[-1]
         fat: list[int] = []
@@ -66,18 +83,18 @@ class OleFile:
             off = (sid + 1) * ss
             if off + ss > len(d):
                 break
-            fat.extend(struct.unpack_from(f"<{ss // 4}I", d, off))
+            fat.extend(struct.unpack_from(f"<{ss // _SECTOR_ID_BYTES}I", d, off))
         sid, seen = dir_start, set()
         while sid not in (_FREE, _END) and sid not in seen and (sid + 1) * ss < len(d):
             seen.add(sid)
             off = (sid + 1) * ss
-            for e in range(ss // 128):
-                entry = d[off + e * 128: off + (e + 1) * 128]
-                if len(entry) < 128:
+            for e in range(ss // _DIR_ENTRY_BYTES):
+                entry = d[off + e * _DIR_ENTRY_BYTES: off + (e + 1) * _DIR_ENTRY_BYTES]
+                if len(entry) < _DIR_ENTRY_BYTES:
                     break
                 name_len = struct.unpack_from("<H", entry, 64)[0]
                 kind = entry[66]
-                if kind not in (1, 2, 5) or not 2 <= name_len <= 64:
+                if kind not in (1, 2, 5) or not 2 <= name_len <= _DIR_NAME_BYTES:
                     continue
                 name = entry[:name_len - 2].decode("utf-16-le", "replace")
                 start = struct.unpack_from("<I", entry, 116)[0]
@@ -91,7 +108,7 @@ class OleFile:
     def first_sector(self, name: str) -> Optional[bytes]:
         """The first sector of a stream stored in the main FAT (≥ 4096 bytes)."""
         start, size = self.streams.get(name, (None, 0))
-        if start is None or size < 4096:
+        if start is None or size < _MINI_STREAM_CUTOFF:
             return None
         off = (start + 1) * self.sector_size
         return self.data[off: off + self.sector_size] or None
@@ -105,9 +122,9 @@ def is_encrypted_ooxml(ole: OleFile) -> bool:
 def is_encrypted_doc(ole: OleFile) -> bool:
     """Binary Word: the FIB's fEncrypted flag (bit 8 of the word at 0x0A)."""
     fib = ole.first_sector("WordDocument")
-    if not fib or len(fib) < 12 or struct.unpack_from("<H", fib, 0)[0] != 0xA5EC:
+    if not fib or len(fib) < _FIB_FLAGS_END or struct.unpack_from("<H", fib, 0)[0] != 0xA5EC:
         return False
-    return bool(struct.unpack_from("<H", fib, 0x0A)[0] & 0x0100)
+    return bool(struct.unpack_from("<H", fib, _FIB_FLAGS_AT)[0] & 0x0100)
 
 
 def find_soffice() -> Optional[str]:

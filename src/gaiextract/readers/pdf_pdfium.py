@@ -50,6 +50,13 @@ _CLOCK_EVERY = 512
 # pdfium's page object types and path segment types (fpdf_edit.h)
 _TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
+#: FPDFPage_GetRotation answers in quarter turns (0-3)
+_DEGREES_PER_QUARTER_TURN = 90
+#: a box is four floats (left, bottom, right, top)
+_BOX_FLOATS = 4
+#: pdfminer's ``paint_path`` drops a closing ``l`` back to the start before ``h`` only in
+#: a shape of more than this many operations; the same here, so both engines draw alike
+_LH_MIN_OPS = 3
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -64,6 +71,9 @@ class PdfiumSettings:
     #: a text-matrix term smaller than this is zero: the baseline runs along an axis
     #: (a char's advance from its loose box, ``_advance``)
     axis_zero: float = 1e-9
+    #: a path of more segments than this counts one more page object (``Limits.max_page_objects``)
+    #: for each this many segments
+    segments_per_object: int = 8
 
     def __post_init__(self) -> None:
         require_positive(self)
@@ -203,8 +213,8 @@ class PdfiumDocument:
         page = self._pdf[index]
         try:
             raw_page = page.raw
-            rot = R.FPDFPage_GetRotation(raw_page) * 90 % 360
-            box = [ctypes.c_float() for _ in range(4)]
+            rot = R.FPDFPage_GetRotation(raw_page) * _DEGREES_PER_QUARTER_TURN % 360
+            box = [ctypes.c_float() for _ in range(_BOX_FLOATS)]
             if R.FPDFPage_GetMediaBox(raw_page, *(ctypes.byref(v) for v in box)):
                 left, b, r, t = (decimal_of(v.value) for v in box)
             else:  # pdfium's default: US Letter
@@ -350,8 +360,8 @@ class PdfiumDocument:
             return
         F = _api()
         m = self._raw.FS_MATRIX()
-        box = (ctypes.c_float * 4)()
-        at = [ctypes.addressof(box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4)]
+        box = (ctypes.c_float * _BOX_FLOATS)()
+        at = [ctypes.addressof(box) + k * ctypes.sizeof(ctypes.c_float) for k in range(_BOX_FLOATS)]
 
         def bounds(obj: int) -> Optional[tuple[float, float]]:
             if not F.obj_bounds(obj, *at):
@@ -444,8 +454,8 @@ class PdfiumDocument:
                         seg = get_seg(obj, k)
                         seg_point(seg, x_at, y_at)
                         segs.append((seg_type(seg), decimal_of(x.value), decimal_of(y.value), seg_close(seg) != 0))
-                    if len(segs) > 8:
-                        counter.add(len(segs) // 8, "path segments")
+                    if len(segs) > DEFAULT_PDFIUM.segments_per_object:
+                        counter.add(len(segs) // DEFAULT_PDFIUM.segments_per_object, "path segments")
                     # a filled, unstroked shape (shading, or a rule drawn as a fill):
                     # pdfminer's ``fill and not stroke``
                     fill_only = (bool(draw_mode(obj, fill_at, stroke_at))
@@ -562,7 +572,7 @@ def _paint_subpath(path: list[tuple[str, float, float]], height: float, mb_x0: f
     pts = [(o[1], o[2]) if o[0] != "h" else (path[0][1], path[0][2]) for o in path]
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     thick = min(max(xs) - min(xs), max(ys) - min(ys))  # pdfminer's min(width, height) of the shape
-    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+    if len(shape) > _LH_MIN_OPS and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
         pts.pop()
 

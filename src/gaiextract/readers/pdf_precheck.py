@@ -27,6 +27,10 @@ from .pdf_guard import DocumentLimit, PdfLimit
 
 #: Form XObjects nested deeper than this are not counted again (pdfium's own limit is lower)
 _MAX_FORM_DEPTH = 8
+#: a subset font's name starts with a tag of six capital letters and "+" (PDF 32000 9.6.4)
+_SUBSET_TAG = 6
+#: glyph space is a thousandth of text space (the FontMatrix of all but Type 3 fonts)
+_GLYPH_SPACE = 0.001
 _SEPARATORS = (b" ", b"\n", b"\r", b"\t", b"[", b"(", b"/", b"<")
 
 
@@ -47,8 +51,9 @@ class PageFacts:
 
 def base_name(name: str) -> str:
     """A base font name without its subset tag (``BAAAAA+Name`` → ``Name``)."""
-    if len(name) > 7 and name[6] == "+" and name[:6].isalpha() and name[:6].isupper():
-        return name[7:]
+    if (len(name) > _SUBSET_TAG + 1 and name[_SUBSET_TAG] == "+" and name[:_SUBSET_TAG].isalpha()
+            and name[:_SUBSET_TAG].isupper()):
+        return name[_SUBSET_TAG + 1:]
     return name
 
 
@@ -211,7 +216,7 @@ def _font_facts(spec: Any) -> tuple[tuple[str, FontFacts], ...]:
         return ()
     subtype = _name(resolve1(spec.get("Subtype"))) or "Type1"
     names = [_name(resolve1(spec.get("BaseFont")))]
-    vscale = 0.001
+    vscale = _GLYPH_SPACE
     if subtype == "Type0":
         dfonts = resolve1(spec.get("DescendantFonts"))
         sub = resolve1(dfonts[0]) if isinstance(dfonts, list) and dfonts else None

@@ -26,9 +26,20 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..document import Cell, Table
+from ..limits import require_positive
 from ..values import NUMBER, PLACEHOLDER, parse_cell
 from .pdf_cells import WINDOW_SLACK, find_cell_tables, table_bbox
 from .pdf_text import GARBLED, HEADING_MARKER, group_rows, is_garbled_char, join_chars
+
+#: a coordinate beyond any page (PDF points): the open ends of a page's extent
+_FAR = 1e9
+#: the grid lines of two rows: a continuation gives its first row back to a split row
+#: only when a row of its own follows
+_TWO_ROWS_LINES = 3
+
+
+#: the fields of TableSettings handed to the cell finder as pdfplumber's tolerances
+_FINDER_TOLERANCES = ("snap_tolerance", "join_tolerance", "intersection_tolerance", "edge_min_length")
 
 
 @dataclass(frozen=True)
@@ -45,10 +56,19 @@ class TableSettings:
     close_frame: bool = True
     #: rules of a table ruled only across are at most this far apart (one row)
     frame_max_row: float = 80.0
+    #: ... and a stack of at least this many of them, no vertical rule touching, is one
+    frame_min_rules: int = 3
+    #: such a stack lost a rule-less first row when text sits within this many row
+    #: pitches above its first rule (and nothing else above it on the page)
+    lost_row_pitches: float = 1.5
     #: rebuild columns from text gaps when a ruled table has no column rules
     text_columns: bool = True
     #: the narrowest empty strip that separates two text columns
     column_gap: float = 6.0
+    #: text runs start at one column when their left ends agree within this
+    column_start_tolerance: float = 2.0
+    #: ... in at least this share of the rows that have runs after a gap (and in two)
+    column_start_share: float = 0.3
     #: running header/footer bands (fraction of page height): their rules are not table rules
     head_band: float = 0.08
     #: outer x edges of two parts of one table agree within this
@@ -57,6 +77,9 @@ class TableSettings:
     stitch_bottom: float = 0.55
     #: a continuation must start above this fraction of the next page's height
     stitch_top: float = 0.35
+    #: two parts with different numbers of column edges are one table when this share
+    #: of one part's edges lie among the other's (within ``stitch_tolerance``)
+    stitch_edge_share: float = 0.8
     #: a filled, unstroked shape thinner than this is a rule drawn as a fill; the
     #: sides of a thicker one are shading (WPS shades every line of running text
     #: with white boxes that tile the page): not rules, unless the page has no others
@@ -65,6 +88,15 @@ class TableSettings:
     prose_cell_chars: float = 12.0
     #: … or at least this share of them have sentence punctuation
     prose_punct_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        # pdfplumber's four finder tolerances may be 0 (no snapping, exact joins); every
+        # other number is positive; the switches (bool) are left alone
+        require_positive(self, skip=_FINDER_TOLERANCES, numbers_only=False)
+        for name in _FINDER_TOLERANCES:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ValueError(f"TableSettings.{name} must be a number >= 0, not {value!r}")
 
     def finder_settings(self, v_edges: list[dict[str, Any]], h_edges: list[dict[str, Any]]) -> dict[str, Any]:
         return {
@@ -178,15 +210,16 @@ class _VerticalRules:
 
 def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float,
                 max_row: float = DEFAULT_SETTINGS.frame_max_row,
-                chars: Optional[list[dict[str, Any]]] = None, page_top: float = 0.0, page_bottom: float = 1e9,
-                lost: Optional[list[list[dict[str, Any]]]] = None) -> list[dict[str, Any]]:
+                chars: Optional[list[dict[str, Any]]] = None, page_top: float = 0.0, page_bottom: float = _FAR,
+                lost: Optional[list[list[dict[str, Any]]]] = None,
+                settings: TableSettings = DEFAULT_SETTINGS) -> list[dict[str, Any]]:
     """Synthetic rules for missing outer edges.
 
     * Vertical rules that start (end) together at a height where no horizontal
       rule runs get one across them (a continued table without its top rule).
     * Between two consecutive horizontal rules of the same extent that column
       rules cross (a table band), a missing left/right side gets a rule.
-    * A stack of three or more horizontal rules that no vertical rule touches,
+    * A stack of ``settings.frame_min_rules`` or more horizontal rules that no vertical rule touches,
       each within ``max_row`` of the next (a table ruled only across), gets both
       sides, so it is found as a one-column table whose columns come from text.
       If text sits just above such a stack at the top of the page, the stack may
@@ -201,7 +234,7 @@ def close_frame(h: list[dict[str, Any]], v: list[dict[str, Any]], tol: float,
         x1 = max(e["x1"] for e in rules)
         extra += _open_sides(rules, verticals, x0, x1, tol)
         bare = [e for e in rules if not _touched(e, verticals, tol)]
-        extra += _bare_stacks(bare, x0, x1, max_row, chars, page_top, lost)
+        extra += _bare_stacks(bare, x0, x1, max_row, chars, page_top, lost, settings)
     return extra
 
 
@@ -265,8 +298,8 @@ def _open_sides(rules: list[dict[str, Any]], verticals: _VerticalRules, x0: floa
 
 def _bare_stacks(bare: list[dict[str, Any]], x0: float, x1: float, max_row: float,
                  chars: Optional[list[dict[str, Any]]], page_top: float,
-                 lost: Optional[list[list[dict[str, Any]]]]) -> list[dict[str, Any]]:
-    """Both sides for each stack of three or more rules no vertical rule touches,
+                 lost: Optional[list[list[dict[str, Any]]]], settings: TableSettings) -> list[dict[str, Any]]:
+    """Both sides for each stack of ``frame_min_rules`` or more rules no vertical rule touches,
     each within ``max_row`` of the next; the rules of a lost first row go to ``lost``."""
     extra = []
     chain: list[dict[str, Any]] = []
@@ -274,12 +307,12 @@ def _bare_stacks(bare: list[dict[str, Any]], x0: float, x1: float, max_row: floa
         if e is not None and (not chain or e["top"] - chain[-1]["top"] <= max_row):
             chain.append(e)
             continue
-        if len(chain) >= 3:
+        if len(chain) >= settings.frame_min_rules:
             top = chain[0]["top"]
             for x in (x0, x1):
                 extra.append(_edge("v", x, top, x, chain[-1]["top"]))
             if chars is not None and lost is not None:
-                new_top = _lost_first_row(chain, chars, page_top)
+                new_top = _lost_first_row(chain, chars, page_top, settings.lost_row_pitches)
                 if new_top is not None:
                     lost.append([_edge("h", x0, new_top, x1, new_top)]
                                 + [_edge("v", x, new_top, x, top) for x in (x0, x1)])
@@ -308,17 +341,18 @@ def _merge_collinear(h: list[dict[str, Any]], tol: float) -> list[dict[str, Any]
     return sorted(out, key=lambda e: e["top"])
 
 
-def _lost_first_row(chain: list[dict[str, Any]], chars: list[dict[str, Any]], page_top: float) -> Optional[float]:
+def _lost_first_row(chain: list[dict[str, Any]], chars: list[dict[str, Any]], page_top: float,
+                    pitches_above: float) -> Optional[float]:
     """Where a rule-less first row of a stack begins, if the stack is a table
     continued at the top of a page without its top rule: text sits just above the
-    first rule, within about one row pitch, with nothing above it on the page
+    first rule, within ``pitches_above`` row pitches, with nothing above it on the page
     but the running header. Returns the y for the missing rule, or None."""
     first = chain[0]
     pitches = sorted(b["top"] - a["top"] for a, b in zip(chain, chain[1:]))
     pitch = pitches[len(pitches) // 2]
     x0, x1 = first["x0"], first["x1"]
     inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and c["top"] > page_top]
-    row = [c for c in inside if first["top"] - 1.5 * pitch <= c["top"] and c["bottom"] <= first["top"] + 1]
+    row = [c for c in inside if first["top"] - pitches_above * pitch <= c["top"] and c["bottom"] <= first["top"] + 1]
     if not row:
         return None
     row_top = min(c["top"] for c in row)
@@ -350,7 +384,7 @@ def find_tables(page, chars: list[dict[str, Any]], page_no: int, settings: Table
         height = float(page.height)
         extra = close_frame(h, v, settings.snap_tolerance, settings.frame_max_row, chars=chars,
                             page_top=height * settings.head_band,
-                            page_bottom=height * (1 - settings.head_band), lost=lost)
+                            page_bottom=height * (1 - settings.head_band), lost=lost, settings=settings)
         h += [e for e in extra if e["orientation"] == "h"]
         v += [e for e in extra if e["orientation"] == "v"]
     tables = _build(page, chars, page_no, settings, h, v)
@@ -471,7 +505,7 @@ def split_prose_bands(pt: PageTable, settings: TableSettings = DEFAULT_SETTINGS)
     bands = sorted((c for c in pt.cells if band(c)), key=lambda c: c.top)
     if not bands:
         return [pt]
-    cuts = [(-1e9, -1e9)] + [(c.top, c.bottom) for c in bands] + [(1e9, 1e9)]
+    cuts = [(-_FAR, -_FAR)] + [(c.top, c.bottom) for c in bands] + [(_FAR, _FAR)]
     parts = []
     for (_, lo), (hi, _) in zip(cuts, cuts[1:]):
         cells = [c for c in pt.cells if c.top >= lo - tol and c.bottom <= hi + tol and not band(c)]
@@ -534,17 +568,18 @@ def _fill(boxes: list[tuple[float, float, float, float]], chars: list[dict[str, 
     return pt
 
 
-def _column_starts(later: list[list[list[dict[str, Any]]]]) -> list[float]:
+def _column_starts(later: list[list[list[dict[str, Any]]]], settings: TableSettings) -> list[float]:
     """Separators just before x positions where, in several rows, a run of text
     starts after a gap on its line (text left-aligned in its cells). ``later``
     holds, per row, those runs; a run opening its line (an indented label, a
     wrapped line) is no evidence."""
     n = len(later)
-    starts = cluster([r[0]["x0"] for runs in later for r in runs], 2.0)
+    tol = settings.column_start_tolerance
+    starts = cluster([r[0]["x0"] for runs in later for r in runs], tol)
     seps = []
     for x in starts:
-        support = sum(1 for runs in later if any(abs(r[0]["x0"] - x) <= 2.0 for r in runs))
-        if support >= max(2, 0.3 * n):
+        support = sum(1 for runs in later if any(abs(r[0]["x0"] - x) <= tol for r in runs))
+        if support >= max(2, settings.column_start_share * n):
             seps.append(x - 1.0)
     return seps
 
@@ -606,7 +641,7 @@ def split_text_columns(pt: PageTable, chars: list[dict[str, Any]], settings: Tab
     multi = [lt for lt in later if lt]
     if not multi:
         return None
-    seps = _column_starts(multi) or _column_gaps([r.runs for r in rows if len(r.runs) >= 2], gap)
+    seps = _column_starts(multi, settings) or _column_gaps([r.runs for r in rows if len(r.runs) >= 2], gap)
     if not seps:
         return None
     return assign_columns(rows, seps, pt)
@@ -678,7 +713,8 @@ def compatible(a: PageTable, b: PageTable, settings: TableSettings) -> bool:
     # rows with merged cells): enough that the edges of one lie among the other's
     in_a = sum(1 for x in xb if any(abs(x - y) <= tol for y in xa))
     in_b = sum(1 for x in xa if any(abs(x - y) <= tol for y in xb))
-    return in_a >= 0.8 * len(xb) or in_b >= 0.8 * len(xa)
+    share = settings.stitch_edge_share
+    return in_a >= share * len(xb) or in_b >= share * len(xa)
 
 
 def continue_with(first: PageTable, cont: PageTable, settings: TableSettings = DEFAULT_SETTINGS,
@@ -706,7 +742,7 @@ def join_split_row(prev: PageTable, cont: PageTable, settings: TableSettings) ->
     (no list marker, no value printed in both halves)."""
     tol = settings.grid_tolerance
     ya, yb = prev.ys(tol), cont.ys(tol)
-    if len(ya) < 2 or len(yb) < 3:
+    if len(ya) < 2 or len(yb) < _TWO_ROWS_LINES:
         return cont
     a_cells = [c for c in prev.cells if abs(c.bottom - ya[-1]) <= tol and abs(c.top - ya[-2]) <= tol]
     b_cells = [c for c in cont.cells if abs(c.top - yb[0]) <= tol and abs(c.bottom - yb[1]) <= tol]

@@ -10,12 +10,13 @@ so sections can be found.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document import Cell, Document, Paragraph, Table
 from ..encoding import decode_text, looks_binary, replaced_warning
 from ..errors import ExtractError, warning
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, require_positive
 from ..source import Source
 from ..textnorm import TOP_NUMBERED, split_run_on
 from ..values import TEXT, parse_cell
@@ -26,11 +27,35 @@ from .page_meta import split_page
 if TYPE_CHECKING:
     from ..document import Block
 
-#: a cell's text may run over at most this many lines before we decide the
-#: table has ended and the lines are ordinary paragraphs
-_MAX_CELL_LINES = 8
-#: lines longer than this may be several paragraphs a scraper ran together
-RUN_ON_MIN = 300
+
+@dataclass(frozen=True)
+class PlainTextSettings:
+    """The tolerances of reading plain text, in one place (validated when built)."""
+
+    #: a cell's text may run over at most this many lines before we decide the
+    #: table has ended and the lines are ordinary paragraphs
+    cell_max_lines: int = 8
+    #: lines longer than this may be several paragraphs a scraper ran together
+    run_on_min_chars: int = 300
+    #: a table row written with spaces (no ``|`` markup) is at most this long ...
+    row_max_chars: int = 400
+    #: ... a row of bare values (no label) holds at least this many (the review
+    #: table's one row of fifteen numbers)
+    bare_values_min: int = 5
+    #: ... a label with one value is a row when its line is at most this long
+    one_value_row_max_chars: int = 40
+    #: a header row is at most this many label words, its line at most this long
+    header_max_words: int = 20
+    header_max_chars: int = 120
+    #: a lone label line between rows (continuing a table) is at most this long
+    lone_label_max_chars: int = 30
+
+    def __post_init__(self) -> None:
+        require_positive(self)
+
+
+#: the settings the reader uses (replace with another PlainTextSettings to change them)
+SETTINGS = PlainTextSettings()
 
 
 class TextReader(Reader):
@@ -109,7 +134,7 @@ def parse_lines(lines: list[str], warnings: list[dict[str, Any]] | None = None, 
                 continue
             no_spaced_table_before = j
         line = lines[i].strip()
-        if len(line) > RUN_ON_MIN:
+        if len(line) > SETTINGS.run_on_min_chars:
             for part in split_run_on(line):
                 blocks.append(Paragraph(text=part, hints={"line": i + 1}))
         elif line:
@@ -138,7 +163,7 @@ def _read_cell(lines: list[str], i: int):
     """Read one cell starting at line ``i``; return (text, next_index) or None."""
     parts = []
     j = i
-    while j < len(lines) and j - i < _MAX_CELL_LINES:
+    while j < len(lines) and j - i < SETTINGS.cell_max_lines:
         line = lines[j]
         if _is_row_start(line):
             return None
@@ -194,22 +219,24 @@ def _sentence_like(line: str) -> bool:
 
 def _value_row(line: str) -> bool:
     """Label words followed by values (or a long run of bare values), nothing sentence-like."""
+    st = SETTINGS
     toks = _tokens(line)
-    if len(toks) < 2 or len(line) > 400 or _sentence_like(line):
+    if len(toks) < 2 or len(line) > st.row_max_chars or _sentence_like(line):
         return False
     k = len(toks)
     while k > 0 and parse_cell(toks[k - 1]).is_value:
         k -= 1
     values = len(toks) - k
     if k == 0:
-        return values >= 5  # the review table's one row of fifteen numbers
-    return values >= 2 or (values == 1 and len(line.strip()) <= 40)
+        return values >= st.bare_values_min
+    return values >= 2 or (values == 1 and len(line.strip()) <= st.one_value_row_max_chars)
 
 
 def _header_row(line: str) -> bool:
     """Two or more short label words (信息内容 本年制发件数 本年废止件数 …)."""
     toks = _tokens(line)
-    return (2 <= len(toks) <= 20 and len(line.strip()) <= 120 and not _sentence_like(line)
+    return (2 <= len(toks) <= SETTINGS.header_max_words and len(line.strip()) <= SETTINGS.header_max_chars
+            and not _sentence_like(line)
             and not TOP_NUMBERED.match(line.strip()) and all(parse_cell(t).kind == TEXT for t in toks))
 
 
@@ -225,7 +252,7 @@ def _read_spaced_table(lines: list[str], i: int):
             values += 1
         elif _header_row(line):
             headers += 1
-        elif TOP_NUMBERED.match(line) or not (len(line) <= 30 and not _sentence_like(line)
+        elif TOP_NUMBERED.match(line) or not (len(line) <= SETTINGS.lone_label_max_chars and not _sentence_like(line)
                                           and _next_is_row(lines, j)):
             break
         rows.append((_tokens(line), j))

@@ -6,12 +6,13 @@ import signal
 import click
 
 from ..clikit import checked_grammar
+from .settings import DEFAULT_SETTINGS, MAX_PORT
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default=DEFAULT_SETTINGS.host, show_default=True,
               help="Address to bind (the loopback address unless told otherwise; 0.0.0.0 = every interface).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=DEFAULT_SETTINGS.port, show_default=True, type=click.IntRange(1, MAX_PORT))
 @click.option("--workers", default=0, type=click.IntRange(min=0),
               help="Extraction worker processes (default: one per CPU).")
 @click.option("--db", help="Also write job results to this database (SQLite path or SQLAlchemy URL); "
@@ -20,13 +21,14 @@ from ..clikit import checked_grammar
               help="Where jobs keep their files (default: beside a SQLite --db, else a temporary folder).")
 @click.option("--token", envvar="GAIEXTRACT_TOKEN", show_envvar=True,
               help="Ask every /v1/ request for 'Authorization: Bearer TOKEN'.")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=DEFAULT_SETTINGS.timeout, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Seconds one document may take in a worker.")
 @click.option("--max-in-flight", type=click.IntRange(min=1),
               help="Documents accepted at once, running or waiting (default: 4 per worker); beyond: 503.")
 @click.option("--max-upload", type=click.IntRange(min=1),
               help="Largest document upload in bytes (default: the library's input limit, 200 MiB); beyond: 413.")
-@click.option("--upload-idle-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--upload-idle-timeout", default=DEFAULT_SETTINGS.upload_idle_s, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
               help="Seconds an upload may send nothing before it is cut off (400).")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Allow browser pages from this origin to call the API (repeatable; none by default).")

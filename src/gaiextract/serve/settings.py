@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from ..limits import DEFAULT_LIMITS, require_positive
 
+#: the largest TCP port number (ports are 16-bit, 0 is none)
+MAX_PORT = 65535
+
 
 @dataclass(frozen=True)
 class ServeSettings:
@@ -62,8 +65,8 @@ class ServeSettings:
             if getattr(self, name) < 0:
                 raise ValueError(f"ServeSettings.{name} must not be negative")
         require_positive(self, skip=("workers", "max_in_flight"), numbers_only=False)
-        if not 0 < self.port < 65536:
-            raise ValueError("ServeSettings.port must be 1-65535")
+        if not 0 < self.port <= MAX_PORT:
+            raise ValueError(f"ServeSettings.port must be 1-{MAX_PORT}")
 
     @property
     def worker_count(self) -> int:

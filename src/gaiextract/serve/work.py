@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..batch.executors import LocalExecutor
+from ..batch.settings import BATCH
 from ..batch.worker import convert, error_record, guarded
 
 #: how long the dispatcher waits for a result before it looks for new tasks (seconds)
@@ -209,7 +210,7 @@ class JobExecutor:
         task = Task(item.label, item.data, item.sha256, self.options)
         self._futures[self.pool.submit(task)] = item
 
-    def poll(self, wait_s: float = 0.5) -> list[tuple[Any, dict[str, Any]]]:
+    def poll(self, wait_s: float = BATCH.poll_wait_s) -> list[tuple[Any, dict[str, Any]]]:
         if not self._futures:
             return []
         done, _ = cf.wait(list(self._futures), timeout=wait_s, return_when=cf.FIRST_COMPLETED)

@@ -60,6 +60,11 @@ from . import Sink, is_error, record_key
 
 #: seconds a writer waits for another run's transaction on the same SQLite file
 SQLITE_BUSY_TIMEOUT_S = 300.0
+#: switching a new SQLite file to WAL while another run writes it is retried after this
+#: pause (seconds), doubled each time up to the largest, within SQLITE_BUSY_TIMEOUT_S
+WAL_RETRY_FIRST_PAUSE_S = 0.005
+WAL_RETRY_MAX_PAUSE_S = 0.25
+_MS_PER_S = 1000
 #: PostgreSQL advisory lock key that serialises batch transactions across runs
 PG_WRITE_LOCK = 0x6761_6965  # "gaie"
 
@@ -203,7 +208,7 @@ def make_engine(url: str) -> Engine:
         def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * _MS_PER_S)}")
             _switch_to_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -225,7 +230,7 @@ def _switch_to_wal(cur) -> None:
     two runs create one database file together. So wait here, up to the same timeout.
     """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-    pause = 0.005
+    pause = WAL_RETRY_FIRST_PAUSE_S
     while True:
         try:
             cur.execute("PRAGMA journal_mode=WAL")
@@ -234,7 +239,7 @@ def _switch_to_wal(cur) -> None:
             if "locked" not in str(exc) or time.monotonic() + pause > deadline:
                 raise
             time.sleep(pause)
-            pause = min(pause * 2, 0.25)
+            pause = min(pause * 2, WAL_RETRY_MAX_PAUSE_S)
 
 
 def begin_write(engine: Engine):
