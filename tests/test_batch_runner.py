@@ -197,3 +197,61 @@ def test_summary_text_and_dict():
     d = s.to_dict()
     assert d["converted"] == 6 and d["error_codes"] == {"timeout": 2}
     assert "errors 2 (timeout 2)" in s.text() and "already done 5" in s.text()
+
+
+def test_ctrl_c_is_taken_at_a_safe_point_and_the_handler_is_given_back(tmp_path):
+    """SIGINT only asks the run to stop; the run stops between two polls, writes what
+    finished, and gives the interpreter its own handler back. (Raised wherever it landed,
+    the KeyboardInterrupt could leave a lock of the process pool held: a hang at exit.)"""
+    import signal
+    import threading
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"good{i}.txt").write_bytes(SEED.read_bytes() + b"\n" * i)
+    (folder / "slow.txt").write_bytes(b"%TEST-SLEEP\n")          # keeps the run going
+    out = tmp_path / "out.jsonl"
+    # as in an interactive interpreter (a test run started in the background ignores SIGINT)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def ctrl_c_after_three_records():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if out.exists() and out.read_bytes().count(b"\n") >= 3:
+                break
+            time.sleep(0.05)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    threading.Thread(target=ctrl_c_after_three_records, daemon=True).start()
+    t0 = time.monotonic()
+    try:
+        summary = run_batch(BatchOptions(inputs=[folder], workers=1, timeout=50, plugins=PLUGIN,
+                                         flush_interval=0), [JsonlSink(out)])
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert summary.interrupted and summary.converted == 3 == len(read_jsonl(out))
+    assert time.monotonic() - t0 < 40                                  # not the slow file's 50 s
+
+
+def test_a_stop_signal_sets_a_flag_the_run_checks_and_a_second_one_stops_at_once():
+    import signal
+
+    from gaiextract.batch.runner import StopRequest
+
+    before = signal.signal(signal.SIGUSR1, signal.SIG_IGN)   # ignored when the run starts: left so
+    try:
+        stop = StopRequest((signal.SIGINT, signal.SIGUSR1))
+        assert signal.getsignal(signal.SIGUSR1) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) == stop._handle
+        stop._handle(signal.SIGINT, None)                    # the first: no exception where it lands
+        assert stop.requested
+        with pytest.raises(KeyboardInterrupt):
+            stop.check()                                     # raised at the run's safe point
+        with pytest.raises(KeyboardInterrupt):
+            stop._handle(signal.SIGINT, None)                # the second: at once
+        stop.restore()
+        assert signal.getsignal(signal.SIGINT) is not stop._handle
+    finally:
+        signal.signal(signal.SIGUSR1, before)

@@ -47,10 +47,6 @@ MIN_FILE_MB = 0.001
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "commands"]
 
 
-def _sigterm(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt()
-
-
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False, allow_dash=True),
@@ -106,7 +102,7 @@ def batch_command(inputs, jsonl, out_dir, db_url, workers, resume, retry_errors,
                         max_tasks_per_child=max_tasks_per_child, resume=resume, executor=executor,
                         scheduler=scheduler, progress=progress, plugins=tuple(plugins), limits=limits,
                         retry_errors=retry_errors, follow_symlinks=follow_symlinks, verbosity=verbosity,
-                        read_options=read_options)
+                        read_options=read_options, stop_signals=(signal.SIGINT, signal.SIGTERM))
     summary = _run(opts, sinks, jsonl, out_dir, db_url, summary_json)
     if verbosity >= 0:
         _say_summary(summary, inputs, opts.read_options.get("ocr"))
@@ -170,11 +166,11 @@ def _sinks(jsonl: str | None, out_dir: str | None, db_url: str | None, db_batch_
 
 def _run(opts: BatchOptions, sinks: list[Sink], jsonl: str | None, out_dir: str | None, db_url: str | None,
          summary_json: str | None) -> Summary:
-    """The batch under a SIGTERM handler; an interruption during set-up or an output
-    that fails ends the command (exit 130, or 1 with one line naming the output)."""
+    """The batch (Ctrl-C and SIGTERM stop it cleanly: ``BatchOptions.stop_signals``); an
+    interruption during set-up or an output that fails ends the command (exit 130, or 1
+    with one line naming the output)."""
     from .runner import run_batch
 
-    old = signal.signal(signal.SIGTERM, _sigterm)
     try:
         return run_batch(opts, sinks)
     except KeyboardInterrupt:  # during set-up, before anything ran
@@ -187,8 +183,6 @@ def _run(opts: BatchOptions, sinks: list[Sink], jsonl: str | None, out_dir: str 
         code, message = output_error(exc, str(target))
         click.echo(mask_secrets(f"gaiextract batch: {code}: the batch could not finish: {message}"), err=True)
         sys.exit(EXIT_OUTPUT)
-    finally:
-        signal.signal(signal.SIGTERM, old)
 
 
 def _say_summary(summary: Summary, inputs: tuple[str, ...], ocr: str | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import signal
 import sys
 import threading
 import time
@@ -46,6 +47,8 @@ class BatchOptions:
     verbosity: int = 0                  # -1 quiet, 0 normal, 1 one line per file
     read_options: dict[str, Any] = field(default_factory=dict)  # passed to extract()
     settings: BatchSettings = BATCH     # pacing (poll wait, progress smoothing)
+    #: signals that ask the run to stop cleanly (in the main thread; the command line adds SIGTERM)
+    stop_signals: tuple[int, ...] = (signal.SIGINT,)
 
 
 @dataclass
@@ -158,34 +161,78 @@ def run_batch(opts: BatchOptions, sinks: list[Sink], executor=None, stream=None)
     sinks were flushed.
     """
     load_plugins(opts.plugins)  # the parent sniffs with the plug-in readers too
-    run = _Run(opts, sinks, stream or sys.stderr)
+    stop = StopRequest(opts.stop_signals)
     ex = None
     finished = False
     try:
-        ex = executor or make_executor(opts)
-        run.ex = ex
-        for got in InputWalker(opts.inputs, opts.limits, follow_symlinks=opts.follow_symlinks):
-            run.take(got)
-        while ex.pending():
-            run.drain(opts.settings.poll_wait_s)
-        finished = True
-    except KeyboardInterrupt:
-        run.summary.interrupted = True
+        run = _Run(opts, sinks, stream or sys.stderr, stop)
+        try:
+            ex = executor or make_executor(opts)
+            run.ex = ex
+            for got in InputWalker(opts.inputs, opts.limits, follow_symlinks=opts.follow_symlinks):
+                stop.check()
+                run.take(got)
+            while ex.pending():
+                run.drain(opts.settings.poll_wait_s)
+            stop.check()
+            finished = True
+        except KeyboardInterrupt:
+            run.summary.interrupted = True
+        finally:
+            if ex is not None:
+                ex.close(kill=not finished)  # on Ctrl-C or a sink failure, do not wait for workers
+            failure = run.close()
     finally:
-        if ex is not None:
-            ex.close(kill=not finished)  # on Ctrl-C or a sink failure, do not wait for workers
-        failure = run.close()
+        stop.restore()
     if failure is not None:
         raise failure
     return run.summary
+
+
+class StopRequest:
+    """A stop signal (Ctrl-C; SIGTERM from the command line) asks the run to stop at its
+    next safe point: between two inputs, or between two polls of the executor (each at
+    most ``poll_wait_s``).
+
+    The handler only sets a flag. A ``KeyboardInterrupt`` raised wherever the signal
+    lands can leave a lock of the process pool held — inside ``concurrent.futures.wait``
+    — and the process then hangs at exit (seen in a test run). A second signal stops at
+    once. A signal ignored when the run starts (``nohup``, a background job) stays
+    ignored; off the main thread (the HTTP service) nothing is installed."""
+
+    def __init__(self, signals: tuple[int, ...]) -> None:
+        self.requested = False
+        self._old: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in signals:
+            if signal.getsignal(sig) is signal.SIG_IGN:
+                continue
+            self._old[sig] = signal.signal(sig, self._handle)
+
+    def _handle(self, _signum: int, _frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` here, a safe point, if a stop was asked for."""
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def restore(self) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+        self._old.clear()
 
 
 class _Run:
     """One batch run's state: the sinks and progress every record goes to, what this
     run has seen, and its summary (see :func:`run_batch`)."""
 
-    def __init__(self, opts: BatchOptions, sinks: list[Sink], stream) -> None:
+    def __init__(self, opts: BatchOptions, sinks: list[Sink], stream, stop: StopRequest | None = None) -> None:
         self.opts, self.sinks, self.stream = opts, sinks, stream
+        self.stop = stop or StopRequest(())
         self.summary = Summary()
         self.started = time.monotonic()
         for s in sinks:
@@ -258,6 +305,7 @@ class _Run:
     def drain(self, wait_s: float) -> None:
         """Records the executor has finished (waiting up to ``wait_s``); the sinks flushed
         every ``flush_interval`` seconds."""
+        self.stop.check()
         for _item, rec in self.ex.poll(wait_s):
             self.record(rec)
         if time.monotonic() - self.last_flush > self.opts.flush_interval:
