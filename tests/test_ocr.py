@@ -238,3 +238,33 @@ def test_inspect_draws_a_scanned_report_read_by_ocr():
             if prov.get("how") == "ocr" and prov.get("bbox")}
     boxes = {m.get("data-key") for m in doc.xpath('//*[@id="doc"]//*[@data-how="ocr"]')}
     assert want and want <= boxes
+
+
+def test_text_lines_are_read_alone_on_single_threaded_calls(monkeypatch):
+    """OcrSettings.rec_each_line: every line of a page is read as RapidOCR reads a
+    lone line (same text, same score), on a recogniser session of one thread; the
+    texts are those RapidOCR's own batches of lines read."""
+    _need_extra()
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    eng = ocr.engine()
+    assert eng.text_rec.session.session.get_session_options().intra_op_num_threads == 1
+    path = next(p for p in SCANS if p.name.startswith("g18_"))
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    pil, _ = ocr.render_page(pdf, 3, ocr.DEFAULT_OCR.dpi)  # the last page: a dozen lines
+    seen: list = []
+    real = ocr._read_lines
+
+    def spy(eng, crops, settings=ocr.DEFAULT_OCR):
+        seen.extend(crops)
+        return real(eng, crops, settings)
+
+    monkeypatch.setattr(ocr, "_read_lines", spy)
+    ocr._recognise(eng, np.asarray(pil))
+    assert len(seen) >= 8
+    ours = real(eng, seen, ocr.OcrSettings(threads=2))
+    assert ours == [tuple(eng.text_rec([c])[0][0][:2]) for c in seen]
+    batched, _ = eng.text_rec(seen)
+    assert [t for t, _ in ours] == [r[0] for r in batched]
+    assert all(abs(s - float(r[1])) < 0.01 for (_, s), r in zip(ours, batched))
