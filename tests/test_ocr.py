@@ -268,3 +268,23 @@ def test_text_lines_are_read_alone_on_single_threaded_calls(monkeypatch):
     batched, _ = eng.text_rec(seen)
     assert [t for t, _ in ours] == [r[0] for r in batched]
     assert all(abs(s - float(r[1])) < 0.01 for (_, s), r in zip(ours, batched))
+
+
+def test_detector_input_is_rapidocrs_from_one_channel():
+    """The detector's input made once on one channel equals RapidOCR's own
+    preprocessing of the three-channel page (resize, float64 normalisation)."""
+    _need_extra()
+    import numpy as np
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    det = ocr.engine().text_det
+    rng = np.random.default_rng(5)
+    grey = rng.integers(0, 256, size=(1755, 1241), dtype=np.uint8)
+    grey[400:420, 100:1100] = 0
+    img = np.stack([grey] * 3, axis=-1)
+    for limit in (1280, 960, 2000):
+        pre = DetPreProcess(limit, "max", det.mean, det.std)
+        want = pre(img)
+        got = ocr._det_input(pre, img)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want)
