@@ -20,7 +20,9 @@ in the cell); a number read below ``OcrSettings.low_confidence`` is marked
 
 The engine is created once per process and reused (a batch worker process loads
 the models once). ONNX Runtime is limited to ``OcrSettings.threads`` threads so
-parallel batch workers do not oversubscribe the cores.
+parallel batch workers do not oversubscribe the cores: the detector runs on that
+many threads, the recogniser on one thread per call, the text lines of a page
+spread over that many calls at once (``OcrSettings.rec_each_line``).
 """
 from __future__ import annotations
 
@@ -69,10 +71,11 @@ class OcrSettings:
     #: read a document's pages in parallel threads, one per core of ``threads``: a
     #: page's rendering, straightening, rules and tables (Python and numpy) overlap
     #: another's inference, which runs one at a time on ``threads`` ONNX threads
-    #: (its activations are a page's largest allocation). Off by default, for
-    #: memory: measured with benchmarks/bench_ocr.py on a shared 2-core machine,
-    #: 6.8 against 9.2 s/page but 719 against 655 MB at the peak (two pages' images
-    #: and masks; under heavier load one run showed no gain at all)
+    #: (its activations are a page's largest allocation). Off by default: with
+    #: the lines of a page recognised in parallel (``rec_each_line``) the cores are
+    #: busy already; measured with benchmarks/bench_ocr.py on a shared 2-core
+    #: machine, the same CPU and wall time per page, but 669 against 393 MB at the
+    #: peak (two pages' images, masks and activations)
     parallel_pages: bool = False
     #: give the heap ONNX Runtime freed back to the system after each page (glibc's
     #: malloc_trim; elsewhere nothing): without it a process keeps ~350 MB it no
