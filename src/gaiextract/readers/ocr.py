@@ -271,6 +271,9 @@ def _recognise(eng, grey, settings: OcrSettings = DEFAULT_OCR) -> list[Any]:
     with _INFERRING:
         preds = det.infer(prepared)[0]
     boxes, _ = det.postprocess_op(preds, img.shape[:2])
+    del preds, prepared
+    if settings.trim_memory:  # the detector's activations, before the recogniser's
+        trim_heap()
     boxes = det.filter_tag_det_res(boxes, img.shape[:2])
     if boxes is None or not len(boxes):
         return []
@@ -386,6 +389,8 @@ def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR
     h_rules, v_rules = oi.find_rules(oi.ink_mask(oi.unshade(grey), lenient=True), dpi)
     erased = oi.erase_rules(grey, h_rules, v_rules)
     result = _recognise(eng, erased, settings)
+    if settings.trim_memory:  # before the next inference: an upside-down try, a cell read alone
+        trim_heap()
     flipped = False
     if result and _mean_score(result) < settings.upside_down_score:
         turned = pil.rotate(180, fillcolor=255)
@@ -520,6 +525,8 @@ def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPa
             sub = np.pad(crop, ((16, 16), (16, 16)), constant_values=255)
             with _INFERRING:
                 res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
+            if settings.trim_memory:
+                trim_heap()
             for quad, text, score in res or []:
                 xs = [(x0 - 16 + p[0]) * k for p in quad]
                 ys = [(y0 - 16 + p[1]) * k for p in quad]
