@@ -238,3 +238,53 @@ def test_inspect_draws_a_scanned_report_read_by_ocr():
             if prov.get("how") == "ocr" and prov.get("bbox")}
     boxes = {m.get("data-key") for m in doc.xpath('//*[@id="doc"]//*[@data-how="ocr"]')}
     assert want and want <= boxes
+
+
+def test_text_lines_are_read_alone_on_single_threaded_calls(monkeypatch):
+    """OcrSettings.rec_each_line: every line of a page is read as RapidOCR reads a
+    lone line (same text, same score), on a recogniser session of one thread; the
+    texts are those RapidOCR's own batches of lines read."""
+    _need_extra()
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    eng = ocr.engine()
+    assert eng.text_rec.session.session.get_session_options().intra_op_num_threads == 1
+    path = next(p for p in SCANS if p.name.startswith("g18_"))
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    pil, _ = ocr.render_page(pdf, 3, ocr.DEFAULT_OCR.dpi)  # the last page: a dozen lines
+    seen: list = []
+    real = ocr._read_lines
+
+    def spy(eng, crops, settings=ocr.DEFAULT_OCR):
+        seen.extend(crops)
+        return real(eng, crops, settings)
+
+    monkeypatch.setattr(ocr, "_read_lines", spy)
+    ocr._recognise(eng, np.asarray(pil))
+    assert len(seen) >= 8
+    ours = real(eng, seen, ocr.OcrSettings(threads=2))
+    assert ours == [tuple(eng.text_rec([c])[0][0][:2]) for c in seen]
+    batched, _ = eng.text_rec(seen)
+    assert [t for t, _ in ours] == [r[0] for r in batched]
+    assert all(abs(s - float(r[1])) < 0.01 for (_, s), r in zip(ours, batched))
+
+
+def test_detector_input_is_rapidocrs_from_one_channel():
+    """The detector's input made once on one channel equals RapidOCR's own
+    preprocessing of the three-channel page (resize, float64 normalisation)."""
+    _need_extra()
+    import numpy as np
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    det = ocr.engine().text_det
+    rng = np.random.default_rng(5)
+    grey = rng.integers(0, 256, size=(1755, 1241), dtype=np.uint8)
+    grey[400:420, 100:1100] = 0
+    img = np.stack([grey] * 3, axis=-1)
+    for limit in (1280, 960, 2000):
+        pre = DetPreProcess(limit, "max", det.mean, det.std)
+        want = pre(img)
+        got = ocr._det_input(pre, img)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want)

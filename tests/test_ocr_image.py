@@ -118,3 +118,24 @@ def test_a_dash_read_as_one_is_flat():
     mask = oi.ink_mask(np.asarray(img))
     assert oi.is_flat(mask, (10, 20, 48, 40)) and not oi.is_slash(mask, (10, 20, 48, 40))
     assert not oi.is_flat(mask, (49, 8, 56, 52))
+
+
+def test_median_is_pillows_median_filter():
+    """ocr_image.median (OpenCV's medianBlur where installed) gives Pillow's
+    MedianFilter values, edges included, on a shaded page with text and rules."""
+    from PIL import ImageFilter
+
+    img = _text_page()
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 300, 899, 420), fill=200)  # a shaded band up to the edges
+    d.line((0, 500, 899, 500), fill=20, width=2)
+    noise = np.random.default_rng(3).integers(0, 40, size=(img.height, img.width), dtype=np.uint8)
+    grey = np.asarray(img).copy()
+    grey[::7] = np.clip(grey[::7].astype(int) - noise[::7], 0, 255).astype(np.uint8)
+    want = np.asarray(Image.fromarray(grey).filter(ImageFilter.MedianFilter(5)))
+    assert np.array_equal(oi.median(grey, 5), want)
+
+
+def test_a_page_without_shading_is_left_as_it_is():
+    grey = np.asarray(_text_page())
+    assert oi.unshade(grey) is grey

@@ -20,7 +20,9 @@ in the cell); a number read below ``OcrSettings.low_confidence`` is marked
 
 The engine is created once per process and reused (a batch worker process loads
 the models once). ONNX Runtime is limited to ``OcrSettings.threads`` threads so
-parallel batch workers do not oversubscribe the cores.
+parallel batch workers do not oversubscribe the cores: the detector runs on that
+many threads, the recogniser on one thread per call, the text lines of a page
+spread over that many calls at once (``OcrSettings.rec_each_line``).
 """
 from __future__ import annotations
 
@@ -69,10 +71,11 @@ class OcrSettings:
     #: read a document's pages in parallel threads, one per core of ``threads``: a
     #: page's rendering, straightening, rules and tables (Python and numpy) overlap
     #: another's inference, which runs one at a time on ``threads`` ONNX threads
-    #: (its activations are a page's largest allocation). Off by default, for
-    #: memory: measured with benchmarks/bench_ocr.py on a shared 2-core machine,
-    #: 6.8 against 9.2 s/page but 719 against 655 MB at the peak (two pages' images
-    #: and masks; under heavier load one run showed no gain at all)
+    #: (its activations are a page's largest allocation). Off by default: with
+    #: the lines of a page recognised in parallel (``rec_each_line``) the cores are
+    #: busy already; measured with benchmarks/bench_ocr.py on a shared 2-core
+    #: machine, the same CPU and wall time per page, but 669 against 393 MB at the
+    #: peak (two pages' images, masks and activations)
     parallel_pages: bool = False
     #: give the heap ONNX Runtime freed back to the system after each page (glibc's
     #: malloc_trim; elsewhere nothing): without it a process keeps ~350 MB it no
@@ -81,6 +84,17 @@ class OcrSettings:
     #: text detection runs on the page image reduced to this longer side (pixels;
     #: 0: the full image); the recogniser still reads every line at full resolution
     det_max_side: int = 1280
+    #: recognise each text line on its own, padded only to the recogniser's input
+    #: width (320 pixels at its 48-pixel height), the lines of a page spread over
+    #: ``threads`` single-threaded inference calls; False: RapidOCR's own batches
+    #: (6 lines padded to the widest of them, on one call of ``threads`` threads).
+    #: Measured with benchmarks/bench_ocr.py: a batch's padding and activations
+    #: cost more than they save, and single-threaded calls scale over the cores
+    #: where one call's threads do not. A line's padding changes its reading a
+    #: little: over the seven corpus scans every cell, flag and section is the
+    #: same; six characters of prose differ (a full-width bracket read as an ASCII
+    #: one or back, a quotation mark turned, a list comma gained)
+    rec_each_line: bool = True
     #: resolution of a re-read (cells whose numbers break a rule of the template)
     reread_dpi: int = 300
     #: white margin around a re-read cell (pixels): the detector needs one
@@ -118,9 +132,59 @@ def engine(settings: OcrSettings = DEFAULT_OCR):
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         n = cores(settings)
-        _ENGINE = RapidOCR(text_score=settings.min_score, det_use_cuda=False,
-                           intra_op_num_threads=n, inter_op_num_threads=1)
+        eng = RapidOCR(text_score=settings.min_score, det_use_cuda=False,
+                       intra_op_num_threads=n, inter_op_num_threads=1)
+        if settings.rec_each_line:
+            _single_threaded_recogniser(eng)
+        _ENGINE = eng
     return _ENGINE
+
+
+def _single_threaded_recogniser(eng) -> None:
+    """Give the engine's recogniser a session of one thread (the lines of a page
+    then run in parallel calls, see :func:`_read_lines`); the detector keeps its
+    threads for its one large image. The session it replaces is freed."""
+    try:
+        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+        from rapidocr_onnxruntime.utils import OrtInferSession, read_yaml, update_model_path
+    except ImportError:  # another layout of the package: its own sessions
+        return
+    config = dict(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"])
+    config.update(intra_op_num_threads=1, inter_op_num_threads=1, use_cuda=False, use_dml=False)
+    eng.text_rec.session = OrtInferSession(config)
+    eng.text_rec.one_thread = True
+
+
+def _read_lines(eng, crops: list[Any], settings: OcrSettings = DEFAULT_OCR) -> list[tuple[str, float]]:
+    """``(text, score)`` of each line image, as the recogniser reads a line alone:
+    resized to its 48-pixel input height and padded to its 320-pixel input width
+    when narrower (what RapidOCR does to a batch, less the padding to the batch's
+    widest line). Lines are spread over ``cores(settings)`` threads, each a
+    single-threaded inference call, longest first."""
+    rec = eng.text_rec
+    if not settings.rec_each_line or not getattr(rec, "one_thread", False):
+        return rec(crops)[0]
+    _, height, width = rec.rec_image_shape
+
+    def one(img) -> tuple[str, float]:
+        ratio = max(width / height, img.shape[1] / img.shape[0])
+        preds = rec.session(rec.resize_norm_img(img, ratio)[None])[0]
+        text, score = rec.postprocess_op(preds)[0][:2]
+        return text, float(score)
+
+    order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0]))
+    workers = min(cores(settings), len(crops))
+    if workers <= 1:
+        done = [one(crops[i]) for i in order]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="gaiextract-rec") as pool:
+            done = list(pool.map(lambda i: one(crops[i]), order))
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for i, got in zip(order, done):
+        out[i] = got
+    return out
 
 
 def cores(settings: OcrSettings = DEFAULT_OCR) -> int:
@@ -204,21 +268,44 @@ def _recognise(eng, grey, settings: OcrSettings = DEFAULT_OCR) -> list[Any]:
             result, _ = eng(img, use_cls=False)
         return result or []
     limit = settings.det_max_side or max(img.shape[:2])
-    prepared = DetPreProcess(limit, "max", det.mean, det.std)(img)
+    prepared = _det_input(DetPreProcess(limit, "max", det.mean, det.std), img)
     if prepared is None:
         return []
     with _INFERRING:
         preds = det.infer(prepared)[0]
     boxes, _ = det.postprocess_op(preds, img.shape[:2])
+    del preds, prepared
+    if settings.trim_memory:  # the detector's activations, before the recogniser's
+        trim_heap()
     boxes = det.filter_tag_det_res(boxes, img.shape[:2])
     if boxes is None or not len(boxes):
         return []
     boxes = eng.sorted_boxes(np.asarray(boxes, dtype=np.float32))
     crops = eng.get_crop_img_list(img, boxes)
     with _INFERRING:
-        rec, _ = eng.text_rec(crops)
+        rec = _read_lines(eng, crops, settings)
     return [[box.tolist(), r[0], float(r[1])] for box, r in zip(boxes, rec)
             if r[0] and float(r[1]) >= eng.text_score]
+
+
+def _det_input(pre, img):
+    """RapidOCR's detector input (``pre``, its ``DetPreProcess``) for a grey page
+    stacked into three equal channels: resized and normalised once, on one
+    channel, then copied to the three (the same values as ``pre(img)``, which
+    works through three channels in float64, a third of a page's time outside
+    inference)."""
+    import numpy as np
+
+    mean, std = np.asarray(pre.mean, dtype=np.float64), np.asarray(pre.std, dtype=np.float64)
+    if img.ndim != 3 or mean.size != 3 or std.size != 3 or (mean != mean[0]).any() or (std != std[0]).any():
+        return pre(img)
+    resized = pre.resize(np.ascontiguousarray(img[:, :, 0]))
+    if resized is None:
+        return None
+    one = ((resized.astype("float32") * pre.scale - mean[:1]) / std[:1]).astype(np.float32)
+    out = np.empty((1, 3, *one.shape), dtype=np.float32)
+    out[0, :] = one
+    return out
 
 
 def render_dpi(width_pt: float, height_pt: float, dpi: float, limits: Limits = DEFAULT_LIMITS) -> float:
@@ -305,6 +392,8 @@ def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR
     h_rules, v_rules = oi.find_rules(oi.ink_mask(oi.unshade(grey), lenient=True), dpi)
     erased = oi.erase_rules(grey, h_rules, v_rules)
     result = _recognise(eng, erased, settings)
+    if settings.trim_memory:  # before the next inference: an upside-down try, a cell read alone
+        trim_heap()
     flipped = False
     if result and _mean_score(result) < settings.upside_down_score:
         turned = pil.rotate(180, fillcolor=255)
@@ -439,6 +528,8 @@ def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPa
             sub = np.pad(crop, ((16, 16), (16, 16)), constant_values=255)
             with _INFERRING:
                 res, _ = eng(np.ascontiguousarray(sub), use_cls=False)
+            if settings.trim_memory:
+                trim_heap()
             for quad, text, score in res or []:
                 xs = [(x0 - 16 + p[0]) * k for p in quad]
                 ys = [(y0 - 16 + p[1]) * k for p in quad]
