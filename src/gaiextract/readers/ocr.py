@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .. import source
 from ..document import Document, Table
 from ..errors import warning
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, require_positive
 from ..source import OCR_INSTALL_HINT as INSTALL_HINT
 from .pdf_tables import DEFAULT_SETTINGS, TableSettings, find_tables
 from .pdf_text import build_lines
@@ -47,6 +47,16 @@ if TYPE_CHECKING:
 _DIGIT = re.compile(r"\d")
 _SLASH_READINGS = {"1", "l", "I", "L", "/", "|", "7", "J"}
 _LONE_DASH = re.compile(r"^[一－\-–—_]+$")
+
+#: PDF user space: 72 points to the inch (a page image at ``dpi`` has dpi / 72 pixels a point)
+POINTS_PER_INCH = 72.0
+#: RapidOCR's detector takes a colour image: a grey page is stacked into this many channels
+_COLOUR_CHANNELS = 3
+#: :func:`render_dpi` lowers the dpi by at least this factor a try (pdfium rounds a
+#: page's pixels up, so the exact ratio can leave it a pixel over the limit) …
+_RENDER_DPI_STEP = 0.999
+#: … and stops at this dpi (a page of absurd size in points: no endless search)
+_RENDER_DPI_FLOOR = 1e-3
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,34 @@ class OcrSettings:
     reread_dpi: int = 300
     #: white margin around a re-read cell (pixels): the detector needs one
     reread_pad_px: int = 24
+    #: a cell's crop (inside its inset) narrower or lower than this many pixels is
+    #: not read again (an empty cell, a re-read)
+    cell_min_px: int = 4
+    #: in an empty cell, a pixel darker than this grey level is ink
+    cell_ink_level: int = 128
+    #: ink in an empty cell at least this many times as wide as it is high is a flat
+    #: mark (a dash, a placeholder), not read
+    cell_flat_ratio: int = 3
+    #: a box whose letters were taken for digits (o → 0, l → 1) scores at least this
+    #: much under ``low_confidence``, so its number is flagged
+    lookalike_margin: float = 0.01
+    #: a Latin character's share of an OCR text box's width against a Han one's (1)
+    latin_char_width: float = 0.55
+    #: a character's font size: this share of its text box's height
+    char_size_share: float = 0.85
+    #: the ``ocr_used`` warning names a page rendered more than this under ``dpi``
+    #: (Limits.max_ocr_pixels) with its lower dpi
+    lower_dpi_margin: float = 0.5
+
+    def __post_init__(self) -> None:
+        # the switches (bool) are left alone; threads may be None (the environment,
+        # else every core) and det_max_side 0 (detection on the full image)
+        require_positive(self, skip=("threads", "det_max_side"), numbers_only=False)
+        if self.threads is not None and (isinstance(self.threads, bool) or not isinstance(self.threads, int)
+                                         or self.threads < 0):
+            raise ValueError(f"OcrSettings.threads must be None or a number >= 0, not {self.threads!r}")
+        if isinstance(self.det_max_side, bool) or not isinstance(self.det_max_side, int) or self.det_max_side < 0:
+            raise ValueError(f"OcrSettings.det_max_side must be a number >= 0, not {self.det_max_side!r}")
 
 
 DEFAULT_OCR = OcrSettings()
@@ -228,21 +266,22 @@ class _ImagePage:
         self.chars: list[dict[str, Any]] = []
 
 
-def _text_width(ch: str) -> float:
-    return 0.55 if ord(ch) < 0x2E80 else 1.0
+def _text_width(ch: str, settings: OcrSettings = DEFAULT_OCR) -> float:
+    return settings.latin_char_width if ord(ch) < 0x2E80 else 1.0
 
 
-def box_chars(text: str, x0: float, top: float, x1: float, bottom: float, score: float) -> list[dict[str, Any]]:
+def box_chars(text: str, x0: float, top: float, x1: float, bottom: float, score: float,
+              settings: OcrSettings = DEFAULT_OCR) -> list[dict[str, Any]]:
     """Characters of one OCR text box, each with a share of its width (a Han
     character about twice a Latin one), as char dicts like pdfplumber's."""
-    units = [_text_width(c) for c in text]
+    units = [_text_width(c, settings) for c in text]
     total = sum(units) or 1.0
     out, x = [], x0
     h = bottom - top
     for c, u in zip(text, units):
         w = (x1 - x0) * u / total
         out.append({"text": c, "x0": x, "x1": x + w, "top": top, "bottom": bottom,
-                    "size": round(h * 0.85, 1), "fontname": "", "upright": True, "score": score})
+                    "size": round(h * settings.char_size_share, 1), "fontname": "", "upright": True, "score": score})
         x += w
     return out
 
@@ -259,7 +298,7 @@ def _recognise(eng, grey, settings: OcrSettings = DEFAULT_OCR) -> list[Any]:
 
     img = np.ascontiguousarray(grey)
     if img.ndim == 2:
-        img = np.stack([img] * 3, axis=-1)
+        img = np.stack([img] * _COLOUR_CHANNELS, axis=-1)
     det = eng.text_det
     try:
         from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
@@ -314,12 +353,12 @@ def render_dpi(width_pt: float, height_pt: float, dpi: float, limits: Limits = D
     import math
 
     def pixels(d: float) -> float:
-        s = d / 72
+        s = d / POINTS_PER_INCH
         return math.ceil(max(1.0, width_pt) * s) * math.ceil(max(1.0, height_pt) * s)
 
     got = float(dpi)
-    while pixels(got) > limits.max_ocr_pixels and got > 1e-3:
-        got *= min(0.999, (limits.max_ocr_pixels / pixels(got)) ** 0.5)
+    while pixels(got) > limits.max_ocr_pixels and got > _RENDER_DPI_FLOOR:
+        got *= min(_RENDER_DPI_STEP, (limits.max_ocr_pixels / pixels(got)) ** 0.5)
     return got
 
 
@@ -340,7 +379,7 @@ def render_page(pdf, index: int, dpi: float, limits: Limits = DEFAULT_LIMITS):
     try:
         w, h = page.get_size()
         dpi = render_dpi(w, h, dpi, limits)
-        pil = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        pil = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True).to_pil().convert("L")
     finally:
         page.close()
     return pil, dpi
@@ -405,7 +444,7 @@ def read_image(pil, dpi: float, number: int, settings: OcrSettings = DEFAULT_OCR
             pil, grey, erased, result, h_rules, v_rules = turned, g2, e2, r2, h2, v2
             flipped = True
 
-    k = 72.0 / dpi
+    k = POINTS_PER_INCH / dpi
     width, height = pil.width * k, pil.height * k
     out = OcrPage(scan=PageScan(number=number, width=width, height=height), angle=angle,
                   sideways=sideways, dpi=dpi, turn=PageTurn(sideways, angle, flipped))
@@ -475,8 +514,8 @@ def _add_box(out: OcrPage, chars: list[dict[str, Any]], text: str, box: tuple[fl
         text = "—"
     fixed = _digits_for_letters(text)
     if fixed != text:
-        text, score = fixed, min(score, settings.low_confidence - 0.01)
-    chars.extend(box_chars(text, *box, score))
+        text, score = fixed, min(score, settings.low_confidence - settings.lookalike_margin)
+    chars.extend(box_chars(text, *box, score, settings))
     out.scores.append((box, score))
     if _DIGIT.search(text) and score < settings.low_confidence:
         out.uncertain.append((box, score))
@@ -509,14 +548,14 @@ def _rescue_empty_cells(eng, grey, tables: list[PageTable], k: float, out: OcrPa
                 continue
             x0, y0 = int(c.x0 / k) + inset, int(c.top / k) + inset
             x1, y1 = int(c.x1 / k) - inset, int(c.bottom / k) - inset
-            if x1 - x0 < 4 or y1 - y0 < 4:
+            if x1 - x0 < settings.cell_min_px or y1 - y0 < settings.cell_min_px:
                 continue
             crop = grey[y0:y1, x0:x1]
-            ink = np.argwhere(crop < 128)
+            ink = np.argwhere(crop < settings.cell_ink_level)
             if len(ink) < settings.cell_min_ink:
                 continue
             (iy0, ix0), (iy1, ix1) = ink.min(axis=0), ink.max(axis=0)
-            if (iy1 - iy0 + 1) * 3 < (ix1 - ix0 + 1):
+            if (iy1 - iy0 + 1) * settings.cell_flat_ratio < (ix1 - ix0 + 1):
                 continue  # a flat mark: a dash, a placeholder
             box = ((x0 + ix0) * k, (y0 + iy0) * k, (x0 + ix1 + 1) * k, (y0 + iy1 + 1) * k)
             if slash is not None and slash(box) == "/":  # the placeholder "/": no need to read it
@@ -627,11 +666,11 @@ class Rereader:
         if page not in self._turns:
             return ""
         grey, got = self._image(page, float(dpi))
-        s = got / 72.0
+        s = got / POINTS_PER_INCH
         inset = self.settings.cell_inset_px * got / self._turns[page][1]
         x0, y0 = max(0, int(bbox[0] * s + inset)), max(0, int(bbox[1] * s + inset))
         x1, y1 = min(grey.shape[1], int(bbox[2] * s - inset)), min(grey.shape[0], int(bbox[3] * s - inset))
-        if x1 - x0 < 4 or y1 - y0 < 4:
+        if x1 - x0 < self.settings.cell_min_px or y1 - y0 < self.settings.cell_min_px:
             return ""
         pad = self.settings.reread_pad_px
         crop = np.pad(grey[y0:y1, x0:x1], ((pad, pad), (pad, pad)), constant_values=255)
@@ -702,7 +741,7 @@ def apply(data: bytes, scans: list[PageScan], warnings: list[dict[str, Any]], mo
     detail = f"{len(numbers)} page(s) read from their image by OCR at {settings.dpi} dpi"
     if turned:
         detail += f"; turned sideways page(s) {turned}"
-    lower = {n: round(p.dpi) for n, p in pages.items() if p.dpi < settings.dpi - 0.5}
+    lower = {n: round(p.dpi) for n, p in pages.items() if p.dpi < settings.dpi - settings.lower_dpi_margin}
     if lower:
         detail += (f"; page(s) over Limits.max_ocr_pixels ({limits.max_ocr_pixels}) rendered at a "
                    f"lower dpi: {lower}")

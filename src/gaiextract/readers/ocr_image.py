@@ -19,6 +19,15 @@ from itertools import pairwise
 import numpy as np
 from PIL import Image
 
+from ..limits import require_positive
+from .ocr import POINTS_PER_INCH
+
+#: the grey level of white paper in an 8-bit image (a mask's True drawn as an image)
+_WHITE = 255
+#: a mask drawn as an image and turned (nearest neighbour: every pixel stays 0 or
+#: _WHITE) is a mask again above this level
+_HALF_GREY = 127
+
 
 @dataclass(frozen=True)
 class ImageSettings:
@@ -60,6 +69,33 @@ class ImageSettings:
     shade_window: int = 5
     #: ... only on a page where at least this share of pixels is shading
     shade_min_share: float = 0.002
+    #: a table row whose rules overlap over fewer pixels than this has no struts
+    strut_min_width_px: int = 10
+    #: a strut is at most this many pixels thick (a wider inked column is a stroke or a block)
+    strut_max_thick_px: int = 4
+    #: a rule longer than this many times the far side distance (``rule_side_px[1]``)
+    #: is checked for blank sides without its ends (the rules crossing it there)
+    rule_trim_sides: int = 4
+    #: a flat mark (a dash the recogniser read as 1 or l) is at least this many
+    #: times as wide as it is high …
+    flat_ratio: float = 2.5
+    #: … and has at least this many ink pixels
+    flat_min_ink: int = 4
+    #: the placeholder "/": its ink centre moves sideways by more than this per row
+    slash_min_slope: float = 0.25
+    #: … over at least this many inked rows (fewer: too small to tell)
+    slash_min_rows: int = 6
+    #: a 7, not a "/": a row in the top ``bar_top_share`` of the inked rows is at
+    #: least ``bar_width_ratio`` times as wide as the median row (a bar caps the stroke)
+    bar_top_share: float = 0.25
+    bar_width_ratio: float = 2.5
+
+    def __post_init__(self) -> None:
+        require_positive(self, skip=("rule_side_px",))
+        near, far = self.rule_side_px
+        if not 0 < near < far:
+            raise ValueError(f"ImageSettings.rule_side_px must be (near, far) with 0 < near < far, "
+                             f"not {self.rule_side_px!r}")
 
 
 DEFAULT_IMAGE = ImageSettings()
@@ -139,12 +175,12 @@ def is_sideways(mask: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> bool:
 
 def estimate_skew(mask: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> float:
     """The angle (degrees, PIL's sense) that makes the text lines level."""
-    small = Image.fromarray((mask[::s.skew_reduce, ::s.skew_reduce] * 255).astype(np.uint8))
+    small = Image.fromarray((mask[::s.skew_reduce, ::s.skew_reduce] * _WHITE).astype(np.uint8))
     best, best_angle = -1.0, 0.0
     n = round(s.max_skew / s.skew_step)
     for k in range(-n, n + 1):
         angle = k * s.skew_step
-        turned = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST)) > 127
+        turned = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST)) > _HALF_GREY
         e = _profile_energy(turned, 1)
         if e > best:
             best, best_angle = e, angle
@@ -196,10 +232,11 @@ def _join(runs: list[tuple[int, int, int]], join: int) -> list[tuple[float, int,
 def find_rules(mask: np.ndarray, dpi: float, s: ImageSettings = DEFAULT_IMAGE
                ) -> tuple[list[tuple[float, int, int]], list[tuple[float, int, int]]]:
     """Horizontal and vertical rules as ``(pos, start, end)`` in pixels."""
-    min_len = int(s.rule_min_pt * dpi / 72)
+    min_len = int(s.rule_min_pt * dpi / POINTS_PER_INCH)
     h = _join(_runs(mask, min_len, s.rule_gap_px), s.rule_join_px)
     v = _join(_runs(mask.T.copy(), min_len, s.vrule_gap_px), s.rule_join_px)
-    h, v = _thin(h, mask, s.rule_side_px, s.rule_side_ink), _thin(v, mask.T, s.rule_side_px, s.vrule_side_ink)
+    h = _thin(h, mask, s.rule_side_px, s.rule_side_ink, s.rule_trim_sides)
+    v = _thin(v, mask.T, s.rule_side_px, s.vrule_side_ink, s.rule_trim_sides)
     v = [r for r in (_between_rules(r, h, s.rule_join_px + s.vrule_gap_px) for r in v) if r]
     return h, v + struts(mask, h, s)
 
@@ -234,7 +271,7 @@ def struts(mask: np.ndarray, h: list[tuple[float, int, int]], s: ImageSettings) 
         lo = max(min(a for _, a, _ in upper), min(a for _, a, _ in lower)) - 3
         hi = min(max(b for _, _, b in upper), max(b for _, _, b in lower)) + 3
         lo, hi = max(0, lo), min(mask.shape[1] - 1, hi)
-        if hi - lo < 10:
+        if hi - lo < s.strut_min_width_px:
             continue
         band = mask[round(ya) - 1:round(yb) + 2, lo:hi + 1]
         inner = band[3:-3]
@@ -244,7 +281,7 @@ def struts(mask: np.ndarray, h: list[tuple[float, int, int]], s: ImageSettings) 
             continue
         groups = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
         for g in groups:
-            if len(g) > 4:
+            if len(g) > s.strut_max_thick_px:
                 continue
             a, b = lo + int(g[0]), lo + int(g[-1])
             near, far = s.rule_side_px
@@ -265,14 +302,16 @@ def _meets(vr: tuple[float, int, int], h: list[tuple[float, int, int]], tol: int
     return all(ends) if both else any(ends)
 
 
-def _thin(rules: list[tuple[float, int, int]], mask: np.ndarray, side: tuple[int, int], most: float) -> list[tuple[float, int, int]]:
-    """Rules with blank page on both sides (strokes of text have ink around them)."""
+def _thin(rules: list[tuple[float, int, int]], mask: np.ndarray, side: tuple[int, int], most: float,
+          trim_sides: int) -> list[tuple[float, int, int]]:
+    """Rules with blank page on both sides (strokes of text have ink around them);
+    a rule longer than ``trim_sides`` times the far side is looked at without its ends."""
     lo, hi = side
     out = []
     for pos, a, b in rules:
         y = round(pos)
         ok = True
-        a2, b2 = (a + hi, b - hi) if b - a > 4 * hi else (a, b)  # not the crossing rules at its ends
+        a2, b2 = (a + hi, b - hi) if b - a > trim_sides * hi else (a, b)  # not the crossing rules at its ends
         for band in (mask[max(0, y - hi):max(0, y - lo), a2:b2], mask[y + lo:y + hi, a2:b2]):
             if band.size and band.mean() > most:
                 ok = False
@@ -296,38 +335,38 @@ def erase_rules(grey: np.ndarray, h: list[tuple[float, int, int]], v: list[tuple
     return out
 
 
-def is_flat(mask: np.ndarray, box: tuple[float, ...], ratio: float = 2.5) -> bool:
+def is_flat(mask: np.ndarray, box: tuple[float, ...], s: ImageSettings = DEFAULT_IMAGE) -> bool:
     """Is the ink in ``box`` (pixels) a flat mark — a dash the recogniser read as
-    1 or l — at least ``ratio`` times as wide as it is high?"""
+    1 or l — at least ``s.flat_ratio`` times as wide as it is high?"""
     x0, y0, x1, y1 = (round(v) for v in box)
     crop = mask[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
     ys, xs = np.nonzero(crop)
-    if len(xs) < 4:
+    if len(xs) < s.flat_min_ink:
         return False
-    return int(xs.max() - xs.min() + 1) >= ratio * int(ys.max() - ys.min() + 1)
+    return int(xs.max() - xs.min() + 1) >= s.flat_ratio * int(ys.max() - ys.min() + 1)
 
 
-def _top_bar(crop: np.ndarray, share: float = 0.25, wide: float = 2.5) -> bool:
-    """Does a horizontal bar cap the ink (the top ``share`` of its rows holds a row
-    ``wide`` times as wide as the stroke's median row)?"""
+def _top_bar(crop: np.ndarray, s: ImageSettings = DEFAULT_IMAGE) -> bool:
+    """Does a horizontal bar cap the ink (the top ``s.bar_top_share`` of its rows
+    holds a row ``s.bar_width_ratio`` times as wide as the stroke's median row)?"""
     widths = [int(r.sum()) for r in crop if r.any()]
-    if len(widths) < 6:
+    if len(widths) < s.slash_min_rows:
         return False
-    top = widths[:max(1, round(len(widths) * share))]
-    return max(top) >= wide * float(np.median(widths))
+    top = widths[:max(1, round(len(widths) * s.bar_top_share))]
+    return max(top) >= s.bar_width_ratio * float(np.median(widths))
 
 
-def is_slash(mask: np.ndarray, box: tuple[float, ...], slope: float = 0.25) -> bool:
+def is_slash(mask: np.ndarray, box: tuple[float, ...], s: ImageSettings = DEFAULT_IMAGE) -> bool:
     """Is the ink in ``box`` (pixels) one slanting stroke — the placeholder "/",
     which the recogniser reads as 1, l or L? Its ink centre moves sideways from
     row to row; a 1 stands upright."""
     x0, y0, x1, y1 = (round(v) for v in box)
     crop = mask[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
     rows = [(y, float(np.flatnonzero(r).mean())) for y, r in enumerate(crop) if r.any()]
-    if len(rows) < 6:
+    if len(rows) < s.slash_min_rows:
         return False
-    if _top_bar(crop):
+    if _top_bar(crop, s):
         return False  # a 7: its slanting stroke hangs from a bar
     ys = np.array([r[0] for r in rows], dtype=np.float64)
     xs = np.array([r[1] for r in rows])
-    return abs(float(np.polyfit(ys, xs, 1)[0])) > slope
+    return abs(float(np.polyfit(ys, xs, 1)[0])) > s.slash_min_slope
