@@ -37,6 +37,7 @@ from ..document import Document, Table
 from ..errors import warning
 from ..limits import DEFAULT_LIMITS, Limits, require_positive
 from ..source import OCR_INSTALL_HINT as INSTALL_HINT
+from .pdf_page import POINTS_PER_INCH
 from .pdf_tables import DEFAULT_SETTINGS, TableSettings, find_tables
 from .pdf_text import build_lines
 
@@ -48,8 +49,6 @@ _DIGIT = re.compile(r"\d")
 _SLASH_READINGS = {"1", "l", "I", "L", "/", "|", "7", "J"}
 _LONE_DASH = re.compile(r"^[一－\-–—_]+$")
 
-#: PDF user space: 72 points to the inch (a page image at ``dpi`` has dpi / 72 pixels a point)
-POINTS_PER_INCH = 72.0
 #: RapidOCR's detector takes a colour image: a grey page is stacked into this many channels
 _COLOUR_CHANNELS = 3
 #: :func:`render_dpi` lowers the dpi by at least this factor a try (pdfium rounds a

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from ..limits import require_positive
-from .ocr import POINTS_PER_INCH
+from .pdf_page import POINTS_PER_INCH
 
 #: the grey level of white paper in an 8-bit image (a mask's True drawn as an image)
 _WHITE = 255

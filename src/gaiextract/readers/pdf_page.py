@@ -22,6 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+#: PDF user space: 72 points to the inch (a page image at ``dpi`` has dpi / 72 pixels a point)
+POINTS_PER_INCH = 72.0
+
 if TYPE_CHECKING:
     from .pdf_tables import PageTable
     from .pdf_text import Line
