@@ -251,8 +251,6 @@ class OcrPage:
     #: Limits.max_ocr_pixels) and how its image was straightened (for re-reads)
     dpi: float = 150.0
     turn: PageTurn = field(default_factory=lambda: PageTurn())
-    #: the PDF the page is in (for re-reads; the caller's bytes, not a copy)
-    data: bytes = field(default=b"", repr=False)
 
 
 class _ImagePage:
@@ -614,8 +612,6 @@ def read_pages(data: bytes, numbers: list[int], settings: OcrSettings = DEFAULT_
                     pages.update(zip(chunk, done))
     finally:
         pdf.close()
-    for page in pages.values():
-        page.data = data
     return pages
 
 
@@ -679,13 +675,13 @@ class Rereader:
         return "".join(_digits_for_letters(" ".join(str(r[1]).split())) for r in boxes)
 
 
-def mark_cells(doc: Document, pages: dict[int, OcrPage]) -> None:
+def mark_cells(doc: Document, pages: dict[int, OcrPage], data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     """Tables on OCR pages get ``origin="ocr"``; their cells the lowest score of
     the text inside, and ``uncertain`` when a number in them scored low. The
-    document gets its re-read capability (:class:`Rereader`)."""
-    data = next((p.data for p in pages.values() if p.data), b"")
+    document gets its re-read capability (:class:`Rereader` over ``data``, the PDF,
+    within the reader's ``limits``)."""
     if data:
-        doc.reread = Rereader(data, pages)
+        doc.reread = Rereader(data, pages, limits=limits)
     for table in doc.tables():
         if not isinstance(table, Table):
             continue

@@ -86,7 +86,7 @@ class PdfReader(Reader):
         if pages:
             from .ocr import mark_cells
 
-            mark_cells(doc, pages)
+            mark_cells(doc, pages, source.data, self.limits)
         return doc
 
     # ------------------------------------------------------------------ parsing
