@@ -22,7 +22,11 @@ class _Frame:
 def plumber(v, h, settings=DEFAULT_SETTINGS):
     from pdfplumber.table import TableFinder
 
-    finder = TableFinder(_Frame(), settings.finder_settings(v, h))
+    finder = TableFinder(_Frame(), {
+        "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": v, "explicit_horizontal_lines": h,
+        "snap_tolerance": settings.snap_tolerance, "join_tolerance": settings.join_tolerance,
+        "intersection_tolerance": settings.intersection_tolerance, "edge_min_length": settings.edge_min_length})
     return [t.cells for t in finder.tables]
 
 

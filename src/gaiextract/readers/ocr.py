@@ -10,7 +10,7 @@ nothing is downloaded at run time.
 The result is made to look like a born-digital page: every OCR text box becomes
 characters with boxes in PDF points, the rules become edges, and the page goes
 through the same table finder, line builder and cross-page assembly as any PDF
-page (:func:`gaiextract.readers.pdf.scan_page`'s data, a ``readers.pdf_page.PageScan``). So tables
+page (:func:`gaiextract.readers.pdf.scan_objects`'s data, a ``readers.pdf_page.PageScan``). So tables
 crossing pages are stitched, running heads dropped and headings found exactly as
 on text pages, and provenance keeps page + bbox.
 

@@ -98,17 +98,6 @@ class TableSettings:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
                 raise ValueError(f"TableSettings.{name} must be a number >= 0, not {value!r}")
 
-    def finder_settings(self, v_edges: list[dict[str, Any]], h_edges: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "vertical_strategy": "explicit",
-            "horizontal_strategy": "explicit",
-            "explicit_vertical_lines": v_edges,
-            "explicit_horizontal_lines": h_edges,
-            "snap_tolerance": self.snap_tolerance,
-            "join_tolerance": self.join_tolerance,
-            "intersection_tolerance": self.intersection_tolerance,
-            "edge_min_length": self.edge_min_length,
-        }
 
 
 DEFAULT_SETTINGS = TableSettings()
