@@ -29,3 +29,21 @@ def test_document_with_reworded_headings():
     doc = read(FIXTURES / "txt" / "fuzzy_headings.txt")
     assert [s.id for s in find_sections(doc.blocks, G)] == [
         "overview", "proactive", "requests", "review_litigation", "problems", "other"]
+
+
+def test_a_grammar_object_is_freed_with_its_section_profiles():
+    """The profiles are kept per grammar object and dropped when it is freed: they must not
+    hold the grammar themselves (they did: every grammar a long-running service read with
+    stayed in memory, with its jieba tokenizer)."""
+    import gc
+
+    from gaiextract import grammar as grammar_mod
+    from gaiextract.layout import fuzzy, tokens
+
+    before = (len(fuzzy._profiles), len(tokens._tokenizers))
+    g = grammar_mod.build()
+    fuzzy.profiles(g)
+    assert len(fuzzy._profiles) == before[0] + 1
+    del g
+    gc.collect()
+    assert (len(fuzzy._profiles), len(tokens._tokenizers)) == before

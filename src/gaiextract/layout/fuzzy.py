@@ -27,12 +27,14 @@ IDF_SMOOTHING = 0.5
 
 class SectionProfiles:
     def __init__(self, grammar: Grammar):
-        self.grammar = grammar
+        # the grammar's tokenizer, not the grammar: these profiles are kept per grammar
+        # object (weakly keyed), and a reference to the grammar would keep it alive for ever
+        self._tokenizer = tokens.tokenizer(grammar)
         docs = {}
         for sdef in grammar.sections:
             words: list[str] = []
             for text in (label_key(strip_numbering(sdef.heading)),) + sdef.variants:
-                words += tokens.cut(text, grammar)
+                words += tokens.cut_with(self._tokenizer, text)
             for group in sdef.all_of:
                 words += [label_key(w) for w in group]
             docs[sdef.id] = Counter(words)
@@ -48,7 +50,7 @@ class SectionProfiles:
 
     def similarities(self, heading: str) -> dict[str, float]:
         """Cosine similarity of a heading (numbering removed) to each section."""
-        toks = [t for t in tokens.cut(label_key(strip_numbering(heading)), self.grammar) if t in self.idf]
+        toks = [t for t in tokens.cut_with(self._tokenizer, label_key(strip_numbering(heading))) if t in self.idf]
         if not toks:
             return {sid: 0.0 for sid in self.vectors}
         q = self._weigh(Counter(toks))

@@ -96,4 +96,10 @@ _PUNCT = set("，。、；：:;,.!！?？（）()【】[]《》“”\"'‘’�
 def cut(text: str, grammar: Optional["Grammar"] = None) -> list[str]:
     """Content tokens of ``text`` (punctuation and single digits dropped), with the
     words of ``grammar`` (the shipped grammar by default)."""
-    return [t for t in tokenizer(grammar).lcut(text, HMM=True) if t.strip() and t not in _PUNCT and not t.isdigit()]
+    return cut_with(tokenizer(grammar), text)
+
+
+def cut_with(tk: Any, text: str) -> list[str]:
+    """:func:`cut` with a tokenizer already at hand (one that outlives no grammar: it
+    holds the grammar's words, not the grammar)."""
+    return [t for t in tk.lcut(text, HMM=True) if t.strip() and t not in _PUNCT and not t.isdigit()]
