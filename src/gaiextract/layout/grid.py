@@ -14,7 +14,6 @@ values by column. Nothing here names a table: everything comes from the spec.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -23,7 +22,6 @@ from ..errors import warning
 from ..grammar import TableGrammar, TableSpec
 from ..textnorm import has_han, numbered_parts
 from ..values import BLANK, NUMBER, PLACEHOLDER, TEXT
-from ..values import parse_cell as _parse_cell
 from . import splits
 from .grid_header import (
     SETTINGS,
@@ -35,15 +33,12 @@ from .grid_header import (
 )
 from .labels import OptionIndex, best_match, match_score, norm_label
 from .anchor import AnchoredRow, Placer, choose_layout
-from .mapped import MappedTable
+from .mapped import MappedTable, parse_cell
 from .per_object import PerObject
 from .stream import row_targets
 
 #: each layout's row and group labels as remembered matchers (see OptionIndex)
 _OPTIONS: PerObject[tuple[OptionIndex, OptionIndex]] = PerObject()
-
-#: the same cell texts recur in every block and every layout tried: read each once
-parse_cell = functools.lru_cache(maxsize=1 << 14)(_parse_cell)
 
 
 def map_grid(spec: TableSpec, blocks: list[Table], captions: list[str | None] | None = None,
