@@ -23,10 +23,7 @@ from .headings import STOPS as RUN_IN_STOPS
 if TYPE_CHECKING:
     from ..document import Block
 
-HEADING_MAX = SETTINGS.heading_max
-CLEAN_LIMIT = SETTINGS.clean_limit
-BARE_LIMIT = SETTINGS.bare_limit
-__all__ = ["FAMILIES", "HEADING_MAX", "RUN_IN_STOPS", "HeadingCandidate", "find_sections", "find_subsections",
+__all__ = ["FAMILIES", "RUN_IN_STOPS", "HeadingCandidate", "find_sections", "find_subsections",
            "numeral", "score_section", "split_and_find", "split_heading", "split_running_text"]
 
 
@@ -122,7 +119,7 @@ def _with_fuzzy(scored: list[list[Any]], grammar: Grammar, fuzzy) -> list[list[A
     ids = [sd.id for sd in grammar.sections]
     out = []
     for cand, head_text, scores in scored:
-        if cand.family != "none" and max(scores) < CLEAN_LIMIT:
+        if cand.family != "none" and max(scores) < SETTINGS.clean_limit:
             hit = fuzzy.best(head_text)
             if hit:
                 scores = list(scores)
@@ -139,7 +136,7 @@ def _candidates(scored: list[list[Any]]) -> list[tuple[HeadingCandidate, int, fl
     out = []
     for cand, _, scores in scored:
         numbered = cand.family != "none"
-        limit = CLEAN_LIMIT if numbered else BARE_LIMIT
+        limit = SETTINGS.clean_limit if numbered else SETTINGS.bare_limit
         offset = offsets.get(id(cand), 0)
         for idx, s in enumerate(scores):
             if numbered and cand.number is not None and cand.number + offset == idx + 1:
@@ -168,7 +165,7 @@ def _restarts(scored: list[list[Any]]) -> tuple[dict[int, int], set[tuple[int, i
 
     for fam in FAMILIES:
         seq = sorted(((c, sc) for c, _, sc in scored if c.family == fam and c.number is not None
-                      and max(sc) >= CLEAN_LIMIT), key=lambda t: t[0].block)
+                      and max(sc) >= SETTINGS.clean_limit), key=lambda t: t[0].block)
         chosen, chosen_fit = None, []
         for k, (c, sc) in enumerate(seq):
             if c.number != 1 or not any(p.number >= SECTIONS.restart_after for p, _ in seq[:k]):

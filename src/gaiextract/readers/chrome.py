@@ -32,6 +32,5 @@ META_LABELS = re.compile("|".join(_HTML["meta_labels"]))
 #: an archiver's header keys -> Document.meta key
 HEADER_KEYS: dict[str, str] = dict(_LINES["header_keys"])
 #: whole lines of page chrome
-LINE_CHROME: list[re.Pattern[str]] = [re.compile(p) for p in _LINES["chrome"]]
 #: the same as one pattern: a line is chrome when any of them is found in it
 LINE_CHROME_ANY: re.Pattern[str] = re.compile("|".join(f"(?:{p})" for p in _LINES["chrome"]))

@@ -125,6 +125,7 @@ class Numbering:
     def __init__(self, root=None, limits: Limits = DEFAULT_LIMITS):
         self._max_label = limits.max_list_label_chars
         self.warnings: list[ReportWarning] = []
+        self._too_long_said: set[str] = set()   # lists whose over-long labels were warned of
         self._abstract: dict[Optional[str], dict[int, etree._Element]] = {}  # abstractNumId -> {ilvl: lvl element}
         self._nums: dict[Optional[str], tuple[Optional[str], dict[int, int]]] = {}      # numId -> (abstractNumId, {ilvl: start override})
         self._counters: dict[Optional[str], list[int]] = {}  # abstractNumId -> [count per level]
@@ -198,11 +199,12 @@ class Numbering:
 
     def _too_long(self, num_id: str, count: int, fmt: str) -> Optional[str]:
         """A label longer than ``Limits.max_list_label_chars`` is not printed (said once per list)."""
-        w = warning("markup_simplified", page=None,
-                    detail=f"list {num_id} numbers its items from {count} in {fmt}: a label longer than "
-                           f"{self._max_label} characters is not printed")
-        if not any(x.get("detail", "").startswith(f"list {num_id} ") for x in self.warnings):
-            self.warnings.append(w)
+        if num_id not in self._too_long_said:
+            self._too_long_said.add(num_id)
+            self.warnings.append(warning(
+                "markup_simplified", page=None,
+                detail=f"list {num_id} numbers its items from {count} in {fmt}: a label longer than "
+                       f"{self._max_label} characters is not printed"))
         return None
 
     @staticmethod

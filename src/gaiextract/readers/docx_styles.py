@@ -288,14 +288,13 @@ class Styles:
                 self._default_head = (sid, self.para_prop(None, sid, "numPr"))
             return self._default_head
         ps = num = None
-        if ppr is not None:
-            for ch in ppr:
-                t = ch.tag
-                if t == W_PSTYLE:
-                    if ps is None:
-                        ps = ch
-                elif t == W_NUMPR and num is None:
-                    num = ch
+        for ch in ppr:
+            t = ch.tag
+            if t == W_PSTYLE:
+                if ps is None:
+                    ps = ch
+            elif t == W_NUMPR and num is None:
+                num = ch
         sid = val(ps)
         if not (sid and sid in self._styles):
             sid = self.default_para
