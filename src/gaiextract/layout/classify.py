@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from ..grammar import Grammar, GrammarError
 from ..textnorm import label_key
 from .labels import strip_numbering
+from .per_object import PerObject
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,13 @@ class CategorySettings:
 
     @classmethod
     def from_grammar(cls, grammar: Grammar) -> CategorySettings:
-        """The grammar's settings, checked on each use: a handful of keys, and no cache can
-        outlive its grammar."""
-        return _validated(grammar.category_settings, {p.id for p in grammar.categories})
+        """The grammar's settings, checked once per grammar object (kept while it lives)."""
+        return _SETTINGS.get(grammar, lambda: _validated(grammar.category_settings,
+                                                         {p.id for p in grammar.categories}))
+
+
+#: each grammar object's checked settings (they hold no reference to the grammar)
+_SETTINGS: PerObject[CategorySettings] = PerObject()
 
 
 def _validated(raw: Mapping[str, Any], ids: set[str]) -> CategorySettings:
