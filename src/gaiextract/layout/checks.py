@@ -81,34 +81,22 @@ class KeyIndex:
 
 
 def match_keys(patterns: list[str], cells: dict[str, Any], index: KeyIndex | None = None) -> list[str]:
-    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total'); with
-    ``index`` (:class:`KeyIndex` of these cells) each pattern is a lookup."""
-    if index is not None:
-        out = []
-        for p in patterns:
-            if ".*." in p:
-                prefix, suffix = p.split(".*.", 1)
-                group = index.groups.get(prefix.split(".", 1)[0], ())
-                head, tail = prefix + ".", "." + suffix
-                out += [k for k in group if k.startswith(head) and k.endswith(tail)]
-            elif p.endswith(".*"):
-                prefix = p[:-2]
-                group = index.groups.get(prefix.split(".", 1)[0], ())
-                head = prefix + "."
-                out += [k for k in group if k == prefix or k.startswith(head)]
-            elif p in cells:
-                out.append(p)
-        return out
+    """Keys for patterns that may hold a '*' in the middle ('withheld.*.total'), each a
+    lookup in ``index`` (:class:`KeyIndex` of these cells; built here when not given)."""
+    if index is None:
+        index = KeyIndex(cells)
     out = []
     for p in patterns:
         if ".*." in p:
             prefix, suffix = p.split(".*.", 1)
+            group = index.groups.get(prefix.split(".", 1)[0], ())
             head, tail = prefix + ".", "." + suffix
-            out += [k for k in cells if k.startswith(head) and k.endswith(tail)]
+            out += [k for k in group if k.startswith(head) and k.endswith(tail)]
         elif p.endswith(".*"):
             prefix = p[:-2]
+            group = index.groups.get(prefix.split(".", 1)[0], ())
             head = prefix + "."
-            out += [k for k in cells if k == prefix or k.startswith(head)]
+            out += [k for k in group if k == prefix or k.startswith(head)]
         elif p in cells:
             out.append(p)
     return out
