@@ -2,15 +2,17 @@
 
 The defaults suit one person's laptop or a small office server: a few workers,
 a queue of a few requests per worker (beyond it ``503 busy``, so a burst is
-refused at once instead of piling up memory), each document held to the same
-time limit ``batch`` uses by default, uploads to the library's input limit.
+refused at once instead of piling up memory), each document held to a time limit
+(60 s, half of ``batch``'s: here a caller is waiting), uploads to the library's input limit.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ..batch.settings import BATCH
 from ..limits import DEFAULT_LIMITS, require_positive
+from ..source import OCR_MODES
 
 #: the largest TCP port number (ports are 16-bit, 0 is none)
 MAX_PORT = 65535
@@ -56,9 +58,9 @@ class ServeSettings:
     #: a grammar directory every request is read with (docs/grammar.md)
     grammar: str | None = None
     #: a worker process is replaced after this many documents (memory stays flat)
-    max_tasks_per_child: int = 100
+    max_tasks_per_child: int = BATCH.max_tasks_per_child
     #: reading options a request may set, and their allowed values
-    ocr_modes: tuple[str, ...] = field(default=("auto", "always", "never"))
+    ocr_modes: tuple[str, ...] = OCR_MODES
 
     def __post_init__(self) -> None:
         for name in ("workers", "max_in_flight"):  # 0: as many as there are cores / no bound
