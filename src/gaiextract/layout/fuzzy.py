@@ -9,6 +9,7 @@ Adding a variant to the grammar therefore also widens the fuzzy profile.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 
 from ..grammar import Grammar
@@ -27,8 +28,9 @@ IDF_SMOOTHING = 0.5
 
 class SectionProfiles:
     def __init__(self, grammar: Grammar):
-        # the grammar's tokenizer, not the grammar: these profiles are kept per grammar
-        # object (weakly keyed), and a reference to the grammar would keep it alive for ever
+        # the grammar's tokenizer, and the grammar only weakly: these profiles are kept per
+        # grammar object (weakly keyed), and a reference to it would keep it alive for ever
+        self._grammar = weakref.ref(grammar)
         self._tokenizer = tokens.tokenizer(grammar)
         docs = {}
         for sdef in grammar.sections:
@@ -42,6 +44,11 @@ class SectionProfiles:
         df = Counter(w for c in docs.values() for w in c)
         self.idf = {w: math.log((n + 1) / (df[w] + IDF_SMOOTHING)) for w in df}
         self.vectors = {sid: self._weigh(c) for sid, c in docs.items()}
+
+    @property
+    def grammar(self) -> Grammar | None:
+        """The grammar these profiles were built from (None once it is freed)."""
+        return self._grammar()
 
     def _weigh(self, counts: Counter[str]) -> dict[str, float]:
         vec = {w: (1 + math.log(c)) * self.idf.get(w, 0.0) for w, c in counts.items()}
